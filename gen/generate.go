@@ -1,0 +1,15 @@
+// Package gen is the Go code generated from api/openapi.yaml: the models
+// (types.gen.go), the HTTP client (client.gen.go) and the table of the OAuth2
+// scopes each operation needs (scopes.gen.go).
+//
+// Nothing in this package is written by hand except this file. Change
+// api/openapi.yaml and run `go generate ./...` (or `make generate`); a contract
+// test in api/ fails when the committed files differ from what the spec
+// generates. Importers should use github.com/axa-assistance-go/axa/pkg/axa,
+// which wraps this package; it stays importable for callers who need the raw
+// generated client.
+package gen
+
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config types.cfg.yaml -o types.gen.go ../api/openapi.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config client.cfg.yaml -o client.gen.go ../api/openapi.yaml
+//go:generate go run ../internal/scopegen -spec ../api/openapi.yaml -package gen -o scopes.gen.go
