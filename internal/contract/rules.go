@@ -1,0 +1,364 @@
+// Package contract checks the house rules of api/openapi.yaml: what the
+// OpenAPI standard allows but this project does not. kin-openapi's Validate
+// checks the standard; Check checks the rules below, and returns every
+// violation so that one run shows them all.
+package contract
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// SeedScopes returns the five scopes the API Quickstart lists, verbatim. The
+// spec must declare exactly these, in every OAuth2 flow, and use each of them.
+func SeedScopes() []string {
+	return []string{
+		"urn:axa.assistance.travel.countries.read_only",
+		"urn:axa.assistance.travel.countries.alerts.read_only",
+		"urn:axa.assistance.travel.policies.creation_request",
+		"urn:axa.assistance.travel.policies.quote_request",
+		"urn:axa.assistance.health.providers.read_only",
+	}
+}
+
+// The names the rules refer to.
+const (
+	SchemeName      = "oauth2"
+	ErrorSchemaRef  = "#/components/schemas/Error"
+	TokenURL        = "/auth/v1/token"
+	AuthorizeURL    = "/auth/v1/authorize"
+	VersionPath     = "/version"
+	IdempotencyKey  = "Idempotency-Key"
+	AcceptLanguage  = "Accept-Language"
+	WWWAuthenticate = "WWW-Authenticate"
+	RetryAfter      = "Retry-After"
+)
+
+// localizedTags are the tags of the information and health operations, which
+// must take Accept-Language.
+func localizedTags() []string { return []string{"countries", "alerts", "health"} }
+
+var operationIDPattern = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
+
+// Violation is one broken house rule.
+type Violation struct {
+	// Rule names the rule, e.g. "scopes-known".
+	Rule string
+	// Where locates the violation, e.g. "GET /travel/v1/countries".
+	Where string
+	// Message says what is wrong.
+	Message string
+}
+
+func (v Violation) String() string {
+	return fmt.Sprintf("[%s] %s: %s", v.Rule, v.Where, v.Message)
+}
+
+type checker struct {
+	doc        *openapi3.T
+	seedScopes []string
+	violations []Violation
+}
+
+func (c *checker) add(rule, where, format string, args ...any) {
+	c.violations = append(c.violations, Violation{Rule: rule, Where: where, Message: fmt.Sprintf(format, args...)})
+}
+
+// Check returns every house-rule violation of doc, sorted; none means the
+// document follows the rules. doc should already pass openapi3's Validate.
+func Check(doc *openapi3.T) []Violation {
+	c := &checker{doc: doc, seedScopes: SeedScopes()}
+	c.checkSecurityScheme()
+	c.checkOperations()
+	c.checkSchemaExamples()
+	c.checkErrorSchema()
+	sort.SliceStable(c.violations, func(i, j int) bool {
+		a, b := c.violations[i], c.violations[j]
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Where < b.Where
+	})
+	return c.violations
+}
+
+func (c *checker) checkSecurityScheme() {
+	const where = "components.securitySchemes"
+	if c.doc.Components == nil || len(c.doc.Components.SecuritySchemes) != 1 {
+		c.add("one-scheme", where, "want exactly one security scheme, %q", SchemeName)
+	}
+	if c.doc.Components == nil {
+		return
+	}
+	ref := c.doc.Components.SecuritySchemes[SchemeName]
+	if ref == nil || ref.Value == nil {
+		c.add("one-scheme", where, "no security scheme named %q", SchemeName)
+		return
+	}
+	s := ref.Value
+	if s.Type != "oauth2" || s.Flows == nil {
+		c.add("one-scheme", where+"."+SchemeName, "type %q: want oauth2 with flows", s.Type)
+		return
+	}
+	flows := map[string]*openapi3.OAuthFlow{
+		"clientCredentials": s.Flows.ClientCredentials,
+		"password":          s.Flows.Password,
+		"authorizationCode": s.Flows.AuthorizationCode,
+	}
+	if s.Flows.Implicit != nil {
+		c.add("flows", where+"."+SchemeName, "the implicit flow is not offered by the API and is deprecated by RFC 9700")
+	}
+	for _, name := range []string{"authorizationCode", "clientCredentials", "password"} {
+		flow := flows[name]
+		fw := where + "." + SchemeName + ".flows." + name
+		if flow == nil {
+			c.add("flows", fw, "missing: the API offers the %s grant", name)
+			continue
+		}
+		if flow.TokenURL != TokenURL {
+			c.add("flows", fw, "tokenUrl %q, want %q", flow.TokenURL, TokenURL)
+		}
+		if flow.RefreshURL == "" {
+			c.add("flows", fw, "no refreshUrl")
+		}
+		if name == "authorizationCode" && flow.AuthorizationURL != AuthorizeURL {
+			c.add("flows", fw, "authorizationUrl %q, want %q", flow.AuthorizationURL, AuthorizeURL)
+		}
+		for scope, desc := range flow.Scopes {
+			if !slices.Contains(c.seedScopes, scope) {
+				c.add("scopes-known", fw, "declares scope %q, which is not one of the API's five", scope)
+			}
+			if strings.TrimSpace(desc) == "" {
+				c.add("scopes-described", fw, "scope %q has no description", scope)
+			}
+		}
+		for _, scope := range c.seedScopes {
+			if _, ok := flow.Scopes[scope]; !ok {
+				c.add("scopes-declared", fw, "does not declare scope %q", scope)
+			}
+		}
+	}
+}
+
+// operationRef is an operation with where it lives.
+type operationRef struct {
+	method, path string
+	op           *openapi3.Operation
+}
+
+func (o operationRef) where() string { return o.method + " " + o.path }
+
+func (c *checker) operations() []operationRef {
+	var ops []operationRef
+	if c.doc.Paths == nil {
+		return nil
+	}
+	for _, path := range c.doc.Paths.InMatchingOrder() {
+		for method, op := range c.doc.Paths.Value(path).Operations() {
+			ops = append(ops, operationRef{method, path, op})
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].where() < ops[j].where() })
+	return ops
+}
+
+// security returns the requirements in force for op: its own, or the
+// document's when it declares none.
+func (c *checker) security(op *openapi3.Operation) openapi3.SecurityRequirements {
+	if op.Security != nil {
+		return *op.Security
+	}
+	return c.doc.Security
+}
+
+func (c *checker) checkOperations() {
+	ids := map[string]string{}
+	used := map[string]bool{}
+	declaredTags := map[string]bool{}
+	for _, t := range c.doc.Tags {
+		declaredTags[t.Name] = true
+	}
+	for _, o := range c.operations() {
+		w := o.where()
+		op := o.op
+
+		// Identity and documentation.
+		switch {
+		case op.OperationID == "":
+			c.add("operation-id", w, "no operationId")
+		case !operationIDPattern.MatchString(op.OperationID):
+			c.add("operation-id", w, "operationId %q is not camelCase", op.OperationID)
+		}
+		if other, dup := ids[op.OperationID]; dup && op.OperationID != "" {
+			c.add("operation-id-unique", w, "operationId %q is also used by %s", op.OperationID, other)
+		}
+		ids[op.OperationID] = w
+		if strings.TrimSpace(op.Summary) == "" {
+			c.add("documented", w, "no summary")
+		}
+		if strings.TrimSpace(op.Description) == "" {
+			c.add("documented", w, "no description")
+		}
+		if len(op.Tags) == 0 {
+			c.add("tagged", w, "no tag")
+		}
+		for _, t := range op.Tags {
+			if !declaredTags[t] {
+				c.add("tagged", w, "tag %q is not declared in the top-level tags", t)
+			}
+		}
+
+		// Security.
+		reqs := c.security(op)
+		secured := len(reqs) > 0
+		if o.path == VersionPath {
+			if op.Security == nil || len(*op.Security) != 0 {
+				c.add("version-public", w, "must declare `security: []`: it answers without a token")
+			}
+		}
+		if secured {
+			if len(reqs) != 1 || len(reqs[0]) != 1 || len(reqs[0][SchemeName]) != 1 {
+				c.add("one-scope", w, "must require exactly one scope of %q, has %v", SchemeName, reqs)
+			}
+			for _, req := range reqs {
+				if len(req) == 0 {
+					c.add("one-scope", w, "an empty security requirement makes the token optional")
+				}
+				for scheme, scopes := range req {
+					if scheme != SchemeName {
+						c.add("scopes-known", w, "uses security scheme %q", scheme)
+					}
+					for _, s := range scopes {
+						if !slices.Contains(c.seedScopes, s) {
+							c.add("scopes-known", w, "requires scope %q, which is not one of the API's five", s)
+						}
+						used[s] = true
+					}
+				}
+			}
+			for _, code := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+				resp := op.Responses.Status(code)
+				if resp == nil || resp.Value == nil {
+					c.add("auth-errors", w, "secured but does not document %d", code)
+					continue
+				}
+				if resp.Value.Headers[WWWAuthenticate] == nil {
+					c.add("auth-errors", w, "%d has no %s header", code, WWWAuthenticate)
+				}
+			}
+		}
+
+		// Parameters.
+		if o.method == http.MethodPost && !hasParam(op, openapi3.ParameterInHeader, IdempotencyKey) {
+			c.add("idempotency-key", w, "POST without an %s header parameter", IdempotencyKey)
+		}
+		if hasAnyTag(op, localizedTags()) && !hasParam(op, openapi3.ParameterInHeader, AcceptLanguage) {
+			c.add("accept-language", w, "an information or health operation without an %s header parameter", AcceptLanguage)
+		}
+
+		c.checkResponses(w, op)
+	}
+	for _, s := range c.seedScopes {
+		if !used[s] {
+			c.add("scopes-used", "paths", "no operation requires scope %q", s)
+		}
+	}
+}
+
+func (c *checker) checkResponses(w string, op *openapi3.Operation) {
+	if op.Responses == nil {
+		c.add("responses", w, "no responses")
+		return
+	}
+	hasSuccess := false
+	for code, ref := range op.Responses.Map() {
+		rw := w + " → " + code
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		status, err := strconv.Atoi(code)
+		if err != nil {
+			c.add("status-codes", rw, "use explicit status codes, not %q", code)
+			continue
+		}
+		if status < 400 {
+			hasSuccess = true
+		}
+		for mime, mt := range ref.Value.Content {
+			if mt.Example == nil && len(mt.Examples) == 0 {
+				c.add("examples", rw, "%s content has no example", mime)
+			}
+			if status >= 400 && (mt.Schema == nil || mt.Schema.Ref != ErrorSchemaRef) {
+				c.add("error-schema", rw, "%s content does not use %s", mime, ErrorSchemaRef)
+			}
+		}
+		if status >= 400 && ref.Value.Content.Get("application/json") == nil {
+			c.add("error-schema", rw, "no application/json body with %s", ErrorSchemaRef)
+		}
+		if status == http.StatusTooManyRequests && ref.Value.Headers[RetryAfter] == nil {
+			c.add("retry-after", rw, "no %s header", RetryAfter)
+		}
+	}
+	if !hasSuccess {
+		c.add("responses", w, "no success response")
+	}
+}
+
+func (c *checker) checkSchemaExamples() {
+	if c.doc.Components == nil {
+		return
+	}
+	for name, ref := range c.doc.Components.Schemas {
+		if ref.Value != nil && ref.Value.Example == nil {
+			c.add("examples", "components.schemas."+name, "no example")
+		}
+		if ref.Value != nil && strings.TrimSpace(ref.Value.Description) == "" {
+			c.add("documented", "components.schemas."+name, "no description")
+		}
+	}
+}
+
+func hasParam(op *openapi3.Operation, in, name string) bool {
+	for _, p := range op.Parameters {
+		if p.Value != nil && p.Value.In == in && strings.EqualFold(p.Value.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAnyTag(op *openapi3.Operation, tags []string) bool {
+	for _, t := range op.Tags {
+		if slices.Contains(tags, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkErrorSchema keeps the Error schema on the API's own field names.
+func (c *checker) checkErrorSchema() {
+	const where = "components.schemas.Error"
+	if c.doc.Components == nil || c.doc.Components.Schemas["Error"] == nil || c.doc.Components.Schemas["Error"].Value == nil {
+		c.add("error-schema", where, "missing")
+		return
+	}
+	s := c.doc.Components.Schemas["Error"].Value
+	for _, field := range []string{"status_code", "error", "error_description"} {
+		if s.Properties[field] == nil {
+			c.add("error-schema", where, "no %q property: the API's errors carry status_code, error and error_description", field)
+		}
+	}
+	for _, field := range []string{"status_code", "error"} {
+		if !slices.Contains(s.Required, field) {
+			c.add("error-schema", where, "%q is not required", field)
+		}
+	}
+}

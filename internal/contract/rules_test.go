@@ -1,0 +1,204 @@
+package contract_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/internal/contract"
+)
+
+func load(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := api.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func op(t *testing.T, doc *openapi3.T, method, path string) *openapi3.Operation {
+	t.Helper()
+	item := doc.Paths.Value(path)
+	if item == nil || item.GetOperation(method) == nil {
+		t.Fatalf("no %s %s in the spec", method, path)
+	}
+	return item.GetOperation(method)
+}
+
+func security(scopes ...string) *openapi3.SecurityRequirements {
+	return &openapi3.SecurityRequirements{{contract.SchemeName: scopes}}
+}
+
+func TestTheSpecFollowsTheHouseRules(t *testing.T) {
+	for _, v := range contract.Check(load(t)) {
+		t.Error(v)
+	}
+}
+
+// Each case breaks one rule on a fresh copy of the real spec and expects
+// Check to name that rule, so that no rule can silently stop working.
+func TestEachRuleCatchesItsViolation(t *testing.T) {
+	const (
+		countries = "/travel/v1/countries"
+		country   = "/travel/v1/countries/{country_id}"
+		policies  = "/travel/v1/policies"
+		kinds     = "/health/v1/medical_providers/kinds"
+	)
+	cases := []struct {
+		name     string
+		rule     string
+		contains string
+		breakIt  func(t *testing.T, doc *openapi3.T)
+	}{
+		{"operation scope not among the five", "scopes-known", `"urn:axa.assistance.travel.countries.write"`, func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", countries).Security = security("urn:axa.assistance.travel.countries.write")
+		}},
+		{"flow declares a sixth scope", "scopes-known", `"openid"`, func(t *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.ClientCredentials.Scopes["openid"] = "OpenID Connect"
+		}},
+		{"flow lacks one of the five", "scopes-declared", "quote_request", func(t *testing.T, doc *openapi3.T) {
+			delete(doc.Components.SecuritySchemes["oauth2"].Value.Flows.Password.Scopes, "urn:axa.assistance.travel.policies.quote_request")
+		}},
+		{"scope without description", "scopes-described", "health.providers", func(t *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.AuthorizationCode.Scopes["urn:axa.assistance.health.providers.read_only"] = " "
+		}},
+		{"a scope no operation uses", "scopes-used", "health.providers", func(t *testing.T, doc *openapi3.T) {
+			for _, path := range doc.Paths.Keys() {
+				if strings.HasPrefix(path, "/health/") {
+					op(t, doc, "GET", path).Security = security("urn:axa.assistance.travel.countries.read_only")
+				}
+			}
+		}},
+		{"missing grant", "flows", "authorizationCode", func(t *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.AuthorizationCode = nil
+		}},
+		{"wrong token URL", "flows", "tokenUrl", func(t *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.ClientCredentials.TokenURL = "/oauth/token"
+		}},
+		{"two scopes on one operation", "one-scope", "", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", country).Security = security(
+				"urn:axa.assistance.travel.countries.read_only",
+				"urn:axa.assistance.travel.countries.alerts.read_only")
+		}},
+		{"version needs a token", "version-public", "", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", "/version").Security = security("urn:axa.assistance.travel.countries.read_only")
+		}},
+		{"version inherits security", "version-public", "", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", "/version").Security = nil
+		}},
+		{"duplicate operationId", "operation-id-unique", `"listCountries"`, func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", country).OperationID = "listCountries"
+		}},
+		{"operationId not camelCase", "operation-id", "get_country", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", country).OperationID = "get_country"
+		}},
+		{"no description", "documented", "no description", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", country).Description = ""
+		}},
+		{"no tag", "tagged", "no tag", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", country).Tags = nil
+		}},
+		{"undeclared tag", "tagged", `"geo"`, func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", country).Tags = []string{"geo"}
+		}},
+		{"secured operation without 401", "auth-errors", "401", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", countries).Responses.Delete("401")
+		}},
+		{"403 without WWW-Authenticate", "auth-errors", "WWW-Authenticate", func(t *testing.T, doc *openapi3.T) {
+			delete(doc.Components.Responses["Forbidden"].Value.Headers, "WWW-Authenticate")
+		}},
+		{"error response not using Error", "error-schema", "404", func(t *testing.T, doc *openapi3.T) {
+			resp := *doc.Components.Responses["NotFound"].Value
+			resp.Content = openapi3.NewContentWithJSONSchema(openapi3.NewObjectSchema())
+			op(t, doc, "GET", country).Responses.Set("404", &openapi3.ResponseRef{Value: &resp})
+		}},
+		{"Error schema loses a field", "error-schema", "error_description", func(t *testing.T, doc *openapi3.T) {
+			delete(doc.Components.Schemas["Error"].Value.Properties, "error_description")
+		}},
+		{"429 without Retry-After", "retry-after", "", func(t *testing.T, doc *openapi3.T) {
+			delete(doc.Components.Responses["TooManyRequests"].Value.Headers, "Retry-After")
+		}},
+		{"POST without Idempotency-Key", "idempotency-key", policies, func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "POST", policies).Parameters = nil
+		}},
+		{"information operation without Accept-Language", "accept-language", kinds, func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", kinds).Parameters = nil
+		}},
+		{"schema without example", "examples", "components.schemas.Money", func(t *testing.T, doc *openapi3.T) {
+			doc.Components.Schemas["Money"].Value.Example = nil
+		}},
+		{"response without example", "examples", "/version → 200", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", "/version").Responses.Status(200).Value.Content.Get("application/json").Example = nil
+		}},
+		{"range status code", "status-codes", "5XX", func(t *testing.T, doc *openapi3.T) {
+			o := op(t, doc, "GET", countries)
+			o.Responses.Set("5XX", o.Responses.Value("500"))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := load(t)
+			tc.breakIt(t, doc)
+			violations := contract.Check(doc)
+			for _, v := range violations {
+				if v.Rule == tc.rule && strings.Contains(v.String(), tc.contains) {
+					return
+				}
+			}
+			t.Errorf("Check did not report rule %q (containing %q); it reported %v", tc.rule, tc.contains, violations)
+		})
+	}
+}
+
+// The scenario of the issue, on the YAML text: a new operation whose scope is
+// not one of the five passes the OpenAPI validator but fails the house rules.
+func TestNewOperationWithUnknownScopeFails(t *testing.T) {
+	const extra = `  /travel/v1/countries/{country_id}/weather:
+    get:
+      operationId: getCountryWeather
+      tags: [countries]
+      summary: Weather
+      description: The weather in a country.
+      security:
+        - oauth2: [urn:axa.assistance.travel.weather.read_only]
+      parameters:
+        - $ref: "#/components/parameters/CountryIdPath"
+        - $ref: "#/components/parameters/AcceptLanguage"
+      responses:
+        "200":
+          description: The weather.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/TextSection"
+              example: {label: Weather, desc: Sunny}
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "403":
+          $ref: "#/components/responses/Forbidden"
+`
+	spec := api.Spec()
+	anchor := []byte("\n  /travel/v1/countries:\n")
+	if !bytes.Contains(spec, anchor) {
+		t.Fatal("anchor path not found in the spec")
+	}
+	changed := bytes.Replace(spec, anchor, []byte("\n"+extra+"\n  /travel/v1/countries:\n"), 1)
+	doc, err := api.LoadData(context.Background(), changed)
+	if err != nil {
+		t.Fatalf("the changed spec should still be valid OpenAPI: %v", err)
+	}
+	var found bool
+	for _, v := range contract.Check(doc) {
+		if v.Rule == "scopes-known" && strings.Contains(v.Message, "urn:axa.assistance.travel.weather.read_only") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("house rules accepted an operation with an unknown scope: %v", contract.Check(doc))
+	}
+}
