@@ -32,7 +32,7 @@ func SeedScopes() []string {
 const (
 	SchemeName      = "oauth2"
 	ErrorSchemaRef  = "#/components/schemas/Error"
-	TokenURL        = "/auth/v1/token"
+	TokenURL        = "/auth/v1/token" //nolint:gosec // a URL path, not a credential
 	AuthorizeURL    = "/auth/v1/authorize"
 	VersionPath     = "/version"
 	IdempotencyKey  = "Idempotency-Key"

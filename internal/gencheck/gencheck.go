@@ -85,7 +85,7 @@ func Regenerate(ctx context.Context, root, scratch string, directives []Directiv
 	}
 	for _, d := range directives {
 		target := filepath.Join(scratch, filepath.FromSlash(d.Dir), d.Output)
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(target), 0o750); err != nil {
 			return err
 		}
 		args := slices.Clone(d.Args)
