@@ -47,8 +47,14 @@ func (d Drift) String() string { return d.File + ": " + d.Reason }
 func Directives(root, dir string) ([]Directive, error) {
 	var out []Directive
 	err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() != "generate.go" {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			return skipDir(root, path, d)
+		}
+		if d.Name() != "generate.go" {
+			return nil
 		}
 		rel, err := filepath.Rel(root, filepath.Dir(path))
 		if err != nil {
@@ -168,8 +174,14 @@ func Compare(root, dir, scratch string, directives []Directive) ([]Drift, error)
 		}
 	}
 	err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(d.Name(), ".gen.go") {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			return skipDir(root, path, d)
+		}
+		if !strings.HasSuffix(d.Name(), ".gen.go") {
+			return nil
 		}
 		rel, err := filepath.Rel(root, path)
 		if err != nil {
@@ -220,4 +232,17 @@ func ModuleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// skipDir skips what is not source: hidden directories, testdata and the
+// ./bin of installed tools.
+func skipDir(root, path string, d fs.DirEntry) error {
+	if path == root {
+		return nil
+	}
+	name := d.Name()
+	if strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || filepath.Join(root, "bin") == path {
+		return filepath.SkipDir
+	}
+	return nil
 }

@@ -1,0 +1,115 @@
+package axa
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	"golang.org/x/oauth2"
+)
+
+// AuthRequest is one authorization request of the authorization code
+// grant: send the user to URL, and keep the request (in the user's session,
+// not in a URL) until the redirect comes back. Its PKCE verifier is a
+// secret: fmt and slog show it as [REDACTED].
+type AuthRequest struct {
+	// URL is the authorization endpoint URL to send the user to.
+	URL string
+	// State is the random value the redirect must bring back unchanged.
+	State string
+	// Scopes are the scopes asked for.
+	Scopes []string
+
+	verifier string
+}
+
+// String describes the request without its PKCE verifier.
+func (r AuthRequest) String() string {
+	return fmt.Sprintf("axa.AuthRequest{URL: %q, State: %q, Scopes: %q, verifier: %s}", r.URL, r.State, r.Scopes, secretState(r.verifier))
+}
+
+// GoString describes the request without its PKCE verifier, for %#v.
+func (r AuthRequest) GoString() string { return r.String() }
+
+// Format prints the request without its PKCE verifier, whatever the verb.
+func (r AuthRequest) Format(f fmt.State, verb rune) { formatRedacted(f, verb, r.String()) }
+
+// LogValue logs the request without its PKCE verifier.
+func (r AuthRequest) LogValue() slog.Value { return logValue(r.String()) }
+
+// ErrStateMismatch is returned by Exchange when the redirect's state is not
+// the request's: the redirect may be forged (RFC 6749 section 10.12).
+var ErrStateMismatch = errors.New("axa: authorization response state does not match the request")
+
+func (c *Client) oauth2Config(scopes []string) oauth2.Config {
+	return oauth2.Config{
+		ClientID:     c.cfg.clientID,
+		ClientSecret: c.cfg.clientSecret,
+		RedirectURL:  c.cfg.redirectURL,
+		Scopes:       scopes,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   c.oauth.authorizeURL,
+			TokenURL:  c.oauth.tokenURL,
+			AuthStyle: oauth2.AuthStyleInHeader,
+		},
+	}
+}
+
+// AuthCodeURL starts the authorization code grant (the client needs
+// WithAuthorizationCode): it makes a random state and a PKCE S256 verifier
+// and returns the URL to send the user to. Without scopes it asks for every
+// scope of the API.
+func (c *Client) AuthCodeURL(scopes ...string) (*AuthRequest, error) {
+	if c.refresh == nil {
+		return nil, fmt.Errorf("%w: AuthCodeURL needs WithAuthorizationCode", ErrNoCredentials)
+	}
+	if len(scopes) == 0 {
+		scopes = allScopes()
+	}
+	req := &AuthRequest{State: rand.Text(), Scopes: slices.Clone(scopes), verifier: oauth2.GenerateVerifier()}
+	cfg := c.oauth2Config(scopes)
+	req.URL = cfg.AuthCodeURL(req.State, oauth2.S256ChallengeOption(req.verifier))
+	return req, nil
+}
+
+// Exchange finishes the authorization code grant: it checks that state is
+// the request's, exchanges code (with the PKCE verifier) for a token, hands
+// a new refresh token to the WithTokenHook hook, and keeps the token for the
+// client's calls, which refresh it when it expires.
+func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code string) (*Token, error) {
+	if c.refresh == nil {
+		return nil, fmt.Errorf("%w: Exchange needs WithAuthorizationCode", ErrNoCredentials)
+	}
+	if req == nil || subtle.ConstantTimeCompare([]byte(req.State), []byte(state)) != 1 || state == "" {
+		return nil, ErrStateMismatch
+	}
+	if code == "" {
+		return nil, errors.New("axa: Exchange needs the authorization code the redirect brought")
+	}
+	f := &tokenFetcher{grant: c.refresh, hc: c.tokenHTTP, policy: c.cfg.tokenPolicy.withDefaults(), clock: c.cfg.clock, log: c.cfg.logger}
+	cfg := c.oauth2Config(req.Scopes)
+	raw, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, f.hc), code, oauth2.VerifierOption(req.verifier))
+	if err != nil {
+		te := f.classify(ctx, err)
+		te.Grant = "authorization_code"
+		te.Retryable = false // a code is single-use
+		return nil, te
+	}
+	tok, lifetime, err := f.accept(raw, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(tok.scopes) == 0 {
+		tok.scopes = slices.Clone(req.Scopes) // no scope in the answer: as asked (RFC 6749 section 5.1)
+	}
+	if err := c.refresh.rotated(ctx, tok); err != nil {
+		return nil, err
+	}
+	c.tokens.Put(tok, lifetime)
+	out := *tok
+	return &out, nil
+}

@@ -1,0 +1,228 @@
+package axa
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	openapitypes "github.com/oapi-codegen/runtime/types"
+
+	"github.com/axa-assistance-go/axa/gen"
+)
+
+// UUID is the type of the API's uuid-formatted ids (policy, quote, alert
+// and provider ids).
+type UUID = openapitypes.UUID
+
+// maxResponseBody bounds how much of an answer the client reads.
+const maxResponseBody = 16 << 20
+
+// Client calls the AXA Assistance API. It is safe for concurrent use; make
+// one and share it. Close it to stop token fetches in flight.
+type Client struct {
+	cfg       *config
+	origin    *url.URL
+	http      *http.Client
+	gen       *gen.Client
+	tokens    *tokenCache // nil without credentials
+	tokenHTTP *http.Client
+	refresh   *refreshGrant
+	oauth     oauthEndpoints
+
+	closeOnce sync.Once
+}
+
+type oauthEndpoints struct{ tokenURL, authorizeURL string }
+
+// NewClient returns a client configured by opts. Without options it calls
+// the production API with the credentials of the AXA_* environment
+// variables (see EnvClientID); without credentials, only GetVersion works.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	origin, err := url.Parse(strings.TrimSuffix(cfg.baseURL, "/"))
+	if err != nil || origin.Scheme == "" || origin.Host == "" {
+		return nil, fmt.Errorf("axa: base URL %q is not an absolute URL", cfg.baseURL)
+	}
+	if origin.Scheme != "https" && (origin.Scheme != "http" || !isLoopback(origin.Hostname())) {
+		return nil, fmt.Errorf("%w: base URL %s: use https, or http only to loopback (127.0.0.1, ::1, localhost)", ErrInsecureTransport, origin.Redacted())
+	}
+	c := &Client{cfg: cfg, origin: origin, oauth: oauthEndpoints{
+		tokenURL:     origin.String() + tokenPath,
+		authorizeURL: origin.String() + authorizePath,
+	}}
+
+	tokenHTTP := &http.Client{Transport: cfg.baseTransport(), CheckRedirect: noRedirects}
+	c.tokenHTTP = tokenHTTP
+	var g grant
+	switch cfg.grantKind {
+	case "client_credentials":
+		g = clientCredentialsGrant{id: cfg.clientID, secret: cfg.clientSecret, tokenURL: c.oauth.tokenURL}
+	case "password":
+		g = passwordGrant{id: cfg.clientID, secret: cfg.clientSecret, tokenURL: c.oauth.tokenURL, username: cfg.username, password: cfg.password}
+	case "authorization_code":
+		c.refresh = &refreshGrant{cfg: c.oauth2Config(nil), onNew: cfg.onToken, rt: cfg.refreshToken}
+		g = c.refresh
+	}
+	if g != nil {
+		f := &tokenFetcher{grant: g, hc: tokenHTTP, policy: cfg.tokenPolicy.withDefaults(), clock: cfg.clock, log: cfg.logger}
+		c.tokens = newTokenCache(f.fetch, cfg.tokenPolicy, cfg.clock, cfg.logger, g.userBound() || len(cfg.scopes) > 0)
+	}
+
+	ops := newOperationMatcher(gen.Operations())
+	c.http = &http.Client{
+		Transport: buildPipeline(cfg, c.tokens, ops, origin),
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 || !sameOrigin(req.URL, origin) {
+				return http.ErrUseLastResponse
+			}
+			return nil
+		},
+	}
+	c.gen, err = gen.NewClient(origin.String(), gen.WithHTTPClient(c.http))
+	if err != nil {
+		return nil, fmt.Errorf("axa: %w", err)
+	}
+	return c, nil
+}
+
+// Close stops token fetches in flight and waits for them. The client must
+// not be used afterwards.
+func (c *Client) Close() error {
+	c.closeOnce.Do(func() {
+		if c.tokens != nil {
+			c.tokens.Close()
+		}
+	})
+	return nil
+}
+
+// BaseURL returns the base URL the client calls.
+func (c *Client) BaseURL() string { return c.origin.String() }
+
+// Raw returns the generated client, sending through the same pipeline
+// (tokens, retries, logging) as the Client's own methods.
+func (c *Client) Raw() *gen.ClientWithResponses {
+	return &gen.ClientWithResponses{ClientInterface: c.gen}
+}
+
+// HTTPClient returns the *http.Client whose transport is the client's
+// pipeline, for requests the generated client does not cover.
+func (c *Client) HTTPClient() *http.Client { return c.http }
+
+// String describes the client without its secrets.
+func (c *Client) String() string {
+	grant := c.cfg.grantKind
+	if grant == "" {
+		grant = "none"
+	}
+	return fmt.Sprintf("axa.Client{baseURL: %s, grant: %s, clientID: %q, clientSecret: %s, password: %s, refreshToken: %s}",
+		c.origin, grant, c.cfg.clientID, secretState(c.cfg.clientSecret), secretState(c.cfg.password), secretState(c.cfg.refreshToken))
+}
+
+// GoString describes the client without its secrets, for %#v.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints the client without its secrets, whatever the verb.
+func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
+
+// LogValue logs the client without its secrets.
+func (c *Client) LogValue() slog.Value { return logValue(c.String()) }
+
+// call runs one operation: send does the request through the pipeline; a
+// 2xx answer is decoded into T, anything else becomes an *Error.
+func call[T any](ctx context.Context, op gen.OperationID, send func(context.Context) (*http.Response, error)) (T, error) {
+	var zero T
+	info := &callInfo{operation: string(op)}
+	ctx = context.WithValue(ctx, callInfoKey{}, info)
+	resp, err := send(ctx)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is in our message already
+		}
+		return zero, fmt.Errorf("axa: %s: %w", op, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	if err != nil {
+		return zero, fmt.Errorf("axa: %s: reading the answer: %w", op, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return zero, newError(resp, body, info)
+	}
+	ct := resp.Header.Get("Content-Type")
+	if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+		return zero, &DecodeError{Operation: string(op), StatusCode: resp.StatusCode, ContentType: ct, Snippet: snippet(body),
+			Err: fmt.Errorf("content type %q is not JSON", ct)}
+	}
+	var v T
+	if err := json.Unmarshal(body, &v); err != nil {
+		return zero, &DecodeError{Operation: string(op), StatusCode: resp.StatusCode, ContentType: ct, Snippet: snippet(body), Err: err}
+	}
+	return v, nil
+}
+
+// newError builds the *Error of a non-2xx answer.
+func newError(resp *http.Response, body []byte, info *callInfo) *Error {
+	e := &Error{
+		Operation:  info.operation,
+		Method:     resp.Request.Method,
+		Path:       resp.Request.URL.Path,
+		StatusCode: resp.StatusCode,
+		RequestID:  resp.Header.Get("X-Request-Id"),
+		Retryable:  isRetryableStatus(resp.StatusCode),
+		Body:       snippet(body),
+	}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = d
+	}
+	var eb gen.Error
+	if json.Unmarshal(body, &eb) == nil {
+		e.Code = eb.Error
+		if eb.ErrorDescription != nil {
+			e.Description = *eb.ErrorDescription
+		}
+	}
+	challenge := bearerParams(resp.Header.Get("WWW-Authenticate"))
+	if e.Code == "" {
+		e.Code = challenge["error"]
+	}
+	if resp.StatusCode == http.StatusForbidden {
+		e.RequiredScopes = strings.Fields(challenge["scope"])
+		if len(e.RequiredScopes) == 0 {
+			e.RequiredScopes = info.neededScopes
+		}
+		e.GrantedScopes = info.grantedScopes
+	}
+	return e
+}
+
+// idempotencyKey returns key, or a new random one when key is empty.
+func idempotencyKey(key string) string {
+	if key != "" {
+		return key
+	}
+	return uuid.NewString()
+}
+
+// ptr returns a pointer to a copy of v, for the methods that answer one
+// object.
+func ptr[T any](v T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

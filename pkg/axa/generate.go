@@ -1,0 +1,3 @@
+package axa
+
+//go:generate go run ../../internal/aliasgen -import github.com/axa-assistance-go/axa/gen -package axa -rename Error=ErrorBody -o models.gen.go ../../gen/types.gen.go

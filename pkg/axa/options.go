@@ -1,0 +1,250 @@
+package axa
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+)
+
+// ProductionURL is the base URL of the AXA Assistance API.
+const ProductionURL = "https://apis.axa-assistance.com"
+
+// SandboxURL is where `axa sandbox` listens by default: the local sandbox
+// that needs no account.
+const SandboxURL = "http://127.0.0.1:8080"
+
+// The environment variables NewClient reads unless WithoutEnvironment is
+// given. Options given to NewClient override them.
+const (
+	// EnvBaseURL overrides the base URL.
+	EnvBaseURL = "AXA_BASE_URL"
+	// EnvClientID and EnvClientSecret give client credentials.
+	EnvClientID     = "AXA_CLIENT_ID"
+	EnvClientSecret = "AXA_CLIENT_SECRET" //nolint:gosec // the name of a variable, not a secret
+	// EnvScopes fixes the scopes of every token (space-separated), as
+	// WithScopes does.
+	EnvScopes = "AXA_SCOPES"
+)
+
+// An Option configures a Client.
+type Option func(*config) error
+
+// config is what the options build. It holds secrets: it is never printed.
+type config struct {
+	baseURL         string
+	httpClient      *http.Client
+	logger          *slog.Logger
+	retry           RetryPolicy
+	tokenPolicy     TokenPolicy
+	userAgentSuffix string
+	scopes          []string
+	noEnv           bool
+	clock           clock
+
+	grantKind    string // "", client_credentials, password, authorization_code
+	clientID     string
+	clientSecret string
+	username     string
+	password     string
+	redirectURL  string
+	refreshToken string
+	onToken      func(context.Context, Token) error
+}
+
+func (c *config) baseTransport() http.RoundTripper {
+	if c.httpClient != nil && c.httpClient.Transport != nil {
+		return c.httpClient.Transport
+	}
+	return http.DefaultTransport
+}
+
+// WithBaseURL sets the API's base URL (default ProductionURL). Tokens are
+// only ever sent to this origin, and over plain HTTP only to loopback.
+func WithBaseURL(u string) Option {
+	return func(c *config) error {
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithSandbox points the client at a local sandbox at SandboxURL.
+func WithSandbox() Option { return WithBaseURL(SandboxURL) }
+
+// WithClientCredentials authenticates the application itself with the
+// OAuth2 client credentials grant: the usual choice for a service.
+func WithClientCredentials(clientID, clientSecret string) Option {
+	return func(c *config) error {
+		if clientID == "" || clientSecret == "" {
+			return errors.New("axa: WithClientCredentials needs a client id and a client secret")
+		}
+		c.grantKind, c.clientID, c.clientSecret = "client_credentials", clientID, clientSecret
+		return nil
+	}
+}
+
+// WithPassword acts for a user with the resource owner password credentials
+// grant. The OAuth 2.0 Security Best Current Practice (RFC 9700) says this
+// grant must not be used: it hands the user's password to the application.
+// It is here because the API offers it; prefer the authorization code grant.
+func WithPassword(clientID, clientSecret, username, password string) Option {
+	return func(c *config) error {
+		if clientID == "" || clientSecret == "" || username == "" || password == "" {
+			return errors.New("axa: WithPassword needs a client id, a client secret, a username and a password")
+		}
+		c.grantKind, c.clientID, c.clientSecret, c.username, c.password = "password", clientID, clientSecret, username, password
+		return nil
+	}
+}
+
+// WithAuthorizationCode acts for a user who consents in a browser: the
+// authorization code grant with PKCE (S256) and state. Send the user to
+// Client.AuthCodeURL, then call Client.Exchange with what the redirect
+// brings back; the client then refreshes tokens with the refresh token.
+// To resume a session later, add WithRefreshToken.
+func WithAuthorizationCode(clientID, clientSecret, redirectURL string) Option {
+	return func(c *config) error {
+		if clientID == "" || redirectURL == "" {
+			return errors.New("axa: WithAuthorizationCode needs a client id and a redirect URL")
+		}
+		c.grantKind, c.clientID, c.clientSecret, c.redirectURL = "authorization_code", clientID, clientSecret, redirectURL
+		return nil
+	}
+}
+
+// WithRefreshToken resumes an authorization code session from a refresh
+// token persisted earlier (see WithTokenHook).
+func WithRefreshToken(refreshToken string) Option {
+	return func(c *config) error {
+		c.refreshToken = refreshToken
+		return nil
+	}
+}
+
+// WithTokenHook calls hook with every token that brings a new refresh token
+// (an Exchange, or a refresh that rotated it), before that token is used.
+// Persist the refresh token there: the previous one may no longer work. If
+// hook fails, the call that needed the token fails too.
+func WithTokenHook(hook func(ctx context.Context, t Token) error) Option {
+	return func(c *config) error {
+		c.onToken = hook
+		return nil
+	}
+}
+
+// WithScopes asks for one token with these scopes for every call, instead
+// of the default: for each call, a token with just the scope its operation
+// needs.
+func WithScopes(scopes ...string) Option {
+	return func(c *config) error {
+		c.scopes = append([]string(nil), scopes...)
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests with hc's Transport (its other settings,
+// such as Timeout and CheckRedirect, are not used: use contexts for
+// deadlines; redirects are followed only within the base URL's origin).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithLogger logs requests, retries and token fetches to l: methods, paths,
+// statuses, durations, attempts and request ids, never secrets. Requests
+// are logged at Debug level. The default discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithRetryPolicy tunes the retries of API calls.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *config) error {
+		c.retry = p
+		return nil
+	}
+}
+
+// WithTokenPolicy tunes the token cache.
+func WithTokenPolicy(p TokenPolicy) Option {
+	return func(c *config) error {
+		c.tokenPolicy = p
+		return nil
+	}
+}
+
+// WithUserAgent appends suffix (e.g. "my-app/1.2") to the User-Agent, which
+// otherwise names this SDK, its version and the Go version.
+func WithUserAgent(suffix string) Option {
+	return func(c *config) error {
+		c.userAgentSuffix = suffix
+		return nil
+	}
+}
+
+// WithoutEnvironment ignores the AXA_* environment variables.
+func WithoutEnvironment() Option {
+	return func(c *config) error {
+		c.noEnv = true
+		return nil
+	}
+}
+
+// withClock replaces the time source, for tests.
+func withClock(clk clock) Option {
+	return func(c *config) error {
+		c.clock = clk
+		return nil
+	}
+}
+
+// applyEnv fills what the options left unset from the environment.
+func (c *config) applyEnv(getenv func(string) string) {
+	if c.baseURL == "" {
+		c.baseURL = getenv(EnvBaseURL)
+	}
+	if c.grantKind == "" {
+		if id, secret := getenv(EnvClientID), getenv(EnvClientSecret); id != "" && secret != "" {
+			c.grantKind, c.clientID, c.clientSecret = "client_credentials", id, secret
+		}
+	}
+	if len(c.scopes) == 0 {
+		c.scopes = strings.Fields(getenv(EnvScopes))
+	}
+}
+
+func buildConfig(opts []Option) (*config, error) {
+	c := &config{}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	if !c.noEnv {
+		c.applyEnv(os.Getenv)
+	}
+	if c.baseURL == "" {
+		c.baseURL = ProductionURL
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	if c.clock == nil {
+		c.clock = realClock{}
+	}
+	if c.refreshToken != "" && c.grantKind != "authorization_code" {
+		return nil, fmt.Errorf("axa: WithRefreshToken needs WithAuthorizationCode")
+	}
+	return c, nil
+}

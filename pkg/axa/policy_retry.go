@@ -1,0 +1,128 @@
+package axa
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// RetryPolicy tunes the retries of API calls. The zero value of each field
+// means its default.
+type RetryPolicy struct {
+	// MaxAttempts bounds the attempts of one call, the first included.
+	// Default 4; 1 disables retries.
+	MaxAttempts int
+	// BaseDelay and MaxDelay shape the exponential backoff with full
+	// jitter. Defaults 250 milliseconds and 8 seconds.
+	BaseDelay, MaxDelay time.Duration
+	// MaxRetryAfter caps the server's Retry-After hint: a longer hint fails
+	// the call at once instead of waiting. Default 30 seconds.
+	MaxRetryAfter time.Duration
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 4
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = 250 * time.Millisecond
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = 8 * time.Second
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = 30 * time.Second
+	}
+	return p
+}
+
+// retryableStatuses are the answers worth sending the same request again for.
+var retryableStatuses = []int{
+	http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+	http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
+}
+
+func isRetryableStatus(code int) bool { return slices.Contains(retryableStatuses, code) }
+
+// mayRetry reports whether req may be sent more than once: idempotent
+// methods, and POSTs (or any method) carrying an Idempotency-Key.
+func mayRetry(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete, http.MethodTrace:
+		return true
+	}
+	return req.Header.Get("Idempotency-Key") != ""
+}
+
+// isPermanent tells the errors of our own layers that no retry can cure.
+func isPermanent(err error) bool {
+	var te *TokenError
+	return errors.As(err, &te) || errors.Is(err, ErrNoCredentials) || errors.Is(err, ErrInsecureTransport) || errors.Is(err, errNoOperation)
+}
+
+// retryTransport sends a request again after transport errors and the
+// retryable statuses, with backoff, within the caller's deadline.
+type retryTransport struct {
+	next   http.RoundTripper
+	policy RetryPolicy
+	clock  clock
+	log    *slog.Logger
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	info := infoFrom(ctx)
+	retryable := mayRetry(req)
+	for attempt := 1; ; attempt++ {
+		r := req
+		if attempt > 1 {
+			var err error
+			if r, err = rewind(req); err != nil {
+				return nil, err
+			}
+		}
+		info.attempt = attempt
+		resp, err := t.next.RoundTrip(r)
+
+		if !retryable || attempt >= t.policy.MaxAttempts || ctx.Err() != nil {
+			return resp, err
+		}
+		switch {
+		case err != nil && isPermanent(err):
+			return resp, err
+		case err == nil && !isRetryableStatus(resp.StatusCode):
+			return resp, nil
+		}
+
+		delay := backoff(attempt, t.policy.BaseDelay, t.policy.MaxDelay)
+		if resp != nil {
+			if hint, ok := parseRetryAfter(resp.Header.Get("Retry-After"), t.clock.Now()); ok {
+				if hint > t.policy.MaxRetryAfter {
+					return resp, nil // the server asks for longer than we wait: fail fast
+				}
+				delay = hint
+			}
+		}
+		if !fitsDeadline(ctx, t.clock.Now(), delay) {
+			return resp, err // the retry could not finish in time
+		}
+		attrs := []slog.Attr{slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("attempt", attempt), slog.Duration("delay", delay)}
+		if err != nil {
+			attrs = append(attrs, slog.String("error", err.Error()))
+		} else {
+			attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		}
+		t.log.LogAttrs(ctx, slog.LevelInfo, "axa: retrying", attrs...)
+		drain(resp)
+		if serr := t.clock.Sleep(ctx, delay); serr != nil {
+			if err == nil {
+				err = serr
+			}
+			return nil, err
+		}
+	}
+}

@@ -1,0 +1,279 @@
+package axa
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Token is an OAuth2 access token with what the client knows of it. Its
+// access and refresh tokens are secrets: fmt, slog and Error output show them
+// as [REDACTED]; AccessToken and RefreshToken reveal them.
+type Token struct {
+	accessToken  string
+	refreshToken string
+	expiry       time.Time
+	scopes       []string
+}
+
+// AccessToken returns the bearer token itself. Treat it as a password.
+func (t Token) AccessToken() string { return t.accessToken }
+
+// RefreshToken returns the refresh token, empty when the grant gave none.
+// Persist it somewhere safe to resume later with WithRefreshToken.
+func (t Token) RefreshToken() string { return t.refreshToken }
+
+// Expiry returns when the client considers the token expired: the server's
+// expires_in, or the fallback lifetime when it gave none.
+func (t Token) Expiry() time.Time { return t.expiry }
+
+// Scopes returns the scopes the token was granted.
+func (t Token) Scopes() []string { return slices.Clone(t.scopes) }
+
+// String describes the token without its secrets.
+func (t Token) String() string {
+	return fmt.Sprintf("axa.Token{access: %s, refresh: %s, expiry: %s, scopes: %q}",
+		secretState(t.accessToken), secretState(t.refreshToken), t.expiry.Format(time.RFC3339), t.scopes)
+}
+
+// GoString describes the token without its secrets, for %#v.
+func (t Token) GoString() string { return t.String() }
+
+// Format prints the token without its secrets, whatever the verb.
+func (t Token) Format(f fmt.State, verb rune) { formatRedacted(f, verb, t.String()) }
+
+// LogValue logs the token without its secrets.
+func (t Token) LogValue() slog.Value { return logValue(t.String()) }
+
+// TokenPolicy tunes the token cache. The zero value of each field means its
+// default.
+type TokenPolicy struct {
+	// RefreshLead is how long before expiry a token is refreshed; calls keep
+	// using the old token while the new one is fetched. Default 1 minute,
+	// clamped to half the token's lifetime so that a short-lived token is
+	// not refreshed on every call.
+	RefreshLead time.Duration
+	// FallbackLifetime is the lifetime assumed when the token endpoint gives
+	// no positive expires_in. Default 5 minutes.
+	FallbackLifetime time.Duration
+	// FailureCooldown is how long after a failed fetch calls fail at once
+	// with that error instead of asking the endpoint again. Default 2 seconds.
+	FailureCooldown time.Duration
+	// FetchTimeout bounds one fetch, its retries included. Default 30 seconds.
+	FetchTimeout time.Duration
+	// MaxAttempts bounds the requests of one fetch when the endpoint fails
+	// transiently (network, 429, 5xx). Default 4.
+	MaxAttempts int
+	// BaseDelay and MaxDelay shape the exponential backoff with full jitter
+	// between attempts. Defaults 200 milliseconds and 5 seconds.
+	BaseDelay, MaxDelay time.Duration
+}
+
+func (p TokenPolicy) withDefaults() TokenPolicy {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&p.RefreshLead, time.Minute)
+	def(&p.FallbackLifetime, 5*time.Minute)
+	def(&p.FailureCooldown, 2*time.Second)
+	def(&p.FetchTimeout, 30*time.Second)
+	def(&p.BaseDelay, 200*time.Millisecond)
+	def(&p.MaxDelay, 5*time.Second)
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 4
+	}
+	return p
+}
+
+// fetchFunc gets a new token for scopes; lifetime is the server's
+// expires_in, zero or negative when it gave none.
+type fetchFunc func(ctx context.Context, scopes []string) (tok *Token, lifetime time.Duration, err error)
+
+// tokenCache keeps one token per scope set and fetches at most one at a time
+// per set. Callers waiting for a fetch stop waiting when their own context
+// ends; the fetch itself runs on the cache's context, which Close cancels.
+type tokenCache struct {
+	fetch  fetchFunc
+	policy TokenPolicy
+	clock  clock
+	log    *slog.Logger
+
+	base   context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	entries map[string]*cacheEntry
+	// fixedKey, when set, makes every scope set share one entry: the
+	// caller fixed the scopes, or the grant is bound to a user's consent.
+	fixedKey bool
+}
+
+type cacheEntry struct {
+	scopes    []string
+	tok       *Token
+	refreshAt time.Time
+	inflight  *fetchCall
+	err       error
+	coolUntil time.Time
+}
+
+type fetchCall struct {
+	done chan struct{}
+	tok  *Token
+	err  error
+}
+
+func newTokenCache(fetch fetchFunc, policy TokenPolicy, clk clock, log *slog.Logger, fixedKey bool) *tokenCache {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &tokenCache{
+		fetch: fetch, policy: policy.withDefaults(), clock: clk, log: log,
+		base: ctx, cancel: cancel, entries: map[string]*cacheEntry{}, fixedKey: fixedKey,
+	}
+}
+
+func (c *tokenCache) key(scopes []string) string {
+	if c.fixedKey {
+		return "*"
+	}
+	s := slices.Clone(scopes)
+	slices.Sort(s)
+	return strings.Join(slices.Compact(s), " ")
+}
+
+// covers reports whether granted includes every scope of want.
+func covers(granted, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(granted, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// Get returns a valid token carrying scopes, from the cache or fetched.
+func (c *tokenCache) Get(ctx context.Context, scopes []string) (*Token, error) {
+	c.mu.Lock()
+	now := c.clock.Now()
+	// Any fresh token whose scopes are a superset will do.
+	for _, e := range c.entries {
+		if e.tok != nil && now.Before(e.refreshAt) && (c.fixedKey || covers(e.tok.scopes, scopes)) {
+			tok := e.tok
+			c.mu.Unlock()
+			return tok, nil
+		}
+	}
+	k := c.key(scopes)
+	e := c.entries[k]
+	if e == nil {
+		e = &cacheEntry{scopes: slices.Clone(scopes)}
+		c.entries[k] = e
+	}
+	if e.tok != nil && now.Before(e.tok.expiry) {
+		// Due for refresh but still valid: refresh in the background and
+		// keep serving this one.
+		if e.inflight == nil && !now.Before(e.coolUntil) {
+			c.start(e)
+		}
+		tok := e.tok
+		c.mu.Unlock()
+		return tok, nil
+	}
+	if now.Before(e.coolUntil) && e.err != nil {
+		err := e.err
+		c.mu.Unlock()
+		return nil, fmt.Errorf("%w (not retried for %s after the last failure)", err, c.policy.FailureCooldown)
+	}
+	if e.inflight == nil {
+		c.start(e)
+	}
+	call := e.inflight
+	c.mu.Unlock()
+
+	select {
+	case <-call.done:
+		return call.tok, call.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("axa: waiting for a token: %w", ctx.Err())
+	}
+}
+
+// start launches a fetch for e; c.mu must be held.
+func (c *tokenCache) start(e *cacheEntry) {
+	call := &fetchCall{done: make(chan struct{})}
+	e.inflight = call
+	scopes := slices.Clone(e.scopes)
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		ctx, cancel := context.WithTimeout(c.base, c.policy.FetchTimeout)
+		tok, lifetime, err := c.fetch(ctx, scopes)
+		cancel()
+
+		c.mu.Lock()
+		now := c.clock.Now()
+		e.inflight = nil
+		if err != nil {
+			e.err = err
+			e.coolUntil = now.Add(c.policy.FailureCooldown)
+		} else {
+			if lifetime <= 0 {
+				lifetime = c.policy.FallbackLifetime
+			}
+			lead := min(c.policy.RefreshLead, lifetime/2)
+			tok.expiry = now.Add(lifetime)
+			e.tok, e.err, e.coolUntil = tok, nil, time.Time{}
+			e.refreshAt = tok.expiry.Add(-lead)
+		}
+		call.tok, call.err = tok, err
+		c.mu.Unlock()
+		close(call.done)
+		if err != nil {
+			c.log.LogAttrs(ctx, slog.LevelWarn, "axa: token fetch failed", slog.String("scopes", strings.Join(scopes, " ")), slog.String("error", err.Error()))
+		} else {
+			c.log.LogAttrs(ctx, slog.LevelDebug, "axa: token fetched", slog.String("scopes", strings.Join(tok.scopes, " ")), slog.Duration("lifetime", lifetime))
+		}
+	}()
+}
+
+// Invalidate drops tok from the cache if it is still there, so that the next
+// Get fetches a new one. A token another caller already replaced stays.
+func (c *tokenCache) Invalidate(tok *Token) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		if e.tok == tok {
+			e.tok = nil
+			e.refreshAt = time.Time{}
+		}
+	}
+}
+
+// Put stores a token obtained outside the cache (an authorization code
+// exchange) as the token for scopes.
+func (c *tokenCache) Put(tok *Token, lifetime time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	if lifetime <= 0 {
+		lifetime = c.policy.FallbackLifetime
+	}
+	tok.expiry = now.Add(lifetime)
+	k := c.key(tok.scopes)
+	c.entries[k] = &cacheEntry{
+		scopes: slices.Clone(tok.scopes), tok: tok,
+		refreshAt: tok.expiry.Add(-min(c.policy.RefreshLead, lifetime/2)),
+	}
+}
+
+// Close cancels fetches in flight and waits for them to end.
+func (c *tokenCache) Close() {
+	c.cancel()
+	c.wg.Wait()
+}

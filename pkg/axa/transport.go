@@ -1,0 +1,148 @@
+package axa
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// The pipeline a request of the Client passes through, outermost first. Each
+// layer is an http.RoundTripper wrapping the next; this is the one place
+// their order is decided:
+//
+//  1. headers: User-Agent (once per logical call).
+//  2. retry:   backoff and Retry-After, for idempotent requests and POSTs
+//     with an Idempotency-Key; one loop per logical call.
+//  3. auth:    picks the operation's scopes, gets a token, refuses insecure
+//     or foreign origins, replays once on 401 invalid_token.
+//  4. logging: one record per attempt (method, path, status, duration,
+//     attempt, request id); never headers or bodies.
+//  5. the caller's transport (WithHTTPClient), or http.DefaultTransport.
+//
+// The token endpoint is called with a separate client: the caller's
+// transport, no redirects, none of these layers.
+func buildPipeline(c *config, tokens *tokenCache, ops *operationMatcher, origin *url.URL) http.RoundTripper {
+	var rt = c.baseTransport()
+	rt = &logTransport{next: rt, log: c.logger, clock: c.clock}
+	rt = &authTransport{next: rt, tokens: tokens, ops: ops, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
+	rt = &retryTransport{next: rt, policy: c.retry.withDefaults(), clock: c.clock, log: c.logger}
+	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix)}
+	return rt
+}
+
+// callInfo travels in the request context from Client's methods to the
+// layers, and back with what they learned.
+type callInfo struct {
+	operation     string
+	attempt       int
+	grantedScopes []string
+	neededScopes  []string
+}
+
+type callInfoKey struct{}
+
+func infoFrom(ctx context.Context) *callInfo {
+	if ci, ok := ctx.Value(callInfoKey{}).(*callInfo); ok {
+		return ci
+	}
+	return &callInfo{} // a raw generated-client call: nothing to report back
+}
+
+// headerTransport sets the headers every request carries.
+type headerTransport struct {
+	next      http.RoundTripper
+	userAgent string
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Header.Set("User-Agent", t.userAgent)
+	if r.Header.Get("Accept") == "" {
+		r.Header.Set("Accept", "application/json")
+	}
+	return t.next.RoundTrip(r)
+}
+
+// logTransport logs each attempt.
+type logTransport struct {
+	next  http.RoundTripper
+	log   *slog.Logger
+	clock clock
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if !t.log.Enabled(ctx, slog.LevelDebug) {
+		return t.next.RoundTrip(req)
+	}
+	start := t.clock.Now()
+	resp, err := t.next.RoundTrip(req)
+	info := infoFrom(ctx)
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.Int("attempt", info.attempt),
+		slog.Duration("duration", t.clock.Now().Sub(start)),
+	}
+	if info.operation != "" {
+		attrs = append(attrs, slog.String("operation", info.operation))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		if id := resp.Header.Get("X-Request-Id"); id != "" {
+			attrs = append(attrs, slog.String("request_id", id))
+		}
+	}
+	t.log.LogAttrs(ctx, slog.LevelDebug, "axa: request", attrs...)
+	return resp, err
+}
+
+// drain reads what is left of a body we will not use, within reason, and
+// closes it, so that the connection can serve the next request.
+func drain(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+	_ = resp.Body.Close()
+}
+
+// rewind returns a copy of req with a fresh body, for sending it again.
+func rewind(req *http.Request) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if req.Body == nil || req.Body == http.NoBody {
+		return r, nil
+	}
+	if req.GetBody == nil {
+		return nil, errors.New("axa: cannot resend a request whose body cannot be rewound")
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = body
+	return r, nil
+}
+
+// isLoopback reports whether host (no port) names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameOrigin reports whether u has the scheme, host and port of origin.
+func sameOrigin(u, origin *url.URL) bool {
+	return strings.EqualFold(u.Scheme, origin.Scheme) && strings.EqualFold(u.Host, origin.Host)
+}
