@@ -2,6 +2,7 @@
 # Tools are pinned here or in go.mod (tools.go) and installed into ./bin.
 
 GO                    ?= go
+GOFMT                 ?= $(shell $(GO) env GOROOT)/bin/gofmt
 GOLANGCI_LINT_VERSION := v2.15.0
 BIN                   := $(CURDIR)/bin
 GOLANGCI_LINT         := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
@@ -31,7 +32,7 @@ vet:
 
 ## fmt-check: fail when a Go file is not gofmt-ed
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go') 2>&1); \
+	@out=$$($(GOFMT) -l $$(git ls-files '*.go') 2>&1); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 ## tidy-check: fail when go.mod or go.sum is not tidy

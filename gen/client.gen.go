@@ -101,7 +101,9 @@ type ClientInterface interface {
 	// SearchMedicalProviders Search medical providers near a point
 	//
 	// Medical providers within `radius` metres of a point, nearest first, optionally of
-	// one kind and one speciality.
+	// one kind and one speciality. The 2018 listing had
+	// `GET /ondemand/v1/medical_providers/search`; this model files the health operations
+	// under `/health/v1` (our design).
 	//
 	// Corresponds with GET /health/v1/medical_providers/search (the `SearchMedicalProviders` operationId).
 	SearchMedicalProviders(ctx context.Context, params *SearchMedicalProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -166,7 +168,9 @@ type ClientInterface interface {
 	// Issues a policy from a valid, unexpired quote, for the policy holder and the
 	// travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 	// request answers the policy already issued (with `Idempotent-Replayed: true`) and
-	// never issues a second one.
+	// never issues a second one. The 2018 listing had
+	// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
+	// `/travel/v1` prefix (our design).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -178,7 +182,9 @@ type ClientInterface interface {
 	// Issues a policy from a valid, unexpired quote, for the policy holder and the
 	// travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 	// request answers the policy already issued (with `Idempotent-Replayed: true`) and
-	// never issues a second one.
+	// never issues a second one. The 2018 listing had
+	// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
+	// `/travel/v1` prefix (our design).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -196,7 +202,9 @@ type ClientInterface interface {
 	//
 	// Prices a trip for the given travellers and plan. The quote is valid until
 	// `valid_until`; a policy can be issued from it until then (our design, after the
-	// public partner APIs of the same trade).
+	// public partner APIs of the same trade). The 2018 listing had
+	// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
+	// `/travel/v1` prefix (our design).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -207,7 +215,9 @@ type ClientInterface interface {
 	//
 	// Prices a trip for the given travellers and plan. The quote is valid until
 	// `valid_until`; a policy can be issued from it until then (our design, after the
-	// public partner APIs of the same trade).
+	// public partner APIs of the same trade). The 2018 listing had
+	// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
+	// `/travel/v1` prefix (our design).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -243,7 +253,9 @@ func (c *Client) ListProviderKinds(ctx context.Context, params *ListProviderKind
 // SearchMedicalProviders Search medical providers near a point
 //
 // Medical providers within `radius` metres of a point, nearest first, optionally of
-// one kind and one speciality.
+// one kind and one speciality. The 2018 listing had
+// `GET /ondemand/v1/medical_providers/search`; this model files the health operations
+// under `/health/v1` (our design).
 //
 // Corresponds with GET /health/v1/medical_providers/search (the `SearchMedicalProviders` operationId).
 func (c *Client) SearchMedicalProviders(ctx context.Context, params *SearchMedicalProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -388,7 +400,9 @@ func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryIDPath
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
 // travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 // request answers the policy already issued (with `Idempotent-Replayed: true`) and
-// never issues a second one.
+// never issues a second one. The 2018 listing had
+// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
+// `/travel/v1` prefix (our design).
 //
 // Takes any type of body and a specified content type.
 //
@@ -410,7 +424,9 @@ func (c *Client) CreatePolicyWithBody(ctx context.Context, params *CreatePolicyP
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
 // travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 // request answers the policy already issued (with `Idempotent-Replayed: true`) and
-// never issues a second one.
+// never issues a second one. The 2018 listing had
+// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
+// `/travel/v1` prefix (our design).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -448,7 +464,9 @@ func (c *Client) GetPolicy(ctx context.Context, policyID openapi_types.UUID, req
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
 // `valid_until`; a policy can be issued from it until then (our design, after the
-// public partner APIs of the same trade).
+// public partner APIs of the same trade). The 2018 listing had
+// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
+// `/travel/v1` prefix (our design).
 //
 // Takes any type of body and a specified content type.
 //
@@ -469,7 +487,9 @@ func (c *Client) RequestQuoteWithBody(ctx context.Context, params *RequestQuoteP
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
 // `valid_until`; a policy can be issued from it until then (our design, after the
-// public partner APIs of the same trade).
+// public partner APIs of the same trade). The 2018 listing had
+// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
+// `/travel/v1` prefix (our design).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1266,7 +1286,9 @@ type ClientWithResponsesInterface interface {
 	// SearchMedicalProvidersWithResponse Search medical providers near a point
 	//
 	// Medical providers within `radius` metres of a point, nearest first, optionally of
-	// one kind and one speciality.
+	// one kind and one speciality. The 2018 listing had
+	// `GET /ondemand/v1/medical_providers/search`; this model files the health operations
+	// under `/health/v1` (our design).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1347,7 +1369,9 @@ type ClientWithResponsesInterface interface {
 	// Issues a policy from a valid, unexpired quote, for the policy holder and the
 	// travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 	// request answers the policy already issued (with `Idempotent-Replayed: true`) and
-	// never issues a second one.
+	// never issues a second one. The 2018 listing had
+	// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
+	// `/travel/v1` prefix (our design).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1359,7 +1383,9 @@ type ClientWithResponsesInterface interface {
 	// Issues a policy from a valid, unexpired quote, for the policy holder and the
 	// travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 	// request answers the policy already issued (with `Idempotent-Replayed: true`) and
-	// never issues a second one.
+	// never issues a second one. The 2018 listing had
+	// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
+	// `/travel/v1` prefix (our design).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1379,7 +1405,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Prices a trip for the given travellers and plan. The quote is valid until
 	// `valid_until`; a policy can be issued from it until then (our design, after the
-	// public partner APIs of the same trade).
+	// public partner APIs of the same trade). The 2018 listing had
+	// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
+	// `/travel/v1` prefix (our design).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1390,7 +1418,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Prices a trip for the given travellers and plan. The quote is valid until
 	// `valid_until`; a policy can be issued from it until then (our design, after the
-	// public partner APIs of the same trade).
+	// public partner APIs of the same trade). The 2018 listing had
+	// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
+	// `/travel/v1` prefix (our design).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1420,13 +1450,13 @@ type ListProviderKindsResponse400Headers struct {
 
 // ListProviderKindsResponse401Headers the declared response headers of an HTTP 401 response for ListProviderKinds
 type ListProviderKindsResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // ListProviderKindsResponse403Headers the declared response headers of an HTTP 403 response for ListProviderKinds
 type ListProviderKindsResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -1556,13 +1586,13 @@ type SearchMedicalProvidersResponse400Headers struct {
 
 // SearchMedicalProvidersResponse401Headers the declared response headers of an HTTP 401 response for SearchMedicalProviders
 type SearchMedicalProvidersResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // SearchMedicalProvidersResponse403Headers the declared response headers of an HTTP 403 response for SearchMedicalProviders
 type SearchMedicalProvidersResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -1692,13 +1722,13 @@ type ListProviderSpecialitiesResponse400Headers struct {
 
 // ListProviderSpecialitiesResponse401Headers the declared response headers of an HTTP 401 response for ListProviderSpecialities
 type ListProviderSpecialitiesResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // ListProviderSpecialitiesResponse403Headers the declared response headers of an HTTP 403 response for ListProviderSpecialities
 type ListProviderSpecialitiesResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -1828,13 +1858,13 @@ type ListCountriesResponse400Headers struct {
 
 // ListCountriesResponse401Headers the declared response headers of an HTTP 401 response for ListCountries
 type ListCountriesResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // ListCountriesResponse403Headers the declared response headers of an HTTP 403 response for ListCountries
 type ListCountriesResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -1964,13 +1994,13 @@ type ListAlertsResponse400Headers struct {
 
 // ListAlertsResponse401Headers the declared response headers of an HTTP 401 response for ListAlerts
 type ListAlertsResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // ListAlertsResponse403Headers the declared response headers of an HTTP 403 response for ListAlerts
 type ListAlertsResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -2100,13 +2130,13 @@ type GetCountryResponse400Headers struct {
 
 // GetCountryResponse401Headers the declared response headers of an HTTP 401 response for GetCountry
 type GetCountryResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // GetCountryResponse403Headers the declared response headers of an HTTP 403 response for GetCountry
 type GetCountryResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -2250,13 +2280,13 @@ type ListCountryAlertsResponse400Headers struct {
 
 // ListCountryAlertsResponse401Headers the declared response headers of an HTTP 401 response for ListCountryAlerts
 type ListCountryAlertsResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // ListCountryAlertsResponse403Headers the declared response headers of an HTTP 403 response for ListCountryAlerts
 type ListCountryAlertsResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -2400,13 +2430,13 @@ type GetCountryHealthResponse400Headers struct {
 
 // GetCountryHealthResponse401Headers the declared response headers of an HTTP 401 response for GetCountryHealth
 type GetCountryHealthResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // GetCountryHealthResponse403Headers the declared response headers of an HTTP 403 response for GetCountryHealth
 type GetCountryHealthResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -2550,13 +2580,13 @@ type GetCountrySecurityResponse400Headers struct {
 
 // GetCountrySecurityResponse401Headers the declared response headers of an HTTP 401 response for GetCountrySecurity
 type GetCountrySecurityResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // GetCountrySecurityResponse403Headers the declared response headers of an HTTP 403 response for GetCountrySecurity
 type GetCountrySecurityResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -2701,13 +2731,13 @@ type CreatePolicyResponse400Headers struct {
 
 // CreatePolicyResponse401Headers the declared response headers of an HTTP 401 response for CreatePolicy
 type CreatePolicyResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // CreatePolicyResponse403Headers the declared response headers of an HTTP 403 response for CreatePolicy
 type CreatePolicyResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -2861,13 +2891,13 @@ type GetPolicyResponse400Headers struct {
 
 // GetPolicyResponse401Headers the declared response headers of an HTTP 401 response for GetPolicy
 type GetPolicyResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // GetPolicyResponse403Headers the declared response headers of an HTTP 403 response for GetPolicy
 type GetPolicyResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -3009,13 +3039,13 @@ type RequestQuoteResponse400Headers struct {
 
 // RequestQuoteResponse401Headers the declared response headers of an HTTP 401 response for RequestQuote
 type RequestQuoteResponse401Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
 // RequestQuoteResponse403Headers the declared response headers of an HTTP 403 response for RequestQuote
 type RequestQuoteResponse403Headers struct {
-	WWWAuthenticate *string
+	WWWAuthenticate string
 	XRequestID      *string
 }
 
@@ -3265,7 +3295,9 @@ func (c *ClientWithResponses) ListProviderKindsWithResponse(ctx context.Context,
 // SearchMedicalProvidersWithResponse Search medical providers near a point
 //
 // Medical providers within `radius` metres of a point, nearest first, optionally of
-// one kind and one speciality.
+// one kind and one speciality. The 2018 listing had
+// `GET /ondemand/v1/medical_providers/search`; this model files the health operations
+// under `/health/v1` (our design).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3394,7 +3426,9 @@ func (c *ClientWithResponses) GetCountrySecurityWithResponse(ctx context.Context
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
 // travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 // request answers the policy already issued (with `Idempotent-Replayed: true`) and
-// never issues a second one.
+// never issues a second one. The 2018 listing had
+// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
+// `/travel/v1` prefix (our design).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3412,7 +3446,9 @@ func (c *ClientWithResponses) CreatePolicyWithBodyWithResponse(ctx context.Conte
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
 // travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 // request answers the policy already issued (with `Idempotent-Replayed: true`) and
-// never issues a second one.
+// never issues a second one. The 2018 listing had
+// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
+// `/travel/v1` prefix (our design).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3444,7 +3480,9 @@ func (c *ClientWithResponses) GetPolicyWithResponse(ctx context.Context, policyI
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
 // `valid_until`; a policy can be issued from it until then (our design, after the
-// public partner APIs of the same trade).
+// public partner APIs of the same trade). The 2018 listing had
+// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
+// `/travel/v1` prefix (our design).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3461,7 +3499,9 @@ func (c *ClientWithResponses) RequestQuoteWithBodyWithResponse(ctx context.Conte
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
 // `valid_until`; a policy can be issued from it until then (our design, after the
-// public partner APIs of the same trade).
+// public partner APIs of the same trade). The 2018 listing had
+// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
+// `/travel/v1` prefix (our design).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3580,10 +3620,10 @@ func ParseListProviderKindsResponse(rsp *http.Response) (*ListProviderKindsRespo
 		var headers ListProviderKindsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -3597,10 +3637,10 @@ func ParseListProviderKindsResponse(rsp *http.Response) (*ListProviderKindsRespo
 		var headers ListProviderKindsResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -3749,10 +3789,10 @@ func ParseSearchMedicalProvidersResponse(rsp *http.Response) (*SearchMedicalProv
 		var headers SearchMedicalProvidersResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -3766,10 +3806,10 @@ func ParseSearchMedicalProvidersResponse(rsp *http.Response) (*SearchMedicalProv
 		var headers SearchMedicalProvidersResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -3918,10 +3958,10 @@ func ParseListProviderSpecialitiesResponse(rsp *http.Response) (*ListProviderSpe
 		var headers ListProviderSpecialitiesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -3935,10 +3975,10 @@ func ParseListProviderSpecialitiesResponse(rsp *http.Response) (*ListProviderSpe
 		var headers ListProviderSpecialitiesResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4087,10 +4127,10 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4104,10 +4144,10 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4256,10 +4296,10 @@ func ParseListAlertsResponse(rsp *http.Response) (*ListAlertsResponse, error) {
 		var headers ListAlertsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4273,10 +4313,10 @@ func ParseListAlertsResponse(rsp *http.Response) (*ListAlertsResponse, error) {
 		var headers ListAlertsResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4432,10 +4472,10 @@ func ParseGetCountryResponse(rsp *http.Response) (*GetCountryResponse, error) {
 		var headers GetCountryResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4449,10 +4489,10 @@ func ParseGetCountryResponse(rsp *http.Response) (*GetCountryResponse, error) {
 		var headers GetCountryResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4618,10 +4658,10 @@ func ParseListCountryAlertsResponse(rsp *http.Response) (*ListCountryAlertsRespo
 		var headers ListCountryAlertsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4635,10 +4675,10 @@ func ParseListCountryAlertsResponse(rsp *http.Response) (*ListCountryAlertsRespo
 		var headers ListCountryAlertsResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4804,10 +4844,10 @@ func ParseGetCountryHealthResponse(rsp *http.Response) (*GetCountryHealthRespons
 		var headers GetCountryHealthResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4821,10 +4861,10 @@ func ParseGetCountryHealthResponse(rsp *http.Response) (*GetCountryHealthRespons
 		var headers GetCountryHealthResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4990,10 +5030,10 @@ func ParseGetCountrySecurityResponse(rsp *http.Response) (*GetCountrySecurityRes
 		var headers GetCountrySecurityResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5007,10 +5047,10 @@ func ParseGetCountrySecurityResponse(rsp *http.Response) (*GetCountrySecurityRes
 		var headers GetCountrySecurityResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5190,10 +5230,10 @@ func ParseCreatePolicyResponse(rsp *http.Response) (*CreatePolicyResponse, error
 		var headers CreatePolicyResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5207,10 +5247,10 @@ func ParseCreatePolicyResponse(rsp *http.Response) (*CreatePolicyResponse, error
 		var headers CreatePolicyResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5383,10 +5423,10 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5400,10 +5440,10 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5576,10 +5616,10 @@ func ParseRequestQuoteResponse(rsp *http.Response) (*RequestQuoteResponse, error
 		var headers RequestQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5593,10 +5633,10 @@ func ParseRequestQuoteResponse(rsp *http.Response) (*RequestQuoteResponse, error
 		var headers RequestQuoteResponse403Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.WWWAuthenticate = &value
+			headers.WWWAuthenticate = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string

@@ -41,6 +41,34 @@ const (
 	RetryAfter      = "Retry-After"
 )
 
+// OperationScopes returns the scope each operation of the API needs, by
+// operationId: the contract the spec must keep. An operation missing here
+// fails the rules until its scope is decided and written down.
+func OperationScopes() map[string]string {
+	const (
+		countries = "urn:axa.assistance.travel.countries.read_only"
+		alerts    = "urn:axa.assistance.travel.countries.alerts.read_only"
+		quotes    = "urn:axa.assistance.travel.policies.quote_request"
+		policies  = "urn:axa.assistance.travel.policies.creation_request"
+		health    = "urn:axa.assistance.health.providers.read_only"
+	)
+	return map[string]string{
+		"getVersion":               "",
+		"listCountries":            countries,
+		"getCountry":               countries,
+		"getCountryHealth":         countries,
+		"getCountrySecurity":       countries,
+		"listAlerts":               alerts,
+		"listCountryAlerts":        alerts,
+		"requestQuote":             quotes,
+		"createPolicy":             policies,
+		"getPolicy":                policies,
+		"searchMedicalProviders":   health,
+		"listProviderKinds":        health,
+		"listProviderSpecialities": health,
+	}
+}
+
 // localizedTags are the tags of the information and health operations, which
 // must take Accept-Language.
 func localizedTags() []string { return []string{"countries", "alerts", "health"} }
@@ -57,14 +85,16 @@ type Violation struct {
 	Message string
 }
 
+// String formats the violation as "[rule] where: message".
 func (v Violation) String() string {
 	return fmt.Sprintf("[%s] %s: %s", v.Rule, v.Where, v.Message)
 }
 
 type checker struct {
-	doc        *openapi3.T
-	seedScopes []string
-	violations []Violation
+	doc            *openapi3.T
+	seedScopes     []string
+	expectedScopes map[string]string
+	violations     []Violation
 }
 
 func (c *checker) add(rule, where, format string, args ...any) {
@@ -74,7 +104,7 @@ func (c *checker) add(rule, where, format string, args ...any) {
 // Check returns every house-rule violation of doc, sorted; none means the
 // document follows the rules. doc should already pass openapi3's Validate.
 func Check(doc *openapi3.T) []Violation {
-	c := &checker{doc: doc, seedScopes: SeedScopes()}
+	c := &checker{doc: doc, seedScopes: SeedScopes(), expectedScopes: OperationScopes()}
 	c.checkSecurityScheme()
 	c.checkOperations()
 	c.checkSchemaExamples()
@@ -125,7 +155,12 @@ func (c *checker) checkSecurityScheme() {
 		if flow.TokenURL != TokenURL {
 			c.add("flows", fw, "tokenUrl %q, want %q", flow.TokenURL, TokenURL)
 		}
-		if flow.RefreshURL == "" {
+		// RFC 6749 section 4.4.3: the client credentials grant issues no
+		// refresh token; the user-bound grants do.
+		if name == "clientCredentials" && flow.RefreshURL != "" {
+			c.add("flows", fw, "has a refreshUrl: the client credentials grant issues no refresh token (RFC 6749 section 4.4.3)")
+		}
+		if name != "clientCredentials" && flow.RefreshURL == "" {
 			c.add("flows", fw, "no refreshUrl")
 		}
 		if name == "authorizationCode" && flow.AuthorizationURL != AuthorizeURL {
@@ -222,6 +257,13 @@ func (c *checker) checkOperations() {
 			if op.Security == nil || len(*op.Security) != 0 {
 				c.add("version-public", w, "must declare `security: []`: it answers without a token")
 			}
+		} else if !secured {
+			c.add("secured", w, "needs no token: every operation but %s must require its scope", VersionPath)
+		}
+		if want, known := c.expectedScopes[op.OperationID]; !known && op.OperationID != "" {
+			c.add("scope-decided", w, "operation %q has no scope in contract.OperationScopes: decide it there", op.OperationID)
+		} else if known && want != "" && (len(reqs) != 1 || !slices.Equal(reqs[0][SchemeName], []string{want})) {
+			c.add("scope-matches", w, "must require exactly %q, requires %v", want, reqs)
 		}
 		if secured {
 			if len(reqs) != 1 || len(reqs[0]) != 1 || len(reqs[0][SchemeName]) != 1 {
@@ -255,11 +297,22 @@ func (c *checker) checkOperations() {
 			}
 		}
 
+		// The answers every operation can give.
+		for _, code := range []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable} {
+			if op.Responses.Status(code) == nil {
+				c.add("responses", w, "does not document %d", code)
+			}
+		}
+		if strings.Contains(o.path, "{") && op.Responses.Status(http.StatusNotFound) == nil {
+			c.add("responses", w, "has a path parameter but does not document 404")
+		}
+
 		// Parameters.
-		if o.method == http.MethodPost && !hasParam(op, openapi3.ParameterInHeader, IdempotencyKey) {
+		item := c.doc.Paths.Value(o.path)
+		if o.method == http.MethodPost && !hasParam(item, op, openapi3.ParameterInHeader, IdempotencyKey) {
 			c.add("idempotency-key", w, "POST without an %s header parameter", IdempotencyKey)
 		}
-		if hasAnyTag(op, localizedTags()) && !hasParam(op, openapi3.ParameterInHeader, AcceptLanguage) {
+		if hasAnyTag(op, localizedTags()) && !hasParam(item, op, openapi3.ParameterInHeader, AcceptLanguage) {
 			c.add("accept-language", w, "an information or health operation without an %s header parameter", AcceptLanguage)
 		}
 
@@ -295,6 +348,9 @@ func (c *checker) checkResponses(w string, op *openapi3.Operation) {
 			if mt.Example == nil && len(mt.Examples) == 0 {
 				c.add("examples", rw, "%s content has no example", mime)
 			}
+			if mt.Schema != nil {
+				c.checkExampleFields(rw+" example", mt.Schema.Value, mt.Example)
+			}
 			if status >= 400 && (mt.Schema == nil || mt.Schema.Ref != ErrorSchemaRef) {
 				c.add("error-schema", rw, "%s content does not use %s", mime, ErrorSchemaRef)
 			}
@@ -302,7 +358,7 @@ func (c *checker) checkResponses(w string, op *openapi3.Operation) {
 		if status >= 400 && ref.Value.Content.Get("application/json") == nil {
 			c.add("error-schema", rw, "no application/json body with %s", ErrorSchemaRef)
 		}
-		if status == http.StatusTooManyRequests && ref.Value.Headers[RetryAfter] == nil {
+		if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && ref.Value.Headers[RetryAfter] == nil {
 			c.add("retry-after", rw, "no %s header", RetryAfter)
 		}
 	}
@@ -319,14 +375,19 @@ func (c *checker) checkSchemaExamples() {
 		if ref.Value != nil && ref.Value.Example == nil {
 			c.add("examples", "components.schemas."+name, "no example")
 		}
+		if ref.Value != nil {
+			c.checkExampleFields("components.schemas."+name+" example", ref.Value, ref.Value.Example)
+		}
 		if ref.Value != nil && strings.TrimSpace(ref.Value.Description) == "" {
 			c.add("documented", "components.schemas."+name, "no description")
 		}
 	}
 }
 
-func hasParam(op *openapi3.Operation, in, name string) bool {
-	for _, p := range op.Parameters {
+// hasParam reports whether the operation, or its path item, declares the
+// parameter.
+func hasParam(item *openapi3.PathItem, op *openapi3.Operation, in, name string) bool {
+	for _, p := range append(slices.Clone(item.Parameters), op.Parameters...) {
 		if p.Value != nil && p.Value.In == in && strings.EqualFold(p.Value.Name, name) {
 			return true
 		}
@@ -359,6 +420,41 @@ func (c *checker) checkErrorSchema() {
 	for _, field := range []string{"status_code", "error"} {
 		if !slices.Contains(s.Required, field) {
 			c.add("error-schema", where, "%q is not required", field)
+		}
+	}
+}
+
+// checkExampleFields flags the fields of an example that its schema does not
+// declare: OpenAPI's validation accepts them (additionalProperties defaults
+// to true), so a misspelt field would otherwise pass unnoticed.
+func (c *checker) checkExampleFields(where string, schema *openapi3.Schema, example any) {
+	if schema == nil || example == nil {
+		return
+	}
+	switch v := example.(type) {
+	case map[string]any:
+		if len(schema.Properties) == 0 {
+			return
+		}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			prop := schema.Properties[k]
+			if prop == nil {
+				c.add("example-fields", where, "field %q is not a property of the schema", k)
+				continue
+			}
+			c.checkExampleFields(where+"."+k, prop.Value, v[k])
+		}
+	case []any:
+		if schema.Items == nil {
+			return
+		}
+		for i, item := range v {
+			c.checkExampleFields(fmt.Sprintf("%s[%d]", where, i), schema.Items.Value, item)
 		}
 	}
 }

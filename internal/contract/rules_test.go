@@ -129,6 +129,32 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{"response without example", "examples", "/version → 200", func(t *testing.T, doc *openapi3.T) {
 			op(t, doc, "GET", "/version").Responses.Status(200).Value.Content.Get("application/json").Example = nil
 		}},
+		{"operation without security", "secured", country, func(_ *testing.T, doc *openapi3.T) {
+			empty := openapi3.SecurityRequirements{}
+			doc.Paths.Value(country).Get.Security = &empty
+		}},
+		{"operation inheriting no security", "secured", policies, func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "POST", policies).Security = nil
+		}},
+		{"operation with another operation's scope", "scope-matches", country, func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", country).Security = security("urn:axa.assistance.travel.policies.quote_request")
+		}},
+		{"example with an undeclared field", "example-fields", `"sumary"`, func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.Schemas["CountrySecurity"].Value.Example = map[string]any{"country_id": "fr", "sumary": "typo"}
+		}},
+		{"response example with an undeclared nested field", "example-fields", `"distance"`, func(t *testing.T, doc *openapi3.T) {
+			mt := op(t, doc, "GET", "/health/v1/medical_providers/search").Responses.Status(200).Value.Content.Get("application/json")
+			mt.Example = []any{map[string]any{"id": "x", "position": map[string]any{"distance": 1.0}}}
+		}},
+		{"missing 503", "responses", "503", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", countries).Responses.Delete("503")
+		}},
+		{"path parameter without 404", "responses", "404", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", country).Responses.Delete("404")
+		}},
+		{"refresh URL on client credentials", "flows", "refreshUrl", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.ClientCredentials.RefreshURL = "/auth/v1/token"
+		}},
 		{"range status code", "status-codes", "5XX", func(t *testing.T, doc *openapi3.T) {
 			o := op(t, doc, "GET", countries)
 			o.Responses.Set("5XX", o.Responses.Value("500"))
@@ -186,11 +212,15 @@ func TestNewOperationWithUnknownScopeFails(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the changed spec should still be valid OpenAPI: %v", err)
 	}
-	var found bool
+	var found, undecided bool
 	for _, v := range contract.Check(doc) {
 		if v.Rule == "scopes-known" && strings.Contains(v.Message, "urn:axa.assistance.travel.weather.read_only") {
 			found = true
 		}
+		undecided = undecided || v.Rule == "scope-decided" && strings.Contains(v.Message, "getCountryWeather")
+	}
+	if !undecided {
+		t.Errorf("house rules did not ask for the new operation's scope to be decided")
 	}
 	if !found {
 		t.Fatalf("house rules accepted an operation with an unknown scope: %v", contract.Check(doc))

@@ -40,10 +40,13 @@ type Drift struct {
 	Reason string
 }
 
+// String formats the drift as "file: reason".
 func (d Drift) String() string { return d.File + ": " + d.Reason }
 
 // Directives returns the //go:generate directives of every generate.go under
-// root/dir, in file order. Each must name its output with -o.
+// root/dir, in file order. Each must name its output with -o, and no other
+// Go file may hold a directive. Directives are split on spaces: keep them
+// free of quotes and $VARIABLES.
 func Directives(root, dir string) ([]Directive, error) {
 	var out []Directive
 	err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
@@ -53,7 +56,19 @@ func Directives(root, dir string) ([]Directive, error) {
 		if d.IsDir() {
 			return skipDir(root, path, d)
 		}
+		if !strings.HasSuffix(d.Name(), ".go") {
+			return nil
+		}
 		if d.Name() != "generate.go" {
+			// go generate runs directives from any Go file; this check
+			// reads generate.go only, so keep them all there.
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if strings.Contains(string(data), "\n//go:generate ") || strings.HasPrefix(string(data), "//go:generate ") {
+				return fmt.Errorf("%s has a go:generate directive: put directives in the package's generate.go, where the drift check reads them", path)
+			}
 			return nil
 		}
 		rel, err := filepath.Rel(root, filepath.Dir(path))

@@ -30,6 +30,13 @@ func TestDirectivesNeedAnOutput(t *testing.T) {
 		t.Fatalf("want an error for a directive without -o, got %v", err)
 	}
 	write(t, filepath.Join(root, "gen/sub/generate.go"), "package sub\n\n//go:generate go run ./y -o b.gen.go\n")
+	write(t, filepath.Join(root, "gen/sub/other.go"), "package sub\n\n//go:generate go run ./z -o c.gen.go\n")
+	if _, err := gencheck.Directives(root, "gen"); err == nil || !strings.Contains(err.Error(), "other.go") {
+		t.Fatalf("want an error for a directive outside generate.go, got %v", err)
+	}
+	if err := os.Remove(filepath.Join(root, "gen/sub/other.go")); err != nil {
+		t.Fatal(err)
+	}
 	ds, err := gencheck.Directives(root, "gen")
 	if err != nil {
 		t.Fatal(err)

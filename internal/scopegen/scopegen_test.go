@@ -179,4 +179,20 @@ func TestRunWritesTheFileAtomically(t *testing.T) {
 	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".scopegen-*")); len(leftovers) != 0 {
 		t.Errorf("temporary files left behind: %v", leftovers)
 	}
+
+	// A write that fails at the last step (the target is a directory)
+	// leaves the target as it was and no temporary file behind.
+	blocked := filepath.Join(dir, "blocked.gen.go")
+	if err := os.MkdirAll(filepath.Join(blocked, "keep"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(spec, "gen", blocked); err == nil {
+		t.Fatal("writing over a non-empty directory succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(blocked, "keep")); err != nil {
+		t.Errorf("the failed write disturbed the target: %v", err)
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".scopegen-*")); len(leftovers) != 0 {
+		t.Errorf("temporary files left behind after a failed write: %v", leftovers)
+	}
 }

@@ -69,7 +69,13 @@ func buildTable(doc *openapi3.T) (*table, error) {
 
 	declared := map[string]map[string]string{} // scheme → scope → description
 	if doc.Components != nil {
-		for name, ref := range doc.Components.SecuritySchemes {
+		names := make([]string, 0, len(doc.Components.SecuritySchemes))
+		for name := range doc.Components.SecuritySchemes {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			ref := doc.Components.SecuritySchemes[name]
 			scopes := map[string]string{}
 			declared[name] = scopes
 			if ref.Value == nil || ref.Value.Flows == nil {
@@ -81,7 +87,9 @@ func buildTable(doc *openapi3.T) (*table, error) {
 					continue
 				}
 				for s, desc := range flow.Scopes {
-					if _, seen := scopes[s]; !seen || scopes[s] == "" {
+					// Flows are visited in a fixed order: the first
+					// non-empty description wins, the same on every run.
+					if scopes[s] == "" {
 						scopes[s] = desc
 					}
 				}
@@ -91,8 +99,20 @@ func buildTable(doc *openapi3.T) (*table, error) {
 
 	byValue := map[string]scope{}
 	goNames := map[string]string{}
-	for _, scopes := range declared {
-		for value, desc := range scopes {
+	schemeNames := make([]string, 0, len(declared))
+	for name := range declared {
+		schemeNames = append(schemeNames, name)
+	}
+	slices.Sort(schemeNames)
+	for _, name := range schemeNames {
+		scopes := declared[name]
+		values := make([]string, 0, len(scopes))
+		for v := range scopes {
+			values = append(values, v)
+		}
+		slices.Sort(values)
+		for _, value := range values {
+			desc := scopes[value]
 			if _, ok := byValue[value]; ok {
 				continue
 			}
