@@ -139,8 +139,8 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{"operation with another operation's scope", "scope-matches", country, func(t *testing.T, doc *openapi3.T) {
 			op(t, doc, "GET", country).Security = security("urn:axa.assistance.travel.policies.quote_request")
 		}},
-		{"example with an undeclared field", "example-fields", `"sumary"`, func(_ *testing.T, doc *openapi3.T) {
-			doc.Components.Schemas["CountrySecurity"].Value.Example = map[string]any{"country_id": "fr", "sumary": "typo"}
+		{"example with an undeclared field", "example-fields", `"overview"`, func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.Schemas["CountrySecurity"].Value.Example = map[string]any{"country_id": "fr", "overview": "typo"}
 		}},
 		{"response example with an undeclared nested field", "example-fields", `"distance"`, func(t *testing.T, doc *openapi3.T) {
 			mt := op(t, doc, "GET", "/health/v1/medical_providers/search").Responses.Status(200).Value.Content.Get("application/json")
