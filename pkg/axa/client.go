@@ -24,6 +24,13 @@ import (
 // and provider ids).
 type UUID = openapitypes.UUID
 
+// Date is the type of the API's dates without a time (birth dates, trip
+// dates): it encodes as "2006-01-02".
+type Date = openapitypes.Date
+
+// Email is the type of the API's e-mail addresses.
+type Email = openapitypes.Email
+
 // maxResponseBody bounds how much of an answer the client reads.
 const maxResponseBody = 16 << 20
 

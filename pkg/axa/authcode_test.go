@@ -1,0 +1,259 @@
+package axa
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// authServer makes f an authorization server for the code grant: it
+// remembers the PKCE challenge of each code, verifies the verifier on
+// exchange, and rotates refresh tokens.
+type authServer struct {
+	mu         sync.Mutex
+	challenges map[string]string // code → S256 challenge
+	refresh    map[string]bool   // live refresh tokens
+	rotations  int
+	events     *[]string
+}
+
+func newAuthServer(f *fakeAPI, events *[]string) *authServer {
+	a := &authServer{challenges: map[string]string{}, refresh: map[string]bool{}, events: events}
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+			id, secret, ok := r.BasicAuth()
+			if !ok || id != testClientID || secret != testClientSecret {
+				writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
+				return true
+			}
+			form := f.TokenRequests()[len(f.TokenRequests())-1].Form
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			switch form.Get("grant_type") {
+			case "authorization_code":
+				challenge, ok := a.challenges[form.Get("code")]
+				delete(a.challenges, form.Get("code")) // single use
+				sum := sha256.Sum256([]byte(form.Get("code_verifier")))
+				if !ok || base64.RawURLEncoding.EncodeToString(sum[:]) != challenge {
+					writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant"})
+					return true
+				}
+			case "refresh_token":
+				if !a.refresh[form.Get("refresh_token")] {
+					writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant"})
+					return true
+				}
+				delete(a.refresh, form.Get("refresh_token")) // rotation
+			default:
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unsupported_grant_type"})
+				return true
+			}
+			a.rotations++
+			rt := fmt.Sprintf("%s%d", refreshPrefix, a.rotations)
+			a.refresh[rt] = true
+			f.issue(w, strings.Join(allScopes(), " "), rt)
+			return true
+		}
+	})
+	return a
+}
+
+// authorize plays the user consenting at the authorization URL: it checks
+// the PKCE parameters and returns the code and the state of the redirect.
+func (a *authServer) authorize(t *testing.T, authURL string) (code, state string) {
+	t.Helper()
+	u, err := url.Parse(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if u.Path != authorizePath || q.Get("response_type") != "code" || q.Get("client_id") != testClientID {
+		t.Fatalf("authorization URL %s is not a code request for the client", authURL)
+	}
+	if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 {
+		t.Fatalf("authorization URL lacks a PKCE S256 challenge: %s", authURL)
+	}
+	if q.Get("state") == "" || q.Get("redirect_uri") != "https://app.example/callback" {
+		t.Fatalf("authorization URL lacks state or redirect_uri: %s", authURL)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	code = fmt.Sprintf("code-%d", len(a.challenges)+1)
+	a.challenges[code] = q.Get("code_challenge")
+	return code, q.Get("state")
+}
+
+func newAuthCodeClient(t *testing.T, f *fakeAPI, clk clock, events *[]string, opts ...Option) *Client {
+	t.Helper()
+	var mu sync.Mutex
+	base := []Option{
+		WithoutEnvironment(), WithBaseURL(f.URL()), withClock(clk),
+		WithAuthorizationCode(testClientID, testClientSecret, "https://app.example/callback"),
+		WithTokenHook(func(_ context.Context, tok Token) error {
+			mu.Lock()
+			defer mu.Unlock()
+			*events = append(*events, "persist "+tok.RefreshToken())
+			return nil
+		}),
+	}
+	c, err := NewClient(append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func TestAuthorizationCodeWithPKCEAndRotation(t *testing.T) {
+	f := newFakeAPI(t)
+	var events []string
+	a := newAuthServer(f, &events)
+	f.set(func(f *fakeAPI) {
+		f.expiresIn = 60
+		prev := f.apiFn
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
+			events = append(events, "api "+strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+			return prev != nil && prev(w, r, n)
+		}
+	})
+	clk := newFakeClock()
+	c := newAuthCodeClient(t, f, clk, &events)
+	ctx := context.Background()
+
+	req, err := c.AuthCodeURL(ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(req.Scopes, []string{ScopeCountries}) {
+		t.Errorf("scopes = %v", req.Scopes)
+	}
+	code, state := a.authorize(t, req.URL)
+	tok, err := c.Exchange(ctx, req, state, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.RefreshToken() != refreshPrefix+"1" || tok.AccessToken() != tokenPrefix+"1" {
+		t.Fatalf("exchanged token = %v", tok)
+	}
+	if _, err := c.ListCountries(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	// After expiry the client refreshes; the rotated refresh token reaches
+	// the hook before its access token reaches the API.
+	clk.Advance(61e9)
+	if _, err := c.ListCountries(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"persist " + refreshPrefix + "1",
+		"api " + tokenPrefix + "1",
+		"persist " + refreshPrefix + "2",
+		"api " + tokenPrefix + "2",
+	}
+	if !slices.Equal(events, want) {
+		t.Fatalf("events = %v, want %v", events, want)
+	}
+	reqs := f.TokenRequests()
+	if reqs[1].Form.Get("grant_type") != "refresh_token" || reqs[1].Form.Get("refresh_token") != refreshPrefix+"1" {
+		t.Errorf("second token request = %v", reqs[1].Form)
+	}
+	for _, r := range reqs {
+		if strings.Contains(r.Body, testClientSecret) {
+			t.Errorf("client secret sent in a token request body")
+		}
+	}
+}
+
+func TestExchangeRefusesAForgedState(t *testing.T) {
+	f := newFakeAPI(t)
+	var events []string
+	a := newAuthServer(f, &events)
+	c := newAuthCodeClient(t, f, newFakeClock(), &events)
+	req, err := c.AuthCodeURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(req.Scopes) != 5 {
+		t.Errorf("AuthCodeURL without scopes asks for %v, want all five", req.Scopes)
+	}
+	code, _ := a.authorize(t, req.URL)
+	if _, err := c.Exchange(context.Background(), req, "forged", code); !errors.Is(err, ErrStateMismatch) {
+		t.Fatalf("forged state: err = %v, want ErrStateMismatch", err)
+	}
+	if n := len(f.TokenRequests()); n != 0 {
+		t.Fatalf("a forged state still reached the token endpoint (%d requests)", n)
+	}
+}
+
+func TestExchangeWithAWrongVerifierFails(t *testing.T) {
+	f := newFakeAPI(t)
+	var events []string
+	a := newAuthServer(f, &events)
+	c := newAuthCodeClient(t, f, newFakeClock(), &events)
+	first, err := c.AuthCodeURL(ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.AuthCodeURL(ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.State == second.State {
+		t.Fatal("two authorization requests share a state")
+	}
+	code, _ := a.authorize(t, first.URL)
+	// The code of the first request, exchanged with the second request's
+	// verifier: the server's PKCE check must refuse it.
+	_, err = c.Exchange(context.Background(), second, second.State, code)
+	var te *TokenError
+	if !errors.As(err, &te) || te.Code != "invalid_grant" || te.Retryable {
+		t.Fatalf("err = %v, want a non-retryable invalid_grant *TokenError", err)
+	}
+	if len(events) != 0 {
+		t.Errorf("the hook ran for a failed exchange: %v", events)
+	}
+}
+
+func TestRefreshTokenHookFailureFailsTheCall(t *testing.T) {
+	f := newFakeAPI(t)
+	var events []string
+	a := newAuthServer(f, &events)
+	a.mu.Lock()
+	a.refresh[refreshPrefix+"0"] = true
+	a.mu.Unlock()
+	c, err := NewClient(WithoutEnvironment(), WithBaseURL(f.URL()), withClock(newFakeClock()),
+		WithAuthorizationCode(testClientID, testClientSecret, "https://app.example/callback"),
+		WithRefreshToken(refreshPrefix+"0"),
+		WithTokenHook(func(context.Context, Token) error { return errors.New("disk full") }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.ListCountries(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("err = %v, want the hook's failure", err)
+	}
+	if n := len(f.APIRequests()); n != 0 {
+		t.Fatalf("the API was called with a token whose refresh token could not be persisted (%d requests)", n)
+	}
+}
+
+func TestAuthCodeNeedsItsOption(t *testing.T) {
+	f := newFakeAPI(t)
+	c := newTestClient(t, f, newFakeClock())
+	if _, err := c.AuthCodeURL(); !errors.Is(err, ErrNoCredentials) {
+		t.Fatalf("AuthCodeURL on a client-credentials client: %v", err)
+	}
+	if _, err := NewClient(WithoutEnvironment(), WithRefreshToken("x")); err == nil {
+		t.Fatal("WithRefreshToken without WithAuthorizationCode was accepted")
+	}
+}

@@ -1,0 +1,135 @@
+package axa
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/axa-assistance-go/axa/gen"
+)
+
+// The Client must expose every operation of the spec as a method named
+// after its operationId, taking a context first and answering (value, error).
+func TestClientHasAMethodPerOperation(t *testing.T) {
+	typ := reflect.TypeFor[*Client]()
+	ctxType := reflect.TypeFor[context.Context]()
+	errType := reflect.TypeFor[error]()
+	ops := gen.Operations()
+	if len(ops) == 0 {
+		t.Fatal("no operations in the generated table")
+	}
+	for _, op := range ops {
+		name := strings.ToUpper(string(op.ID[:1])) + string(op.ID[1:])
+		m, ok := typ.MethodByName(name)
+		if !ok {
+			t.Errorf("the spec has operation %s (%s %s) but Client has no method %s", op.ID, op.Method, op.Path, name)
+			continue
+		}
+		ft := m.Type
+		if ft.NumIn() < 2 || ft.In(1) != ctxType {
+			t.Errorf("%s: first parameter must be a context.Context", name)
+		}
+		if ft.NumOut() != 2 || ft.Out(1) != errType {
+			t.Errorf("%s: must answer (value, error)", name)
+		}
+	}
+}
+
+func TestOperationMatcherPrefersLiteralSegments(t *testing.T) {
+	m := newOperationMatcher(gen.Operations())
+	for path, want := range map[string]gen.OperationID{
+		"/travel/v1/countries":                   gen.OperationListCountries,
+		"/travel/v1/countries/alerts":            gen.OperationListAlerts,
+		"/travel/v1/countries/fr":                gen.OperationGetCountry,
+		"/travel/v1/countries/fr/alerts":         gen.OperationListCountryAlerts,
+		"/travel/v1/countries/fr/health_cards":   gen.OperationGetCountryHealth,
+		"/health/v1/medical_providers/kinds":     gen.OperationListProviderKinds,
+		"/travel/v1/policies/9d5b2c1e-4f3a-4b6d": gen.OperationGetPolicy,
+	} {
+		op, ok := m.match("GET", path)
+		if !ok || op.ID != want {
+			t.Errorf("GET %s matched %q (%v), want %s", path, op.ID, ok, want)
+		}
+	}
+	for _, bad := range [][2]string{{"POST", "/travel/v1/countries"}, {"GET", "/travel/v1/countries//alerts"}, {"GET", "/nope"}} {
+		if op, ok := m.match(bad[0], bad[1]); ok {
+			t.Errorf("%s %s matched %s", bad[0], bad[1], op.ID)
+		}
+	}
+}
+
+func TestRequiredScopesComeFromTheSpec(t *testing.T) {
+	for id, want := range map[string]string{
+		"listCountries": ScopeCountries, "listAlerts": ScopeAlerts, "requestQuote": ScopeQuotes,
+		"createPolicy": ScopePolicies, "getPolicy": ScopePolicies, "searchMedicalProviders": ScopeHealthProviders,
+	} {
+		got, ok := RequiredScopes(id)
+		if !ok || len(got) != 1 || got[0] != want {
+			t.Errorf("RequiredScopes(%s) = %v, %v; want [%s]", id, got, ok, want)
+		}
+	}
+	if got, ok := RequiredScopes("getVersion"); !ok || len(got) != 0 {
+		t.Errorf("getVersion needs %v", got)
+	}
+	if _, ok := RequiredScopes("nope"); ok {
+		t.Error("RequiredScopes found an unknown operation")
+	}
+}
+
+func TestEnvironmentDefaults(t *testing.T) {
+	f := newFakeAPI(t)
+	t.Setenv(EnvBaseURL, f.URL())
+	t.Setenv(EnvClientID, testClientID)
+	t.Setenv(EnvClientSecret, testClientSecret)
+	t.Setenv(EnvScopes, ScopeCountries+" "+ScopeAlerts)
+
+	c, err := NewClient(withClock(newFakeClock()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.BaseURL() != f.URL() {
+		t.Errorf("base URL = %s, want the environment's %s", c.BaseURL(), f.URL())
+	}
+	if _, err := c.ListCountries(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.TokenRequests()[0].Form.Get("scope"); got != ScopeCountries+" "+ScopeAlerts {
+		t.Errorf("scope asked = %q, want AXA_SCOPES", got)
+	}
+
+	// Options win over the environment, and WithoutEnvironment ignores it.
+	c2, err := NewClient(WithBaseURL("https://api.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.BaseURL() != "https://api.example" {
+		t.Errorf("WithBaseURL lost to the environment: %s", c2.BaseURL())
+	}
+	c3, err := NewClient(WithoutEnvironment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c3.BaseURL() != ProductionURL || c3.tokens != nil {
+		t.Errorf("WithoutEnvironment still read it: %s", c3)
+	}
+	if _, err := c3.ListCountries(context.Background(), nil); !errors.Is(err, ErrNoCredentials) {
+		t.Errorf("no credentials: err = %v", err)
+	}
+}
+
+func TestNewClientRejectsBadOptions(t *testing.T) {
+	for name, opts := range map[string][]Option{
+		"relative base URL":   {WithBaseURL("/api")},
+		"plain HTTP remote":   {WithBaseURL("http://api.example")},
+		"empty secret":        {WithClientCredentials("id", "")},
+		"password without id": {WithPassword("", "s", "u", "p")},
+		"code without URL":    {WithAuthorizationCode("id", "s", "")},
+	} {
+		if _, err := NewClient(append([]Option{WithoutEnvironment()}, opts...)...); err == nil {
+			t.Errorf("%s: NewClient accepted it", name)
+		}
+	}
+}
