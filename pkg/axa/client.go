@@ -207,7 +207,7 @@ func newError(resp *http.Response, body []byte, info *callInfo) *Error {
 	if e.Code == "" {
 		e.Code = challenge["error"]
 	}
-	if resp.StatusCode == http.StatusForbidden {
+	if resp.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope" {
 		e.RequiredScopes = strings.Fields(challenge["scope"])
 		if len(e.RequiredScopes) == 0 {
 			e.RequiredScopes = info.neededScopes

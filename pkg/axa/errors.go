@@ -97,7 +97,7 @@ func (e *Error) Is(target error) bool {
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrInsufficientScope:
-		return e.StatusCode == http.StatusForbidden && (e.Code == "insufficient_scope" || len(e.RequiredScopes) > 0)
+		return e.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope"
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrRateLimited:

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -204,7 +206,25 @@ func (f *tokenFetcher) accept(raw *oauth2.Token, want []string) (*Token, time.Du
 		return fail("scope_not_granted", "asked for "+strings.Join(want, " ")+" but not granted "+strings.Join(missing, " "))
 	}
 	tok := &Token{accessToken: raw.AccessToken, refreshToken: raw.RefreshToken, scopes: slices.Clone(granted)}
-	return tok, time.Duration(raw.ExpiresIn) * time.Second, nil
+	return tok, expiresIn(raw), nil
+}
+
+// expiresIn returns the lifetime a token answer gives. x/oauth2's
+// clientcredentials package fills only Token.Expiry, not ExpiresIn, so the
+// raw expires_in of the answer is read when ExpiresIn is zero.
+func expiresIn(raw *oauth2.Token) time.Duration {
+	secs := raw.ExpiresIn
+	if secs == 0 {
+		switch v := raw.Extra("expires_in").(type) {
+		case float64:
+			secs = int64(max(min(v, math.MaxInt32), math.MinInt32))
+		case string:
+			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32); err == nil {
+				secs = n
+			}
+		}
+	}
+	return time.Duration(secs) * time.Second
 }
 
 // permanentTokenErrors are never worth asking again.

@@ -85,16 +85,15 @@ type fakeAPI struct {
 	t   *testing.T
 	srv *httptest.Server
 
-	mu         sync.Mutex
-	tokenReqs  []tokenRequest
-	apiReqs    []apiRequest
-	issued     []string
-	expiresIn  any // the expires_in to answer; nil omits it
-	grantAll   bool
-	tokenFn    func(w http.ResponseWriter, r *http.Request, n int) bool // true: handled
-	apiFn      func(w http.ResponseWriter, r *http.Request, n int) bool // true: handled
-	newConns   int
-	refreshSeq int
+	mu        sync.Mutex
+	tokenReqs []tokenRequest
+	apiReqs   []apiRequest
+	issued    []string
+	expiresIn any // the expires_in to answer; nil omits it
+	grantAll  bool
+	tokenFn   func(w http.ResponseWriter, r *http.Request, n int) bool // true: handled
+	apiFn     func(w http.ResponseWriter, r *http.Request, n int) bool // true: handled
+	newConns  int
 }
 
 func newFakeAPI(t *testing.T) *fakeAPI {

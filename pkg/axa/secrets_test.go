@@ -114,7 +114,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	// Password grant, refused then accepted.
 	p := newFakeAPI(t)
 	p.set(func(p *fakeAPI) {
-		p.tokenFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		p.tokenFn = func(w http.ResponseWriter, _ *http.Request, n int) bool {
 			if n == 1 {
 				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant", "error_description": "bad password"})
 				return true

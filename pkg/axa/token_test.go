@@ -1,0 +1,727 @@
+package axa
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// guard bounds how long a test waits for something that should happen at
+// once; reaching it is a failure, never the normal path.
+const guard = 10 * time.Second
+
+// asTokenError returns err's *TokenError, failing the test without one.
+func asTokenError(t *testing.T, err error) *TokenError {
+	t.Helper()
+	var te *TokenError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v (%T), want a *TokenError", err, err)
+	}
+	return te
+}
+
+// releaseOnCleanup returns a channel the test closes to release a blocked
+// token endpoint; cleanup closes it too, so that a failing test does not
+// leave the fake server's Close waiting for a handler.
+func releaseOnCleanup(t *testing.T) (ch chan struct{}, release func()) {
+	t.Helper()
+	ch = make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(ch) }) }
+	t.Cleanup(release)
+	return ch, release
+}
+
+// waitInflight waits for the token fetches c's cache has in flight, so that
+// their tokens are in the cache when it returns.
+func waitInflight(t *testing.T, c *Client) {
+	t.Helper()
+	c.tokens.mu.Lock()
+	var calls []*fetchCall
+	for _, e := range c.tokens.entries {
+		if e.inflight != nil {
+			calls = append(calls, e.inflight)
+		}
+	}
+	c.tokens.mu.Unlock()
+	for _, call := range calls {
+		select {
+		case <-call.done:
+		case <-time.After(guard):
+			t.Fatal("a token fetch in flight never ended")
+		}
+	}
+}
+
+// basicAuth decodes the client credentials of an Authorization header.
+func basicAuth(h string) (id, secret string, ok bool) {
+	r := http.Request{Header: http.Header{"Authorization": {h}}}
+	id, secret, ok = r.BasicAuth()
+	if !ok {
+		return "", "", false
+	}
+	// x/oauth2 form-escapes both before encoding them (RFC 6749 2.3.1).
+	id, err1 := url.QueryUnescape(id)
+	secret, err2 := url.QueryUnescape(secret)
+	return id, secret, err1 == nil && err2 == nil
+}
+
+// checkClientAuth asserts that every token request authenticated the client
+// with HTTP Basic and never put the client secret in its body.
+func checkClientAuth(t *testing.T, reqs []tokenRequest) {
+	t.Helper()
+	for i, r := range reqs {
+		if strings.Contains(r.Body, testClientSecret) || r.Form.Has("client_secret") {
+			t.Errorf("token request %d carries the client secret in its body", i+1)
+		}
+		id, secret, ok := basicAuth(r.Authorization)
+		if !ok || id != testClientID || secret != testClientSecret {
+			t.Errorf("token request %d does not authenticate the client with HTTP Basic (ok=%v id=%q)", i+1, ok, id)
+		}
+	}
+}
+
+// 1. A cold cache under contention fetches one token for everyone.
+func TestTokenSingleFlightUnderContention(t *testing.T) {
+	f := newFakeAPI(t)
+	gate, release := releaseOnCleanup(t)
+	entered := make(chan struct{}, 1)
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(_ http.ResponseWriter, r *http.Request, _ int) bool {
+			select {
+			case entered <- struct{}{}:
+			default:
+			}
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+			}
+			return false
+		}
+	})
+	c := newTestClient(t, f, newFakeClock())
+
+	const n = 100
+	var started, done sync.WaitGroup
+	errs := make(chan error, n)
+	started.Add(n)
+	done.Add(n)
+	for range n {
+		go func() {
+			defer done.Done()
+			started.Done()
+			_, err := c.ListCountries(context.Background(), nil)
+			errs <- err
+		}()
+	}
+	started.Wait()
+	select {
+	case <-entered:
+	case <-time.After(guard):
+		t.Fatal("no token request reached the endpoint")
+	}
+	release()
+	done.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("a concurrent call failed: %v", err)
+		}
+	}
+	if got := len(f.TokenRequests()); got != 1 {
+		t.Fatalf("%d concurrent calls on a cold cache made %d token requests, want 1", n, got)
+	}
+	if got := len(f.APIRequests()); got != n {
+		t.Fatalf("API requests = %d, want %d", got, n)
+	}
+}
+
+// 2. Transient token endpoint failures are retried with backoff.
+func TestTokenFetchRetriesTransientFailures(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(w http.ResponseWriter, _ *http.Request, n int) bool {
+			if n <= 2 {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return true
+			}
+			return false
+		}
+	})
+	clk := newFakeClock()
+	c := newTestClient(t, f, clk)
+	if _, err := c.ListCountries(context.Background(), nil); err != nil {
+		t.Fatalf("the call failed although the third token request succeeds: %v", err)
+	}
+	if got := len(f.TokenRequests()); got != 3 {
+		t.Fatalf("token requests = %d, want 3 (503, 503, token)", got)
+	}
+	if slept := clk.Slept(); len(slept) != 2 {
+		t.Fatalf("backoff sleeps = %v, want 2", slept)
+	}
+	checkClientAuth(t, f.TokenRequests())
+}
+
+// 3. Permanent token errors are not retried, and the client secret only
+// travels in the Authorization header.
+func TestTokenPermanentErrorsAreNotRetried(t *testing.T) {
+	cases := []struct {
+		code     string
+		status   int
+		sentinel error
+	}{
+		{"invalid_client", http.StatusUnauthorized, ErrUnauthorized},
+		{"invalid_grant", http.StatusBadRequest, ErrUnauthorized},
+		{"invalid_scope", http.StatusBadRequest, ErrInsufficientScope},
+	}
+	for _, tc := range cases {
+		t.Run(tc.code, func(t *testing.T) {
+			f := newFakeAPI(t)
+			f.set(func(f *fakeAPI) {
+				f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+					writeJSON(w, tc.status, map[string]string{"error": tc.code, "error_description": "refused"})
+					return true
+				}
+			})
+			clk := newFakeClock()
+			c := newTestClient(t, f, clk)
+			_, err := c.ListCountries(context.Background(), nil)
+			if err == nil {
+				t.Fatal("the call succeeded although the token endpoint refused")
+			}
+			te := asTokenError(t, err)
+			if te.Code != tc.code || te.Retryable {
+				t.Errorf("TokenError code %q retryable %v, want %q not retryable", te.Code, te.Retryable, tc.code)
+			}
+			if !errors.Is(err, tc.sentinel) {
+				t.Errorf("errors.Is(err, %v) = false for %v", tc.sentinel, err)
+			}
+			if got := len(f.TokenRequests()); got != 1 {
+				t.Errorf("token requests = %d, want 1 (%s is not retried)", got, tc.code)
+			}
+			if slept := clk.Slept(); len(slept) != 0 {
+				t.Errorf("backoff sleeps = %v, want none", slept)
+			}
+			if n := len(f.APIRequests()); n != 0 {
+				t.Errorf("the API was called %d times without a token", n)
+			}
+			checkClientAuth(t, f.TokenRequests())
+			if strings.Contains(err.Error(), testClientSecret) {
+				t.Errorf("the error shows the client secret: %v", err)
+			}
+		})
+	}
+}
+
+// 4. A hung token endpoint does not outlive the caller's deadline, and
+// Close leaves no goroutine behind.
+func TestTokenHungEndpointHonoursDeadlineWithoutLeaks(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+
+	f := newFakeAPI(t)
+	gate, release := releaseOnCleanup(t)
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(_ http.ResponseWriter, r *http.Request, _ int) bool {
+			select {
+			case <-r.Context().Done():
+			case <-gate:
+			}
+			return true
+		}
+	})
+	tr := &http.Transport{}
+	c, err := NewClient(WithoutEnvironment(), WithBaseURL(f.URL()),
+		WithClientCredentials(testClientID, testClientSecret),
+		WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	start := time.Now()
+	_, err = c.ListCountries(ctx, nil)
+	elapsed := time.Since(start)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	if elapsed > 2*time.Second {
+		t.Fatalf("the call returned %v after its 50ms deadline", elapsed)
+	}
+
+	closed := make(chan struct{})
+	go func() {
+		_ = c.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(guard):
+		release()
+		t.Fatal("Close did not stop the hung token fetch")
+	}
+	f.srv.Close()
+	tr.CloseIdleConnections()
+	release()
+	goleak.VerifyNone(t, ignore)
+}
+
+// 5. Whatever expires_in says, refreshes stay bounded.
+func TestTokenRefreshesAreBounded(t *testing.T) {
+	cases := []struct {
+		name      string
+		expiresIn any
+		min, max  int
+	}{
+		{"missing", nil, 1, 1},
+		{"negative", -5, 1, 1},
+		// Lead clamped to half of 1s: a refresh at most every 0.5s of the
+		// 4s, plus the first fetch and one in flight at the end.
+		{"one second", 1, 2, 10},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeAPI(t)
+			f.set(func(f *fakeAPI) { f.expiresIn = tc.expiresIn })
+			clk := newFakeClock()
+			c := newTestClient(t, f, clk)
+			for i := range 40 {
+				if _, err := c.ListCountries(context.Background(), nil); err != nil {
+					t.Fatalf("call %d at +%v failed: %v", i+1, time.Duration(i)*100*time.Millisecond, err)
+				}
+				clk.Advance(100 * time.Millisecond)
+			}
+			_ = c.Close() // waits for background refreshes
+			got := len(f.TokenRequests())
+			if got < tc.min {
+				t.Fatalf("expires_in %v: %d token requests over 40 calls in 4s, want at least %d: the token outlived the server's expires_in", tc.expiresIn, got, tc.min)
+			}
+			if got > tc.max {
+				t.Fatalf("expires_in %v: %d token requests over 40 calls in 4s, want at most %d", tc.expiresIn, got, tc.max)
+			}
+			if n := len(f.APIRequests()); n != 40 {
+				t.Fatalf("API requests = %d, want 40", n)
+			}
+		})
+	}
+}
+
+// 6. A token in its refresh window is still served while its successor is
+// fetched in the background.
+func TestTokenRefreshBeforeExpiry(t *testing.T) {
+	f := newFakeAPI(t)
+	second := make(chan struct{})
+	f.set(func(f *fakeAPI) {
+		f.expiresIn = 120
+		f.tokenFn = func(_ http.ResponseWriter, _ *http.Request, n int) bool {
+			if n == 2 {
+				close(second)
+			}
+			return false
+		}
+	})
+	clk := newFakeClock()
+	c := newTestClient(t, f, clk, WithTokenPolicy(TokenPolicy{RefreshLead: 60 * time.Second}))
+	ctx := context.Background()
+
+	if _, err := c.ListCountries(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if exp, want := cachedExpiry(t, c), clk.Now().Add(120*time.Second); !exp.Equal(want) {
+		t.Fatalf("token 1 expires %v after its fetch, want 2m0s: the server's expires_in 120 was not used", exp.Sub(clk.Now()))
+	}
+	clk.Advance(61 * time.Second)
+	if _, err := c.ListCountries(ctx, nil); err != nil {
+		t.Fatalf("call in the refresh window failed: %v", err)
+	}
+	// Get starts the refresh before it returns: it is in flight or done.
+	if !refreshStarted(c) && len(f.TokenRequests()) < 2 {
+		t.Fatal("no background refresh started 61s into a 120s token with a 60s lead")
+	}
+	select {
+	case <-second:
+	case <-time.After(guard):
+		t.Fatal("no background refresh started 61s into a 120s token with a 60s lead")
+	}
+	waitInflight(t, c)
+	clk.Advance(time.Second)
+	if _, err := c.ListCountries(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	api := f.APIRequests()
+	want := []string{"Bearer " + tokenPrefix + "1", "Bearer " + tokenPrefix + "1", "Bearer " + tokenPrefix + "2"}
+	var got []string
+	for _, r := range api {
+		got = append(got, r.Authorization)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("tokens sent to the API = %v, want %v", redactTokens(got), redactTokens(want))
+	}
+	if n := len(f.TokenRequests()); n != 2 {
+		t.Fatalf("token requests = %d, want 2", n)
+	}
+}
+
+// cachedExpiry returns the expiry of the one token in c's cache.
+func cachedExpiry(t *testing.T, c *Client) time.Time {
+	t.Helper()
+	c.tokens.mu.Lock()
+	defer c.tokens.mu.Unlock()
+	var exp []time.Time
+	for _, e := range c.tokens.entries {
+		if e.tok != nil {
+			exp = append(exp, e.tok.expiry)
+		}
+	}
+	if len(exp) != 1 {
+		t.Fatalf("the cache holds %d tokens, want 1", len(exp))
+	}
+	return exp[0]
+}
+
+// refreshStarted reports whether c's cache has a fetch in flight.
+func refreshStarted(c *Client) bool {
+	c.tokens.mu.Lock()
+	defer c.tokens.mu.Unlock()
+	for _, e := range c.tokens.entries {
+		if e.inflight != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// redactTokens keeps only the serial number of test tokens, for messages.
+func redactTokens(hs []string) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = strings.Replace(h, tokenPrefix, "token-", 1)
+	}
+	return out
+}
+
+// 7. A waiter whose context ends stops waiting; the others and the fetch
+// go on.
+func TestTokenWaitersHonourTheirOwnContext(t *testing.T) {
+	f := newFakeAPI(t)
+	gate, release := releaseOnCleanup(t)
+	entered := make(chan struct{})
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(_ http.ResponseWriter, r *http.Request, n int) bool {
+			if n == 1 {
+				close(entered)
+			}
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+			}
+			return false
+		}
+	})
+	c := newTestClient(t, f, newFakeClock())
+
+	resA := make(chan error, 1)
+	go func() {
+		_, err := c.ListCountries(context.Background(), nil)
+		resA <- err
+	}()
+	select {
+	case <-entered:
+	case <-time.After(guard):
+		t.Fatal("A's token request never reached the endpoint")
+	}
+
+	ctxB, cancelB := context.WithCancel(context.Background())
+	resB := make(chan error, 1)
+	go func() {
+		_, err := c.ListCountries(ctxB, nil)
+		resB <- err
+	}()
+	cancelB()
+	select {
+	case err := <-resB:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("B: err = %v, want context.Canceled", err)
+		}
+	case <-time.After(guard):
+		t.Fatal("B kept waiting for the token after its context was canceled")
+	}
+	select {
+	case err := <-resA:
+		t.Fatalf("A returned (%v) before the token endpoint answered", err)
+	default:
+	}
+
+	release()
+	select {
+	case err := <-resA:
+		if err != nil {
+			t.Fatalf("A: %v", err)
+		}
+	case <-time.After(guard):
+		t.Fatal("A never got the token")
+	}
+	if n := len(f.TokenRequests()); n != 1 {
+		t.Fatalf("token requests = %d, want 1", n)
+	}
+}
+
+// 8. After a failed fetch, calls fail at once for the cool-down.
+func TestTokenFailureCooldown(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})
+			return true
+		}
+	})
+	clk := newFakeClock()
+	c := newTestClient(t, f, clk, WithTokenPolicy(TokenPolicy{MaxAttempts: 1, FailureCooldown: 10 * time.Second}))
+	ctx := context.Background()
+
+	_, err := c.ListCountries(ctx, nil)
+	if te := asTokenError(t, err); te.Code != "server_error" || te.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("first call: %v, want a 500 server_error *TokenError", err)
+	}
+	if n := len(f.TokenRequests()); n != 1 {
+		t.Fatalf("after the first call: %d token requests, want 1", n)
+	}
+
+	_, err = c.ListCountries(ctx, nil)
+	_ = asTokenError(t, err)
+	if n := len(f.TokenRequests()); n != 1 {
+		t.Fatalf("a call within the cool-down asked the endpoint again: %d token requests, want 1", n)
+	}
+
+	clk.Advance(11 * time.Second)
+	_, err = c.ListCountries(ctx, nil)
+	_ = asTokenError(t, err)
+	if n := len(f.TokenRequests()); n != 2 {
+		t.Fatalf("a call after the cool-down: %d token requests, want 2", n)
+	}
+}
+
+// 9. Each call asks for just its scope; a token with more scopes serves
+// other calls; WithScopes asks for one token with all of them.
+func TestTokenScopes(t *testing.T) {
+	ctx := context.Background()
+	t.Run("least privilege", func(t *testing.T) {
+		f := newFakeAPI(t)
+		c := newTestClient(t, f, newFakeClock())
+		if _, err := c.ListCountries(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListAlerts(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		reqs := f.TokenRequests()
+		if len(reqs) != 2 {
+			t.Fatalf("token requests = %d, want 2 (one per scope)", len(reqs))
+		}
+		if got := reqs[0].Form.Get("scope"); got != ScopeCountries {
+			t.Errorf("ListCountries asked scope %q, want exactly %q", got, ScopeCountries)
+		}
+		if got := reqs[1].Form.Get("scope"); got != ScopeAlerts {
+			t.Errorf("ListAlerts asked scope %q, want exactly %q", got, ScopeAlerts)
+		}
+		if g := reqs[0].Form.Get("grant_type"); g != "client_credentials" {
+			t.Errorf("grant_type = %q", g)
+		}
+	})
+	t.Run("superset reused", func(t *testing.T) {
+		f := newFakeAPI(t)
+		f.set(func(f *fakeAPI) { f.grantAll = true })
+		c := newTestClient(t, f, newFakeClock())
+		if _, err := c.ListCountries(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListAlerts(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(f.TokenRequests()); n != 1 {
+			t.Fatalf("token requests = %d, want 1 (the first token has every scope)", n)
+		}
+	})
+	t.Run("WithScopes", func(t *testing.T) {
+		f := newFakeAPI(t)
+		c := newTestClient(t, f, newFakeClock(), WithScopes(ScopeCountries, ScopeAlerts))
+		if _, err := c.ListCountries(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListAlerts(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		reqs := f.TokenRequests()
+		if len(reqs) != 1 {
+			t.Fatalf("token requests = %d, want 1", len(reqs))
+		}
+		got := strings.Fields(reqs[0].Form.Get("scope"))
+		if !slices.Contains(got, ScopeCountries) || !slices.Contains(got, ScopeAlerts) {
+			t.Fatalf("scope = %q, want both %s and %s", reqs[0].Form.Get("scope"), ScopeCountries, ScopeAlerts)
+		}
+	})
+}
+
+// 10. The answer must be a bearer token carrying the scope asked.
+func TestTokenAnswerIsChecked(t *testing.T) {
+	ctx := context.Background()
+	t.Run("token_type mac", func(t *testing.T) {
+		f := newFakeAPI(t)
+		f.set(func(f *fakeAPI) {
+			f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+				writeJSON(w, http.StatusOK, map[string]any{"access_token": "x", "token_type": "mac", "expires_in": 60})
+				return true
+			}
+		})
+		c := newTestClient(t, f, newFakeClock())
+		_, err := c.ListCountries(ctx, nil)
+		if te := asTokenError(t, err); te.Code != "unsupported_token_type" {
+			t.Fatalf("code = %q, want unsupported_token_type", te.Code)
+		}
+		if n := len(f.APIRequests()); n != 0 {
+			t.Fatalf("a mac token was sent to the API (%d requests)", n)
+		}
+	})
+	t.Run("scope narrower than asked", func(t *testing.T) {
+		f := newFakeAPI(t)
+		f.set(func(f *fakeAPI) {
+			f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+				writeJSON(w, http.StatusOK, map[string]any{
+					"access_token": tokenPrefix + "narrow", "token_type": "Bearer", "expires_in": 60, "scope": ScopeHealthProviders,
+				})
+				return true
+			}
+		})
+		c := newTestClient(t, f, newFakeClock())
+		_, err := c.ListCountries(ctx, nil)
+		if te := asTokenError(t, err); te.Code != "scope_not_granted" {
+			t.Fatalf("code = %q, want scope_not_granted", te.Code)
+		}
+		if !errors.Is(err, ErrInsufficientScope) {
+			t.Fatalf("errors.Is(err, ErrInsufficientScope) = false for %v", err)
+		}
+		if n := len(f.APIRequests()); n != 0 {
+			t.Fatalf("a token without the scope was sent to the API (%d requests)", n)
+		}
+		if strings.Contains(err.Error(), tokenPrefix) {
+			t.Fatalf("the error shows the access token: %v", err)
+		}
+	})
+}
+
+// 11. A token request is never redirected: the secret stays with the
+// endpoint it was meant for.
+func TestTokenRequestFollowsNoRedirects(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		elsewhere.Add(1)
+		writeJSON(w, http.StatusOK, map[string]any{"access_token": tokenPrefix + "stolen", "token_type": "Bearer"})
+	}))
+	t.Cleanup(other.Close)
+
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+			http.Redirect(w, r, other.URL+tokenPath, http.StatusTemporaryRedirect)
+			return true
+		}
+	})
+	c := newTestClient(t, f, newFakeClock())
+	_, err := c.ListCountries(context.Background(), nil)
+	if err == nil {
+		t.Fatal("the call succeeded through a redirected token request")
+	}
+	_ = asTokenError(t, err)
+	if n := elsewhere.Load(); n != 0 {
+		t.Fatalf("the token request followed the redirect: the other server got %d requests", n)
+	}
+	if n := len(f.TokenRequests()); n != 1 {
+		t.Fatalf("token requests = %d, want 1", n)
+	}
+}
+
+// 12. The password grant sends the user's credentials in the form (as the
+// grant defines) and the client's in the Authorization header.
+func TestTokenPasswordGrant(t *testing.T) {
+	f := newFakeAPI(t)
+	c, err := NewClient(WithoutEnvironment(), WithBaseURL(f.URL()), withClock(newFakeClock()),
+		WithPassword(testClientID, testClientSecret, testUsername, testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	if _, err := c.ListCountries(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	reqs := f.TokenRequests()
+	if len(reqs) != 1 {
+		t.Fatalf("token requests = %d, want 1", len(reqs))
+	}
+	form := reqs[0].Form
+	if form.Get("grant_type") != "password" || form.Get("username") != testUsername || form.Get("password") != testPassword {
+		t.Errorf("form has grant_type %q username %q, password set %v; want password, %q, true",
+			form.Get("grant_type"), form.Get("username"), form.Get("password") == testPassword, testUsername)
+	}
+	if got := form.Get("scope"); got != ScopeCountries {
+		t.Errorf("scope = %q, want %q", got, ScopeCountries)
+	}
+	checkClientAuth(t, reqs)
+}
+
+// 13. A Token never prints its secrets.
+func TestTokenFormattingHidesSecrets(t *testing.T) {
+	tok := Token{
+		accessToken: tokenPrefix + "x", refreshToken: refreshPrefix + "y",
+		expiry: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), scopes: []string{ScopeCountries},
+	}
+	if tok.AccessToken() != tokenPrefix+"x" || tok.RefreshToken() != refreshPrefix+"y" {
+		t.Fatal("AccessToken or RefreshToken does not return the secret")
+	}
+	if !tok.Expiry().Equal(tok.expiry) || !slices.Equal(tok.Scopes(), []string{ScopeCountries}) {
+		t.Fatal("Expiry or Scopes does not return the token's")
+	}
+	values := map[string]any{
+		"Token": tok, "*Token": &tok,
+		"[]Token": []Token{tok}, "[]*Token": []*Token{&tok},
+		"struct": struct{ T Token }{tok}, "map": map[string]*Token{"k": &tok},
+	}
+	check := func(where, out string) {
+		t.Helper()
+		if strings.Contains(out, tokenPrefix) || strings.Contains(out, refreshPrefix) {
+			t.Errorf("%s shows a secret: %s", where, out)
+		}
+	}
+	for name, v := range values {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+			check(name+" "+verb, fmt.Sprintf(verb, v))
+		}
+	}
+	check("String", tok.String())
+	check("GoString", tok.GoString())
+	if !strings.Contains(fmt.Sprint(tok), redacted) {
+		t.Errorf("%%v of a token does not say its secrets are redacted: %v", tok)
+	}
+
+	var buf bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewTextHandler(&buf, nil), slog.NewJSONHandler(&buf, nil)} {
+		slog.New(h).Info("token", "value", tok, "pointer", &tok)
+	}
+	check("slog", buf.String())
+	if !strings.Contains(buf.String(), redacted) {
+		t.Errorf("slog output does not use LogValue: %s", buf.String())
+	}
+}
