@@ -175,6 +175,10 @@ func call[T any](ctx context.Context, op gen.OperationID, send func(context.Cont
 		return zero, &DecodeError{Operation: string(op), StatusCode: resp.StatusCode, ContentType: ct, Snippet: snippet(body),
 			Err: fmt.Errorf("content type %q is not JSON", ct)}
 	}
+	if t := strings.TrimSpace(string(body)); t == "" || t == "null" {
+		return zero, &DecodeError{Operation: string(op), StatusCode: resp.StatusCode, ContentType: ct, Snippet: snippet(body),
+			Err: errors.New("empty answer where the spec promises a value")}
+	}
 	var v T
 	if err := json.Unmarshal(body, &v); err != nil {
 		return zero, &DecodeError{Operation: string(op), StatusCode: resp.StatusCode, ContentType: ct, Snippet: snippet(body), Err: err}

@@ -1,0 +1,156 @@
+package sandbox
+
+import (
+	"errors"
+	"log/slog"
+	"slices"
+	"time"
+)
+
+// An Option configures a Sandbox.
+type Option func(*config) error
+
+type config struct {
+	seed          uint64
+	issuer        string
+	audience      string
+	tokenLifetime time.Duration
+	codeLifetime  time.Duration
+	quoteLifetime time.Duration
+	refreshTTL    time.Duration
+	now           func() time.Time
+	log           *slog.Logger
+	autoApprove   bool
+	clients       map[string]Client
+	users         map[string]User
+	rate          float64
+	burst         int
+	maxBody       int64
+	faults        map[string]Fault
+	builtAt       time.Time
+	commit        string
+}
+
+// Client is an OAuth2 client registered with the sandbox.
+type Client struct {
+	// ID and Secret authenticate the client (HTTP Basic, or
+	// client_secret_post).
+	ID, Secret string
+	// Scopes are the scopes the client may ask for.
+	Scopes []string
+	// RedirectURLs are the registered redirect URIs of the authorization
+	// code grant. A loopback URI matches on any port (RFC 8252 section 7.3).
+	RedirectURLs []string
+	// Grants are the grant types the client may use; empty means all.
+	Grants []string
+}
+
+// User is an end user of the password and authorization code grants.
+type User struct {
+	Login, Password string
+}
+
+func defaultConfig() *config {
+	builtAt, commit := buildInfo()
+	return &config{
+		seed:          1,
+		issuer:        "https://sandbox.axa-assistance.invalid",
+		audience:      "https://apis.axa-assistance.com",
+		tokenLifetime: time.Hour,
+		codeLifetime:  time.Minute,
+		quoteLifetime: 24 * time.Hour,
+		refreshTTL:    30 * 24 * time.Hour,
+		now:           time.Now,
+		log:           slog.New(slog.DiscardHandler),
+		clients: map[string]Client{DefaultClientID: {
+			ID: DefaultClientID, Secret: DefaultClientSecret,
+			Scopes:       append(allScopes(), "openid"),
+			RedirectURLs: []string{DefaultRedirectURL},
+		}},
+		users:   map[string]User{DefaultUsername: {Login: DefaultUsername, Password: DefaultPassword}},
+		rate:    100,
+		burst:   200,
+		maxBody: 64 << 10,
+		faults:  map[string]Fault{},
+		builtAt: builtAt,
+		commit:  commit,
+	}
+}
+
+// WithSeed makes the generated data (alerts, providers, ids) and the
+// signing key a function of seed. The default is 1.
+func WithSeed(seed uint64) Option {
+	return func(c *config) error { c.seed = seed; return nil }
+}
+
+// WithClock replaces time.Now, for tests that need to move time.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("sandbox: WithClock(nil)")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithTokenLifetime sets the lifetime of access tokens (default 1 hour).
+func WithTokenLifetime(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("sandbox: token lifetime must be positive")
+		}
+		c.tokenLifetime = d
+		return nil
+	}
+}
+
+// WithQuoteLifetime sets how long a quote can be turned into a policy
+// (default 24 hours).
+func WithQuoteLifetime(d time.Duration) Option {
+	return func(c *config) error { c.quoteLifetime = d; return nil }
+}
+
+// WithLogger receives the access log and the sandbox's own messages. Tokens
+// and secrets are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error { c.log = l; return nil }
+}
+
+// WithAutoApprove makes the authorization endpoint approve at once, as the
+// default user, without showing the login page: for tests.
+func WithAutoApprove() Option {
+	return func(c *config) error { c.autoApprove = true; return nil }
+}
+
+// WithClient registers an OAuth2 client (replacing one with the same ID).
+func WithClient(cl Client) Option {
+	return func(c *config) error {
+		if cl.ID == "" || cl.Secret == "" {
+			return errors.New("sandbox: a client needs an ID and a secret")
+		}
+		for _, s := range cl.Scopes {
+			if s != "openid" && !slices.Contains(allScopes(), s) {
+				return errors.New("sandbox: client " + cl.ID + " asks for unknown scope " + s)
+			}
+		}
+		c.clients[cl.ID] = cl
+		return nil
+	}
+}
+
+// WithUser registers an end user.
+func WithUser(u User) Option {
+	return func(c *config) error { c.users[u.Login] = u; return nil }
+}
+
+// WithRateLimit sets the per-client rate limit: perSecond requests on
+// average, bursts of burst. The default is 100 per second, bursts of 200.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(c *config) error { c.rate, c.burst = perSecond, burst; return nil }
+}
+
+// WithBuildInfo sets what GET /version answers.
+func WithBuildInfo(builtAt time.Time, commit string) Option {
+	return func(c *config) error { c.builtAt, c.commit = builtAt, commit; return nil }
+}

@@ -1,0 +1,158 @@
+// Package sandbox is a local AXA Assistance API: an OAuth2 authorization
+// server and the API's resources, in process, strict, and driven by the
+// same spec as the SDK (api/openapi.yaml).
+//
+// Every request to a resource is validated against the spec by kin-openapi,
+// including its bearer token: a JWT signed by the sandbox (EdDSA), whose
+// signature, expiry, issuer, audience and scopes are checked against what
+// the spec requires of that operation. A client bug shows up here, not in
+// production.
+//
+// The pieces, one per file:
+//
+//	sandbox.go      New, options, the handler chain, Start
+//	oauth.go        token, authorize, revoke, metadata and JWKS endpoints
+//	tokens.go       JWT signing and verification
+//	clients.go      registered clients and users
+//	validate.go     spec validation of requests, with the token check
+//	handlers_*.go   the resources, implementing the generated strict server
+//	store.go        quotes, policies and idempotency records
+//	data.go         countries, alerts and medical providers
+//	faults.go       injected faults, rate limits and the access log
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/axa-assistance-go/axa/gen/server"
+)
+
+// Default credentials of the sandbox. They are not secrets: the sandbox is
+// for development and tests only.
+const (
+	DefaultClientID     = "sandbox-client"
+	DefaultClientSecret = "sandbox-secret" //nolint:gosec // a well-known sandbox credential
+	DefaultUsername     = "demo"
+	DefaultPassword     = "demo" //nolint:gosec // a well-known sandbox credential
+	// DefaultRedirectURL is registered for DefaultClientID; any port of it
+	// is accepted, as RFC 8252 section 7.3 asks for loopback redirects.
+	DefaultRedirectURL = "http://127.0.0.1/callback"
+)
+
+// Sandbox is the local API. It is an http.Handler; Start serves it on a
+// loopback address.
+type Sandbox struct {
+	cfg     *config
+	handler http.Handler
+	auth    *authServer
+	store   *store
+	data    *dataset
+}
+
+// New builds a sandbox. With no options it registers DefaultClientID with
+// every scope, the user DefaultUsername, and deterministic data (seed 1).
+func New(opts ...Option) (*Sandbox, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return nil, err
+		}
+	}
+	signer := newSigner(cfg.seed, cfg.issuer, cfg.audience)
+	s := &Sandbox{cfg: cfg, store: newStore(), data: newDataset(cfg.seed)}
+	s.auth = newAuthServer(cfg, signer)
+
+	res := &resources{cfg: cfg, data: s.data, store: s.store}
+	var _ server.StrictServerInterface = res
+	api, err := newValidator(cfg, s.auth, server.NewStrictHandlerWithOptions(res, nil, server.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc:  func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, http.StatusBadRequest, "invalid_request", err.Error()) },
+		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { handlerError(w, r, err) },
+	}))
+	if err != nil {
+		return nil, err
+	}
+
+	mux := http.NewServeMux()
+	s.auth.routes(mux)
+	mux.Handle("/", api)
+	s.handler = withAccessLog(cfg, withFaults(cfg, withRateLimit(cfg, mux)))
+	return s, nil
+}
+
+// ServeHTTP serves the sandbox's API and OAuth2 endpoints.
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// Server is a sandbox listening on a loopback address.
+type Server struct {
+	srv *http.Server
+	url string
+	ln  net.Listener
+}
+
+// URL returns the base URL of the running sandbox, e.g.
+// "http://127.0.0.1:41234".
+func (s *Server) URL() string { return s.url }
+
+// Shutdown stops the server gracefully: no new connections, and requests in
+// flight finish until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+
+// Close stops the server at once.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// Start serves the sandbox on addr, which must be a loopback address such
+// as "127.0.0.1:8080" ("127.0.0.1:0" picks a free port).
+func (s *Sandbox) Start(addr string) (*Server, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("sandbox: %q is not a loopback address: the sandbox serves this machine only", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.cfg.log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.cfg.log.Error("sandbox: serve", "error", err)
+		}
+	}()
+	return &Server{srv: srv, ln: ln, url: "http://" + ln.Addr().String()}, nil
+}
+
+// buildInfo returns when and from which commit this binary was built, from
+// the Go build information (vcs.time, vcs.revision), or stand-ins.
+func buildInfo() (time.Time, string) {
+	builtAt, commit := time.Date(2016, 3, 16, 15, 12, 15, 0, time.UTC), "0000000"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.time":
+				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
+					builtAt = t
+				}
+			case "vcs.revision":
+				if len(s.Value) >= 7 {
+					commit = s.Value
+				}
+			}
+		}
+	}
+	return builtAt, commit
+}
