@@ -1,0 +1,166 @@
+// Package axatest gives tests a running AXA Assistance sandbox and a client
+// for it in one line:
+//
+//	func TestBooking(t *testing.T) {
+//		env := axatest.New(t)
+//		countries, err := env.Client.ListCountries(t.Context(), nil)
+//		...
+//	}
+//
+// The sandbox listens on a loopback port and stops, with the client, when
+// the test ends. Every answer the client receives is checked against the
+// API's spec (api/openapi.yaml): an answer the real API could not give fails
+// the test.
+package axatest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/pkg/axa"
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+)
+
+// Env is a running sandbox with a client for it.
+type Env struct {
+	// Sandbox is the sandbox itself.
+	Sandbox *sandbox.Sandbox
+	// Server is where it listens.
+	Server *sandbox.Server
+	// URL is the sandbox's base URL.
+	URL string
+	// Client calls the sandbox with the default client credentials.
+	Client *axa.Client
+
+	t         testing.TB
+	transport http.RoundTripper
+}
+
+// New starts a sandbox with opts and returns it with a client using
+// sandbox.DefaultClientID. Both stop when the test ends.
+func New(t testing.TB, opts ...sandbox.Option) *Env {
+	t.Helper()
+	sb, err := sandbox.New(opts...)
+	if err != nil {
+		t.Fatalf("axatest: %v", err)
+	}
+	srv, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("axatest: %v", err)
+	}
+	base := &http.Transport{}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		base.CloseIdleConnections()
+	})
+	env := &Env{Sandbox: sb, Server: srv, URL: srv.URL(), t: t, transport: SpecChecker(t, base)}
+	env.Client = env.NewClient(axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret))
+	return env
+}
+
+// NewClient returns another client of the sandbox, configured by opts (give
+// it credentials), sending through the same spec checks. It is closed when
+// the test ends.
+func (e *Env) NewClient(opts ...axa.Option) *axa.Client {
+	e.t.Helper()
+	base := []axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(e.URL), axa.WithHTTPClient(&http.Client{Transport: e.transport})}
+	c, err := axa.NewClient(append(base, opts...)...)
+	if err != nil {
+		e.t.Fatalf("axatest: %v", err)
+	}
+	e.t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// SpecChecker wraps next so that every answer of the API (not of the OAuth2
+// endpoints) is validated against the spec with kin-openapi; an answer that
+// does not validate fails t. Use it to check a server of your own.
+func SpecChecker(t testing.TB, next http.RoundTripper) http.RoundTripper {
+	t.Helper()
+	doc, err := api.Load(context.Background())
+	if err != nil {
+		t.Fatalf("axatest: %v", err)
+	}
+	doc.Servers = openapi3.Servers{{URL: "/"}}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatalf("axatest: %v", err)
+	}
+	return &specChecker{t: t, next: next, router: router}
+}
+
+type specChecker struct {
+	t      testing.TB
+	next   http.RoundTripper
+	router routers.Router
+	mu     sync.Mutex
+}
+
+// RoundTrip implements http.RoundTripper.
+func (s *specChecker) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := s.next.RoundTrip(req)
+	if err != nil || strings.HasPrefix(req.URL.Path, "/auth/") || strings.HasPrefix(req.URL.Path, "/.well-known/") {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if rerr != nil {
+		return resp, nil
+	}
+	if verr := CheckResponse(s.router, req, resp.StatusCode, resp.Header, body); verr != nil {
+		s.mu.Lock()
+		s.t.Errorf("axatest: %s %s answered %d, which the spec does not allow: %v", req.Method, req.URL.Path, resp.StatusCode, verr)
+		s.mu.Unlock()
+	}
+	return resp, nil
+}
+
+// CheckResponse validates one answer to req against the spec routed by
+// router: the status must be documented, and the body must match its schema.
+func CheckResponse(router routers.Router, req *http.Request, status int, header http.Header, body []byte) error {
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		return err
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status:  status,
+		Header:  header,
+		Body:    io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		var re *openapi3filter.ResponseError
+		if errors.As(err, &re) && re.Reason != "" {
+			return errors.New(re.Reason + ": " + firstLine(err.Error()))
+		}
+		return errors.New(firstLine(err.Error()))
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,222 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/gen"
+)
+
+// exampleRequest builds a request for op from the spec's own examples: path
+// and required parameters, and the request body.
+func exampleRequest(t *testing.T, doc *openapi3.T, base string, op gen.Operation) *http.Request {
+	t.Helper()
+	item := doc.Paths.Value(op.Path)
+	spec := item.GetOperation(op.Method)
+	path, query, header := op.Path, url.Values{}, http.Header{}
+	for _, ref := range append(item.Parameters, spec.Parameters...) {
+		p := ref.Value
+		if p.Schema == nil || p.Schema.Value == nil || p.Schema.Value.Example == nil {
+			if p.Required {
+				t.Fatalf("%s: required parameter %s has no example", op.ID, p.Name)
+			}
+			continue
+		}
+		v := fmt.Sprint(p.Schema.Value.Example)
+		switch {
+		case p.In == openapi3.ParameterInPath:
+			path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(v))
+		case p.Required && p.In == openapi3.ParameterInQuery:
+			query.Set(p.Name, v)
+		case p.Required && p.In == openapi3.ParameterInHeader:
+			header.Set(p.Name, v)
+		}
+	}
+	var body io.Reader
+	if spec.RequestBody != nil {
+		mt := spec.RequestBody.Value.Content.Get("application/json")
+		b, err := json.Marshal(mt.Schema.Value.Example)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = bytes.NewReader(b)
+		header.Set("Content-Type", "application/json")
+	}
+	target := base + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(t.Context(), op.Method, target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = header
+	return req
+}
+
+type matrixEnv struct {
+	srv   *httptest.Server
+	sb    *Sandbox
+	doc   *openapi3.T
+	mu    sync.Mutex
+	clock time.Time
+}
+
+func newMatrixEnv(t *testing.T) *matrixEnv {
+	t.Helper()
+	e := &matrixEnv{clock: time.Now()}
+	sb, err := New(WithClock(func() time.Time {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.clock
+	}), WithRateLimit(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.sb = sb
+	e.srv = httptest.NewServer(sb)
+	t.Cleanup(e.srv.Close)
+	if e.doc, err = api.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *matrixEnv) token(t *testing.T, s *signer, scopes ...string) string {
+	t.Helper()
+	tok, err := s.issue(DefaultClientID, "", scopes, time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func (e *matrixEnv) do(t *testing.T, op gen.Operation, bearer string) (*http.Response, string) {
+	t.Helper()
+	req := exampleRequest(t, e.doc, e.srv.URL, op)
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	return resp, string(b)
+}
+
+// The scope matrix, derived from the spec's security table: every secured
+// operation × a token with each single scope passes the token check only
+// with the scope it requires, and is refused 403 insufficient_scope, naming
+// that scope, otherwise.
+func TestScopeMatrix(t *testing.T) {
+	e := newMatrixEnv(t)
+	signer := e.sb.auth.signer
+	for _, op := range gen.Operations() {
+		if len(op.Security) == 0 {
+			continue
+		}
+		need := string(op.Security[0][0].Scopes[0])
+		for _, scope := range allScopes() {
+			resp, body := e.do(t, op, e.token(t, signer, scope))
+			if scope == need {
+				if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+					t.Errorf("%s with its scope %s: %d %s", op.ID, scope, resp.StatusCode, body)
+				}
+				continue
+			}
+			challenge := resp.Header.Get("WWW-Authenticate")
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(challenge, `error="insufficient_scope"`) || !strings.Contains(challenge, `scope="`+need+`"`) {
+				t.Errorf("%s with scope %s: %d, WWW-Authenticate %q; want 403 insufficient_scope naming %s", op.ID, scope, resp.StatusCode, challenge, need)
+			}
+		}
+	}
+}
+
+// Every secured operation refuses, with 401, requests without a valid token.
+func TestBadTokensAreRefused(t *testing.T) {
+	e := newMatrixEnv(t)
+	good := e.sb.auth.signer
+	all := allScopes()
+
+	other := newSigner(2, good.issuer, good.audience)
+	wrongAud := newSigner(1, good.issuer, "https://elsewhere.example")
+	wrongIss := newSigner(1, "https://impostor.example", good.audience)
+	expired, err := good.issue(DefaultClientID, "", all, time.Now().Add(-2*time.Hour), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := e.token(t, good, all...)
+	parts := strings.Split(valid, ".")
+	// alg none: the header says so and there is no signature.
+	none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + parts[1] + "."
+	// A tampered payload: a longer lifetime, the old signature.
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(payload, &c); err != nil {
+		t.Fatal(err)
+	}
+	c["exp"] = time.Now().Add(100 * time.Hour).Unix()
+	tp, _ := json.Marshal(c)
+	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString(tp) + "." + parts[2]
+
+	cases := map[string]string{
+		"no token":            "",
+		"expired":             expired,
+		"signed by other key": e.token(t, other, all...),
+		"alg none":            none,
+		"tampered payload":    tampered,
+		"wrong audience":      e.token(t, wrongAud, all...),
+		"wrong issuer":        e.token(t, wrongIss, all...),
+		"not a JWT":           "opaque-token",
+	}
+	for _, op := range gen.Operations() {
+		if len(op.Security) == 0 {
+			continue
+		}
+		resp, body := e.do(t, op, valid)
+		if resp.StatusCode == http.StatusUnauthorized {
+			t.Fatalf("%s refused a valid token: %s", op.ID, body)
+		}
+		for name, tok := range cases {
+			resp, body := e.do(t, op, tok)
+			challenge := resp.Header.Get("WWW-Authenticate")
+			if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(challenge, "Bearer") {
+				t.Errorf("%s, %s: %d %s (WWW-Authenticate %q), want 401", op.ID, name, resp.StatusCode, body, challenge)
+			}
+			if name != "no token" && !strings.Contains(challenge, `error="invalid_token"`) {
+				t.Errorf("%s, %s: WWW-Authenticate %q lacks invalid_token", op.ID, name, challenge)
+			}
+			if tok != "" && strings.Contains(body, tok) {
+				t.Errorf("%s, %s: the answer echoes the token", op.ID, name)
+			}
+		}
+	}
+}
+
+// GET /version needs no token.
+func TestVersionIsPublic(t *testing.T) {
+	e := newMatrixEnv(t)
+	op, _ := gen.LookupOperation(gen.OperationGetVersion)
+	resp, body := e.do(t, op, "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "commit-sha") {
+		t.Fatalf("GET /version: %d %s", resp.StatusCode, body)
+	}
+}
