@@ -72,7 +72,9 @@ func New(opts ...Option) (*Sandbox, error) {
 	res := &resources{cfg: cfg, data: s.data, store: s.store}
 	var _ server.StrictServerInterface = res
 	api, err := newValidator(cfg, s.auth, server.NewStrictHandlerWithOptions(res, nil, server.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, http.StatusBadRequest, "invalid_request", err.Error()) },
+		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeError(w, r, http.StatusBadRequest, "invalid_request", err.Error())
+		},
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { handlerError(w, r, err) },
 	}))
 	if err != nil {
