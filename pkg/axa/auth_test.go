@@ -275,7 +275,7 @@ func TestAuthRedirectToAnotherOriginNeverCarriesTheToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := c.HTTPClient().Do(req)
+	resp, err := c.http.Do(req)
 	if err == nil {
 		_ = resp.Body.Close()
 		t.Fatalf("a request to another origin went through: %s", resp.Status)

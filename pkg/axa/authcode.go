@@ -13,23 +13,24 @@ import (
 )
 
 // AuthRequest is one authorization request of the authorization code
-// grant: send the user to URL, and keep the request (in the user's session,
-// not in a URL) until the redirect comes back. Its PKCE verifier is a
-// secret: fmt and slog show it as [REDACTED].
+// grant: send the user to URL, and keep the request server-side (in the
+// user's session, never in a URL or a cookie the user can read) until the
+// redirect comes back. It encodes to JSON for session stores. Its PKCE
+// verifier is a secret: fmt and slog show it as [REDACTED].
 type AuthRequest struct {
 	// URL is the authorization endpoint URL to send the user to.
-	URL string
+	URL string `json:"url"`
 	// State is the random value the redirect must bring back unchanged.
-	State string
+	State string `json:"state"`
 	// Scopes are the scopes asked for.
-	Scopes []string
-
-	verifier string
+	Scopes []string `json:"scopes"`
+	// Verifier is the PKCE code verifier (RFC 7636), a secret.
+	Verifier string `json:"verifier"`
 }
 
 // String describes the request without its PKCE verifier.
 func (r AuthRequest) String() string {
-	return fmt.Sprintf("axa.AuthRequest{URL: %q, State: %q, Scopes: %q, verifier: %s}", r.URL, r.State, r.Scopes, secretState(r.verifier))
+	return fmt.Sprintf("axa.AuthRequest{URL: %q, State: %q, Scopes: %q, verifier: %s}", r.URL, r.State, r.Scopes, secretState(r.Verifier))
 }
 
 // GoString describes the request without its PKCE verifier, for %#v.
@@ -54,25 +55,28 @@ func (c *Client) oauth2Config(scopes []string) oauth2.Config {
 		Endpoint: oauth2.Endpoint{
 			AuthURL:   c.oauth.authorizeURL,
 			TokenURL:  c.oauth.tokenURL,
-			AuthStyle: oauth2.AuthStyleInHeader,
+			AuthStyle: authStyle(c.cfg.clientSecret),
 		},
 	}
 }
 
 // AuthCodeURL starts the authorization code grant (the client needs
 // WithAuthorizationCode): it makes a random state and a PKCE S256 verifier
-// and returns the URL to send the user to. Without scopes it asks for every
-// scope of the API.
+// and returns the URL to send the user to. Without scopes it asks for the
+// WithScopes set, or else every scope of the API.
 func (c *Client) AuthCodeURL(scopes ...string) (*AuthRequest, error) {
 	if c.refresh == nil {
 		return nil, fmt.Errorf("%w: AuthCodeURL needs WithAuthorizationCode", ErrNoCredentials)
 	}
 	if len(scopes) == 0 {
+		scopes = c.cfg.scopes
+	}
+	if len(scopes) == 0 {
 		scopes = allScopes()
 	}
-	req := &AuthRequest{State: rand.Text(), Scopes: slices.Clone(scopes), verifier: oauth2.GenerateVerifier()}
+	req := &AuthRequest{State: rand.Text(), Scopes: slices.Clone(scopes), Verifier: oauth2.GenerateVerifier()}
 	cfg := c.oauth2Config(scopes)
-	req.URL = cfg.AuthCodeURL(req.State, oauth2.S256ChallengeOption(req.verifier))
+	req.URL = cfg.AuthCodeURL(req.State, oauth2.S256ChallengeOption(req.Verifier))
 	return req, nil
 }
 
@@ -92,14 +96,15 @@ func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code str
 	}
 	f := &tokenFetcher{grant: c.refresh, hc: c.tokenHTTP, policy: c.cfg.tokenPolicy.withDefaults(), clock: c.cfg.clock, log: c.cfg.logger}
 	cfg := c.oauth2Config(req.Scopes)
-	raw, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, f.hc), code, oauth2.VerifierOption(req.verifier))
+	start := f.clock.Now()
+	raw, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, f.hc), code, oauth2.VerifierOption(req.Verifier))
 	if err != nil {
 		te := f.classify(ctx, err)
 		te.Grant = "authorization_code"
 		te.Retryable = false // a code is single-use
 		return nil, te
 	}
-	tok, lifetime, err := f.accept(raw, nil)
+	tok, lifetime, err := f.accept(raw, nil, start)
 	if err != nil {
 		return nil, err
 	}
@@ -112,4 +117,13 @@ func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code str
 	c.tokens.Put(tok, lifetime)
 	out := *tok
 	return &out, nil
+}
+
+// authStyle is HTTP Basic for a confidential client; a public client (no
+// secret) sends its client_id in the body (RFC 6749 sections 4.1.3 and 6).
+func authStyle(secret string) oauth2.AuthStyle {
+	if secret == "" {
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleInHeader
 }

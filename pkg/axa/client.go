@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -47,6 +48,7 @@ type Client struct {
 	oauth     oauthEndpoints
 
 	closeOnce sync.Once
+	closed    atomic.Bool
 }
 
 type oauthEndpoints struct{ tokenURL, authorizeURL string }
@@ -71,7 +73,13 @@ func NewClient(opts ...Option) (*Client, error) {
 		authorizeURL: origin.String() + authorizePath,
 	}}
 
-	tokenHTTP := &http.Client{Transport: cfg.baseTransport(), CheckRedirect: noRedirects}
+	if origin.User != nil {
+		return nil, fmt.Errorf("axa: base URL %s: credentials go in options, not in the URL", origin.Redacted())
+	}
+	tokenHTTP := &http.Client{
+		Transport:     &userAgentTransport{next: cfg.baseTransport(), userAgent: userAgent(cfg.userAgentSuffix)},
+		CheckRedirect: noRedirects,
+	}
 	c.tokenHTTP = tokenHTTP
 	var g grant
 	switch cfg.grantKind {
@@ -90,7 +98,7 @@ func NewClient(opts ...Option) (*Client, error) {
 
 	ops := newOperationMatcher(gen.Operations())
 	c.http = &http.Client{
-		Transport: buildPipeline(cfg, c.tokens, ops, origin),
+		Transport: buildPipeline(cfg, c.tokens, ops, origin, &c.closed),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 || !sameOrigin(req.URL, origin) {
 				return http.ErrUseLastResponse
@@ -105,10 +113,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// Close stops token fetches in flight and waits for them. The client must
-// not be used afterwards.
+// Close stops token fetches in flight and waits for them. Calls made after
+// Close fail with ErrClosed.
 func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
+		c.closed.Store(true)
 		if c.tokens != nil {
 			c.tokens.Close()
 		}
@@ -124,10 +133,6 @@ func (c *Client) BaseURL() string { return c.origin.String() }
 func (c *Client) Raw() *gen.ClientWithResponses {
 	return &gen.ClientWithResponses{ClientInterface: c.gen}
 }
-
-// HTTPClient returns the *http.Client whose transport is the client's
-// pipeline, for requests the generated client does not cover.
-func (c *Client) HTTPClient() *http.Client { return c.http }
 
 // String describes the client without its secrets.
 func (c *Client) String() string {

@@ -34,6 +34,8 @@ var (
 	// ErrInsecureTransport: the client refused to send a token over plain
 	// HTTP to a host that is not loopback, or to another origin.
 	ErrInsecureTransport = errors.New("axa: refusing to send a token over an insecure or foreign connection")
+	// ErrClosed: the client was closed.
+	ErrClosed = errors.New("axa: client closed")
 )
 
 // maxBodySnippet bounds the part of a response body an error keeps.

@@ -119,7 +119,8 @@ func (g *refreshGrant) rotated(ctx context.Context, tok *Token) error {
 	g.mu.Unlock()
 	if changed && g.onNew != nil {
 		if err := g.onNew(ctx, *tok); err != nil {
-			return fmt.Errorf("axa: persisting the rotated refresh token: %w", err)
+			// Not retryable: asking again would rotate the token again.
+			return &TokenError{Grant: "refresh_token", Err: fmt.Errorf("persisting the rotated refresh token: %w", err)}
 		}
 	}
 	return nil
@@ -146,9 +147,10 @@ func (f *tokenFetcher) fetch(ctx context.Context, scopes []string) (*Token, time
 		want = scopes
 	}
 	for attempt := 1; ; attempt++ {
+		start := f.clock.Now()
 		raw, err := f.grant.token(ctx, want)
 		if err == nil {
-			tok, lifetime, err := f.accept(raw, want)
+			tok, lifetime, err := f.accept(raw, want, start)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -181,8 +183,10 @@ func (f *tokenFetcher) fetch(ctx context.Context, scopes []string) (*Token, time
 	}
 }
 
-// accept checks a token answer: a bearer token, carrying what was asked.
-func (f *tokenFetcher) accept(raw *oauth2.Token, want []string) (*Token, time.Duration, error) {
+// accept checks a token answer (a bearer token, carrying what was asked)
+// and dates it: it expires its lifetime after start, the time the request
+// was sent; without a positive expires_in, after the fallback lifetime.
+func (f *tokenFetcher) accept(raw *oauth2.Token, want []string, start time.Time) (*Token, time.Duration, error) {
 	fail := func(code, desc string) (*Token, time.Duration, error) {
 		return nil, 0, &TokenError{Grant: f.grant.name(), Code: code, Description: desc, StatusCode: http.StatusOK}
 	}
@@ -205,8 +209,12 @@ func (f *tokenFetcher) accept(raw *oauth2.Token, want []string) (*Token, time.Du
 		}
 		return fail("scope_not_granted", "asked for "+strings.Join(want, " ")+" but not granted "+strings.Join(missing, " "))
 	}
-	tok := &Token{accessToken: raw.AccessToken, refreshToken: raw.RefreshToken, scopes: slices.Clone(granted)}
-	return tok, expiresIn(raw), nil
+	lifetime := expiresIn(raw)
+	if lifetime <= 0 {
+		lifetime = f.policy.FallbackLifetime
+	}
+	tok := &Token{accessToken: raw.AccessToken, refreshToken: raw.RefreshToken, scopes: slices.Clone(granted), expiry: start.Add(lifetime)}
+	return tok, lifetime, nil
 }
 
 // expiresIn returns the lifetime a token answer gives. x/oauth2's
@@ -227,8 +235,15 @@ func expiresIn(raw *oauth2.Token) time.Duration {
 	return time.Duration(secs) * time.Second
 }
 
-// permanentTokenErrors are never worth asking again.
-var permanentTokenErrors = []string{"invalid_client", "invalid_grant", "invalid_scope", "unauthorized_client", "unsupported_grant_type", "invalid_request"}
+// permanentTokenError reports whether an OAuth2 error code is never worth
+// asking again, whatever the status that came with it.
+func permanentTokenError(code string) bool {
+	switch code {
+	case "invalid_client", "invalid_grant", "invalid_scope", "unauthorized_client", "unsupported_grant_type", "invalid_request":
+		return true
+	}
+	return false
+}
 
 // classify turns an x/oauth2 error into a *TokenError that says whether to
 // retry. The endpoint's body is not kept: it is not ours to log.
@@ -243,7 +258,7 @@ func (f *tokenFetcher) classify(ctx context.Context, err error) *TokenError {
 		if re.Response != nil {
 			te.StatusCode = re.Response.StatusCode
 		}
-		te.Retryable = !slices.Contains(permanentTokenErrors, te.Code) &&
+		te.Retryable = !permanentTokenError(te.Code) &&
 			(te.StatusCode == http.StatusTooManyRequests || te.StatusCode >= 500)
 	case ctx.Err() != nil:
 		te.Err = fmt.Errorf("%w (%w)", ctx.Err(), err)

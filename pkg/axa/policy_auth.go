@@ -27,12 +27,15 @@ type authTransport struct {
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	info := infoFrom(ctx)
-	path := strings.TrimPrefix(req.URL.Path, t.basePath)
-	op, ok := t.ops.match(req.Method, path)
-	if !ok {
-		return nil, fmt.Errorf("%w: %s %s", errNoOperation, req.Method, req.URL.Path)
-	}
-	if info.operation == "" {
+	// The operation the caller chose decides the scopes; only raw calls
+	// are matched on their path (escaped, so that an id holding "/" cannot
+	// pose as another operation).
+	op, ok := gen.LookupOperation(gen.OperationID(info.operation))
+	if !ok || op.Method != req.Method {
+		path := strings.TrimPrefix(req.URL.EscapedPath(), t.basePath)
+		if op, ok = t.ops.match(req.Method, path); !ok {
+			return nil, fmt.Errorf("%w: %s %s", errNoOperation, req.Method, req.URL.Path)
+		}
 		info.operation = string(op.ID)
 	}
 	if len(op.Security) == 0 {

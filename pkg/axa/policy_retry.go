@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"slices"
 	"time"
 )
 
@@ -38,13 +37,16 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-// retryableStatuses are the answers worth sending the same request again for.
-var retryableStatuses = []int{
-	http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
-	http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
+// isRetryableStatus reports whether an answer is worth sending the same
+// request again for.
+func isRetryableStatus(code int) bool {
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
-
-func isRetryableStatus(code int) bool { return slices.Contains(retryableStatuses, code) }
 
 // mayRetry reports whether req may be sent more than once: idempotent
 // methods, and POSTs (or any method) carrying an Idempotency-Key.
@@ -59,7 +61,8 @@ func mayRetry(req *http.Request) bool {
 // isPermanent tells the errors of our own layers that no retry can cure.
 func isPermanent(err error) bool {
 	var te *TokenError
-	return errors.As(err, &te) || errors.Is(err, ErrNoCredentials) || errors.Is(err, ErrInsecureTransport) || errors.Is(err, errNoOperation)
+	return errors.As(err, &te) || errors.Is(err, ErrNoCredentials) || errors.Is(err, ErrInsecureTransport) ||
+		errors.Is(err, errNoOperation) || errors.Is(err, ErrClosed)
 }
 
 // retryTransport sends a request again after transport errors and the

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // noKeepAlive returns an HTTP client whose transport opens a connection per
@@ -321,6 +323,28 @@ func TestRetryPostCommittedThenConnectionLost(t *testing.T) {
 	}
 }
 
+// belowHeaders returns the pipeline under the header layer, which would add
+// the Idempotency-Key these tests need absent.
+func belowHeaders(t *testing.T, c *Client) http.RoundTripper {
+	t.Helper()
+	h, ok := c.http.Transport.(*headerTransport)
+	if !ok {
+		t.Fatalf("the pipeline starts with %T, want *headerTransport", c.http.Transport)
+	}
+	return h.next
+}
+
+// keylessPost is a createPolicy request without an Idempotency-Key.
+func keylessPost(t *testing.T, c *Client) *http.Request {
+	t.Helper()
+	req, err := gen.NewCreatePolicyRequest(c.BaseURL(), &CreatePolicyParams{}, testPolicyRequest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Del("Idempotency-Key")
+	return req.WithContext(t.Context())
+}
+
 func TestRetryPostWithoutIdempotencyKeyIsNotRetried(t *testing.T) {
 	f := newFakeAPI(t)
 	f.set(func(f *fakeAPI) {
@@ -335,16 +359,13 @@ func TestRetryPostWithoutIdempotencyKeyIsNotRetried(t *testing.T) {
 	clk := newFakeClock()
 	c := newTestClient(t, f, clk)
 
-	dropKey := func(_ context.Context, req *http.Request) error {
-		req.Header.Del("Idempotency-Key")
-		return nil
-	}
-	resp, err := c.Raw().CreatePolicyWithResponse(t.Context(), &CreatePolicyParams{}, testPolicyRequest(), dropKey)
+	resp, err := belowHeaders(t, c).RoundTrip(keylessPost(t, c))
 	if err != nil {
-		t.Fatalf("CreatePolicyWithResponse: %v", err)
+		t.Fatalf("RoundTrip: %v", err)
 	}
-	if resp.StatusCode() != http.StatusServiceUnavailable {
-		t.Errorf("status = %d, want 503", resp.StatusCode())
+	drain(resp)
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status = %d, want 503", resp.StatusCode)
 	}
 	reqs := f.APIRequests()
 	if len(reqs) != 1 {
@@ -374,15 +395,49 @@ func TestRetryPostWithoutIdempotencyKeyTransportError(t *testing.T) {
 	clk := newFakeClock()
 	c := newTestClient(t, f, clk, WithHTTPClient(noKeepAlive(t)))
 
+	if resp, err := belowHeaders(t, c).RoundTrip(keylessPost(t, c)); err == nil {
+		drain(resp)
+		t.Error("a keyless POST succeeded over a closed connection")
+	}
+	if n := len(f.APIRequests()); n != 1 {
+		t.Errorf("API requests = %d, want 1: a POST without an Idempotency-Key is never resent", n)
+	}
+}
+
+// A raw generated-client POST that names no key gets one from the header
+// layer, the same on every attempt, and so may be retried.
+func TestRawPostGetsOneKeyForAllAttempts(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
+			if r.Method != http.MethodPost {
+				return false
+			}
+			if n <= 2 {
+				unavailable(w)
+				return true
+			}
+			writeJSON(w, http.StatusCreated, map[string]any{"policy_number": "AXA-TRV-0000000001"})
+			return true
+		}
+	})
+	c := newTestClient(t, f, newFakeClock())
 	dropKey := func(_ context.Context, req *http.Request) error {
 		req.Header.Del("Idempotency-Key")
 		return nil
 	}
-	if _, err := c.Raw().CreatePolicyWithResponse(t.Context(), &CreatePolicyParams{}, testPolicyRequest(), dropKey); err == nil {
-		t.Error("CreatePolicyWithResponse succeeded over a closed connection")
+	resp, err := c.Raw().CreatePolicyWithResponse(t.Context(), nil, testPolicyRequest(), dropKey)
+	if err != nil || resp.StatusCode() != http.StatusCreated {
+		t.Fatalf("raw POST: %v %v", resp, err)
 	}
-	if n := len(f.APIRequests()); n != 1 {
-		t.Errorf("API requests = %d, want 1: a POST without an Idempotency-Key is never resent", n)
+	reqs := f.APIRequests()
+	if len(reqs) != 3 {
+		t.Fatalf("API requests = %d, want 3", len(reqs))
+	}
+	for _, r := range reqs {
+		if r.IdempotencyKey == "" || r.IdempotencyKey != reqs[0].IdempotencyKey {
+			t.Errorf("attempt carried key %q, first %q: want one key for all", r.IdempotencyKey, reqs[0].IdempotencyKey)
+		}
 	}
 }
 

@@ -91,8 +91,8 @@ func (p TokenPolicy) withDefaults() TokenPolicy {
 	return p
 }
 
-// fetchFunc gets a new token for scopes; lifetime is the server's
-// expires_in, zero or negative when it gave none.
+// fetchFunc gets a new token for scopes, its expiry set; lifetime is how
+// long it was given for (the fallback when the server said nothing).
 type fetchFunc func(ctx context.Context, scopes []string) (tok *Token, lifetime time.Duration, err error)
 
 // tokenCache keeps one token per scope set and fetches at most one at a time
@@ -223,13 +223,8 @@ func (c *tokenCache) start(e *cacheEntry) {
 			e.err = err
 			e.coolUntil = now.Add(c.policy.FailureCooldown)
 		} else {
-			if lifetime <= 0 {
-				lifetime = c.policy.FallbackLifetime
-			}
-			lead := min(c.policy.RefreshLead, lifetime/2)
-			tok.expiry = now.Add(lifetime)
 			e.tok, e.err, e.coolUntil = tok, nil, time.Time{}
-			e.refreshAt = tok.expiry.Add(-lead)
+			e.refreshAt = c.refreshAt(tok, lifetime)
 		}
 		call.tok, call.err = tok, err
 		c.mu.Unlock()
@@ -255,21 +250,19 @@ func (c *tokenCache) Invalidate(tok *Token) {
 	}
 }
 
+// refreshAt is when a token given for lifetime is due for refresh: the
+// lead before its expiry, clamped to half its lifetime so that a short-lived
+// token is not refreshed on every call.
+func (c *tokenCache) refreshAt(tok *Token, lifetime time.Duration) time.Time {
+	return tok.expiry.Add(-min(c.policy.RefreshLead, lifetime/2))
+}
+
 // Put stores a token obtained outside the cache (an authorization code
-// exchange) as the token for scopes.
+// exchange), its expiry set, as the token for its scopes.
 func (c *tokenCache) Put(tok *Token, lifetime time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.clock.Now()
-	if lifetime <= 0 {
-		lifetime = c.policy.FallbackLifetime
-	}
-	tok.expiry = now.Add(lifetime)
-	k := c.key(tok.scopes)
-	c.entries[k] = &cacheEntry{
-		scopes: slices.Clone(tok.scopes), tok: tok,
-		refreshAt: tok.expiry.Add(-min(c.policy.RefreshLead, lifetime/2)),
-	}
+	c.entries[c.key(tok.scopes)] = &cacheEntry{scopes: slices.Clone(tok.scopes), tok: tok, refreshAt: c.refreshAt(tok, lifetime)}
 }
 
 // Close cancels fetches in flight and waits for them to end.

@@ -9,13 +9,17 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
+
+	"github.com/google/uuid"
 )
 
 // The pipeline a request of the Client passes through, outermost first. Each
 // layer is an http.RoundTripper wrapping the next; this is the one place
 // their order is decided:
 //
-//  1. headers: User-Agent (once per logical call).
+//  1. headers: User-Agent, and an Idempotency-Key on a POST that has none
+//     (once per logical call, so every attempt carries the same key).
 //  2. retry:   backoff and Retry-After, for idempotent requests and POSTs
 //     with an Idempotency-Key; one loop per logical call.
 //  3. auth:    picks the operation's scopes, gets a token, refuses insecure
@@ -26,12 +30,12 @@ import (
 //
 // The token endpoint is called with a separate client: the caller's
 // transport, no redirects, none of these layers.
-func buildPipeline(c *config, tokens *tokenCache, ops *operationMatcher, origin *url.URL) http.RoundTripper {
+func buildPipeline(c *config, tokens *tokenCache, ops *operationMatcher, origin *url.URL, closed *atomic.Bool) http.RoundTripper {
 	var rt = c.baseTransport()
 	rt = &logTransport{next: rt, log: c.logger, clock: c.clock}
 	rt = &authTransport{next: rt, tokens: tokens, ops: ops, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
 	rt = &retryTransport{next: rt, policy: c.retry.withDefaults(), clock: c.clock, log: c.logger}
-	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix)}
+	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed}
 	return rt
 }
 
@@ -53,19 +57,46 @@ func infoFrom(ctx context.Context) *callInfo {
 	return &callInfo{} // a raw generated-client call: nothing to report back
 }
 
-// headerTransport sets the headers every request carries.
+// headerTransport sets the headers every request carries, once per logical
+// call: the retries below it resend them unchanged.
 type headerTransport struct {
+	next      http.RoundTripper
+	userAgent string
+	closed    *atomic.Bool
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.closed != nil && t.closed.Load() {
+		return nil, ErrClosed
+	}
+	ctx := req.Context()
+	if _, ok := ctx.Value(callInfoKey{}).(*callInfo); !ok {
+		// A call of the raw generated client: the layers below record
+		// what they learn here.
+		ctx = context.WithValue(ctx, callInfoKey{}, &callInfo{})
+	}
+	r := req.Clone(ctx)
+	r.Header.Set("User-Agent", t.userAgent)
+	if r.Header.Get("Accept") == "" {
+		r.Header.Set("Accept", "application/json")
+	}
+	if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") == "" {
+		r.Header.Set("Idempotency-Key", uuid.NewString())
+	}
+	return t.next.RoundTrip(r)
+}
+
+// userAgentTransport names the SDK on the token endpoint's requests.
+type userAgentTransport struct {
 	next      http.RoundTripper
 	userAgent string
 }
 
 // RoundTrip implements http.RoundTripper.
-func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("User-Agent", t.userAgent)
-	if r.Header.Get("Accept") == "" {
-		r.Header.Set("Accept", "application/json")
-	}
 	return t.next.RoundTrip(r)
 }
 
