@@ -214,11 +214,6 @@ func TestAuthorizationCodeThroughTheSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The same code again: refused.
-	if _, err := c.Exchange(ctx, req, state, code); err == nil {
-		t.Error("a reused authorization code was accepted")
-	}
-
 	// A code exchanged with another request's verifier: refused.
 	other, err := c.AuthCodeURL(axa.ScopeCountries)
 	if err != nil {
@@ -243,6 +238,10 @@ func TestAuthorizationCodeThroughTheSDK(t *testing.T) {
 	b := newClient(axa.WithRefreshToken(first))
 	if _, err := b.ListCountries(ctx, nil); !errors.As(err, &te) || te.Code != "invalid_grant" {
 		t.Errorf("a rotated refresh token was accepted again: %v", err)
+	}
+	// The same code again: refused.
+	if _, err := c.Exchange(ctx, req, state, code); err == nil {
+		t.Error("a reused authorization code was accepted")
 	}
 	mu.Lock()
 	defer mu.Unlock()

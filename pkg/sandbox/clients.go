@@ -1,0 +1,144 @@
+package sandbox
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// The grant types of the token endpoint.
+const (
+	grantClientCredentials = "client_credentials"
+	grantPassword          = "password"
+	grantAuthorizationCode = "authorization_code"
+	grantRefreshToken      = "refresh_token"
+)
+
+// secretEqual compares two secrets in constant time: both are hashed first,
+// so that not even their lengths leak.
+func secretEqual(a, b string) bool {
+	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
+	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
+}
+
+// authenticateClient finds the client of a token or revocation request,
+// authenticated with HTTP Basic (client_secret_basic) or with client_id and
+// client_secret in the form (client_secret_post), never both. The form must
+// be parsed already.
+func (a *authServer) authenticateClient(r *http.Request) (Client, error) {
+	id, secret, basic := r.BasicAuth()
+	formID, formSecret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	_, hasFormSecret := r.PostForm["client_secret"]
+	switch {
+	case basic && hasFormSecret:
+		return Client{}, oauthErrorf(http.StatusBadRequest, codeInvalidRequest, "use one client authentication method: HTTP Basic or client_secret in the form, not both")
+	case basic:
+		// RFC 6749 section 2.3.1: the id and secret are form-encoded
+		// before they go into the Basic header.
+		if v, err := url.QueryUnescape(id); err == nil {
+			id = v
+		}
+		if v, err := url.QueryUnescape(secret); err == nil {
+			secret = v
+		}
+		if formID != "" && formID != id {
+			return Client{}, oauthErrorf(http.StatusBadRequest, codeInvalidRequest, "client_id in the form is not the client of the Authorization header")
+		}
+	case hasFormSecret:
+		id, secret = formID, formSecret
+	default:
+		return Client{}, oauthErrorf(http.StatusUnauthorized, codeInvalidClient, "client authentication is required (HTTP Basic or client_secret_post)")
+	}
+	c, known := a.cfg.clients[id]
+	// Compare even for an unknown client, so that timing does not tell
+	// which client IDs exist.
+	if !secretEqual(c.Secret, secret) || !known {
+		return Client{}, oauthErrorf(http.StatusUnauthorized, codeInvalidClient, "client authentication failed")
+	}
+	return c, nil
+}
+
+// authenticateUser reports whether login and password are a registered
+// user's, comparing the password in constant time.
+func (a *authServer) authenticateUser(login, password string) bool {
+	u, known := a.cfg.users[login]
+	return secretEqual(u.Password, password) && known && login != ""
+}
+
+// grantAllowed reports whether c may use the grant type; a client with no
+// registered grants may use them all.
+func grantAllowed(c Client, grant string) bool {
+	return len(c.Grants) == 0 || slices.Contains(c.Grants, grant)
+}
+
+// grantScopes returns the scopes to grant c for a space-separated scope
+// parameter: each must be known and registered for c. An empty parameter
+// grants the client's registered API scopes (not openid).
+func grantScopes(c Client, param string) ([]string, error) {
+	asked := strings.Fields(param)
+	if len(asked) == 0 {
+		var out []string
+		for _, s := range c.Scopes {
+			if s != "openid" && validScope(s) && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		if len(out) == 0 {
+			return nil, oauthErrorf(http.StatusBadRequest, codeInvalidScope, "the client has no API scope registered; ask for a scope")
+		}
+		return out, nil
+	}
+	var out []string
+	for _, s := range asked {
+		switch {
+		case !validScope(s):
+			return nil, oauthErrorf(http.StatusBadRequest, codeInvalidScope, "unknown scope %q", s)
+		case !slices.Contains(c.Scopes, s):
+			return nil, oauthErrorf(http.StatusBadRequest, codeInvalidScope, "the scope %q is not registered for this client", s)
+		case !slices.Contains(out, s):
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// redirectAllowed reports whether uri is one of c's registered redirect
+// URIs: the same string, or, for an http loopback URI, the same URI on any
+// port (RFC 8252 section 7.3). A URI with a fragment is never allowed
+// (RFC 6749 section 3.1.2).
+func redirectAllowed(c Client, uri string) bool {
+	u, err := url.Parse(uri)
+	if err != nil || !u.IsAbs() || u.Fragment != "" || strings.Contains(uri, "#") || u.User != nil {
+		return false
+	}
+	for _, reg := range c.RedirectURLs {
+		if reg == uri {
+			return true
+		}
+		ru, err := url.Parse(reg)
+		if err != nil || !isLoopback(ru) || !isLoopback(u) {
+			continue
+		}
+		if ru.Hostname() == u.Hostname() && ru.EscapedPath() == u.EscapedPath() && ru.RawQuery == u.RawQuery {
+			return true
+		}
+	}
+	return false
+}
+
+// isLoopback reports whether u is an http URI on a loopback host.
+func isLoopback(u *url.URL) bool {
+	if u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
