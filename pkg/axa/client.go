@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -241,4 +242,30 @@ func ptr[T any](v T, err error) (*T, error) {
 		return nil, err
 	}
 	return &v, nil
+}
+
+// Token returns a valid access token carrying scopes (every scope of the
+// WithScopes set when none are named), from the cache or fetched: for
+// callers that need the bearer token itself, such as a command that prints
+// it. The API calls of the client get their tokens on their own.
+func (c *Client) Token(ctx context.Context, scopes ...string) (*Token, error) {
+	if c.closed.Load() {
+		return nil, ErrClosed
+	}
+	if c.tokens == nil {
+		return nil, ErrNoCredentials
+	}
+	if len(scopes) == 0 {
+		scopes = c.cfg.scopes
+	}
+	if len(scopes) == 0 {
+		return nil, errors.New("axa: Token needs at least one scope")
+	}
+	tok, err := c.tokens.Get(ctx, scopes)
+	if err != nil {
+		return nil, err
+	}
+	out := *tok
+	out.scopes = slices.Clone(tok.scopes)
+	return &out, nil
 }

@@ -35,7 +35,11 @@ type Fault struct {
 	Status int
 	// TooManyRequests answers the first N requests 429.
 	TooManyRequests int
-	// RetryAfter is the Retry-After of injected 429 and 503; default 1s.
+	// FailFirst answers the N requests after those with Status: a burst of
+	// errors that retries should absorb.
+	FailFirst int
+	// RetryAfter is the Retry-After of injected errors. 429 answers always
+	// carry one (default 1s); other injected errors only when it is set.
 	RetryAfter time.Duration
 	// ResetAfterCommitRate is the fraction of requests that are served (the
 	// policy is issued, say) but whose connection is then reset before the
@@ -134,21 +138,18 @@ func withFaults(cfg *config, next http.Handler) http.Handler {
 			}
 		}
 		retryAfter := f.RetryAfter
-		if retryAfter <= 0 {
-			retryAfter = time.Second
-		}
 		if n <= f.TooManyRequests {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retryAfter.Seconds())))))
 			writeError(w, r, http.StatusTooManyRequests, "rate_limited", "injected fault: too many requests")
 			return
 		}
-		if failDraw < f.ErrorRate {
+		if n <= f.TooManyRequests+f.FailFirst || failDraw < f.ErrorRate {
 			status := f.Status
 			if status == 0 {
 				status = http.StatusServiceUnavailable
 			}
-			if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
-				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))
+			if retryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retryAfter.Seconds())))))
 			}
 			writeError(w, r, status, "injected_fault", "injected fault")
 			return

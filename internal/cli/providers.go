@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axa-assistance-go/axa/pkg/axa"
+)
+
+// NewCmdProviders builds `axa providers search|kinds|specialities`.
+func NewCmdProviders(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "providers",
+		Short: "Find medical providers",
+		Args:  args(cobra.NoArgs),
+		RunE: func(*cobra.Command, []string) error {
+			return usagef("providers needs a subcommand: search, kinds or specialities")
+		},
+	}
+	var (
+		lat, lng         float64
+		radius, limit    int32
+		kind, speciality string
+	)
+	search := &cobra.Command{
+		Use:     "search --lat LAT --lng LNG",
+		Short:   "Search medical providers near a point, nearest first",
+		Example: "  axa providers search --lat 48.8566 --lng 2.3522 --radius 3000 --kind hospital",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("lat") || !cmd.Flags().Changed("lng") {
+				return usagef("--lat and --lng are required")
+			}
+			p := axa.SearchMedicalProvidersParams{Lat: lat, Lng: lng, AcceptLanguage: f.langParam()}
+			if cmd.Flags().Changed("radius") {
+				p.Radius = &radius
+			}
+			if cmd.Flags().Changed("limit") {
+				p.Limit = &limit
+			}
+			if kind != "" {
+				k := axa.ProviderKindID(kind)
+				if !k.Valid() {
+					return usagef("--kind %q is not a provider kind (see axa providers kinds)", kind)
+				}
+				p.Kind = &k
+			}
+			if speciality != "" {
+				p.Speciality = &speciality
+			}
+			c, err := f.Client()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := f.context(cmd)
+			defer cancel()
+			list, err := c.SearchMedicalProviders(ctx, p)
+			if err != nil {
+				return err
+			}
+			return f.print(list, func(w *tabwriter.Writer) {
+				fmt.Fprintln(w, "DISTANCE\tKIND\tNAME\tCITY\tPHONE")
+				for _, m := range list {
+					phone := ""
+					if m.InternationalPhoneNumber != nil {
+						phone = *m.InternationalPhoneNumber
+					}
+					fmt.Fprintf(w, "%.0f m\t%s\t%s\t%s\t%s\n", m.Position.DistanceInMeters, m.Kind, m.Name, m.Address.City, phone)
+				}
+			})
+		},
+	}
+	fl := search.Flags()
+	fl.Float64Var(&lat, "lat", 0, "latitude in decimal degrees")
+	fl.Float64Var(&lng, "lng", 0, "longitude in decimal degrees")
+	fl.Int32Var(&radius, "radius", 5000, "search radius in metres")
+	fl.Int32Var(&limit, "limit", 20, "most providers to show")
+	fl.StringVar(&kind, "kind", "", "only providers of this kind")
+	fl.StringVar(&speciality, "speciality", "", "only providers with this speciality")
+
+	kinds := &cobra.Command{
+		Use:     "kinds",
+		Short:   "List the kinds of medical provider",
+		Example: "  axa providers kinds --lang fr",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.Client()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := f.context(cmd)
+			defer cancel()
+			list, err := c.ListProviderKinds(ctx, &axa.ListProviderKindsParams{AcceptLanguage: f.langParam()})
+			if err != nil {
+				return err
+			}
+			return f.print(list, func(w *tabwriter.Writer) {
+				fmt.Fprintln(w, "ID\tLABEL")
+				for _, k := range list {
+					fmt.Fprintf(w, "%s\t%s\n", k.ID, k.Label)
+				}
+			})
+		},
+	}
+	specialities := &cobra.Command{
+		Use:     "specialities",
+		Short:   "List the medical specialities",
+		Example: "  axa providers specialities",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.Client()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := f.context(cmd)
+			defer cancel()
+			list, err := c.ListProviderSpecialities(ctx, &axa.ListProviderSpecialitiesParams{AcceptLanguage: f.langParam()})
+			if err != nil {
+				return err
+			}
+			return f.print(list, func(w *tabwriter.Writer) {
+				fmt.Fprintln(w, "ID\tLABEL")
+				for _, s := range list {
+					fmt.Fprintf(w, "%s\t%s\n", s.ID, s.Label)
+				}
+			})
+		},
+	}
+	cmd.AddCommand(search, kinds, specialities)
+	return cmd
+}

@@ -1,0 +1,258 @@
+// Package cli is the axa command: the AXA Assistance API from a terminal,
+// through the SDK. With no credentials it starts the embedded sandbox.
+//
+// Each command is built by a NewCmdX function that takes the Factory (IO
+// streams and the lazily made client), so that tests run every command in
+// memory.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axa-assistance-go/axa/pkg/axa"
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the API or the network failed
+	ExitUsage = 2 // the command line is wrong
+)
+
+// Factory holds what every command needs: IO, the environment, and the
+// client, made on first use.
+type Factory struct {
+	Out, Err io.Writer
+	Getenv   func(string) string
+	// SandboxOptions configure the embedded sandbox (tests use them).
+	SandboxOptions []sandbox.Option
+	// ClientOptions are added to every client (tests use them).
+	ClientOptions []axa.Option
+	// OpenBrowser, when set, is given the login URL to open.
+	OpenBrowser func(url string) error
+
+	baseURL, clientID, clientSecret string
+	jsonOut                         bool
+	lang                            string
+	timeout                         time.Duration
+
+	client  *axa.Client
+	closers []func()
+}
+
+// usageError is a wrong command line: exit code 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// ExitCode chooses the exit code of an error, in one place.
+func ExitCode(err error) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ue):
+		return ExitUsage
+	default:
+		return ExitError
+	}
+}
+
+// Main runs the command line args with the process's streams and returns
+// the exit code.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	f := &Factory{Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv}
+	return f.Run(ctx, args)
+}
+
+// Run executes args and returns the exit code; errors are one line on Err.
+func (f *Factory) Run(ctx context.Context, args []string) int {
+	defer f.close()
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetOut(f.Out)
+	root.SetErr(f.Err)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintln(f.Err, oneLine(err))
+	}
+	return ExitCode(err)
+}
+
+// oneLine renders an error as one line, prefixed "axa: " once.
+func oneLine(err error) string {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	var ue *usageError
+	if errors.As(err, &ue) {
+		msg += " (see --help)"
+	}
+	if !strings.HasPrefix(msg, "axa: ") {
+		msg = "axa: " + msg
+	}
+	return msg
+}
+
+// NewCmdRoot builds the axa command.
+func NewCmdRoot(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "axa",
+		Short: "The AXA Assistance API from the command line",
+		Long: `axa calls the AXA Assistance API: travel information, alerts, quotes, policies
+and medical providers.
+
+With AXA_CLIENT_ID and AXA_CLIENT_SECRET (or --client-id/--client-secret) it calls
+the API at AXA_BASE_URL (default https://apis.axa-assistance.com). Without
+credentials it starts the embedded sandbox on loopback, so it works on any machine.`,
+		Example:       "  axa countries\n  axa countries fr --lang fr\n  axa alerts --country jp --json",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	p := root.PersistentFlags()
+	p.StringVar(&f.baseURL, "base-url", "", "API base URL (default $AXA_BASE_URL, else production)")
+	p.StringVar(&f.clientID, "client-id", "", "OAuth2 client id (default $AXA_CLIENT_ID)")
+	p.StringVar(&f.clientSecret, "client-secret", "", "OAuth2 client secret (default $AXA_CLIENT_SECRET; prefer the variable: flags show in process lists)")
+	p.BoolVar(&f.jsonOut, "json", false, "print JSON instead of a table")
+	p.StringVar(&f.lang, "lang", "", "language of labels and texts (Accept-Language), e.g. fr")
+	p.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+
+	root.AddCommand(
+		NewCmdCountries(f), NewCmdCountryHealth(f), NewCmdCountrySecurity(f), NewCmdAlerts(f),
+		NewCmdQuote(f), NewCmdPolicy(f), NewCmdProviders(f),
+		NewCmdVersion(f), NewCmdToken(f), NewCmdLogin(f), NewCmdSandbox(f),
+	)
+	return root
+}
+
+// args wraps a cobra arguments check so that its failure is a usage error.
+func args(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		if err := check(cmd, a); err != nil {
+			return &usageError{err}
+		}
+		return nil
+	}
+}
+
+func (f *Factory) env(name, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if f.Getenv == nil {
+		return ""
+	}
+	return f.Getenv(name)
+}
+
+// Client returns the client the commands use, made on first call: with
+// credentials, for the API they name; without, for an embedded sandbox
+// started on loopback (said in one line on Err).
+func (f *Factory) Client() (*axa.Client, error) {
+	if f.client != nil {
+		return f.client, nil
+	}
+	opts := []axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli")}
+	id, secret := f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
+	base := f.env(axa.EnvBaseURL, f.baseURL)
+	switch {
+	case id != "" && secret != "":
+		opts = append(opts, axa.WithClientCredentials(id, secret))
+		if base != "" {
+			opts = append(opts, axa.WithBaseURL(base))
+		}
+	case id != "" || secret != "":
+		return nil, usagef("give both a client id and a client secret, or neither to use the embedded sandbox")
+	case base != "":
+		return nil, usagef("%s is set but no credentials are: set %s and %s", axa.EnvBaseURL, axa.EnvClientID, axa.EnvClientSecret)
+	default:
+		url, err := f.startSandbox()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, axa.WithBaseURL(url), axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret))
+	}
+	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
+	if err != nil {
+		return nil, err
+	}
+	f.client = c
+	f.closers = append(f.closers, func() { _ = c.Close() })
+	return c, nil
+}
+
+func (f *Factory) startSandbox() (string, error) {
+	sb, err := sandbox.New(f.SandboxOptions...)
+	if err != nil {
+		return "", err
+	}
+	srv, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	f.closers = append(f.closers, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
+	fmt.Fprintf(f.Err, "axa: no credentials set: using the embedded sandbox at %s (set %s and %s to call the real API)\n",
+		srv.URL(), axa.EnvClientID, axa.EnvClientSecret)
+	return srv.URL(), nil
+}
+
+func (f *Factory) close() {
+	for i := len(f.closers) - 1; i >= 0; i-- {
+		f.closers[i]()
+	}
+	f.closers = nil
+}
+
+// context returns the command's context bounded by --timeout.
+func (f *Factory) context(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(cmd.Context(), f.timeout)
+}
+
+// langParam returns --lang as an Accept-Language value, nil when unset.
+func (f *Factory) langParam() *string {
+	if f.lang == "" {
+		return nil
+	}
+	return &f.lang
+}
+
+// print writes v as JSON with --json, else calls table.
+func (f *Factory) print(v any, table func(w *tabwriter.Writer)) error {
+	if f.jsonOut {
+		enc := json.NewEncoder(f.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	w := tabwriter.NewWriter(f.Out, 0, 4, 2, ' ', 0)
+	table(w)
+	return w.Flush()
+}
+
+// redirectURL is the loopback redirect of the login command.
+func redirectURL(port string) string {
+	return (&url.URL{Scheme: "http", Host: "127.0.0.1:" + port, Path: "/callback"}).String()
+}
