@@ -24,7 +24,7 @@ func parseDate(flag, s string) (axa.Date, error) {
 
 // readJSON decodes a JSON file into v; a bad file is a usage error.
 func readJSON(path string, v any) error {
-	data, err := os.ReadFile(path) //nolint:gosec // the user names the file
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return usagef("--file: %v", err)
 	}
@@ -123,7 +123,7 @@ func NewCmdPolicy(f *Factory) *cobra.Command {
 		Use:   "policy",
 		Short: "Issue a policy from a quote, or read one back",
 		Args:  args(cobra.NoArgs),
-		RunE:  func(cmd *cobra.Command, _ []string) error { return usagef("policy needs a subcommand: create or get") },
+		RunE:  func(*cobra.Command, []string) error { return usagef("policy needs a subcommand: create or get") },
 	}
 	var quoteID, file, key string
 	create := &cobra.Command{

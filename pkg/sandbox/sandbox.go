@@ -38,9 +38,9 @@ import (
 // for development and tests only.
 const (
 	DefaultClientID     = "sandbox-client"
-	DefaultClientSecret = "sandbox-secret" //nolint:gosec // a well-known sandbox credential
+	DefaultClientSecret = "sandbox-secret"
 	DefaultUsername     = "demo"
-	DefaultPassword     = "demo" //nolint:gosec // a well-known sandbox credential
+	DefaultPassword     = "demo"
 	// DefaultRedirectURL is registered for DefaultClientID; any port of it
 	// is accepted, as RFC 8252 section 7.3 asks for loopback redirects.
 	DefaultRedirectURL = "http://127.0.0.1/callback"
