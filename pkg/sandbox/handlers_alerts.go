@@ -2,17 +2,86 @@ package sandbox
 
 import (
 	"context"
-	"net/http"
+	"slices"
+	"time"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
 )
 
-// ListAlerts is a stub (TODO: implement).
-func (r *resources) ListAlerts(_ context.Context, _ server.ListAlertsRequestObject) (server.ListAlertsResponseObject, error) {
-	return nil, errorf(http.StatusNotImplemented, "not_implemented", "ListAlerts is not implemented yet")
+// alertsLanguage is the language of alert texts, which are not translated.
+const alertsLanguage = "en"
+
+// ListAlerts answers the latest WHO bulletins and AXA health and security
+// alerts worldwide, newest first, at min_level or above.
+func (r *resources) ListAlerts(_ context.Context, req server.ListAlertsRequestObject) (server.ListAlertsResponseObject, error) {
+	base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
+	w := gen.WorldwideAlerts{
+		WorldHealthOrganizationBulletins: []gen.WhoBulletin{},
+		AxaHealthAlerts:                  axaAlerts(r.data.health, base, minRank, ""),
+		AxaSecurityAlerts:                axaAlerts(r.data.security, base, minRank, ""),
+	}
+	for _, a := range r.data.bulletins {
+		if levelRank(a.level) >= minRank {
+			w.WorldHealthOrganizationBulletins = append(w.WorldHealthOrganizationBulletins, gen.WhoBulletin{
+				ID: a.id, Title: a.title, ShortDescription: a.short, Level: a.level, AlertDate: base.Add(-a.age),
+			})
+		}
+	}
+	lang := alertsLanguage
+	return server.ListAlerts200JSONResponse{Body: w, Headers: server.ListAlerts200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
 
-// ListCountryAlerts is a stub (TODO: implement).
-func (r *resources) ListCountryAlerts(_ context.Context, _ server.ListCountryAlertsRequestObject) (server.ListCountryAlertsResponseObject, error) {
-	return nil, errorf(http.StatusNotImplemented, "not_implemented", "ListCountryAlerts is not implemented yet")
+// ListCountryAlerts answers the latest AXA health and security alerts that
+// concern one country, newest first, at min_level or above.
+func (r *resources) ListCountryAlerts(_ context.Context, req server.ListCountryAlertsRequestObject) (server.ListCountryAlertsResponseObject, error) {
+	c, err := r.lookupCountry(req.CountryID)
+	if err != nil {
+		return nil, err
+	}
+	base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
+	body := gen.CountryAlerts{
+		CountryID:         c.id,
+		AxaHealthAlerts:   axaAlerts(r.data.health, base, minRank, c.id),
+		AxaSecurityAlerts: axaAlerts(r.data.security, base, minRank, c.id),
+	}
+	lang := alertsLanguage
+	return server.ListCountryAlerts200JSONResponse{Body: body, Headers: server.ListCountryAlerts200ResponseHeaders{ContentLanguage: &lang}}, nil
+}
+
+// alertBase is the time alerts are dated from: the sandbox clock, to the
+// hour, so that answers are stable within an hour.
+func (r *resources) alertBase() time.Time {
+	return r.cfg.now().UTC().Truncate(time.Hour)
+}
+
+// minLevelRank is the rank of the min_level filter, 0 (low) when absent.
+func minLevelRank(l *gen.AlertLevel) int {
+	if l == nil {
+		return 0
+	}
+	return levelRank(*l)
+}
+
+// axaAlerts dates the alerts at minRank or above that concern country (all
+// when ""), keeping their order (newest first).
+func axaAlerts(list []alertData, base time.Time, minRank int, country string) []gen.AxaAlert {
+	out := []gen.AxaAlert{}
+	for _, a := range list {
+		if levelRank(a.level) < minRank || country != "" && !slices.Contains(a.countries, country) {
+			continue
+		}
+		x := gen.AxaAlert{
+			ID: a.id, Title: a.title, ShortDescription: a.short, Level: a.level,
+			AlertDate: base.Add(-a.age), CountryIds: slices.Clone(a.countries),
+		}
+		if a.content != "" {
+			x.Content = pointerTo(a.content)
+		}
+		if a.remaining > 0 {
+			x.EndDate = pointerTo(base.Add(a.remaining))
+		}
+		out = append(out, x)
+	}
+	return out
 }

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/axa-assistance-go/axa/gen/server"
 )
@@ -15,7 +14,12 @@ type resources struct {
 	store *store
 }
 
-// GetVersion is a stub (TODO: implement).
+// versionPackage is what GET /version answers as the deployed package.
+const versionPackage = "github.com/axa-assistance-go/axa/pkg/sandbox"
+
+// GetVersion answers when and from which commit the sandbox was built
+// (WithBuildInfo, or the Go build information).
 func (r *resources) GetVersion(_ context.Context, _ server.GetVersionRequestObject) (server.GetVersionResponseObject, error) {
-	return nil, errorf(http.StatusNotImplemented, "not_implemented", "GetVersion is not implemented yet")
+	pkg := versionPackage
+	return server.GetVersion200JSONResponse{BuiltAt: r.cfg.builtAt.UTC(), CommitSha: r.cfg.commit, Package: &pkg}, nil
 }

@@ -2,22 +2,366 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"net/http"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/google/uuid"
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
 )
 
-// RequestQuote is a stub (TODO: implement).
-func (r *resources) RequestQuote(_ context.Context, _ server.RequestQuoteRequestObject) (server.RequestQuoteResponseObject, error) {
-	return nil, errorf(http.StatusNotImplemented, "not_implemented", "RequestQuote is not implemented yet")
+// Pricing and limits of quotes (the sandbox's own tariff).
+const (
+	premiumCurrency   = "EUR"
+	maxSingleTripDays = 365
+	maxStartAhead     = 548 // days: a trip starts within eighteen months
+	annualTripDays    = 60  // an annual cover costs as much as a trip this long
+	fullRateDays      = 30  // days beyond cost 75% of the daily rate
+	minHolderAge      = 18
+)
+
+// planTariff is the price of a plan for one traveller aged 18 to 39 in
+// Europe: a fixed fee and a daily rate, in euros.
+type planTariff struct{ fee, daily float64 }
+
+// planTariffs are the tariffs by plan. Read-only.
+var planTariffs = map[gen.PlanCode]planTariff{
+	gen.PlanCodeEssential: {fee: 3, daily: 1.6},
+	gen.PlanCodeComfort:   {fee: 5, daily: 2.6},
+	gen.PlanCodePremium:   {fee: 8, daily: 4.1},
 }
 
-// CreatePolicy is a stub (TODO: implement).
-func (r *resources) CreatePolicy(_ context.Context, _ server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
-	return nil, errorf(http.StatusNotImplemented, "not_implemented", "CreatePolicy is not implemented yet")
+// promoCodes are the promotion codes the sandbox knows and their
+// discount. Read-only.
+var promoCodes = map[string]float64{"WELCOME10": 0.10}
+
+// ageFactor weighs a traveller's age on the start date on the premium.
+func ageFactor(age int) float64 {
+	switch {
+	case age < 18:
+		return 0.5
+	case age < 40:
+		return 1.0
+	case age < 60:
+		return 1.3
+	case age < 70:
+		return 1.8
+	case age < 80:
+		return 2.6
+	default:
+		return 3.5
+	}
 }
 
-// GetPolicy is a stub (TODO: implement).
-func (r *resources) GetPolicy(_ context.Context, _ server.GetPolicyRequestObject) (server.GetPolicyResponseObject, error) {
-	return nil, errorf(http.StatusNotImplemented, "not_implemented", "GetPolicy is not implemented yet")
+// ageOn returns how many full years someone born on birth is on day.
+func ageOn(birth, day time.Time) int {
+	age := day.Year() - birth.Year()
+	if day.Month() < birth.Month() || day.Month() == birth.Month() && day.Day() < birth.Day() {
+		age--
+	}
+	return age
+}
+
+// clientOf returns the client id of the request's verified token.
+func clientOf(ctx context.Context) (string, error) {
+	c := claimsFrom(ctx)
+	if c == nil || c.ClientID == "" {
+		return "", errorf(http.StatusUnauthorized, "invalid_token", "this operation needs a bearer token")
+	}
+	return c.ClientID, nil
+}
+
+// unprocessable is a 422 with a code and a readable message.
+func unprocessable(code, format string, args ...any) error {
+	return errorf(http.StatusUnprocessableEntity, code, format, args...)
+}
+
+// idempotently runs act once per client and Idempotency-Key: a request
+// with the same key and body gets the stored answer (idemReplay), one sent
+// while the first is in flight gets idemInFlight (the caller answers 409),
+// one with another body a 422. A failed act stores nothing, so that it can
+// be retried with the same key.
+func (r *resources) idempotently(client, operation, key string, body any, act func() (any, error)) (any, idemState, error) {
+	if key == "" {
+		return nil, idemNew, errorf(http.StatusBadRequest, "invalid_request", "the Idempotency-Key header is required")
+	}
+	hash, err := requestHash(operation, body)
+	if err != nil {
+		return nil, idemNew, err
+	}
+	switch state, answer := r.store.beginIdempotent(client, key, hash, r.cfg.now()); state {
+	case idemReplay, idemInFlight:
+		return answer, state, nil
+	case idemMismatch:
+		return nil, state, unprocessable("idempotency_key_reused", "The Idempotency-Key %q was already used with a different request; use a new key for a new request.", key)
+	}
+	done := false
+	defer func() {
+		if !done {
+			r.store.abandonIdempotent(client, key)
+		}
+	}()
+	answer, err := act()
+	if err != nil {
+		return nil, idemNew, err
+	}
+	r.store.finishIdempotent(client, key, answer)
+	done = true
+	return answer, idemNew, nil
+}
+
+// conflict is the 409 answered while a request with the same
+// Idempotency-Key is in flight.
+func conflict(ctx context.Context) server.ConflictJSONResponse {
+	retry := "1"
+	c := server.ConflictJSONResponse{
+		Body: gen.Error{
+			StatusCode:       http.StatusConflict,
+			Error:            "idempotency_conflict",
+			ErrorDescription: pointerTo("A request with this Idempotency-Key is in progress; retry later."),
+		},
+		Headers: server.ConflictResponseHeaders{RetryAfter: &retry},
+	}
+	if id := requestID(ctx); id != "" {
+		c.Headers.XRequestID = &id
+	}
+	return c
+}
+
+// RequestQuote prices a trip and records the quote for the client.
+func (r *resources) RequestQuote(ctx context.Context, req server.RequestQuoteRequestObject) (server.RequestQuoteResponseObject, error) {
+	client, err := clientOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.Body == nil {
+		return nil, errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
+	}
+	answer, state, err := r.idempotently(client, "requestQuote", req.Params.IdempotencyKey, req.Body, func() (any, error) {
+		q, births, err := r.priceQuote(req.Body, r.cfg.now())
+		if err != nil {
+			return nil, err
+		}
+		r.store.addQuote(client, q, births)
+		return q, nil
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case state == idemInFlight:
+		return server.RequestQuote409JSONResponse{ConflictJSONResponse: conflict(ctx)}, nil
+	}
+	q, ok := answer.(gen.Quote)
+	if !ok {
+		return nil, fmt.Errorf("sandbox: stored answer is a %T, not a quote", answer)
+	}
+	replayed := state == idemReplay
+	return server.RequestQuote201JSONResponse{Body: q, Headers: server.RequestQuote201ResponseHeaders{IdempotentReplayed: &replayed}}, nil
+}
+
+// priceQuote checks a quote request's semantics and prices it. It returns
+// the quote and the travellers' birth dates, sorted.
+func (r *resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote, []string, error) {
+	tariff, ok := planTariffs[req.PlanCode]
+	if !ok {
+		return gen.Quote{}, nil, unprocessable("unknown_plan", "No plan with code %q.", req.PlanCode)
+	}
+	if !req.TripType.Valid() {
+		return gen.Quote{}, nil, unprocessable("unknown_trip_type", "No trip type %q.", req.TripType)
+	}
+	if _, ok := r.data.country(req.OriginCountry); !ok {
+		return gen.Quote{}, nil, unprocessable("unknown_country", "origin_country: no country with id %q.", req.OriginCountry)
+	}
+	if len(req.DestinationCountries) == 0 {
+		return gen.Quote{}, nil, unprocessable("invalid_trip", "destination_countries: name at least one country.")
+	}
+	risk := 0.0
+	for _, id := range req.DestinationCountries {
+		c, ok := r.data.country(id)
+		if !ok {
+			return gen.Quote{}, nil, unprocessable("unknown_country", "destination_countries: no country with id %q.", id)
+		}
+		risk = max(risk, c.riskFactor)
+	}
+	today, start, end := dateOf(now), dateOf(req.StartDate.Time), dateOf(req.EndDate.Time)
+	switch {
+	case start.Before(today):
+		return gen.Quote{}, nil, unprocessable("invalid_dates", "start_date %s is in the past (today is %s).", start.Format(time.DateOnly), today.Format(time.DateOnly))
+	case start.After(today.AddDate(0, 0, maxStartAhead)):
+		return gen.Quote{}, nil, unprocessable("invalid_dates", "start_date %s is too far ahead: a trip must start within %d days.", start.Format(time.DateOnly), maxStartAhead)
+	case end.Before(start):
+		return gen.Quote{}, nil, unprocessable("invalid_dates", "end_date %s is before start_date %s.", end.Format(time.DateOnly), start.Format(time.DateOnly))
+	}
+	days := int(end.Sub(start)/(24*time.Hour)) + 1
+	var priced float64 // days at the daily rate
+	switch req.TripType {
+	case gen.TripTypeSingleTrip:
+		if days > maxSingleTripDays {
+			return gen.Quote{}, nil, unprocessable("trip_too_long", "A single trip lasts at most %d days; this one lasts %d. Ask for an annual_multi_trip cover instead.", maxSingleTripDays, days)
+		}
+		priced = float64(min(days, fullRateDays)) + 0.75*float64(max(0, days-fullRateDays))
+	default:
+		if last := start.AddDate(1, 0, -1); end.After(last) {
+			return gen.Quote{}, nil, unprocessable("trip_too_long", "An annual cover lasts at most one year: end_date must be on or before %s.", last.Format(time.DateOnly))
+		}
+		priced = annualTripDays
+	}
+	if len(req.Travellers) == 0 {
+		return gen.Quote{}, nil, unprocessable("invalid_traveller", "travellers: name at least one traveller.")
+	}
+	births := make([]string, 0, len(req.Travellers))
+	total := 0.0
+	for i, t := range req.Travellers {
+		birth := dateOf(t.BirthDate.Time)
+		if birth.After(start) {
+			return gen.Quote{}, nil, unprocessable("invalid_traveller", "travellers[%d]: born on %s, after the start of the trip.", i, birth.Format(time.DateOnly))
+		}
+		total += tariff.fee + tariff.daily*priced*ageFactor(ageOn(birth, start))*risk
+		births = append(births, birth.Format(time.DateOnly))
+	}
+	if req.PromoCode != nil && *req.PromoCode != "" {
+		discount, ok := promoCodes[strings.ToUpper(*req.PromoCode)]
+		if !ok {
+			return gen.Quote{}, nil, unprocessable("invalid_promo_code", "The promo code %q is not valid.", *req.PromoCode)
+		}
+		total *= 1 - discount
+	}
+	slices.Sort(births)
+	id, err := uuid.NewRandom()
+	if err != nil {
+		return gen.Quote{}, nil, fmt.Errorf("sandbox: quote id: %w", err)
+	}
+	created := now.UTC().Truncate(time.Second)
+	return gen.Quote{
+		ID:                   id,
+		TripType:             req.TripType,
+		OriginCountry:        req.OriginCountry,
+		DestinationCountries: slices.Clone(req.DestinationCountries),
+		StartDate:            openapi_types.Date{Time: start},
+		EndDate:              openapi_types.Date{Time: end},
+		TravellersCount:      int32(len(req.Travellers)), //nolint:gosec // at most 9 travellers (spec)
+		PlanCode:             req.PlanCode,
+		Premium:              gen.Money{Amount: math.Round(total*100) / 100, Currency: premiumCurrency},
+		CreatedAt:            created,
+		ValidUntil:           created.Add(r.cfg.quoteLifetime),
+	}, births, nil
+}
+
+// CreatePolicy issues a policy from a valid quote of the client, once per
+// Idempotency-Key.
+func (r *resources) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
+	client, err := clientOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	body := req.Body
+	if body == nil {
+		return nil, errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
+	}
+	answer, state, err := r.idempotently(client, "createPolicy", req.Params.IdempotencyKey, body, func() (any, error) {
+		id, err := uuid.NewRandom()
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: policy id: %w", err)
+		}
+		now := r.cfg.now().UTC()
+		p, err := r.store.issuePolicy(client, body.QuoteID, now,
+			func(q *quoteRecord) error { return r.checkPolicyRequest(body, q, now) },
+			func(q *quoteRecord, number string) gen.Policy { return r.newPolicy(id, number, q, body, now) })
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case state == idemInFlight:
+		return server.CreatePolicy409JSONResponse{ConflictJSONResponse: conflict(ctx)}, nil
+	}
+	p, ok := answer.(gen.Policy)
+	if !ok {
+		return nil, fmt.Errorf("sandbox: stored answer is a %T, not a policy", answer)
+	}
+	replayed := state == idemReplay
+	location := "/travel/v1/policies/" + p.ID.String()
+	return server.CreatePolicy201JSONResponse{Body: p, Headers: server.CreatePolicy201ResponseHeaders{IdempotentReplayed: &replayed, Location: &location}}, nil
+}
+
+// checkPolicyRequest checks that a policy request fits its quote: the same
+// travellers (in number and birth dates), an adult policy holder, known
+// countries.
+func (r *resources) checkPolicyRequest(req *gen.PolicyRequest, q *quoteRecord, now time.Time) error {
+	if len(req.Travellers) != len(q.birthDates) {
+		return unprocessable("travellers_mismatch", "The quote covers %d traveller(s); the request names %d.", len(q.birthDates), len(req.Travellers))
+	}
+	births := make([]string, 0, len(req.Travellers))
+	for _, t := range req.Travellers {
+		births = append(births, dateOf(t.BirthDate.Time).Format(time.DateOnly))
+	}
+	slices.Sort(births)
+	if !slices.Equal(births, q.birthDates) {
+		return unprocessable("travellers_mismatch", "The travellers' birth dates (%s) do not match the quote's (%s).", strings.Join(births, ", "), strings.Join(q.birthDates, ", "))
+	}
+	holder := req.PolicyHolder
+	if age := ageOn(dateOf(holder.Person.BirthDate.Time), dateOf(now)); age < minHolderAge {
+		return unprocessable("invalid_policy_holder", "The policy holder must be at least %d years old.", minHolderAge)
+	}
+	if _, ok := r.data.country(holder.Address.Country); !ok {
+		return unprocessable("unknown_country", "policy_holder.address.country: no country with id %q.", holder.Address.Country)
+	}
+	for _, p := range append([]gen.Person{holder.Person}, req.Travellers...) {
+		if p.Nationalities == nil {
+			continue
+		}
+		for _, n := range *p.Nationalities {
+			if _, ok := r.data.country(n); !ok {
+				return unprocessable("unknown_country", "nationalities: no country with id %q.", n)
+			}
+		}
+	}
+	return nil
+}
+
+// newPolicy makes the policy issued from a quote.
+func (r *resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *gen.PolicyRequest, now time.Time) gen.Policy {
+	base := strings.TrimSuffix(r.cfg.audience, "/")
+	return gen.Policy{
+		ID:                   id,
+		PolicyNumber:         number,
+		Status:               gen.PolicyStatusIssued,
+		QuoteID:              q.quote.ID,
+		TripType:             q.quote.TripType,
+		DestinationCountries: slices.Clone(q.quote.DestinationCountries),
+		StartDate:            q.quote.StartDate,
+		EndDate:              q.quote.EndDate,
+		PlanCode:             q.quote.PlanCode,
+		Premium:              q.quote.Premium,
+		PolicyHolder:         req.PolicyHolder,
+		Travellers:           slices.Clone(req.Travellers),
+		IssuedAt:             now.Truncate(time.Second),
+		Documents: []gen.PolicyDocument{
+			{Kind: gen.PolicyDocumentKindCertificate, URL: fmt.Sprintf("%s/travel/v1/policies/%s/certificate.pdf", base, id)},
+			{Kind: gen.PolicyDocumentKindTermsAndConditions, URL: fmt.Sprintf("%s/travel/v1/plans/%s/terms_and_conditions.pdf", base, q.quote.PlanCode)},
+		},
+	}
+}
+
+// GetPolicy answers a policy to the client that created it; to any other,
+// it does not exist.
+func (r *resources) GetPolicy(ctx context.Context, req server.GetPolicyRequestObject) (server.GetPolicyResponseObject, error) {
+	client, err := clientOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := r.store.policy(client, req.PolicyID)
+	if !ok {
+		return nil, errorf(http.StatusNotFound, "not_found", "No policy with id %q.", req.PolicyID.String())
+	}
+	return server.GetPolicy200JSONResponse(p), nil
 }

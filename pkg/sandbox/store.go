@@ -1,6 +1,184 @@
 package sandbox
 
-// store keeps quotes, policies and idempotency records (stub).
-type store struct{}
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
 
-func newStore() *store { return &store{} }
+	"github.com/google/uuid"
+
+	"github.com/axa-assistance-go/axa/gen"
+)
+
+// idempotencyRetention is how long an answer is kept for replay.
+const idempotencyRetention = 24 * time.Hour
+
+// store keeps the quotes, the policies and the idempotency records of the
+// sandbox, in memory, for every client. One mutex guards it all: issuing a
+// policy checks the quote and records the policy atomically.
+type store struct {
+	mu          sync.Mutex
+	quotes      map[uuid.UUID]*quoteRecord
+	policies    map[uuid.UUID]*policyRecord
+	quotePolicy map[uuid.UUID]uuid.UUID // the policy issued from a quote
+	idem        map[idemKey]*idemRecord
+	lastNumber  uint64 // of the last policy issued
+}
+
+// quoteRecord is a quote and what issuing a policy from it checks.
+type quoteRecord struct {
+	client     string
+	quote      gen.Quote
+	birthDates []string // the travellers', sorted, as YYYY-MM-DD
+}
+
+// policyRecord is a policy and the client that owns it.
+type policyRecord struct {
+	client string
+	policy gen.Policy
+}
+
+// idemKey scopes an Idempotency-Key to the client that sent it.
+type idemKey struct{ client, key string }
+
+// idemRecord is the fate of the first request with an Idempotency-Key.
+type idemRecord struct {
+	hash    [sha256.Size]byte
+	done    bool
+	answer  any
+	created time.Time
+}
+
+// idemState says what to do with a request carrying an Idempotency-Key.
+type idemState int
+
+// The states of an idempotent request.
+const (
+	idemNew      idemState = iota // first of its key: act, then finish or abandon
+	idemReplay                    // answer the stored answer again
+	idemInFlight                  // the first request is still being processed: 409
+	idemMismatch                  // the key was used with another body: 422
+)
+
+// newStore returns an empty store.
+func newStore() *store {
+	return &store{
+		quotes:      map[uuid.UUID]*quoteRecord{},
+		policies:    map[uuid.UUID]*policyRecord{},
+		quotePolicy: map[uuid.UUID]uuid.UUID{},
+		idem:        map[idemKey]*idemRecord{},
+	}
+}
+
+// requestHash fingerprints a request: its operation and the canonical JSON
+// of its decoded body (json.Marshal is deterministic for structs).
+func requestHash(operation string, body any) ([sha256.Size]byte, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return [sha256.Size]byte{}, fmt.Errorf("sandbox: hash of the request body: %w", err)
+	}
+	return sha256.Sum256(append([]byte(operation+"\x00"), b...)), nil
+}
+
+// beginIdempotent reserves an Idempotency-Key for a client's request, or
+// tells why not: the stored answer (idemReplay), a request still in flight
+// (idemInFlight) or another body (idemMismatch). After idemNew, the caller
+// must call finishIdempotent or abandonIdempotent.
+func (s *store) beginIdempotent(client, key string, hash [sha256.Size]byte, now time.Time) (idemState, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, r := range s.idem {
+		if r.done && now.Sub(r.created) > idempotencyRetention {
+			delete(s.idem, k)
+		}
+	}
+	k := idemKey{client, key}
+	r, ok := s.idem[k]
+	switch {
+	case !ok:
+		s.idem[k] = &idemRecord{hash: hash, created: now}
+		return idemNew, nil
+	case r.hash != hash:
+		return idemMismatch, nil
+	case !r.done:
+		return idemInFlight, nil
+	default:
+		return idemReplay, r.answer
+	}
+}
+
+// finishIdempotent stores the answer of a request that began with idemNew.
+func (s *store) finishIdempotent(client, key string, answer any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.idem[idemKey{client, key}]; ok {
+		r.done, r.answer = true, answer
+	}
+}
+
+// abandonIdempotent forgets a request that began with idemNew and failed,
+// so that it can be retried with the same key.
+func (s *store) abandonIdempotent(client, key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.idem[idemKey{client, key}]; ok && !r.done {
+		delete(s.idem, idemKey{client, key})
+	}
+}
+
+// addQuote records a quote of a client.
+func (s *store) addQuote(client string, q gen.Quote, birthDates []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.quotes[q.ID] = &quoteRecord{client: client, quote: q, birthDates: birthDates}
+}
+
+// issuePolicy issues a policy from a client's quote, atomically: the quote
+// must exist for that client, be unexpired at now and not have been used,
+// and check must accept it; build makes the policy from the quote and its
+// policy number.
+func (s *store) issuePolicy(client string, quoteID uuid.UUID, now time.Time,
+	check func(*quoteRecord) error, build func(q *quoteRecord, number string) gen.Policy,
+) (gen.Policy, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, ok := s.quotes[quoteID]
+	if !ok || q.client != client {
+		return gen.Policy{}, errorf(http.StatusUnprocessableEntity, "quote_not_found", "No quote with id %q for this client; request a quote first.", quoteID)
+	}
+	if now.After(q.quote.ValidUntil) {
+		return gen.Policy{}, errorf(http.StatusUnprocessableEntity, "quote_expired", "The quote expired at %s; request a new one.", q.quote.ValidUntil.Format(time.RFC3339))
+	}
+	if id, used := s.quotePolicy[quoteID]; used {
+		return gen.Policy{}, errorf(http.StatusUnprocessableEntity, "quote_already_used", "Policy %s was already issued from quote %s; request a new quote.", s.policies[id].policy.PolicyNumber, quoteID)
+	}
+	if err := check(q); err != nil {
+		return gen.Policy{}, err
+	}
+	s.lastNumber++
+	p := build(q, fmt.Sprintf("AXA-TRV-%010d", s.lastNumber))
+	s.policies[p.ID] = &policyRecord{client: client, policy: p}
+	s.quotePolicy[quoteID] = p.ID
+	return p, nil
+}
+
+// policy returns a client's policy; another client's is not found.
+func (s *store) policy(client string, id uuid.UUID) (gen.Policy, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.policies[id]
+	if !ok || p.client != client {
+		return gen.Policy{}, false
+	}
+	return p.policy, true
+}
+
+// policyCount returns how many policies were issued, for tests.
+func (s *store) policyCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.policies)
+}
