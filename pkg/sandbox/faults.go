@@ -45,6 +45,9 @@ type Fault struct {
 	// policy is issued, say) but whose connection is then reset before the
 	// answer is sent.
 	ResetAfterCommitRate float64
+	// ResetFirst resets, after serving them, the N requests after the
+	// TooManyRequests and FailFirst ones.
+	ResetFirst int
 }
 
 // Operation names for faults on the OAuth2 endpoints, next to the API's
@@ -155,7 +158,7 @@ func withFaults(cfg *config, next http.Handler) http.Handler {
 			writeError(w, r, status, "injected_fault", "injected fault")
 			return
 		}
-		if resetDraw < f.ResetAfterCommitRate {
+		if n <= f.TooManyRequests+f.FailFirst+f.ResetFirst || resetDraw < f.ResetAfterCommitRate {
 			// Serve the request for real, then drop the answer and reset
 			// the connection: the client cannot know it succeeded.
 			next.ServeHTTP(&discardWriter{h: http.Header{}}, r)
