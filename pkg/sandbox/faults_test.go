@@ -17,8 +17,14 @@ import (
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
+// reply is what a request got back; its body is read and closed.
+type reply struct {
+	StatusCode int
+	Header     http.Header
+}
+
 // get sends a GET with the sandbox client's token.
-func get(t *testing.T, env *axatest.Env, path string) (*http.Response, string) {
+func get(t *testing.T, env *axatest.Env, path string) (reply, string) {
 	t.Helper()
 	tok, err := env.Client.Token(t.Context(), axa.ScopeCountries, axa.ScopeHealthProviders)
 	if err != nil {
@@ -35,16 +41,16 @@ func get(t *testing.T, env *axatest.Env, path string) (*http.Response, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return reply{resp.StatusCode, resp.Header}, string(b)
 }
 
 func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	env := axatest.New(t, sandbox.WithRateLimit(1, 3))
-	var limited *http.Response
+	var limited *reply
 	for range 10 {
 		resp, body := get(t, env, "/travel/v1/countries")
 		if resp.StatusCode == http.StatusTooManyRequests {
-			limited = resp
+			limited = &resp
 			if !strings.Contains(body, `"rate_limited"`) {
 				t.Errorf("429 body = %s", body)
 			}
