@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
@@ -306,5 +308,27 @@ func TestSandboxCommandServesUntilInterrupted(t *testing.T) {
 	cancel()
 	if code := <-done; code != ExitOK {
 		t.Errorf("exit %d after interrupt", code)
+	}
+}
+
+// Every command's --help shows an example.
+func TestEveryCommandHasAnExample(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if !c.Hidden && c.Name() != "help" && c.Name() != "completion" && c.Parent() != nil && c.Parent().Name() != "completion" {
+			if strings.TrimSpace(c.Example) == "" {
+				t.Errorf("axa %s has no example", c.CommandPath())
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	root := NewCmdRoot(&Factory{})
+	root.InitDefaultCompletionCmd()
+	walk(root)
+	r := run(t, nil, "completion", "bash")
+	if r.code != ExitOK || !strings.Contains(r.out, "bash completion") {
+		t.Errorf("shell completion: exit %d, %q", r.code, r.out[:min(80, len(r.out))])
 	}
 }

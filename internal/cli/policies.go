@@ -120,10 +120,11 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 // NewCmdPolicy builds `axa policy create|get`.
 func NewCmdPolicy(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "policy",
-		Short: "Issue a policy from a quote, or read one back",
-		Args:  args(cobra.NoArgs),
-		RunE:  func(*cobra.Command, []string) error { return usagef("policy needs a subcommand: create or get") },
+		Use:     "policy",
+		Short:   "Issue a policy from a quote, or read one back",
+		Example: "  axa policy create --quote QUOTE_ID --file holder.json --idempotency-key booking-42\n  axa policy get POLICY_ID",
+		Args:    args(cobra.NoArgs),
+		RunE:    func(*cobra.Command, []string) error { return usagef("policy needs a subcommand: create or get") },
 	}
 	var quoteID, file, key string
 	create := &cobra.Command{

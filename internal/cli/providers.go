@@ -12,9 +12,10 @@ import (
 // NewCmdProviders builds `axa providers search|kinds|specialities`.
 func NewCmdProviders(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "providers",
-		Short: "Find medical providers",
-		Args:  args(cobra.NoArgs),
+		Use:     "providers",
+		Short:   "Find medical providers",
+		Example: "  axa providers search --lat 35.6762 --lng 139.6503\n  axa providers kinds",
+		Args:    args(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
 			return usagef("providers needs a subcommand: search, kinds or specialities")
 		},
