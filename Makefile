@@ -7,12 +7,15 @@ GOLANGCI_LINT_VERSION := v2.15.0
 BIN                   := $(CURDIR)/bin
 GOLANGCI_LINT         := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 
-.PHONY: all check generate test test-short vet fmt-check tidy-check lint tools clean
+FUZZTIME              ?= 10s
+
+.PHONY: all check generate test test-short vet fmt-check tidy-check lint fuzz bench bench-smoke tools clean
 
 all: check
 
-## check: everything CI runs (format, vet, go.mod tidiness, lint, all tests with -race)
-check: fmt-check vet tidy-check lint test
+## check: everything CI runs (format, vet, go.mod tidiness, lint, all tests with -race,
+## a short run of every fuzz target, one iteration of every benchmark)
+check: fmt-check vet tidy-check lint test fuzz bench-smoke
 
 ## generate: regenerate gen/ from api/openapi.yaml (commit the result)
 generate:
@@ -25,6 +28,23 @@ test:
 ## test-short: the tests without -race, for a quick loop
 test-short:
 	$(GO) test ./...
+
+## fuzz: run every Fuzz target of the module for FUZZTIME each (found with go test -list)
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for name in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+## bench-smoke: every benchmark once, so that none rots (figures: make bench)
+bench-smoke:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+## bench: the benchmarks of BENCHMARKS.md
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./pkg/axa/ ./pkg/sandbox/ ./internal/cli/ | tee bench.txt
 
 ## vet: go vet
 vet:
