@@ -2747,6 +2747,11 @@ type CreatePolicyResponse409Headers struct {
 	XRequestID *string
 }
 
+// CreatePolicyResponse413Headers the declared response headers of an HTTP 413 response for CreatePolicy
+type CreatePolicyResponse413Headers struct {
+	XRequestID *string
+}
+
 // CreatePolicyResponse422Headers the declared response headers of an HTTP 422 response for CreatePolicy
 type CreatePolicyResponse422Headers struct {
 	XRequestID *string
@@ -2782,6 +2787,8 @@ type CreatePolicyResponse struct {
 	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -2800,6 +2807,8 @@ type CreatePolicyResponse struct {
 	Headers403 *CreatePolicyResponse403Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *CreatePolicyResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreatePolicyResponse413Headers
 	// Headers422 the parsed response headers for an HTTP 422 response
 	Headers422 *CreatePolicyResponse422Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -2833,6 +2842,11 @@ func (r CreatePolicyResponse) GetJSON403() *Forbidden {
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
 func (r CreatePolicyResponse) GetJSON409() *Conflict {
 	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreatePolicyResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -3055,6 +3069,11 @@ type RequestQuoteResponse409Headers struct {
 	XRequestID *string
 }
 
+// RequestQuoteResponse413Headers the declared response headers of an HTTP 413 response for RequestQuote
+type RequestQuoteResponse413Headers struct {
+	XRequestID *string
+}
+
 // RequestQuoteResponse422Headers the declared response headers of an HTTP 422 response for RequestQuote
 type RequestQuoteResponse422Headers struct {
 	XRequestID *string
@@ -3090,6 +3109,8 @@ type RequestQuoteResponse struct {
 	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -3108,6 +3129,8 @@ type RequestQuoteResponse struct {
 	Headers403 *RequestQuoteResponse403Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *RequestQuoteResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RequestQuoteResponse413Headers
 	// Headers422 the parsed response headers for an HTTP 422 response
 	Headers422 *RequestQuoteResponse422Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -3141,6 +3164,11 @@ func (r RequestQuoteResponse) GetJSON403() *Forbidden {
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
 func (r RequestQuoteResponse) GetJSON409() *Conflict {
 	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RequestQuoteResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -5168,6 +5196,13 @@ func ParseCreatePolicyResponse(rsp *http.Response) (*CreatePolicyResponse, error
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5277,6 +5312,16 @@ func ParseCreatePolicyResponse(rsp *http.Response) (*CreatePolicyResponse, error
 			headers.XRequestID = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreatePolicyResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
 	case rsp.StatusCode == 422:
 		var headers CreatePolicyResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
@@ -5561,6 +5606,13 @@ func ParseRequestQuoteResponse(rsp *http.Response) (*RequestQuoteResponse, error
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5663,6 +5715,16 @@ func ParseRequestQuoteResponse(rsp *http.Response) (*RequestQuoteResponse, error
 			headers.XRequestID = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers RequestQuoteResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
 	case rsp.StatusCode == 422:
 		var headers RequestQuoteResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {

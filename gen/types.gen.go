@@ -1039,6 +1039,11 @@ type InternalError = Error
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type NotFound = Error
 
+// PayloadTooLarge An error, with the API's own field names (as listed publicly in 2018).
+//
+// Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
+type PayloadTooLarge = Error
+
 // ServiceUnavailable An error, with the API's own field names (as listed publicly in 2018).
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}

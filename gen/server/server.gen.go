@@ -893,6 +893,15 @@ type NotFoundJSONResponse struct {
 	Headers NotFoundResponseHeaders
 }
 
+type PayloadTooLargeResponseHeaders struct {
+	XRequestID *string
+}
+type PayloadTooLargeJSONResponse struct {
+	Body Error
+
+	Headers PayloadTooLargeResponseHeaders
+}
+
 type ServiceUnavailableResponseHeaders struct {
 	RetryAfter *string
 	XRequestID *string
@@ -2392,6 +2401,23 @@ func (response CreatePolicy409JSONResponse) VisitCreatePolicyResponse(w http.Res
 	return err
 }
 
+type CreatePolicy413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreatePolicy413JSONResponse) VisitCreatePolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreatePolicy422JSONResponse struct {
 	UnprocessableEntityJSONResponse
 }
@@ -2719,6 +2745,23 @@ func (response RequestQuote409JSONResponse) VisitRequestQuoteResponse(w http.Res
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
 	}
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RequestQuote413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RequestQuote413JSONResponse) VisitRequestQuoteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }

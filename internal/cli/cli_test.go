@@ -190,6 +190,9 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"quote", "--from", "fr"},
 		{"policy", "get", "not-a-uuid"},
 		{"alerts", "--min-level", "severe"},
+		{"foo"},
+		{"sandbox", "--addr", "0.0.0.0:8080"},
+		{"sandbox", "--fault-op", "noSuchOperation", "--error-rate", "1"},
 	} {
 		r := run(t, nil, args...)
 		if r.code != ExitUsage {
@@ -217,12 +220,18 @@ func TestUnknownCountryExitsOneWithAClearLine(t *testing.T) {
 	}
 }
 
-// A burst of 503s from the sandbox is absorbed by the SDK's retries.
+// A burst of 503s from the sandbox is absorbed by the SDK's retries; a
+// longer one is not, and the command says so in one line with exit 1.
 func TestSandboxFaultsAreAbsorbed(t *testing.T) {
 	f := &Factory{SandboxOptions: []sandbox.Option{sandbox.WithFault("listCountries", sandbox.Fault{FailFirst: 2})}}
 	r := run(t, f, "countries")
 	if r.code != ExitOK || !strings.Contains(r.out, "Zimbabwe") {
 		t.Fatalf("exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+	f = &Factory{SandboxOptions: []sandbox.Option{sandbox.WithFault("listCountries", sandbox.Fault{FailFirst: 100})}}
+	r = run(t, f, "countries")
+	if r.code != ExitError || !strings.Contains(r.err, "503") {
+		t.Fatalf("a lasting fault: exit %d, err %q; want 1 and the 503", r.code, r.err)
 	}
 }
 

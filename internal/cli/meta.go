@@ -122,6 +122,10 @@ loopback port, exchanges the code (with PKCE) and shows what was granted.`,
 					return
 				}
 				q := r.URL.Query()
+				if q.Get("code") == "" && q.Get("error") == "" {
+					http.Error(w, "axa: this is not an authorization response", http.StatusBadRequest)
+					return // a stray request (a favicon, a scanner): keep waiting
+				}
 				select {
 				case got <- result{q.Get("code"), q.Get("state"), q.Get("error")}:
 				default:
@@ -221,6 +225,9 @@ connection resets into one operation (--fault-op, an operationId) or all of them
 					Latency: delay, ErrorRate: errorRate, ResetAfterCommitRate: resetRate, TooManyRequests: tooMany,
 				}))
 			}
+			if host, _, err := net.SplitHostPort(addr); err != nil || !isLoopbackHost(host) {
+				return usagef("--addr %q: the sandbox listens on loopback only (127.0.0.1:PORT, [::1]:PORT, localhost:PORT)", addr)
+			}
 			sb, err := sandbox.New(opts...)
 			if err != nil {
 				return &usageError{err}
@@ -252,4 +259,13 @@ connection resets into one operation (--fault-op, an operationId) or all of them
 	fl.IntVar(&tooMany, "too-many", 0, "answer the first N requests 429")
 	fl.BoolVar(&quietLog, "quiet", false, "no access log")
 	return cmd
+}
+
+// isLoopbackHost reports whether host names this machine.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -127,6 +127,10 @@ credentials it starts the embedded sandbox on loopback, so it works on any machi
 		Example:       "  axa countries\n  axa countries fr --lang fr\n  axa alerts --country jp --json",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Without this, cobra answers an unknown command with a plain
+		// error (exit 1) instead of a usage error (exit 2).
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	p := root.PersistentFlags()
 	p.StringVar(&f.baseURL, "base-url", "", "API base URL (default $AXA_BASE_URL, else production)")

@@ -166,7 +166,7 @@ func call[T any](ctx context.Context, op gen.OperationID, send func(context.Cont
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL is in our message already
 		}
-		return zero, fmt.Errorf("axa: %s: %w", op, err)
+		return zero, &opError{op: string(op), err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
@@ -269,3 +269,18 @@ func (c *Client) Token(ctx context.Context, scopes ...string) (*Token, error) {
 	out.scopes = slices.Clone(tok.scopes)
 	return &out, nil
 }
+
+// opError names the operation a transport or token failure happened in.
+type opError struct {
+	op  string
+	err error
+}
+
+// Error reads "axa: listCountries: <cause>", with the cause's own "axa: "
+// prefix dropped so that it is not said twice.
+func (e *opError) Error() string {
+	return "axa: " + e.op + ": " + strings.TrimPrefix(e.err.Error(), "axa: ")
+}
+
+// Unwrap returns the cause.
+func (e *opError) Unwrap() error { return e.err }

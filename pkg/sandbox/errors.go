@@ -40,6 +40,11 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, desc s
 		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="axa-assistance", error=%q, error_description=%q, scope=%q`,
 			code, quoteSafe(desc), scopeOf(r.Context())))
 	}
+	if code == "" {
+		// The challenge carries no error code when no token was sent
+		// (RFC 6750 section 3.1); the Error body still needs one.
+		code = "unauthorized"
+	}
 	writeJSON(w, status, apiError{StatusCode: status, Error: code, Description: desc})
 }
 

@@ -5,11 +5,14 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"math"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,10 +20,10 @@ import (
 
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
-	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/time/rate"
 
 	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // Fault describes what to inject into the answers of one operation, for
@@ -66,6 +69,9 @@ func WithFault(operationID string, f Fault) Option {
 		if f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetAfterCommitRate < 0 || f.ResetAfterCommitRate > 1 {
 			return errors.New("sandbox: fault rates must be between 0 and 1")
 		}
+		if _, ok := gen.LookupOperation(gen.OperationID(operationID)); !ok && operationID != FaultToken && operationID != FaultAll {
+			return fmt.Errorf("sandbox: no operation %q to inject faults into (use an operationId, %q or %q)", operationID, FaultToken, FaultAll)
+		}
 		c.faults[operationID] = f
 		return nil
 	}
@@ -102,11 +108,24 @@ func (o *operationOf) id(r *http.Request) string {
 }
 
 // faultState counts and draws per operation, deterministically from the
-// seed.
+// seed: each operation has its own source, so that its faults do not depend
+// on the traffic to others.
 type faultState struct {
 	mu    sync.Mutex
-	rnd   *mrand.Rand
+	seed  uint64
+	rnd   map[string]*mrand.Rand
 	count map[string]int
+}
+
+func (st *faultState) source(id string) *mrand.Rand {
+	r := st.rnd[id]
+	if r == nil {
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(id))
+		r = mrand.New(mrand.NewPCG(st.seed, h.Sum64())) //nolint:gosec // deterministic fault draws, not a secret
+		st.rnd[id] = r
+	}
+	return r
 }
 
 func withFaults(cfg *config, next http.Handler) http.Handler {
@@ -114,8 +133,7 @@ func withFaults(cfg *config, next http.Handler) http.Handler {
 		return next
 	}
 	ops := newOperationOf()
-	// Deterministic draws, so that a test sees the same faults every run.
-	st := &faultState{rnd: mrand.New(mrand.NewPCG(cfg.seed, 0xfa017)), count: map[string]int{}} //nolint:gosec // not a secret
+	st := &faultState{seed: cfg.seed, rnd: map[string]*mrand.Rand{}, count: map[string]int{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := ops.id(r)
 		f, ok := cfg.faults[id]
@@ -129,7 +147,8 @@ func withFaults(cfg *config, next http.Handler) http.Handler {
 		st.mu.Lock()
 		st.count[id]++
 		n := st.count[id]
-		failDraw, resetDraw := st.rnd.Float64(), st.rnd.Float64()
+		src := st.source(id)
+		failDraw, resetDraw := src.Float64(), src.Float64()
 		st.mu.Unlock()
 
 		if f.Latency > 0 {
@@ -192,44 +211,72 @@ func resetConnection(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// clientKey names the client of a request for rate limits and logs: the
-// Basic user of a token request, the client_id of a bearer token (read
-// without verifying it: it is only a key), or the remote address. It never
-// reads the body, which belongs to the handler.
-func clientKey(r *http.Request) string {
-	if id, _, ok := r.BasicAuth(); ok {
-		return id
+// clientKey names the client of a request for rate limits: the client of a
+// verified bearer token, the client of valid Basic credentials, or else the
+// remote address. An unverified name is never trusted, so that nobody can
+// spend another client's budget. It never reads the body.
+func clientKey(cfg *config, auth *authServer, r *http.Request) string {
+	if id, secret, ok := r.BasicAuth(); ok {
+		if v, err := url.QueryUnescape(id); err == nil {
+			id = v
+		}
+		if v, err := url.QueryUnescape(secret); err == nil {
+			secret = v
+		}
+		if c, known := cfg.clients[id]; known && secretEqual(c.Secret, secret) {
+			return "client:" + id
+		}
 	}
-	if raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		var c claims
-		if _, _, err := jwt.NewParser().ParseUnverified(strings.TrimSpace(raw), &c); err == nil && c.ClientID != "" {
-			return c.ClientID
+	if scheme, raw, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "bearer") {
+		if c, err := auth.verifyAccessToken(strings.TrimSpace(raw)); err == nil {
+			return "client:" + c.ClientID
 		}
 	}
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
 	return "addr:" + host
 }
 
+// limiterEntry is one client's limiter and when it was last used.
+type limiterEntry struct {
+	l    *rate.Limiter
+	seen time.Time
+}
+
+// maxLimiters bounds the limiters kept; beyond it, idle ones are dropped.
+const maxLimiters = 1024
+
 // withRateLimit answers 429 with Retry-After when a client goes over its
 // rate (golang.org/x/time/rate, one limiter per client).
-func withRateLimit(cfg *config, next http.Handler) http.Handler {
+func withRateLimit(cfg *config, auth *authServer, next http.Handler) http.Handler {
 	if cfg.rate <= 0 {
 		return next
 	}
 	var mu sync.Mutex
-	limiters := map[string]*rate.Limiter{}
+	limiters := map[string]*limiterEntry{}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := clientKey(r)
+		key := clientKey(cfg, auth, r)
+		now := cfg.now()
 		mu.Lock()
-		l := limiters[key]
-		if l == nil {
-			l = rate.NewLimiter(rate.Limit(cfg.rate), cfg.burst)
-			limiters[key] = l
+		if len(limiters) >= maxLimiters {
+			for k, e := range limiters {
+				if now.Sub(e.seen) > time.Minute {
+					delete(limiters, k)
+				}
+			}
+		}
+		e := limiters[key]
+		if e == nil {
+			e = &limiterEntry{l: rate.NewLimiter(rate.Limit(cfg.rate), cfg.burst)}
+			limiters[key] = e
+		}
+		e.seen = now
+		res := e.l.ReserveN(now, 1)
+		delay := res.DelayFrom(now)
+		if !res.OK() || delay > 0 {
+			res.CancelAt(now)
 		}
 		mu.Unlock()
-		res := l.ReserveN(cfg.now(), 1)
-		if delay := res.DelayFrom(cfg.now()); !res.OK() || delay > 0 {
-			res.CancelAt(cfg.now())
+		if !res.OK() || delay > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(delay.Seconds())))))
 			writeError(w, r, http.StatusTooManyRequests, "rate_limited", "too many requests from this client; retry later")
 			return
@@ -279,6 +326,6 @@ func withAccessLog(cfg *config, next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r)
 		cfg.log.LogAttrs(r.Context(), slog.LevelInfo, "sandbox: request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status),
-			slog.Duration("duration", time.Since(start)), slog.String("client", clientKey(r)), slog.String("request_id", id))
+			slog.Duration("duration", time.Since(start)), slog.String("request_id", id))
 	})
 }

@@ -97,7 +97,10 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 
 func (e *matrixEnv) token(t *testing.T, s *signer, scopes ...string) string {
 	t.Helper()
-	tok, err := s.issue(DefaultClientID, "", scopes, time.Now(), time.Hour)
+	e.mu.Lock()
+	now := e.clock
+	e.mu.Unlock()
+	tok, err := s.issue(DefaultClientID, "", scopes, now, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -332,12 +332,14 @@ func (a *authServer) exchangeCode(r *http.Request, c Client, form url.Values, no
 	switch {
 	case ac == nil || !now.Before(ac.expires):
 		return nil, oauthErrorf(http.StatusBadRequest, codeInvalidGrant, "the authorization code is unknown or expired")
+	case ac.clientID != c.ID:
+		// Checked before reuse: another client holding a leaked code must
+		// not be able to revoke the rightful client's tokens.
+		return nil, oauthErrorf(http.StatusBadRequest, codeInvalidGrant, "the authorization code was issued to another client")
 	case ac.grant != nil:
 		a.revokeGrant(ac.grant)
 		a.cfg.log.WarnContext(r.Context(), "sandbox: authorization code reused; the tokens issued for it are revoked", "client", c.ID)
 		return nil, oauthErrorf(http.StatusBadRequest, codeInvalidGrant, "the authorization code was already used; the tokens issued for it are revoked")
-	case ac.clientID != c.ID:
-		return nil, oauthErrorf(http.StatusBadRequest, codeInvalidGrant, "the authorization code was issued to another client")
 	case ac.redirectURI != form.Get("redirect_uri"):
 		return nil, oauthErrorf(http.StatusBadRequest, codeInvalidGrant, "redirect_uri is not the one of the authorization request")
 	case !verifierMatches(form.Get("code_verifier"), ac.challenge):

@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -145,12 +147,28 @@ func WithUser(u User) Option {
 }
 
 // WithRateLimit sets the per-client rate limit: perSecond requests on
-// average, bursts of burst. The default is 100 per second, bursts of 200.
+// average, bursts of burst. The default is 100 per second, bursts of 200;
+// a rate of 0 turns the limit off.
 func WithRateLimit(perSecond float64, burst int) Option {
-	return func(c *config) error { c.rate, c.burst = perSecond, burst; return nil }
+	return func(c *config) error {
+		if perSecond > 0 && burst < 1 {
+			return errors.New("sandbox: a rate limit needs a burst of at least 1")
+		}
+		c.rate, c.burst = perSecond, burst
+		return nil
+	}
 }
 
 // WithBuildInfo sets what GET /version answers.
 func WithBuildInfo(builtAt time.Time, commit string) Option {
-	return func(c *config) error { c.builtAt, c.commit = builtAt, commit; return nil }
+	return func(c *config) error {
+		if !commitPattern.MatchString(commit) {
+			return fmt.Errorf("sandbox: commit %q is not 7 to 40 lower-case hex digits, as the spec's Version says", commit)
+		}
+		c.builtAt, c.commit = builtAt, commit
+		return nil
+	}
 }
+
+// commitPattern is the spec's pattern for Version.commit-sha.
+var commitPattern = regexp.MustCompile(`^[0-9a-f]{7,40}$`)

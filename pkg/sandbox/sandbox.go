@@ -84,7 +84,7 @@ func New(opts ...Option) (*Sandbox, error) {
 	mux := http.NewServeMux()
 	s.auth.routes(mux)
 	mux.Handle("/", api)
-	s.handler = withAccessLog(cfg, withFaults(cfg, withRateLimit(cfg, mux)))
+	s.handler = withAccessLog(cfg, withFaults(cfg, withRateLimit(cfg, s.auth, mux)))
 	return s, nil
 }
 
@@ -95,21 +95,33 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Server is a sandbox listening on a loopback address.
 type Server struct {
-	srv *http.Server
-	url string
-	ln  net.Listener
+	srv    *http.Server
+	url    string
+	ln     net.Listener
+	cancel context.CancelFunc // ends the requests' contexts, and so injected waits
 }
 
 // URL returns the base URL of the running sandbox, e.g.
 // "http://127.0.0.1:41234".
 func (s *Server) URL() string { return s.url }
 
-// Shutdown stops the server gracefully: no new connections, and requests in
-// flight finish until ctx ends.
-func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+// Shutdown stops the server gracefully: no new connections, injected
+// latencies cut short, and requests in flight finish until ctx ends; then
+// the rest are closed.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
+		_ = s.srv.Close()
+		return err
+	}
+	return nil
+}
 
 // Close stops the server at once.
-func (s *Server) Close() error { return s.srv.Close() }
+func (s *Server) Close() error {
+	s.cancel()
+	return s.srv.Close()
+}
 
 // Start serves the sandbox on addr, which must be a loopback address such
 // as "127.0.0.1:8080" ("127.0.0.1:0" picks a free port).
@@ -125,17 +137,19 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
+	base, cancel := context.WithCancel(context.Background())
 	srv := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.cfg.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.cfg.log.Error("sandbox: serve", "error", err)
 		}
 	}()
-	return &Server{srv: srv, ln: ln, url: "http://" + ln.Addr().String()}, nil
+	return &Server{srv: srv, ln: ln, url: "http://" + ln.Addr().String(), cancel: cancel}, nil
 }
 
 // buildInfo returns when and from which commit this binary was built, from

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -67,10 +68,15 @@ type holderKey struct{}
 
 // ServeHTTP implements http.Handler.
 func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil {
+		r.Body = http.NoBody // a request built for a client, served in process
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, v.cfg.maxBody)
 	route, params, err := v.router.FindRoute(r)
+	var re *routers.RouteError
 	switch {
-	case errors.Is(err, routers.ErrMethodNotAllowed):
+	case errors.As(err, &re) && re.Reason == routers.ErrMethodNotAllowed.Error():
+		w.Header().Set("Allow", v.allowed(r.URL.Path))
 		writeError(w, r, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
 		return
 	case err != nil:
@@ -162,7 +168,14 @@ func shortValidationMessage(err error) string {
 		if ptr := se.JSONPointer(); len(ptr) > 0 {
 			where += " field " + strings.Join(ptr, ".")
 		}
-		return where + ": " + se.Reason
+		reason := se.Reason
+		switch {
+		case se.SchemaField == "format" && se.Schema != nil:
+			reason = "must be a valid " + se.Schema.Format
+		case se.SchemaField == "pattern":
+			reason = "is not in the expected format"
+		}
+		return where + ": " + reason
 	}
 	reason := re.Reason
 	if reason == "" && re.Err != nil {
@@ -186,4 +199,16 @@ func operationScope(op *openapi3.Operation) string {
 		}
 	}
 	return ""
+}
+
+// allowed lists the methods the spec has for path, for a 405's Allow.
+func (v *validator) allowed(path string) string {
+	var methods []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := &http.Request{Method: m, URL: &url.URL{Path: path}}
+		if _, _, err := v.router.FindRoute(probe); err == nil {
+			methods = append(methods, m)
+		}
+	}
+	return strings.Join(methods, ", ")
 }
