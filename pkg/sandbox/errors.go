@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 )
@@ -66,13 +67,15 @@ func errorf(status int, code, format string, args ...any) error {
 	return &statusError{status: status, code: code, description: fmt.Sprintf(format, args...)}
 }
 
-// handlerError answers an error a resource handler returned.
-func handlerError(w http.ResponseWriter, r *http.Request, err error) {
+// handlerError answers an error a resource handler returned; an
+// unexpected one is logged (the answer does not show it) and answered 500.
+func handlerError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 	var se *statusError
 	if errors.As(err, &se) {
 		writeError(w, r, se.status, se.code, se.description)
 		return
 	}
+	log.ErrorContext(r.Context(), "sandbox: handler failed", "path", r.URL.Path, "request_id", requestID(r.Context()), "error", err)
 	writeError(w, r, http.StatusInternalServerError, "server_error", "an unexpected error occurred")
 }
 

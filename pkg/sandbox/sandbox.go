@@ -75,7 +75,7 @@ func New(opts ...Option) (*Sandbox, error) {
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, http.StatusBadRequest, "invalid_request", err.Error())
 		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { handlerError(w, r, err) },
+		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { handlerError(cfg.log, w, r, err) },
 	}))
 	if err != nil {
 		return nil, err
