@@ -53,9 +53,9 @@ func (t Token) LogValue() slog.Value { return logValue(t.String()) }
 // default.
 type TokenPolicy struct {
 	// RefreshLead is how long before expiry a token is refreshed; calls keep
-	// using the old token while the new one is fetched. Default 1 minute,
-	// clamped to half the token's lifetime so that a short-lived token is
-	// not refreshed on every call.
+	// using the old token while the new one is fetched. Default: a tenth of
+	// the token's lifetime, at most 1 minute. Always clamped to half the
+	// lifetime, so that a short-lived token is not refreshed on every call.
 	RefreshLead time.Duration
 	// FallbackLifetime is the lifetime assumed when the token endpoint gives
 	// no positive expires_in. Default 5 minutes.
@@ -79,7 +79,6 @@ func (p TokenPolicy) withDefaults() TokenPolicy {
 			*d = v
 		}
 	}
-	def(&p.RefreshLead, time.Minute)
 	def(&p.FallbackLifetime, 5*time.Minute)
 	def(&p.FailureCooldown, 2*time.Second)
 	def(&p.FetchTimeout, 30*time.Second)
@@ -251,10 +250,15 @@ func (c *tokenCache) Invalidate(tok *Token) {
 }
 
 // refreshAt is when a token given for lifetime is due for refresh: the
-// lead before its expiry, clamped to half its lifetime so that a short-lived
-// token is not refreshed on every call.
+// lead before its expiry (by default a tenth of the lifetime, at most a
+// minute), clamped to half the lifetime so that a short-lived token is not
+// refreshed on every call.
 func (c *tokenCache) refreshAt(tok *Token, lifetime time.Duration) time.Time {
-	return tok.expiry.Add(-min(c.policy.RefreshLead, lifetime/2))
+	lead := c.policy.RefreshLead
+	if lead <= 0 {
+		lead = min(time.Minute, lifetime/10)
+	}
+	return tok.expiry.Add(-min(lead, lifetime/2))
 }
 
 // Put stores a token obtained outside the cache (an authorization code

@@ -69,7 +69,9 @@ func (s *signer) issue(clientID, login string, scopes []string, now time.Time, t
 			Issuer:    s.issuer,
 			Subject:   clientID,
 			Audience:  jwt.ClaimStrings{s.audience},
-			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+			// JWT times are whole seconds: round the expiry up, so that the
+			// token lives at least the expires_in the endpoint announces.
+			ExpiresAt: jwt.NewNumericDate(ceilSecond(now.Add(ttl))),
 			IssuedAt:  jwt.NewNumericDate(now),
 			NotBefore: jwt.NewNumericDate(now),
 			ID:        rand.Text(),
@@ -150,3 +152,11 @@ func allScopes() []string {
 
 // validScope reports whether s is one the sandbox knows.
 func validScope(s string) bool { return s == "openid" || slices.Contains(allScopes(), s) }
+
+// ceilSecond rounds t up to a whole second.
+func ceilSecond(t time.Time) time.Time {
+	if f := t.Truncate(time.Second); !f.Equal(t) {
+		return f.Add(time.Second)
+	}
+	return t
+}
