@@ -227,13 +227,48 @@ func clientKey(cfg *config, auth *authServer, r *http.Request) string {
 			return "client:" + id
 		}
 	}
-	if scheme, raw, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "bearer") {
-		if c, err := auth.verifyAccessToken(strings.TrimSpace(raw)); err == nil {
-			return "client:" + c.ClientID
-		}
+	if c := verifiedClaims(r, auth); c != nil {
+		return "client:" + c.ClientID
 	}
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
 	return "addr:" + host
+}
+
+// verifiedToken is a bearer token checked once in a request, so that the
+// rate limiter and the validator do not both pay for the signature.
+type verifiedToken struct {
+	raw    string
+	claims *claims
+}
+
+type verifiedKey struct{}
+
+// verifiedClaims verifies the request's bearer token, nil when there is
+// none or it is not valid; the result is kept on the request for later
+// layers (see rememberedClaims).
+func verifiedClaims(r *http.Request, auth *authServer) *claims {
+	scheme, raw, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") {
+		return nil
+	}
+	raw = strings.TrimSpace(raw)
+	c, err := auth.verifyAccessToken(raw)
+	if err != nil {
+		return nil
+	}
+	if holder, ok := r.Context().Value(verifiedKey{}).(*verifiedToken); ok {
+		holder.raw, holder.claims = raw, c
+	}
+	return c
+}
+
+// rememberedClaims returns the claims of raw if this request verified it
+// already.
+func rememberedClaims(ctx context.Context, raw string) *claims {
+	if v, ok := ctx.Value(verifiedKey{}).(*verifiedToken); ok && v.claims != nil && v.raw == raw {
+		return v.claims
+	}
+	return nil
 }
 
 // limiterEntry is one client's limiter and when it was last used.
@@ -254,6 +289,7 @@ func withRateLimit(cfg *config, auth *authServer, next http.Handler) http.Handle
 	var mu sync.Mutex
 	limiters := map[string]*limiterEntry{}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), verifiedKey{}, &verifiedToken{}))
 		key := clientKey(cfg, auth, r)
 		now := cfg.now()
 		mu.Lock()

@@ -25,7 +25,8 @@ type store struct {
 	policies    map[uuid.UUID]*policyRecord
 	quotePolicy map[uuid.UUID]uuid.UUID // the policy issued from a quote
 	idem        map[idemKey]*idemRecord
-	lastNumber  uint64 // of the last policy issued
+	lastNumber  uint64    // of the last policy issued
+	lastPrune   time.Time // when expired idempotency records were last dropped
 }
 
 // quoteRecord is a quote and what issuing a policy from it checks.
@@ -90,9 +91,14 @@ func requestHash(operation string, body any) ([sha256.Size]byte, error) {
 func (s *store) beginIdempotent(client, key string, hash [sha256.Size]byte, now time.Time) (idemState, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k, r := range s.idem {
-		if r.done && now.Sub(r.created) > idempotencyRetention {
-			delete(s.idem, k)
+	// Prune expired answers at most once a minute: walking every record on
+	// every POST would make a request's cost grow with the store.
+	if now.Sub(s.lastPrune) >= time.Minute {
+		s.lastPrune = now
+		for k, r := range s.idem {
+			if r.done && now.Sub(r.created) > idempotencyRetention {
+				delete(s.idem, k)
+			}
 		}
 	}
 	k := idemKey{client, key}

@@ -66,9 +66,9 @@ func newSigner(seed uint64, issuer, audience string) *signer {
 func (s *signer) issue(clientID, login string, scopes []string, now time.Time, ttl time.Duration) (string, error) {
 	c := claims{
 		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:    s.issuer,
-			Subject:   clientID,
-			Audience:  jwt.ClaimStrings{s.audience},
+			Issuer:   s.issuer,
+			Subject:  clientID,
+			Audience: jwt.ClaimStrings{s.audience},
 			// JWT times are whole seconds: round the expiry up, so that the
 			// token lives at least the expires_in the endpoint announces.
 			ExpiresAt: jwt.NewNumericDate(ceilSecond(now.Add(ttl))),

@@ -116,7 +116,11 @@ func (v *validator) authenticate(ctx context.Context, in *openapi3filter.Authent
 		// RFC 6750 section 3.1: no error code when no token was sent.
 		return &authError{status: http.StatusUnauthorized, desc: "this operation needs a bearer token"}
 	}
-	c, err := v.auth.verifyAccessToken(strings.TrimSpace(raw))
+	c := rememberedClaims(ctx, strings.TrimSpace(raw))
+	var err error
+	if c == nil {
+		c, err = v.auth.verifyAccessToken(strings.TrimSpace(raw))
+	}
 	if err != nil {
 		return &authError{status: http.StatusUnauthorized, code: "invalid_token", desc: strings.TrimPrefix(err.Error(), errTokenInvalid.Error()+": ")}
 	}

@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// benchHello is the baseline program of BenchmarkColdStart: a Go binary
+// that starts, prints a line and exits.
+const benchHello = `package main
+
+import "fmt"
+
+func main() { fmt.Println("hello") }
+`
+
+// benchBuild builds the axa command and the hello-world baseline into a
+// temporary directory and returns their paths. It skips the benchmark when
+// the go command is not installed.
+func benchBuild(b *testing.B) (axaBin, helloBin string) {
+	b.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		b.Skip("the go command is not available to build the binaries:", err)
+	}
+	dir := b.TempDir()
+	axaBin, helloBin = filepath.Join(dir, "axa"), filepath.Join(dir, "hello")
+	if err := os.WriteFile(filepath.Join(dir, "hello.go"), []byte(benchHello), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	// The test runs in internal/cli; the module root is two levels up.
+	build := func(workDir, out, pkg string) {
+		cmd := exec.CommandContext(b.Context(), goBin, "build", "-o", out, pkg)
+		cmd.Dir = workDir
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
+		}
+	}
+	build(filepath.Join("..", ".."), axaBin, "./cmd/axa")
+	build(dir, helloBin, "hello.go")
+	return axaBin, helloBin
+}
+
+// benchEnviron is the environment of the child processes: this one without
+// the AXA_* variables, so that `axa countries` uses the embedded sandbox.
+func benchEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AXA_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// BenchmarkColdStart runs a fresh process per iteration and waits for it to
+// exit: "baseline" is a hello-world Go binary (process start and exit),
+// "help" is `axa --help` (the axa binary's start-up: loading and
+// initialising its packages, building the commands), and "countries" is
+// `axa countries` without credentials (start-up, plus starting the
+// embedded sandbox, which loads the spec, then a token and one API call
+// over loopback, and a graceful shutdown). Each is a ratio against
+// baseline.
+func BenchmarkColdStart(b *testing.B) {
+	axaBin, helloBin := benchBuild(b)
+	env := benchEnviron()
+	cases := []struct {
+		name string
+		bin  string
+		args []string
+		want string // in the output
+	}{
+		{"baseline", helloBin, nil, "hello"},
+		{"help", axaBin, []string{"--help"}, "Usage:"},
+		{"countries", axaBin, []string{"countries"}, "ID"},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			run := func() {
+				var out, errOut bytes.Buffer
+				cmd := exec.CommandContext(b.Context(), c.bin, c.args...)
+				cmd.Env = env
+				cmd.Stdout, cmd.Stderr = &out, &errOut
+				if err := cmd.Run(); err != nil {
+					b.Fatalf("%s %s: %v\n%s", filepath.Base(c.bin), strings.Join(c.args, " "), err, errOut.String())
+				}
+				if !strings.Contains(out.String(), c.want) {
+					b.Fatalf("%s %s: output without %q:\n%s", filepath.Base(c.bin), strings.Join(c.args, " "), c.want, out.String())
+				}
+			}
+			run() // the page cache holds the binary before the clock starts
+			for b.Loop() {
+				run()
+			}
+		})
+	}
+}

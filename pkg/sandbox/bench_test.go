@@ -1,0 +1,404 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/gen/server"
+)
+
+// The benchmarks of this file measure the sandbox: its throughput and
+// latency over loopback (BenchmarkSandboxThroughput), and in process the
+// parts of one request, so that the cost of JWT verification
+// (BenchmarkVerifyJWT) and of spec validation (BenchmarkValidateRequest)
+// can be read against the resource handler alone (BenchmarkHandlerOnly) and
+// the whole chain (BenchmarkFullChain). See BENCHMARKS.md.
+
+// benchEnv is a sandbox without rate limit (unless opts set one), an
+// access token carrying every scope, and the pieces of its handler chain.
+type benchEnv struct {
+	sb        *Sandbox
+	token     string
+	claims    *claims
+	validator *validator // the spec validator in front of the real handlers
+	quoteBody []byte
+}
+
+func newBenchEnv(b *testing.B, opts ...Option) *benchEnv {
+	b.Helper()
+	sb, err := New(append([]Option{WithRateLimit(0, 0)}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, err := sb.auth.signer.issue(DefaultClientID, "", allScopes(), time.Now(), time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := sb.auth.verifyAccessToken(tok)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The validator and handlers as New builds them, but reachable one by
+	// one.
+	res := &resources{cfg: sb.cfg, data: sb.data, store: sb.store}
+	h, err := newValidator(sb.cfg, sb.auth, server.NewStrictHandlerWithOptions(res, nil, server.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeError(w, r, http.StatusBadRequest, "invalid_request", err.Error())
+		},
+		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { handlerError(sb.cfg.log, w, r, err) },
+	}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, ok := h.(*validator)
+	if !ok {
+		b.Fatalf("newValidator returned %T", h)
+	}
+	start := time.Now().UTC().AddDate(0, 0, 30)
+	body, err := json.Marshal(gen.QuoteRequest{
+		TripType:             gen.TripTypeSingleTrip,
+		OriginCountry:        "fr",
+		DestinationCountries: []gen.CountryID{"jp"},
+		StartDate:            openapi_types.Date{Time: start},
+		EndDate:              openapi_types.Date{Time: start.AddDate(0, 0, 14)},
+		Travellers:           []gen.Traveller{{BirthDate: openapi_types.Date{Time: time.Date(1985, 4, 12, 0, 0, 0, 0, time.UTC)}}},
+		PlanCode:             gen.PlanCodeComfort,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &benchEnv{sb: sb, token: tok, claims: c, validator: v, quoteBody: body}
+}
+
+// benchKeys makes Idempotency-Keys unique within the test binary, so that
+// every quote is priced and stored rather than replayed.
+var benchKeys atomic.Int64
+
+func benchKey() string { return "bench-" + strconv.FormatInt(benchKeys.Add(1), 10) }
+
+// benchOp is one operation the benchmarks call, with the status it must
+// answer.
+type benchOp struct {
+	name   string
+	method string
+	path   string
+	status int
+	body   bool // a JSON quote request, with a fresh Idempotency-Key
+}
+
+var benchOps = []benchOp{
+	{name: "getCountry", method: http.MethodGet, path: "/travel/v1/countries/fr", status: http.StatusOK},
+	{name: "requestQuote", method: http.MethodPost, path: "/travel/v1/quotes", status: http.StatusCreated, body: true},
+}
+
+// request builds op's request for an in-process handler, with its
+// Idempotency-Key when it has one.
+func (e *benchEnv) request(ctx context.Context, op benchOp) (*http.Request, string) {
+	var body io.Reader
+	if op.body {
+		body = bytes.NewReader(e.quoteBody)
+	}
+	r := httptest.NewRequestWithContext(ctx, op.method, op.path, body)
+	return r, e.setHeaders(r, op)
+}
+
+// setHeaders sets the headers of op's request and returns its
+// Idempotency-Key, empty when it needs none.
+func (e *benchEnv) setHeaders(r *http.Request, op benchOp) string {
+	r.Header.Set("Authorization", "Bearer "+e.token)
+	r.Header.Set("Accept", "application/json")
+	if !op.body {
+		return ""
+	}
+	key := benchKey()
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Idempotency-Key", key)
+	return key
+}
+
+// forget drops the idempotency record of key once its request is answered,
+// so that the store stays as small as it started: see benchResetStore.
+func (e *benchEnv) forget(key string) {
+	if key == "" {
+		return
+	}
+	s := e.sb.store
+	s.mu.Lock()
+	delete(s.idem, idemKey{DefaultClientID, key})
+	s.mu.Unlock()
+}
+
+// serveBench runs h on op's request b.N times and checks each status;
+// with c, the requests carry c as their verified token.
+func (e *benchEnv) serveBench(b *testing.B, op benchOp, status int, h http.Handler, c *claims) {
+	b.Helper()
+	ctx := b.Context()
+	if c != nil {
+		ctx = withClaims(ctx, c)
+	}
+	if op.body {
+		benchResetStore(e.sb.store, 0)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		r, key := e.request(ctx, op)
+		h.ServeHTTP(w, r)
+		if w.Code != status {
+			b.Fatalf("%s %s: %d %s", op.method, op.path, w.Code, w.Body)
+		}
+		e.forget(key)
+	}
+}
+
+// benchResetStore empties the store, then fills it with n idempotency
+// records as recent as if n quotes had just been requested.
+// beginIdempotent walks every record on each POST (to prune expired
+// ones), so the cost of a quote grows with the records kept (24 hours'
+// worth): the benchmarks that post quotes start from an empty store and
+// forget each record once answered, so that their figures do not depend on
+// b.N or on what ran before them; BenchmarkQuoteStoreSize measures the
+// scan.
+func benchResetStore(s *store, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.quotes)
+	clear(s.policies)
+	clear(s.quotePolicy)
+	clear(s.idem)
+	now := time.Now()
+	for i := range n {
+		s.idem[idemKey{DefaultClientID, "prefill-" + strconv.Itoa(i)}] = &idemRecord{done: true, created: now}
+	}
+}
+
+// BenchmarkQuoteStoreSize is BenchmarkHandlerOnly/requestQuote with a store
+// holding records idempotency records: the cost of the prune scan in
+// beginIdempotent, which walks them all on every POST.
+func BenchmarkQuoteStoreSize(b *testing.B) {
+	e := newBenchEnv(b)
+	op := benchOps[1]
+	for _, n := range []int{0, 1000, 10000, 100000} {
+		b.Run("records="+strconv.Itoa(n), func(b *testing.B) {
+			benchResetStore(e.sb.store, n)
+			ctx := withClaims(b.Context(), e.claims)
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				r, key := e.request(ctx, op)
+				e.validator.next.ServeHTTP(w, r)
+				if w.Code != op.status {
+					b.Fatalf("%s %s: %d %s", op.method, op.path, w.Code, w.Body)
+				}
+				e.forget(key)
+			}
+		})
+	}
+}
+
+// BenchmarkNew is the making of a default sandbox, which the axa command
+// does on every run without credentials (see BenchmarkColdStart in
+// internal/cli), and two of its parts: generating the data set and loading
+// the spec (which the validator does once).
+func BenchmarkNew(b *testing.B) {
+	b.Run("sandbox", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := New(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("dataset", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			newDataset(1)
+		}
+	})
+	b.Run("spec", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := api.Load(b.Context()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkVerifyJWT is the signature, expiry, issuer and audience check of
+// one access token (EdDSA), as the validator does it for every request.
+func BenchmarkVerifyJWT(b *testing.B) {
+	e := newBenchEnv(b)
+	s := e.sb.auth.signer
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.verify(e.token, time.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkValidateRequest is the spec validator alone: route lookup,
+// bearer token (BenchmarkVerifyJWT) and scopes, parameters and body, in
+// front of a handler that does nothing.
+func BenchmarkValidateRequest(b *testing.B) {
+	e := newBenchEnv(b)
+	v := *e.validator
+	v.next = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	for _, op := range benchOps {
+		b.Run(op.name, func(b *testing.B) { e.serveBench(b, op, http.StatusNoContent, &v, nil) })
+	}
+}
+
+// BenchmarkHandlerOnly is the generated router and strict handler with the
+// sandbox's resources, without validation: the request carries verified
+// claims already, as the validator would leave them.
+func BenchmarkHandlerOnly(b *testing.B) {
+	e := newBenchEnv(b)
+	for _, op := range benchOps {
+		b.Run(op.name, func(b *testing.B) { e.serveBench(b, op, op.status, e.validator.next, e.claims) })
+	}
+}
+
+// BenchmarkFullChain is the whole sandbox in process: access log, mux,
+// validator and handler, as a request over the network meets them, minus
+// the network. The other benchmarks turn the rate limiter off;
+// "limiter/getCountry" has it on, with a limit never reached, to show its
+// cost (it keys clients on their verified token: a second JWT check).
+func BenchmarkFullChain(b *testing.B) {
+	e := newBenchEnv(b)
+	for _, op := range benchOps {
+		b.Run(op.name, func(b *testing.B) { e.serveBench(b, op, op.status, e.sb, nil) })
+	}
+	limited := newBenchEnv(b, WithRateLimit(1e9, 1<<30))
+	b.Run("limiter/"+benchOps[0].name, func(b *testing.B) {
+		limited.serveBench(b, benchOps[0], benchOps[0].status, limited.sb, nil)
+	})
+}
+
+// BenchmarkSandboxThroughput sends authenticated requests to a sandbox on
+// loopback over 1 and 64 keep-alive connections (one goroutine per
+// connection) and reports requests per second and the p50 and p99 latency
+// of one request as the client sees it. Client and server share the
+// machine's 2 cores, and B/op and allocs/op count both.
+func BenchmarkSandboxThroughput(b *testing.B) {
+	e := newBenchEnv(b)
+	srv, err := e.sb.Start("127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = srv.Close() })
+	for _, op := range benchOps {
+		for _, conns := range []int{1, 64} {
+			b.Run(op.name+"/conns="+strconv.Itoa(conns), func(b *testing.B) {
+				e.throughput(b, srv.URL(), op, conns)
+			})
+		}
+	}
+}
+
+func (e *benchEnv) throughput(b *testing.B, base string, op benchOp, conns int) {
+	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, IdleConnTimeout: time.Minute}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr}
+	ctx := b.Context()
+	send := func() error {
+		var body io.Reader
+		if op.body {
+			body = bytes.NewReader(e.quoteBody)
+		}
+		req, err := http.NewRequestWithContext(ctx, op.method, base+op.path, body)
+		if err != nil {
+			return err
+		}
+		key := e.setHeaders(req, op)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		defer e.forget(key)
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != op.status {
+			return &benchStatusError{got: resp.StatusCode, want: op.status}
+		}
+		return nil
+	}
+	if op.body {
+		benchResetStore(e.sb.store, 0)
+	}
+	// Open the connections before the clock starts.
+	var warm sync.WaitGroup
+	for range conns {
+		warm.Go(func() { _ = send() })
+	}
+	warm.Wait()
+
+	workers := min(conns, b.N)
+	lat := make([][]time.Duration, workers)
+	var next atomic.Int64
+	var firstErr error
+	var errOnce sync.Once
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			own := make([]time.Duration, 0, b.N/workers+1)
+			for next.Add(1) <= int64(b.N) {
+				t0 := time.Now()
+				err := send()
+				own = append(own, time.Since(t0))
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+				}
+			}
+			lat[w] = own
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if firstErr != nil {
+		b.Fatalf("%s %s: %v", op.method, op.path, firstErr)
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(percentile(all, 50))/float64(time.Microsecond), "p50-µs")
+	b.ReportMetric(float64(percentile(all, 99))/float64(time.Microsecond), "p99-µs")
+}
+
+// percentile returns the p-th percentile of sorted durations (nearest
+// rank).
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 × n)
+	return sorted[max(rank, 1)-1]
+}
+
+// benchStatusError is an answer with an unexpected status.
+type benchStatusError struct{ got, want int }
+
+func (e *benchStatusError) Error() string {
+	return "status " + strconv.Itoa(e.got) + ", want " + strconv.Itoa(e.want)
+}
