@@ -9,18 +9,34 @@ import (
 	"time"
 
 	"github.com/axa-assistance-go/axa/pkg/axa"
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
+
+// startSandbox runs the local AXA Assistance sandbox, so that the examples
+// run anywhere without an account; with real credentials, leave out
+// WithBaseURL and the client calls production.
+func startSandbox(opts ...sandbox.Option) *sandbox.Server {
+	sb, err := sandbox.New(opts...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	return srv
+}
 
 // A service calls the API with its own client credentials. Each call asks
 // for a token with only the scope its operation needs; tokens are cached and
 // refreshed before they expire.
 func Example_clientCredentials() {
-	api := exampleAPI() // stands in for https://apis.axa-assistance.com
+	api := startSandbox() // stands in for https://apis.axa-assistance.com
 	defer api.Close()
 
 	client, err := axa.NewClient(
-		axa.WithBaseURL(api.URL), // omit for production
-		axa.WithClientCredentials("my-client-id", "my-client-secret"),
+		axa.WithBaseURL(api.URL()), // omit for production
+		axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret),
 		axa.WithoutEnvironment(),
 	)
 	if err != nil {
@@ -32,25 +48,27 @@ func Example_clientCredentials() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, c := range countries {
+	fmt.Println(len(countries), "countries")
+	for _, c := range countries[:3] {
 		fmt.Println(c.ID, c.Label)
 	}
 	// Output:
+	// 249 countries
+	// ad Andorra
+	// ae United Arab Emirates
 	// af Afghanistan
-	// ax Aland Islands
-	// zw Zimbabwe
 }
 
 // An application acts for a user who consents in a browser: the
 // authorization code grant with PKCE and state. Persist the refresh token
 // in the hook: it may be rotated on every refresh.
 func Example_authorizationCode() {
-	api := exampleAPI()
+	api := startSandbox(sandbox.WithAutoApprove()) // the user's consent, automated
 	defer api.Close()
 
 	client, err := axa.NewClient(
-		axa.WithBaseURL(api.URL),
-		axa.WithAuthorizationCode("my-client-id", "my-client-secret", "https://app.example/callback"),
+		axa.WithBaseURL(api.URL()),
+		axa.WithAuthorizationCode(sandbox.DefaultClientID, sandbox.DefaultClientSecret, "http://127.0.0.1:8765/callback"),
 		axa.WithTokenHook(func(_ context.Context, t axa.Token) error {
 			fmt.Println("persisting the refresh token:", t.RefreshToken() != "")
 			return nil
@@ -96,7 +114,7 @@ func Example_authorizationCode() {
 	// persisting the refresh token: true
 	// granted: [urn:axa.assistance.travel.countries.read_only]
 	// token printed safely: true true
-	// 3 countries
+	// 249 countries
 }
 
 // A booking flow requests a quote, then issues a policy from it. The
@@ -104,11 +122,11 @@ func Example_authorizationCode() {
 // of the process after a crash, answers the policy already issued instead
 // of issuing a second one.
 func Example_createPolicyFromQuote() {
-	api := exampleAPI()
+	api := startSandbox()
 	defer api.Close()
 
-	client, err := axa.NewClient(axa.WithBaseURL(api.URL),
-		axa.WithClientCredentials("my-client-id", "my-client-secret"), axa.WithoutEnvironment())
+	client, err := axa.NewClient(axa.WithBaseURL(api.URL()),
+		axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret), axa.WithoutEnvironment())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -119,19 +137,20 @@ func Example_createPolicyFromQuote() {
 		t, _ := time.Parse(time.DateOnly, s)
 		return axa.Date{Time: t}
 	}
+	start := time.Now().UTC().AddDate(0, 1, 0).Truncate(24 * time.Hour)
 	quote, err := client.RequestQuote(ctx, axa.QuoteRequest{
 		TripType:             axa.TripTypeSingleTrip,
 		OriginCountry:        "fr",
 		DestinationCountries: []axa.CountryID{"jp"},
-		StartDate:            date("2026-12-20"),
-		EndDate:              date("2027-01-05"),
+		StartDate:            axa.Date{Time: start},
+		EndDate:              axa.Date{Time: start.AddDate(0, 0, 14)},
 		Travellers:           []axa.Traveller{{BirthDate: date("1985-04-12")}},
 		PlanCode:             axa.PlanCodeComfort,
 	}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("quote: %.2f %s\n", quote.Premium.Amount, quote.Premium.Currency)
+	fmt.Println("quote in", quote.Premium.Currency, "for", quote.TravellersCount, "traveller")
 
 	camille := axa.Person{FirstName: "Camille", LastName: "Martin", BirthDate: date("1985-04-12")}
 	order := axa.PolicyRequest{
@@ -155,7 +174,7 @@ func Example_createPolicyFromQuote() {
 	fmt.Println("policy:", policy.PolicyNumber, policy.Status)
 	fmt.Println("same policy the second time:", again.PolicyNumber == policy.PolicyNumber)
 	// Output:
-	// quote: 48.90 EUR
+	// quote in EUR for 1 traveller
 	// policy: AXA-TRV-0000000001 issued
 	// same policy the second time: true
 }
