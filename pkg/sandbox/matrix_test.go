@@ -162,8 +162,8 @@ func TestBadTokensAreRefused(t *testing.T) {
 	good := e.sb.auth.signer
 	all := allScopes()
 
-	other := newSigner(2, good.issuer, good.audience)
-	wrongAud := newSigner(1, good.issuer, "https://elsewhere.example")
+	other := newSigner(2, good.iss(), good.audience)
+	wrongAud := newSigner(1, good.iss(), "https://elsewhere.example")
 	wrongIss := newSigner(1, "https://impostor.example", good.audience)
 	expired, err := good.issue(DefaultClientID, "", all, time.Now().Add(-2*time.Hour), time.Hour)
 	if err != nil {

@@ -499,12 +499,18 @@ func (a *authServer) jwks(w http.ResponseWriter, _ *http.Request) {
 }
 
 // metadata is GET /.well-known/oauth-authorization-server (RFC 8414). The
-// endpoints are on the request's host; the issuer is the tokens' iss.
+// issuer is the tokens' iss: the server's URL once Start has run (or
+// WithIssuer's), and the endpoints are under it; a sandbox served some other
+// way keeps its placeholder issuer and names endpoints on the request's host.
 func (a *authServer) metadata(w http.ResponseWriter, r *http.Request) {
+	issuer := a.signer.iss()
 	base := "http://" + r.Host
+	if a.cfg.issuerIsURL.Load() {
+		base = strings.TrimSuffix(issuer, "/")
+	}
 	authMethods := []string{"client_secret_basic", "client_secret_post"}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                     a.cfg.issuer,
+		"issuer":                                     issuer,
 		"authorization_endpoint":                     base + authorizePath,
 		"token_endpoint":                             base + tokenPath,
 		"jwks_uri":                                   base + jwksPath,

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,6 +18,8 @@ type Option func(*config) error
 type config struct {
 	seed          uint64
 	issuer        string
+	issuerSet     bool        // WithIssuer was given: Start keeps it
+	issuerIsURL   atomic.Bool // the issuer is where the endpoints are
 	audience      string
 	tokenLifetime time.Duration
 	codeLifetime  time.Duration
@@ -117,6 +122,21 @@ func WithQuoteLifetime(d time.Duration) Option {
 // and secrets are never logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error { c.log = l; return nil }
+}
+
+// WithIssuer sets the issuer of the tokens and of the RFC 8414 metadata,
+// where the OAuth2 endpoints are (e.g. the URL of a proxy in front of the
+// sandbox). By default Start uses the URL it listens on.
+func WithIssuer(u string) Option {
+	return func(c *config) error {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("sandbox: issuer %q is not an http(s) URL", u)
+		}
+		c.issuer, c.issuerSet = strings.TrimSuffix(u, "/"), true
+		c.issuerIsURL.Store(true)
+		return nil
+	}
 }
 
 // WithAutoApprove makes the authorization endpoint approve at once, as the

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -134,5 +135,46 @@ func TestMissingTokenAnswer(t *testing.T) {
 	}
 	if strings.Contains(resp.Header.Get("WWW-Authenticate"), "error=") {
 		t.Errorf("challenge %q names an error though no token was sent", resp.Header.Get("WWW-Authenticate"))
+	}
+}
+
+// RFC 8414 section 3.3: a started sandbox's metadata names itself as the
+// issuer, its endpoints under it, and its tokens carry that issuer.
+func TestStartedSandboxIsItsOwnIssuer(t *testing.T) {
+	sb, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL()+"/.well-known/oauth-authorization-server", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var meta map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&meta); err != nil {
+		t.Fatal(err)
+	}
+	if meta["issuer"] != srv.URL() || meta["token_endpoint"] != srv.URL()+"/auth/v1/token" {
+		t.Errorf("metadata issuer %v, token endpoint %v; want them at %s", meta["issuer"], meta["token_endpoint"], srv.URL())
+	}
+	tok, err := sb.auth.signer.issue(DefaultClientID, "", allScopes(), time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := sb.auth.verifyAccessToken(tok)
+	if err != nil || c.Issuer != srv.URL() {
+		t.Errorf("token issuer %v (%v), want %s", c, err, srv.URL())
+	}
+	if _, err := New(WithIssuer("not a url")); err == nil {
+		t.Error("WithIssuer accepted a non-URL")
 	}
 }

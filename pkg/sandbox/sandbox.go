@@ -137,6 +137,12 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
+	url := "http://" + ln.Addr().String()
+	if !s.cfg.issuerSet {
+		// RFC 8414 section 3.3: the issuer is where the metadata is served.
+		s.auth.signer.issuer.Store(&url)
+		s.cfg.issuerIsURL.Store(true)
+	}
 	base, cancel := context.WithCancel(context.Background())
 	srv := &http.Server{
 		Handler:           s,
@@ -149,7 +155,7 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 			s.cfg.log.Error("sandbox: serve", "error", err)
 		}
 	}()
-	return &Server{srv: srv, ln: ln, url: "http://" + ln.Addr().String(), cancel: cancel}, nil
+	return &Server{srv: srv, ln: ln, url: url, cancel: cancel}, nil
 }
 
 // buildInfo returns when and from which commit this binary was built, from

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -48,9 +49,12 @@ type signer struct {
 	priv     ed25519.PrivateKey
 	pub      ed25519.PublicKey
 	kid      string
-	issuer   string
+	issuer   atomic.Pointer[string] // set once more by Start, before serving
 	audience string
 }
+
+// iss returns the issuer tokens carry and must carry.
+func (s *signer) iss() string { return *s.issuer.Load() }
 
 func newSigner(seed uint64, issuer, audience string) *signer {
 	var b [8]byte
@@ -59,14 +63,16 @@ func newSigner(seed uint64, issuer, audience string) *signer {
 	priv := ed25519.NewKeyFromSeed(keySeed[:])
 	pub, _ := priv.Public().(ed25519.PublicKey)
 	kidSum := sha256.Sum256(pub)
-	return &signer{priv: priv, pub: pub, kid: base64.RawURLEncoding.EncodeToString(kidSum[:8]), issuer: issuer, audience: audience}
+	sg := &signer{priv: priv, pub: pub, kid: base64.RawURLEncoding.EncodeToString(kidSum[:8]), audience: audience}
+	sg.issuer.Store(&issuer)
+	return sg
 }
 
 // issue signs an access token.
 func (s *signer) issue(clientID, login string, scopes []string, now time.Time, ttl time.Duration) (string, error) {
 	c := claims{
 		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:   s.issuer,
+			Issuer:   s.iss(),
 			Subject:  clientID,
 			Audience: jwt.ClaimStrings{s.audience},
 			// JWT times are whole seconds: round the expiry up, so that the
@@ -97,7 +103,7 @@ func (s *signer) verify(raw string, now time.Time) (*claims, error) {
 	var c claims
 	p := jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
-		jwt.WithIssuer(s.issuer),
+		jwt.WithIssuer(s.iss()),
 		jwt.WithAudience(s.audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
