@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -19,46 +20,42 @@ func NewCmdCountries(f *Factory) *cobra.Command {
 		Example: "  axa countries\n  axa countries jp\n  axa countries fr --lang fr --json",
 		Args:    args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			if len(a) == 0 {
-				list, err := c.ListCountries(ctx, &axa.ListCountriesParams{AcceptLanguage: f.langParam()})
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				if len(a) == 0 {
+					list, err := c.ListCountries(ctx, &axa.ListCountriesParams{AcceptLanguage: f.langParam()})
+					if err != nil {
+						return err
+					}
+					return f.print(list, func(w *tabwriter.Writer) {
+						fmt.Fprintln(w, "ID\tNAME")
+						for _, c := range list {
+							fmt.Fprintf(w, "%s\t%s\n", c.ID, c.Label)
+						}
+					})
+				}
+				d, err := c.GetCountry(ctx, countryID(a[0]), &axa.GetCountryParams{AcceptLanguage: f.langParam()})
 				if err != nil {
 					return err
 				}
-				return f.print(list, func(w *tabwriter.Writer) {
-					fmt.Fprintln(w, "ID\tNAME")
-					for _, c := range list {
-						fmt.Fprintf(w, "%s\t%s\n", c.ID, c.Label)
+				return f.print(d, func(w *tabwriter.Writer) {
+					fmt.Fprintf(w, "%s\t%s\n", d.ID, d.Label)
+					section(w, d.GeneralInfo.Label, d.GeneralInfo.Desc)
+					if d.PassportAndVisa != nil {
+						section(w, d.PassportAndVisa.Label, d.PassportAndVisa.Desc)
+					}
+					if d.CurrencyConverter != nil {
+						section(w, d.CurrencyConverter.Label, d.CurrencyConverter.CurrencyName+" ("+d.CurrencyConverter.CurrencyCode+")")
+					}
+					if e := d.EmergencyNumbers; e != nil {
+						section(w, e.Label, fmt.Sprintf("ambulance %s, police %s, fire %s", e.Ambulance, e.Police, e.Fire))
+					}
+					if d.Vaccinations != nil {
+						section(w, d.Vaccinations.Label, d.Vaccinations.Desc)
+					}
+					if d.HealthRisks != nil {
+						section(w, d.HealthRisks.Label, d.HealthRisks.Desc)
 					}
 				})
-			}
-			d, err := c.GetCountry(ctx, countryID(a[0]), &axa.GetCountryParams{AcceptLanguage: f.langParam()})
-			if err != nil {
-				return err
-			}
-			return f.print(d, func(w *tabwriter.Writer) {
-				fmt.Fprintf(w, "%s\t%s\n", d.ID, d.Label)
-				section(w, d.GeneralInfo.Label, d.GeneralInfo.Desc)
-				if d.PassportAndVisa != nil {
-					section(w, d.PassportAndVisa.Label, d.PassportAndVisa.Desc)
-				}
-				if d.CurrencyConverter != nil {
-					section(w, d.CurrencyConverter.Label, d.CurrencyConverter.CurrencyName+" ("+d.CurrencyConverter.CurrencyCode+")")
-				}
-				if e := d.EmergencyNumbers; e != nil {
-					section(w, e.Label, fmt.Sprintf("ambulance %s, police %s, fire %s", e.Ambulance, e.Police, e.Fire))
-				}
-				if d.Vaccinations != nil {
-					section(w, d.Vaccinations.Label, d.Vaccinations.Desc)
-				}
-				if d.HealthRisks != nil {
-					section(w, d.HealthRisks.Label, d.HealthRisks.Desc)
-				}
 			})
 		},
 	}
@@ -82,23 +79,19 @@ func NewCmdCountryHealth(f *Factory) *cobra.Command {
 		Example: "  axa country-health br",
 		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			h, err := c.GetCountryHealth(ctx, countryID(a[0]), &axa.GetCountryHealthParams{AcceptLanguage: f.langParam()})
-			if err != nil {
-				return err
-			}
-			return f.print(h, func(w *tabwriter.Writer) {
-				fmt.Fprintf(w, "Country\t%s\nUpdated\t%s\n", h.CountryID, h.UpdatedAt.Format("2006-01-02"))
-				for _, s := range []*axa.TextSection{h.Vaccinations, h.HealthRisks, h.FirstAidKit} {
-					if s != nil {
-						section(w, s.Label, s.Desc)
-					}
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				h, err := c.GetCountryHealth(ctx, countryID(a[0]), &axa.GetCountryHealthParams{AcceptLanguage: f.langParam()})
+				if err != nil {
+					return err
 				}
+				return f.print(h, func(w *tabwriter.Writer) {
+					fmt.Fprintf(w, "Country\t%s\nUpdated\t%s\n", h.CountryID, h.UpdatedAt.Format("2006-01-02"))
+					for _, s := range []*axa.TextSection{h.Vaccinations, h.HealthRisks, h.FirstAidKit} {
+						if s != nil {
+							section(w, s.Label, s.Desc)
+						}
+					}
+				})
 			})
 		},
 	}
@@ -112,26 +105,22 @@ func NewCmdCountrySecurity(f *Factory) *cobra.Command {
 		Example: "  axa country-security jp",
 		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			s, err := c.GetCountrySecurity(ctx, countryID(a[0]), &axa.GetCountrySecurityParams{AcceptLanguage: f.langParam()})
-			if err != nil {
-				return err
-			}
-			return f.print(s, func(w *tabwriter.Writer) {
-				fmt.Fprintf(w, "Country\t%s\nLevel\t%s\n", s.CountryID, s.Level)
-				if s.Summary != nil {
-					fmt.Fprintf(w, "Summary\t%s\n", *s.Summary)
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				s, err := c.GetCountrySecurity(ctx, countryID(a[0]), &axa.GetCountrySecurityParams{AcceptLanguage: f.langParam()})
+				if err != nil {
+					return err
 				}
-				if s.RisksRatings != nil {
-					for _, r := range s.RisksRatings.List {
-						fmt.Fprintf(w, "%s\t%s\n", r.Risk, r.Rating)
+				return f.print(s, func(w *tabwriter.Writer) {
+					fmt.Fprintf(w, "Country\t%s\nLevel\t%s\n", s.CountryID, s.Level)
+					if s.Summary != nil {
+						fmt.Fprintf(w, "Summary\t%s\n", *s.Summary)
 					}
-				}
+					if s.RisksRatings != nil {
+						for _, r := range s.RisksRatings.List {
+							fmt.Fprintf(w, "%s\t%s\n", r.Risk, r.Rating)
+						}
+					}
+				})
 			})
 		},
 	}
@@ -154,46 +143,42 @@ func NewCmdAlerts(f *Factory) *cobra.Command {
 				}
 				level = &l
 			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			type row struct{ kind, level, date, title string }
-			var rows []row
-			add := func(kind string, alerts []axa.AxaAlert) {
-				for _, a := range alerts {
-					rows = append(rows, row{kind, string(a.Level), a.AlertDate.Format("2006-01-02"), a.Title})
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				type row struct{ kind, level, date, title string }
+				var rows []row
+				add := func(kind string, alerts []axa.AxaAlert) {
+					for _, a := range alerts {
+						rows = append(rows, row{kind, string(a.Level), a.AlertDate.Format("2006-01-02"), a.Title})
+					}
 				}
-			}
-			var v any
-			if country != "" {
-				res, err := c.ListCountryAlerts(ctx, countryID(country), &axa.ListCountryAlertsParams{AcceptLanguage: f.langParam(), MinLevel: level})
-				if err != nil {
-					return err
+				var v any
+				if country != "" {
+					res, err := c.ListCountryAlerts(ctx, countryID(country), &axa.ListCountryAlertsParams{AcceptLanguage: f.langParam(), MinLevel: level})
+					if err != nil {
+						return err
+					}
+					v = res
+					add("health", res.AxaHealthAlerts)
+					add("security", res.AxaSecurityAlerts)
+				} else {
+					res, err := c.ListAlerts(ctx, &axa.ListAlertsParams{AcceptLanguage: f.langParam(), MinLevel: level})
+					if err != nil {
+						return err
+					}
+					v = res
+					for _, b := range res.WorldHealthOrganizationBulletins {
+						rows = append(rows, row{"who", string(b.Level), b.AlertDate.Format("2006-01-02"), b.Title})
+					}
+					add("health", res.AxaHealthAlerts)
+					add("security", res.AxaSecurityAlerts)
 				}
-				v = res
-				add("health", res.AxaHealthAlerts)
-				add("security", res.AxaSecurityAlerts)
-			} else {
-				res, err := c.ListAlerts(ctx, &axa.ListAlertsParams{AcceptLanguage: f.langParam(), MinLevel: level})
-				if err != nil {
-					return err
-				}
-				v = res
-				for _, b := range res.WorldHealthOrganizationBulletins {
-					rows = append(rows, row{"who", string(b.Level), b.AlertDate.Format("2006-01-02"), b.Title})
-				}
-				add("health", res.AxaHealthAlerts)
-				add("security", res.AxaSecurityAlerts)
-			}
-			sort.SliceStable(rows, func(i, j int) bool { return rows[i].date > rows[j].date })
-			return f.print(v, func(w *tabwriter.Writer) {
-				fmt.Fprintln(w, "TYPE\tLEVEL\tDATE\tTITLE")
-				for _, r := range rows {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.kind, r.level, r.date, r.title)
-				}
+				sort.SliceStable(rows, func(i, j int) bool { return rows[i].date > rows[j].date })
+				return f.print(v, func(w *tabwriter.Writer) {
+					fmt.Fprintln(w, "TYPE\tLEVEL\tDATE\tTITLE")
+					for _, r := range rows {
+						fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.kind, r.level, r.date, r.title)
+					}
+				})
 			})
 		},
 	}

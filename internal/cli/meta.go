@@ -25,21 +25,17 @@ func NewCmdVersion(f *Factory) *cobra.Command {
 		Example: "  axa version --json",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			v, err := c.GetVersion(ctx)
-			if err != nil {
-				return err
-			}
-			out := map[string]any{"client": axa.SDKVersion, "spec": axa.SpecVersion, "server": v, "base_url": c.BaseURL()}
-			return f.print(out, func(w *tabwriter.Writer) {
-				fmt.Fprintf(w, "Client\taxa-go %s\n", axa.SDKVersion)
-				fmt.Fprintf(w, "Spec\t%s\n", axa.SpecVersion)
-				fmt.Fprintf(w, "Server\t%s, commit %s, built %s\n", c.BaseURL(), v.CommitSha, v.BuiltAt.Format(time.RFC3339))
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				v, err := c.GetVersion(ctx)
+				if err != nil {
+					return err
+				}
+				out := map[string]any{"client": axa.SDKVersion, "spec": axa.SpecVersion, "server": v, "base_url": c.BaseURL()}
+				return f.print(out, func(w *tabwriter.Writer) {
+					fmt.Fprintf(w, "Client\taxa-go %s\n", axa.SDKVersion)
+					fmt.Fprintf(w, "Spec\t%s\n", axa.SpecVersion)
+					fmt.Fprintf(w, "Server\t%s, commit %s, built %s\n", c.BaseURL(), v.CommitSha, v.BuiltAt.Format(time.RFC3339))
+				})
 			})
 		},
 	}
@@ -60,26 +56,22 @@ grants. The token itself is a secret: it is printed only with --show-token.`,
 			if len(scopes) == 0 {
 				scopes = []string{axa.ScopeCountries, axa.ScopeAlerts, axa.ScopeQuotes, axa.ScopePolicies, axa.ScopeHealthProviders}
 			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			tok, err := c.Token(ctx, scopes...)
-			if err != nil {
-				return err
-			}
-			out := map[string]any{"scopes": tok.Scopes(), "expiry": tok.Expiry().UTC().Format(time.RFC3339)}
-			if show {
-				out["access_token"] = tok.AccessToken()
-			}
-			return f.print(out, func(w *tabwriter.Writer) {
-				fmt.Fprintf(w, "Scopes\t%s\n", strings.Join(tok.Scopes(), " "))
-				fmt.Fprintf(w, "Expires\t%s\n", tok.Expiry().UTC().Format(time.RFC3339))
-				if show {
-					fmt.Fprintf(w, "Token\t%s\n", tok.AccessToken())
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				tok, err := c.Token(ctx, scopes...)
+				if err != nil {
+					return err
 				}
+				out := map[string]any{"scopes": tok.Scopes(), "expiry": tok.Expiry().UTC().Format(time.RFC3339)}
+				if show {
+					out["access_token"] = tok.AccessToken()
+				}
+				return f.print(out, func(w *tabwriter.Writer) {
+					fmt.Fprintf(w, "Scopes\t%s\n", strings.Join(tok.Scopes(), " "))
+					fmt.Fprintf(w, "Expires\t%s\n", tok.Expiry().UTC().Format(time.RFC3339))
+					if show {
+						fmt.Fprintf(w, "Token\t%s\n", tok.AccessToken())
+					}
+				})
 			})
 		},
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -84,23 +85,19 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 			if !req.PlanCode.Valid() {
 				return usagef("plan %q: want essential, comfort or premium", req.PlanCode)
 			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			q, err := c.RequestQuote(ctx, req, &axa.RequestQuoteParams{IdempotencyKey: key})
-			if err != nil {
-				return err
-			}
-			return f.print(q, func(w *tabwriter.Writer) {
-				fmt.Fprintf(w, "Quote\t%s\n", q.ID)
-				fmt.Fprintf(w, "Trip\t%s, %s → %s, %s to %s\n", q.TripType, q.OriginCountry, strings.Join(q.DestinationCountries, ","),
-					q.StartDate.Format(time.DateOnly), q.EndDate.Format(time.DateOnly))
-				fmt.Fprintf(w, "Plan\t%s, %d traveller(s)\n", q.PlanCode, q.TravellersCount)
-				fmt.Fprintf(w, "Premium\t%.2f %s\n", q.Premium.Amount, q.Premium.Currency)
-				fmt.Fprintf(w, "Valid until\t%s\n", q.ValidUntil.Format(time.RFC3339))
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				q, err := c.RequestQuote(ctx, req, &axa.RequestQuoteParams{IdempotencyKey: key})
+				if err != nil {
+					return err
+				}
+				return f.print(q, func(w *tabwriter.Writer) {
+					fmt.Fprintf(w, "Quote\t%s\n", q.ID)
+					fmt.Fprintf(w, "Trip\t%s, %s → %s, %s to %s\n", q.TripType, q.OriginCountry, strings.Join(q.DestinationCountries, ","),
+						q.StartDate.Format(time.DateOnly), q.EndDate.Format(time.DateOnly))
+					fmt.Fprintf(w, "Plan\t%s, %d traveller(s)\n", q.PlanCode, q.TravellersCount)
+					fmt.Fprintf(w, "Premium\t%.2f %s\n", q.Premium.Amount, q.Premium.Currency)
+					fmt.Fprintf(w, "Valid until\t%s\n", q.ValidUntil.Format(time.RFC3339))
+				})
 			})
 		},
 	}
@@ -149,17 +146,13 @@ answers the same policy instead of issuing a second one.`,
 				return err
 			}
 			req.QuoteID = id
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			p, err := c.CreatePolicy(ctx, req, &axa.CreatePolicyParams{IdempotencyKey: key})
-			if err != nil {
-				return err
-			}
-			return printPolicy(f, p)
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				p, err := c.CreatePolicy(ctx, req, &axa.CreatePolicyParams{IdempotencyKey: key})
+				if err != nil {
+					return err
+				}
+				return printPolicy(f, p)
+			})
 		},
 	}
 	create.Flags().StringVar(&quoteID, "quote", "", "the quote to issue the policy from")
@@ -176,17 +169,13 @@ answers the same policy instead of issuing a second one.`,
 			if err != nil {
 				return usagef("%q is not a policy id (a UUID)", a[0])
 			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			p, err := c.GetPolicy(ctx, id)
-			if err != nil {
-				return err
-			}
-			return printPolicy(f, p)
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				p, err := c.GetPolicy(ctx, id)
+				if err != nil {
+					return err
+				}
+				return printPolicy(f, p)
+			})
 		},
 	}
 	cmd.AddCommand(create, get)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
@@ -51,25 +52,21 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 			if speciality != "" {
 				p.Speciality = &speciality
 			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			list, err := c.SearchMedicalProviders(ctx, p)
-			if err != nil {
-				return err
-			}
-			return f.print(list, func(w *tabwriter.Writer) {
-				fmt.Fprintln(w, "DISTANCE\tKIND\tNAME\tCITY\tPHONE")
-				for _, m := range list {
-					phone := ""
-					if m.InternationalPhoneNumber != nil {
-						phone = *m.InternationalPhoneNumber
-					}
-					fmt.Fprintf(w, "%.0f m\t%s\t%s\t%s\t%s\n", m.Position.DistanceInMeters, m.Kind, m.Name, m.Address.City, phone)
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				list, err := c.SearchMedicalProviders(ctx, p)
+				if err != nil {
+					return err
 				}
+				return f.print(list, func(w *tabwriter.Writer) {
+					fmt.Fprintln(w, "DISTANCE\tKIND\tNAME\tCITY\tPHONE")
+					for _, m := range list {
+						phone := ""
+						if m.InternationalPhoneNumber != nil {
+							phone = *m.InternationalPhoneNumber
+						}
+						fmt.Fprintf(w, "%.0f m\t%s\t%s\t%s\t%s\n", m.Position.DistanceInMeters, m.Kind, m.Name, m.Address.City, phone)
+					}
+				})
 			})
 		},
 	}
@@ -87,21 +84,17 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 		Example: "  axa providers kinds --lang fr",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			list, err := c.ListProviderKinds(ctx, &axa.ListProviderKindsParams{AcceptLanguage: f.langParam()})
-			if err != nil {
-				return err
-			}
-			return f.print(list, func(w *tabwriter.Writer) {
-				fmt.Fprintln(w, "ID\tLABEL")
-				for _, k := range list {
-					fmt.Fprintf(w, "%s\t%s\n", k.ID, k.Label)
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				list, err := c.ListProviderKinds(ctx, &axa.ListProviderKindsParams{AcceptLanguage: f.langParam()})
+				if err != nil {
+					return err
 				}
+				return f.print(list, func(w *tabwriter.Writer) {
+					fmt.Fprintln(w, "ID\tLABEL")
+					for _, k := range list {
+						fmt.Fprintf(w, "%s\t%s\n", k.ID, k.Label)
+					}
+				})
 			})
 		},
 	}
@@ -111,21 +104,17 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 		Example: "  axa providers specialities",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := f.context(cmd)
-			defer cancel()
-			list, err := c.ListProviderSpecialities(ctx, &axa.ListProviderSpecialitiesParams{AcceptLanguage: f.langParam()})
-			if err != nil {
-				return err
-			}
-			return f.print(list, func(w *tabwriter.Writer) {
-				fmt.Fprintln(w, "ID\tLABEL")
-				for _, s := range list {
-					fmt.Fprintf(w, "%s\t%s\n", s.ID, s.Label)
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				list, err := c.ListProviderSpecialities(ctx, &axa.ListProviderSpecialitiesParams{AcceptLanguage: f.langParam()})
+				if err != nil {
+					return err
 				}
+				return f.print(list, func(w *tabwriter.Writer) {
+					fmt.Fprintln(w, "ID\tLABEL")
+					for _, s := range list {
+						fmt.Fprintf(w, "%s\t%s\n", s.ID, s.Label)
+					}
+				})
 			})
 		},
 	}

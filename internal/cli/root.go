@@ -260,3 +260,15 @@ func (f *Factory) print(v any, table func(w *tabwriter.Writer)) error {
 func redirectURL(port string) string {
 	return (&url.URL{Scheme: "http", Host: "127.0.0.1:" + port, Path: "/callback"}).String()
 }
+
+// withClient runs fn with the client and the command's context, bounded by
+// --timeout.
+func (f *Factory) withClient(cmd *cobra.Command, fn func(ctx context.Context, c *axa.Client) error) error {
+	c, err := f.Client()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := f.context(cmd)
+	defer cancel()
+	return fn(ctx, c)
+}
