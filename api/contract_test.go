@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
@@ -20,19 +19,11 @@ import (
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/contract"
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
 
-func load(t *testing.T) *openapi3.T {
-	t.Helper()
-	doc, err := api.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
-
 func TestSpecIsValidWithExamplesAndFormats(t *testing.T) {
-	doc := load(t)
+	doc := testutil.Spec(t)
 	if doc.OpenAPI != "3.0.3" {
 		t.Errorf("openapi = %q, want 3.0.3", doc.OpenAPI)
 	}
@@ -72,7 +63,7 @@ func TestLoadRejectsAnInvalidExample(t *testing.T) {
 }
 
 func TestSpecFollowsTheHouseRules(t *testing.T) {
-	for _, v := range contract.Check(load(t)) {
+	for _, v := range contract.Check(testutil.Spec(t)) {
 		t.Error(v)
 	}
 }
@@ -109,7 +100,7 @@ func readSeed(t *testing.T, name string) []byte {
 
 // The answers the Quickstart shows must be valid answers under the spec.
 func TestSeedSamplesValidate(t *testing.T) {
-	router, err := legacy.NewRouter(load(t))
+	router, err := legacy.NewRouter(testutil.Spec(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +173,7 @@ func TestSeedSamplesMatchTheSeed(t *testing.T) {
 
 // The generated scope table must say exactly what the spec says.
 func TestScopeTableMatchesTheSpec(t *testing.T) {
-	doc := load(t)
+	doc := testutil.Spec(t)
 	if gen.SpecVersion != doc.Info.Version {
 		t.Errorf("gen.SpecVersion = %q, spec info.version = %q", gen.SpecVersion, doc.Info.Version)
 	}

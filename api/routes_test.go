@@ -13,6 +13,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
 
 // exampleValue is the example of a parameter's schema, as text.
@@ -29,7 +30,7 @@ func exampleValue(t *testing.T, p *openapi3.Parameter) string {
 // instance /travel/v1/countries/alerts must reach listAlerts, not getCountry
 // with a country named "alerts".
 func TestEveryOperationRoutesToItsHandler(t *testing.T) {
-	doc := load(t)
+	doc := testutil.Spec(t)
 	recordOperation := func(_ server.StrictHandlerFunc, operationID string) server.StrictHandlerFunc {
 		return func(_ context.Context, w http.ResponseWriter, _ *http.Request, _ any) (any, error) {
 			w.Header().Set("X-Operation", operationID)

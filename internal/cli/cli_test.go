@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -9,40 +8,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
+
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
-
-// syncBuffer is an output stream safe for the command's goroutines; each
-// write signals on changed, when it is set.
-type syncBuffer struct {
-	mu      sync.Mutex
-	b       bytes.Buffer
-	changed chan struct{}
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.changed != nil {
-		select {
-		case s.changed <- struct{}{}:
-		default:
-		}
-	}
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 type result struct {
 	out, err string
@@ -53,7 +27,7 @@ type result struct {
 // embedded sandbox answers.
 func run(t *testing.T, f *Factory, args ...string) result {
 	t.Helper()
-	out, errOut := &syncBuffer{}, &syncBuffer{}
+	out, errOut := &testutil.Buffer{}, &testutil.Buffer{}
 	if f == nil {
 		f = &Factory{}
 	}
@@ -276,8 +250,8 @@ func TestLoginWithPKCE(t *testing.T) {
 }
 
 func TestSandboxCommandServesUntilInterrupted(t *testing.T) {
-	out := &syncBuffer{changed: make(chan struct{}, 1)}
-	f := &Factory{Out: out, Err: &syncBuffer{}, Getenv: func(string) string { return "" }}
+	out := testutil.NewBuffer()
+	f := &Factory{Out: out, Err: &testutil.Buffer{}, Getenv: func(string) string { return "" }}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan int, 1)
 	go func() { done <- f.Run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--quiet"}) }()
@@ -293,7 +267,7 @@ func TestSandboxCommandServesUntilInterrupted(t *testing.T) {
 			t.Fatalf("the sandbox did not say where it listens: %q", out.String())
 		case code := <-done:
 			t.Fatalf("the sandbox command ended with %d: %q", code, out.String())
-		case <-out.changed:
+		case <-out.Changed():
 			if m := re.FindStringSubmatch(out.String()); m != nil {
 				url = m[1]
 			}

@@ -10,16 +10,8 @@ import (
 
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/internal/contract"
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
-
-func load(t *testing.T) *openapi3.T {
-	t.Helper()
-	doc, err := api.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
 
 func op(t *testing.T, doc *openapi3.T, method, path string) *openapi3.Operation {
 	t.Helper()
@@ -162,7 +154,7 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := load(t)
+			doc := testutil.Spec(t)
 			tc.breakIt(t, doc)
 			violations := contract.Check(doc)
 			for _, v := range violations {

@@ -1,34 +1,16 @@
 package axa
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
-
-// lockedBuffer is a log sink safe for the client's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // assertNoCanary fails when s holds one of the test's secrets.
 func assertNoCanary(t *testing.T, what, s string) {
@@ -49,7 +31,7 @@ func formats(v any) string {
 // secret, the password, access and refresh tokens must never appear in the
 // logs, the errors or the formatted values.
 func TestSecretsNeverLeak(t *testing.T) {
-	logs := &lockedBuffer{}
+	logs := &testutil.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx := context.Background()
 	var seen []any

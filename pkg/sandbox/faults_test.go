@@ -1,20 +1,20 @@
 package sandbox_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/axatest"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
+
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
 
 // reply is what a request got back; its body is read and closed.
@@ -170,26 +170,8 @@ func TestValidationMessagesAreShort(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log sink for the sandbox's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestAccessLogNeverPrintsTokens(t *testing.T) {
-	logs := &lockedBuffer{}
+	logs := &testutil.Buffer{}
 	env := axatest.New(t, sandbox.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
 	tok, err := env.Client.Token(t.Context(), axa.ScopeCountries)
 	if err != nil {

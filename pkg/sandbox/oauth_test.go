@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
 
 // testClock is a clock the tests move by hand.
@@ -763,28 +765,8 @@ func TestOAuthTokenOfAnotherSandboxRefused(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer for concurrent log writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends p.
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns what was written.
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestOAuthLogsHoldNoSecrets(t *testing.T) {
-	var logs syncBuffer
+	var logs testutil.Buffer
 	e := newOAuthEnv(t, WithAutoApprove(),
 		WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 		WithUser(User{Login: "alice", Password: "alice-pw-7f3k"}))
