@@ -94,7 +94,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	if g != nil {
 		f := &tokenFetcher{grant: g, hc: tokenHTTP, policy: cfg.tokenPolicy.withDefaults(), clock: cfg.clock, log: cfg.logger}
-		c.tokens = newTokenCache(f.fetch, cfg.tokenPolicy, cfg.clock, cfg.logger, g.userBound() || len(cfg.scopes) > 0)
+		c.tokens = newTokenCache(f.fetch, cfg.tokenPolicy, cfg.clock, cfg.logger, g.userBound())
 	}
 
 	ops := newOperationMatcher(gen.Operations())
@@ -247,7 +247,11 @@ func ptr[T any](v T, err error) (*T, error) {
 // Token returns a valid access token carrying scopes (every scope of the
 // WithScopes set when none are named), from the cache or fetched: for
 // callers that need the bearer token itself, such as a command that prints
-// it. The API calls of the client get their tokens on their own.
+// it. The API calls of the client get their tokens on their own, and a token
+// asked for here with other scopes never replaces theirs. A client of the
+// authorization code grant holds the one token the user consented to: asked
+// for scopes it is known not to carry, Token fails with an error matching
+// ErrInsufficientScope.
 func (c *Client) Token(ctx context.Context, scopes ...string) (*Token, error) {
 	if c.closed.Load() {
 		return nil, ErrClosed
@@ -264,6 +268,10 @@ func (c *Client) Token(ctx context.Context, scopes ...string) (*Token, error) {
 	tok, err := c.tokens.Get(ctx, scopes)
 	if err != nil {
 		return nil, err
+	}
+	if len(tok.scopes) > 0 && !covers(tok.scopes, scopes) {
+		return nil, &TokenError{Grant: c.cfg.grantKind, Code: "scope_not_granted",
+			Description: "the user's consent grants " + strings.Join(tok.scopes, " ") + ", not " + strings.Join(scopes, " ")}
 	}
 	out := *tok
 	out.scopes = slices.Clone(tok.scopes)

@@ -109,9 +109,12 @@ type tokenCache struct {
 
 	mu      sync.Mutex
 	entries map[string]*cacheEntry
-	// fixedKey, when set, makes every scope set share one entry: the
-	// caller fixed the scopes, or the grant is bound to a user's consent.
-	fixedKey bool
+	// closed refuses new fetches; set under mu, so that every wg.Add
+	// happens before Close's wg.Wait or not at all.
+	closed bool
+	// userBound makes every scope set share one entry: the grant is bound
+	// to a user's consent, whose scopes no request can change.
+	userBound bool
 }
 
 type cacheEntry struct {
@@ -129,16 +132,16 @@ type fetchCall struct {
 	err  error
 }
 
-func newTokenCache(fetch fetchFunc, policy TokenPolicy, clk clock, log *slog.Logger, fixedKey bool) *tokenCache {
+func newTokenCache(fetch fetchFunc, policy TokenPolicy, clk clock, log *slog.Logger, userBound bool) *tokenCache {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &tokenCache{
 		fetch: fetch, policy: policy.withDefaults(), clock: clk, log: log,
-		base: ctx, cancel: cancel, entries: map[string]*cacheEntry{}, fixedKey: fixedKey,
+		base: ctx, cancel: cancel, entries: map[string]*cacheEntry{}, userBound: userBound,
 	}
 }
 
 func (c *tokenCache) key(scopes []string) string {
-	if c.fixedKey {
+	if c.userBound {
 		return "*"
 	}
 	s := slices.Clone(scopes)
@@ -156,13 +159,27 @@ func covers(granted, want []string) bool {
 	return true
 }
 
-// Get returns a valid token carrying scopes, from the cache or fetched.
+// serves reports whether tok may be used for a call that needs scopes: it
+// carries them, or it is the one token of a user-bound grant and the server
+// did not say what it carries (the API then decides).
+func (c *tokenCache) serves(tok *Token, scopes []string) bool {
+	return covers(tok.scopes, scopes) || c.userBound && len(tok.scopes) == 0
+}
+
+// Get returns a valid token for scopes, from the cache or fetched. Outside
+// a user-bound grant the token carries scopes (the fetch checks what the
+// endpoint granted); a user-bound grant has one token, whatever its scopes.
+// After Close it fails with ErrClosed.
 func (c *tokenCache) Get(ctx context.Context, scopes []string) (*Token, error) {
 	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, ErrClosed
+	}
 	now := c.clock.Now()
 	// Any fresh token whose scopes are a superset will do.
 	for _, e := range c.entries {
-		if e.tok != nil && now.Before(e.refreshAt) && (c.fixedKey || covers(e.tok.scopes, scopes)) {
+		if e.tok != nil && now.Before(e.refreshAt) && c.serves(e.tok, scopes) {
 			tok := e.tok
 			c.mu.Unlock()
 			return tok, nil
@@ -269,8 +286,12 @@ func (c *tokenCache) Put(tok *Token, lifetime time.Duration) {
 	c.entries[c.key(tok.scopes)] = &cacheEntry{scopes: slices.Clone(tok.scopes), tok: tok, refreshAt: c.refreshAt(tok, lifetime)}
 }
 
-// Close cancels fetches in flight and waits for them to end.
+// Close refuses new fetches, cancels those in flight and waits for them to
+// end: no fetch runs once it has returned.
 func (c *tokenCache) Close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
 	c.cancel()
 	c.wg.Wait()
 }

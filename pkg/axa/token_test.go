@@ -725,3 +725,127 @@ func TestTokenFormattingHidesSecrets(t *testing.T) {
 		t.Errorf("slog output does not use LogValue: %s", buf.String())
 	}
 }
+
+// scopeOfCall returns the scope the token on an API request was issued for:
+// the fake API numbers its tokens in the order of the token requests.
+func scopeOfCall(t *testing.T, f *fakeAPI, r apiRequest) string {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(r.Authorization, "Bearer "+tokenPrefix), "%d", &n); err != nil {
+		t.Fatalf("API request %s %s carries no token of the fake", r.Method, r.Path)
+	}
+	reqs := f.TokenRequests()
+	if n < 1 || n > len(reqs) {
+		t.Fatalf("token %d was never issued", n)
+	}
+	return reqs[n-1].Form.Get("scope")
+}
+
+// Token with scopes of its own on a WithScopes client gets a token carrying
+// them, and leaves alone the token the API calls use, whichever comes first.
+func TestTokenOtherScopesLeaveTheCallsTokenAlone(t *testing.T) {
+	for _, tokenFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("Token first %v", tokenFirst), func(t *testing.T) {
+			f := newFakeAPI(t)
+			c := newTestClient(t, f, newFakeClock(), WithScopes(ScopeCountries))
+			ctx := t.Context()
+			if !tokenFirst {
+				if _, err := c.ListCountries(ctx, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tok, err := c.Token(ctx, ScopeAlerts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Contains(tok.Scopes(), ScopeAlerts) {
+				t.Fatalf("Token(%s) = a token with scopes %q", ScopeAlerts, tok.Scopes())
+			}
+			if _, err := c.ListCountries(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range f.APIRequests() {
+				if got := scopeOfCall(t, f, r); got != ScopeCountries {
+					t.Errorf("ListCountries sent a token issued for %q, want the WithScopes token (%s)", got, ScopeCountries)
+				}
+			}
+			if tok, err := c.Token(ctx); err != nil || !slices.Equal(tok.Scopes(), []string{ScopeCountries}) {
+				t.Errorf("Token() = %v, %v; want the WithScopes token", tok, err)
+			}
+		})
+	}
+}
+
+// A client whose scopes a user's consent fixed cannot get other scopes:
+// Token says so instead of handing out a token without them.
+func TestTokenUserBoundRefusesScopesItLacks(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			f.issue(w, ScopeCountries, refreshPrefix+"next")
+			return true
+		}
+	})
+	var events []string
+	c := newAuthCodeClient(t, f, newFakeClock(), &events, WithRefreshToken(refreshPrefix+"0"))
+	ctx := t.Context()
+	if tok, err := c.Token(ctx, ScopeCountries); err != nil || !slices.Contains(tok.Scopes(), ScopeCountries) {
+		t.Fatalf("Token(%s) = %v, %v", ScopeCountries, tok, err)
+	}
+	tok, err := c.Token(ctx, ScopeAlerts)
+	if !errors.Is(err, ErrInsufficientScope) {
+		t.Fatalf("Token(%s) = %v, %v; want ErrInsufficientScope (the consent did not grant it)", ScopeAlerts, tok, err)
+	}
+	if strings.Contains(err.Error(), tokenPrefix) || strings.Contains(err.Error(), refreshPrefix) {
+		t.Fatalf("the error shows a token: %v", err)
+	}
+}
+
+// pausingClock is a fake clock whose Sleep waits for the test: it reports
+// that a retry is waiting, then waits to be released.
+type pausingClock struct {
+	*fakeClock
+	sleeping chan struct{}
+	release  chan struct{}
+}
+
+func (c *pausingClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.sleeping <- struct{}{}
+	<-c.release
+	return c.fakeClock.Sleep(ctx, d)
+}
+
+// Close waits for every fetch it let start and refuses every one after: a
+// call that was already past the closed check when Close ran gets ErrClosed
+// from the token cache, and no token request leaves once Close returned.
+func TestTokenCloseRefusesFetchesAfterIt(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.expiresIn = 1
+		f.apiFn = func(w http.ResponseWriter, _ *http.Request, n int) bool {
+			if n == 1 {
+				w.Header().Set("Retry-After", "5") // past the token's expiry
+				writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status_code": 503, "error": "unavailable"})
+				return true
+			}
+			return false
+		}
+	})
+	clk := &pausingClock{fakeClock: newFakeClock(), sleeping: make(chan struct{}), release: make(chan struct{})}
+	c := newTestClient(t, f, clk)
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.ListCountries(context.Background(), nil)
+		done <- err
+	}()
+	<-clk.sleeping // the call is between its attempts, its token expired
+	_ = c.Close()
+	before := len(f.TokenRequests())
+	close(clk.release)
+	if err := <-done; !errors.Is(err, ErrClosed) {
+		t.Errorf("a call that went on after Close = %v, want ErrClosed", err)
+	}
+	if n := len(f.TokenRequests()) - before; n != 0 {
+		t.Errorf("%d token requests left after Close returned", n)
+	}
+}
