@@ -126,8 +126,13 @@ type TokenError struct {
 	// there was none.
 	StatusCode int
 	// Retryable tells whether asking again may succeed (network errors, 429,
-	// 5xx); invalid_client, invalid_grant and invalid_scope never are.
+	// 5xx); invalid_client, invalid_grant and invalid_scope never are, nor is
+	// a 200 answer that is not a valid token response.
 	Retryable bool
+	// RetryAfter is the endpoint's Retry-After hint, zero without one; a
+	// hint above TokenPolicy.MaxRetryAfter (a day for one too large to
+	// read) is why the fetch gave up at once.
+	RetryAfter time.Duration
 	// Err is the underlying error.
 	Err error
 }

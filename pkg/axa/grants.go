@@ -162,17 +162,17 @@ func (f *tokenFetcher) fetch(ctx context.Context, scopes []string) (*Token, time
 			return tok, lifetime, nil
 		}
 		te := f.classify(ctx, err)
+		var h http.Header
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && re.Response != nil {
+			h = re.Response.Header
+			te.RetryAfter, _ = parseRetryAfter(h.Get("Retry-After"), f.clock.Now())
+		}
 		if !te.Retryable || attempt >= f.policy.MaxAttempts {
 			return nil, 0, te
 		}
-		delay := backoff(attempt, f.policy.BaseDelay, f.policy.MaxDelay)
-		var re *oauth2.RetrieveError
-		if errors.As(err, &re) && re.Response != nil {
-			if hint, ok := parseRetryAfter(re.Response.Header.Get("Retry-After"), f.clock.Now()); ok {
-				delay = max(delay, min(hint, f.policy.MaxDelay))
-			}
-		}
-		if !fitsDeadline(ctx, f.clock.Now(), delay) {
+		delay, ok := retryDelay(h, f.clock.Now(), attempt, f.policy.BaseDelay, f.policy.MaxDelay, f.policy.MaxRetryAfter)
+		if !ok || !fitsDeadline(ctx, f.clock.Now(), delay) {
 			return nil, 0, te
 		}
 		f.log.LogAttrs(ctx, slog.LevelInfo, "axa: retrying token request", slog.String("grant", f.grant.name()),

@@ -1,6 +1,7 @@
 package axa
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,6 +21,8 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 			return 0, false
 		}
 		return time.Duration(min(secs, int64(maxWait/time.Second))) * time.Second, true
+	} else if errors.Is(err, strconv.ErrRange) && v[0] != '-' {
+		return maxWait, true // delay-seconds too large for int64: still a wait, the longest
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return min(max(t.Sub(now), 0), maxWait), true

@@ -19,6 +19,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{now.Add(3 * time.Second).Format(http.TimeFormat), 3 * time.Second, true},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
 		{"99999999999", 24 * time.Hour, true},
+		{"99999999999999999999999", 24 * time.Hour, true}, // beyond int64: still "not now"
 		{"-1", 0, false},
 		{"", 0, false},
 		{"soon", 0, false},

@@ -48,6 +48,19 @@ func isRetryableStatus(code int) bool {
 	return false
 }
 
+// retryDelay is the wait before another attempt after an answer with
+// header h (nil without an answer): the server's Retry-After when it gave
+// one, else the backoff of attempt. ok is false when the hint is above
+// maxHint: the server asks for longer than the caller waits, so the attempt
+// fails at once (RFC 9110 section 10.2.3). API calls and token fetches both
+// decide here.
+func retryDelay(h http.Header, now time.Time, attempt int, base, maxDelay, maxHint time.Duration) (delay time.Duration, ok bool) {
+	if hint, found := parseRetryAfter(h.Get("Retry-After"), now); found {
+		return hint, hint <= maxHint
+	}
+	return backoff(attempt, base, maxDelay), true
+}
+
 // mayRetry reports whether req may be sent more than once: idempotent
 // methods, and POSTs (or any method) carrying an Idempotency-Key.
 func mayRetry(req *http.Request) bool {
@@ -100,14 +113,13 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, nil
 		}
 
-		delay := backoff(attempt, t.policy.BaseDelay, t.policy.MaxDelay)
+		var h http.Header
 		if resp != nil {
-			if hint, ok := parseRetryAfter(resp.Header.Get("Retry-After"), t.clock.Now()); ok {
-				if hint > t.policy.MaxRetryAfter {
-					return resp, nil // the server asks for longer than we wait: fail fast
-				}
-				delay = hint
-			}
+			h = resp.Header
+		}
+		delay, ok := retryDelay(h, t.clock.Now(), attempt, t.policy.BaseDelay, t.policy.MaxDelay, t.policy.MaxRetryAfter)
+		if !ok {
+			return resp, err // the server asks for longer than we wait: fail fast
 		}
 		if !fitsDeadline(ctx, t.clock.Now(), delay) {
 			return resp, err // the retry could not finish in time

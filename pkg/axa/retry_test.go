@@ -550,3 +550,26 @@ func TestRetryClientErrorsAreNotRetried(t *testing.T) {
 		})
 	}
 }
+
+// A Retry-After too large for int64 is a very long wait, not no hint.
+func TestRetryAfterBeyondInt64FailsFast(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			w.Header().Set("Retry-After", "99999999999999999999999")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status_code": 503, "error": "unavailable"})
+			return true
+		}
+	})
+	clk := newFakeClock()
+	c := newTestClient(t, f, clk)
+	if _, err := c.ListCountries(t.Context(), nil); err == nil {
+		t.Fatal("the call succeeded")
+	}
+	if n := len(f.APIRequests()); n != 1 {
+		t.Errorf("API requests = %d, want 1 (fail fast)", n)
+	}
+	if s := clk.Slept(); len(s) != 0 {
+		t.Errorf("slept %v, want no wait", s)
+	}
+}

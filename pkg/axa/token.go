@@ -71,6 +71,10 @@ type TokenPolicy struct {
 	// BaseDelay and MaxDelay shape the exponential backoff with full jitter
 	// between attempts. Defaults 200 milliseconds and 5 seconds.
 	BaseDelay, MaxDelay time.Duration
+	// MaxRetryAfter caps the endpoint's Retry-After hint (RFC 9110 section
+	// 10.2.3): a hint up to it is waited for whole, within FetchTimeout; a
+	// longer one fails the fetch at once. Default 30 seconds.
+	MaxRetryAfter time.Duration
 }
 
 func (p TokenPolicy) withDefaults() TokenPolicy {
@@ -84,6 +88,7 @@ func (p TokenPolicy) withDefaults() TokenPolicy {
 	def(&p.FetchTimeout, 30*time.Second)
 	def(&p.BaseDelay, 200*time.Millisecond)
 	def(&p.MaxDelay, 5*time.Second)
+	def(&p.MaxRetryAfter, 30*time.Second)
 	if p.MaxAttempts <= 0 {
 		p.MaxAttempts = 4
 	}

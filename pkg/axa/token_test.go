@@ -849,3 +849,52 @@ func TestTokenCloseRefusesFetchesAfterIt(t *testing.T) {
 		t.Errorf("%d token requests left after Close returned", n)
 	}
 }
+
+// The token endpoint's Retry-After is honoured as the API's is (RFC 9110
+// section 10.2.3): waited for up to TokenPolicy.MaxRetryAfter, and a longer
+// one, or one too large to read, fails the fetch at once.
+func TestTokenRetryAfter(t *testing.T) {
+	cases := []struct {
+		name, retryAfter string
+		requests         int
+		slept            []time.Duration
+	}{
+		{"under the cap is waited for whole", "20", 2, []time.Duration{20 * time.Second}},
+		{"above the cap fails at once", "3600", 1, nil},
+		{"beyond int64 is above the cap", "99999999999999999999999", 1, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeAPI(t)
+			f.set(func(f *fakeAPI) {
+				f.tokenFn = func(w http.ResponseWriter, _ *http.Request, n int) bool {
+					if n > 1 {
+						return false
+					}
+					w.Header().Set("Retry-After", tc.retryAfter)
+					writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "slow_down"})
+					return true
+				}
+			})
+			clk := newFakeClock()
+			c := newTestClient(t, f, clk, WithTokenPolicy(TokenPolicy{MaxRetryAfter: 30 * time.Second, FetchTimeout: time.Minute}))
+			_, err := c.ListCountries(t.Context(), nil)
+			if got := len(f.TokenRequests()); got != tc.requests {
+				t.Errorf("token requests = %d, want %d", got, tc.requests)
+			}
+			if got := clk.Slept(); !slices.Equal(got, tc.slept) {
+				t.Errorf("slept %v, want %v", got, tc.slept)
+			}
+			if tc.requests == 1 {
+				if !errors.Is(err, ErrRateLimited) {
+					t.Fatalf("err = %v, want ErrRateLimited", err)
+				}
+				if te := asTokenError(t, err); te.RetryAfter < 30*time.Second {
+					t.Errorf("TokenError.RetryAfter = %v, want the server's hint", te.RetryAfter)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
