@@ -78,7 +78,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("axa: base URL %s: credentials go in options, not in the URL", origin.Redacted())
 	}
 	tokenHTTP := &http.Client{
-		Transport:     &userAgentTransport{next: cfg.baseTransport(), userAgent: userAgent(cfg.userAgentSuffix)},
+		Transport:     &tokenTransport{next: cfg.baseTransport(), userAgent: userAgent(cfg.userAgentSuffix)},
 		CheckRedirect: noRedirects,
 	}
 	c.tokenHTTP = tokenHTTP

@@ -2,6 +2,7 @@ package axa
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -148,7 +149,8 @@ func (f *tokenFetcher) fetch(ctx context.Context, scopes []string) (*Token, time
 	}
 	for attempt := 1; ; attempt++ {
 		start := f.clock.Now()
-		raw, err := f.grant.token(ctx, want)
+		answer := &tokenAnswer{}
+		raw, err := f.grant.token(context.WithValue(ctx, tokenAnswerKey{}, answer), want)
 		if err == nil {
 			tok, lifetime, err := f.accept(raw, want, start)
 			if err != nil {
@@ -160,6 +162,12 @@ func (f *tokenFetcher) fetch(ctx context.Context, scopes []string) (*Token, time
 				}
 			}
 			return tok, lifetime, nil
+		}
+		if answer.status >= 200 && answer.status <= 299 && !errors.As(err, new(*oauth2.RetrieveError)) {
+			// A success status whose body x/oauth2 could not read as a
+			// token: asking again would get the same.
+			return nil, 0, &TokenError{Grant: f.grant.name(), Code: "invalid_response", StatusCode: answer.status,
+				Description: malformedTokenAnswer(answer.body), Err: errMalformedTokenAnswer}
 		}
 		te := f.classify(ctx, err)
 		var h http.Header
@@ -209,30 +217,67 @@ func (f *tokenFetcher) accept(raw *oauth2.Token, want []string, start time.Time)
 		}
 		return fail("scope_not_granted", "asked for "+strings.Join(want, " ")+" but not granted "+strings.Join(missing, " "))
 	}
-	lifetime := expiresIn(raw)
+	lifetime, ok := expiresIn(raw)
+	if !ok {
+		return fail("invalid_response", "expires_in is not a whole number of seconds")
+	}
 	if lifetime <= 0 {
 		lifetime = f.policy.FallbackLifetime
 	}
+	lifetime = min(lifetime, MaxTokenLifetime)
 	tok := &Token{accessToken: raw.AccessToken, refreshToken: raw.RefreshToken, scopes: slices.Clone(granted), expiry: start.Add(lifetime)}
 	return tok, lifetime, nil
 }
 
-// expiresIn returns the lifetime a token answer gives. x/oauth2's
-// clientcredentials package fills only Token.Expiry, not ExpiresIn, so the
-// raw expires_in of the answer is read when ExpiresIn is zero.
-func expiresIn(raw *oauth2.Token) time.Duration {
+// expiresIn returns the lifetime a token answer gives, zero without one,
+// and false when its expires_in is not a whole number of seconds. x/oauth2
+// checks a JSON answer's expires_in, but its clientcredentials package fills
+// only Token.Expiry, not ExpiresIn, so the raw expires_in of the answer is
+// read when ExpiresIn is zero; a form-encoded one is not checked at all.
+func expiresIn(raw *oauth2.Token) (time.Duration, bool) {
 	secs := raw.ExpiresIn
 	if secs == 0 {
 		switch v := raw.Extra("expires_in").(type) {
+		case nil:
 		case float64:
+			if v != math.Trunc(v) {
+				return 0, false
+			}
 			secs = int64(max(min(v, math.MaxInt32), math.MinInt32))
 		case string:
-			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32); err == nil {
-				secs = n
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil && !errors.Is(err, strconv.ErrRange) {
+				return 0, false
 			}
+			secs = max(min(n, math.MaxInt32), math.MinInt32)
+		default:
+			return 0, false
 		}
 	}
-	return time.Duration(secs) * time.Second
+	return time.Duration(secs) * time.Second, true
+}
+
+// errMalformedTokenAnswer is the cause of a TokenError for a success status
+// whose body is not a token response.
+var errMalformedTokenAnswer = errors.New("the token endpoint answered success with a body that is not a token response")
+
+// malformedTokenAnswer says what is wrong with a token answer x/oauth2
+// could not read, naming fields, never quoting their values.
+func malformedTokenAnswer(body []byte) string {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return "the answer is not a JSON object (RFC 6749 section 5.1)"
+	}
+	if _, ok := fields["access_token"]; !ok {
+		return "the answer has no access_token"
+	}
+	if v, ok := fields["expires_in"]; ok {
+		var n int64
+		if json.Unmarshal(v, &n) != nil {
+			return "expires_in is not a whole number of seconds"
+		}
+	}
+	return "the answer is not a valid token response"
 }
 
 // permanentTokenError reports whether an OAuth2 error code is never worth

@@ -28,7 +28,8 @@ func (t Token) AccessToken() string { return t.accessToken }
 func (t Token) RefreshToken() string { return t.refreshToken }
 
 // Expiry returns when the client considers the token expired: the server's
-// expires_in, or the fallback lifetime when it gave none.
+// expires_in (at most MaxTokenLifetime), or the fallback lifetime when it
+// gave none.
 func (t Token) Expiry() time.Time { return t.expiry }
 
 // Scopes returns the scopes the token was granted.
@@ -48,6 +49,11 @@ func (t Token) Format(f fmt.State, verb rune) { formatRedacted(f, verb, t.String
 
 // LogValue logs the token without its secrets.
 func (t Token) LogValue() slog.Value { return logValue(t.String()) }
+
+// MaxTokenLifetime bounds how long the client trusts a token: an
+// expires_in longer than this (a day) is read as this, so that a server's
+// error cannot make a token live for years in the cache.
+const MaxTokenLifetime = 24 * time.Hour
 
 // TokenPolicy tunes the token cache. The zero value of each field means its
 // default.

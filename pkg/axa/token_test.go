@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -896,5 +897,77 @@ func TestTokenRetryAfter(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// A 200 answer that is not a valid token response is the endpoint's defect,
+// not a transient failure: one request, a TokenError that is not retryable,
+// and nothing of the body in the error.
+func TestTokenMalformedAnswerIsNotRetried(t *testing.T) {
+	const canary = tokenPrefix + "malformed"
+	cases := []struct{ name, contentType, body string }{
+		{"expires_in a word", "application/json", `{"access_token":"` + canary + `","token_type":"Bearer","expires_in":"soon"}`},
+		{"expires_in a fraction", "application/json", `{"access_token":"` + canary + `","token_type":"Bearer","expires_in":3599.5}`},
+		{"expires_in an exponent", "application/json", `{"access_token":"` + canary + `","token_type":"Bearer","expires_in":3.6e3}`},
+		{"expires_in a word, form-encoded", "application/x-www-form-urlencoded", "access_token=" + canary + "&token_type=Bearer&expires_in=soon"},
+		{"not JSON", "application/json", `<html>` + canary + `</html>`},
+		{"truncated JSON", "application/json", `{"access_token":"` + canary},
+		{"no access_token", "application/json", `{"token_type":"Bearer","expires_in":3600}`},
+		{"text", "text/plain", "all good " + canary},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeAPI(t)
+			f.set(func(f *fakeAPI) {
+				f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+					w.Header().Set("Content-Type", tc.contentType)
+					_, _ = io.WriteString(w, tc.body)
+					return true
+				}
+			})
+			clk := newFakeClock()
+			c := newTestClient(t, f, clk)
+			_, err := c.ListCountries(t.Context(), nil)
+			te := asTokenError(t, err)
+			if te.Retryable || te.StatusCode != http.StatusOK || te.Code != "invalid_response" {
+				t.Errorf("TokenError{Code: %q, StatusCode: %d, Retryable: %v}, want invalid_response, 200, not retryable", te.Code, te.StatusCode, te.Retryable)
+			}
+			if n := len(f.TokenRequests()); n != 1 {
+				t.Errorf("token requests = %d, want 1", n)
+			}
+			if s := clk.Slept(); len(s) != 0 {
+				t.Errorf("slept %v, want no backoff", s)
+			}
+			if n := len(f.APIRequests()); n != 0 {
+				t.Errorf("the API was called %d times", n)
+			}
+			if strings.Contains(err.Error(), canary) || strings.Contains(fmt.Sprintf("%+v %#v", err, te), canary) {
+				t.Errorf("the error shows the body's token: %v", err)
+			}
+		})
+	}
+}
+
+// An absurd expires_in is capped to MaxTokenLifetime; a whole one is kept.
+func TestTokenLifetimeIsCapped(t *testing.T) {
+	for _, tc := range []struct {
+		expiresIn any
+		want      time.Duration
+	}{
+		{99999999999999, MaxTokenLifetime},
+		{7200, 2 * time.Hour},
+		{"7200", 2 * time.Hour},
+	} {
+		f := newFakeAPI(t)
+		f.set(func(f *fakeAPI) { f.expiresIn = tc.expiresIn })
+		clk := newFakeClock()
+		c := newTestClient(t, f, clk)
+		tok, err := c.Token(t.Context(), ScopeCountries)
+		if err != nil {
+			t.Fatalf("expires_in %v: %v", tc.expiresIn, err)
+		}
+		if got := tok.Expiry().Sub(clk.Now()); got != tc.want {
+			t.Errorf("expires_in %v: the token lives %v, want %v", tc.expiresIn, got, tc.want)
+		}
 	}
 }

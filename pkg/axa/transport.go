@@ -1,8 +1,10 @@
 package axa
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -87,17 +89,43 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r)
 }
 
-// userAgentTransport names the SDK on the token endpoint's requests.
-type userAgentTransport struct {
+// tokenTransport sends the token endpoint's requests: it names the SDK, and
+// reads each answer whole before x/oauth2 parses it, recording its status,
+// so that the fetch tells an answer it could not parse (the server's defect)
+// from one that never arrived (worth another try).
+type tokenTransport struct {
 	next      http.RoundTripper
 	userAgent string
 }
 
+// maxTokenAnswer bounds the token answer read: x/oauth2 reads no more.
+const maxTokenAnswer = 1 << 20
+
+// tokenAnswer is what tokenTransport saw of the answer to one token request.
+type tokenAnswer struct {
+	status int    // 0 until an answer arrived whole
+	body   []byte // the answer, for diagnosing a malformed one; never logged
+}
+
+type tokenAnswerKey struct{}
+
 // RoundTrip implements http.RoundTripper.
-func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("User-Agent", t.userAgent)
-	return t.next.RoundTrip(r)
+	resp, err := t.next.RoundTrip(r)
+	rec, ok := req.Context().Value(tokenAnswerKey{}).(*tokenAnswer)
+	if err != nil || !ok {
+		return resp, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenAnswer))
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("reading the token answer: %w", err)
+	}
+	rec.status, rec.body = resp.StatusCode, body
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
 
 // logTransport logs each attempt.
