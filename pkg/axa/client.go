@@ -62,21 +62,15 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	origin, err := url.Parse(strings.TrimSuffix(cfg.baseURL, "/"))
-	if err != nil || origin.Scheme == "" || origin.Host == "" {
-		return nil, fmt.Errorf("axa: base URL %q is not an absolute URL", cfg.baseURL)
-	}
-	if origin.Scheme != "https" && (origin.Scheme != "http" || !isLoopback(origin.Hostname())) {
-		return nil, fmt.Errorf("%w: base URL %s: use https, or http only to loopback (127.0.0.1, ::1, localhost)", ErrInsecureTransport, origin.Redacted())
+	origin, err := parseBaseURL(cfg.baseURL)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{cfg: cfg, origin: origin, oauth: oauthEndpoints{
 		tokenURL:     origin.String() + tokenPath,
 		authorizeURL: origin.String() + authorizePath,
 	}}
 
-	if origin.User != nil {
-		return nil, fmt.Errorf("axa: base URL %s: credentials go in options, not in the URL", origin.Redacted())
-	}
 	tokenHTTP := &http.Client{
 		Transport:     &tokenTransport{next: cfg.baseTransport(), userAgent: userAgent(cfg.userAgentSuffix)},
 		CheckRedirect: noRedirects,
@@ -112,6 +106,24 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("axa: %w", err)
 	}
 	return c, nil
+}
+
+// parseBaseURL checks a base URL: absolute, without userinfo, https or
+// plain http to loopback. Its errors never show the URL's userinfo, not even
+// the user name: a password in it must not reach a log through an error.
+func parseBaseURL(raw string) (*url.URL, error) {
+	shown := hideUserinfo(raw)
+	origin, err := url.Parse(strings.TrimSuffix(raw, "/"))
+	if err != nil || origin.Scheme == "" || origin.Host == "" {
+		return nil, fmt.Errorf("axa: base URL %q is not an absolute URL", shown)
+	}
+	if origin.Scheme != "https" && (origin.Scheme != "http" || !isLoopback(origin.Hostname())) {
+		return nil, fmt.Errorf("%w: base URL %s: use https, or http only to loopback (127.0.0.1, ::1, localhost)", ErrInsecureTransport, shown)
+	}
+	if origin.User != nil {
+		return nil, fmt.Errorf("axa: base URL %s: credentials go in options, not in the URL", shown)
+	}
+	return origin, nil
 }
 
 // Close stops token fetches in flight and waits for them. Calls made after

@@ -3,6 +3,7 @@ package axa
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -130,6 +131,36 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 	} {
 		if _, err := NewClient(append([]Option{WithoutEnvironment()}, opts...)...); err == nil {
 			t.Errorf("%s: NewClient accepted it", name)
+		}
+	}
+}
+
+// No error about a base URL carries its userinfo, user name included,
+// whatever is wrong with the rest of it.
+func TestBaseURLErrorsHideUserinfo(t *testing.T) {
+	const user, password = "CANARY-user-5e1c", "CANARY-pass-0b7d"
+	for _, raw := range []string{
+		"https://" + user + ":" + password + "@host:bad/",
+		"https://" + user + ":" + password + "@host/%zz",
+		"https://" + user + ":" + password + "@host/",
+		"http://" + user + ":" + password + "@api.example/",
+		"https://" + user + ":" + password + "%zz@host/",
+		"https://" + user + ":" + password + "@[::1/",
+		user + ":" + password + "@host:bad/",
+		"//" + user + ":" + password + "@host/",
+		" https://" + user + ":" + password + "@host/",
+		"https://" + user + ":" + password + "@host:443@other/",
+	} {
+		_, err := NewClient(WithoutEnvironment(), WithBaseURL(raw))
+		if err == nil {
+			t.Errorf("NewClient accepted %q", raw)
+			continue
+		}
+		for e := error(err); e != nil; e = errors.Unwrap(e) {
+			if msg := fmt.Sprintf("%v %+v %#v", e, e, e); strings.Contains(msg, password) || strings.Contains(msg, user) {
+				t.Errorf("the error for a base URL with userinfo shows it: %s", msg)
+				break
+			}
 		}
 	}
 }

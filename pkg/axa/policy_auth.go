@@ -27,6 +27,12 @@ type authTransport struct {
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	info := infoFrom(ctx)
+	// Until the request is handed on, a failure closes its body, as the
+	// http.RoundTripper contract requires.
+	fail := func(err error) (*http.Response, error) {
+		closeBody(req)
+		return nil, err
+	}
 	// The operation the caller chose decides the scopes; only raw calls
 	// are matched on their path (escaped, so that an id holding "/" cannot
 	// pose as another operation).
@@ -34,7 +40,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !ok || op.Method != req.Method {
 		path := strings.TrimPrefix(req.URL.EscapedPath(), t.basePath)
 		if op, ok = t.ops.match(req.Method, path); !ok {
-			return nil, fmt.Errorf("%w: %s %s", errNoOperation, req.Method, req.URL.Path)
+			return fail(fmt.Errorf("%w: %s %s", errNoOperation, req.Method, req.URL.Path))
 		}
 		info.operation = string(op.ID)
 	}
@@ -47,18 +53,18 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	info.neededScopes = requiredScopes(op)
 	if t.tokens == nil {
-		return nil, fmt.Errorf("%w: %s needs a token with scope %s", ErrNoCredentials, op.ID, strings.Join(scopes, " "))
+		return fail(fmt.Errorf("%w: %s needs a token with scope %s", ErrNoCredentials, op.ID, strings.Join(scopes, " ")))
 	}
 	if !sameOrigin(req.URL, t.origin) {
-		return nil, fmt.Errorf("%w: %s is not the client's base URL", ErrInsecureTransport, req.URL.Redacted())
+		return fail(fmt.Errorf("%w: %s is not the client's base URL", ErrInsecureTransport, hideUserinfo(req.URL.String())))
 	}
 	if req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
-		return nil, fmt.Errorf("%w: %s://%s is plain HTTP to a host that is not loopback", ErrInsecureTransport, req.URL.Scheme, req.URL.Host)
+		return fail(fmt.Errorf("%w: %s://%s is plain HTTP to a host that is not loopback", ErrInsecureTransport, req.URL.Scheme, hideUserinfo(req.URL.Host)))
 	}
 
 	tok, err := t.tokens.Get(ctx, scopes)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	resp, err := t.send(req, tok)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !invalidToken(resp) {

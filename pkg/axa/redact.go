@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 )
 
 // redacted stands in for a secret wherever one would be printed.
@@ -31,3 +32,22 @@ func secretState(s string) string {
 
 // logValue is the slog form of a type holding secrets.
 func logValue(s string) slog.Value { return slog.StringValue(s) }
+
+// hideUserinfo returns the URL text raw without its userinfo, user name
+// included, for an error message. It works on the text, not on a parsed
+// URL, so that a URL too malformed to parse is stripped as well: everything
+// of the authority up to its last '@' goes.
+func hideUserinfo(raw string) string {
+	start := 0
+	if i := strings.Index(raw, "//"); i >= 0 {
+		start = i + 2
+	}
+	end := len(raw)
+	if i := strings.IndexAny(raw[start:], `/?#\`); i >= 0 {
+		end = start + i
+	}
+	if at := strings.LastIndex(raw[start:end], "@"); at >= 0 {
+		return raw[:start] + "[userinfo hidden]@" + raw[start+at+1:]
+	}
+	return raw
+}

@@ -70,6 +70,7 @@ type headerTransport struct {
 // RoundTrip implements http.RoundTripper.
 func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.closed != nil && t.closed.Load() {
+		closeBody(req)
 		return nil, ErrClosed
 	}
 	ctx := req.Context()
@@ -173,6 +174,14 @@ func drain(resp *http.Response) {
 	}
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	_ = resp.Body.Close()
+}
+
+// closeBody closes the body of a request a layer fails before handing it on:
+// the http.RoundTripper contract says RoundTrip always closes it.
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
 }
 
 // rewind returns a copy of req with a fresh body, for sending it again.
