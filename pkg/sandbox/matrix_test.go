@@ -162,9 +162,13 @@ func TestBadTokensAreRefused(t *testing.T) {
 	good := e.sb.auth.signer
 	all := allScopes()
 
-	other := newSigner(2, good.iss(), good.audience)
-	wrongAud := newSigner(1, good.iss(), "https://elsewhere.example")
-	wrongIss := newSigner(1, "https://impostor.example", good.audience)
+	otherKey, err := randomKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := newSigner(otherKey, good.iss(), good.audience)
+	wrongAud := newSigner(good.priv, good.iss(), "https://elsewhere.example")
+	wrongIss := newSigner(good.priv, "https://impostor.example", good.audience)
 	expired, err := good.issue(DefaultClientID, "", all, time.Now().Add(-2*time.Hour), time.Hour)
 	if err != nil {
 		t.Fatal(err)

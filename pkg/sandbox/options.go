@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,7 @@ type Option func(*config) error
 
 type config struct {
 	seed          uint64
+	signingKey    ed25519.PrivateKey // nil: a random key per sandbox
 	issuer        string
 	issuerSet     bool        // WithIssuer was given: Start keeps it
 	issuerIsURL   atomic.Bool // the issuer is where the endpoints are
@@ -84,10 +86,26 @@ func defaultConfig() *config {
 	}
 }
 
-// WithSeed makes the generated data (alerts, providers, ids) and the
-// signing key a function of seed. The default is 1.
+// WithSeed makes the generated data (alerts, providers, ids) a function of
+// seed. The default is 1. The signing key is not: see WithSigningKey.
 func WithSeed(seed uint64) Option {
 	return func(c *config) error { c.seed = seed; return nil }
+}
+
+// WithSigningKey makes the sandbox sign its access tokens with key, for a
+// test that needs its tokens to outlive the sandbox or to be checked
+// elsewhere. Without it every sandbox makes its own random key (crypto/rand),
+// so that no one can mint its tokens and two sandboxes never accept each
+// other's (RFC 8725 section 3.5); never give it a key that anyone else can
+// know or guess. The key is copied.
+func WithSigningKey(key ed25519.PrivateKey) Option {
+	return func(c *config) error {
+		if len(key) != ed25519.PrivateKeySize {
+			return fmt.Errorf("sandbox: a signing key is an Ed25519 private key of %d bytes, not %d", ed25519.PrivateKeySize, len(key))
+		}
+		c.signingKey = slices.Clone(key)
+		return nil
+	}
 }
 
 // WithClock replaces time.Now, for tests that need to move time.

@@ -57,7 +57,8 @@ type Sandbox struct {
 }
 
 // New builds a sandbox. With no options it registers DefaultClientID with
-// every scope, the user DefaultUsername, and deterministic data (seed 1).
+// every scope, the user DefaultUsername, and deterministic data (seed 1);
+// it signs tokens with a key of its own, random (see WithSigningKey).
 func New(opts ...Option) (*Sandbox, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -65,7 +66,14 @@ func New(opts ...Option) (*Sandbox, error) {
 			return nil, err
 		}
 	}
-	signer := newSigner(cfg.seed, cfg.issuer, cfg.audience)
+	key := cfg.signingKey
+	if key == nil {
+		var err error
+		if key, err = randomKey(); err != nil {
+			return nil, err
+		}
+	}
+	signer := newSigner(key, cfg.issuer, cfg.audience)
 	s := &Sandbox{cfg: cfg, store: newStore(), data: newDataset(cfg.seed)}
 	s.auth = newAuthServer(cfg, signer)
 

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -43,8 +42,15 @@ func (c *claims) login() string {
 	return c.CustomData.Login
 }
 
-// signer signs and verifies access tokens with an Ed25519 key derived from
-// the sandbox's seed, so that a restarted sandbox accepts its old tokens.
+// accessTokenType is the JOSE "typ" of access tokens (RFC 9068 section
+// 2.1): it tells them from ID tokens and every other JWT signed with the
+// same key.
+const accessTokenType = "at+jwt"
+
+// signer signs and verifies access tokens with an Ed25519 key: a random one
+// per sandbox unless WithSigningKey gave one (RFC 8725 section 3.5), so
+// that knowing the data seed does not let anyone mint tokens, and two
+// sandboxes never accept each other's.
 type signer struct {
 	priv     ed25519.PrivateKey
 	pub      ed25519.PublicKey
@@ -56,11 +62,18 @@ type signer struct {
 // iss returns the issuer tokens carry and must carry.
 func (s *signer) iss() string { return *s.issuer.Load() }
 
-func newSigner(seed uint64, issuer, audience string) *signer {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], seed)
-	keySeed := sha256.Sum256(append([]byte("axa-sandbox-signing-key:"), b[:]...))
-	priv := ed25519.NewKeyFromSeed(keySeed[:])
+// randomKey returns a new Ed25519 key from crypto/rand.
+func randomKey() (ed25519.PrivateKey, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: make a signing key: %w", err)
+	}
+	return priv, nil
+}
+
+// newSigner returns the signer of tokens for issuer and audience, with
+// priv.
+func newSigner(priv ed25519.PrivateKey, issuer, audience string) *signer {
 	pub, _ := priv.Public().(ed25519.PublicKey)
 	kidSum := sha256.Sum256(pub)
 	sg := &signer{priv: priv, pub: pub, kid: base64.RawURLEncoding.EncodeToString(kidSum[:8]), audience: audience}
@@ -68,16 +81,32 @@ func newSigner(seed uint64, issuer, audience string) *signer {
 	return sg
 }
 
+// issued is an access token just signed: the token, its jti and its exp.
+type issued struct {
+	raw     string
+	id      string
+	expires time.Time
+}
+
 // issue signs an access token.
 func (s *signer) issue(clientID, login string, scopes []string, now time.Time, ttl time.Duration) (string, error) {
+	t, err := s.mint(clientID, login, scopes, now, ttl)
+	return t.raw, err
+}
+
+// mint signs an access token (RFC 9068: typ at+jwt, with iss, exp, aud,
+// sub, client_id, iat and jti) and returns it with its jti and expiry.
+func (s *signer) mint(clientID, login string, scopes []string, now time.Time, ttl time.Duration) (issued, error) {
+	// JWT times are whole seconds: round the expiry up, so that the token
+	// lives at least the expires_in the endpoint announces. Whatever keeps
+	// track of the token (revocations) keeps it until this exp.
+	exp := ceilSecond(now.Add(ttl))
 	c := claims{
 		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:   s.iss(),
-			Subject:  clientID,
-			Audience: jwt.ClaimStrings{s.audience},
-			// JWT times are whole seconds: round the expiry up, so that the
-			// token lives at least the expires_in the endpoint announces.
-			ExpiresAt: jwt.NewNumericDate(ceilSecond(now.Add(ttl))),
+			Issuer:    s.iss(),
+			Subject:   clientID,
+			Audience:  jwt.ClaimStrings{s.audience},
+			ExpiresAt: jwt.NewNumericDate(exp),
 			IssuedAt:  jwt.NewNumericDate(now),
 			NotBefore: jwt.NewNumericDate(now),
 			ID:        rand.Text(),
@@ -91,14 +120,35 @@ func (s *signer) issue(clientID, login string, scopes []string, now time.Time, t
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
 	t.Header["kid"] = s.kid
-	return t.SignedString(s.priv)
+	t.Header["typ"] = accessTokenType
+	raw, err := t.SignedString(s.priv)
+	if err != nil {
+		return issued{}, fmt.Errorf("sign: %w", err)
+	}
+	return issued{raw: raw, id: c.ID, expires: exp}, nil
 }
 
 // errTokenInvalid is any reason to refuse a token; its message says which.
 var errTokenInvalid = errors.New("invalid token")
 
-// verify checks a token's signature (EdDSA only: "none" and every other
-// algorithm are refused), expiry, issuer and audience.
+// errNotAccessToken refuses a JWT whose typ is not at+jwt.
+var errNotAccessToken = errors.New("the token's typ is not at+jwt: not an access token")
+
+// isAccessTokenType reports whether a JOSE typ header names an RFC 9068
+// access token: "at+jwt", or "application/at+jwt" in full; media types
+// compare case-insensitively (RFC 7515 section 4.1.9).
+func isAccessTokenType(typ any) bool {
+	s, ok := typ.(string)
+	if !ok {
+		return false
+	}
+	s = strings.ToLower(s)
+	return s == accessTokenType || s == "application/"+accessTokenType
+}
+
+// verify checks a token's type (at+jwt), signature (EdDSA only: "none" and
+// every other algorithm are refused), expiry, issuer and audience, and that
+// it has the claims of RFC 9068 section 2.2.
 func (s *signer) verify(raw string, now time.Time) (*claims, error) {
 	var c claims
 	p := jwt.NewParser(
@@ -110,6 +160,9 @@ func (s *signer) verify(raw string, now time.Time) (*claims, error) {
 		jwt.WithTimeFunc(func() time.Time { return now }),
 	)
 	_, err := p.ParseWithClaims(raw, &c, func(t *jwt.Token) (any, error) {
+		if !isAccessTokenType(t.Header["typ"]) {
+			return nil, errNotAccessToken
+		}
 		if kid, _ := t.Header["kid"].(string); kid != s.kid {
 			return nil, fmt.Errorf("unknown key id %q", kid)
 		}
@@ -118,12 +171,17 @@ func (s *signer) verify(raw string, now time.Time) (*claims, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", errTokenInvalid, shortJWTError(err))
 	}
+	if c.Subject == "" || c.ClientID == "" || c.IssuedAt == nil || c.ID == "" {
+		return nil, fmt.Errorf("%w: the access token lacks one of the claims sub, client_id, iat, jti (RFC 9068 section 2.2)", errTokenInvalid)
+	}
 	return &c, nil
 }
 
 // shortJWTError names why a token was refused, without echoing it.
 func shortJWTError(err error) string {
 	switch {
+	case errors.Is(err, errNotAccessToken):
+		return errNotAccessToken.Error()
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return "the access token expired"
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
