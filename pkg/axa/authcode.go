@@ -85,6 +85,9 @@ func (c *Client) AuthCodeURL(scopes ...string) (*AuthRequest, error) {
 // a new refresh token to the WithTokenHook hook, and keeps the token for the
 // client's calls, which refresh it when it expires.
 func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code string) (*Token, error) {
+	if c.closed.Load() {
+		return nil, ErrClosed
+	}
 	if c.refresh == nil {
 		return nil, fmt.Errorf("%w: Exchange needs WithAuthorizationCode", ErrNoCredentials)
 	}
@@ -97,8 +100,14 @@ func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code str
 	f := &tokenFetcher{grant: c.refresh, hc: c.tokenHTTP, policy: c.cfg.tokenPolicy.withDefaults(), clock: c.cfg.clock, log: c.cfg.logger}
 	cfg := c.oauth2Config(req.Scopes)
 	start := f.clock.Now()
-	raw, err := cfg.Exchange(context.WithValue(ctx, oauth2.HTTPClient, f.hc), code, oauth2.VerifierOption(req.Verifier))
+	answer := &tokenAnswer{}
+	xctx := context.WithValue(context.WithValue(ctx, oauth2.HTTPClient, f.hc), tokenAnswerKey{}, answer)
+	raw, err := cfg.Exchange(xctx, code, oauth2.VerifierOption(req.Verifier))
 	if err != nil {
+		if te := f.malformed(answer, err); te != nil {
+			te.Grant = "authorization_code"
+			return nil, te
+		}
 		te := f.classify(ctx, err)
 		te.Grant = "authorization_code"
 		te.Retryable = false // a code is single-use

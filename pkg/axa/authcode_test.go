@@ -257,3 +257,49 @@ func TestAuthCodeNeedsItsOption(t *testing.T) {
 		t.Fatal("WithRefreshToken without WithAuthorizationCode was accepted")
 	}
 }
+
+// A closed client exchanges no code: the code stays usable elsewhere.
+func TestExchangeAfterCloseFailsWithErrClosed(t *testing.T) {
+	f := newFakeAPI(t)
+	var events []string
+	a := newAuthServer(f, &events)
+	c := newAuthCodeClient(t, f, newFakeClock(), &events)
+	req, err := c.AuthCodeURL(ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, state := a.authorize(t, req.URL)
+	_ = c.Close()
+	if _, err := c.Exchange(t.Context(), req, state, code); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Exchange after Close = %v, want ErrClosed", err)
+	}
+	if n := len(f.TokenRequests()); n != 0 {
+		t.Fatalf("%d token requests after Close", n)
+	}
+}
+
+// A success answer to the code exchange that is not a token response is a
+// typed, non-retryable error, as for every other grant.
+func TestExchangeMalformedAnswer(t *testing.T) {
+	f := newFakeAPI(t)
+	var events []string
+	a := newAuthServer(f, &events)
+	c := newAuthCodeClient(t, f, newFakeClock(), &events)
+	req, err := c.AuthCodeURL(ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, state := a.authorize(t, req.URL)
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"access_token":"` + tokenPrefix + `x","token_type":"Bearer","expires_in":"soon"}`))
+			return true
+		}
+	})
+	_, err = c.Exchange(t.Context(), req, state, code)
+	te := asTokenError(t, err)
+	if te.Code != "invalid_response" || te.Retryable || te.Grant != "authorization_code" {
+		t.Fatalf("TokenError{Code: %q, Retryable: %v, Grant: %q}, want invalid_response, not retryable, authorization_code", te.Code, te.Retryable, te.Grant)
+	}
+}

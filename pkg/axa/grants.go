@@ -163,11 +163,8 @@ func (f *tokenFetcher) fetch(ctx context.Context, scopes []string) (*Token, time
 			}
 			return tok, lifetime, nil
 		}
-		if answer.status >= 200 && answer.status <= 299 && !errors.As(err, new(*oauth2.RetrieveError)) {
-			// A success status whose body x/oauth2 could not read as a
-			// token: asking again would get the same.
-			return nil, 0, &TokenError{Grant: f.grant.name(), Code: "invalid_response", StatusCode: answer.status,
-				Description: malformedTokenAnswer(answer.body), Err: errMalformedTokenAnswer}
+		if te := f.malformed(answer, err); te != nil {
+			return nil, 0, te
 		}
 		te := f.classify(ctx, err)
 		var h http.Header
@@ -255,6 +252,17 @@ func expiresIn(raw *oauth2.Token) (time.Duration, bool) {
 		}
 	}
 	return time.Duration(secs) * time.Second, true
+}
+
+// malformed returns the error of a success answer whose body x/oauth2
+// could not read as a token (err is what it said), nil for any other
+// failure. Asking again would get the same: it is not retryable.
+func (f *tokenFetcher) malformed(answer *tokenAnswer, err error) *TokenError {
+	if answer.status < 200 || answer.status > 299 || errors.As(err, new(*oauth2.RetrieveError)) {
+		return nil
+	}
+	return &TokenError{Grant: f.grant.name(), Code: "invalid_response", StatusCode: answer.status,
+		Description: malformedTokenAnswer(answer.body), Err: errMalformedTokenAnswer}
 }
 
 // errMalformedTokenAnswer is the cause of a TokenError for a success status
