@@ -156,7 +156,7 @@ func TestBaseURLErrorsHideUserinfo(t *testing.T) {
 			t.Errorf("NewClient accepted %q", raw)
 			continue
 		}
-		for e := error(err); e != nil; e = errors.Unwrap(e) {
+		for e := err; e != nil; e = errors.Unwrap(e) {
 			if msg := fmt.Sprintf("%v %+v %#v", e, e, e); strings.Contains(msg, password) || strings.Contains(msg, user) {
 				t.Errorf("the error for a base URL with userinfo shows it: %s", msg)
 				break
