@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -26,10 +25,10 @@ func NewCmdCountries(f *Factory) *cobra.Command {
 					if err != nil {
 						return err
 					}
-					return f.print(list, func(w *tabwriter.Writer) {
-						fmt.Fprintln(w, "ID\tNAME")
+					return f.print(list, func(w *table) {
+						w.Header("ID\tNAME")
 						for _, c := range list {
-							fmt.Fprintf(w, "%s\t%s\n", c.ID, c.Label)
+							w.Printf("%s\t%s\n", c.ID, c.Label)
 						}
 					})
 				}
@@ -37,8 +36,8 @@ func NewCmdCountries(f *Factory) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return f.print(d, func(w *tabwriter.Writer) {
-					fmt.Fprintf(w, "%s\t%s\n", d.ID, d.Label)
+				return f.print(d, func(w *table) {
+					w.Printf("%s\t%s\n", d.ID, d.Label)
 					section(w, d.GeneralInfo.Label, d.GeneralInfo.Desc)
 					if d.PassportAndVisa != nil {
 						section(w, d.PassportAndVisa.Label, d.PassportAndVisa.Desc)
@@ -61,11 +60,11 @@ func NewCmdCountries(f *Factory) *cobra.Command {
 	}
 }
 
-func section(w *tabwriter.Writer, label, text string) {
+func section(w *table, label, text string) {
 	if label == "" && text == "" {
 		return
 	}
-	fmt.Fprintf(w, "%s\t%s\n", label, text)
+	w.Printf("%s\t%s\n", label, text)
 }
 
 // countryID accepts "FR" as well as "fr".
@@ -84,8 +83,8 @@ func NewCmdCountryHealth(f *Factory) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return f.print(h, func(w *tabwriter.Writer) {
-					fmt.Fprintf(w, "Country\t%s\nUpdated\t%s\n", h.CountryID, h.UpdatedAt.Format("2006-01-02"))
+				return f.print(h, func(w *table) {
+					w.Printf("Country\t%s\nUpdated\t%s\n", h.CountryID, h.UpdatedAt.Format("2006-01-02"))
 					for _, s := range []*axa.TextSection{h.Vaccinations, h.HealthRisks, h.FirstAidKit} {
 						if s != nil {
 							section(w, s.Label, s.Desc)
@@ -110,14 +109,14 @@ func NewCmdCountrySecurity(f *Factory) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return f.print(s, func(w *tabwriter.Writer) {
-					fmt.Fprintf(w, "Country\t%s\nLevel\t%s\n", s.CountryID, s.Level)
+				return f.print(s, func(w *table) {
+					w.Printf("Country\t%s\nLevel\t%s\n", s.CountryID, s.Level)
 					if s.Summary != nil {
-						fmt.Fprintf(w, "Summary\t%s\n", *s.Summary)
+						w.Printf("Summary\t%s\n", *s.Summary)
 					}
 					if s.RisksRatings != nil {
 						for _, r := range s.RisksRatings.List {
-							fmt.Fprintf(w, "%s\t%s\n", r.Risk, r.Rating)
+							w.Printf("%s\t%s\n", r.Risk, r.Rating)
 						}
 					}
 				})
@@ -173,10 +172,10 @@ func NewCmdAlerts(f *Factory) *cobra.Command {
 					add("security", res.AxaSecurityAlerts)
 				}
 				sort.SliceStable(rows, func(i, j int) bool { return rows[i].date > rows[j].date })
-				return f.print(v, func(w *tabwriter.Writer) {
-					fmt.Fprintln(w, "TYPE\tLEVEL\tDATE\tTITLE")
+				return f.print(v, func(w *table) {
+					w.Header("TYPE\tLEVEL\tDATE\tTITLE")
 					for _, r := range rows {
-						fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.kind, r.level, r.date, r.title)
+						w.Printf("%s\t%s\t%s\t%s\n", r.kind, r.level, r.date, r.title)
 					}
 				})
 			})

@@ -2,13 +2,13 @@ package cli
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,10 +31,10 @@ func NewCmdVersion(f *Factory) *cobra.Command {
 					return err
 				}
 				out := map[string]any{"client": axa.SDKVersion, "spec": axa.SpecVersion, "server": v, "base_url": c.BaseURL()}
-				return f.print(out, func(w *tabwriter.Writer) {
-					fmt.Fprintf(w, "Client\taxa-go %s\n", axa.SDKVersion)
-					fmt.Fprintf(w, "Spec\t%s\n", axa.SpecVersion)
-					fmt.Fprintf(w, "Server\t%s, commit %s, built %s\n", c.BaseURL(), v.CommitSha, v.BuiltAt.Format(time.RFC3339))
+				return f.print(out, func(w *table) {
+					w.Printf("Client\taxa-go %s\n", axa.SDKVersion)
+					w.Printf("Spec\t%s\n", axa.SpecVersion)
+					w.Printf("Server\t%s, commit %s, built %s\n", c.BaseURL(), v.CommitSha, v.BuiltAt.Format(time.RFC3339))
 				})
 			})
 		},
@@ -65,11 +65,11 @@ grants. The token itself is a secret: it is printed only with --show-token.`,
 				if show {
 					out["access_token"] = tok.AccessToken()
 				}
-				return f.print(out, func(w *tabwriter.Writer) {
-					fmt.Fprintf(w, "Scopes\t%s\n", strings.Join(tok.Scopes(), " "))
-					fmt.Fprintf(w, "Expires\t%s\n", tok.Expiry().UTC().Format(time.RFC3339))
+				return f.print(out, func(w *table) {
+					w.Printf("Scopes\t%s\n", strings.Join(tok.Scopes(), " "))
+					w.Printf("Expires\t%s\n", tok.Expiry().UTC().Format(time.RFC3339))
 					if show {
-						fmt.Fprintf(w, "Token\t%s\n", tok.AccessToken())
+						w.Printf("Token\t%s\n", tok.AccessToken())
 					}
 				})
 			})
@@ -106,8 +106,14 @@ loopback port, exchanges the code (with PKCE) and shows what was granted.`,
 			if err != nil {
 				return err
 			}
-			type result struct{ code, state, err string }
+			// The callback answers only the authorization response that
+			// brings back this login's state: any other one, forged by
+			// another local process or a web page, or left by an old login,
+			// is refused and the login goes on waiting (RFC 6749 section
+			// 10.12).
+			type result struct{ code, state, err, desc string }
 			got := make(chan result, 1)
+			ignored := make(chan struct{}, 1)
 			srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path != "/callback" {
 					http.NotFound(w, r)
@@ -118,8 +124,16 @@ loopback port, exchanges the code (with PKCE) and shows what was granted.`,
 					http.Error(w, "axa: this is not an authorization response", http.StatusBadRequest)
 					return // a stray request (a favicon, a scanner): keep waiting
 				}
+				if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(req.State)) != 1 {
+					select {
+					case ignored <- struct{}{}:
+					default:
+					}
+					http.Error(w, "axa: this authorization response is not for the login in progress (its state does not match); ignored", http.StatusBadRequest)
+					return
+				}
 				select {
-				case got <- result{q.Get("code"), q.Get("state"), q.Get("error")}:
+				case got <- result{q.Get("code"), q.Get("state"), q.Get("error"), q.Get("error_description")}:
 				default:
 				}
 				fmt.Fprintln(w, "axa: you can close this window and go back to the terminal.")
@@ -136,22 +150,38 @@ loopback port, exchanges the code (with PKCE) and shows what was granted.`,
 			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
 			defer cancel()
 			var res result
-			select {
-			case res = <-got:
-			case <-ctx.Done():
-				return fmt.Errorf("no login within %s", wait)
+			said := false
+		waiting:
+			for {
+				select {
+				case res = <-got:
+					break waiting
+				case <-ignored:
+					if !said { // once: a forger must not flood the terminal
+						said = true
+						fmt.Fprintln(f.Err, "axa: ignored an authorization response that does not carry this login's state; still waiting")
+					}
+				case <-ctx.Done():
+					return fmt.Errorf("no login within %s", wait)
+				}
 			}
 			if res.err != "" {
-				return fmt.Errorf("login refused: %s", res.err)
+				// The error and its description come from the browser:
+				// printed sanitized, never raw.
+				msg := "login refused: " + sanitize(res.err)
+				if res.desc != "" {
+					msg += ": " + sanitize(res.desc)
+				}
+				return errors.New(msg)
 			}
 			tok, err := c.Exchange(ctx, req, res.state, res.code)
 			if err != nil {
 				return err
 			}
 			out := map[string]any{"scopes": tok.Scopes(), "expiry": tok.Expiry().UTC().Format(time.RFC3339), "refresh_token": tok.RefreshToken() != ""}
-			return f.print(out, func(w *tabwriter.Writer) {
-				fmt.Fprintf(w, "Logged in\tscopes %s\n", strings.Join(tok.Scopes(), " "))
-				fmt.Fprintf(w, "Expires\t%s\n", tok.Expiry().UTC().Format(time.RFC3339))
+			return f.print(out, func(w *table) {
+				w.Printf("Logged in\tscopes %s\n", strings.Join(tok.Scopes(), " "))
+				w.Printf("Expires\t%s\n", tok.Expiry().UTC().Format(time.RFC3339))
 			})
 		},
 	}

@@ -3,10 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/google/uuid"
@@ -90,13 +88,13 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return f.print(q, func(w *tabwriter.Writer) {
-					fmt.Fprintf(w, "Quote\t%s\n", q.ID)
-					fmt.Fprintf(w, "Trip\t%s, %s → %s, %s to %s\n", q.TripType, q.OriginCountry, strings.Join(q.DestinationCountries, ","),
+				return f.print(q, func(w *table) {
+					w.Printf("Quote\t%s\n", q.ID)
+					w.Printf("Trip\t%s, %s → %s, %s to %s\n", q.TripType, q.OriginCountry, strings.Join(q.DestinationCountries, ","),
 						q.StartDate.Format(time.DateOnly), q.EndDate.Format(time.DateOnly))
-					fmt.Fprintf(w, "Plan\t%s, %d traveller(s)\n", q.PlanCode, q.TravellersCount)
-					fmt.Fprintf(w, "Premium\t%.2f %s\n", q.Premium.Amount, q.Premium.Currency)
-					fmt.Fprintf(w, "Valid until\t%s\n", q.ValidUntil.Format(time.RFC3339))
+					w.Printf("Plan\t%s, %d traveller(s)\n", q.PlanCode, q.TravellersCount)
+					w.Printf("Premium\t%.2f %s\n", q.Premium.Amount, q.Premium.Currency)
+					w.Printf("Valid until\t%s\n", q.ValidUntil.Format(time.RFC3339))
 				})
 			})
 		},
@@ -183,16 +181,16 @@ answers the same policy instead of issuing a second one.`,
 }
 
 func printPolicy(f *Factory, p *axa.Policy) error {
-	return f.print(p, func(w *tabwriter.Writer) {
-		fmt.Fprintf(w, "Policy\t%s (%s)\n", p.PolicyNumber, p.ID)
-		fmt.Fprintf(w, "Status\t%s\n", p.Status)
-		fmt.Fprintf(w, "Trip\t%s to %s, %s\n", p.StartDate.Format(time.DateOnly), p.EndDate.Format(time.DateOnly), strings.Join(p.DestinationCountries, ","))
-		fmt.Fprintf(w, "Premium\t%.2f %s\n", p.Premium.Amount, p.Premium.Currency)
+	return f.print(p, func(w *table) {
+		w.Printf("Policy\t%s (%s)\n", p.PolicyNumber, p.ID)
+		w.Printf("Status\t%s\n", p.Status)
+		w.Printf("Trip\t%s to %s, %s\n", p.StartDate.Format(time.DateOnly), p.EndDate.Format(time.DateOnly), strings.Join(p.DestinationCountries, ","))
+		w.Printf("Premium\t%.2f %s\n", p.Premium.Amount, p.Premium.Currency)
 		for _, t := range p.Travellers {
-			fmt.Fprintf(w, "Traveller\t%s %s\n", t.FirstName, t.LastName)
+			w.Printf("Traveller\t%s %s\n", t.FirstName, t.LastName)
 		}
 		for _, d := range p.Documents {
-			fmt.Fprintf(w, "Document\t%s %s\n", d.Kind, d.URL)
+			w.Printf("Document\t%s %s\n", d.Kind, d.URL)
 		}
 	})
 }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -57,14 +55,14 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return f.print(list, func(w *tabwriter.Writer) {
-					fmt.Fprintln(w, "DISTANCE\tKIND\tNAME\tCITY\tPHONE")
+				return f.print(list, func(w *table) {
+					w.Header("DISTANCE\tKIND\tNAME\tCITY\tPHONE")
 					for _, m := range list {
 						phone := ""
 						if m.InternationalPhoneNumber != nil {
 							phone = *m.InternationalPhoneNumber
 						}
-						fmt.Fprintf(w, "%.0f m\t%s\t%s\t%s\t%s\n", m.Position.DistanceInMeters, m.Kind, m.Name, m.Address.City, phone)
+						w.Printf("%.0f m\t%s\t%s\t%s\t%s\n", m.Position.DistanceInMeters, m.Kind, m.Name, m.Address.City, phone)
 					}
 				})
 			})
@@ -89,10 +87,10 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return f.print(list, func(w *tabwriter.Writer) {
-					fmt.Fprintln(w, "ID\tLABEL")
+				return f.print(list, func(w *table) {
+					w.Header("ID\tLABEL")
 					for _, k := range list {
-						fmt.Fprintf(w, "%s\t%s\n", k.ID, k.Label)
+						w.Printf("%s\t%s\n", k.ID, k.Label)
 					}
 				})
 			})
@@ -109,10 +107,10 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return f.print(list, func(w *tabwriter.Writer) {
-					fmt.Fprintln(w, "ID\tLABEL")
+				return f.print(list, func(w *table) {
+					w.Header("ID\tLABEL")
 					for _, s := range list {
-						fmt.Fprintf(w, "%s\t%s\n", s.ID, s.Label)
+						w.Printf("%s\t%s\n", s.ID, s.Label)
 					}
 				})
 			})

@@ -17,7 +17,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -100,9 +99,10 @@ func (f *Factory) Run(ctx context.Context, args []string) int {
 	return ExitCode(err)
 }
 
-// oneLine renders an error as one line, prefixed "axa: " once.
+// oneLine renders an error as one line, prefixed "axa: " once. An error
+// may carry the server's words, so it is sanitized.
 func oneLine(err error) string {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
+	msg := strings.Join(strings.Fields(sanitize(err.Error())), " ")
 	var ue *usageError
 	if errors.As(err, &ue) {
 		msg += " (see --help)"
@@ -244,16 +244,26 @@ func (f *Factory) langParam() *string {
 	return &f.lang
 }
 
-// print writes v as JSON with --json, else calls table.
-func (f *Factory) print(v any, table func(w *tabwriter.Writer)) error {
+// print writes v as JSON with --json, else calls rows to lay out a table.
+// Both hold what the server sent, so neither lets a character through that
+// a terminal would act on (see sanitize).
+func (f *Factory) print(v any, rows func(w *table)) error {
 	if f.jsonOut {
-		enc := json.NewEncoder(f.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encoding the answer as JSON: %w", err)
+		}
+		_, err = f.Out.Write(append(jsonSafe(b), '\n'))
+		return err
 	}
-	w := tabwriter.NewWriter(f.Out, 0, 4, 2, ' ', 0)
-	table(w)
-	return w.Flush()
+	t := newTable()
+	rows(t)
+	text, err := t.text()
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(f.Out, text)
+	return err
 }
 
 // redirectURL is the loopback redirect of the login command.

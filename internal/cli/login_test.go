@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+)
+
+// get sends GET u as a browser would, without following redirects when
+// follow is false, and returns the answer's status.
+func get(u string, follow bool) (int, error) {
+	c := &http.Client{}
+	if !follow {
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// authorizeParams returns the redirect URI and the state of the login's
+// authorization URL.
+func authorizeParams(u string) (redirect, state string, err error) {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "", "", err
+	}
+	q := p.Query()
+	if q.Get("redirect_uri") == "" || q.Get("state") == "" {
+		return "", "", fmt.Errorf("authorization URL %q lacks redirect_uri or state", u)
+	}
+	return q.Get("redirect_uri"), q.Get("state"), nil
+}
+
+// A local process (or a web page) that forges authorization responses
+// cannot end the login: a response whose state is not the login's is
+// answered 400 and ignored (RFC 6749 section 10.12), and the real one, from
+// the browser, completes it. Nothing the forger sent reaches the terminal.
+func TestLoginIgnoresACallbackWithAnotherState(t *testing.T) {
+	forged := make(chan error, 1)
+	f := &Factory{
+		SandboxOptions: []sandbox.Option{sandbox.WithAutoApprove()},
+		OpenBrowser: func(u string) error {
+			callback, _, err := authorizeParams(u)
+			if err != nil {
+				return err
+			}
+			go func() {
+				for _, q := range []url.Values{
+					{"error": {"access_denied\x1b[2J"}, "error_description": {"\x1b]0;owned\x07forged"}, "state": {"not-the-state"}},
+					{"error": {"access_denied\x1b[2J"}},
+					{"code": {"forged-code"}, "state": {"not-the-state"}},
+				} {
+					status, err := get(callback+"?"+q.Encode(), false)
+					if err == nil && status != http.StatusBadRequest {
+						err = fmt.Errorf("a forged callback (%s) was answered %d, want 400", q.Encode(), status)
+					}
+					if err != nil {
+						forged <- err
+						return
+					}
+				}
+				forged <- nil
+				_, _ = get(u, true) // then the browser comes back with the real answer
+			}()
+			return nil
+		},
+	}
+	r := run(t, f, "login", "--scope", "urn:axa.assistance.travel.countries.read_only", "--wait", "20s")
+	if err := <-forged; err != nil {
+		t.Error(err)
+	}
+	if r.code != ExitOK || !strings.Contains(r.out, "Logged in") {
+		t.Fatalf("a forged callback ended the login: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+	if strings.ContainsAny(r.out+r.err, "\x1b\x07") || strings.Contains(r.out+r.err, "forged") {
+		t.Errorf("the forged callback's text reached the terminal: out %q, err %q", r.out, r.err)
+	}
+}
+
+// An error answer with the login's own state does end the login, and what
+// it says is printed without its control characters.
+func TestLoginRefusedPrintsNoControlCharacters(t *testing.T) {
+	f := &Factory{
+		OpenBrowser: func(u string) error {
+			callback, state, err := authorizeParams(u)
+			if err != nil {
+				return err
+			}
+			q := url.Values{
+				"state":             {state},
+				"error":             {"access_denied\x1b[2J"},
+				"error_description": {"the user\u202e said\u009b31m no\x1b]0;owned\x07\x7f"},
+			}
+			go func() { _, _ = get(callback+"?"+q.Encode(), false) }()
+			return nil
+		},
+	}
+	r := run(t, f, "login", "--wait", "20s")
+	if r.code != ExitError {
+		t.Fatalf("exit %d, want 1: out %q, err %q", r.code, r.out, r.err)
+	}
+	last := r.err[strings.LastIndex(strings.TrimSpace(r.err), "\n")+1:]
+	for _, want := range []string{"login refused", "access_denied", "the user said no"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("error line %q lacks %q", last, want)
+		}
+	}
+	if c, bad := firstUnsafe(r.err); bad || strings.Contains(r.err, "owned") {
+		t.Errorf("stderr carries control character %U or what it hid: %q", c, r.err)
+	}
+}
