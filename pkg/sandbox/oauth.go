@@ -16,8 +16,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // The paths of the authorization server.
@@ -393,12 +391,12 @@ func (a *authServer) refreshGrant(r *http.Request, c Client, form url.Values, no
 // new refresh token when the client may refresh. a.mu is held when g is
 // not nil.
 func (a *authServer) issue(c Client, login string, scopes []string, g *grant, now time.Time) (*tokenResponse, error) {
-	raw, err := a.signer.issue(c.ID, login, scopes, now, a.cfg.tokenLifetime)
+	tok, err := a.signer.mint(c.ID, login, scopes, now, a.cfg.tokenLifetime)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: sign an access token: %w", err)
 	}
 	resp := &tokenResponse{
-		AccessToken: raw,
+		AccessToken: tok.raw,
 		TokenType:   "Bearer",
 		ExpiresIn:   max(1, int64(a.cfg.tokenLifetime/time.Second)),
 		Scope:       strings.Join(scopes, " "),
@@ -406,16 +404,14 @@ func (a *authServer) issue(c Client, login string, scopes []string, g *grant, no
 	if g == nil {
 		return resp, nil
 	}
-	var cl claims
-	if _, _, err := jwt.NewParser().ParseUnverified(raw, &cl); err != nil {
-		return nil, fmt.Errorf("sandbox: read back an access token: %w", err)
-	}
 	for jti, exp := range g.access {
-		if now.After(exp) {
+		if !now.Before(exp) {
 			delete(g.access, jti)
 		}
 	}
-	g.access[cl.ID] = now.Add(a.cfg.tokenLifetime)
+	// The token's own exp, rounded up to a second: revoking the grant
+	// must keep it refused until then (RFC 6749 section 10.4).
+	g.access[tok.id] = tok.expires
 	if grantAllowed(c, grantRefreshToken) {
 		resp.RefreshToken = "rt_" + rand.Text()
 		a.refresh[secretKey(resp.RefreshToken)] = &refreshToken{grant: g, expires: now.Add(a.cfg.refreshTTL)}
@@ -450,8 +446,11 @@ func notBase64URL(r rune) bool { return !isUnreserved(r) || r == '.' || r == '~'
 
 // revoke is POST /auth/v1/revoke (RFC 7009). A refresh token revokes its
 // grant; an access token itself. Both kinds are looked for whatever
-// token_type_hint says; unknown tokens, and other clients' tokens, are
-// answered 200 and left alone.
+// token_type_hint says. Unknown, expired or otherwise invalid tokens are
+// answered 200 (section 2.2). Another client's token is refused and left
+// alone (section 2.1): 400 unauthorized_client, the error RFC 6749 section
+// 5.2 has for an authenticated client not allowed to do what it asked
+// (401 is kept for invalid_client, with its WWW-Authenticate challenge).
 func (a *authServer) revoke(w http.ResponseWriter, r *http.Request) {
 	if err := a.revokeToken(w, r); err != nil {
 		a.writeOAuthError(w, r, err)
@@ -459,6 +458,11 @@ func (a *authServer) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
+}
+
+// errRevokeOthers refuses to revoke a token issued to another client.
+func errRevokeOthers() error {
+	return oauthErrorf(http.StatusBadRequest, codeUnauthorizedClient, "the token was issued to another client: only that client may revoke it")
 }
 
 // revokeToken does the work of revoke.
@@ -478,17 +482,25 @@ func (a *authServer) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.prune(now)
-	if rt := a.refresh[secretKey(token)]; rt != nil {
-		if rt.grant.clientID == c.ID {
-			a.revokeGrant(rt.grant)
-			a.cfg.log.InfoContext(r.Context(), "sandbox: refresh token revoked with its grant", "client", c.ID)
+	if rt := a.refresh[secretKey(token)]; rt != nil && now.Before(rt.expires) {
+		if rt.grant.clientID != c.ID {
+			a.cfg.log.InfoContext(r.Context(), "sandbox: revocation of another client's refresh token refused", "client", c.ID)
+			return errRevokeOthers()
 		}
+		a.revokeGrant(rt.grant)
+		a.cfg.log.InfoContext(r.Context(), "sandbox: refresh token revoked with its grant", "client", c.ID)
 		return nil
 	}
-	if cl, err := a.signer.verify(token, now); err == nil && cl.ClientID == c.ID {
-		a.revoked[cl.ID] = cl.ExpiresAt.Time
-		a.cfg.log.InfoContext(r.Context(), "sandbox: access token revoked", "client", c.ID)
+	cl, err := a.signer.verify(token, now)
+	switch {
+	case err != nil:
+		return nil
+	case cl.ClientID != c.ID:
+		a.cfg.log.InfoContext(r.Context(), "sandbox: revocation of another client's access token refused", "client", c.ID)
+		return errRevokeOthers()
 	}
+	a.revoked[cl.ID] = cl.ExpiresAt.Time
+	a.cfg.log.InfoContext(r.Context(), "sandbox: access token revoked", "client", c.ID)
 	return nil
 }
 

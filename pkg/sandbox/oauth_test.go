@@ -649,9 +649,10 @@ func TestOAuthRevoke(t *testing.T) {
 		t.Errorf("unknown token: %d, want 200", a.status)
 	}
 
-	// Another client's revocation leaves the token alone.
-	if a := revoke(cc.str("access_token"), "access_token", "other", "other-secret"); a.status != http.StatusOK || !e.verifies(cc.str("access_token")) {
-		t.Errorf("another client revoked the token: %d", a.status)
+	// Another client's revocation is refused and leaves the token alone
+	// (RFC 7009 section 2.1; see TestRevokeAnotherClientsTokenRefused).
+	if a := revoke(cc.str("access_token"), "access_token", "other", "other-secret"); a.status != http.StatusBadRequest || !e.verifies(cc.str("access_token")) {
+		t.Errorf("another client's revocation: %d, want 400 and the token valid", a.status)
 	}
 	if a := revoke(cc.str("access_token"), "access_token", DefaultClientID, DefaultClientSecret); a.status != http.StatusOK || e.verifies(cc.str("access_token")) {
 		t.Errorf("revoked access token: %d, still verifies %v", a.status, e.verifies(cc.str("access_token")))
