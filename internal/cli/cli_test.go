@@ -167,6 +167,12 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"foo"},
 		{"sandbox", "--addr", "0.0.0.0:8080"},
 		{"sandbox", "--fault-op", "noSuchOperation", "--error-rate", "1"},
+		{"countries", "--timeout", "0"},
+		{"countries", "--timeout", "-1s"},
+		{"login", "--wait", "0"},
+		{"login", "--wait", "-1s"},
+		{"countries", "--base-url", "http://example.com", "--client-id", "a", "--client-secret", "b"},
+		{"countries", "--base-url", "https://x:bad/", "--client-id", "a", "--client-secret", "b"},
 	} {
 		r := run(t, nil, args...)
 		if r.code != ExitUsage {

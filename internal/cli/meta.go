@@ -92,6 +92,9 @@ loopback port, exchanges the code (with PKCE) and shows what was granted.`,
 		Example: "  axa login --scope urn:axa.assistance.travel.countries.read_only",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if wait <= 0 {
+				return usagef("--wait %s: want a positive duration, e.g. 2m", wait)
+			}
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return err
@@ -207,7 +210,7 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 	opts = append(opts, axa.WithAuthorizationCode(id, secret, redirect))
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
-		return nil, err
+		return nil, &usageError{err} // the options are the user's: a base URL, credentials
 	}
 	f.closers = append(f.closers, func() { _ = c.Close() })
 	return c, nil

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -21,14 +22,39 @@ func parseDate(flag, s string) (axa.Date, error) {
 	return axa.Date{Time: t}, nil
 }
 
-// readJSON decodes a JSON file into v; a bad file is a usage error.
+// maxFileSize is the largest --file the commands read. A quote or a policy
+// request is a few kilobytes; the cap keeps a wrong file (a log, a disk
+// image, /dev/zero) from costing the memory of its size.
+const maxFileSize = 1 << 20
+
+// readJSON decodes the JSON file at path into v, reading at most
+// maxFileSize bytes of it. A file that cannot be read, is larger than
+// that, or is not JSON for v is a usage error.
 func readJSON(path string, v any) error {
-	data, err := os.ReadFile(path)
+	fh, err := os.Open(path)
 	if err != nil {
-		return usagef("--file: %v", err)
+		return usagef("--file: %w", err)
+	}
+	defer fh.Close() //nolint:errcheck // read only
+	data, err := io.ReadAll(io.LimitReader(fh, maxFileSize+1))
+	if err != nil {
+		return usagef("--file %s: %w", path, err)
+	}
+	if len(data) > maxFileSize {
+		return usagef("--file %s: larger than 1 MiB, the most a request file may be", path)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return usagef("--file %s: not valid JSON for this command: %v", path, err)
+		return usagef("--file %s: not valid JSON for this command: %w", path, err)
+	}
+	return nil
+}
+
+// encodable checks that the SDK can encode req: a value it cannot (an
+// e-mail that is missing or malformed, in a policy holder from --file) is
+// the user's input error, said before any request is made.
+func encodable(req any, what string) error {
+	if _, err := json.Marshal(req); err != nil {
+		return usagef("%s cannot be sent: %w", what, err)
 	}
 	return nil
 }
@@ -82,6 +108,9 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 			}
 			if !req.PlanCode.Valid() {
 				return usagef("plan %q: want essential, comfort or premium", req.PlanCode)
+			}
+			if err := encodable(req, "the quote request"); err != nil {
+				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				q, err := c.RequestQuote(ctx, req, &axa.RequestQuoteParams{IdempotencyKey: key})
@@ -144,6 +173,9 @@ answers the same policy instead of issuing a second one.`,
 				return err
 			}
 			req.QuoteID = id
+			if err := encodable(req, "the policy request in --file "+file); err != nil {
+				return err
+			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				p, err := c.CreatePolicy(ctx, req, &axa.CreatePolicyParams{IdempotencyKey: key})
 				if err != nil {

@@ -29,7 +29,7 @@ import (
 const (
 	ExitOK    = 0
 	ExitError = 1 // the API or the network failed
-	ExitUsage = 2 // the command line is wrong
+	ExitUsage = 2 // the command line or another local input is wrong
 )
 
 // Factory holds what every command needs: IO, the environment, and the
@@ -63,7 +63,10 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
 }
 
-// ExitCode chooses the exit code of an error, in one place.
+// ExitCode chooses the exit code of an error, in one place: a usage error
+// (a wrong command line, or any local input the command cannot use: a flag
+// value, a --file, the configuration) is ExitUsage; anything else (the API,
+// the network) is ExitError.
 func ExitCode(err error) int {
 	var ue *usageError
 	switch {
@@ -131,6 +134,12 @@ credentials it starts the embedded sandbox on loopback, so it works on any machi
 		// error (exit 1) instead of a usage error (exit 2).
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			if f.timeout <= 0 {
+				return usagef("--timeout %s: want a positive duration, e.g. 30s", f.timeout)
+			}
+			return nil
+		},
 	}
 	p := root.PersistentFlags()
 	p.StringVar(&f.baseURL, "base-url", "", "API base URL (default $AXA_BASE_URL, else production)")
@@ -198,7 +207,7 @@ func (f *Factory) Client() (*axa.Client, error) {
 	}
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
-		return nil, err
+		return nil, &usageError{err} // the options are the user's: a base URL, credentials
 	}
 	f.client = c
 	f.closers = append(f.closers, func() { _ = c.Close() })
