@@ -321,3 +321,45 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 		t.Errorf("shell completion: exit %d, %q", r.code, r.out[:min(80, len(r.out))])
 	}
 }
+
+// A sandbox flag out of its range is a usage error, not a value silently
+// ignored: the command ends at once with 2 instead of serving.
+func TestSandboxFlagsOutOfRangeExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"--token-lifetime", "-1s"},
+		{"--token-lifetime", "0"},
+		{"--error-rate", "-0.5"},
+		{"--error-rate", "2"},
+		{"--reset-rate", "-1"},
+		{"--latency", "-1s"},
+		{"--too-many", "-1"},
+	} {
+		out, errOut := testutil.NewBuffer(), &testutil.Buffer{}
+		f := &Factory{Out: out, Err: errOut, Getenv: func(string) string { return "" }}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan int, 1)
+		go func() {
+			done <- f.Run(ctx, append([]string{"sandbox", "--addr", "127.0.0.1:0", "--quiet"}, args...))
+		}()
+		deadline := time.NewTimer(10 * time.Second) // a failure guard, not a timing
+		code := -1
+		for code < 0 {
+			select {
+			case code = <-done:
+			case <-out.Changed():
+				if strings.Contains(out.String(), "listening on") {
+					t.Errorf("axa sandbox %s: serves, want exit 2", strings.Join(args, " "))
+					cancel()
+				}
+			case <-deadline.C:
+				t.Errorf("axa sandbox %s: neither served nor ended", strings.Join(args, " "))
+				cancel()
+			}
+		}
+		deadline.Stop()
+		cancel()
+		if code != ExitUsage {
+			t.Errorf("axa sandbox %s: exit %d, want 2 (err %q)", strings.Join(args, " "), code, errOut.String())
+		}
+	}
+}

@@ -235,8 +235,12 @@ connection resets into one operation (--fault-op, an operationId) or all of them
 		Example: "  axa sandbox --addr 127.0.0.1:8080\n  axa sandbox --fault-op createPolicy --error-rate 0.2 --reset-rate 0.1",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// A flag given is passed on, whatever its value, so that the
+			// sandbox refuses one out of range (exit 2) instead of the
+			// command ignoring it.
+			fl := cmd.Flags()
 			opts := append([]sandbox.Option{sandbox.WithSeed(seed)}, f.SandboxOptions...)
-			if tokenLifetime > 0 {
+			if fl.Changed("token-lifetime") {
 				opts = append(opts, sandbox.WithTokenLifetime(tokenLifetime))
 			}
 			if autoApprove {
@@ -245,7 +249,10 @@ connection resets into one operation (--fault-op, an operationId) or all of them
 			if !quietLog {
 				opts = append(opts, sandbox.WithLogger(slog.New(slog.NewTextHandler(f.Err, nil))))
 			}
-			if delay > 0 || errorRate > 0 || resetRate > 0 || tooMany > 0 {
+			if delay < 0 || tooMany < 0 {
+				return usagef("--latency and --too-many cannot be negative")
+			}
+			if fl.Changed("latency") || fl.Changed("error-rate") || fl.Changed("reset-rate") || fl.Changed("too-many") {
 				opts = append(opts, sandbox.WithFault(faultOp, sandbox.Fault{
 					Latency: delay, ErrorRate: errorRate, ResetAfterCommitRate: resetRate, TooManyRequests: tooMany,
 				}))
