@@ -68,13 +68,21 @@ func ageOn(birth, day time.Time) int {
 	return age
 }
 
-// clientOf returns the client id of the request's verified token.
-func clientOf(ctx context.Context) (string, error) {
+// ownerOf returns who the request acts for, from its verified token: the
+// user (the token's sub) of a user grant, through its client; the client
+// itself for a client credentials grant.
+func ownerOf(ctx context.Context) (owner, error) {
 	c := claimsFrom(ctx)
-	if c == nil || c.ClientID == "" {
+	switch {
+	case c == nil || c.ClientID == "":
 		return "", errorf(http.StatusUnauthorized, "invalid_token", "this operation needs a bearer token")
+	case c.login() == "":
+		return clientOwner(c.ClientID), nil
+	case c.Subject == "":
+		return "", errorf(http.StatusUnauthorized, "invalid_token", "the access token names no subject")
+	default:
+		return userOwner(c.ClientID, c.Subject), nil
 	}
-	return c.ClientID, nil
 }
 
 // unprocessable is a 422 with a code and a readable message.
@@ -82,12 +90,12 @@ func unprocessable(code, format string, args ...any) error {
 	return errorf(http.StatusUnprocessableEntity, code, format, args...)
 }
 
-// idempotently runs act once per client and Idempotency-Key: a request
+// idempotently runs act once per owner and Idempotency-Key: a request
 // with the same key and body gets the stored answer (idemReplay), one sent
 // while the first is in flight gets idemInFlight (the caller answers 409),
 // one with another body a 422. A failed act stores nothing, so that it can
 // be retried with the same key.
-func (r *resources) idempotently(client, operation, key string, body any, act func() (any, error)) (any, idemState, error) {
+func (r *resources) idempotently(o owner, operation, key string, body any, act func() (any, error)) (any, idemState, error) {
 	if key == "" {
 		return nil, idemNew, errorf(http.StatusBadRequest, "invalid_request", "the Idempotency-Key header is required")
 	}
@@ -95,7 +103,7 @@ func (r *resources) idempotently(client, operation, key string, body any, act fu
 	if err != nil {
 		return nil, idemNew, err
 	}
-	switch state, answer := r.store.beginIdempotent(client, key, hash, r.cfg.now()); state {
+	switch state, answer := r.store.beginIdempotent(o, key, hash, r.cfg.now()); state {
 	case idemReplay, idemInFlight:
 		return answer, state, nil
 	case idemMismatch:
@@ -104,14 +112,14 @@ func (r *resources) idempotently(client, operation, key string, body any, act fu
 	done := false
 	defer func() {
 		if !done {
-			r.store.abandonIdempotent(client, key)
+			r.store.abandonIdempotent(o, key)
 		}
 	}()
 	answer, err := act()
 	if err != nil {
 		return nil, idemNew, err
 	}
-	r.store.finishIdempotent(client, key, answer)
+	r.store.finishIdempotent(o, key, answer)
 	done = true
 	return answer, idemNew, nil
 }
@@ -134,21 +142,21 @@ func conflict(ctx context.Context) server.ConflictJSONResponse {
 	return c
 }
 
-// RequestQuote prices a trip and records the quote for the client.
+// RequestQuote prices a trip and records the quote for its owner.
 func (r *resources) RequestQuote(ctx context.Context, req server.RequestQuoteRequestObject) (server.RequestQuoteResponseObject, error) {
-	client, err := clientOf(ctx)
+	o, err := ownerOf(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if req.Body == nil {
 		return nil, errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
 	}
-	answer, state, err := r.idempotently(client, "requestQuote", req.Params.IdempotencyKey, req.Body, func() (any, error) {
+	answer, state, err := r.idempotently(o, "requestQuote", req.Params.IdempotencyKey, req.Body, func() (any, error) {
 		q, births, err := r.priceQuote(req.Body, r.cfg.now())
 		if err != nil {
 			return nil, err
 		}
-		r.store.addQuote(client, q, births)
+		r.store.addQuote(o, q, births)
 		return q, nil
 	})
 	switch {
@@ -253,10 +261,12 @@ func (r *resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 	}, births, nil
 }
 
-// CreatePolicy issues a policy from a valid quote of the client, once per
-// Idempotency-Key.
+// CreatePolicy issues a policy from a valid quote of the same owner, once
+// per Idempotency-Key. Another owner's quote is answered as one that does
+// not exist (422 quote_not_found, the answer for an unknown quote id): the
+// quote is named in the body, not the path, so this is not a 404.
 func (r *resources) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
-	client, err := clientOf(ctx)
+	o, err := ownerOf(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -264,13 +274,13 @@ func (r *resources) CreatePolicy(ctx context.Context, req server.CreatePolicyReq
 	if body == nil {
 		return nil, errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
 	}
-	answer, state, err := r.idempotently(client, "createPolicy", req.Params.IdempotencyKey, body, func() (any, error) {
+	answer, state, err := r.idempotently(o, "createPolicy", req.Params.IdempotencyKey, body, func() (any, error) {
 		id, err := uuid.NewRandom()
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: policy id: %w", err)
 		}
 		now := r.cfg.now().UTC()
-		p, err := r.store.issuePolicy(client, body.QuoteID, now,
+		p, err := r.store.issuePolicy(o, body.QuoteID, now,
 			func(q *quoteRecord) error { return r.checkPolicyRequest(body, q, now) },
 			func(q *quoteRecord, number string) gen.Policy { return r.newPolicy(id, number, q, body, now) })
 		if err != nil {
@@ -352,14 +362,14 @@ func (r *resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *
 	}
 }
 
-// GetPolicy answers a policy to the client that created it; to any other,
-// it does not exist.
+// GetPolicy answers a policy to its owner; to anyone else, it does not
+// exist (404, not 403, which would confirm that it does).
 func (r *resources) GetPolicy(ctx context.Context, req server.GetPolicyRequestObject) (server.GetPolicyResponseObject, error) {
-	client, err := clientOf(ctx)
+	o, err := ownerOf(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, ok := r.store.policy(client, req.PolicyID)
+	p, ok := r.store.policy(o, req.PolicyID)
 	if !ok {
 		return nil, errorf(http.StatusNotFound, "not_found", "No policy with id %q.", req.PolicyID.String())
 	}

@@ -670,7 +670,7 @@ func TestIdempotencyReplaysAndRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if state, _ := r.store.beginIdempotent("c1", "busy", hash, testNow); state != idemNew {
+	if state, _ := r.store.beginIdempotent(clientOwner("c1"), "busy", hash, testNow); state != idemNew {
 		t.Fatalf("state %v", state)
 	}
 	busy, err := r.createPolicy("c1", "busy", req)
@@ -681,7 +681,7 @@ func TestIdempotencyReplaysAndRefuses(t *testing.T) {
 	if !ok || c.Body.Error != "idempotency_conflict" || c.Body.StatusCode != http.StatusConflict || c.Headers.RetryAfter == nil || *c.Headers.RetryAfter != "1" {
 		t.Errorf("in flight: %#v", busy)
 	}
-	r.store.abandonIdempotent("c1", "busy")
+	r.store.abandonIdempotent(clientOwner("c1"), "busy")
 	r.mustPolicy(t, "c1", "busy", req)
 
 	// A refused request does not keep its key.

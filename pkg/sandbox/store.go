@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,8 +18,33 @@ import (
 // idempotencyRetention is how long an answer is kept for replay.
 const idempotencyRetention = 24 * time.Hour
 
+// owner is who a quote, a policy or an idempotency record belongs to: a
+// client, for what it does under its own token (client credentials grant),
+// or one user of a client, for what is done under that user's token
+// (password and authorization code grants: the token's sub). Whoever is not
+// the owner finds nothing: another user of the same client, the client
+// itself, the same user through another client.
+//
+// An owner is a string, injective over (client, user): a client's own key is
+// its bare ID; a user's, a NUL-led pair of quoted strings, which no bare ID
+// equals, since a client ID that starts with NUL is quoted too.
+type owner string
+
+// clientOwner is a client acting on its own behalf.
+func clientOwner(clientID string) owner {
+	if strings.HasPrefix(clientID, "\x00") {
+		return owner("\x00c" + strconv.Quote(clientID))
+	}
+	return owner(clientID)
+}
+
+// userOwner is a user acting through a client.
+func userOwner(clientID, subject string) owner {
+	return owner("\x00u" + strconv.Quote(clientID) + strconv.Quote(subject))
+}
+
 // store keeps the quotes, the policies and the idempotency records of the
-// sandbox, in memory, for every client. One mutex guards it all: issuing a
+// sandbox, in memory, for every owner. One mutex guards it all: issuing a
 // policy checks the quote and records the policy atomically.
 type store struct {
 	mu          sync.Mutex
@@ -31,19 +58,22 @@ type store struct {
 
 // quoteRecord is a quote and what issuing a policy from it checks.
 type quoteRecord struct {
-	client     string
+	owner      owner
 	quote      gen.Quote
 	birthDates []string // the travellers', sorted, as YYYY-MM-DD
 }
 
-// policyRecord is a policy and the client that owns it.
+// policyRecord is a policy and its owner.
 type policyRecord struct {
-	client string
+	owner  owner
 	policy gen.Policy
 }
 
-// idemKey scopes an Idempotency-Key to the client that sent it.
-type idemKey struct{ client, key string }
+// idemKey scopes an Idempotency-Key to the owner that sent it.
+type idemKey struct {
+	owner owner
+	key   string
+}
 
 // idemRecord is the fate of the first request with an Idempotency-Key.
 type idemRecord struct {
@@ -84,11 +114,11 @@ func requestHash(operation string, body any) ([sha256.Size]byte, error) {
 	return sha256.Sum256(append([]byte(operation+"\x00"), b...)), nil
 }
 
-// beginIdempotent reserves an Idempotency-Key for a client's request, or
+// beginIdempotent reserves an Idempotency-Key for an owner's request, or
 // tells why not: the stored answer (idemReplay), a request still in flight
 // (idemInFlight) or another body (idemMismatch). After idemNew, the caller
 // must call finishIdempotent or abandonIdempotent.
-func (s *store) beginIdempotent(client, key string, hash [sha256.Size]byte, now time.Time) (idemState, any) {
+func (s *store) beginIdempotent(o owner, key string, hash [sha256.Size]byte, now time.Time) (idemState, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Prune expired answers at most once a minute: walking every record on
@@ -101,7 +131,7 @@ func (s *store) beginIdempotent(client, key string, hash [sha256.Size]byte, now 
 			}
 		}
 	}
-	k := idemKey{client, key}
+	k := idemKey{o, key}
 	r, ok := s.idem[k]
 	switch {
 	case !ok:
@@ -117,43 +147,44 @@ func (s *store) beginIdempotent(client, key string, hash [sha256.Size]byte, now 
 }
 
 // finishIdempotent stores the answer of a request that began with idemNew.
-func (s *store) finishIdempotent(client, key string, answer any) {
+func (s *store) finishIdempotent(o owner, key string, answer any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r, ok := s.idem[idemKey{client, key}]; ok {
+	if r, ok := s.idem[idemKey{o, key}]; ok {
 		r.done, r.answer = true, answer
 	}
 }
 
 // abandonIdempotent forgets a request that began with idemNew and failed,
 // so that it can be retried with the same key.
-func (s *store) abandonIdempotent(client, key string) {
+func (s *store) abandonIdempotent(o owner, key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r, ok := s.idem[idemKey{client, key}]; ok && !r.done {
-		delete(s.idem, idemKey{client, key})
+	if r, ok := s.idem[idemKey{o, key}]; ok && !r.done {
+		delete(s.idem, idemKey{o, key})
 	}
 }
 
-// addQuote records a quote of a client.
-func (s *store) addQuote(client string, q gen.Quote, birthDates []string) {
+// addQuote records an owner's quote.
+func (s *store) addQuote(o owner, q gen.Quote, birthDates []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.quotes[q.ID] = &quoteRecord{client: client, quote: q, birthDates: birthDates}
+	s.quotes[q.ID] = &quoteRecord{owner: o, quote: q, birthDates: birthDates}
 }
 
-// issuePolicy issues a policy from a client's quote, atomically: the quote
-// must exist for that client, be unexpired at now and not have been used,
-// and check must accept it; build makes the policy from the quote and its
-// policy number.
-func (s *store) issuePolicy(client string, quoteID uuid.UUID, now time.Time,
+// issuePolicy issues a policy from an owner's quote, atomically: the quote
+// must exist for that owner (another's is answered as one that does not
+// exist, before anything else is looked at), be unexpired at now and not
+// have been used, and check must accept it; build makes the policy from the
+// quote and its policy number.
+func (s *store) issuePolicy(o owner, quoteID uuid.UUID, now time.Time,
 	check func(*quoteRecord) error, build func(q *quoteRecord, number string) gen.Policy,
 ) (gen.Policy, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q, ok := s.quotes[quoteID]
-	if !ok || q.client != client {
-		return gen.Policy{}, errorf(http.StatusUnprocessableEntity, "quote_not_found", "No quote with id %q for this client; request a quote first.", quoteID)
+	if !ok || q.owner != o {
+		return gen.Policy{}, errorf(http.StatusUnprocessableEntity, "quote_not_found", "No quote with id %q; request a quote first.", quoteID)
 	}
 	if now.After(q.quote.ValidUntil) {
 		return gen.Policy{}, errorf(http.StatusUnprocessableEntity, "quote_expired", "The quote expired at %s; request a new one.", q.quote.ValidUntil.Format(time.RFC3339))
@@ -166,17 +197,17 @@ func (s *store) issuePolicy(client string, quoteID uuid.UUID, now time.Time,
 	}
 	s.lastNumber++
 	p := build(q, fmt.Sprintf("AXA-TRV-%010d", s.lastNumber))
-	s.policies[p.ID] = &policyRecord{client: client, policy: p}
+	s.policies[p.ID] = &policyRecord{owner: o, policy: p}
 	s.quotePolicy[quoteID] = p.ID
 	return p, nil
 }
 
-// policy returns a client's policy; another client's is not found.
-func (s *store) policy(client string, id uuid.UUID) (gen.Policy, bool) {
+// policy returns an owner's policy; another owner's is not found.
+func (s *store) policy(o owner, id uuid.UUID) (gen.Policy, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.policies[id]
-	if !ok || p.client != client {
+	if !ok || p.owner != o {
 		return gen.Policy{}, false
 	}
 	return p.policy, true
