@@ -75,11 +75,43 @@ func grantAllowed(c Client, grant string) bool {
 	return len(c.Grants) == 0 || slices.Contains(c.Grants, grant)
 }
 
-// grantScopes returns the scopes to grant c for a space-separated scope
-// parameter: each must be known and registered for c. An empty parameter
+// parseScope splits a scope parameter as RFC 6749 section 3.3 defines it:
+//
+//	scope       = scope-token *( SP scope-token )
+//	scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+//
+// Tokens are separated by one space: tabs and other white space, a leading,
+// trailing or doubled space, quotes, backslashes, control characters and
+// non-ASCII bytes are invalid_scope. An empty parameter is no scope (nil):
+// a parameter without a value counts as omitted (section 3.2).
+func parseScope(param string) ([]string, error) {
+	if param == "" {
+		return nil, nil
+	}
+	asked := strings.Split(param, " ")
+	for _, tok := range asked {
+		if tok == "" || strings.IndexFunc(tok, notScopeChar) >= 0 {
+			return nil, oauthErrorf(http.StatusBadRequest, codeInvalidScope,
+				"the scope parameter must be scope tokens separated by single spaces (RFC 6749 section 3.3)")
+		}
+	}
+	return asked, nil
+}
+
+// notScopeChar reports whether r is outside the scope-token alphabet:
+// %x21 / %x23-5B / %x5D-7E.
+func notScopeChar(r rune) bool {
+	return r < 0x21 || r > 0x7e || r == '"' || r == '\\'
+}
+
+// grantScopes returns the scopes to grant c for a scope parameter (see
+// parseScope): each must be known and registered for c. An empty parameter
 // grants the client's registered API scopes (not openid).
 func grantScopes(c Client, param string) ([]string, error) {
-	asked := strings.Fields(param)
+	asked, err := parseScope(param)
+	if err != nil {
+		return nil, err
+	}
 	if len(asked) == 0 {
 		var out []string
 		for _, s := range c.Scopes {

@@ -371,8 +371,12 @@ func (a *authServer) refreshGrant(r *http.Request, c Client, form url.Values, no
 		a.cfg.log.WarnContext(r.Context(), "sandbox: rotated refresh token reused; its grant is revoked", "client", c.ID)
 		return nil, oauthErrorf(http.StatusBadRequest, codeInvalidGrant, "the refresh token was already used; every token of its grant is revoked")
 	}
+	asked, err := parseScope(form.Get("scope"))
+	if err != nil {
+		return nil, err
+	}
 	scopes := rt.grant.scopes
-	if asked := strings.Fields(form.Get("scope")); len(asked) > 0 {
+	if len(asked) > 0 {
 		scopes = nil
 		for _, s := range asked {
 			if !slices.Contains(rt.grant.scopes, s) {
@@ -511,15 +515,14 @@ func (a *authServer) jwks(w http.ResponseWriter, _ *http.Request) {
 }
 
 // metadata is GET /.well-known/oauth-authorization-server (RFC 8414). The
-// issuer is the tokens' iss: the server's URL once Start has run (or
-// WithIssuer's), and the endpoints are under it; a sandbox served some other
-// way keeps its placeholder issuer and names endpoints on the request's host.
-func (a *authServer) metadata(w http.ResponseWriter, r *http.Request) {
+// issuer is the tokens' iss, fixed before the sandbox serves: the server's
+// URL once Start has run, WithIssuer's, or the placeholder of a sandbox
+// served some other way. The endpoints are under it. Nothing of the request
+// (its Host header) goes into the answer: a request cannot point clients
+// elsewhere.
+func (a *authServer) metadata(w http.ResponseWriter, _ *http.Request) {
 	issuer := a.signer.iss()
-	base := "http://" + r.Host
-	if a.cfg.issuerIsURL.Load() {
-		base = strings.TrimSuffix(issuer, "/")
-	}
+	base := strings.TrimSuffix(issuer, "/")
 	authMethods := []string{"client_secret_basic", "client_secret_post"}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                     issuer,

@@ -695,8 +695,11 @@ func TestOAuthMetadataAndJWKS(t *testing.T) {
 		Scopes                []string `json:"scopes_supported"`
 	}
 	getJSON(e.srv.URL+metadataPath, &md)
-	if md.Issuer != e.sb.cfg.issuer || md.TokenEndpoint != e.srv.URL+"/auth/v1/token" || md.AuthorizationEndpoint != e.srv.URL+"/auth/v1/authorize" ||
-		md.JWKSURI != e.srv.URL+"/auth/v1/jwks" || md.RevocationEndpoint != e.srv.URL+"/auth/v1/revoke" {
+	// Served without Start: the placeholder issuer, endpoints under it (see
+	// TestMetadataIgnoresTheHostHeader).
+	iss := e.sb.cfg.issuer
+	if md.Issuer != iss || md.TokenEndpoint != iss+"/auth/v1/token" || md.AuthorizationEndpoint != iss+"/auth/v1/authorize" ||
+		md.JWKSURI != iss+"/auth/v1/jwks" || md.RevocationEndpoint != iss+"/auth/v1/revoke" {
 		t.Errorf("metadata endpoints %+v", md)
 	}
 	for _, g := range []string{"authorization_code", "client_credentials", "password", "refresh_token"} {
@@ -712,7 +715,7 @@ func TestOAuthMetadataAndJWKS(t *testing.T) {
 	var set struct {
 		Keys []struct{ Kty, Crv, Alg, Kid, X string } `json:"keys"`
 	}
-	getJSON(md.JWKSURI, &set)
+	getJSON(e.srv.URL+jwksPath, &set)
 	tok := e.mustToken(url.Values{"grant_type": {"client_credentials"}}).str("access_token")
 	parts := strings.Split(tok, ".")
 	var header struct{ Alg, Kid string }

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -21,7 +20,6 @@ type config struct {
 	signingKey    ed25519.PrivateKey // nil: a random key per sandbox
 	issuer        string
 	issuerSet     bool        // WithIssuer was given: Start keeps it
-	issuerIsURL   atomic.Bool // the issuer is where the endpoints are
 	audience      string
 	tokenLifetime time.Duration
 	codeLifetime  time.Duration
@@ -144,7 +142,10 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithIssuer sets the issuer of the tokens and of the RFC 8414 metadata,
 // where the OAuth2 endpoints are (e.g. the URL of a proxy in front of the
-// sandbox). By default Start uses the URL it listens on.
+// sandbox). By default Start uses the URL it listens on; a sandbox served
+// without Start (as an http.Handler) keeps a placeholder,
+// https://sandbox.axa-assistance.invalid, and never takes the issuer from a
+// request.
 func WithIssuer(u string) Option {
 	return func(c *config) error {
 		p, err := url.Parse(u)
@@ -152,7 +153,6 @@ func WithIssuer(u string) Option {
 			return fmt.Errorf("sandbox: issuer %q is not an http(s) URL", u)
 		}
 		c.issuer, c.issuerSet = strings.TrimSuffix(u, "/"), true
-		c.issuerIsURL.Store(true)
 		return nil
 	}
 }

@@ -149,7 +149,6 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	if !s.cfg.issuerSet {
 		// RFC 8414 section 3.3: the issuer is where the metadata is served.
 		s.auth.signer.issuer.Store(&url)
-		s.cfg.issuerIsURL.Store(true)
 	}
 	base, cancel := context.WithCancel(context.Background())
 	srv := &http.Server{
