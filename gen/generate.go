@@ -12,4 +12,6 @@ package gen
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config types.cfg.yaml -o types.gen.go ../api/openapi.yaml
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config client.cfg.yaml -o client.gen.go ../api/openapi.yaml
-//go:generate go run ../internal/scopegen -spec ../api/openapi.yaml -package gen -o scopes.gen.go
+//go:generate go run ../internal/specgen -spec ../api/openapi.yaml -package gen -o scopes.gen.go
+//go:generate go run ../internal/specgen -spec ../api/openapi.yaml -package gen -emit operations -o operations.gen.go
+//go:generate go run ../internal/specgen -spec ../api/openapi.yaml -emit scopes-golden -o scopes.golden

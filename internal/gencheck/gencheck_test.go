@@ -85,7 +85,7 @@ func TestCompareNamesEachKindOfDrift(t *testing.T) {
 // copyTree copies the files the generators need into a scratch module.
 func copyTree(t *testing.T, from, to string) {
 	t.Helper()
-	for _, rel := range []string{"go.mod", "go.sum", "tools.go", "api", "gen", "internal/scopegen"} {
+	for _, rel := range []string{"go.mod", "go.sum", "tools.go", "api", "gen", "internal/specgen"} {
 		src := filepath.Join(from, rel)
 		err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {

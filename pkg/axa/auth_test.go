@@ -555,7 +555,7 @@ func TestAuthTransportRefusesInsecureOrForeignRequests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		at := &authTransport{next: next, tokens: tokens, ops: newOperationMatcher(gen.Operations()), origin: origin}
+		at := &authTransport{next: next, tokens: tokens, origin: origin}
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, tc.target, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,8 @@
 package axa
 
 import (
+	"github.com/axa-assistance-go/axa/gen"
+
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -75,7 +77,7 @@ func (a *authServer) authorize(t *testing.T, authURL string) (code, state string
 		t.Fatal(err)
 	}
 	q := u.Query()
-	if u.Path != authorizePath || q.Get("response_type") != "code" || q.Get("client_id") != testClientID {
+	if u.Path != gen.AuthorizePath || q.Get("response_type") != "code" || q.Get("client_id") != testClientID {
 		t.Fatalf("authorization URL %s is not a code request for the client", authURL)
 	}
 	if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 {

@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
 	openapitypes "github.com/oapi-codegen/runtime/types"
 
 	"github.com/axa-assistance-go/axa/gen"
@@ -67,8 +66,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, origin: origin, oauth: oauthEndpoints{
-		tokenURL:     origin.String() + tokenPath,
-		authorizeURL: origin.String() + authorizePath,
+		tokenURL:     origin.String() + gen.TokenPath,
+		authorizeURL: origin.String() + gen.AuthorizePath,
 	}}
 
 	tokenHTTP := &http.Client{
@@ -91,9 +90,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		c.tokens = newTokenCache(f.fetch, cfg.tokenPolicy, cfg.clock, cfg.logger, g.userBound())
 	}
 
-	ops := newOperationMatcher(gen.Operations())
 	c.http = &http.Client{
-		Transport: buildPipeline(cfg, c.tokens, ops, origin, &c.closed),
+		Transport: buildPipeline(cfg, c.tokens, origin, &c.closed),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 || !sameOrigin(req.URL, origin) {
 				return http.ErrUseLastResponse
@@ -237,14 +235,6 @@ func newError(resp *http.Response, body []byte, info *callInfo) *Error {
 		e.GrantedScopes = info.grantedScopes
 	}
 	return e
-}
-
-// idempotencyKey returns key, or a new random one when key is empty.
-func idempotencyKey(key string) string {
-	if key != "" {
-		return key
-	}
-	return uuid.NewString()
 }
 
 // ptr returns a pointer to a copy of v, for the methods that answer one

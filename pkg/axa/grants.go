@@ -18,13 +18,6 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// The paths of the OAuth2 endpoints, relative to the base URL (as in the
-// spec's security scheme).
-const (
-	tokenPath     = "/auth/v1/token" //nolint:gosec // a URL path, not a credential
-	authorizePath = "/auth/v1/authorize"
-)
-
 // grant gets tokens from the token endpoint with golang.org/x/oauth2. Each
 // grant authenticates the client with HTTP Basic explicitly: x/oauth2's
 // auto-detection would resend the secret in the body after a failure.

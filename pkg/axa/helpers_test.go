@@ -1,6 +1,8 @@
 package axa
 
 import (
+	"github.com/axa-assistance-go/axa/gen"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -115,7 +117,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 func (f *fakeAPI) URL() string { return f.srv.URL }
 
 func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == tokenPath {
+	if r.URL.Path == gen.TokenPath {
 		f.serveToken(w, r)
 		return
 	}

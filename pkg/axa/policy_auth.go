@@ -17,7 +17,6 @@ var errNoOperation = errors.New("axa: no operation of the API matches the reques
 type authTransport struct {
 	next        http.RoundTripper
 	tokens      *tokenCache // nil without credentials
-	ops         *operationMatcher
 	origin      *url.URL
 	basePath    string
 	fixedScopes []string
@@ -39,9 +38,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	op, ok := gen.LookupOperation(gen.OperationID(info.operation))
 	if !ok || op.Method != req.Method {
 		path := strings.TrimPrefix(req.URL.EscapedPath(), t.basePath)
-		if op, ok = t.ops.match(req.Method, path); !ok {
+		id, _, found := gen.MatchOperation(req.Method, path)
+		if !found {
 			return fail(fmt.Errorf("%w: %s %s", errNoOperation, req.Method, req.URL.Path))
 		}
+		op, _ = gen.LookupOperation(id)
 		info.operation = string(op.ID)
 	}
 	if len(op.Security) == 0 {
@@ -110,59 +111,4 @@ func requiredScopes(op gen.Operation) []string {
 		}
 	}
 	return out
-}
-
-// operationMatcher finds the operation of a request from its method and
-// path, using the path templates of the generated operation table. Literal
-// segments beat parameters, so /travel/v1/countries/alerts is listAlerts and
-// not getCountry("alerts").
-type operationMatcher struct {
-	ops []compiledOp
-}
-
-type compiledOp struct {
-	op       gen.Operation
-	segments []string // "" marks a parameter
-	literals int
-}
-
-func newOperationMatcher(ops []gen.Operation) *operationMatcher {
-	m := &operationMatcher{}
-	for _, op := range ops {
-		c := compiledOp{op: op}
-		for _, seg := range strings.Split(strings.Trim(op.Path, "/"), "/") {
-			if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-				seg = ""
-			} else {
-				c.literals++
-			}
-			c.segments = append(c.segments, seg)
-		}
-		m.ops = append(m.ops, c)
-	}
-	return m
-}
-
-func (m *operationMatcher) match(method, path string) (gen.Operation, bool) {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	best := -1
-	for i, c := range m.ops {
-		if c.op.Method != method || len(c.segments) != len(segs) {
-			continue
-		}
-		ok := true
-		for j, s := range c.segments {
-			if s != "" && s != segs[j] || s == "" && segs[j] == "" {
-				ok = false
-				break
-			}
-		}
-		if ok && (best < 0 || c.literals > m.ops[best].literals) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return gen.Operation{}, false
-	}
-	return m.ops[best].op, true
 }

@@ -1,6 +1,8 @@
 package axa
 
 import (
+	"github.com/axa-assistance-go/axa/gen"
+
 	"bytes"
 	"context"
 	"errors"
@@ -637,7 +639,7 @@ func TestTokenRequestFollowsNoRedirects(t *testing.T) {
 	f := newFakeAPI(t)
 	f.set(func(f *fakeAPI) {
 		f.tokenFn = func(w http.ResponseWriter, r *http.Request, _ int) bool {
-			http.Redirect(w, r, other.URL+tokenPath, http.StatusTemporaryRedirect)
+			http.Redirect(w, r, other.URL+gen.TokenPath, http.StatusTemporaryRedirect)
 			return true
 		}
 	})

@@ -32,10 +32,10 @@ import (
 //
 // The token endpoint is called with a separate client: the caller's
 // transport, no redirects, none of these layers.
-func buildPipeline(c *config, tokens *tokenCache, ops *operationMatcher, origin *url.URL, closed *atomic.Bool) http.RoundTripper {
+func buildPipeline(c *config, tokens *tokenCache, origin *url.URL, closed *atomic.Bool) http.RoundTripper {
 	var rt = c.baseTransport()
 	rt = &logTransport{next: rt, log: c.logger, clock: c.clock}
-	rt = &authTransport{next: rt, tokens: tokens, ops: ops, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
+	rt = &authTransport{next: rt, tokens: tokens, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
 	rt = &retryTransport{next: rt, policy: c.retry.withDefaults(), clock: c.clock, log: c.logger}
 	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed}
 	return rt
