@@ -19,7 +19,7 @@ type config struct {
 	seed          uint64
 	signingKey    ed25519.PrivateKey // nil: a random key per sandbox
 	issuer        string
-	issuerSet     bool        // WithIssuer was given: Start keeps it
+	issuerSet     bool // WithIssuer was given: Start keeps it
 	audience      string
 	tokenLifetime time.Duration
 	codeLifetime  time.Duration
