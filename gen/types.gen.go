@@ -265,29 +265,47 @@ type Address struct {
 	// Country A country, as a lower-case ISO 3166-1 alpha-2 code.
 	//
 	// Example: fr
-	Country       CountryID `json:"country"`
-	Locality      string    `json:"locality"`
-	PostalCode    string    `json:"postal_code"`
-	State         *string   `json:"state,omitempty"`
-	StreetAddress string    `json:"street_address"`
-	Subdivision   *string   `json:"subdivision,omitempty"`
+	Country CountryID `json:"country"`
+
+	// Locality The city, town or village.
+	Locality string `json:"locality"`
+
+	// PostalCode The postal code.
+	PostalCode string `json:"postal_code"`
+
+	// State The state, in countries whose addresses name one.
+	State *string `json:"state,omitempty"`
+
+	// StreetAddress The house number and street name.
+	StreetAddress string `json:"street_address"`
+
+	// Subdivision The region, province or other subdivision of the country, when the address names one.
+	Subdivision *string `json:"subdivision,omitempty"`
 }
 
 // Airport An international airport.
 //
 // Example: {"city":"Paris","iata_code":"CDG","name":"Paris Charles de Gaulle"}
 type Airport struct {
-	City     string `json:"city"`
+	// City The city the airport serves.
+	City string `json:"city"`
+
+	// IataCode The airport's three-letter IATA code.
 	IataCode string `json:"iata_code"`
-	Name     string `json:"name"`
+
+	// Name The airport's name.
+	Name string `json:"name"`
 }
 
 // AirportsSection A country's international airports.
 //
 // Example: {"label":"Airports","list":[{"city":"Paris","iata_code":"CDG","name":"Paris Charles de Gaulle"}]}
 type AirportsSection struct {
-	Label string    `json:"label"`
-	List  []Airport `json:"list"`
+	// Label The section's display title.
+	Label string `json:"label"`
+
+	// List The country's international airports.
+	List []Airport `json:"list"`
 }
 
 // AlertLevel The level of an alert, from lowest to highest.
@@ -309,15 +327,21 @@ type AxaAlert struct {
 	CountryIds []CountryID `json:"country_ids"`
 
 	// EndDate When the alert is expected to end, if known.
-	EndDate *time.Time         `json:"end_date,omitempty"`
-	ID      openapi_types.UUID `json:"id"`
+	EndDate *time.Time `json:"end_date,omitempty"`
+
+	// ID The alert's id.
+	ID openapi_types.UUID `json:"id"`
 
 	// Level The level of an alert, from lowest to highest.
 	//
 	// Example: high
-	Level            AlertLevel `json:"level"`
-	ShortDescription string     `json:"short_description"`
-	Title            string     `json:"title"`
+	Level AlertLevel `json:"level"`
+
+	// ShortDescription A one-line summary of the alert.
+	ShortDescription string `json:"short_description"`
+
+	// Title The alert's headline.
+	Title string `json:"title"`
 }
 
 // Country A country in the list of countries.
@@ -337,7 +361,10 @@ type Country struct {
 //
 // Example: {"axa_health_alerts":[],"axa_security_alerts":[],"country_id":"fr"}
 type CountryAlerts struct {
-	AxaHealthAlerts   []AxaAlert `json:"axa_health_alerts"`
+	// AxaHealthAlerts AXA Assistance health alerts that concern the country, newest first.
+	AxaHealthAlerts []AxaAlert `json:"axa_health_alerts"`
+
+	// AxaSecurityAlerts AXA Assistance security alerts that concern the country, newest first.
 	AxaSecurityAlerts []AxaAlert `json:"axa_security_alerts"`
 
 	// CountryID A country, as a lower-case ISO 3166-1 alpha-2 code.
@@ -393,8 +420,10 @@ type CountryDetail struct {
 	// ID A country, as a lower-case ISO 3166-1 alpha-2 code.
 	//
 	// Example: fr
-	ID    CountryID `json:"id"`
-	Label string    `json:"label"`
+	ID CountryID `json:"id"`
+
+	// Label The country's name in the language asked for.
+	Label string `json:"label"`
 
 	// NationalEmbassies A list of diplomatic missions.
 	//
@@ -445,7 +474,9 @@ type CountryHealth struct {
 	//
 	// Example: {"desc":"A passport valid for the whole stay is required. No visa is needed for stays up to 90 days.","label":"Passport and visa"}
 	HealthRisks *TextSection `json:"health_risks,omitempty"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+
+	// UpdatedAt When the health information was last updated.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Vaccinations A section of a country's information made of a title and a text.
 	//
@@ -486,8 +517,12 @@ type CountrySecurity struct {
 	//
 	// Example: {"label":"Risk ratings","list":[{"rating":"moderate","risk":"Petty crime"}]}
 	RisksRatings *RiskRatingsSection `json:"risks_ratings,omitempty"`
-	Summary      *string             `json:"summary,omitempty"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+
+	// Summary A summary of the security situation and of the advice to travellers.
+	Summary *string `json:"summary,omitempty"`
+
+	// UpdatedAt When the security information was last updated.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // CurrencySection A country's currency.
@@ -495,21 +530,38 @@ type CountrySecurity struct {
 // Example: {"currency_code":"EUR","currency_name":"Euro","desc":"Cards are accepted almost everywhere.","label":"Currency"}
 type CurrencySection struct {
 	// CurrencyCode ISO 4217 code.
-	CurrencyCode string  `json:"currency_code"`
-	CurrencyName string  `json:"currency_name"`
-	Desc         *string `json:"desc,omitempty"`
-	Label        string  `json:"label"`
+	CurrencyCode string `json:"currency_code"`
+
+	// CurrencyName The currency's name.
+	CurrencyName string `json:"currency_name"`
+
+	// Desc Practical advice on paying and changing money.
+	Desc *string `json:"desc,omitempty"`
+
+	// Label The section's display title.
+	Label string `json:"label"`
 }
 
 // DailyLifeSection Practical facts about daily life.
 //
 // Example: {"banking_hours":"Tue-Sat 09:00-17:00","electricity":"230 V, 50 Hz, plug types C and E","label":"Daily life","office_hours":"Mon-Fri 09:00-18:00","shopping_hours":"Mon-Sat 10:00-19:00","tipping_information":"Service is included; rounding up is customary."}
 type DailyLifeSection struct {
-	BankingHours       *string `json:"banking_hours,omitempty"`
-	Electricity        *string `json:"electricity,omitempty"`
-	Label              string  `json:"label"`
-	OfficeHours        *string `json:"office_hours,omitempty"`
-	ShoppingHours      *string `json:"shopping_hours,omitempty"`
+	// BankingHours Usual bank opening hours.
+	BankingHours *string `json:"banking_hours,omitempty"`
+
+	// Electricity The mains voltage and frequency, and the plug types in use.
+	Electricity *string `json:"electricity,omitempty"`
+
+	// Label The section's display title.
+	Label string `json:"label"`
+
+	// OfficeHours Usual office hours.
+	OfficeHours *string `json:"office_hours,omitempty"`
+
+	// ShoppingHours Usual shop opening hours.
+	ShoppingHours *string `json:"shopping_hours,omitempty"`
+
+	// TippingInformation Tipping customs.
 	TippingInformation *string `json:"tipping_information,omitempty"`
 }
 
@@ -517,29 +569,41 @@ type DailyLifeSection struct {
 //
 // Example: {"label":"Foreign embassies","list":[{"country":"ca","label":"Embassy of Canada","type":"embassy"}]}
 type EmbassiesSection struct {
-	Label string    `json:"label"`
-	List  []Embassy `json:"list"`
+	// Label The section's display title.
+	Label string `json:"label"`
+
+	// List The diplomatic missions.
+	List []Embassy `json:"list"`
 }
 
 // Embassy A diplomatic mission.
 //
 // Example: {"address":"130 rue du Faubourg Saint-Honoré, 75008 Paris","country":"ca","email":"paris@international.gc.ca","label":"Embassy of Canada","phone_number":"+33 1 44 43 29 00","type":"embassy","website":"https://www.international.gc.ca/country-pays/france/paris.aspx"}
 type Embassy struct {
+	// Address The mission's postal address.
 	Address *string `json:"address,omitempty"`
 
 	// Country A country, as a lower-case ISO 3166-1 alpha-2 code.
 	//
 	// Example: fr
-	Country     CountryID            `json:"country"`
-	Email       *openapi_types.Email `json:"email,omitempty"`
-	Label       string               `json:"label"`
-	PhoneNumber *string              `json:"phone_number,omitempty"`
+	Country CountryID `json:"country"`
+
+	// Email The mission's email address.
+	Email *openapi_types.Email `json:"email,omitempty"`
+
+	// Label The mission's name.
+	Label string `json:"label"`
+
+	// PhoneNumber The mission's telephone number, in international format.
+	PhoneNumber *string `json:"phone_number,omitempty"`
 
 	// Type The kind of diplomatic mission.
 	//
 	// Example: embassy
-	Type    EmbassyType `json:"type"`
-	Website *string     `json:"website,omitempty"`
+	Type EmbassyType `json:"type"`
+
+	// Website The mission's website.
+	Website *string `json:"website,omitempty"`
 }
 
 // EmbassyType The kind of diplomatic mission.
@@ -551,10 +615,17 @@ type EmbassyType string
 //
 // Example: {"ambulance":"15","fire":"18","label":"Emergency numbers","police":"17"}
 type EmergencyNumbers struct {
+	// Ambulance The number to call for an ambulance.
 	Ambulance string `json:"ambulance"`
-	Fire      string `json:"fire"`
-	Label     string `json:"label"`
-	Police    string `json:"police"`
+
+	// Fire The number to call the fire brigade.
+	Fire string `json:"fire"`
+
+	// Label The section's display title.
+	Label string `json:"label"`
+
+	// Police The number to call the police.
+	Police string `json:"police"`
 }
 
 // Error An error, with the API's own field names (as listed publicly in 2018).
@@ -586,18 +657,30 @@ type MedicalProvider struct {
 	// Address A provider's address, with the listing's field names.
 	//
 	// Example: {"area":"Île-de-France","city":"Paris","country_id":"fr","street":"1 Parvis Notre-Dame - Place Jean-Paul II","zipcode":"75004"}
-	Address                  ProviderAddress      `json:"address"`
-	Email                    *openapi_types.Email `json:"email,omitempty"`
-	ID                       openapi_types.UUID   `json:"id"`
-	InternationalFaxNumber   *string              `json:"international_fax_number,omitempty"`
-	InternationalPhoneNumber *string              `json:"international_phone_number,omitempty"`
+	Address ProviderAddress `json:"address"`
+
+	// Email The provider's email address.
+	Email *openapi_types.Email `json:"email,omitempty"`
+
+	// ID The provider's id.
+	ID openapi_types.UUID `json:"id"`
+
+	// InternationalFaxNumber The provider's fax number, in international format.
+	InternationalFaxNumber *string `json:"international_fax_number,omitempty"`
+
+	// InternationalPhoneNumber The provider's telephone number, in international format.
+	InternationalPhoneNumber *string `json:"international_phone_number,omitempty"`
 
 	// Kind A kind of medical provider.
 	//
 	// Example: hospital
-	Kind           ProviderKindID `json:"kind"`
-	Name           string         `json:"name"`
-	PhoneAdmission *string        `json:"phone_admission,omitempty"`
+	Kind ProviderKindID `json:"kind"`
+
+	// Name The provider's name.
+	Name string `json:"name"`
+
+	// PhoneAdmission The telephone number for admissions, when the provider has one.
+	PhoneAdmission *string `json:"phone_admission,omitempty"`
 
 	// Position Where a provider is, and how far from the point searched.
 	//
@@ -608,7 +691,9 @@ type MedicalProvider struct {
 	//
 	// Example: cardiology
 	Speciality *SpecialityID `json:"speciality,omitempty"`
-	Website    *string       `json:"website,omitempty"`
+
+	// Website The provider's website.
+	Website *string `json:"website,omitempty"`
 }
 
 // MedicalProviderList Medical providers, nearest first.
@@ -620,6 +705,7 @@ type MedicalProviderList = []MedicalProvider
 //
 // Example: {"amount":48.9,"currency":"EUR"}
 type Money struct {
+	// Amount The amount in the currency's main unit (euros, not cents, for EUR).
 	Amount float64 `json:"amount"`
 
 	// Currency ISO 4217 code.
@@ -630,14 +716,21 @@ type Money struct {
 //
 // Example: {"birth_date":"1985-04-12","first_name":"Camille","gender":"female","last_name":"Martin","nationalities":["fr"],"title":"ms"}
 type Person struct {
+	// BirthDate The person's date of birth.
 	BirthDate openapi_types.Date `json:"birth_date"`
-	FirstName string             `json:"first_name"`
+
+	// FirstName The person's given name.
+	FirstName string `json:"first_name"`
 
 	// Gender A person's gender.
 	//
 	// Example: female
-	Gender        *Gender      `json:"gender,omitempty"`
-	LastName      string       `json:"last_name"`
+	Gender *Gender `json:"gender,omitempty"`
+
+	// LastName The person's family name.
+	LastName string `json:"last_name"`
+
+	// Nationalities The countries the person is a national of.
 	Nationalities *[]CountryID `json:"nationalities,omitempty"`
 
 	// Title How to address a person.
@@ -655,8 +748,11 @@ type PersonTitle string
 //
 // Example: {"international_prefix":"+33","number":"612345678","phone_type":"mobile"}
 type Phone struct {
+	// InternationalPrefix The country calling code, with its `+` (`+33` for France).
 	InternationalPrefix string `json:"international_prefix"`
-	Number              string `json:"number"`
+
+	// Number The number without the country calling code, in digits and spaces.
+	Number string `json:"number"`
 
 	// PhoneType The kind of telephone line.
 	//
@@ -678,11 +774,20 @@ type PlanCode string
 //
 // Example: {"destination_countries":["jp","kr"],"documents":[{"kind":"certificate","url":"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf"}],"end_date":"2027-01-05","id":"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f","issued_at":"2026-11-25T10:05:00Z","plan_code":"comfort","policy_holder":{"address":{"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"},"email":"camille.martin@example.com","person":{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"}},"policy_number":"AXA-TRV-0000004217","premium":{"amount":97.8,"currency":"EUR"},"quote_id":"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c","start_date":"2026-12-20","status":"issued","travellers":[{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"},{"birth_date":"2015-09-30","first_name":"Léo","last_name":"Martin"}],"trip_type":"single_trip"}
 type Policy struct {
-	DestinationCountries []CountryID        `json:"destination_countries"`
-	Documents            []PolicyDocument   `json:"documents"`
-	EndDate              openapi_types.Date `json:"end_date"`
-	ID                   openapi_types.UUID `json:"id"`
-	IssuedAt             time.Time          `json:"issued_at"`
+	// DestinationCountries The countries of the trip, as quoted.
+	DestinationCountries []CountryID `json:"destination_countries"`
+
+	// Documents The policy's documents (its certificate, the plan's terms and conditions).
+	Documents []PolicyDocument `json:"documents"`
+
+	// EndDate The last day of the trip, as quoted.
+	EndDate openapi_types.Date `json:"end_date"`
+
+	// ID The policy's id, as `getPolicy` takes it.
+	ID openapi_types.UUID `json:"id"`
+
+	// IssuedAt When the policy was issued.
+	IssuedAt time.Time `json:"issued_at"`
 
 	// PlanCode The level of cover (our design).
 	//
@@ -693,20 +798,28 @@ type Policy struct {
 	//
 	// Example: {"address":{"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"},"email":"camille.martin@example.com","person":{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"}}
 	PolicyHolder PolicyHolder `json:"policy_holder"`
-	PolicyNumber string       `json:"policy_number"`
+
+	// PolicyNumber The policy number (`AXA-TRV-` and ten digits; our design).
+	PolicyNumber string `json:"policy_number"`
 
 	// Premium An amount of money.
 	//
 	// Example: {"amount":48.9,"currency":"EUR"}
-	Premium   Money              `json:"premium"`
-	QuoteID   openapi_types.UUID `json:"quote_id"`
+	Premium Money `json:"premium"`
+
+	// QuoteID The `id` of the quote the policy was issued from.
+	QuoteID openapi_types.UUID `json:"quote_id"`
+
+	// StartDate The first day of the trip, as quoted.
 	StartDate openapi_types.Date `json:"start_date"`
 
 	// Status Where the policy stands.
 	//
 	// Example: issued
-	Status     PolicyStatus `json:"status"`
-	Travellers []Person     `json:"travellers"`
+	Status PolicyStatus `json:"status"`
+
+	// Travellers The travellers the policy covers.
+	Travellers []Person `json:"travellers"`
 
 	// TripType A single trip, or an annual cover for any number of trips.
 	//
@@ -722,7 +835,9 @@ type PolicyDocument struct {
 	//
 	// Example: certificate
 	Kind PolicyDocumentKind `json:"kind"`
-	URL  string             `json:"url"`
+
+	// URL Where to download the document.
+	URL string `json:"url"`
 }
 
 // PolicyDocumentKind What a policy document is.
@@ -737,8 +852,10 @@ type PolicyHolder struct {
 	// Address A postal address, with the listing's field names.
 	//
 	// Example: {"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"}
-	Address Address             `json:"address"`
-	Email   openapi_types.Email `json:"email"`
+	Address Address `json:"address"`
+
+	// Email The email address the policy holder is contacted at.
+	Email openapi_types.Email `json:"email"`
 
 	// Person A person, with the listing's field names.
 	//
@@ -758,9 +875,13 @@ type PolicyRequest struct {
 	// PolicyHolder The person who takes out the policy and is contacted about it.
 	//
 	// Example: {"address":{"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"},"email":"camille.martin@example.com","person":{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"}}
-	PolicyHolder PolicyHolder       `json:"policy_holder"`
-	QuoteID      openapi_types.UUID `json:"quote_id"`
-	Travellers   []Person           `json:"travellers"`
+	PolicyHolder PolicyHolder `json:"policy_holder"`
+
+	// QuoteID The `id` of the quote to issue the policy from; the quote must not have expired.
+	QuoteID openapi_types.UUID `json:"quote_id"`
+
+	// Travellers The travellers to cover, as many as the quote's and with the same birth dates.
+	Travellers []Person `json:"travellers"`
 }
 
 // PolicyStatus Where the policy stands.
@@ -772,15 +893,22 @@ type PolicyStatus string
 //
 // Example: {"area":"Île-de-France","city":"Paris","country_id":"fr","street":"1 Parvis Notre-Dame - Place Jean-Paul II","zipcode":"75004"}
 type ProviderAddress struct {
+	// Area The region, state or province.
 	Area *string `json:"area,omitempty"`
-	City string  `json:"city"`
+
+	// City The city.
+	City string `json:"city"`
 
 	// CountryID A country, as a lower-case ISO 3166-1 alpha-2 code.
 	//
 	// Example: fr
 	CountryID CountryID `json:"country_id"`
-	Street    string    `json:"street"`
-	Zipcode   *string   `json:"zipcode,omitempty"`
+
+	// Street The house number and street name.
+	Street string `json:"street"`
+
+	// Zipcode The postal code.
+	Zipcode *string `json:"zipcode,omitempty"`
 }
 
 // ProviderKind A kind of medical provider with its display label.
@@ -790,8 +918,10 @@ type ProviderKind struct {
 	// ID A kind of medical provider.
 	//
 	// Example: hospital
-	ID    ProviderKindID `json:"id"`
-	Label string         `json:"label"`
+	ID ProviderKindID `json:"id"`
+
+	// Label The kind's display name, in the language asked for.
+	Label string `json:"label"`
 }
 
 // ProviderKindID A kind of medical provider.
@@ -808,9 +938,14 @@ type ProviderKindList = []ProviderKind
 //
 // Example: {"distance_in_meters":412.5,"lat":48.8529,"lng":2.3499}
 type ProviderPosition struct {
+	// DistanceInMeters The distance from the point searched, in metres.
 	DistanceInMeters float64 `json:"distance_in_meters"`
-	Lat              float64 `json:"lat"`
-	Lng              float64 `json:"lng"`
+
+	// Lat Latitude, in decimal degrees (WGS 84).
+	Lat float64 `json:"lat"`
+
+	// Lng Longitude, in decimal degrees (WGS 84).
+	Lng float64 `json:"lng"`
 }
 
 // ProviderSpeciality A medical speciality with its display label.
@@ -820,8 +955,10 @@ type ProviderSpeciality struct {
 	// ID A medical speciality, as an `id` from `listProviderSpecialities`.
 	//
 	// Example: cardiology
-	ID    SpecialityID `json:"id"`
-	Label string       `json:"label"`
+	ID SpecialityID `json:"id"`
+
+	// Label The speciality's display name, in the language asked for.
+	Label string `json:"label"`
 }
 
 // ProviderSpecialityList Medical specialities.
@@ -833,26 +970,39 @@ type ProviderSpecialityList = []ProviderSpeciality
 //
 // Example: {"date":"2026-07-14","name":"Bastille Day"}
 type PublicHoliday struct {
+	// Date The day of the holiday.
 	Date openapi_types.Date `json:"date"`
-	Name string             `json:"name"`
+
+	// Name The holiday's name.
+	Name string `json:"name"`
 }
 
 // PublicHolidaysSection A country's public holidays for the coming twelve months.
 //
 // Example: {"label":"Public holidays","list":[{"date":"2026-12-25","name":"Christmas Day"}]}
 type PublicHolidaysSection struct {
-	Label string          `json:"label"`
-	List  []PublicHoliday `json:"list"`
+	// Label The section's display title.
+	Label string `json:"label"`
+
+	// List The holidays, in date order.
+	List []PublicHoliday `json:"list"`
 }
 
 // Quote A priced trip, from which a policy can be issued until `valid_until`.
 //
 // Example: {"created_at":"2026-11-25T10:00:00Z","destination_countries":["jp","kr"],"end_date":"2027-01-05","id":"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c","origin_country":"fr","plan_code":"comfort","premium":{"amount":97.8,"currency":"EUR"},"start_date":"2026-12-20","travellers_count":2,"trip_type":"single_trip","valid_until":"2026-11-26T10:00:00Z"}
 type Quote struct {
-	CreatedAt            time.Time          `json:"created_at"`
-	DestinationCountries []CountryID        `json:"destination_countries"`
-	EndDate              openapi_types.Date `json:"end_date"`
-	ID                   openapi_types.UUID `json:"id"`
+	// CreatedAt When the quote was made.
+	CreatedAt time.Time `json:"created_at"`
+
+	// DestinationCountries The countries to be visited, as requested.
+	DestinationCountries []CountryID `json:"destination_countries"`
+
+	// EndDate The last day of the trip.
+	EndDate openapi_types.Date `json:"end_date"`
+
+	// ID The quote's id, to send as `quote_id` to issue a policy.
+	ID openapi_types.UUID `json:"id"`
 
 	// OriginCountry A country, as a lower-case ISO 3166-1 alpha-2 code.
 	//
@@ -867,14 +1017,20 @@ type Quote struct {
 	// Premium An amount of money.
 	//
 	// Example: {"amount":48.9,"currency":"EUR"}
-	Premium         Money              `json:"premium"`
-	StartDate       openapi_types.Date `json:"start_date"`
-	TravellersCount int32              `json:"travellers_count"`
+	Premium Money `json:"premium"`
+
+	// StartDate The first day of the trip.
+	StartDate openapi_types.Date `json:"start_date"`
+
+	// TravellersCount How many travellers the quote covers.
+	TravellersCount int32 `json:"travellers_count"`
 
 	// TripType A single trip, or an annual cover for any number of trips.
 	//
 	// Example: single_trip
-	TripType   TripType  `json:"trip_type"`
+	TripType TripType `json:"trip_type"`
+
+	// ValidUntil Until when a policy can be issued from the quote (our design).
 	ValidUntil time.Time `json:"valid_until"`
 }
 
@@ -882,6 +1038,7 @@ type Quote struct {
 //
 // Example: {"destination_countries":["jp","kr"],"end_date":"2027-01-05","origin_country":"fr","plan_code":"comfort","start_date":"2026-12-20","travellers":[{"birth_date":"1985-04-12"},{"birth_date":"2015-09-30"}],"trip_type":"single_trip"}
 type QuoteRequest struct {
+	// DestinationCountries The countries to be visited, each named once (1 to 20).
 	DestinationCountries []CountryID `json:"destination_countries"`
 
 	// EndDate The last day of the trip; not before `start_date`.
@@ -895,10 +1052,16 @@ type QuoteRequest struct {
 	// PlanCode The level of cover (our design).
 	//
 	// Example: comfort
-	PlanCode   PlanCode           `json:"plan_code"`
-	PromoCode  *string            `json:"promo_code,omitempty"`
-	StartDate  openapi_types.Date `json:"start_date"`
-	Travellers []Traveller        `json:"travellers"`
+	PlanCode PlanCode `json:"plan_code"`
+
+	// PromoCode A promotional code, if the customer has one (our design).
+	PromoCode *string `json:"promo_code,omitempty"`
+
+	// StartDate The first day of the trip.
+	StartDate openapi_types.Date `json:"start_date"`
+
+	// Travellers The travellers, one entry each (1 to 9).
+	Travellers []Traveller `json:"travellers"`
 
 	// TripType A single trip, or an annual cover for any number of trips.
 	//
@@ -928,8 +1091,11 @@ type RiskRating struct {
 //
 // Example: {"label":"Risk ratings","list":[{"rating":"moderate","risk":"Petty crime"}]}
 type RiskRatingsSection struct {
-	Label string       `json:"label"`
-	List  []RiskRating `json:"list"`
+	// Label The section's display title.
+	Label string `json:"label"`
+
+	// List The ratings, one per kind of risk.
+	List []RiskRating `json:"list"`
 }
 
 // SpecialityID A medical speciality, as an `id` from `listProviderSpecialities`.
@@ -952,6 +1118,7 @@ type TextSection struct {
 //
 // Example: {"birth_date":"1985-04-12"}
 type Traveller struct {
+	// BirthDate The traveller's date of birth.
 	BirthDate openapi_types.Date `json:"birth_date"`
 }
 
@@ -978,23 +1145,35 @@ type Version struct {
 //
 // Example: {"alert_date":"2026-11-02T08:00:00Z","id":"3f1c9f4e-2a4b-4c52-9d3e-6a1f0b7c8d90","level":"moderate","short_description":"Cases reported in several countries since January.","title":"Cholera - Global situation"}
 type WhoBulletin struct {
-	AlertDate time.Time          `json:"alert_date"`
-	ID        openapi_types.UUID `json:"id"`
+	// AlertDate The date of the bulletin.
+	AlertDate time.Time `json:"alert_date"`
+
+	// ID The bulletin's id.
+	ID openapi_types.UUID `json:"id"`
 
 	// Level The level of an alert, from lowest to highest.
 	//
 	// Example: high
-	Level            AlertLevel `json:"level"`
-	ShortDescription string     `json:"short_description"`
-	Title            string     `json:"title"`
+	Level AlertLevel `json:"level"`
+
+	// ShortDescription A one-line summary of the bulletin.
+	ShortDescription string `json:"short_description"`
+
+	// Title The bulletin's title.
+	Title string `json:"title"`
 }
 
 // WorldwideAlerts The latest alerts for all countries.
 //
 // Example: {"axa_health_alerts":[],"axa_security_alerts":[],"world_health_organization_bulletins":[]}
 type WorldwideAlerts struct {
-	AxaHealthAlerts                  []AxaAlert    `json:"axa_health_alerts"`
-	AxaSecurityAlerts                []AxaAlert    `json:"axa_security_alerts"`
+	// AxaHealthAlerts AXA Assistance health alerts, newest first.
+	AxaHealthAlerts []AxaAlert `json:"axa_health_alerts"`
+
+	// AxaSecurityAlerts AXA Assistance security alerts, newest first.
+	AxaSecurityAlerts []AxaAlert `json:"axa_security_alerts"`
+
+	// WorldHealthOrganizationBulletins World Health Organization disease outbreak bulletins, newest first.
 	WorldHealthOrganizationBulletins []WhoBulletin `json:"world_health_organization_bulletins"`
 }
 

@@ -6,6 +6,7 @@ package contract
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -108,6 +109,7 @@ func Check(doc *openapi3.T) []Violation {
 	c.checkSecurityScheme()
 	c.checkOperations()
 	c.checkSchemaExamples()
+	c.checkPropertyDescriptions()
 	c.checkErrorSchema()
 	sort.SliceStable(c.violations, func(i, j int) bool {
 		a, b := c.violations[i], c.violations[j]
@@ -381,6 +383,65 @@ func (c *checker) checkSchemaExamples() {
 		if ref.Value != nil && strings.TrimSpace(ref.Value.Description) == "" {
 			c.add("documented", "components.schemas."+name, "no description")
 		}
+	}
+}
+
+// checkPropertyDescriptions asks every property of every component schema
+// for a description, at any depth (inline objects, array items, allOf, oneOf,
+// anyOf, not, additionalProperties), so that the generated models document
+// every field. A $ref property cannot carry its own description in OpenAPI
+// 3.0 (siblings of $ref are ignored): it takes the description of the schema
+// it refers to, which must have one. The component schemas' own descriptions
+// are the "documented" rule's.
+func (c *checker) checkPropertyDescriptions() {
+	if c.doc.Components == nil {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.doc.Components.Schemas)) {
+		if ref := c.doc.Components.Schemas[name]; ref != nil && ref.Ref == "" {
+			c.checkNestedDescriptions("components.schemas."+name, ref.Value)
+		}
+	}
+}
+
+// checkNestedDescriptions checks the properties of an inline schema and of
+// the inline schemas it is made of.
+func (c *checker) checkNestedDescriptions(where string, s *openapi3.Schema) {
+	if s == nil {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
+		c.checkPropertyDescription(where+".properties."+name, s.Properties[name])
+	}
+	inline := func(w string, ref *openapi3.SchemaRef) {
+		if ref != nil && ref.Ref == "" {
+			c.checkNestedDescriptions(w, ref.Value)
+		}
+	}
+	inline(where+".items", s.Items)
+	inline(where+".not", s.Not)
+	inline(where+".additionalProperties", s.AdditionalProperties.Schema)
+	for kind, members := range map[string]openapi3.SchemaRefs{"allOf": s.AllOf, "oneOf": s.OneOf, "anyOf": s.AnyOf} {
+		for i, m := range members {
+			inline(fmt.Sprintf("%s.%s[%d]", where, kind, i), m)
+		}
+	}
+}
+
+func (c *checker) checkPropertyDescription(where string, prop *openapi3.SchemaRef) {
+	const rule = "property-descriptions"
+	switch {
+	case prop == nil || prop.Value == nil:
+		return
+	case prop.Ref != "":
+		if strings.TrimSpace(prop.Value.Description) == "" {
+			c.add(rule, where, "refers to %s, which has no description: a $ref property is documented by the schema it refers to", prop.Ref)
+		}
+	default:
+		if strings.TrimSpace(prop.Value.Description) == "" {
+			c.add(rule, where, "no description: every property documents its field in the generated models")
+		}
+		c.checkNestedDescriptions(where, prop.Value)
 	}
 }
 

@@ -115,6 +115,12 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{"information operation without Accept-Language", "accept-language", kinds, func(t *testing.T, doc *openapi3.T) {
 			op(t, doc, "GET", kinds).Parameters = nil
 		}},
+		{"property without description", "property-descriptions", "components.schemas.Address.properties.postal_code", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.Schemas["Address"].Value.Properties["postal_code"].Value.Description = ""
+		}},
+		{"schema without description", "documented", "components.schemas.Money", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.Schemas["Money"].Value.Description = ""
+		}},
 		{"schema without example", "examples", "components.schemas.Money", func(_ *testing.T, doc *openapi3.T) {
 			doc.Components.Schemas["Money"].Value.Example = nil
 		}},
@@ -216,5 +222,124 @@ func TestNewOperationWithUnknownScopeFails(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("house rules accepted an operation with an unknown scope: %v", contract.Check(doc))
+	}
+}
+
+// propertyDescriptionSpec is a small valid document whose one schema, Thing,
+// has the properties given (YAML indented for a properties: block).
+func propertyDescriptionSpec(t *testing.T, properties string) *openapi3.T {
+	t.Helper()
+	spec := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Code:
+      type: string
+      description: A code.
+    Bare:
+      type: string
+    Thing:
+      type: object
+      description: A thing.
+      properties:
+` + properties
+	doc, err := api.LoadData(context.Background(), []byte(spec))
+	if err != nil {
+		t.Fatalf("the test spec is not valid OpenAPI: %v\n%s", err, spec)
+	}
+	return doc
+}
+
+// Every property of every component schema is described, at any depth, so
+// that the generated models document every field.
+func TestPropertyDescriptions(t *testing.T) {
+	cases := []struct {
+		name       string
+		properties string
+		want       []string // the places reported, in order; none when the properties comply
+	}{
+		{"described", `
+        name: {type: string, description: The name.}
+`, nil},
+		{"undescribed", `
+        name: {type: string}
+`, []string{"components.schemas.Thing.properties.name"}},
+		{"blank description", `
+        name: {type: string, description: "  "}
+`, []string{"components.schemas.Thing.properties.name"}},
+		{"a $ref takes its schema's description", `
+        code: {$ref: "#/components/schemas/Code"}
+`, nil},
+		{"a $ref to an undescribed schema", `
+        bare: {$ref: "#/components/schemas/Bare"}
+`, []string{"components.schemas.Thing.properties.bare"}},
+		{"nested inline object", `
+        inner:
+          type: object
+          description: Inner.
+          properties:
+            a: {type: string, description: A.}
+            b: {type: string}
+`, []string{"components.schemas.Thing.properties.inner.properties.b"}},
+		{"undescribed inline object", `
+        inner:
+          type: object
+          properties:
+            a: {type: string, description: A.}
+`, []string{"components.schemas.Thing.properties.inner"}},
+		{"array of inline objects", `
+        list:
+          type: array
+          description: A list.
+          items:
+            type: object
+            properties:
+              a: {type: string}
+`, []string{"components.schemas.Thing.properties.list.items.properties.a"}},
+		{"array of $ref and of strings", `
+        codes:
+          type: array
+          description: Codes.
+          items: {$ref: "#/components/schemas/Code"}
+        words:
+          type: array
+          description: Words.
+          items: {type: string}
+`, nil},
+		{"allOf and oneOf members", `
+        mixed:
+          description: Mixed.
+          allOf:
+            - $ref: "#/components/schemas/Code"
+            - type: object
+              properties:
+                a: {type: string}
+        either:
+          description: Either.
+          oneOf:
+            - type: object
+              properties:
+                b: {type: string}
+            - type: object
+              properties:
+                c: {type: string, description: C.}
+`, []string{
+			"components.schemas.Thing.properties.either.oneOf[0].properties.b",
+			"components.schemas.Thing.properties.mixed.allOf[1].properties.a",
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, v := range contract.Check(propertyDescriptionSpec(t, tc.properties)) {
+				if v.Rule == "property-descriptions" {
+					got = append(got, v.Where)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("property-descriptions reported\n  %v\nwant\n  %v", got, tc.want)
+			}
+		})
 	}
 }
