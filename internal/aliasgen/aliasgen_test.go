@@ -59,3 +59,72 @@ func TestRunNeedsItsFlags(t *testing.T) {
 		t.Fatal("run without -import succeeded")
 	}
 }
+
+// Each struct alias's doc lists the model's fields, so that `go doc` and
+// pkg.go.dev show them on the SDK's type and not only on gen's.
+func TestGenerateListsTheFields(t *testing.T) {
+	src := `package gen
+
+import openapi_types "github.com/oapi-codegen/runtime/types"
+
+// Error An error.
+type Error struct {
+	// Code A machine-readable code.
+	Code string ` + "`json:\"code\"`" + `
+}
+
+// Trip A trip to price.
+//
+// Example: {"origin":"fr"}
+type Trip struct {
+	// Origin A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//
+	// Example: fr
+	Origin string ` + "`json:\"origin\"`" + `
+
+	// Promo A promotional code, if any (our design).
+	// It is checked when the trip is priced.
+	Promo *string ` + "`json:\"promo_code,omitempty\"`" + `
+	Start openapi_types.Date ` + "`json:\"start_date\"`" + `
+	Errors []Error ` + "`json:\"errors,omitempty\"`" + `
+	hidden int
+}
+
+// Empty has no fields.
+type Empty struct{}
+`
+	file := filepath.Join(t.TempDir(), "types.gen.go")
+	if err := os.WriteFile(file, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := generate("example.com/m/gen", "axa", map[string]string{"Error": "ErrorBody"}, []string{file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	want := `	// Trip is gen.Trip: A trip to price.
+	//
+	// Fields:
+	//   - Origin string (JSON "origin"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - Promo *string (JSON "promo_code", optional): A promotional code, if any (our design). It is checked when the trip is priced.
+	//   - Start openapi_types.Date (JSON "start_date")
+	//   - Errors []ErrorBody (JSON "errors", optional)
+	Trip = gen.Trip
+`
+	if !strings.Contains(got, want) {
+		t.Errorf("output lacks\n%s\nin:\n%s", want, got)
+	}
+	for _, want := range []string{
+		"\t//   - Code string (JSON \"code\"): A machine-readable code.\n\tErrorBody = gen.Error\n",
+		"\t// Empty is gen.Empty: has no fields.\n\tEmpty = gen.Empty\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	for _, unwanted := range []string{"hidden", "Example:", "Fields:\n\tEmpty"} {
+		if strings.Contains(got, unwanted) {
+			t.Errorf("output has %q:\n%s", unwanted, got)
+		}
+	}
+}

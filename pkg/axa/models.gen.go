@@ -9,147 +9,511 @@ import "github.com/axa-assistance-go/axa/gen"
 type (
 	// AcceptLanguage is gen.AcceptLanguage: Example: fr-FR
 	AcceptLanguage = gen.AcceptLanguage
+
 	// Address is gen.Address: A postal address, with the listing's field names.
+	//
+	// Fields:
+	//   - Country CountryID (JSON "country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - Locality string (JSON "locality"): The city, town or village.
+	//   - PostalCode string (JSON "postal_code"): The postal code.
+	//   - State *string (JSON "state", optional): The state, in countries whose addresses name one.
+	//   - StreetAddress string (JSON "street_address"): The house number and street name.
+	//   - Subdivision *string (JSON "subdivision", optional): The region, province or other subdivision of the country, when the address names one.
 	Address = gen.Address
+
 	// Airport is gen.Airport: An international airport.
+	//
+	// Fields:
+	//   - City string (JSON "city"): The city the airport serves.
+	//   - IataCode string (JSON "iata_code"): The airport's three-letter IATA code.
+	//   - Name string (JSON "name"): The airport's name.
 	Airport = gen.Airport
+
 	// AirportsSection is gen.AirportsSection: A country's international airports.
+	//
+	// Fields:
+	//   - Label string (JSON "label"): The section's display title.
+	//   - List []Airport (JSON "list"): The country's international airports.
 	AirportsSection = gen.AirportsSection
+
 	// AlertLevel is gen.AlertLevel: The level of an alert, from lowest to highest.
 	AlertLevel = gen.AlertLevel
+
 	// AlertLevelFilter is gen.AlertLevelFilter: The level of an alert, from lowest to highest.
 	AlertLevelFilter = gen.AlertLevelFilter
+
 	// AxaAlert is gen.AxaAlert: An AXA Assistance health or security alert.
+	//
+	// Fields:
+	//   - AlertDate time.Time (JSON "alert_date"): When the alert starts.
+	//   - Content *string (JSON "content", optional): The full text of the alert.
+	//   - CountryIds []CountryID (JSON "country_ids"): The countries the alert concerns (our design).
+	//   - EndDate *time.Time (JSON "end_date", optional): When the alert is expected to end, if known.
+	//   - ID openapi_types.UUID (JSON "id"): The alert's id.
+	//   - Level AlertLevel (JSON "level"): The level of an alert, from lowest to highest.
+	//   - ShortDescription string (JSON "short_description"): A one-line summary of the alert.
+	//   - Title string (JSON "title"): The alert's headline.
 	AxaAlert = gen.AxaAlert
+
 	// Country is gen.Country: A country in the list of countries.
+	//
+	// Fields:
+	//   - ID CountryID (JSON "id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - Label string (JSON "label"): The country's name in the language asked for.
 	Country = gen.Country
+
 	// CountryAlerts is gen.CountryAlerts: The latest alerts for one country.
+	//
+	// Fields:
+	//   - AxaHealthAlerts []AxaAlert (JSON "axa_health_alerts"): AXA Assistance health alerts that concern the country, newest first.
+	//   - AxaSecurityAlerts []AxaAlert (JSON "axa_security_alerts"): AXA Assistance security alerts that concern the country, newest first.
+	//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
 	CountryAlerts = gen.CountryAlerts
+
 	// CountryDetail is gen.CountryDetail: Everything a traveller should know about one country, in labelled sections.
+	//
+	// Fields:
+	//   - Airports *AirportsSection (JSON "airports", optional): A country's international airports.
+	//   - CurrencyConverter *CurrencySection (JSON "currency_converter", optional): A country's currency.
+	//   - DailyLife *DailyLifeSection (JSON "daily_life", optional): Practical facts about daily life.
+	//   - EmergencyNumbers *EmergencyNumbers (JSON "emergency_numbers", optional): A country's emergency telephone numbers.
+	//   - FirstAidKit *TextSection (JSON "first_aid_kit", optional): A section of a country's information made of a title and a text.
+	//   - ForeignEmbassies *EmbassiesSection (JSON "foreign_embassies", optional): A list of diplomatic missions.
+	//   - GeneralInfo TextSection (JSON "general_info"): A section of a country's information made of a title and a text.
+	//   - HealthRisks *TextSection (JSON "health_risks", optional): A section of a country's information made of a title and a text.
+	//   - ID CountryID (JSON "id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - Label string (JSON "label"): The country's name in the language asked for.
+	//   - NationalEmbassies *EmbassiesSection (JSON "national_embassies", optional): A list of diplomatic missions.
+	//   - PassportAndVisa *TextSection (JSON "passport_and_visa", optional): A section of a country's information made of a title and a text.
+	//   - PublicHolidays *PublicHolidaysSection (JSON "public_holidays", optional): A country's public holidays for the coming twelve months.
+	//   - RisksRatings *RiskRatingsSection (JSON "risks_ratings", optional): Risk ratings by theme.
+	//   - Vaccinations *TextSection (JSON "vaccinations", optional): A section of a country's information made of a title and a text.
 	CountryDetail = gen.CountryDetail
+
 	// CountryHealth is gen.CountryHealth: A country's health information (the listing's "health cards").
+	//
+	// Fields:
+	//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - EmergencyNumbers *EmergencyNumbers (JSON "emergency_numbers", optional): A country's emergency telephone numbers.
+	//   - FirstAidKit *TextSection (JSON "first_aid_kit", optional): A section of a country's information made of a title and a text.
+	//   - HealthRisks *TextSection (JSON "health_risks", optional): A section of a country's information made of a title and a text.
+	//   - UpdatedAt time.Time (JSON "updated_at"): When the health information was last updated.
+	//   - Vaccinations *TextSection (JSON "vaccinations", optional): A section of a country's information made of a title and a text.
 	CountryHealth = gen.CountryHealth
+
 	// CountryID is gen.CountryID: A country, as a lower-case ISO 3166-1 alpha-2 code.
 	CountryID = gen.CountryID
+
 	// CountryIDPath is gen.CountryIDPath: A country, as a lower-case ISO 3166-1 alpha-2 code.
 	CountryIDPath = gen.CountryIDPath
+
 	// CountryList is gen.CountryList: Countries, sorted by `id`.
 	CountryList = gen.CountryList
+
 	// CountrySecurity is gen.CountrySecurity: A country's security information (the listing's "security cards").
+	//
+	// Fields:
+	//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - EmergencyNumbers *EmergencyNumbers (JSON "emergency_numbers", optional): A country's emergency telephone numbers.
+	//   - Level RiskLevel (JSON "level"): A level of risk or of alert, from lowest to highest.
+	//   - RisksRatings *RiskRatingsSection (JSON "risks_ratings", optional): Risk ratings by theme.
+	//   - Summary *string (JSON "summary", optional): A summary of the security situation and of the advice to travellers.
+	//   - UpdatedAt time.Time (JSON "updated_at"): When the security information was last updated.
 	CountrySecurity = gen.CountrySecurity
+
 	// CreatePolicyJSONRequestBody is gen.CreatePolicyJSONRequestBody: defines body for CreatePolicy for application/json ContentType.
 	CreatePolicyJSONRequestBody = gen.CreatePolicyJSONRequestBody
+
 	// CreatePolicyParams is gen.CreatePolicyParams: defines parameters for CreatePolicy.
+	//
+	// Fields:
+	//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).
 	CreatePolicyParams = gen.CreatePolicyParams
+
 	// CurrencySection is gen.CurrencySection: A country's currency.
+	//
+	// Fields:
+	//   - CurrencyCode string (JSON "currency_code"): ISO 4217 code.
+	//   - CurrencyName string (JSON "currency_name"): The currency's name.
+	//   - Desc *string (JSON "desc", optional): Practical advice on paying and changing money.
+	//   - Label string (JSON "label"): The section's display title.
 	CurrencySection = gen.CurrencySection
+
 	// DailyLifeSection is gen.DailyLifeSection: Practical facts about daily life.
+	//
+	// Fields:
+	//   - BankingHours *string (JSON "banking_hours", optional): Usual bank opening hours.
+	//   - Electricity *string (JSON "electricity", optional): The mains voltage and frequency, and the plug types in use.
+	//   - Label string (JSON "label"): The section's display title.
+	//   - OfficeHours *string (JSON "office_hours", optional): Usual office hours.
+	//   - ShoppingHours *string (JSON "shopping_hours", optional): Usual shop opening hours.
+	//   - TippingInformation *string (JSON "tipping_information", optional): Tipping customs.
 	DailyLifeSection = gen.DailyLifeSection
+
 	// EmbassiesSection is gen.EmbassiesSection: A list of diplomatic missions.
+	//
+	// Fields:
+	//   - Label string (JSON "label"): The section's display title.
+	//   - List []Embassy (JSON "list"): The diplomatic missions.
 	EmbassiesSection = gen.EmbassiesSection
+
 	// Embassy is gen.Embassy: A diplomatic mission.
+	//
+	// Fields:
+	//   - Address *string (JSON "address", optional): The mission's postal address.
+	//   - Country CountryID (JSON "country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - Email *openapi_types.Email (JSON "email", optional): The mission's email address.
+	//   - Label string (JSON "label"): The mission's name.
+	//   - PhoneNumber *string (JSON "phone_number", optional): The mission's telephone number, in international format.
+	//   - Type EmbassyType (JSON "type"): The kind of diplomatic mission.
+	//   - Website *string (JSON "website", optional): The mission's website.
 	Embassy = gen.Embassy
+
 	// EmbassyType is gen.EmbassyType: The kind of diplomatic mission.
 	EmbassyType = gen.EmbassyType
+
 	// EmergencyNumbers is gen.EmergencyNumbers: A country's emergency telephone numbers.
+	//
+	// Fields:
+	//   - Ambulance string (JSON "ambulance"): The number to call for an ambulance.
+	//   - Fire string (JSON "fire"): The number to call the fire brigade.
+	//   - Label string (JSON "label"): The section's display title.
+	//   - Police string (JSON "police"): The number to call the police.
 	EmergencyNumbers = gen.EmergencyNumbers
+
 	// ErrorBody is gen.Error: An error, with the API's own field names (as listed publicly in 2018).
+	//
+	// Fields:
+	//   - Error string (JSON "error"): A machine-readable error code (`invalid_token`, `insufficient_scope`, `not_found`, `quote_expired`, ...).
+	//   - ErrorDescription *string (JSON "error_description", optional): A human-readable explanation.
+	//   - StatusCode int32 (JSON "status_code"): The HTTP status code, repeated in the body.
 	ErrorBody = gen.Error
+
 	// Gender is gen.Gender: A person's gender.
 	Gender = gen.Gender
+
 	// GetCountryHealthParams is gen.GetCountryHealthParams: defines parameters for GetCountryHealth.
+	//
+	// Fields:
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
 	GetCountryHealthParams = gen.GetCountryHealthParams
+
 	// GetCountryParams is gen.GetCountryParams: defines parameters for GetCountry.
+	//
+	// Fields:
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
 	GetCountryParams = gen.GetCountryParams
+
 	// GetCountrySecurityParams is gen.GetCountrySecurityParams: defines parameters for GetCountrySecurity.
+	//
+	// Fields:
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
 	GetCountrySecurityParams = gen.GetCountrySecurityParams
+
 	// IdempotencyKey is gen.IdempotencyKey: Example: 5b0e9f3c-8a7d-4c2b-9e1f-3a4b5c6d7e8f
 	IdempotencyKey = gen.IdempotencyKey
+
 	// ListAlertsParams is gen.ListAlertsParams: defines parameters for ListAlerts.
+	//
+	// Fields:
+	//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
 	ListAlertsParams = gen.ListAlertsParams
+
 	// ListCountriesParams is gen.ListCountriesParams: defines parameters for ListCountries.
+	//
+	// Fields:
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
 	ListCountriesParams = gen.ListCountriesParams
+
 	// ListCountryAlertsParams is gen.ListCountryAlertsParams: defines parameters for ListCountryAlerts.
+	//
+	// Fields:
+	//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
 	ListCountryAlertsParams = gen.ListCountryAlertsParams
+
 	// ListProviderKindsParams is gen.ListProviderKindsParams: defines parameters for ListProviderKinds.
+	//
+	// Fields:
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
 	ListProviderKindsParams = gen.ListProviderKindsParams
+
 	// ListProviderSpecialitiesParams is gen.ListProviderSpecialitiesParams: defines parameters for ListProviderSpecialities.
+	//
+	// Fields:
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
 	ListProviderSpecialitiesParams = gen.ListProviderSpecialitiesParams
+
 	// MedicalProvider is gen.MedicalProvider: A medical provider, with the listing's field names.
+	//
+	// Fields:
+	//   - AXAPreferred bool (JSON "AXA_preferred"): Whether AXA Assistance works directly with this provider.
+	//   - Address ProviderAddress (JSON "address"): A provider's address, with the listing's field names.
+	//   - Email *openapi_types.Email (JSON "email", optional): The provider's email address.
+	//   - ID openapi_types.UUID (JSON "id"): The provider's id.
+	//   - InternationalFaxNumber *string (JSON "international_fax_number", optional): The provider's fax number, in international format.
+	//   - InternationalPhoneNumber *string (JSON "international_phone_number", optional): The provider's telephone number, in international format.
+	//   - Kind ProviderKindID (JSON "kind"): A kind of medical provider.
+	//   - Name string (JSON "name"): The provider's name.
+	//   - PhoneAdmission *string (JSON "phone_admission", optional): The telephone number for admissions, when the provider has one.
+	//   - Position ProviderPosition (JSON "position"): Where a provider is, and how far from the point searched.
+	//   - Speciality *SpecialityID (JSON "speciality", optional): A medical speciality, as an `id` from `listProviderSpecialities`.
+	//   - Website *string (JSON "website", optional): The provider's website.
 	MedicalProvider = gen.MedicalProvider
+
 	// MedicalProviderList is gen.MedicalProviderList: Medical providers, nearest first.
 	MedicalProviderList = gen.MedicalProviderList
+
 	// Money is gen.Money: An amount of money.
+	//
+	// Fields:
+	//   - Amount float64 (JSON "amount"): The amount in the currency's main unit (euros, not cents, for EUR).
+	//   - Currency string (JSON "currency"): ISO 4217 code.
 	Money = gen.Money
+
 	// Person is gen.Person: A person, with the listing's field names.
+	//
+	// Fields:
+	//   - BirthDate openapi_types.Date (JSON "birth_date"): The person's date of birth.
+	//   - FirstName string (JSON "first_name"): The person's given name.
+	//   - Gender *Gender (JSON "gender", optional): A person's gender.
+	//   - LastName string (JSON "last_name"): The person's family name.
+	//   - Nationalities *[]CountryID (JSON "nationalities", optional): The countries the person is a national of.
+	//   - Title *PersonTitle (JSON "title", optional): How to address a person.
 	Person = gen.Person
+
 	// PersonTitle is gen.PersonTitle: How to address a person.
 	PersonTitle = gen.PersonTitle
+
 	// Phone is gen.Phone: A telephone number, with the listing's field names.
+	//
+	// Fields:
+	//   - InternationalPrefix string (JSON "international_prefix"): The country calling code, with its `+` (`+33` for France).
+	//   - Number string (JSON "number"): The number without the country calling code, in digits and spaces.
+	//   - PhoneType PhoneType (JSON "phone_type"): The kind of telephone line.
 	Phone = gen.Phone
+
 	// PhoneType is gen.PhoneType: The kind of telephone line.
 	PhoneType = gen.PhoneType
+
 	// PlanCode is gen.PlanCode: The level of cover (our design).
 	PlanCode = gen.PlanCode
+
 	// Policy is gen.Policy: An issued travel insurance policy.
+	//
+	// Fields:
+	//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries of the trip, as quoted.
+	//   - Documents []PolicyDocument (JSON "documents"): The policy's documents (its certificate, the plan's terms and conditions).
+	//   - EndDate openapi_types.Date (JSON "end_date"): The last day of the trip, as quoted.
+	//   - ID openapi_types.UUID (JSON "id"): The policy's id, as `getPolicy` takes it.
+	//   - IssuedAt time.Time (JSON "issued_at"): When the policy was issued.
+	//   - PlanCode PlanCode (JSON "plan_code"): The level of cover (our design).
+	//   - PolicyHolder PolicyHolder (JSON "policy_holder"): The person who takes out the policy and is contacted about it.
+	//   - PolicyNumber string (JSON "policy_number"): The policy number (`AXA-TRV-` and ten digits; our design).
+	//   - Premium Money (JSON "premium"): An amount of money.
+	//   - QuoteID openapi_types.UUID (JSON "quote_id"): The `id` of the quote the policy was issued from.
+	//   - StartDate openapi_types.Date (JSON "start_date"): The first day of the trip, as quoted.
+	//   - Status PolicyStatus (JSON "status"): Where the policy stands.
+	//   - Travellers []Person (JSON "travellers"): The travellers the policy covers.
+	//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
 	Policy = gen.Policy
+
 	// PolicyDocument is gen.PolicyDocument: A document of a policy.
+	//
+	// Fields:
+	//   - Kind PolicyDocumentKind (JSON "kind"): What a policy document is.
+	//   - URL string (JSON "url"): Where to download the document.
 	PolicyDocument = gen.PolicyDocument
+
 	// PolicyDocumentKind is gen.PolicyDocumentKind: What a policy document is.
 	PolicyDocumentKind = gen.PolicyDocumentKind
+
 	// PolicyHolder is gen.PolicyHolder: The person who takes out the policy and is contacted about it.
+	//
+	// Fields:
+	//   - Address Address (JSON "address"): A postal address, with the listing's field names.
+	//   - Email openapi_types.Email (JSON "email"): The email address the policy holder is contacted at.
+	//   - Person Person (JSON "person"): A person, with the listing's field names.
+	//   - Phone *Phone (JSON "phone", optional): A telephone number, with the listing's field names.
 	PolicyHolder = gen.PolicyHolder
+
 	// PolicyRequest is gen.PolicyRequest: What is needed to issue a policy from a quote.
+	//
+	// Fields:
+	//   - PolicyHolder PolicyHolder (JSON "policy_holder"): The person who takes out the policy and is contacted about it.
+	//   - QuoteID openapi_types.UUID (JSON "quote_id"): The `id` of the quote to issue the policy from; the quote must not have expired.
+	//   - Travellers []Person (JSON "travellers"): The travellers to cover, as many as the quote's and with the same birth dates.
 	PolicyRequest = gen.PolicyRequest
+
 	// PolicyStatus is gen.PolicyStatus: Where the policy stands.
 	PolicyStatus = gen.PolicyStatus
+
 	// ProviderAddress is gen.ProviderAddress: A provider's address, with the listing's field names.
+	//
+	// Fields:
+	//   - Area *string (JSON "area", optional): The region, state or province.
+	//   - City string (JSON "city"): The city.
+	//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - Street string (JSON "street"): The house number and street name.
+	//   - Zipcode *string (JSON "zipcode", optional): The postal code.
 	ProviderAddress = gen.ProviderAddress
+
 	// ProviderKind is gen.ProviderKind: A kind of medical provider with its display label.
+	//
+	// Fields:
+	//   - ID ProviderKindID (JSON "id"): A kind of medical provider.
+	//   - Label string (JSON "label"): The kind's display name, in the language asked for.
 	ProviderKind = gen.ProviderKind
+
 	// ProviderKindID is gen.ProviderKindID: A kind of medical provider.
 	ProviderKindID = gen.ProviderKindID
+
 	// ProviderKindList is gen.ProviderKindList: Provider kinds.
 	ProviderKindList = gen.ProviderKindList
+
 	// ProviderPosition is gen.ProviderPosition: Where a provider is, and how far from the point searched.
+	//
+	// Fields:
+	//   - DistanceInMeters float64 (JSON "distance_in_meters"): The distance from the point searched, in metres.
+	//   - Lat float64 (JSON "lat"): Latitude, in decimal degrees (WGS 84).
+	//   - Lng float64 (JSON "lng"): Longitude, in decimal degrees (WGS 84).
 	ProviderPosition = gen.ProviderPosition
+
 	// ProviderSpeciality is gen.ProviderSpeciality: A medical speciality with its display label.
+	//
+	// Fields:
+	//   - ID SpecialityID (JSON "id"): A medical speciality, as an `id` from `listProviderSpecialities`.
+	//   - Label string (JSON "label"): The speciality's display name, in the language asked for.
 	ProviderSpeciality = gen.ProviderSpeciality
+
 	// ProviderSpecialityList is gen.ProviderSpecialityList: Medical specialities.
 	ProviderSpecialityList = gen.ProviderSpecialityList
+
 	// PublicHoliday is gen.PublicHoliday: A public holiday.
+	//
+	// Fields:
+	//   - Date openapi_types.Date (JSON "date"): The day of the holiday.
+	//   - Name string (JSON "name"): The holiday's name.
 	PublicHoliday = gen.PublicHoliday
+
 	// PublicHolidaysSection is gen.PublicHolidaysSection: A country's public holidays for the coming twelve months.
+	//
+	// Fields:
+	//   - Label string (JSON "label"): The section's display title.
+	//   - List []PublicHoliday (JSON "list"): The holidays, in date order.
 	PublicHolidaysSection = gen.PublicHolidaysSection
+
 	// Quote is gen.Quote: A priced trip, from which a policy can be issued until `valid_until`.
+	//
+	// Fields:
+	//   - CreatedAt time.Time (JSON "created_at"): When the quote was made.
+	//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries to be visited, as requested.
+	//   - EndDate openapi_types.Date (JSON "end_date"): The last day of the trip.
+	//   - ID openapi_types.UUID (JSON "id"): The quote's id, to send as `quote_id` to issue a policy.
+	//   - OriginCountry CountryID (JSON "origin_country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - PlanCode PlanCode (JSON "plan_code"): The level of cover (our design).
+	//   - Premium Money (JSON "premium"): An amount of money.
+	//   - StartDate openapi_types.Date (JSON "start_date"): The first day of the trip.
+	//   - TravellersCount int32 (JSON "travellers_count"): How many travellers the quote covers.
+	//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
+	//   - ValidUntil time.Time (JSON "valid_until"): Until when a policy can be issued from the quote (our design).
 	Quote = gen.Quote
+
 	// QuoteRequest is gen.QuoteRequest: A trip to price.
+	//
+	// Fields:
+	//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries to be visited, each named once (1 to 20).
+	//   - EndDate openapi_types.Date (JSON "end_date"): The last day of the trip; not before `start_date`.
+	//   - OriginCountry CountryID (JSON "origin_country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+	//   - PlanCode PlanCode (JSON "plan_code"): The level of cover (our design).
+	//   - PromoCode *string (JSON "promo_code", optional): A promotional code, if the customer has one (our design).
+	//   - StartDate openapi_types.Date (JSON "start_date"): The first day of the trip.
+	//   - Travellers []Traveller (JSON "travellers"): The travellers, one entry each (1 to 9).
+	//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
 	QuoteRequest = gen.QuoteRequest
+
 	// RequestQuoteJSONRequestBody is gen.RequestQuoteJSONRequestBody: defines body for RequestQuote for application/json ContentType.
 	RequestQuoteJSONRequestBody = gen.RequestQuoteJSONRequestBody
+
 	// RequestQuoteParams is gen.RequestQuoteParams: defines parameters for RequestQuote.
+	//
+	// Fields:
+	//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).
 	RequestQuoteParams = gen.RequestQuoteParams
+
 	// RiskLevel is gen.RiskLevel: A level of risk or of alert, from lowest to highest.
 	RiskLevel = gen.RiskLevel
+
 	// RiskRating is gen.RiskRating: The rating of one kind of risk.
+	//
+	// Fields:
+	//   - Rating RiskLevel (JSON "rating"): A level of risk or of alert, from lowest to highest.
+	//   - Risk string (JSON "risk"): The kind of risk (crime, terrorism, natural disasters, ...).
 	RiskRating = gen.RiskRating
+
 	// RiskRatingsSection is gen.RiskRatingsSection: Risk ratings by theme.
+	//
+	// Fields:
+	//   - Label string (JSON "label"): The section's display title.
+	//   - List []RiskRating (JSON "list"): The ratings, one per kind of risk.
 	RiskRatingsSection = gen.RiskRatingsSection
+
 	// SearchMedicalProvidersParams is gen.SearchMedicalProvidersParams: defines parameters for SearchMedicalProviders.
+	//
+	// Fields:
+	//   - Lat float64 (JSON "lat"): Latitude of the point, in decimal degrees (WGS 84).
+	//   - Lng float64 (JSON "lng"): Longitude of the point, in decimal degrees (WGS 84).
+	//   - Radius *int32 (JSON "radius", optional): Search radius in metres (our design; the listing named no radius unit).
+	//   - Kind *ProviderKindID (JSON "kind", optional): Only providers of this kind.
+	//   - Speciality *SpecialityID (JSON "speciality", optional): Only providers with this speciality (an `id` from `listProviderSpecialities`).
+	//   - Limit *int32 (JSON "limit", optional): Most providers to answer.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
 	SearchMedicalProvidersParams = gen.SearchMedicalProvidersParams
+
 	// SpecialityID is gen.SpecialityID: A medical speciality, as an `id` from `listProviderSpecialities`.
 	SpecialityID = gen.SpecialityID
+
 	// TextSection is gen.TextSection: A section of a country's information made of a title and a text.
+	//
+	// Fields:
+	//   - Desc string (JSON "desc"): The section's text.
+	//   - Label string (JSON "label"): The section's display title.
 	TextSection = gen.TextSection
+
 	// Traveller is gen.Traveller: A traveller to be quoted for; the age on the start date sets the price.
+	//
+	// Fields:
+	//   - BirthDate openapi_types.Date (JSON "birth_date"): The traveller's date of birth.
 	Traveller = gen.Traveller
+
 	// TripType is gen.TripType: A single trip, or an annual cover for any number of trips.
 	TripType = gen.TripType
+
 	// Version is gen.Version: The build of the deployed API (the fields the Quickstart shows, plus the 2018 listing's `package`).
+	//
+	// Fields:
+	//   - BuiltAt time.Time (JSON "built-at"): When the deployed build was made.
+	//   - CommitSha string (JSON "commit-sha"): The source commit of the deployed build.
+	//   - Package *string (JSON "package", optional): The name of the deployed package, when the API tells it.
 	Version = gen.Version
+
 	// WhoBulletin is gen.WhoBulletin: A World Health Organization disease outbreak bulletin.
+	//
+	// Fields:
+	//   - AlertDate time.Time (JSON "alert_date"): The date of the bulletin.
+	//   - ID openapi_types.UUID (JSON "id"): The bulletin's id.
+	//   - Level AlertLevel (JSON "level"): The level of an alert, from lowest to highest.
+	//   - ShortDescription string (JSON "short_description"): A one-line summary of the bulletin.
+	//   - Title string (JSON "title"): The bulletin's title.
 	WhoBulletin = gen.WhoBulletin
+
 	// WorldwideAlerts is gen.WorldwideAlerts: The latest alerts for all countries.
+	//
+	// Fields:
+	//   - AxaHealthAlerts []AxaAlert (JSON "axa_health_alerts"): AXA Assistance health alerts, newest first.
+	//   - AxaSecurityAlerts []AxaAlert (JSON "axa_security_alerts"): AXA Assistance security alerts, newest first.
+	//   - WorldHealthOrganizationBulletins []WhoBulletin (JSON "world_health_organization_bulletins"): World Health Organization disease outbreak bulletins, newest first.
 	WorldwideAlerts = gen.WorldwideAlerts
 )
 
