@@ -33,42 +33,12 @@ func SeedScopes() []string {
 const (
 	SchemeName      = "oauth2"
 	ErrorSchemaRef  = "#/components/schemas/Error"
-	TokenURL        = "/auth/v1/token" //nolint:gosec // a URL path, not a credential
-	AuthorizeURL    = "/auth/v1/authorize"
 	VersionPath     = "/version"
 	IdempotencyKey  = "Idempotency-Key"
 	AcceptLanguage  = "Accept-Language"
 	WWWAuthenticate = "WWW-Authenticate"
 	RetryAfter      = "Retry-After"
 )
-
-// OperationScopes returns the scope each operation of the API needs, by
-// operationId: the contract the spec must keep. An operation missing here
-// fails the rules until its scope is decided and written down.
-func OperationScopes() map[string]string {
-	const (
-		countries = "urn:axa.assistance.travel.countries.read_only"
-		alerts    = "urn:axa.assistance.travel.countries.alerts.read_only"
-		quotes    = "urn:axa.assistance.travel.policies.quote_request"
-		policies  = "urn:axa.assistance.travel.policies.creation_request"
-		health    = "urn:axa.assistance.health.providers.read_only"
-	)
-	return map[string]string{
-		"getVersion":               "",
-		"listCountries":            countries,
-		"getCountry":               countries,
-		"getCountryHealth":         countries,
-		"getCountrySecurity":       countries,
-		"listAlerts":               alerts,
-		"listCountryAlerts":        alerts,
-		"requestQuote":             quotes,
-		"createPolicy":             policies,
-		"getPolicy":                policies,
-		"searchMedicalProviders":   health,
-		"listProviderKinds":        health,
-		"listProviderSpecialities": health,
-	}
-}
 
 // localizedTags are the tags of the information and health operations, which
 // must take Accept-Language.
@@ -94,7 +64,6 @@ func (v Violation) String() string {
 type checker struct {
 	doc            *openapi3.T
 	seedScopes     []string
-	expectedScopes map[string]string
 	violations     []Violation
 }
 
@@ -105,7 +74,7 @@ func (c *checker) add(rule, where, format string, args ...any) {
 // Check returns every house-rule violation of doc, sorted; none means the
 // document follows the rules. doc should already pass openapi3's Validate.
 func Check(doc *openapi3.T) []Violation {
-	c := &checker{doc: doc, seedScopes: SeedScopes(), expectedScopes: OperationScopes()}
+	c := &checker{doc: doc, seedScopes: SeedScopes()}
 	c.checkSecurityScheme()
 	c.checkOperations()
 	c.checkSchemaExamples()
@@ -147,6 +116,10 @@ func (c *checker) checkSecurityScheme() {
 	if s.Flows.Implicit != nil {
 		c.add("flows", where+"."+SchemeName, "the implicit flow is not offered by the API and is deprecated by RFC 9700")
 	}
+	// The endpoints are decided once, in the flows, and generated into
+	// gen.TokenPath and gen.AuthorizePath: the flows must agree on them,
+	// and name them relative to the API's base URL.
+	var tokenURL string
 	for _, name := range []string{"authorizationCode", "clientCredentials", "password"} {
 		flow := flows[name]
 		fw := where + "." + SchemeName + ".flows." + name
@@ -154,8 +127,14 @@ func (c *checker) checkSecurityScheme() {
 			c.add("flows", fw, "missing: the API offers the %s grant", name)
 			continue
 		}
-		if flow.TokenURL != TokenURL {
-			c.add("flows", fw, "tokenUrl %q, want %q", flow.TokenURL, TokenURL)
+		if tokenURL == "" {
+			tokenURL = flow.TokenURL
+		}
+		if !strings.HasPrefix(flow.TokenURL, "/") || flow.TokenURL != tokenURL {
+			c.add("flows", fw, "tokenUrl %q: every flow must name the same path, relative to the base URL (%q)", flow.TokenURL, tokenURL)
+		}
+		if flow.RefreshURL != "" && flow.RefreshURL != flow.TokenURL {
+			c.add("flows", fw, "refreshUrl %q is not the tokenUrl %q", flow.RefreshURL, flow.TokenURL)
 		}
 		// RFC 6749 section 4.4.3: the client credentials grant issues no
 		// refresh token; the user-bound grants do.
@@ -165,8 +144,8 @@ func (c *checker) checkSecurityScheme() {
 		if name != "clientCredentials" && flow.RefreshURL == "" {
 			c.add("flows", fw, "no refreshUrl")
 		}
-		if name == "authorizationCode" && flow.AuthorizationURL != AuthorizeURL {
-			c.add("flows", fw, "authorizationUrl %q, want %q", flow.AuthorizationURL, AuthorizeURL)
+		if name == "authorizationCode" && !strings.HasPrefix(flow.AuthorizationURL, "/") {
+			c.add("flows", fw, "authorizationUrl %q: want a path relative to the base URL", flow.AuthorizationURL)
 		}
 		for scope, desc := range flow.Scopes {
 			if !slices.Contains(c.seedScopes, scope) {
@@ -261,11 +240,6 @@ func (c *checker) checkOperations() {
 			}
 		} else if !secured {
 			c.add("secured", w, "needs no token: every operation but %s must require its scope", VersionPath)
-		}
-		if want, known := c.expectedScopes[op.OperationID]; !known && op.OperationID != "" {
-			c.add("scope-decided", w, "operation %q has no scope in contract.OperationScopes: decide it there", op.OperationID)
-		} else if known && want != "" && (len(reqs) != 1 || !slices.Equal(reqs[0][SchemeName], []string{want})) {
-			c.add("scope-matches", w, "must require exactly %q, requires %v", want, reqs)
 		}
 		if secured {
 			if len(reqs) != 1 || len(reqs[0]) != 1 || len(reqs[0][SchemeName]) != 1 {

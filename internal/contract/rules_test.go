@@ -63,7 +63,13 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{"missing grant", "flows", "authorizationCode", func(_ *testing.T, doc *openapi3.T) {
 			doc.Components.SecuritySchemes["oauth2"].Value.Flows.AuthorizationCode = nil
 		}},
-		{"wrong token URL", "flows", "tokenUrl", func(_ *testing.T, doc *openapi3.T) {
+		{"a refresh URL that is not the token URL", "flows", "refreshUrl", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.Password.RefreshURL = "/auth/v1/refresh"
+		}},
+		{"an absolute authorization URL", "flows", "authorizationUrl", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.AuthorizationCode.AuthorizationURL = "https://evil.example/authorize"
+		}},
+		{"flows naming two token URLs", "flows", "tokenUrl", func(_ *testing.T, doc *openapi3.T) {
 			doc.Components.SecuritySchemes["oauth2"].Value.Flows.ClientCredentials.TokenURL = "/oauth/token"
 		}},
 		{"two scopes on one operation", "one-scope", "", func(t *testing.T, doc *openapi3.T) {
@@ -133,9 +139,6 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		}},
 		{"operation inheriting no security", "secured", policies, func(t *testing.T, doc *openapi3.T) {
 			op(t, doc, "POST", policies).Security = nil
-		}},
-		{"operation with another operation's scope", "scope-matches", country, func(t *testing.T, doc *openapi3.T) {
-			op(t, doc, "GET", country).Security = security("urn:axa.assistance.travel.policies.quote_request")
 		}},
 		{"example with an undeclared field", "example-fields", `"overview"`, func(_ *testing.T, doc *openapi3.T) {
 			doc.Components.Schemas["CountrySecurity"].Value.Example = map[string]any{"country_id": "fr", "overview": "typo"}
@@ -210,15 +213,11 @@ func TestNewOperationWithUnknownScopeFails(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the changed spec should still be valid OpenAPI: %v", err)
 	}
-	var found, undecided bool
+	var found bool
 	for _, v := range contract.Check(doc) {
 		if v.Rule == "scopes-known" && strings.Contains(v.Message, "urn:axa.assistance.travel.weather.read_only") {
 			found = true
 		}
-		undecided = undecided || v.Rule == "scope-decided" && strings.Contains(v.Message, "getCountryWeather")
-	}
-	if !undecided {
-		t.Errorf("house rules did not ask for the new operation's scope to be decided")
 	}
 	if !found {
 		t.Fatalf("house rules accepted an operation with an unknown scope: %v", contract.Check(doc))
