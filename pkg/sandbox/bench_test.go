@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -207,6 +208,43 @@ func BenchmarkQuoteStoreSize(b *testing.B) {
 				e.forget(key)
 			}
 		})
+	}
+}
+
+// BenchmarkPasswordGrantStoreSize is a password grant (POST
+// /auth/v1/token, in process) with the authorization server holding
+// records refresh tokens, none expired: forgetting expired state must not
+// walk the rest, so the cost stays the same from 0 to 300,000 records.
+func BenchmarkPasswordGrantStoreSize(b *testing.B) {
+	form := passwordForm("").Encode()
+	for _, n := range []int{0, 300_000} {
+		b.Run("records="+strconv.Itoa(n), func(b *testing.B) {
+			e := newBenchEnv(b)
+			benchFillRefresh(e.sb.auth, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				r := httptest.NewRequestWithContext(b.Context(), http.MethodPost, tokenPath, strings.NewReader(form))
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				r.SetBasicAuth(DefaultClientID, DefaultClientSecret)
+				w := httptest.NewRecorder()
+				e.sb.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("password grant: %d %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
+
+// benchFillRefresh stores n refresh tokens of one grant in a, valid for
+// the server's refresh token lifetime.
+func benchFillRefresh(a *authServer, n int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	g := newGrant(DefaultClientID, DefaultUsername, allScopes())
+	exp := a.cfg.now().Add(a.cfg.refreshTTL)
+	for i := range n {
+		a.addRefresh(secretKey("rt_bench_"+strconv.Itoa(i)), &refreshToken{grant: g, expires: exp})
 	}
 }
 

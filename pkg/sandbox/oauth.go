@@ -64,16 +64,21 @@ func oauthErrorf(status int, code, format string, args ...any) error {
 
 // authServer is the OAuth2 authorization server: the token, authorization
 // and revocation endpoints, the metadata and the JWKS. Its state (codes,
-// refresh tokens, revoked access tokens) is in memory, behind mu, and
-// pruned lazily when it expires.
+// refresh tokens, revoked access tokens) is in memory, behind mu, which
+// every API request's token check takes too. Each record is queued by
+// expiry when stored, and token requests forget the expired ones from the
+// front of the queue: never a walk of the whole state.
 type authServer struct {
 	cfg    *config
 	signer *signer
 
-	mu      sync.Mutex
-	codes   map[string]*authCode     // by secretKey of the code
-	refresh map[string]*refreshToken // by secretKey of the token
-	revoked map[string]time.Time     // jti of a revoked access token → its expiry
+	mu       sync.Mutex
+	codes    map[string]*authCode     // by secretKey of the code
+	refresh  map[string]*refreshToken // by secretKey of the token
+	revoked  map[string]time.Time     // jti of a revoked access token → its exp
+	expiries expiryQueue              // every record above, by expiry
+
+	pruneVisits int // records prune looked at, ever: its cost, for tests
 }
 
 // grant is one authorization of a client, by a user: what a code exchange
@@ -158,30 +163,64 @@ func secretKey(s string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-// prune forgets expired codes, refresh tokens and revocations. a.mu is held.
+// prune forgets the expired codes, refresh tokens and revocations: those
+// at the front of the expiry queue, each in O(log n). A record is expired
+// once now is not before its expiry: a code or refresh token is refused
+// from then on, and so is an access token from its exp, so its revocation
+// is needed until then only. a.mu is held.
 func (a *authServer) prune(now time.Time) {
-	for k, c := range a.codes {
-		if !now.Before(c.expires) {
-			delete(a.codes, k)
+	for {
+		e, ok := a.expiries.popExpired(now)
+		if !ok {
+			return
 		}
-	}
-	for k, rt := range a.refresh {
-		if !now.Before(rt.expires) {
-			delete(a.refresh, k)
-		}
-	}
-	for jti, exp := range a.revoked {
-		if now.After(exp) {
-			delete(a.revoked, jti)
+		a.pruneVisits++
+		switch e.kind {
+		case recordCode:
+			if c := a.codes[e.key]; c != nil && !now.Before(c.expires) {
+				delete(a.codes, e.key)
+			}
+		case recordRefresh:
+			if rt := a.refresh[e.key]; rt != nil && !now.Before(rt.expires) {
+				delete(a.refresh, e.key)
+			}
+		case recordRevoked:
+			if exp, ok := a.revoked[e.key]; ok && !now.Before(exp) {
+				delete(a.revoked, e.key)
+			}
 		}
 	}
 }
 
+// addCode stores an authorization code under key. a.mu is held.
+func (a *authServer) addCode(key string, c *authCode) {
+	a.codes[key] = c
+	a.expiries.add(recordCode, key, c.expires)
+}
+
+// addRefresh stores a refresh token under key. a.mu is held.
+func (a *authServer) addRefresh(key string, rt *refreshToken) {
+	a.refresh[key] = rt
+	a.expiries.add(recordRefresh, key, rt.expires)
+}
+
+// addRevoked revokes the access token jti until its exp. a.mu is held.
+func (a *authServer) addRevoked(jti string, exp time.Time) {
+	if _, ok := a.revoked[jti]; ok {
+		return // revoked already, until the same exp
+	}
+	a.revoked[jti] = exp
+	a.expiries.add(recordRevoked, jti, exp)
+}
+
 // revokeGrant revokes g: its refresh tokens and access tokens. a.mu is held.
 func (a *authServer) revokeGrant(g *grant) {
+	if g.revoked {
+		return
+	}
 	g.revoked = true
 	for jti, exp := range g.access {
-		a.revoked[jti] = exp
+		a.addRevoked(jti, exp)
 	}
 }
 
@@ -418,7 +457,7 @@ func (a *authServer) issue(c Client, login string, scopes []string, g *grant, no
 	g.access[tok.id] = tok.expires
 	if grantAllowed(c, grantRefreshToken) {
 		resp.RefreshToken = "rt_" + rand.Text()
-		a.refresh[secretKey(resp.RefreshToken)] = &refreshToken{grant: g, expires: now.Add(a.cfg.refreshTTL)}
+		a.addRefresh(secretKey(resp.RefreshToken), &refreshToken{grant: g, expires: now.Add(a.cfg.refreshTTL)})
 	}
 	return resp, nil
 }
@@ -503,7 +542,7 @@ func (a *authServer) revokeToken(w http.ResponseWriter, r *http.Request) error {
 		a.cfg.log.InfoContext(r.Context(), "sandbox: revocation of another client's access token refused", "client", c.ID)
 		return errRevokeOthers()
 	}
-	a.revoked[cl.ID] = cl.ExpiresAt.Time
+	a.addRevoked(cl.ID, cl.ExpiresAt.Time)
 	a.cfg.log.InfoContext(r.Context(), "sandbox: access token revoked", "client", c.ID)
 	return nil
 }
@@ -645,11 +684,11 @@ func (a *authServer) approve(w http.ResponseWriter, r *http.Request, ar *authReq
 	now := a.cfg.now()
 	a.mu.Lock()
 	a.prune(now)
-	a.codes[secretKey(code)] = &authCode{
+	a.addCode(secretKey(code), &authCode{
 		clientID: ar.client.ID, login: login, scopes: ar.scopes,
 		redirectURI: ar.redirectURI, challenge: ar.challenge,
 		expires: now.Add(a.cfg.codeLifetime),
-	}
+	})
 	a.mu.Unlock()
 	a.cfg.log.InfoContext(r.Context(), "sandbox: authorization approved", "client", ar.client.ID, "login", login)
 	a.redirectTo(w, r, ar, url.Values{"code": {code}})
