@@ -3,16 +3,18 @@
 // same spec as the SDK (api/openapi.yaml).
 //
 // Every request to a resource is validated against the spec by kin-openapi,
-// including its bearer token: a JWT signed by the sandbox (EdDSA), whose
-// signature, expiry, issuer, audience and scopes are checked against what
-// the spec requires of that operation. A client bug shows up here, not in
+// including its bearer token: an RFC 9068 access token (a JWT of typ
+// at+jwt) signed by the sandbox (EdDSA), whose type, signature, expiry,
+// issuer, audience and scopes are checked against what the spec requires of
+// that operation. A client bug shows up here, not in
 // production.
 //
 // The pieces, one per file:
 //
 //	sandbox.go      New, options, the handler chain, Start
 //	oauth.go        token, authorize, revoke, metadata and JWKS endpoints
-//	tokens.go       JWT signing and verification
+//	expiry.go       the expiry queue that forgets the OAuth2 server's old state
+//	tokens.go       JWT signing (a random key per sandbox) and verification
 //	clients.go      registered clients and users
 //	validate.go     spec validation of requests, with the token check
 //	handlers_*.go   the resources, implementing the generated strict server
