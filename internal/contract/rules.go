@@ -62,9 +62,9 @@ func (v Violation) String() string {
 }
 
 type checker struct {
-	doc            *openapi3.T
-	seedScopes     []string
-	violations     []Violation
+	doc        *openapi3.T
+	seedScopes []string
+	violations []Violation
 }
 
 func (c *checker) add(rule, where, format string, args ...any) {
