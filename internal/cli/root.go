@@ -43,6 +43,8 @@ type Factory struct {
 	ClientOptions []axa.Option
 	// OpenBrowser, when set, is given the login URL to open.
 	OpenBrowser func(url string) error
+	// In is what `--file -` reads; nil means the process's standard input.
+	In io.Reader
 
 	baseURL, clientID, clientSecret string
 	jsonOut                         bool
@@ -95,6 +97,9 @@ func (f *Factory) Run(ctx context.Context, args []string) int {
 	root.SetArgs(args)
 	root.SetOut(f.Out)
 	root.SetErr(f.Err)
+	if f.In != nil {
+		root.SetIn(f.In)
+	}
 	err := root.ExecuteContext(ctx)
 	if err != nil {
 		fmt.Fprintln(f.Err, oneLine(err))
@@ -154,6 +159,7 @@ credentials it starts the embedded sandbox on loopback, so it works on any machi
 		NewCmdCountries(f), NewCmdCountryHealth(f), NewCmdCountrySecurity(f), NewCmdAlerts(f),
 		NewCmdQuote(f), NewCmdPolicy(f), NewCmdProviders(f),
 		NewCmdVersion(f), NewCmdToken(f), NewCmdLogin(f), NewCmdSandbox(f),
+		NewCmdAPI(f),
 	)
 	return root
 }

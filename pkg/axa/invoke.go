@@ -42,10 +42,10 @@ func (e *InvalidRequestError) Error() string {
 // "getCountry"; see gen.Operations) and returns the JSON of its 2xx answer
 // as the API sent it. It is the generic form of the typed methods, for
 // tools that take the operation from their input (the command line's
-// `axa api`) and for an operation newer than your code: it goes through the
-// same pipeline, so the client fetches a token of the operation's scope,
+// `axa api`) or want the answer untouched: it goes through the same
+// pipeline, so the client fetches a token of the operation's scope,
 // retries, and gives a POST an Idempotency-Key, exactly as for the typed
-// method.
+// method. It knows the operations of the spec this SDK was generated from.
 //
 // params holds the parameters by their names in the spec ("country_id",
 // "min_level", "Accept-Language"); a url.Values will do. Path parameters are
@@ -67,17 +67,15 @@ func (e *InvalidRequestError) Error() string {
 // those of the typed methods: *Error for an answer outside 2xx, *DecodeError
 // for a 2xx answer that is not JSON, and the token and transport errors.
 func (c *Client) Invoke(ctx context.Context, operationID string, params map[string][]string, body []byte) (json.RawMessage, error) {
-	id := gen.OperationID(operationID)
-	op, ok := gen.LookupOperation(id)
-	doc, docOK := gen.LookupOperationDoc(id)
-	if !ok || !docOK {
-		return nil, fmt.Errorf("%w %q: the API's operations are listed by gen.Operations (spec %s)", ErrUnknownOperation, operationID, gen.SpecVersion)
+	op, doc, err := lookupInvoke(operationID)
+	if err != nil {
+		return nil, err
 	}
 	req, err := buildInvoke(op, doc, params, body)
 	if err != nil {
 		return nil, err
 	}
-	return call[json.RawMessage](ctx, id, func(ctx context.Context) (*http.Response, error) {
+	return call[json.RawMessage](ctx, op.ID, func(ctx context.Context) (*http.Response, error) {
 		var rd io.Reader
 		if req.body != nil {
 			rd = bytes.NewReader(req.body) // rewindable: retries resend it
@@ -95,6 +93,30 @@ func (c *Client) Invoke(ctx context.Context, operationID string, params map[stri
 		}
 		return c.http.Do(r)
 	})
+}
+
+// ValidateInvoke returns the error Invoke would refuse its arguments with
+// (matching ErrUnknownOperation, or an *InvalidRequestError), or nil; it
+// needs no client and sends nothing. A command line uses it to tell its
+// user's mistakes before it connects anywhere.
+func ValidateInvoke(operationID string, params map[string][]string, body []byte) error {
+	op, doc, err := lookupInvoke(operationID)
+	if err != nil {
+		return err
+	}
+	_, err = buildInvoke(op, doc, params, body)
+	return err
+}
+
+// lookupInvoke returns the operation and what the spec says of it.
+func lookupInvoke(operationID string) (gen.Operation, gen.OperationDoc, error) {
+	id := gen.OperationID(operationID)
+	op, ok := gen.LookupOperation(id)
+	doc, docOK := gen.LookupOperationDoc(id)
+	if !ok || !docOK {
+		return gen.Operation{}, gen.OperationDoc{}, fmt.Errorf("%w %q: the API's operations are listed by gen.Operations (spec %s)", ErrUnknownOperation, operationID, gen.SpecVersion)
+	}
+	return op, doc, nil
 }
 
 // invokeRequest is a request of Invoke, checked and laid out.

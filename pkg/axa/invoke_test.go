@@ -304,3 +304,21 @@ func TestInvokeOperationWithoutToken(t *testing.T) {
 		t.Errorf("%d token requests for an operation that needs none", n)
 	}
 }
+
+// ValidateInvoke says, without a client, what Invoke would refuse.
+func TestValidateInvoke(t *testing.T) {
+	if err := ValidateInvoke("getCountry", map[string][]string{"country_id": {"fr"}}, nil); err != nil {
+		t.Errorf("a valid call: %v", err)
+	}
+	if err := ValidateInvoke("requestQuote", nil, []byte(`{}`)); err != nil {
+		t.Errorf("a POST without Idempotency-Key (the client makes one): %v", err)
+	}
+	if err := ValidateInvoke("getPlanet", nil, nil); !errors.Is(err, ErrUnknownOperation) {
+		t.Errorf("an unknown operation: %v, want ErrUnknownOperation", err)
+	}
+	var ie *InvalidRequestError
+	err := ValidateInvoke("searchMedicalProviders", map[string][]string{"lat": {"1"}}, nil)
+	if !errors.As(err, &ie) || len(ie.Problems) != 1 || !strings.Contains(ie.Problems[0], "lng") {
+		t.Errorf("searchMedicalProviders without lng: %v, want one problem naming lng", err)
+	}
+}

@@ -1,0 +1,394 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/axa"
+)
+
+// NewCmdAPI builds `axa api [OPERATION_ID]`: one subcommand per operation
+// of the spec, made at run time from gen, so that an operation added to
+// api/openapi.yaml is callable from the shell after `go generate` with no
+// hand edit. Alone, it lists the operations.
+func NewCmdAPI(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "api [OPERATION_ID]",
+		Short: "Call any operation of the API by its operationId; alone, list them",
+		Long: `api calls one operation of the API by its operationId, with a flag per parameter
+of the spec (named as in the spec, lower case: --country_id, --accept-language)
+and the request body, if it takes one, from --file (a JSON file, or - for
+standard input). It prints the API's JSON answer. Alone, it lists the
+operations. "axa api OPERATION_ID --help" tells the operation's parameters,
+their types, allowed values and defaults.`,
+		Example: "  axa api\n  axa api getCountry --country_id fr\n  axa api listAlerts --min_level high\n" +
+			"  axa api requestQuote --file quote.json\n  axa api getCountry --help",
+		Args: args(cobra.NoArgs),
+		RunE: func(*cobra.Command, []string) error {
+			type row struct {
+				ID      string   `json:"id"`
+				Method  string   `json:"method"`
+				Path    string   `json:"path"`
+				Summary string   `json:"summary"`
+				Scopes  []string `json:"scopes"`
+			}
+			var rows []row
+			for _, op := range gen.Operations() {
+				doc, _ := gen.LookupOperationDoc(op.ID)
+				scopes, _ := axa.RequiredScopes(string(op.ID))
+				rows = append(rows, row{string(op.ID), op.Method, op.Path, doc.Summary, scopes})
+			}
+			return f.print(rows, func(w *table) {
+				w.Header("OPERATION\tMETHOD\tPATH\tSUMMARY")
+				for _, r := range rows {
+					w.Printf("%s\t%s\t%s\t%s\n", r.ID, r.Method, r.Path, r.Summary)
+				}
+			})
+		},
+	}
+	for _, op := range gen.Operations() {
+		doc, _ := gen.LookupOperationDoc(op.ID)
+		cmd.AddCommand(newCmdOperation(f, op, doc))
+	}
+	return cmd
+}
+
+// reservedFlags are the flag names a parameter cannot take: the root's
+// persistent flags, --help, and the body's --file. A test checks the list
+// against the root command.
+var reservedFlags = []string{"base-url", "client-id", "client-secret", "json", "lang", "timeout", "help", "file"}
+
+// binding ties a parameter of the spec to its flag.
+type binding struct {
+	param gen.Parameter
+	flag  string
+	value *paramValue
+}
+
+// newCmdOperation builds the command of one operation.
+func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.Command {
+	id := string(op.ID)
+	var file string
+	var bindings []binding
+	cmd := &cobra.Command{
+		Use:   id,
+		Short: doc.Summary,
+		Args:  args(cobra.NoArgs),
+		// cobra's own check of the required flags is not a usage error;
+		// this one, run just before it, is.
+		PreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cmd.ValidateRequiredFlags(); err != nil {
+				return &usageError{err}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			params := map[string][]string{}
+			for _, b := range bindings {
+				switch {
+				case len(b.value.values) > 0:
+					params[b.param.Name] = b.value.values
+				case b.param.In == "header" && strings.EqualFold(b.param.Name, "Accept-Language") && f.lang != "":
+					params[b.param.Name] = []string{f.lang} // --lang, as for every command
+				}
+			}
+			var body []byte
+			if doc.Body != nil && file != "" {
+				raw, err := readBody(cmd.InOrStdin(), file)
+				if err != nil {
+					return err
+				}
+				body = raw
+			}
+			// Everything the SDK would refuse is said before anything
+			// starts (a sandbox, a token request).
+			if err := axa.ValidateInvoke(id, params, body); err != nil {
+				return &usageError{err}
+			}
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				raw, err := c.Invoke(ctx, id, params, body)
+				var ie *axa.InvalidRequestError
+				if errors.As(err, &ie) || errors.Is(err, axa.ErrUnknownOperation) {
+					return &usageError{err}
+				}
+				if err != nil {
+					return err
+				}
+				return printRawJSON(f.Out, raw)
+			})
+		},
+	}
+	if cmd.Short == "" {
+		cmd.Short = op.Method + " " + op.Path
+	}
+
+	taken := map[string]bool{}
+	for _, n := range reservedFlags {
+		taken[n] = true
+	}
+	fl := cmd.Flags()
+	for _, p := range doc.Parameters {
+		name := flagName(p, taken)
+		v := &paramValue{param: p}
+		// The SDK gives a POST without an Idempotency-Key a new one.
+		autoKey := isAutoKey(op, p)
+		fl.Var(v, name, paramUsage(p, name, autoKey))
+		if p.Type == "boolean" {
+			fl.Lookup(name).NoOptDefVal = "true"
+		}
+		if p.Required && !autoKey {
+			_ = cmd.MarkFlagRequired(name) // the flag exists: no error
+		}
+		values := slices.Clone(p.Enum)
+		if p.Type == "boolean" || (p.Type == "array" && p.Items == "boolean") {
+			values = []string{"true", "false"}
+		}
+		_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return values, cobra.ShellCompDirectiveNoFileComp
+		}) // the flag exists and is new: no error
+		bindings = append(bindings, binding{param: p, flag: name, value: v})
+	}
+
+	var body string
+	if doc.Body != nil {
+		what := "the request body"
+		if doc.Body.Schema != "" {
+			what = "the " + doc.Body.Schema
+		}
+		usage := "a JSON file holding " + what + ", or - to read it from standard input (at most 1 MiB)"
+		if doc.Body.Required {
+			usage += " (required)"
+		}
+		fl.StringVar(&file, "file", "", usage)
+		_ = cmd.MarkFlagFilename("file", "json") // the flag exists: no error
+		if doc.Body.Required {
+			_ = cmd.MarkFlagRequired("file")
+		}
+		body = "\n\nBody: " + what + ", as JSON, from --file FILE, or --file - for standard input"
+		if !doc.Body.Required {
+			body += " (optional)"
+		}
+		body += "."
+		if d := strings.TrimSpace(doc.Body.Description); d != "" {
+			body += " " + d
+		}
+	}
+
+	long := op.Method + " " + op.Path
+	if doc.Summary != "" {
+		long += ": " + doc.Summary
+	}
+	if d := strings.TrimSpace(doc.Description); d != "" {
+		long += "\n\n" + strings.ReplaceAll(d, "`", "")
+	}
+	if scopes, _ := axa.RequiredScopes(id); len(scopes) > 0 {
+		long += "\n\nScope: " + strings.Join(scopes, " ") + " (the command gets a token with it)."
+	} else {
+		long += "\n\nIt needs no token."
+	}
+	long += body + "\n\nPrints the API's JSON answer. Without credentials, the embedded sandbox answers."
+	cmd.Long = long
+	cmd.Example = operationExample(id, bindings, doc.Body)
+	return cmd
+}
+
+// isAutoKey reports whether p is the Idempotency-Key header of a POST: the
+// SDK makes one when none is given.
+func isAutoKey(op gen.Operation, p gen.Parameter) bool {
+	return op.Method == http.MethodPost && p.In == "header" && strings.EqualFold(p.Name, "Idempotency-Key")
+}
+
+// flagName is the flag of parameter p: its name in lower case, or, when
+// that is taken (a global flag, --file, another parameter), prefixed with
+// where the parameter goes ("query-timeout"), numbered if even that is.
+func flagName(p gen.Parameter, taken map[string]bool) string {
+	name := strings.ToLower(p.Name)
+	if taken[name] {
+		name = p.In + "-" + name
+	}
+	for i := 2; taken[name]; i++ {
+		name = fmt.Sprintf("%s-%s-%d", p.In, strings.ToLower(p.Name), i)
+	}
+	taken[name] = true
+	return name
+}
+
+// paramUsage is the help of a parameter's flag: the spec's description and
+// what it says of the values.
+func paramUsage(p gen.Parameter, flag string, autoKey bool) string {
+	// pflag takes a `quoted` word of a usage as the value's name: the
+	// spec's backquotes are dropped.
+	desc := strings.ReplaceAll(strings.TrimSpace(p.Description), "`", "")
+	if desc == "" {
+		desc = "the " + p.In + " parameter " + p.Name
+	}
+	var notes []string
+	switch {
+	case p.In == "header":
+		notes = append(notes, "header "+p.Name)
+	case flag != p.Name:
+		notes = append(notes, p.In+" parameter "+p.Name)
+	}
+	if len(p.Enum) > 0 {
+		notes = append(notes, "one of: "+strings.Join(p.Enum, ", "))
+	}
+	switch p.Format {
+	case "", "int32", "int64", "float", "double": // the type says enough
+	default:
+		notes = append(notes, "format "+p.Format)
+	}
+	if p.Default != "" {
+		notes = append(notes, "default "+p.Default)
+	}
+	if p.Type == "array" {
+		notes = append(notes, "repeat the flag for several values")
+	}
+	switch {
+	case autoKey:
+		notes = append(notes, "default: a new one per run")
+	case p.Required:
+		notes = append(notes, "required")
+	}
+	if len(notes) == 0 {
+		return desc
+	}
+	return desc + " (" + strings.Join(notes, "; ") + ")"
+}
+
+// operationExample shows the operation called with its required flags
+// (placeholders, or an enum's first value) and its body.
+func operationExample(id string, bindings []binding, body *gen.RequestBody) string {
+	line := "  axa api " + id
+	for _, b := range bindings {
+		if !b.param.Required || strings.EqualFold(b.param.Name, "Idempotency-Key") {
+			continue
+		}
+		v := strings.ToUpper(strings.ReplaceAll(b.flag, "-", "_"))
+		if len(b.param.Enum) > 0 {
+			v = b.param.Enum[0]
+		}
+		line += " --" + b.flag + " " + v
+	}
+	lines := []string{line}
+	if body != nil {
+		lines[0] += " --file body.json"
+		lines = append(lines, "  axa api "+id+" --file - < body.json")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// paramValue is the flag of one parameter: it checks each value against the
+// spec's type and enum as it is given, so that a wrong one is a usage error
+// naming the allowed values, before anything is sent.
+type paramValue struct {
+	param  gen.Parameter
+	values []string
+}
+
+// String implements pflag.Value.
+func (v *paramValue) String() string { return strings.Join(v.values, ",") }
+
+// Type implements pflag.Value: the spec's type, shown in the help.
+func (v *paramValue) Type() string {
+	switch t := v.param.Type; t {
+	case "boolean":
+		return "bool" // pflag shows no value name for a flag that needs none
+	case "array":
+		if v.param.Items == "" {
+			return "strings"
+		}
+		return v.param.Items + "s"
+	case "":
+		return "string"
+	default:
+		return t
+	}
+}
+
+// Set implements pflag.Value.
+func (v *paramValue) Set(s string) error {
+	p := v.param
+	if p.Type != "array" && len(v.values) > 0 {
+		return errors.New("give it once: it takes one value")
+	}
+	typ := p.Type
+	if typ == "array" {
+		typ = p.Items
+	}
+	switch typ {
+	case "integer":
+		bits := 64
+		if p.Format == "int32" {
+			bits = 32
+		}
+		if _, err := strconv.ParseInt(s, 10, bits); err != nil {
+			return fmt.Errorf("want an integer (%d bits)", bits)
+		}
+	case "number":
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
+			return errors.New("want a number, e.g. 48.8566")
+		}
+	case "boolean":
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return errors.New("want true or false")
+		}
+		s = strconv.FormatBool(b)
+	}
+	if len(p.Enum) > 0 && !slices.Contains(p.Enum, s) {
+		return fmt.Errorf("want one of %s", strings.Join(p.Enum, ", "))
+	}
+	v.values = append(v.values, s)
+	return nil
+}
+
+// readBody reads the JSON body of --file: the file at path through the
+// reader of the other commands' --file, or in when path is "-". Either is
+// read through the same 1 MiB limit.
+func readBody(in io.Reader, path string) ([]byte, error) {
+	var raw json.RawMessage
+	if path != "-" {
+		if err := readJSON(path, &raw); err != nil {
+			return nil, err
+		}
+		return raw, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(in, maxFileSize+1))
+	if err != nil {
+		return nil, usagef("--file -: reading standard input: %w", err)
+	}
+	if len(data) > maxFileSize {
+		return nil, usagef("--file -: standard input is larger than 1 MiB, the most a request body may be")
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, usagef("--file -: standard input is not valid JSON: %w", err)
+	}
+	return raw, nil
+}
+
+// printRawJSON writes the API's JSON answer indented, as sent otherwise
+// (its keys in their order, its numbers as written), fit for a terminal
+// like every --json output: invalid UTF-8 becomes U+FFFD and the
+// characters a terminal acts on are escaped (see jsonSafe).
+func printRawJSON(w io.Writer, raw []byte) error {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return fmt.Errorf("the answer is not JSON: %w", err)
+	}
+	out := jsonSafe(bytes.ToValidUTF8(buf.Bytes(), []byte("\uFFFD")))
+	_, err := w.Write(append(out, '\n'))
+	return err
+}
