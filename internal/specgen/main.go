@@ -3,7 +3,9 @@
 // OAuth2 scopes each operation needs (-emit scopes), the operations'
 // parameters, bodies, examples, endpoints and path matcher (-emit
 // operations), and a text file of every operation's scopes for review
-// (-emit scopes-golden).
+// (-emit scopes-golden), the SDK's per-operation methods (-emit sdk) and
+// the sandbox's example answers for operations without a handler (-emit
+// sandbox-fallback).
 //
 // oapi-codegen's client knows nothing of security requirements, so this small
 // generator, run by `go generate` next to it, reads the same document with
@@ -19,6 +21,7 @@
 //	go run ./internal/specgen -spec api/openapi.yaml -package gen -emit operations -o gen/operations.gen.go
 //	go run ./internal/specgen -spec api/openapi.yaml -emit scopes-golden -o gen/scopes.golden
 //	go run ./internal/specgen -spec api/openapi.yaml -package axa -emit sdk -gen gen -o pkg/axa/operations.gen.go
+//	go run ./internal/specgen -spec api/openapi.yaml -package sandbox -emit sandbox-fallback -gen gen/server -o pkg/sandbox/fallback.gen.go
 package main
 
 import (
@@ -31,8 +34,8 @@ func main() {
 	spec := flag.String("spec", "api/openapi.yaml", "the OpenAPI document to read")
 	pkg := flag.String("package", "gen", "the Go package of the generated file")
 	out := flag.String("o", "", "the file to write (standard output when empty)")
-	emit := flag.String("emit", "scopes", "what to write: scopes, operations, scopes-golden or sdk")
-	genDir := flag.String("gen", "gen", "for -emit sdk: the directory of oapi-codegen's client.gen.go and types.gen.go")
+	emit := flag.String("emit", "scopes", "what to write: scopes, operations, scopes-golden, sdk or sandbox-fallback")
+	genDir := flag.String("gen", "gen", "for -emit sdk: the directory of oapi-codegen's client.gen.go and types.gen.go; for -emit sandbox-fallback, of its server.gen.go")
 	flag.Parse()
 	if err := runEmit(*spec, *pkg, *emit, *genDir, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "specgen:", err)
@@ -61,8 +64,10 @@ func runEmit(specPath, pkg, emit, genDir, out string) error {
 		src = renderScopesGolden(table)
 	case "sdk":
 		src, err = renderSDK(pkg, table, genDir)
+	case "sandbox-fallback":
+		src, err = renderFallback(pkg, table, genDir)
 	default:
-		err = fmt.Errorf("-emit %q: want scopes, operations, scopes-golden or sdk", emit)
+		err = fmt.Errorf("-emit %q: want scopes, operations, scopes-golden, sdk or sandbox-fallback", emit)
 	}
 	if err != nil {
 		return err

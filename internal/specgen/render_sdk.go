@@ -35,9 +35,11 @@ type goSource struct {
 	fset    *token.FileSet
 }
 
-func loadGoSource(genDir string) (*goSource, error) {
+// loadGoSource reads the files of genDir, and the methods of the interface
+// named iface in them.
+func loadGoSource(genDir, iface string, files ...string) (*goSource, error) {
 	src := &goSource{methods: map[string]*ast.FuncType{}, types: map[string]ast.Expr{}, aliases: map[string]bool{}, fset: token.NewFileSet()}
-	for _, name := range []string{"client.gen.go", "types.gen.go"} {
+	for _, name := range files {
 		f, err := parser.ParseFile(src.fset, filepath.Join(genDir, name), nil, parser.SkipObjectResolution)
 		if err != nil {
 			return nil, err
@@ -51,7 +53,7 @@ func loadGoSource(genDir string) (*goSource, error) {
 				ts := spec.(*ast.TypeSpec)
 				src.types[ts.Name.Name] = ts.Type
 				src.aliases[ts.Name.Name] = ts.Assign.IsValid()
-				if it, ok := ts.Type.(*ast.InterfaceType); ok && ts.Name.Name == "ClientInterface" {
+				if it, ok := ts.Type.(*ast.InterfaceType); ok && ts.Name.Name == iface {
 					for _, m := range it.Methods.List {
 						if ft, ok := m.Type.(*ast.FuncType); ok && len(m.Names) == 1 {
 							src.methods[m.Names[0].Name] = ft
@@ -62,9 +64,21 @@ func loadGoSource(genDir string) (*goSource, error) {
 		}
 	}
 	if len(src.methods) == 0 {
-		return nil, errors.New("no ClientInterface in the generated client")
+		return nil, fmt.Errorf("no %s in %s", iface, strings.Join(files, ", "))
 	}
 	return src, nil
+}
+
+// method returns the interface's method for an operation id: oapi-codegen
+// names it after the id, upper-cased first and with its initialisms
+// (getThingId is GetThingID), so the match ignores case.
+func (s *goSource) method(id string) (string, *ast.FuncType, bool) {
+	for name, ft := range s.methods {
+		if strings.EqualFold(name, id) {
+			return name, ft, true
+		}
+	}
+	return "", nil, false
 }
 
 // expr prints a type expression as pkg/axa names it: the models are
@@ -119,10 +133,9 @@ func sdkMethods(t *table, src *goSource) ([]sdkMethod, error) {
 	var out []sdkMethod
 	var errs []error
 	for _, o := range t.Operations {
-		name := strings.ToUpper(o.ID[:1]) + o.ID[1:]
-		ft, ok := src.methods[name]
+		name, ft, ok := src.method(o.ID)
 		if !ok {
-			errs = append(errs, fmt.Errorf("%s: the generated client has no method %s", o.ID, name))
+			errs = append(errs, fmt.Errorf("%s: the generated client has no method for it", o.ID))
 			continue
 		}
 		m := sdkMethod{Name: name, OpConst: o.GoName}
@@ -288,7 +301,7 @@ func (c *Client) {{.Name}}(ctx context.Context{{if .Params}}, {{.Params}}{{end}}
 
 // renderSDK writes the SDK's per-operation methods, gofmt-ed.
 func renderSDK(pkg string, t *table, genDir string) ([]byte, error) {
-	src, err := loadGoSource(genDir)
+	src, err := loadGoSource(genDir, "ClientInterface", "client.gen.go", "types.gen.go")
 	if err != nil {
 		return nil, err
 	}

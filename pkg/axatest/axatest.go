@@ -25,12 +25,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/internal/oprouter"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -99,12 +98,7 @@ func SpecChecker(t testing.TB, next http.RoundTripper) http.RoundTripper {
 	if err != nil {
 		t.Fatalf("axatest: %v", err)
 	}
-	doc.Servers = openapi3.Servers{{URL: "/"}}
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		t.Fatalf("axatest: %v", err)
-	}
-	c := &specChecker{t: t, next: next, router: router}
+	c := &specChecker{t: t, next: next, router: oprouter.New(doc)}
 	t.Cleanup(func() { c.done.Store(true) }) // a late answer must not report on a finished test
 	return c
 }

@@ -223,7 +223,7 @@ func BenchmarkPasswordGrantStoreSize(b *testing.B) {
 			benchFillRefresh(e.sb.auth, n)
 			b.ReportAllocs()
 			for b.Loop() {
-				r := httptest.NewRequestWithContext(b.Context(), http.MethodPost, tokenPath, strings.NewReader(form))
+				r := httptest.NewRequestWithContext(b.Context(), http.MethodPost, gen.TokenPath, strings.NewReader(form))
 				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				r.SetBasicAuth(DefaultClientID, DefaultClientSecret)
 				w := httptest.NewRecorder()

@@ -18,11 +18,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 	"golang.org/x/time/rate"
 
-	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
 )
 
@@ -77,34 +74,15 @@ func WithFault(operationID string, f Fault) Option {
 	}
 }
 
-// operationOf finds the operationId of a request, for faults and logs.
-type operationOf struct{ router routers.Router }
-
-func newOperationOf() *operationOf {
-	doc, err := api.Load(context.Background())
-	if err != nil {
-		return &operationOf{}
-	}
-	doc.Servers = nil
-	r, err := legacy.NewRouter(doc)
-	if err != nil {
-		return &operationOf{}
-	}
-	return &operationOf{router: r}
-}
-
-func (o *operationOf) id(r *http.Request) string {
-	if r.URL.Path == "/auth/v1/token" {
+// operationOf returns the operationId of a request, for faults, rate
+// limits and logs: FaultToken for the token endpoint, "" for anything that
+// is not an operation of the spec.
+func operationOf(r *http.Request) string {
+	if r.URL.Path == gen.TokenPath {
 		return FaultToken
 	}
-	if o.router == nil {
-		return ""
-	}
-	route, _, err := o.router.FindRoute(r)
-	if err != nil {
-		return ""
-	}
-	return route.Operation.OperationID
+	id, _, _ := gen.MatchOperation(r.Method, r.URL.EscapedPath())
+	return string(id)
 }
 
 // faultState counts and draws per operation, deterministically from the
@@ -132,10 +110,9 @@ func withFaults(cfg *config, next http.Handler) http.Handler {
 	if len(cfg.faults) == 0 {
 		return next
 	}
-	ops := newOperationOf()
 	st := &faultState{seed: cfg.seed, rnd: map[string]*mrand.Rand{}, count: map[string]int{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := ops.id(r)
+		id := operationOf(r)
 		f, ok := cfg.faults[id]
 		if !ok {
 			f, ok = cfg.faults[FaultAll]

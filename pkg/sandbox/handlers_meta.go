@@ -7,8 +7,11 @@ import (
 )
 
 // resources implements the generated strict server interface: the API's
-// operations over the sandbox's data and store.
+// operations over the sandbox's data and store. An operation of the spec
+// without a handler here answers its spec example (exampleAnswers, in
+// fallback.gen.go) until one is written.
 type resources struct {
+	exampleAnswers
 	cfg   *config
 	data  *dataset
 	store *store

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // The RFC 8414 metadata names the issuer fixed when the sandbox was made
@@ -57,8 +59,8 @@ func TestMetadataIgnoresTheHostHeader(t *testing.T) {
 				}
 				want := map[string]string{
 					"issuer":                 c.issuer,
-					"authorization_endpoint": c.issuer + authorizePath,
-					"token_endpoint":         c.issuer + tokenPath,
+					"authorization_endpoint": c.issuer + gen.AuthorizePath,
+					"token_endpoint":         c.issuer + gen.TokenPath,
 					"jwks_uri":               c.issuer + jwksPath,
 					"revocation_endpoint":    c.issuer + revokePath,
 				}

@@ -16,15 +16,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // The paths of the authorization server.
 const (
-	tokenPath     = "/auth/v1/token" //nolint:gosec // a URL path, not a credential
-	authorizePath = "/auth/v1/authorize"
-	revokePath    = "/auth/v1/revoke"
-	jwksPath      = "/auth/v1/jwks"
-	metadataPath  = "/.well-known/oauth-authorization-server"
+	revokePath   = "/auth/v1/revoke"
+	jwksPath     = "/auth/v1/jwks"
+	metadataPath = "/.well-known/oauth-authorization-server"
 )
 
 // maxFormBytes bounds the form of a token, revocation or authorization
@@ -132,9 +132,9 @@ func newAuthServer(cfg *config, s *signer) *authServer {
 
 // routes registers the OAuth2 endpoints on mux.
 func (a *authServer) routes(mux *http.ServeMux) {
-	mux.HandleFunc("POST "+tokenPath, a.token)
-	mux.HandleFunc("GET "+authorizePath, a.authorize)
-	mux.HandleFunc("POST "+authorizePath, a.authorize)
+	mux.HandleFunc("POST "+gen.TokenPath, a.token)
+	mux.HandleFunc("GET "+gen.AuthorizePath, a.authorize)
+	mux.HandleFunc("POST "+gen.AuthorizePath, a.authorize)
 	mux.HandleFunc("POST "+revokePath, a.revoke)
 	mux.HandleFunc("GET "+jwksPath, a.jwks)
 	mux.HandleFunc("GET "+metadataPath, a.metadata)
@@ -565,8 +565,8 @@ func (a *authServer) metadata(w http.ResponseWriter, _ *http.Request) {
 	authMethods := []string{"client_secret_basic", "client_secret_post"}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                     issuer,
-		"authorization_endpoint":                     base + authorizePath,
-		"token_endpoint":                             base + tokenPath,
+		"authorization_endpoint":                     base + gen.AuthorizePath,
+		"token_endpoint":                             base + gen.TokenPath,
 		"jwks_uri":                                   base + jwksPath,
 		"revocation_endpoint":                        base + revokePath,
 		"grant_types_supported":                      []string{grantAuthorizationCode, grantClientCredentials, grantPassword, grantRefreshToken},
@@ -726,6 +726,7 @@ func (a *authServer) redirectTo(w http.ResponseWriter, r *http.Request, ar *auth
 
 // pageData fills page.
 type pageData struct {
+	Action   string // where the form posts: the authorization endpoint
 	Error    string
 	ClientID string
 	Scopes   []string
@@ -768,7 +769,7 @@ button[value=approve] { background: #00008f; color: #fff; }
 <li><code>{{.}}</code></li>
 {{- end}}
 </ul>
-<form method="post" action="/auth/v1/authorize">
+<form method="post" action="{{.Action}}">
 {{- range $k, $v := .Hidden}}
 <input type="hidden" name="{{$k}}" value="{{$v}}">
 {{- end}}
@@ -815,6 +816,7 @@ func (a *authServer) errorPage(w http.ResponseWriter, err error) {
 // renderPage writes page with d, with headers that keep it out of frames
 // and caches.
 func (a *authServer) renderPage(w http.ResponseWriter, status int, d pageData) {
+	d.Action = gen.AuthorizePath
 	var buf bytes.Buffer
 	if err := page.Execute(&buf, d); err != nil {
 		a.cfg.log.Error("sandbox: authorization page", "error", err)

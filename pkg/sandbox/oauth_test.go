@@ -22,6 +22,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/testutil"
 )
 
@@ -110,7 +111,7 @@ func (e *oauthEnv) post(path string, form url.Values, id, secret string) answer 
 // credentials.
 func (e *oauthEnv) token(form url.Values) answer {
 	e.t.Helper()
-	return e.post(tokenPath, form, DefaultClientID, DefaultClientSecret)
+	return e.post(gen.TokenPath, form, DefaultClientID, DefaultClientSecret)
 }
 
 // mustToken is token, failing the test unless it answers 200.
@@ -184,8 +185,8 @@ func (e *oauthEnv) oauth2Config(redirect string, scopes ...string) *oauth2.Confi
 		ClientID: DefaultClientID, ClientSecret: DefaultClientSecret,
 		RedirectURL: redirect, Scopes: scopes,
 		Endpoint: oauth2.Endpoint{
-			AuthURL:   e.srv.URL + authorizePath,
-			TokenURL:  e.srv.URL + tokenPath,
+			AuthURL:   e.srv.URL + gen.AuthorizePath,
+			TokenURL:  e.srv.URL + gen.TokenPath,
 			AuthStyle: oauth2.AuthStyleInHeader,
 		},
 	}
@@ -238,8 +239,8 @@ func TestOAuthClientCredentials(t *testing.T) {
 		post[k] = v
 	}
 	for name, a := range map[string]answer{
-		"basic": e.post(tokenPath, form, DefaultClientID, DefaultClientSecret),
-		"post":  e.post(tokenPath, post, "", ""),
+		"basic": e.post(gen.TokenPath, form, DefaultClientID, DefaultClientSecret),
+		"post":  e.post(gen.TokenPath, post, "", ""),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if a.status != http.StatusOK {
@@ -274,7 +275,7 @@ func TestOAuthTokenNoScopeGrantsRegisteredScopes(t *testing.T) {
 	if a.str("scope") != strings.Join(allScopes(), " ") {
 		t.Errorf("default client, no scope: granted %q, want every API scope", a.str("scope"))
 	}
-	a = e.post(tokenPath, url.Values{"grant_type": {"client_credentials"}}, "narrow", "narrow-secret")
+	a = e.post(gen.TokenPath, url.Values{"grant_type": {"client_credentials"}}, "narrow", "narrow-secret")
 	if a.str("scope") != allScopes()[2] {
 		t.Errorf("narrow client, no scope: granted %q, want %q (no openid)", a.str("scope"), allScopes()[2])
 	}
@@ -291,12 +292,12 @@ func TestOAuthTokenClientAuthentication(t *testing.T) {
 		status int
 		code   string
 	}{
-		"wrong secret, basic":  {e.post(tokenPath, cc, DefaultClientID, "wrong-secret-123"), 401, "invalid_client"},
-		"wrong secret, post":   {e.post(tokenPath, withCreds(DefaultClientID, "wrong-secret-123"), "", ""), 401, "invalid_client"},
-		"unknown client":       {e.post(tokenPath, cc, "nobody", DefaultClientSecret), 401, "invalid_client"},
-		"no authentication":    {e.post(tokenPath, cc, "", ""), 401, "invalid_client"},
-		"basic and post":       {e.post(tokenPath, withCreds(DefaultClientID, DefaultClientSecret), DefaultClientID, DefaultClientSecret), 400, "invalid_request"},
-		"another client_id":    {e.post(tokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {"x"}}, DefaultClientID, DefaultClientSecret), 400, "invalid_request"},
+		"wrong secret, basic":  {e.post(gen.TokenPath, cc, DefaultClientID, "wrong-secret-123"), 401, "invalid_client"},
+		"wrong secret, post":   {e.post(gen.TokenPath, withCreds(DefaultClientID, "wrong-secret-123"), "", ""), 401, "invalid_client"},
+		"unknown client":       {e.post(gen.TokenPath, cc, "nobody", DefaultClientSecret), 401, "invalid_client"},
+		"no authentication":    {e.post(gen.TokenPath, cc, "", ""), 401, "invalid_client"},
+		"basic and post":       {e.post(gen.TokenPath, withCreds(DefaultClientID, DefaultClientSecret), DefaultClientID, DefaultClientSecret), 400, "invalid_request"},
+		"another client_id":    {e.post(gen.TokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {"x"}}, DefaultClientID, DefaultClientSecret), 400, "invalid_request"},
 		"unsupported grant":    {e.token(url.Values{"grant_type": {"implicit"}}), 400, "unsupported_grant_type"},
 		"no grant type":        {e.token(url.Values{}), 400, "invalid_request"},
 		"duplicated parameter": {e.token(url.Values{"grant_type": {"client_credentials", "client_credentials"}}), 400, "invalid_request"},
@@ -316,12 +317,12 @@ func TestOAuthTokenClientAuthentication(t *testing.T) {
 
 func TestOAuthTokenRequestLimits(t *testing.T) {
 	e := newOAuthEnv(t, WithClient(Client{ID: "machine", Secret: "machine-secret", Scopes: allScopes(), Grants: []string{"client_credentials"}}))
-	a := e.post(tokenPath, passwordForm(""), "machine", "machine-secret")
+	a := e.post(gen.TokenPath, passwordForm(""), "machine", "machine-secret")
 	wantOAuthError(t, a, 400, "unauthorized_client")
 	big := url.Values{"grant_type": {"client_credentials"}, "pad": {strings.Repeat("x", 20<<10)}}
 	wantOAuthError(t, e.token(big), 400, "invalid_request")
 
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, e.srv.URL+tokenPath, strings.NewReader(`{"grant_type":"client_credentials"}`))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, e.srv.URL+gen.TokenPath, strings.NewReader(`{"grant_type":"client_credentials"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +341,7 @@ func TestOAuthTokenRequestLimits(t *testing.T) {
 func TestOAuthTokenScopes(t *testing.T) {
 	e := newOAuthEnv(t, WithClient(Client{ID: "narrow", Secret: "narrow-secret", Scopes: []string{allScopes()[0]}}))
 	wantOAuthError(t, e.token(url.Values{"grant_type": {"client_credentials"}, "scope": {"admin"}}), 400, "invalid_scope")
-	a := e.post(tokenPath, url.Values{"grant_type": {"client_credentials"}, "scope": {allScopes()[1]}}, "narrow", "narrow-secret")
+	a := e.post(gen.TokenPath, url.Values{"grant_type": {"client_credentials"}, "scope": {allScopes()[1]}}, "narrow", "narrow-secret")
 	wantOAuthError(t, a, 400, "invalid_scope")
 	a = e.mustToken(url.Values{"grant_type": {"client_credentials"}, "scope": {"openid " + allScopes()[0] + " " + allScopes()[0]}})
 	if a.str("scope") != "openid "+allScopes()[0] {
@@ -434,7 +435,7 @@ func TestOAuthAuthorizeLoginForm(t *testing.T) {
 		for k, v := range form {
 			f[k] = v
 		}
-		return e.browser(http.MethodPost, e.srv.URL+authorizePath, f)
+		return e.browser(http.MethodPost, e.srv.URL+gen.AuthorizePath, f)
 	}
 
 	status, loc, body = submit(DefaultUsername, "wrong", "approve")
@@ -542,7 +543,7 @@ func TestOAuthAuthorizeRedirectURIs(t *testing.T) {
 		if redirect != "" {
 			q.Set("redirect_uri", redirect)
 		}
-		return e.browser(http.MethodGet, e.srv.URL+authorizePath+"?"+q.Encode(), nil)
+		return e.browser(http.MethodGet, e.srv.URL+gen.AuthorizePath+"?"+q.Encode(), nil)
 	}
 	for _, redirect := range []string{"http://127.0.0.1:54321/callback", "http://127.0.0.1/callback", "https://app.example/cb"} {
 		status, loc, _ := authorize("web", redirect)
@@ -603,7 +604,7 @@ func TestOAuthRefreshRotation(t *testing.T) {
 	}
 
 	// Another client cannot use it; an expired one is refused.
-	other := e.post(tokenPath, refreshForm(a.str("refresh_token")), "other", "other-secret")
+	other := e.post(gen.TokenPath, refreshForm(a.str("refresh_token")), "other", "other-secret")
 	wantOAuthError(t, other, 400, "invalid_grant")
 	e.clock.advance(e.sb.cfg.refreshTTL + time.Second)
 	wantOAuthError(t, e.token(refreshForm(a.str("refresh_token"))), 400, "invalid_grant")
@@ -782,7 +783,7 @@ func TestOAuthLogsHoldNoSecrets(t *testing.T) {
 	a := e.mustToken(pw)
 	b := e.mustToken(refreshForm(a.str("refresh_token")))
 	e.token(refreshForm(a.str("refresh_token"))) // reuse
-	e.post(tokenPath, url.Values{"grant_type": {"client_credentials"}}, DefaultClientID, "wrong-secret-9q")
+	e.post(gen.TokenPath, url.Values{"grant_type": {"client_credentials"}}, DefaultClientID, "wrong-secret-9q")
 	e.post(revokePath, url.Values{"token": {b.str("access_token")}}, DefaultClientID, DefaultClientSecret)
 	cfg := e.oauth2Config("http://127.0.0.1:9999/callback")
 	verifier := oauth2.GenerateVerifier()

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,10 +17,10 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/internal/oprouter"
 )
 
 // validator checks every API request against the spec before a handler
@@ -43,13 +42,9 @@ func newValidator(cfg *config, auth *authServer, strict server.ServerInterface) 
 	if err != nil {
 		return nil, err
 	}
-	// Route on paths whatever the servers say: kin-openapi's router would
-	// refuse a request to 127.0.0.1 since no server entry names it.
-	doc.Servers = openapi3.Servers{{URL: "/"}}
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: router: %w", err)
-	}
+	// Route with the generated matcher, as the SDK does, on the path
+	// whatever the host.
+	router := oprouter.New(doc)
 	next := server.HandlerWithOptions(strict, server.StdHTTPServerOptions{
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, http.StatusBadRequest, "invalid_request", err.Error())
@@ -84,7 +79,7 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var re *routers.RouteError
 	switch {
 	case errors.As(err, &re) && re.Reason == routers.ErrMethodNotAllowed.Error():
-		w.Header().Set("Allow", v.allowed(r.URL.Path))
+		w.Header().Set("Allow", v.allowed(r))
 		writeError(w, r, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
 		return
 	case err != nil:
@@ -229,15 +224,8 @@ func operationScope(op *openapi3.Operation) string {
 }
 
 // allowed lists the methods the spec has for path, for a 405's Allow.
-func (v *validator) allowed(path string) string {
-	var methods []string
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		probe := &http.Request{Method: m, URL: &url.URL{Path: path}}
-		if _, _, err := v.router.FindRoute(probe); err == nil {
-			methods = append(methods, m)
-		}
-	}
-	return strings.Join(methods, ", ")
+func (v *validator) allowed(r *http.Request) string {
+	return strings.Join(oprouter.Methods(r.URL.EscapedPath()), ", ")
 }
 
 // teeBody is a request body whose reads are copied elsewhere.

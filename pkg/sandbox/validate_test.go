@@ -51,7 +51,7 @@ func (e *apiEnv) token(login, password string) string {
 		form.Set("username", login)
 		form.Set("password", password)
 	}
-	req := httptest.NewRequest(http.MethodPost, tokenPath, strings.NewReader(form.Encode()))
+	req := httptest.NewRequest(http.MethodPost, gen.TokenPath, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(DefaultClientID, DefaultClientSecret)
 	rec := httptest.NewRecorder()
