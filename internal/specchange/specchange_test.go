@@ -1,0 +1,269 @@
+package specchange
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/axa-assistance-go/axa/internal/gencheck"
+)
+
+// newOperation is the GET operation the proof adds, with the schemas it
+// answers; the anchors are where each goes in the spec.
+const (
+	pathAnchor   = "\n  /travel/v1/countries/{country_id}/security_cards:\n"
+	schemaAnchor = "\n    CountryList:\n"
+	newPath      = `
+  /travel/v1/countries/{country_id}/embassies:
+    get:
+      operationId: listCountryEmbassies
+      tags: [countries]
+      summary: The embassies in one country
+      description: The embassies and consulates in one country, by city.
+      security:
+        - oauth2: [urn:axa.assistance.travel.countries.read_only]
+      parameters:
+        - $ref: "#/components/parameters/CountryIdPath"
+        - $ref: "#/components/parameters/AcceptLanguage"
+      responses:
+        "200":
+          description: The embassies.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/DiplomaticMissionList"
+              example:
+                - name: Embassy of Japan
+                  city: Paris
+                - name: Consulate of Japan
+                  city: Marseille
+        "400":
+          $ref: "#/components/responses/BadRequest"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "403":
+          $ref: "#/components/responses/Forbidden"
+        "404":
+          $ref: "#/components/responses/NotFound"
+        "429":
+          $ref: "#/components/responses/TooManyRequests"
+        "500":
+          $ref: "#/components/responses/InternalError"
+        "503":
+          $ref: "#/components/responses/ServiceUnavailable"`
+	newSchemas = `
+    DiplomaticMission:
+      type: object
+      description: An embassy or consulate.
+      required: [name, city]
+      properties:
+        name:
+          type: string
+          description: The embassy's name.
+        city:
+          type: string
+          description: The city it is in.
+      example: {name: Embassy of Japan, city: Paris}
+    DiplomaticMissionList:
+      type: array
+      description: Embassies and consulates.
+      items:
+        $ref: "#/components/schemas/DiplomaticMission"
+      example:
+        - name: Embassy of Japan
+          city: Paris`
+)
+
+// sdkCall is the program of a user of the SDK, in a directory of its own
+// in the copy: it calls the new operation with a client that can only get
+// the scope the spec gives it, so its success proves the token's scope.
+const sdkCall = `package proof
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/axa"
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+)
+
+func TestTheNewOperationThroughTheSDK(t *testing.T) {
+	sb, err := sandbox.New(sandbox.WithClient(sandbox.Client{ID: "embassies", Secret: "s3cret", Scopes: []string{axa.ScopeCountries}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := axa.NewClient(axa.WithoutEnvironment(), axa.WithBaseURL(srv.URL()), axa.WithClientCredentials("embassies", "s3cret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	got, err := c.ListCountryEmbassies(context.Background(), "fr", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, example, ok := gen.ExampleResponse(gen.OperationListCountryEmbassies)
+	if !ok {
+		t.Fatal("no example")
+	}
+	var want gen.DiplomaticMissionList
+	if err := json.Unmarshal(example, &want); err != nil {
+		t.Fatal(err)
+	}
+	gotJSON, _ := json.Marshal(got)
+	wantJSON, _ := json.Marshal(want)
+	if string(gotJSON) != string(wantJSON) {
+		t.Fatalf("ListCountryEmbassies = %s, want the spec's example %s", gotJSON, wantJSON)
+	}
+	if scopes, ok := axa.RequiredScopes("listCountryEmbassies"); !ok || len(scopes) != 1 || scopes[0] != axa.ScopeCountries {
+		t.Fatalf("RequiredScopes = %v, %v", scopes, ok)
+	}
+}
+`
+
+// A new operation needs an edit of the spec and nothing else by hand:
+// go generate makes its SDK method, its scope, its command and its sandbox
+// answer.
+func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
+	if testing.Short() {
+		t.Skip("copies the module, then generates, builds and tests in the copy")
+	}
+	root, err := gencheck.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir()
+	before := copyModule(t, root, dst)
+
+	specPath := filepath.Join(dst, "api", "openapi.yaml")
+	spec, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(spec, []byte(pathAnchor)) || !bytes.Contains(spec, []byte(schemaAnchor)) {
+		t.Fatal("the anchors of the new operation are gone from the spec: update this test")
+	}
+	spec = bytes.Replace(spec, []byte(pathAnchor), []byte(newPath+"\n"+pathAnchor), 1)
+	spec = bytes.Replace(spec, []byte(schemaAnchor), []byte(newSchemas+"\n"+schemaAnchor), 1)
+	if err := os.WriteFile(specPath, spec, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	goCmd(t, dst, "generate", "./...")
+	goCmd(t, dst, "build", "./...")
+
+	// Only the spec and generated files changed.
+	for rel, old := range before {
+		now, err := os.ReadFile(filepath.Join(dst, rel))
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+			continue
+		}
+		if bytes.Equal(now, old) || rel == "api/openapi.yaml" || generated(rel, now) {
+			continue
+		}
+		t.Errorf("go generate changed %s, which is written by hand", rel)
+	}
+
+	goCmd(t, dst, "test", "./pkg/axa/", "./api/")
+
+	proofDir := filepath.Join(dst, "internal", "specchangeproof")
+	if err := os.MkdirAll(proofDir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proofDir, "proof_test.go"), []byte(sdkCall), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	goCmd(t, dst, "test", "./internal/specchangeproof/")
+
+	out := goCmd(t, dst, "run", "./cmd/axa", "api", "listCountryEmbassies", "--country_id", "fr")
+	var got []map[string]string
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("axa api listCountryEmbassies printed %q: %v", out, err)
+	}
+	if len(got) != 2 || got[0]["name"] != "Embassy of Japan" || got[1]["city"] != "Marseille" {
+		t.Errorf("axa api listCountryEmbassies = %v, want the spec's example", got)
+	}
+}
+
+// copyModule copies the module's files (not .git, not bin) into dst and
+// returns their contents by slash-separated path.
+func copyModule(t *testing.T, root, dst string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if rel != "." && (d.Name() == ".git" || d.Name() == "bin" || strings.HasPrefix(d.Name(), ".") && d.Name() != ".ci" && d.Name() != ".github") {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o750)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)] = data
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// generatedMark is the line by which Go code says it was generated
+// (https://go.dev/s/generatedcode).
+var generatedMark = regexp.MustCompile(`(?m)^// Code generated .* DO NOT EDIT\.$`)
+
+// generated reports whether a file is the output of a generator: Go code
+// that says so, or a golden file of gen/.
+func generated(rel string, data []byte) bool {
+	if strings.HasSuffix(rel, ".golden") && strings.HasPrefix(rel, "gen/") {
+		return true
+	}
+	return strings.HasSuffix(rel, ".go") && generatedMark.Match(data)
+}
+
+// goCmd runs the go command in dir and returns its standard output,
+// failing the test with its output when it fails.
+func goCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
+	for _, v := range []string{"AXA_BASE_URL", "AXA_CLIENT_ID", "AXA_CLIENT_SECRET", "AXA_SCOPES"} {
+		cmd.Env = append(cmd.Env, v+"=")
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
