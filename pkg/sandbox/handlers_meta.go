@@ -12,9 +12,9 @@ import (
 // fallback.gen.go) until one is written.
 type resources struct {
 	exampleAnswers //nolint:unused // promotes the example answer of an operation without a handler (none today)
-	cfg   *config
-	data  *dataset
-	store *store
+	cfg            *config
+	data           *dataset
+	store          *store
 }
 
 // versionPackage is what GET /version answers as the deployed package.
