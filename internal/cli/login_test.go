@@ -122,3 +122,28 @@ func TestLoginRefusedPrintsNoControlCharacters(t *testing.T) {
 		t.Errorf("stderr carries control character %U or what it hid: %q", c, r.err)
 	}
 }
+
+func TestLoginWithPKCE(t *testing.T) {
+	browser := &http.Client{}
+	f := &Factory{
+		SandboxOptions: []sandbox.Option{sandbox.WithAutoApprove()},
+		OpenBrowser: func(u string) error {
+			// The browser follows the authorization URL to the loopback
+			// redirect, which the command serves.
+			go func() {
+				req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
+				if err != nil {
+					return
+				}
+				if resp, err := browser.Do(req); err == nil {
+					_ = resp.Body.Close()
+				}
+			}()
+			return nil
+		},
+	}
+	r := run(t, f, "login", "--scope", "urn:axa.assistance.travel.countries.read_only", "--wait", "20s")
+	if r.code != ExitOK || !strings.Contains(r.out, "Logged in") || !strings.Contains(r.err, "/auth/v1/authorize?") {
+		t.Fatalf("exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+}

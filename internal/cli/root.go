@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -279,11 +278,6 @@ func (f *Factory) print(v any, rows func(w *table)) error {
 	}
 	_, err = io.WriteString(f.Out, text)
 	return err
-}
-
-// redirectURL is the loopback redirect of the login command.
-func redirectURL(port string) string {
-	return (&url.URL{Scheme: "http", Host: "127.0.0.1:" + port, Path: "/callback"}).String()
 }
 
 // withClient runs fn with the client and the command's context, bounded by
