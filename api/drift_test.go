@@ -7,9 +7,14 @@ import (
 	"github.com/axa-assistance-go/axa/internal/gencheck"
 )
 
-// TestGeneratedCodeIsUpToDate regenerates gen/ (and every other generated
-// file) from api/openapi.yaml with the repository's own go:generate directives and fails, naming each file, when
-// the committed code differs.
+// TestGeneratedCodeIsUpToDate is the one check that the committed generated
+// code is what `go generate ./...` writes: it runs every go:generate
+// directive of the module (gen/, gen/server, pkg/axa, pkg/sandbox, wherever a
+// generate.go holds one) with its -o output redirected into a scratch
+// directory, and fails naming each file that differs (with its first
+// differing line), that is missing, or that is generated (*.gen.go,
+// *.golden, a "Code generated" header) but written by no directive. It runs
+// with every other test, locally and in CI, and needs no clean work tree.
 func TestGeneratedCodeIsUpToDate(t *testing.T) {
 	root, err := gencheck.ModuleRoot()
 	if err != nil {

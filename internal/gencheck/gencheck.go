@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -164,8 +165,10 @@ func readInputs(root string, directives []Directive) error {
 }
 
 // Compare reports every committed output that differs from its regenerated
-// copy under scratch, and every *.gen.go file under root/dir that no
-// directive writes (a leftover of a removed directive).
+// copy under scratch, and every generated file under root/dir (a *.gen.go,
+// a *.golden, a Go file with the "Code generated ... DO NOT EDIT." header)
+// that no directive writes: a leftover of a removed directive, or a file
+// that no check would otherwise compare.
 func Compare(root, dir, scratch string, directives []Directive) ([]Drift, error) {
 	var drifts []Drift
 	written := map[string]bool{}
@@ -195,8 +198,8 @@ func Compare(root, dir, scratch string, directives []Directive) ([]Drift, error)
 		if d.IsDir() {
 			return skipDir(root, path, d)
 		}
-		if !strings.HasSuffix(d.Name(), ".gen.go") {
-			return nil
+		if generated, err := isGenerated(path, d.Name()); err != nil || !generated {
+			return err
 		}
 		rel, err := filepath.Rel(root, path)
 		if err != nil {
@@ -208,6 +211,31 @@ func Compare(root, dir, scratch string, directives []Directive) ([]Drift, error)
 		return nil
 	})
 	return drifts, err
+}
+
+// generatedHeader is the line Go's convention puts in generated Go files
+// (https://go.dev/s/generatedcode).
+var generatedHeader = regexp.MustCompile(`(?m)^// Code generated .* DO NOT EDIT\.$`)
+
+// isGenerated reports whether the file at path is generated code: a
+// *.gen.go or *.golden file, or a Go file that says so in Go's conventional
+// header, whatever its name.
+func isGenerated(path, name string) (bool, error) {
+	switch {
+	case strings.HasSuffix(name, ".gen.go"), strings.HasSuffix(name, ".golden"):
+		return true, nil
+	case !strings.HasSuffix(name, ".go"):
+		return false, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	// The header comes before the package clause.
+	if i := bytes.Index(data, []byte("\npackage ")); i >= 0 {
+		data = data[:i]
+	}
+	return generatedHeader.Match(data), nil
 }
 
 // firstDifference describes where two versions of a file first differ.
