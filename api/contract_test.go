@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -134,39 +135,47 @@ func TestSeedSamplesValidate(t *testing.T) {
 	}
 }
 
-// The samples in testdata are the seed's, when the seed is beside the
-// repository (as in the project's own checkouts and CI).
-func TestSeedSamplesMatchTheSeed(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "seed", "*.txt"))
-	if len(files) == 0 {
-		t.Skip("../shared/seed is not beside this checkout")
-	}
-	var seed []byte
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		seed = append(seed, data...)
-	}
-	compact := strings.NewReplacer(" ", "", "\n", "", "\t", "").Replace(string(seed))
+// The JSON samples are the Quickstart's answers: testdata/seed/quickstart.txt
+// holds the two answers as the Quickstart prints them (the countries list,
+// snipped, and /version), and countries.json and version.json must say the
+// same, entry for entry, both ways.
+func TestSeedSamplesMatchTheQuickstart(t *testing.T) {
+	text := string(readSeed(t, "quickstart.txt"))
+	compact := strings.NewReplacer(" ", "", "\n", "", "\t", "").Replace(text)
+
 	var countries []map[string]string
 	if err := json.Unmarshal(readSeed(t, "countries.json"), &countries); err != nil {
 		t.Fatal(err)
 	}
+	inJSON := map[string]bool{}
 	for _, c := range countries {
-		want := strings.ReplaceAll(`"id":"`+c["id"]+`","label":"`+c["label"]+`"`, " ", "")
-		if !strings.Contains(compact, want) {
-			t.Errorf("country %v is not in the seed", c)
+		entry := strings.ReplaceAll(`"id":"`+c["id"]+`","label":"`+c["label"]+`"`, " ", "")
+		inJSON[entry] = true
+		if !strings.Contains(compact, entry) {
+			t.Errorf("countries.json: %v is not in the Quickstart", c)
 		}
 	}
+	quoted := regexp.MustCompile(`"id":\s*"[^"]*",\s*"label":\s*"[^"]*"`)
+	entries := quoted.FindAllString(text, -1)
+	if len(entries) == 0 {
+		t.Fatal("quickstart.txt shows no country")
+	}
+	for _, e := range entries {
+		if !inJSON[strings.ReplaceAll(e, " ", "")] {
+			t.Errorf("the Quickstart shows %s, which countries.json lacks", e)
+		}
+	}
+
 	var version map[string]string
 	if err := json.Unmarshal(readSeed(t, "version.json"), &version); err != nil {
 		t.Fatal(err)
 	}
+	if len(version) == 0 {
+		t.Fatal("version.json is empty")
+	}
 	for k, v := range version {
 		if !strings.Contains(compact, `"`+k+`":"`+v+`"`) {
-			t.Errorf("version field %s=%s is not in the seed", k, v)
+			t.Errorf("version.json: %s=%s is not in the Quickstart", k, v)
 		}
 	}
 }
