@@ -410,7 +410,7 @@ func TestAuthErrorTyping(t *testing.T) {
 				}
 			})
 			clk := newFakeClock()
-			c := newTestClient(t, f, clk, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
+			c := newTestClient(t, f, clk, WithRetryOptions(RetryOptions{MaxAttempts: 1}))
 
 			_, err := c.ListCountries(t.Context(), nil)
 			e := asAPIError(t, err)
@@ -451,7 +451,7 @@ func TestAuthErrorTyping(t *testing.T) {
 				return true
 			}
 		})
-		c := newTestClient(t, f, newFakeClock(), WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
+		c := newTestClient(t, f, newFakeClock(), WithRetryOptions(RetryOptions{MaxAttempts: 1}))
 		_, err := c.ListCountries(t.Context(), nil)
 		e := asAPIError(t, err)
 		if len(e.Body) < 512 || len(e.Body) > maxBodySnippet+len("…") {
@@ -537,7 +537,7 @@ func TestAuthTransportRefusesInsecureOrForeignRequests(t *testing.T) {
 		mu.Unlock()
 		return &Token{accessToken: tokenPrefix + "x", scopes: []string{ScopeCountries}}, time.Hour, nil
 	}
-	tokens := newTokenCache(fetch, TokenPolicy{}, newFakeClock(), slog.New(slog.DiscardHandler), false)
+	tokens := newTokenCache(fetch, TokenOptions{}, newFakeClock(), slog.New(slog.DiscardHandler), false)
 	t.Cleanup(tokens.Close)
 	next := roundTripFunc(func(*http.Request) (*http.Response, error) {
 		mu.Lock()

@@ -97,19 +97,14 @@ func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code str
 	if code == "" {
 		return nil, errors.New("axa: Exchange needs the authorization code the redirect brought")
 	}
-	f := &tokenFetcher{grant: c.refresh, hc: c.tokenHTTP, policy: c.cfg.tokenPolicy.withDefaults(), clock: c.cfg.clock, log: c.cfg.logger}
+	f := c.tokenFetcher(c.refresh)
 	cfg := c.oauth2Config(req.Scopes)
 	start := f.clock.Now()
-	answer := &tokenAnswer{}
-	xctx := context.WithValue(context.WithValue(ctx, oauth2.HTTPClient, f.hc), tokenAnswerKey{}, answer)
+	seen := &tokenResponse{}
+	xctx := context.WithValue(context.WithValue(ctx, oauth2.HTTPClient, f.hc), tokenResponseKey{}, seen)
 	raw, err := cfg.Exchange(xctx, code, oauth2.VerifierOption(req.Verifier))
 	if err != nil {
-		if te := f.malformed(answer, err); te != nil {
-			te.Grant = "authorization_code"
-			return nil, te
-		}
-		te := f.classify(ctx, err)
-		te.Grant = "authorization_code"
+		te, _ := tokenError(ctx, "authorization_code", seen, err, f.clock.Now())
 		te.Retryable = false // a code is single-use
 		return nil, te
 	}
@@ -118,7 +113,7 @@ func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code str
 		return nil, err
 	}
 	if len(tok.scopes) == 0 {
-		tok.scopes = slices.Clone(req.Scopes) // no scope in the answer: as asked (RFC 6749 section 5.1)
+		tok.scopes = slices.Clone(req.Scopes) // no scope in the response: as asked (RFC 6749 section 5.1)
 	}
 	if err := c.refresh.rotated(ctx, tok); err != nil {
 		return nil, err

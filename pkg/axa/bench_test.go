@@ -66,7 +66,7 @@ func benchClient(b *testing.B, base string, tr http.RoundTripper) *axa.Client {
 		axa.WithoutEnvironment(),
 		axa.WithBaseURL(base),
 		axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret),
-		axa.WithHTTPClient(&http.Client{Transport: tr}),
+		axa.WithTransport(tr),
 	)
 	if err != nil {
 		b.Fatal(err)

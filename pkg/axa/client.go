@@ -14,11 +14,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	openapitypes "github.com/oapi-codegen/runtime/types"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/loopback"
 )
 
 // UUID is the type of the API's uuid-formatted ids (policy, quote, alert
@@ -32,7 +32,7 @@ type Date = openapitypes.Date
 // Email is the type of the API's e-mail addresses.
 type Email = openapitypes.Email
 
-// maxResponseBody bounds how much of an answer the client reads.
+// maxResponseBody bounds how much of a response the client reads.
 const maxResponseBody = 16 << 20
 
 // Client calls the AXA Assistance API. It is safe for concurrent use; make
@@ -70,11 +70,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		authorizeURL: origin.String() + gen.AuthorizePath,
 	}}
 
-	tokenHTTP := &http.Client{
-		Transport:     &tokenTransport{next: cfg.baseTransport(), userAgent: userAgent(cfg.userAgentSuffix)},
-		CheckRedirect: noRedirects,
-	}
-	c.tokenHTTP = tokenHTTP
+	c.tokenHTTP = newTokenHTTPClient(cfg.baseTransport(), userAgent(cfg.userAgentSuffix))
 	var g grant
 	switch cfg.grantKind {
 	case "client_credentials":
@@ -86,8 +82,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		g = c.refresh
 	}
 	if g != nil {
-		f := &tokenFetcher{grant: g, hc: tokenHTTP, policy: cfg.tokenPolicy.withDefaults(), clock: cfg.clock, log: cfg.logger}
-		c.tokens = newTokenCache(f.fetch, cfg.tokenPolicy, cfg.clock, cfg.logger, g.userBound())
+		c.tokens = newTokenCache(c.tokenFetcher(g).fetch, cfg.tokenOpts, cfg.clock, cfg.logger, g.userBound())
 	}
 
 	c.http = &http.Client{
@@ -106,6 +101,12 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
+// tokenFetcher returns the fetcher of g over the client's token endpoint
+// client.
+func (c *Client) tokenFetcher(g grant) *tokenFetcher {
+	return newTokenFetcher(g, c.tokenHTTP, c.cfg.tokenOpts, c.cfg.clock, c.cfg.logger)
+}
+
 // parseBaseURL checks a base URL: absolute, without userinfo, https or
 // plain http to loopback. Its errors never show the URL's userinfo, not even
 // the user name: a password in it must not reach a log through an error.
@@ -115,7 +116,7 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	if err != nil || origin.Scheme == "" || origin.Host == "" {
 		return nil, fmt.Errorf("axa: base URL %q is not an absolute URL", shown)
 	}
-	if origin.Scheme != "https" && (origin.Scheme != "http" || !isLoopback(origin.Hostname())) {
+	if origin.Scheme != "https" && !loopback.URL(origin) {
 		return nil, fmt.Errorf("%w: base URL %s: use https, or http only to loopback (127.0.0.1, ::1, localhost)", ErrInsecureTransport, shown)
 	}
 	if origin.User != nil {
@@ -165,80 +166,39 @@ func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.Stri
 func (c *Client) LogValue() slog.Value { return logValue(c.String()) }
 
 // call runs one operation: send does the request through the pipeline; a
-// 2xx answer is decoded into T, anything else becomes an *Error.
+// 2xx response is decoded into T, anything else becomes an error
+// (errors.go).
 func call[T any](ctx context.Context, op gen.OperationID, send func(context.Context) (*http.Response, error)) (T, error) {
 	var zero T
 	info := &callInfo{operation: string(op)}
-	ctx = context.WithValue(ctx, callInfoKey{}, info)
-	resp, err := send(ctx)
+	resp, err := send(withCallInfo(ctx, info))
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the URL is in our message already
-		}
-		return zero, &opError{op: string(op), err: err}
+		return zero, callError(string(op), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	if err != nil {
-		return zero, fmt.Errorf("axa: %s: reading the answer: %w", op, err)
+		return zero, fmt.Errorf("axa: %s: reading the response: %w", op, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return zero, newError(resp, body, info)
 	}
 	ct := resp.Header.Get("Content-Type")
 	if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-		return zero, &DecodeError{Operation: string(op), StatusCode: resp.StatusCode, ContentType: ct, Snippet: snippet(body),
-			Err: fmt.Errorf("content type %q is not JSON", ct)}
+		return zero, newDecodeError(string(op), resp, body, fmt.Errorf("content type %q is not JSON", ct))
 	}
 	if t := strings.TrimSpace(string(body)); t == "" || t == "null" {
-		return zero, &DecodeError{Operation: string(op), StatusCode: resp.StatusCode, ContentType: ct, Snippet: snippet(body),
-			Err: errors.New("empty answer where the spec promises a value")}
+		return zero, newDecodeError(string(op), resp, body, errors.New("empty response where the spec promises a value"))
 	}
 	var v T
 	if err := json.Unmarshal(body, &v); err != nil {
-		return zero, &DecodeError{Operation: string(op), StatusCode: resp.StatusCode, ContentType: ct, Snippet: snippet(body), Err: err}
+		return zero, newDecodeError(string(op), resp, body, err)
 	}
 	return v, nil
 }
 
-// newError builds the *Error of a non-2xx answer.
-func newError(resp *http.Response, body []byte, info *callInfo) *Error {
-	e := &Error{
-		Operation:  info.operation,
-		Method:     resp.Request.Method,
-		Path:       resp.Request.URL.Path,
-		StatusCode: resp.StatusCode,
-		RequestID:  resp.Header.Get("X-Request-Id"),
-		Retryable:  isRetryableStatus(resp.StatusCode),
-		Body:       snippet(body),
-	}
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-		e.RetryAfter = d
-	}
-	var eb gen.Error
-	if json.Unmarshal(body, &eb) == nil {
-		e.Code = eb.Error
-		if eb.ErrorDescription != nil {
-			e.Description = *eb.ErrorDescription
-		}
-	}
-	challenge := bearerParams(resp.Header.Get("WWW-Authenticate"))
-	if e.Code == "" {
-		e.Code = challenge["error"]
-	}
-	if resp.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope" {
-		e.RequiredScopes = strings.Fields(challenge["scope"])
-		if len(e.RequiredScopes) == 0 {
-			e.RequiredScopes = info.neededScopes
-		}
-		e.GrantedScopes = info.grantedScopes
-	}
-	return e
-}
-
-// ptr returns a pointer to a copy of v, for the methods that answer one
-// object.
+// ptr returns a pointer to a copy of v, for the methods whose response is
+// one object.
 func ptr[T any](v T, err error) (*T, error) {
 	if err != nil {
 		return nil, err
@@ -279,18 +239,3 @@ func (c *Client) Token(ctx context.Context, scopes ...string) (*Token, error) {
 	out.scopes = slices.Clone(tok.scopes)
 	return &out, nil
 }
-
-// opError names the operation a transport or token failure happened in.
-type opError struct {
-	op  string
-	err error
-}
-
-// Error reads "axa: listCountries: <cause>", with the cause's own "axa: "
-// prefix dropped so that it is not said twice.
-func (e *opError) Error() string {
-	return "axa: " + e.op + ": " + strings.TrimPrefix(e.err.Error(), "axa: ")
-}
-
-// Unwrap returns the cause.
-func (e *opError) Unwrap() error { return e.err }

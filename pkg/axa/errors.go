@@ -1,12 +1,19 @@
 package axa
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/oauth2"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // Sentinels for errors.Is. An *Error, *TokenError or *DecodeError matches the
@@ -206,4 +213,143 @@ func snippet(body []byte) string {
 		cut = cut[:len(cut)-1]
 	}
 	return string(cut) + "…"
+}
+
+// The mapping of every failure to the SDK's errors: what the API, the token
+// endpoint and the transport return becomes an *Error, a *TokenError, a
+// *DecodeError or an error naming the operation, here and nowhere else.
+
+// newError builds the *Error of a response outside 2xx, body its start.
+func newError(resp *http.Response, body []byte, info *callInfo) *Error {
+	e := &Error{
+		Operation:  info.operation,
+		Method:     resp.Request.Method,
+		Path:       resp.Request.URL.Path,
+		StatusCode: resp.StatusCode,
+		RequestID:  resp.Header.Get("X-Request-Id"),
+		Retryable:  isRetryableStatus(resp.StatusCode),
+		Body:       snippet(body),
+	}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = d
+	}
+	var eb gen.Error
+	if json.Unmarshal(body, &eb) == nil {
+		e.Code = eb.Error
+		if eb.ErrorDescription != nil {
+			e.Description = *eb.ErrorDescription
+		}
+	}
+	challenge := bearerParams(resp.Header.Get("WWW-Authenticate"))
+	if e.Code == "" {
+		e.Code = challenge["error"]
+	}
+	if resp.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope" {
+		e.RequiredScopes = strings.Fields(challenge["scope"])
+		if len(e.RequiredScopes) == 0 {
+			e.RequiredScopes = info.neededScopes
+		}
+		e.GrantedScopes = info.grantedScopes
+	}
+	return e
+}
+
+// newDecodeError builds the *DecodeError of a 2xx response of operation op
+// whose body could not be read as the spec says, for reason err.
+func newDecodeError(op string, resp *http.Response, body []byte, err error) *DecodeError {
+	return &DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Snippet: snippet(body), Err: err}
+}
+
+// callError names the operation a call without a response failed in (a
+// transport error, a token failure, a refusal of the pipeline's layers).
+func callError(op string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // the URL is in our message already
+	}
+	return &opError{op: op, err: err}
+}
+
+// opError names the operation a transport or token failure happened in.
+type opError struct {
+	op  string
+	err error
+}
+
+// Error reads "axa: listCountries: <cause>", with the cause's own "axa: "
+// prefix dropped so that it is not said twice.
+func (e *opError) Error() string {
+	return "axa: " + e.op + ": " + strings.TrimPrefix(e.err.Error(), "axa: ")
+}
+
+// Unwrap returns the cause.
+func (e *opError) Unwrap() error { return e.err }
+
+// tokenError maps a failed token request of grant to a *TokenError that
+// says whether asking again may help: err is what x/oauth2 returned, seen
+// what tokenTransport saw of the response, now the time for Retry-After.
+// It returns the response's header too (nil without a response), for the
+// retry loop. The endpoint's body is not kept: it is not ours to log.
+func tokenError(ctx context.Context, grant string, seen *tokenResponse, err error, now time.Time) (*TokenError, http.Header) {
+	te := &TokenError{Grant: grant, Err: err}
+	var re *oauth2.RetrieveError
+	isRetrieve := errors.As(err, &re)
+	switch {
+	case !isRetrieve && seen.status >= 200 && seen.status <= 299:
+		// A success x/oauth2 could not read as a token: the endpoint's
+		// defect, and asking again would get the same.
+		te.Code, te.StatusCode = "invalid_response", seen.status
+		te.Description, te.Err = malformedTokenResponse(seen.body), errMalformedTokenResponse
+	case errors.Is(err, ErrNoCredentials):
+	case isRetrieve:
+		te.Code, te.Description = re.ErrorCode, re.ErrorDescription
+		te.Err = errors.New("token endpoint refused the request")
+		if re.Response == nil {
+			break
+		}
+		te.StatusCode = re.Response.StatusCode
+		te.Retryable = !permanentTokenError(te.Code) &&
+			(te.StatusCode == http.StatusTooManyRequests || te.StatusCode >= 500)
+		te.RetryAfter, _ = parseRetryAfter(re.Response.Header.Get("Retry-After"), now)
+		return te, re.Response.Header
+	case ctx.Err() != nil:
+		te.Err = fmt.Errorf("%w (%w)", ctx.Err(), err)
+	default:
+		// No response: a network failure, worth another try.
+		te.Retryable = true
+	}
+	return te, nil
+}
+
+// permanentTokenError reports whether an OAuth2 error code is never worth
+// asking again, whatever the status that came with it.
+func permanentTokenError(code string) bool {
+	switch code {
+	case "invalid_client", "invalid_grant", "invalid_scope", "unauthorized_client", "unsupported_grant_type", "invalid_request":
+		return true
+	}
+	return false
+}
+
+// errMalformedTokenResponse is the cause of a TokenError for a success
+// status whose body is not a token response.
+var errMalformedTokenResponse = errors.New("the token endpoint responded success with a body that is not a token response")
+
+// malformedTokenResponse says what is wrong with a token response x/oauth2
+// could not read, naming fields, never quoting their values.
+func malformedTokenResponse(body []byte) string {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return "the response is not a JSON object (RFC 6749 section 5.1)"
+	}
+	if _, ok := fields["access_token"]; !ok {
+		return "the response has no access_token"
+	}
+	if v, ok := fields["expires_in"]; ok {
+		var n int64
+		if json.Unmarshal(v, &n) != nil {
+			return "expires_in is not a whole number of seconds"
+		}
+	}
+	return "the response is not a valid token response"
 }

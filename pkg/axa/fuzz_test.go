@@ -2,6 +2,7 @@ package axa
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,7 +34,7 @@ func FuzzTokenAnswer(f *testing.F) {
 		}
 		str := func(k string) string { s, _ := raw[k].(string); return s }
 		tok := (&oauth2.Token{AccessToken: str("access_token"), TokenType: str("token_type"), RefreshToken: str("refresh_token")}).WithExtra(raw)
-		fetcher := &tokenFetcher{grant: clientCredentialsGrant{}, policy: TokenPolicy{}.withDefaults()}
+		fetcher := newTokenFetcher(clientCredentialsGrant{}, nil, TokenOptions{}, realClock{}, slog.New(slog.DiscardHandler))
 		wantScopes := strings.Fields(want)
 		got, lifetime, err := fetcher.accept(tok, wantScopes, start)
 		if err != nil {

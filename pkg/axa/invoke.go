@@ -154,7 +154,7 @@ func buildInvoke(op gen.Operation, doc gen.OperationDoc, params map[string][]str
 		switch {
 		case len(vs) == 0:
 			// The header layer gives every POST an Idempotency-Key.
-			autoKey := p.In == "header" && strings.EqualFold(p.Name, "Idempotency-Key") && op.Method == http.MethodPost
+			autoKey := p.In == "header" && strings.EqualFold(p.Name, headerIdempotencyKey) && op.Method == http.MethodPost
 			if p.Required && !autoKey {
 				problems = append(problems, fmt.Sprintf("missing required %s parameter %s", p.In, p.Name))
 			}

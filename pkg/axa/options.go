@@ -36,10 +36,10 @@ type Option func(*config) error
 // config is what the options build. It holds secrets: it is never printed.
 type config struct {
 	baseURL         string
-	httpClient      *http.Client
+	transport       http.RoundTripper
 	logger          *slog.Logger
-	retry           RetryPolicy
-	tokenPolicy     TokenPolicy
+	retry           RetryOptions
+	tokenOpts       TokenOptions
 	userAgentSuffix string
 	scopes          []string
 	noEnv           bool
@@ -55,9 +55,11 @@ type config struct {
 	onToken      func(context.Context, Token) error
 }
 
+// baseTransport is the transport under the pipeline and the token
+// endpoint's client: the caller's (WithTransport), or http.DefaultTransport.
 func (c *config) baseTransport() http.RoundTripper {
-	if c.httpClient != nil && c.httpClient.Transport != nil {
-		return c.httpClient.Transport
+	if c.transport != nil {
+		return c.transport
 	}
 	return http.DefaultTransport
 }
@@ -145,12 +147,15 @@ func WithScopes(scopes ...string) Option {
 	}
 }
 
-// WithHTTPClient sends requests with hc's Transport (its other settings,
-// such as Timeout and CheckRedirect, are not used: use contexts for
-// deadlines; redirects are followed only within the base URL's origin).
-func WithHTTPClient(hc *http.Client) Option {
+// WithTransport sends every request, the API's and the token endpoint's,
+// through rt (default http.DefaultTransport; nil means the default): for a
+// proxy, TLS settings, connection pooling or a test double. The client
+// keeps the rest of an HTTP client's job: use contexts for deadlines;
+// redirects are followed only within the base URL's origin, never for a
+// token request.
+func WithTransport(rt http.RoundTripper) Option {
 	return func(c *config) error {
-		c.httpClient = hc
+		c.transport = rt
 		return nil
 	}
 }
@@ -165,18 +170,19 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithRetryPolicy tunes the retries of API calls.
-func WithRetryPolicy(p RetryPolicy) Option {
+// WithRetryOptions tunes the retries of API calls.
+func WithRetryOptions(o RetryOptions) Option {
 	return func(c *config) error {
-		c.retry = p
+		c.retry = o
 		return nil
 	}
 }
 
-// WithTokenPolicy tunes the token cache.
-func WithTokenPolicy(p TokenPolicy) Option {
+// WithTokenOptions tunes the token cache and its requests to the token
+// endpoint.
+func WithTokenOptions(o TokenOptions) Option {
 	return func(c *config) error {
-		c.tokenPolicy = p
+		c.tokenOpts = o
 		return nil
 	}
 }

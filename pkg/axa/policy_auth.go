@@ -9,11 +9,16 @@ import (
 	"strings"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/loopback"
 )
 
 var errNoOperation = errors.New("axa: no operation of the API matches the request")
 
-// authTransport attaches the bearer token an operation needs.
+// authTransport attaches the bearer token an operation needs: it finds the
+// operation (the caller's, or the one the path matches for a raw call), asks
+// the token cache for its scopes, refuses to send a token anywhere but the
+// base URL's origin or over plain HTTP other than to loopback, and, when
+// the API answers 401 invalid_token, drops the token and replays once.
 type authTransport struct {
 	next        http.RoundTripper
 	tokens      *tokenCache // nil without credentials
@@ -59,7 +64,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !sameOrigin(req.URL, t.origin) {
 		return fail(fmt.Errorf("%w: %s is not the client's base URL", ErrInsecureTransport, hideUserinfo(req.URL.String())))
 	}
-	if req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
+	if !strings.EqualFold(req.URL.Scheme, "https") && !loopback.URL(req.URL) {
 		return fail(fmt.Errorf("%w: %s://%s is plain HTTP to a host that is not loopback", ErrInsecureTransport, req.URL.Scheme, hideUserinfo(req.URL.Host)))
 	}
 

@@ -1,15 +1,17 @@
 package axa
 
 import (
+	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"time"
 )
 
-// RetryPolicy tunes the retries of API calls. The zero value of each field
-// means its default.
-type RetryPolicy struct {
+// RetryOptions tunes the retries of API calls (WithRetryOptions). The zero
+// value of each field means its default.
+type RetryOptions struct {
 	// MaxAttempts bounds the attempts of one call, the first included.
 	// Default 4; 1 disables retries.
 	MaxAttempts int
@@ -21,23 +23,125 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 }
 
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 4
+func (o RetryOptions) withDefaults() RetryOptions {
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 4
 	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 250 * time.Millisecond
+	if o.BaseDelay <= 0 {
+		o.BaseDelay = 250 * time.Millisecond
 	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 8 * time.Second
+	if o.MaxDelay <= 0 {
+		o.MaxDelay = 8 * time.Second
 	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = 30 * time.Second
+	if o.MaxRetryAfter <= 0 {
+		o.MaxRetryAfter = 30 * time.Second
 	}
-	return p
+	return o
 }
 
-// isRetryableStatus reports whether an answer is worth sending the same
+// retrier returns the loop of API calls under o.
+func (o RetryOptions) retrier(clk clock, log *slog.Logger) *retrier {
+	return &retrier{opts: o.withDefaults(), clock: clk, log: log, msg: "axa: retrying"}
+}
+
+// retrier is the one retry loop of the SDK: API calls (retryTransport) and
+// token requests (tokenFetcher.fetch) both run their attempts through do.
+// It owns every step between two attempts: whether another is allowed
+// (attempts left, the caller's context alive), how long to wait (the
+// server's Retry-After, else full-jitter backoff), whether that wait is
+// acceptable (a hint above the cap, or a wait that ends past the caller's
+// deadline, fails at once), the log record, and the wait itself. What a
+// failure is, and whether it is worth another attempt, stays with the
+// caller.
+type retrier struct {
+	opts  RetryOptions // defaults applied
+	clock clock
+	log   *slog.Logger
+	msg   string // the message of the Info record logged before each wait
+}
+
+// outcome is what one attempt tells the loop.
+type outcome struct {
+	// retry: the attempt failed in a way another attempt may cure.
+	retry bool
+	// header is the failed answer's header, for its Retry-After; nil
+	// without an answer.
+	header http.Header
+	// discard is the failed answer, drained and closed before the wait so
+	// that its connection serves the next attempt; nil without one.
+	discard *http.Response
+	// who and why are the retry log record's attributes: what was being
+	// done (before attempt and delay) and what went wrong (after them).
+	// Built only when retry is set.
+	who []slog.Attr
+	why slog.Attr
+}
+
+// do calls try with attempt 1, 2, ... until an attempt's outcome stands:
+// it needs no retry, the attempts are spent, the caller's context is done,
+// the server asks for a longer wait than the cap, or the wait would end
+// past the context's deadline. The caller keeps the last attempt's result
+// itself (try's closure); do returns nil then. It returns the context's
+// error when the context ended during a wait: the last answer has been
+// discarded by then.
+func (r *retrier) do(ctx context.Context, try func(attempt int) outcome) error {
+	for attempt := 1; ; attempt++ {
+		o := try(attempt)
+		if !o.retry || attempt >= r.opts.MaxAttempts || ctx.Err() != nil {
+			return nil
+		}
+		delay, ok := retryDelay(o.header, r.clock.Now(), attempt, r.opts.BaseDelay, r.opts.MaxDelay, r.opts.MaxRetryAfter)
+		if !ok || !fitsDeadline(ctx, r.clock.Now(), delay) {
+			// The server asks for longer than we wait, or the retry could
+			// not finish in time: fail fast.
+			return nil
+		}
+		if r.log.Enabled(ctx, slog.LevelInfo) {
+			attrs := append(o.who, slog.Int("attempt", attempt), slog.Duration("delay", delay), o.why)
+			r.log.LogAttrs(ctx, slog.LevelInfo, r.msg, attrs...)
+		}
+		drain(o.discard)
+		if err := r.clock.Sleep(ctx, delay); err != nil {
+			return err
+		}
+	}
+}
+
+// retryDelay is the wait before another attempt after an answer with
+// header h (nil without an answer): the server's Retry-After when it gave
+// one, else the backoff of attempt. ok is false when the hint is above
+// maxHint: the server asks for longer than the caller waits, so the attempt
+// fails at once (RFC 9110 section 10.2.3).
+func retryDelay(h http.Header, now time.Time, attempt int, base, maxDelay, maxHint time.Duration) (delay time.Duration, ok bool) {
+	if hint, found := parseRetryAfter(h.Get("Retry-After"), now); found {
+		return hint, hint <= maxHint
+	}
+	return backoff(attempt, base, maxDelay), true
+}
+
+// backoff returns the delay before retry number attempt (1 for the first
+// retry): exponential with full jitter, a uniform draw in [0, min(max,
+// base·2^(attempt-1))].
+func backoff(attempt int, base, maxDelay time.Duration) time.Duration {
+	ceiling := base
+	for i := 1; i < attempt && ceiling < maxDelay; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, maxDelay)
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling + 1) //nolint:gosec // jitter, not a secret
+}
+
+// fitsDeadline reports whether waiting d from now ends before ctx's
+// deadline; a retry that cannot start in time is not waited for.
+func fitsDeadline(ctx context.Context, now time.Time, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || now.Add(d).Before(deadline)
+}
+
+// isRetryableStatus reports whether a response is worth sending the same
 // request again for.
 func isRetryableStatus(code int) bool {
 	switch code {
@@ -48,19 +152,6 @@ func isRetryableStatus(code int) bool {
 	return false
 }
 
-// retryDelay is the wait before another attempt after an answer with
-// header h (nil without an answer): the server's Retry-After when it gave
-// one, else the backoff of attempt. ok is false when the hint is above
-// maxHint: the server asks for longer than the caller waits, so the attempt
-// fails at once (RFC 9110 section 10.2.3). API calls and token fetches both
-// decide here.
-func retryDelay(h http.Header, now time.Time, attempt int, base, maxDelay, maxHint time.Duration) (delay time.Duration, ok bool) {
-	if hint, found := parseRetryAfter(h.Get("Retry-After"), now); found {
-		return hint, hint <= maxHint
-	}
-	return backoff(attempt, base, maxDelay), true
-}
-
 // mayRetry reports whether req may be sent more than once: idempotent
 // methods, and POSTs (or any method) carrying an Idempotency-Key.
 func mayRetry(req *http.Request) bool {
@@ -68,7 +159,7 @@ func mayRetry(req *http.Request) bool {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete, http.MethodTrace:
 		return true
 	}
-	return req.Header.Get("Idempotency-Key") != ""
+	return req.Header.Get(headerIdempotencyKey) != ""
 }
 
 // isPermanent tells the errors of our own layers that no retry can cure.
@@ -79,65 +170,55 @@ func isPermanent(err error) bool {
 }
 
 // retryTransport sends a request again after transport errors and the
-// retryable statuses, with backoff, within the caller's deadline.
+// retryable statuses, when the request may be resent (mayRetry).
 type retryTransport struct {
-	next   http.RoundTripper
-	policy RetryPolicy
-	clock  clock
-	log    *slog.Logger
+	next    http.RoundTripper
+	retrier *retrier
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	info := infoFrom(ctx)
-	retryable := mayRetry(req)
-	for attempt := 1; ; attempt++ {
+	resendable := mayRetry(req)
+	var (
+		resp *http.Response
+		err  error
+	)
+	waitErr := t.retrier.do(ctx, func(attempt int) outcome {
 		r := req
 		if attempt > 1 {
-			var err error
 			if r, err = rewind(req); err != nil {
-				return nil, err
+				resp = nil
+				return outcome{}
 			}
 		}
 		info.attempt = attempt
-		resp, err := t.next.RoundTrip(r)
-
-		if !retryable || attempt >= t.policy.MaxAttempts || ctx.Err() != nil {
-			return resp, err
-		}
+		resp, err = t.next.RoundTrip(r) //nolint:bodyclose // returned to the caller, or drained by the loop (outcome.discard)
 		switch {
-		case err != nil && isPermanent(err):
-			return resp, err
-		case err == nil && !isRetryableStatus(resp.StatusCode):
-			return resp, nil
+		case !resendable,
+			err != nil && isPermanent(err),
+			err == nil && !isRetryableStatus(resp.StatusCode):
+			return outcome{}
 		}
-
-		var h http.Header
+		o := outcome{retry: true, discard: resp,
+			who: []slog.Attr{slog.String("method", req.Method), slog.String("path", req.URL.Path)}}
 		if resp != nil {
-			h = resp.Header
+			o.header = resp.Header
 		}
-		delay, ok := retryDelay(h, t.clock.Now(), attempt, t.policy.BaseDelay, t.policy.MaxDelay, t.policy.MaxRetryAfter)
-		if !ok {
-			return resp, err // the server asks for longer than we wait: fail fast
-		}
-		if !fitsDeadline(ctx, t.clock.Now(), delay) {
-			return resp, err // the retry could not finish in time
-		}
-		attrs := []slog.Attr{slog.String("method", req.Method), slog.String("path", req.URL.Path),
-			slog.Int("attempt", attempt), slog.Duration("delay", delay)}
 		if err != nil {
-			attrs = append(attrs, slog.String("error", err.Error()))
+			o.why = slog.String("error", err.Error())
 		} else {
-			attrs = append(attrs, slog.Int("status", resp.StatusCode))
+			o.why = slog.Int("status", resp.StatusCode)
 		}
-		t.log.LogAttrs(ctx, slog.LevelInfo, "axa: retrying", attrs...)
-		drain(resp)
-		if serr := t.clock.Sleep(ctx, delay); serr != nil {
-			if err == nil {
-				err = serr
-			}
-			return nil, err
+		return o
+	})
+	if waitErr != nil {
+		// The context ended while waiting; the answer was discarded.
+		if err == nil {
+			err = waitErr
 		}
+		return nil, err
 	}
+	return resp, err
 }

@@ -15,14 +15,14 @@ import (
 	"github.com/axa-assistance-go/axa/gen"
 )
 
-// noKeepAlive returns an HTTP client whose transport opens a connection per
-// request, so that net/http never replays a request on its own and every
-// resend seen by the server is the SDK's.
-func noKeepAlive(t *testing.T) *http.Client {
+// noKeepAlive returns a transport that opens a connection per request, so
+// that net/http never replays a request on its own and every resend seen by
+// the server is the SDK's.
+func noKeepAlive(t *testing.T) *http.Transport {
 	t.Helper()
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
+	return tr
 }
 
 func unavailable(w http.ResponseWriter) {
@@ -51,11 +51,11 @@ func TestRetryBackoffBounds(t *testing.T) {
 func TestRetryServerErrorsWithBackoff(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		policy RetryPolicy
+		policy RetryOptions
 		bounds []time.Duration // the ceiling of each sleep
 	}{
-		{"defaults", RetryPolicy{}, []time.Duration{250 * time.Millisecond, 500 * time.Millisecond}},
-		{"capped", RetryPolicy{BaseDelay: 100 * time.Millisecond, MaxDelay: 150 * time.Millisecond}, []time.Duration{100 * time.Millisecond, 150 * time.Millisecond}},
+		{"defaults", RetryOptions{}, []time.Duration{250 * time.Millisecond, 500 * time.Millisecond}},
+		{"capped", RetryOptions{BaseDelay: 100 * time.Millisecond, MaxDelay: 150 * time.Millisecond}, []time.Duration{100 * time.Millisecond, 150 * time.Millisecond}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeAPI(t)
@@ -69,7 +69,7 @@ func TestRetryServerErrorsWithBackoff(t *testing.T) {
 				}
 			})
 			clk := newFakeClock()
-			c := newTestClient(t, f, clk, WithRetryPolicy(tc.policy))
+			c := newTestClient(t, f, clk, WithRetryOptions(tc.policy))
 
 			countries, err := c.ListCountries(t.Context(), nil)
 			if err != nil {
@@ -160,7 +160,7 @@ func TestRetryAfterAboveCapFailsFast(t *testing.T) {
 		}
 	})
 	clk := newFakeClock()
-	c := newTestClient(t, f, clk, WithRetryPolicy(RetryPolicy{MaxRetryAfter: 30 * time.Second}))
+	c := newTestClient(t, f, clk, WithRetryOptions(RetryOptions{MaxRetryAfter: 30 * time.Second}))
 
 	_, err := c.ListCountries(t.Context(), nil)
 	e := asAPIError(t, err)
@@ -214,7 +214,7 @@ func TestRetryBoundedAttempts(t *testing.T) {
 		}
 	})
 	clk := newFakeClock()
-	c := newTestClient(t, f, clk, WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
+	c := newTestClient(t, f, clk, WithRetryOptions(RetryOptions{MaxAttempts: 3}))
 
 	_, err := c.ListCountries(t.Context(), nil)
 	e := asAPIError(t, err)
@@ -282,7 +282,7 @@ func TestRetryPostCommittedThenConnectionLost(t *testing.T) {
 				}
 			})
 			clk := newFakeClock()
-			c := newTestClient(t, f, clk, WithHTTPClient(noKeepAlive(t)))
+			c := newTestClient(t, f, clk, WithTransport(noKeepAlive(t)))
 
 			p, err := c.CreatePolicy(t.Context(), testPolicyRequest(), tc.params)
 			if err != nil {
@@ -393,7 +393,7 @@ func TestRetryPostWithoutIdempotencyKeyTransportError(t *testing.T) {
 		}
 	})
 	clk := newFakeClock()
-	c := newTestClient(t, f, clk, WithHTTPClient(noKeepAlive(t)))
+	c := newTestClient(t, f, clk, WithTransport(noKeepAlive(t)))
 
 	if resp, err := belowHeaders(t, c).RoundTrip(keylessPost(t, c)); err == nil {
 		drain(resp)
@@ -445,7 +445,7 @@ func TestRetryConnectionReuse(t *testing.T) {
 	f := newFakeAPI(t)
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	c := newTestClient(t, f, newFakeClock(), WithHTTPClient(&http.Client{Transport: tr}))
+	c := newTestClient(t, f, newFakeClock(), WithTransport(tr))
 
 	for i := range 10 {
 		if _, err := c.ListCountries(t.Context(), nil); err != nil {
@@ -479,7 +479,7 @@ func TestRetryConnectionReuseAcrossRetries(t *testing.T) {
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
 	clk := newFakeClock()
-	c := newTestClient(t, f, clk, WithHTTPClient(&http.Client{Transport: tr}))
+	c := newTestClient(t, f, clk, WithTransport(tr))
 
 	if _, err := c.ListCountries(t.Context(), nil); err != nil {
 		t.Fatal(err)
@@ -507,7 +507,7 @@ func TestRetryTransportErrorOnGet(t *testing.T) {
 		}
 	})
 	clk := newFakeClock()
-	c := newTestClient(t, f, clk, WithHTTPClient(noKeepAlive(t)))
+	c := newTestClient(t, f, clk, WithTransport(noKeepAlive(t)))
 
 	countries, err := c.ListCountries(t.Context(), nil)
 	if err != nil {

@@ -51,7 +51,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	// Client credentials: a success, a refused token (401 invalid_token
 	// twice), a 403 and a refused client.
 	f := newFakeAPI(t)
-	c := newTestClient(t, f, newFakeClock(), WithLogger(logger), WithRetryPolicy(RetryPolicy{MaxAttempts: 2}))
+	c := newTestClient(t, f, newFakeClock(), WithLogger(logger), WithRetryOptions(RetryOptions{MaxAttempts: 2}))
 	_, err := c.ListCountries(ctx, nil)
 	check("list", err)
 	f.set(func(f *fakeAPI) {
@@ -105,7 +105,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 	})
 	pc, err := NewClient(WithoutEnvironment(), WithBaseURL(p.URL()), withClock(newFakeClock()), WithLogger(logger),
-		WithPassword(testClientID, testClientSecret, testUsername, testPassword), WithTokenPolicy(TokenPolicy{FailureCooldown: 1}))
+		WithPassword(testClientID, testClientSecret, testUsername, testPassword), WithTokenOptions(TokenOptions{FailureCooldown: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,9 +55,9 @@ func (t Token) LogValue() slog.Value { return logValue(t.String()) }
 // error cannot make a token live for years in the cache.
 const MaxTokenLifetime = 24 * time.Hour
 
-// TokenPolicy tunes the token cache. The zero value of each field means its
-// default.
-type TokenPolicy struct {
+// TokenOptions tunes the token cache and its requests to the token endpoint
+// (WithTokenOptions). The zero value of each field means its default.
+type TokenOptions struct {
 	// RefreshLead is how long before expiry a token is refreshed; calls keep
 	// using the old token while the new one is fetched. Default: a tenth of
 	// the token's lifetime, at most 1 minute. Always clamped to half the
@@ -83,22 +83,32 @@ type TokenPolicy struct {
 	MaxRetryAfter time.Duration
 }
 
-func (p TokenPolicy) withDefaults() TokenPolicy {
+func (o TokenOptions) withDefaults() TokenOptions {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
 		}
 	}
-	def(&p.FallbackLifetime, 5*time.Minute)
-	def(&p.FailureCooldown, 2*time.Second)
-	def(&p.FetchTimeout, 30*time.Second)
-	def(&p.BaseDelay, 200*time.Millisecond)
-	def(&p.MaxDelay, 5*time.Second)
-	def(&p.MaxRetryAfter, 30*time.Second)
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 4
+	def(&o.FallbackLifetime, 5*time.Minute)
+	def(&o.FailureCooldown, 2*time.Second)
+	def(&o.FetchTimeout, 30*time.Second)
+	def(&o.BaseDelay, 200*time.Millisecond)
+	def(&o.MaxDelay, 5*time.Second)
+	def(&o.MaxRetryAfter, 30*time.Second)
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 4
 	}
-	return p
+	return o
+}
+
+// retrier returns the loop of token requests under o: the API calls' loop
+// with the token endpoint's attempts, backoff and Retry-After cap.
+func (o TokenOptions) retrier(clk clock, log *slog.Logger) *retrier {
+	o = o.withDefaults()
+	return &retrier{
+		opts:  RetryOptions{MaxAttempts: o.MaxAttempts, BaseDelay: o.BaseDelay, MaxDelay: o.MaxDelay, MaxRetryAfter: o.MaxRetryAfter},
+		clock: clk, log: log, msg: "axa: retrying token request",
+	}
 }
 
 // fetchFunc gets a new token for scopes, its expiry set; lifetime is how
@@ -109,10 +119,10 @@ type fetchFunc func(ctx context.Context, scopes []string) (tok *Token, lifetime 
 // per set. Callers waiting for a fetch stop waiting when their own context
 // ends; the fetch itself runs on the cache's context, which Close cancels.
 type tokenCache struct {
-	fetch  fetchFunc
-	policy TokenPolicy
-	clock  clock
-	log    *slog.Logger
+	fetch fetchFunc
+	opts  TokenOptions
+	clock clock
+	log   *slog.Logger
 
 	base   context.Context
 	cancel context.CancelFunc
@@ -143,10 +153,10 @@ type fetchCall struct {
 	err  error
 }
 
-func newTokenCache(fetch fetchFunc, policy TokenPolicy, clk clock, log *slog.Logger, userBound bool) *tokenCache {
+func newTokenCache(fetch fetchFunc, opts TokenOptions, clk clock, log *slog.Logger, userBound bool) *tokenCache {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &tokenCache{
-		fetch: fetch, policy: policy.withDefaults(), clock: clk, log: log,
+		fetch: fetch, opts: opts.withDefaults(), clock: clk, log: log,
 		base: ctx, cancel: cancel, entries: map[string]*cacheEntry{}, userBound: userBound,
 	}
 }
@@ -215,7 +225,7 @@ func (c *tokenCache) Get(ctx context.Context, scopes []string) (*Token, error) {
 	if now.Before(e.coolUntil) && e.err != nil {
 		err := e.err
 		c.mu.Unlock()
-		return nil, fmt.Errorf("%w (not retried for %s after the last failure)", err, c.policy.FailureCooldown)
+		return nil, fmt.Errorf("%w (not retried for %s after the last failure)", err, c.opts.FailureCooldown)
 	}
 	if e.inflight == nil {
 		c.start(e)
@@ -239,7 +249,7 @@ func (c *tokenCache) start(e *cacheEntry) {
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		ctx, cancel := context.WithTimeout(c.base, c.policy.FetchTimeout)
+		ctx, cancel := context.WithTimeout(c.base, c.opts.FetchTimeout)
 		tok, lifetime, err := c.fetch(ctx, scopes)
 		cancel()
 
@@ -248,7 +258,7 @@ func (c *tokenCache) start(e *cacheEntry) {
 		e.inflight = nil
 		if err != nil {
 			e.err = err
-			e.coolUntil = now.Add(c.policy.FailureCooldown)
+			e.coolUntil = now.Add(c.opts.FailureCooldown)
 		} else {
 			e.tok, e.err, e.coolUntil = tok, nil, time.Time{}
 			e.refreshAt = c.refreshAt(tok, lifetime)
@@ -282,7 +292,7 @@ func (c *tokenCache) Invalidate(tok *Token) {
 // minute), clamped to half the lifetime so that a short-lived token is not
 // refreshed on every call.
 func (c *tokenCache) refreshAt(tok *Token, lifetime time.Duration) time.Time {
-	lead := c.policy.RefreshLead
+	lead := c.opts.RefreshLead
 	if lead <= 0 {
 		lead = min(time.Minute, lifetime/10)
 	}

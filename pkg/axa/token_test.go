@@ -248,7 +248,7 @@ func TestTokenHungEndpointHonoursDeadlineWithoutLeaks(t *testing.T) {
 	tr := &http.Transport{}
 	c, err := NewClient(WithoutEnvironment(), WithBaseURL(f.URL()),
 		WithClientCredentials(testClientID, testClientSecret),
-		WithHTTPClient(&http.Client{Transport: tr}))
+		WithTransport(tr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +337,7 @@ func TestTokenRefreshBeforeExpiry(t *testing.T) {
 		}
 	})
 	clk := newFakeClock()
-	c := newTestClient(t, f, clk, WithTokenPolicy(TokenPolicy{RefreshLead: 60 * time.Second}))
+	c := newTestClient(t, f, clk, WithTokenOptions(TokenOptions{RefreshLead: 60 * time.Second}))
 	ctx := context.Background()
 
 	if _, err := c.ListCountries(ctx, nil); err != nil {
@@ -493,7 +493,7 @@ func TestTokenFailureCooldown(t *testing.T) {
 		}
 	})
 	clk := newFakeClock()
-	c := newTestClient(t, f, clk, WithTokenPolicy(TokenPolicy{MaxAttempts: 1, FailureCooldown: 10 * time.Second}))
+	c := newTestClient(t, f, clk, WithTokenOptions(TokenOptions{MaxAttempts: 1, FailureCooldown: 10 * time.Second}))
 	ctx := context.Background()
 
 	_, err := c.ListCountries(ctx, nil)
@@ -854,7 +854,7 @@ func TestTokenCloseRefusesFetchesAfterIt(t *testing.T) {
 }
 
 // The token endpoint's Retry-After is honoured as the API's is (RFC 9110
-// section 10.2.3): waited for up to TokenPolicy.MaxRetryAfter, and a longer
+// section 10.2.3): waited for up to TokenOptions.MaxRetryAfter, and a longer
 // one, or one too large to read, fails the fetch at once.
 func TestTokenRetryAfter(t *testing.T) {
 	cases := []struct {
@@ -880,7 +880,7 @@ func TestTokenRetryAfter(t *testing.T) {
 				}
 			})
 			clk := newFakeClock()
-			c := newTestClient(t, f, clk, WithTokenPolicy(TokenPolicy{MaxRetryAfter: 30 * time.Second, FetchTimeout: time.Minute}))
+			c := newTestClient(t, f, clk, WithTokenOptions(TokenOptions{MaxRetryAfter: 30 * time.Second, FetchTimeout: time.Minute}))
 			_, err := c.ListCountries(t.Context(), nil)
 			if got := len(f.TokenRequests()); got != tc.requests {
 				t.Errorf("token requests = %d, want %d", got, tc.requests)

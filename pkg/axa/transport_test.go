@@ -40,7 +40,7 @@ func TestPipelineLayersCloseTheBodyOnError(t *testing.T) {
 		return nil, 0, &TokenError{Grant: "client_credentials", Code: "invalid_client"}
 	}
 	newTokens := func() *tokenCache {
-		c := newTokenCache(failing, TokenPolicy{}, newFakeClock(), slog.New(slog.DiscardHandler), false)
+		c := newTokenCache(failing, TokenOptions{}, newFakeClock(), slog.New(slog.DiscardHandler), false)
 		t.Cleanup(c.Close)
 		return c
 	}

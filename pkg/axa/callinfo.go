@@ -1,0 +1,36 @@
+package axa
+
+import "context"
+
+// callInfo travels in the request context from the Client's methods down
+// the pipeline, and back up with what the layers learned: the retry layer
+// numbers the attempts, the auth layer records the operation it matched and
+// the scopes it needed and sent, and errors.go reads them into an *Error.
+type callInfo struct {
+	operation     string
+	attempt       int
+	grantedScopes []string
+	neededScopes  []string
+}
+
+type callInfoKey struct{}
+
+// withCallInfo returns ctx carrying info.
+func withCallInfo(ctx context.Context, info *callInfo) context.Context {
+	return context.WithValue(ctx, callInfoKey{}, info)
+}
+
+// hasCallInfo reports whether ctx carries a callInfo.
+func hasCallInfo(ctx context.Context) bool {
+	_, ok := ctx.Value(callInfoKey{}).(*callInfo)
+	return ok
+}
+
+// infoFrom returns the callInfo of ctx; without one (a layer used on its
+// own), a fresh one that nobody reads back.
+func infoFrom(ctx context.Context) *callInfo {
+	if ci, ok := ctx.Value(callInfoKey{}).(*callInfo); ok {
+		return ci
+	}
+	return &callInfo{}
+}
