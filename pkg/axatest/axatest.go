@@ -80,7 +80,7 @@ func New(t testing.TB, opts ...sandbox.Option) *Env {
 // the test ends.
 func (e *Env) NewClient(opts ...axa.Option) *axa.Client {
 	e.t.Helper()
-	base := []axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(e.URL), axa.WithHTTPClient(&http.Client{Transport: e.transport})}
+	base := []axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(e.URL), axa.WithTransport(e.transport)}
 	c, err := axa.NewClient(append(base, opts...)...)
 	if err != nil {
 		e.t.Fatalf("axatest: %v", err)

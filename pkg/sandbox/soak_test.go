@@ -146,9 +146,9 @@ func TestFaultSoak(t *testing.T) {
 	tr := &http.Transport{DisableKeepAlives: true} // a connection per request: per-request faults
 	client, err := axa.NewClient(axa.WithoutEnvironment(), axa.WithBaseURL(proxy.URL()),
 		axa.WithClientCredentials(DefaultClientID, DefaultClientSecret),
-		axa.WithHTTPClient(&http.Client{Transport: tr}),
-		axa.WithRetryPolicy(axa.RetryPolicy{MaxAttempts: 6, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
-		axa.WithTokenPolicy(axa.TokenPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond, FailureCooldown: time.Millisecond}))
+		axa.WithTransport(tr),
+		axa.WithRetryOptions(axa.RetryOptions{MaxAttempts: 6, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
+		axa.WithTokenOptions(axa.TokenOptions{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond, FailureCooldown: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}
