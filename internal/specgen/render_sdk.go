@@ -22,7 +22,7 @@ type sdkMethod struct {
 	Params    string // the method's parameters after ctx
 	Args      string // the arguments of the generated client's call after ctx
 	Result    string // the decoded type
-	Pointer   bool   // the method answers *Result
+	Pointer   bool   // the method returns *Result
 	HasReturn bool
 }
 
@@ -113,7 +113,7 @@ func (s *goSource) resolve(name string) string {
 }
 
 // isCollection reports whether a named model is a slice or a map, which the
-// SDK answers by value.
+// SDK returns by value.
 func (s *goSource) isCollection(name string) bool {
 	for range 10 {
 		switch t := s.types[name].(type) {
@@ -198,7 +198,7 @@ func requiredParams(o operation) bool {
 	return false
 }
 
-// successType returns the model of the success answer, from the generated
+// successType returns the model of the success response, from the generated
 // response wrapper's JSON<status> field.
 func successType(src *goSource, name string, status int) (string, error) {
 	st, ok := src.types[name+"Response"].(*ast.StructType)
@@ -211,7 +211,7 @@ func successType(src *goSource, name string, status int) (string, error) {
 			return strings.TrimPrefix(src.expr(f.Type), "*"), nil
 		}
 	}
-	return "", fmt.Errorf("no application/json answer for status %d: the SDK decodes JSON answers only", status)
+	return "", fmt.Errorf("no application/json response for status %d: the SDK decodes JSON responses only", status)
 }
 
 // methodDoc writes a method's doc comment from the spec.

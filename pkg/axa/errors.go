@@ -17,7 +17,7 @@ import (
 )
 
 // Sentinels for errors.Is. An *Error, *TokenError or *DecodeError matches the
-// sentinels that describe it; for example a 404 answer matches ErrNotFound.
+// sentinels that describe it; for example a 404 response matches ErrNotFound.
 var (
 	// ErrUnauthorized: the API refused the credentials or the token (401),
 	// or the token endpoint refused the client or the grant.
@@ -48,7 +48,7 @@ var (
 // maxBodySnippet bounds the part of a response body an error keeps.
 const maxBodySnippet = 1024
 
-// Error is an error answer of the API: a status outside 2xx.
+// Error is an error response of the API: a status outside 2xx.
 type Error struct {
 	// Operation is the operationId of the call, e.g. "getCountry".
 	Operation string
@@ -60,7 +60,7 @@ type Error struct {
 	Code string
 	// Description is the API's explanation (the body's "error_description").
 	Description string
-	// RequestID is the X-Request-Id of the answer, to quote to support.
+	// RequestID is the X-Request-Id of the response, to quote to support.
 	RequestID string
 	// Retryable tells whether the same request may succeed if sent again.
 	Retryable bool
@@ -125,19 +125,19 @@ type TokenError struct {
 	Grant string
 	// Code is the OAuth2 error code (RFC 6749 section 5.2), e.g.
 	// "invalid_client"; empty when the endpoint could not be reached or
-	// answered something else.
+	// responded with something else.
 	Code string
 	// Description is the endpoint's error_description.
 	Description string
-	// StatusCode is the HTTP status of the token endpoint's answer, zero if
+	// StatusCode is the HTTP status of the token endpoint's response, zero if
 	// there was none.
 	StatusCode int
 	// Retryable tells whether asking again may succeed (network errors, 429,
 	// 5xx); invalid_client, invalid_grant and invalid_scope never are, nor is
-	// a 200 answer that is not a valid token response.
+	// a 200 response that is not a valid token response.
 	Retryable bool
 	// RetryAfter is the endpoint's Retry-After hint, zero without one; a
-	// hint above TokenPolicy.MaxRetryAfter (a day for one too large to
+	// hint above TokenOptions.MaxRetryAfter (a day for one too large to
 	// read) is why the fetch gave up at once.
 	RetryAfter time.Duration
 	// Err is the underlying error.
@@ -184,9 +184,9 @@ func (e *TokenError) Is(target error) bool {
 type DecodeError struct {
 	// Operation is the operationId of the call.
 	Operation string
-	// StatusCode is the HTTP status of the answer.
+	// StatusCode is the HTTP status of the response.
 	StatusCode int
-	// ContentType is the answer's Content-Type.
+	// ContentType is the response's Content-Type.
 	ContentType string
 	// Snippet is the start of the body (at most 1 KiB).
 	Snippet string
@@ -196,7 +196,7 @@ type DecodeError struct {
 
 // Error implements error.
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("axa: %s: cannot decode %d answer (%s): %v; body starts %q", e.Operation, e.StatusCode, e.ContentType, e.Err, e.Snippet)
+	return fmt.Sprintf("axa: %s: cannot decode %d response (%s): %v; body starts %q", e.Operation, e.StatusCode, e.ContentType, e.Err, e.Snippet)
 }
 
 // Unwrap returns the decoding error.

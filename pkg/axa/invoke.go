@@ -39,10 +39,10 @@ func (e *InvalidRequestError) Error() string {
 }
 
 // Invoke calls the operation operationID (an operationId of the spec, e.g.
-// "getCountry"; see gen.Operations) and returns the JSON of its 2xx answer
+// "getCountry"; see gen.Operations) and returns the JSON of its 2xx response
 // as the API sent it. It is the generic form of the typed methods, for
 // tools that take the operation from their input (the command line's
-// `axa api`) or want the answer untouched: it goes through the same
+// `axa api`) or want the response untouched: it goes through the same
 // pipeline, so the client fetches a token of the operation's scope,
 // retries, and gives a POST an Idempotency-Key, exactly as for the typed
 // method. It knows the operations of the spec this SDK was generated from.
@@ -64,8 +64,8 @@ func (e *InvalidRequestError) Error() string {
 // required parameters, names that are not parameters of the operation, a
 // body missing, not JSON or not expected give one *InvalidRequestError that
 // lists them all; nothing is sent in either case. After that, the errors are
-// those of the typed methods: *Error for an answer outside 2xx, *DecodeError
-// for a 2xx answer that is not JSON, and the token and transport errors.
+// those of the typed methods: *Error for a response outside 2xx, *DecodeError
+// for a 2xx response that is not JSON, and the token and transport errors.
 func (c *Client) Invoke(ctx context.Context, operationID string, params map[string][]string, body []byte) (json.RawMessage, error) {
 	op, doc, err := lookupInvoke(operationID)
 	if err != nil {

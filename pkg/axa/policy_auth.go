@@ -18,7 +18,7 @@ var errNoOperation = errors.New("axa: no operation of the API matches the reques
 // operation (the caller's, or the one the path matches for a raw call), asks
 // the token cache for its scopes, refuses to send a token anywhere but the
 // base URL's origin or over plain HTTP other than to loopback, and, when
-// the API answers 401 invalid_token, drops the token and replays once.
+// the API responds 401 invalid_token, drops the token and replays once.
 type authTransport struct {
 	next        http.RoundTripper
 	tokens      *tokenCache // nil without credentials

@@ -8,7 +8,7 @@ import (
 )
 
 // headerIdempotencyKey names the header that makes a POST safe to resend:
-// the API answers a repeated key with the result of the first request.
+// the API responds to a repeated key with the result of the first request.
 const headerIdempotencyKey = "Idempotency-Key"
 
 // headerTransport is the outermost layer: it refuses the calls of a closed

@@ -64,10 +64,10 @@ type retrier struct {
 type outcome struct {
 	// retry: the attempt failed in a way another attempt may cure.
 	retry bool
-	// header is the failed answer's header, for its Retry-After; nil
-	// without an answer.
+	// header is the failed response's header, for its Retry-After; nil
+	// without a response.
 	header http.Header
-	// discard is the failed answer, drained and closed before the wait so
+	// discard is the failed response, drained and closed before the wait so
 	// that its connection serves the next attempt; nil without one.
 	discard *http.Response
 	// who and why are the retry log record's attributes: what was being
@@ -82,7 +82,7 @@ type outcome struct {
 // the server asks for a longer wait than the cap, or the wait would end
 // past the context's deadline. The caller keeps the last attempt's result
 // itself (try's closure); do returns nil then. It returns the context's
-// error when the context ended during a wait: the last answer has been
+// error when the context ended during a wait: the last response has been
 // discarded by then.
 func (r *retrier) do(ctx context.Context, try func(attempt int) outcome) error {
 	for attempt := 1; ; attempt++ {
@@ -107,8 +107,8 @@ func (r *retrier) do(ctx context.Context, try func(attempt int) outcome) error {
 	}
 }
 
-// retryDelay is the wait before another attempt after an answer with
-// header h (nil without an answer): the server's Retry-After when it gave
+// retryDelay is the wait before another attempt after a response with
+// header h (nil without a response): the server's Retry-After when it gave
 // one, else the backoff of attempt. ok is false when the hint is above
 // maxHint: the server asks for longer than the caller waits, so the attempt
 // fails at once (RFC 9110 section 10.2.3).
@@ -214,7 +214,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return o
 	})
 	if waitErr != nil {
-		// The context ended while waiting; the answer was discarded.
+		// The context ended while waiting; the response was discarded.
 		if err == nil {
 			err = waitErr
 		}
