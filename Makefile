@@ -1,5 +1,6 @@
 # Everything CI runs is `make check`; each target also works on its own.
-# Tools are pinned here or in go.mod (tools.go) and installed into ./bin.
+# Tools are pinned here (golangci-lint, installed into ./bin) or by go.mod's tool
+# directive (oapi-codegen, which go generate builds from the module cache; see tools.go).
 
 GO                    ?= go
 GOFMT                 ?= $(shell $(GO) env GOROOT)/bin/gofmt
