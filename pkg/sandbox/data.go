@@ -149,6 +149,7 @@ const (
 // countryData is everything the sandbox answers about one country.
 type countryData struct {
 	id          string
+	rec         *countryRecord // its line of data/countries.json
 	labels      localized
 	capital     string
 	area        string // "Western Europe", "the Caribbean"
@@ -197,13 +198,14 @@ func newRand(seed, stream uint64) *rand.Rand {
 // newDataset makes the reference data of a seed: the same seed gives the
 // same data.
 func newDataset(seed uint64) *dataset {
+	t := loadTables()
 	d := &dataset{
 		matcher: language.NewMatcher(supportedLanguages[:]),
-		byID:    make(map[string]*countryData, len(countryTable)),
+		byID:    make(map[string]*countryData, len(t.countries)),
 	}
-	d.buildCountries(newRand(seed, 0xC0_0A7_121E5))
-	d.buildAlerts(newRand(seed, 0xA1_E475))
-	d.buildProviders(newRand(seed, 0x9_0B1DE25))
+	d.buildCountries(t, newRand(seed, 0xC0_0A7_121E5))
+	d.buildAlerts(t, newRand(seed, 0xA1_E475))
+	d.buildProviders(t, newRand(seed, 0x9_0B1DE25))
 	return d
 }
 
@@ -253,17 +255,18 @@ var regionGroups = [...]struct {
 	{"057", groupPacific}, {"061", groupPacific},
 }
 
-// buildCountries makes every country of countryTable, with its labels in
-// every supported language and its generated texts.
-func (d *dataset) buildCountries(rng *rand.Rand) {
+// buildCountries makes every country of data/countries.json, with its
+// labels in every supported language and its generated texts.
+func (d *dataset) buildCountries(t *tables, rng *rand.Rand) {
 	names := make([]display.Namer, len(supportedLanguages))
 	for i, t := range supportedLanguages {
 		names[i] = display.Regions(t)
 	}
 	english := display.English.Regions()
-	for _, row := range countryTable {
-		region := language.MustParseRegion(strings.ToUpper(row.id))
-		c := &countryData{id: row.id, capital: row.capital, group: groupRemote, fact: countryFacts[row.id]}
+	for i := range t.countries {
+		row := &t.countries[i]
+		region := language.MustParseRegion(strings.ToUpper(row.ID))
+		c := &countryData{id: row.ID, rec: row, capital: row.Capital, group: groupRemote, fact: row.Facts}
 		for i, n := range names {
 			c.labels[i] = n.Name(region)
 			if c.labels[i] == "" {
@@ -271,7 +274,7 @@ func (d *dataset) buildCountries(rng *rand.Rand) {
 			}
 		}
 		c.labels[0] = foldASCII(c.labels[0])
-		c.area = oceanAreas[row.id]
+		c.area = row.OceanArea
 		for _, g := range regionGroups {
 			sub := language.MustParseRegion(g.m49)
 			if sub.Contains(region) {
@@ -279,14 +282,14 @@ func (d *dataset) buildCountries(rng *rand.Rand) {
 				break
 			}
 		}
-		if row.id == "cy" {
+		if row.ID == "cy" {
 			c.group = groupEurope
 		}
 		if c.area == "Caribbean" || c.area == "Micronesian Region" {
 			c.area = "the " + c.area
 		}
-		if code, ok := currencyOverrides[row.id]; ok {
-			c.currency = code
+		if row.CurrencyCode != "" {
+			c.currency = row.CurrencyCode
 		} else if u, ok := currency.FromRegion(region); ok && u.String() != "XXX" {
 			c.currency = u.String()
 		}
@@ -303,7 +306,7 @@ func (d *dataset) buildCountries(rng *rand.Rand) {
 	}
 	// Embassies name other countries, so they come once all are known.
 	for _, c := range d.countries {
-		d.embassies(c, rng)
+		d.embassies(t, c, rng)
 	}
 }
 
@@ -386,9 +389,6 @@ func textsOf(g regionGroup) groupTexts {
 	}
 }
 
-// typeGPlugs use the British plug outside the groups that have it.
-var typeGPlugs = map[string]bool{"cy": true, "gg": true, "gi": true, "ie": true, "im": true, "je": true, "mt": true}
-
 // levelRank orders risk and alert levels.
 func levelRank[L ~string](l L) int {
 	switch l {
@@ -413,15 +413,13 @@ func rankLevel(rank int) gen.RiskLevel { return riskLevels[max(0, min(3, rank))]
 func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	t := textsOf(c.group)
 	name := c.labels[0]
-	f := c.fact
+	f, rec := c.fact, c.rec
 	uninhabited := c.capital == ""
 
 	// Security.
-	switch lvl, ok := securityLevels[c.id]; {
-	case f != nil:
-		c.security = f.security
-	case ok:
-		c.security = lvl
+	switch {
+	case rec.SecurityLevel != "":
+		c.security = rec.SecurityLevel
 	case uninhabited:
 		c.security = gen.RiskLevelLow
 	case c.group == groupEurope || c.group == groupNorthAmerica || c.group == groupAustralasia || c.group == groupEastAsia:
@@ -432,7 +430,7 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	rank := levelRank(c.security)
 	safeRoads := c.group == groupEurope || c.group == groupNorthAmerica || c.group == groupAustralasia || c.group == groupEastAsia
 	hazard := 0
-	if hazardProne[c.id] {
+	if rec.HazardProne {
 		hazard = 1 + rng.IntN(2)
 	} else {
 		hazard = rng.IntN(2)
@@ -450,7 +448,7 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 		{Risk: "Natural disasters", Rating: rankLevel(hazard)},
 		{Risk: "Road safety", Rating: rankLevel(2 - boolInt(safeRoads) - rng.IntN(2))},
 	}
-	care := expensiveCare[c.id]
+	care := rec.CareCost
 	switch {
 	case care > 0:
 	case c.group == groupEurope:
@@ -468,7 +466,7 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	switch {
 	case uninhabited:
 		gi.WriteString(". It has no permanent population; landing needs a permit.")
-	case dependentTerritories[c.id]:
+	case rec.DependentTerritory:
 		fmt.Fprintf(&gi, "; its main town is %s.", c.capital)
 	default:
 		fmt.Fprintf(&gi, "; its capital is %s.", c.capital)
@@ -484,12 +482,12 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	// Passport and visa.
 	switch {
 	case f != nil:
-		c.visa = f.visa
-	case schengenArea[c.id]:
+		c.visa = f.PassportAndVisa
+	case rec.SchengenArea:
 		c.visa = capitalize(theName(c.id, name)) + " is part of the Schengen Area: a passport or national identity card valid for the whole stay is required. Many nationalities need no visa for stays of up to 90 days in any 180-day period; others need a Schengen visa."
 	case uninhabited:
 		c.visa = "Access is restricted: visits need a permit from the administering authority."
-	case dependentTerritories[c.id]:
+	case rec.DependentTerritory:
 		c.visa = "Entry rules are set by the administering country: check them before travelling. A passport valid for the whole stay is required."
 	default:
 		c.visa = "A passport valid for at least six months after your return is recommended. Visa requirements depend on your nationality and the length of your stay: check them with the embassy of " + theName(c.id, name) + " before travelling."
@@ -498,14 +496,14 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	// Health.
 	c.vaccination, c.healthRisks = t.vaccinations, t.healthRisks
 	if f != nil {
-		c.vaccination, c.healthRisks = f.vaccinations, f.healthRisks
+		c.vaccination, c.healthRisks = f.Vaccinations, f.HealthRisks
 	}
 	c.firstAidKit = "Pack plasters, sterile dressings, an antiseptic, a thermometer, pain and fever relief (paracetamol), anti-diarrhoea medicine, oral rehydration salts and your usual prescription medicines with their prescriptions." + t.firstAidExtra
 
 	// Security summary.
 	switch {
 	case f != nil:
-		c.summary = f.summary
+		c.summary = f.SecuritySummary
 	default:
 		c.summary = [...]string{
 			"Exercise normal precautions. Crime against travellers is low; keep an eye on your belongings in crowded places.",
@@ -513,17 +511,15 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 			"Reconsider travel. Crime, civil unrest or armed groups pose serious risks in parts of the country; avoid non-essential travel to the areas most affected.",
 			"Do not travel. Armed conflict, terrorism or a breakdown of law and order make the whole country dangerous; consular assistance may be unavailable.",
 		}[rank]
-		if hazardProne[c.id] {
+		if rec.HazardProne {
 			c.summary += " Earthquakes, cyclones or floods can occur."
 		}
 	}
 
 	// Emergency numbers.
-	switch n, ok := emergencyNumbers[c.id]; {
-	case f != nil:
-		c.emergency = &[3]string{f.ambulance, f.police, f.fire}
-	case ok:
-		c.emergency = &n
+	switch n := rec.EmergencyNumbers; {
+	case n != nil:
+		c.emergency = &[3]string{n.Ambulance, n.Police, n.Fire}
 	case t.emergency == "":
 	case c.id == "gl" || c.id == "pm":
 		c.emergency = &[3]string{"112", "112", "112"}
@@ -536,9 +532,9 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	// Airports.
 	switch {
 	case f != nil:
-		c.airports = f.airports
+		c.airports = f.Airports
 	case !uninhabited:
-		city := cmp.Or(embassyCities[c.id], c.capital)
+		city := cmp.Or(rec.EmbassyCity, c.capital)
 		c.airports = []gen.Airport{{Name: city + " International", IataCode: iataOf(city), City: city}}
 	}
 
@@ -548,11 +544,10 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	// Daily life.
 	c.daily = gen.DailyLifeSection{}
 	if f != nil {
-		c.daily.OfficeHours, c.daily.ShoppingHours, c.daily.BankingHours = &f.officeHours, &f.shoppingHours, &f.bankingHours
-		c.daily.Electricity, c.daily.TippingInformation = &f.electricity, &f.tipping
+		c.daily = f.DailyLife
 	} else if t.officeHours != "" && !uninhabited {
 		office, shopping, banking, electricity, tipping := t.officeHours, t.shoppingHours, t.bankingHours, t.electricity, t.tipping
-		if typeGPlugs[c.id] {
+		if rec.PlugTypeG {
 			electricity = "230 V, 50 Hz, plug type G"
 		}
 		if c.id == "gl" || c.id == "pm" {
@@ -565,7 +560,7 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	// Public holidays.
 	switch {
 	case f != nil:
-		c.holidays = f.holidays
+		c.holidays = f.PublicHolidays
 	case uninhabited:
 	default:
 		c.holidays = append(c.holidays, fixedHoliday(time.January, 1, "New Year's Day"))
@@ -581,7 +576,7 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 		if t.labourDay {
 			c.holidays = append(c.holidays, fixedHoliday(time.May, 1, "Labour Day"))
 		}
-		if !dependentTerritories[c.id] {
+		if !rec.DependentTerritory {
 			m, day := time.Month(1+rng.IntN(12)), 1+rng.IntN(28)
 			if m == time.January && day == 1 || m == time.May && day == 1 {
 				day++
@@ -598,18 +593,10 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	}
 }
 
-// definiteArticle are the countries whose English name takes "the".
-// Read-only.
-var definiteArticle = map[string]bool{
-	"ae": true, "bs": true, "cf": true, "do": true, "gb": true, "gm": true, "km": true, "ky": true,
-	"mh": true, "mv": true, "nl": true, "ph": true, "sb": true, "sc": true, "us": true, "va": true,
-	"fk": true, "fo": true, "tc": true, "vg": true, "vi": true, "cc": true, "um": true,
-}
-
 // theName returns a country's English name as used in a sentence: "the
 // United Kingdom".
 func theName(id, name string) string {
-	if definiteArticle[id] {
+	if c := loadTables().byID[id]; c != nil && c.DefiniteArticle {
 		return "the " + name
 	}
 	return name
@@ -672,71 +659,37 @@ func digits(rng *rand.Rand, pattern string) string {
 	return string(b)
 }
 
-// embassyHost is a capital where the sandbox lists the national embassies
-// of every country.
-type embassyHost struct {
-	country string
-	city    string
-	streets []string
-	zips    []string
-	phone   string
-	format  string // address format: number, street, zip
-}
-
-// embassyHosts are the capitals of national embassies. Read-only.
-var embassyHosts = [...]embassyHost{
-	{"fr", "Paris", []string{"avenue Foch", "avenue Kléber", "rue de Grenelle", "avenue d'Iéna", "rue du Faubourg Saint-Honoré", "avenue Marceau", "rue de l'Université", "avenue Victor Hugo"},
-		[]string{"75007", "75008", "75016"}, "+33 1 99 00 xx xx", "%d %s, %s Paris"},
-	{"gb", "London", []string{"Belgrave Square", "Kensington Palace Gardens", "Grosvenor Square", "Eaton Place", "Holland Park", "Queen's Gate"},
-		[]string{"SW1X 8PZ", "W8 4QP", "W1K 6AH", "SW1X 8BN", "W11 3TH", "SW7 5JD"}, "+44 20 7946 0xxx", "%d %s, London %s"},
-	{"us", "Washington", []string{"Massachusetts Avenue NW", "Connecticut Avenue NW", "International Drive NW", "Wisconsin Avenue NW", "16th Street NW"},
-		[]string{"20008", "20007", "20009", "20036"}, "+1 202 555 01xx", "%d %s, Washington, DC %s"},
-}
-
-// foreignMissions are the countries whose embassies the sandbox lists in
-// every capital, with their foreign ministry's website. Read-only.
-var foreignMissions = [...]struct{ country, website string }{
-	{"fr", "https://www.diplomatie.gouv.fr"},
-	{"gb", "https://www.gov.uk/world/embassies"},
-	{"us", "https://www.usembassy.gov"},
-	{"de", "https://www.auswaertiges-amt.de"},
-	{"ca", "https://www.international.gc.ca"},
-	{"jp", "https://www.mofa.go.jp"},
-}
-
-// embassyStreets are generic diplomatic addresses. Read-only.
-var embassyStreets = [...]string{"Diplomatic Quarter", "Embassy Row", "Independence Avenue", "Avenue des Nations", "Liberation Road", "Boulevard de la République", "Unity Street", "Avenida de las Naciones"}
-
-// embassies lists a country's own missions in the embassyHosts and the
-// foreignMissions in its capital.
-func (d *dataset) embassies(c *countryData, rng *rand.Rand) {
-	if dependentTerritories[c.id] || c.capital == "" {
+// embassies lists a country's own missions in the national embassy hosts
+// of data/embassies.json and its foreign missions in its capital.
+func (d *dataset) embassies(t *tables, c *countryData, rng *rand.Rand) {
+	if c.rec.DependentTerritory || c.capital == "" {
 		return
 	}
 	name := c.labels[0]
 	s := slug(name)
-	for _, h := range embassyHosts {
-		if h.country == c.id {
+	for _, h := range t.embassies.NationalEmbassyHosts {
+		if h.CountryID == c.id {
 			continue
 		}
-		addr := fmt.Sprintf(h.format, 1+rng.IntN(120), h.streets[rng.IntN(len(h.streets))], h.zips[rng.IntN(len(h.zips))])
-		phone := digits(rng, h.phone)
-		site := fmt.Sprintf("https://www.%s-embassy.example/%s", s, slug(h.city))
-		email := openapi_types.Email(fmt.Sprintf("consulate.%s@%s-embassy.example", slug(h.city), s))
+		addr := fmt.Sprintf(h.AddressFormat, 1+rng.IntN(120), h.Streets[rng.IntN(len(h.Streets))], h.Zipcodes[rng.IntN(len(h.Zipcodes))])
+		phone := digits(rng, h.PhonePattern)
+		site := fmt.Sprintf("https://www.%s-embassy.example/%s", s, slug(h.City))
+		email := openapi_types.Email(fmt.Sprintf("consulate.%s@%s-embassy.example", slug(h.City), s))
 		c.national = append(c.national, gen.Embassy{
-			Label: "Embassy of " + theName(c.id, name) + " in " + theName(h.country, d.byID[h.country].labels[0]), Country: c.id, Type: gen.EmbassyTypeEmbassy,
+			Label: "Embassy of " + theName(c.id, name) + " in " + theName(h.CountryID, d.byID[h.CountryID].labels[0]), Country: c.id, Type: gen.EmbassyTypeEmbassy,
 			Address: &addr, PhoneNumber: &phone, Website: &site, Email: &email,
 		})
 	}
-	city := cmp.Or(embassyCities[c.id], c.capital)
-	for _, m := range foreignMissions {
-		if m.country == c.id {
+	city := cmp.Or(c.rec.EmbassyCity, c.capital)
+	streets := t.embassies.Streets
+	for _, m := range t.embassies.ForeignMissions {
+		if m.CountryID == c.id {
 			continue
 		}
-		addr := fmt.Sprintf("%d %s, %s", 1+rng.IntN(80), embassyStreets[rng.IntN(len(embassyStreets))], city)
-		site := m.website
+		addr := fmt.Sprintf("%d %s, %s", 1+rng.IntN(80), streets[rng.IntN(len(streets))], city)
+		site := m.Website
 		c.foreign = append(c.foreign, gen.Embassy{
-			Label: "Embassy of " + theName(m.country, d.byID[m.country].labels[0]), Country: m.country, Type: gen.EmbassyTypeEmbassy,
+			Label: "Embassy of " + theName(m.CountryID, d.byID[m.CountryID].labels[0]), Country: m.CountryID, Type: gen.EmbassyTypeEmbassy,
 			Address: &addr, Website: &site,
 		})
 	}
@@ -807,68 +760,18 @@ func randomUUID(rng *rand.Rand) uuid.UUID {
 	return u
 }
 
-// alertTemplate is a kind of alert and the countries it plausibly concerns.
-type alertTemplate struct {
-	title, short, content string
-	minLevel, maxLevel    int
-	countries             []string // empty: a worldwide bulletin may name none
-	ends                  bool
-}
-
-// whoTemplates are WHO disease outbreak news; "" in countries is a global
-// situation. Read-only.
-var whoTemplates = [...]alertTemplate{
-	{title: "Cholera", short: "Cases and deaths reported since the start of the year; vaccination campaigns are under way.", minLevel: 1, maxLevel: 2, countries: []string{"", "ht", "ye", "af", "cd", "et", "mz", "so", "sd", "zm", "mw"}},
-	{title: "Dengue", short: "Transmission is higher than usual for the season in several regions.", minLevel: 1, maxLevel: 2, countries: []string{"", "br", "bd", "vn", "ph", "id", "mx", "co", "pe", "lk"}},
-	{title: "Avian influenza A(H5N1)", short: "A human case was reported after contact with infected poultry; no human-to-human transmission has been found.", minLevel: 0, maxLevel: 1, countries: []string{"kh", "vn", "cn", "us", "eg", "in"}},
-	{title: "Mpox", short: "Community transmission of clade I mpox continues; contacts are being followed up.", minLevel: 1, maxLevel: 2, countries: []string{"cd", "bi", "ug", "ke", "rw", "ng"}},
-	{title: "Marburg virus disease", short: "An outbreak was declared; contacts are being traced and isolated.", minLevel: 2, maxLevel: 3, countries: []string{"rw", "tz", "gq", "gh", "ug"}},
-	{title: "Ebola virus disease", short: "An outbreak was declared in one province; response teams are deployed.", minLevel: 2, maxLevel: 3, countries: []string{"cd", "ug", "gn", "sl"}},
-	{title: "Yellow fever", short: "Confirmed cases in unvaccinated people; vaccination is recommended for travellers to the areas concerned.", minLevel: 1, maxLevel: 2, countries: []string{"co", "pe", "br", "ng", "cm", "bo"}},
-	{title: "Middle East respiratory syndrome coronavirus", short: "Sporadic cases were reported, some linked to contact with camels.", minLevel: 0, maxLevel: 1, countries: []string{"sa", "ae", "qa"}},
-	{title: "Poliomyelitis", short: "New cases of wild poliovirus type 1; travellers staying more than four weeks should get a booster.", minLevel: 1, maxLevel: 2, countries: []string{"pk", "af"}},
-	{title: "Measles", short: "Large outbreaks in several countries; make sure your vaccination is up to date.", minLevel: 1, maxLevel: 2, countries: []string{"", "ro", "ua", "kz", "ng", "ph", "ye"}},
-}
-
-// healthTemplates are AXA health alerts. Read-only.
-var healthTemplates = [...]alertTemplate{
-	{title: "Dengue outbreak", short: "Dengue cases are rising sharply.", content: "Protect yourself against mosquito bites day and night: repellent, long sleeves, air-conditioned or screened rooms. See a doctor if you have a high fever.", minLevel: 1, maxLevel: 2, countries: []string{"br", "mx", "th", "vn", "ph", "id", "my", "lk", "bd", "co", "pe", "pr", "re"}, ends: true},
-	{title: "Heatwave", short: "Temperatures above 40 °C are expected.", content: "Drink water regularly, avoid physical effort in the hottest hours and check on elderly travellers.", minLevel: 1, maxLevel: 2, countries: []string{"fr", "es", "it", "gr", "pt", "in", "pk", "eg", "us", "mx", "au", "tr"}, ends: true},
-	{title: "Measles outbreak", short: "Measles cases are increasing.", content: "Check that you and your children are vaccinated (two doses) before travelling.", minLevel: 0, maxLevel: 1, countries: []string{"ro", "ua", "kz", "ng", "ph", "ye", "gb", "at", "ma"}},
-	{title: "Cholera outbreak", short: "Cholera cases reported in several provinces.", content: "Drink only bottled or boiled water, avoid raw food and wash your hands often. Seek care at once for severe diarrhoea.", minLevel: 1, maxLevel: 3, countries: []string{"ht", "ye", "cd", "mz", "zm", "mw", "so", "et", "sd", "ng"}},
-	{title: "Air pollution peak", short: "Fine-particle levels are very high.", content: "Limit outdoor activity, especially with heart or lung conditions, and wear an FFP2 mask outside.", minLevel: 1, maxLevel: 2, countries: []string{"cn", "in", "pk", "bd", "th", "vn", "mn", "np"}, ends: true},
-	{title: "Seasonal influenza epidemic", short: "Influenza activity is high.", content: "Consider vaccination, wash your hands often and stay at home if you have a fever.", minLevel: 0, maxLevel: 1, countries: []string{"fr", "de", "gb", "us", "ca", "jp", "kr", "au", "it", "es"}, ends: true},
-	{title: "Chikungunya outbreak", short: "Chikungunya cases are rising.", content: "Protect yourself against mosquito bites; joint pain and fever call for a doctor.", minLevel: 1, maxLevel: 2, countries: []string{"re", "yt", "mu", "br", "in", "lk", "th", "bo", "py"}, ends: true},
-	{title: "Malaria season", short: "Malaria transmission peaks during the rainy season.", content: "Take antimalarial prophylaxis as prescribed and sleep under a treated mosquito net. Any fever after your return needs a test.", minLevel: 1, maxLevel: 2, countries: []string{"ng", "gh", "ml", "bf", "cd", "ug", "mz", "mw", "tz", "ke", "cm", "ci"}, ends: true},
-	{title: "Rabies cases", short: "Human rabies cases after dog bites.", content: "Avoid contact with animals; after any bite or scratch, wash the wound for 15 minutes and get post-exposure treatment at once.", minLevel: 0, maxLevel: 1, countries: []string{"in", "ph", "id", "vn", "kh", "la", "mm", "ma", "tz"}},
-}
-
-// securityTemplates are AXA security alerts. Read-only.
-var securityTemplates = [...]alertTemplate{
-	{title: "Nationwide strike", short: "Public transport disrupted across the country.", content: "Allow extra time for journeys to airports and follow local media.", minLevel: 1, maxLevel: 2, countries: []string{"fr", "be", "it", "gr", "ar", "es", "gb", "de", "pt"}, ends: true},
-	{title: "Demonstrations", short: "Large demonstrations are planned in the capital.", content: "Avoid gatherings, follow the instructions of the authorities and monitor local media.", minLevel: 1, maxLevel: 2, countries: []string{"fr", "gb", "ke", "ar", "rs", "ge", "pe", "bd", "il", "lb", "co", "cl"}, ends: true},
-	{title: "Tropical cyclone", short: "A tropical cyclone is expected to make landfall.", content: "Follow the instructions of the local authorities; flights and ferries may be cancelled. Stock water and food.", minLevel: 2, maxLevel: 3, countries: []string{"ph", "jp", "tw", "vn", "cn", "us", "mx", "cu", "bs", "jm", "mg", "mz", "fj", "vu"}, ends: true},
-	{title: "Earthquake", short: "A strong earthquake struck; aftershocks are possible.", content: "Follow the authorities' instructions and let your family know you are safe. Expect disruption to transport and communications.", minLevel: 1, maxLevel: 3, countries: []string{"jp", "tr", "id", "cl", "mx", "np", "it", "gr", "pe", "ir", "nz", "ec"}},
-	{title: "Flooding", short: "Heavy rain has caused widespread flooding.", content: "Avoid the affected areas and do not cross flooded roads.", minLevel: 1, maxLevel: 2, countries: []string{"bd", "pk", "in", "ng", "de", "fr", "it", "br", "id", "ke"}, ends: true},
-	{title: "Wildfires", short: "Wildfires are burning near inhabited areas.", content: "Follow evacuation orders and check road closures before travelling.", minLevel: 1, maxLevel: 2, countries: []string{"gr", "au", "us", "ca", "pt", "es", "tr", "cl"}, ends: true},
-	{title: "Volcanic activity", short: "The alert level of a volcano was raised.", content: "Respect the exclusion zones; ash clouds may disrupt flights.", minLevel: 0, maxLevel: 2, countries: []string{"is", "id", "it", "ph", "gt", "cr", "ec", "jp"}, ends: true},
-	{title: "Elections", short: "General elections are scheduled; tensions are possible.", content: "Avoid political gatherings and carry your identity documents.", minLevel: 0, maxLevel: 1, countries: []string{"ke", "ng", "br", "in", "mx", "za", "id", "ph", "pe", "bo", "sn", "ci"}, ends: true},
-	{title: "Curfew", short: "A night-time curfew is in force in several regions.", content: "Respect the curfew and keep your travel documents on you.", minLevel: 2, maxLevel: 3, countries: []string{"ml", "bf", "ne", "ht", "sd", "cf", "mm", "ly"}, ends: true},
-	{title: "Air traffic control strike", short: "Flights cancelled or delayed.", content: "Check your flight status with your airline before going to the airport.", minLevel: 0, maxLevel: 1, countries: []string{"fr", "it", "es", "gr", "be"}, ends: true},
-	{title: "Terrorist threat level raised", short: "The authorities raised the terrorist threat level.", content: "Be vigilant in crowded places and follow the instructions of security forces.", minLevel: 2, maxLevel: 2, countries: []string{"fr", "gb", "be", "de", "es", "tr"}},
-}
-
 // alertLevels are the alert levels by rank. Read-only.
 var alertLevels = [...]gen.AlertLevel{gen.AlertLevelLow, gen.AlertLevelModerate, gen.AlertLevelHigh, gen.AlertLevelCritical}
 
 // buildAlerts draws the WHO bulletins and the AXA health and security
 // alerts, newest first.
-func (d *dataset) buildAlerts(rng *rand.Rand) {
-	draw := func(t alertTemplate, country string, worldwide bool) alertData {
+func (d *dataset) buildAlerts(tables *tables, rng *rand.Rand) {
+	draw := func(t *alertTemplate, country string, worldwide bool) alertData {
+		lo, hi := levelRank(t.MinLevel), levelRank(t.MaxLevel)
 		a := alertData{
 			id:    randomUUID(rng),
-			title: t.title, short: t.short, content: t.content,
-			level: alertLevels[t.minLevel+rng.IntN(t.maxLevel-t.minLevel+1)],
+			title: t.Title, short: t.Short, content: t.Content,
+			level: alertLevels[lo+rng.IntN(hi-lo+1)],
 			age:   time.Duration(1+rng.IntN(60*24)) * time.Hour,
 		}
 		if worldwide {
@@ -881,38 +784,40 @@ func (d *dataset) buildAlerts(rng *rand.Rand) {
 			return a
 		}
 		a.countries = []string{country}
-		if t.ends {
+		if t.Ends {
 			a.remaining = time.Duration(12+rng.IntN(21*24)) * time.Hour
 		}
 		return a
 	}
-	for _, i := range rng.Perm(len(whoTemplates))[:8] {
-		t := whoTemplates[i]
-		d.bulletins = append(d.bulletins, draw(t, t.countries[rng.IntN(len(t.countries))], true))
+	who := tables.alerts.WhoBulletins
+	for _, i := range rng.Perm(len(who))[:8] {
+		t := &who[i]
+		d.bulletins = append(d.bulletins, draw(t, t.draw[rng.IntN(len(t.draw))], true))
 	}
 	// AXA alerts: a few per template, never twice the same one in a country.
 	fill := func(templates []alertTemplate, n int) []alertData {
 		var out []alertData
 		seen := map[string]bool{}
 		for len(out) < n {
-			t := templates[rng.IntN(len(templates))]
-			country := t.countries[rng.IntN(len(t.countries))]
-			if seen[t.title+country] {
+			t := &templates[rng.IntN(len(templates))]
+			country := t.draw[rng.IntN(len(t.draw))]
+			if seen[t.Title+country] {
 				continue
 			}
-			seen[t.title+country] = true
+			seen[t.Title+country] = true
 			out = append(out, draw(t, country, false))
 		}
 		return out
 	}
-	d.health = fill(healthTemplates[:], 14)
-	d.security = fill(securityTemplates[:], 18)
+	d.health = fill(tables.alerts.AxaHealthAlerts, 14)
+	d.security = fill(tables.alerts.AxaSecurityAlerts, 18)
 	for _, list := range [][]alertData{d.bulletins, d.health, d.security} {
 		slices.SortStableFunc(list, func(a, b alertData) int { return cmp.Compare(a.age, b.age) })
 	}
 }
 
-// providerCity is a city around which the sandbox has medical providers.
+// providerCity is a city around which the sandbox has medical providers, a
+// cityRecord of data/cities.json ready for drawing.
 type providerCity struct {
 	name, country, area string
 	lat, lng            float64
@@ -924,140 +829,6 @@ type providerCity struct {
 	first, last         []string
 	templates           [7]string // by providerKinds order; {p} place, {f} first, {l} last name
 	landmark            gen.MedicalProvider
-}
-
-// cities are the cities of the medical providers. Read-only.
-var cities = [...]providerCity{
-	{
-		name: "Paris", country: "fr", area: "Île-de-France", lat: 48.8566, lng: 2.3522,
-		places:  []string{"Saint-Louis", "Montparnasse", "Bastille", "République", "Saint-Germain", "Montmartre", "Batignolles", "Nation", "Passy", "Belleville"},
-		streets: []string{"rue de Rivoli", "boulevard Saint-Germain", "rue de la Roquette", "boulevard Haussmann", "rue de Vaugirard", "avenue de Clichy", "rue du Faubourg Saint-Antoine", "boulevard Voltaire", "rue Lecourbe", "avenue des Gobelins"},
-		zips:    []string{"75001", "75004", "75005", "75006", "75008", "75011", "75012", "75014", "75015", "75017", "75018", "75020"},
-		phone:   "+33 1 99 00 xx xx", address: "%d %s",
-		first:     []string{"Camille", "Julien", "Claire", "Nicolas", "Sophie", "Thomas", "Isabelle", "Antoine"},
-		last:      []string{"Martin", "Bernard", "Dubois", "Lefebvre", "Moreau", "Laurent", "Girard", "Roux"},
-		templates: [7]string{"Clinique {p}", "Cabinet dentaire {l}", "Dr {f} {l}", "Hôpital {p}", "Laboratoire {p}", "Pharmacie {p}", "Dr {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "Hôtel-Dieu de Paris", Kind: gen.ProviderKindIDHospital,
-			Position:                 gen.ProviderPosition{Lat: 48.8543, Lng: 2.3488},
-			Address:                  gen.ProviderAddress{Street: "1 Parvis Notre-Dame - Place Jean-Paul II", City: "Paris", Zipcode: pointerTo("75004"), CountryID: "fr"},
-			InternationalPhoneNumber: pointerTo("+33 1 42 34 82 34")},
-	},
-	{
-		name: "London", country: "gb", area: "Greater London", lat: 51.5074, lng: -0.1278,
-		places:  []string{"Chelsea", "Kensington", "Camden", "Islington", "Marylebone", "Hackney", "Battersea", "Greenwich", "Notting Hill", "Southwark"},
-		streets: []string{"Oxford Street", "Harley Street", "Euston Road", "King's Road", "Whitechapel Road", "Edgware Road", "Fulham Road", "Upper Street", "Brixton Road", "Camden High Street"},
-		zips:    []string{"SW3 5RZ", "W8 4PT", "NW1 2BU", "N1 0QH", "W1G 9PF", "E8 1DY", "SW11 4NJ", "SE10 9GB", "W11 2EE", "SE1 9RT"},
-		phone:   "+44 20 7946 0xxx", address: "%d %s",
-		first:     []string{"Oliver", "Amelia", "Harry", "Emily", "George", "Charlotte", "James", "Sophie"},
-		last:      []string{"Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Thomas"},
-		templates: [7]string{"{p} Medical Centre", "{p} Dental Practice", "Dr {f} {l}", "{p} General Hospital", "{p} Pathology Laboratory", "{p} Pharmacy", "Dr {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "St Thomas' Hospital", Kind: gen.ProviderKindIDHospital,
-			Position: gen.ProviderPosition{Lat: 51.4985, Lng: -0.1188},
-			Address:  gen.ProviderAddress{Street: "Westminster Bridge Road", City: "London", Zipcode: pointerTo("SE1 7EH"), CountryID: "gb"}},
-	},
-	{
-		name: "Tokyo", country: "jp", area: "Tokyo", lat: 35.6762, lng: 139.6503,
-		places:  []string{"Ginza", "Shibuya", "Shinjuku", "Akasaka", "Roppongi", "Ueno", "Ikebukuro", "Meguro", "Azabu", "Ebisu"},
-		streets: []string{"Chuo-dori", "Meiji-dori", "Aoyama-dori", "Yasukuni-dori", "Omotesando", "Shinjuku-dori", "Sotobori-dori", "Hibiya-dori"},
-		zips:    []string{"104-0061", "150-0002", "160-0022", "107-0052", "106-0032", "110-0005", "171-0021", "153-0063", "106-0045", "150-0013"},
-		phone:   "+81 3 xxxx xxxx", address: "%d %s",
-		first:     []string{"Haruto", "Yui", "Sota", "Hina", "Ren", "Aoi", "Yuto", "Sakura"},
-		last:      []string{"Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura"},
-		templates: [7]string{"{l} Clinic", "{l} Dental Clinic", "Dr {f} {l}", "{p} General Hospital", "{p} Clinical Laboratory", "{p} Pharmacy", "Dr {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "St. Luke's International Hospital", Kind: gen.ProviderKindIDHospital,
-			Position: gen.ProviderPosition{Lat: 35.6672, Lng: 139.7775},
-			Address:  gen.ProviderAddress{Street: "9-1 Akashicho, Chuo-ku", City: "Tokyo", Zipcode: pointerTo("104-8560"), CountryID: "jp"}},
-	},
-	{
-		name: "New York", country: "us", area: "New York", lat: 40.7128, lng: -74.0060,
-		places:  []string{"Midtown", "Chelsea", "Harlem", "Tribeca", "SoHo", "Murray Hill", "Upper East Side", "Brooklyn Heights", "Astoria", "Williamsburg"},
-		streets: []string{"Broadway", "Fifth Avenue", "Lexington Avenue", "Amsterdam Avenue", "West 14th Street", "Madison Avenue", "Park Avenue", "East 42nd Street", "Flatbush Avenue"},
-		zips:    []string{"10001", "10011", "10027", "10013", "10012", "10016", "10021", "11201", "11102", "11211"},
-		phone:   "+1 212 555 01xx", address: "%d %s",
-		first:     []string{"Michael", "Jennifer", "David", "Jessica", "Daniel", "Ashley", "Christopher", "Sarah"},
-		last:      []string{"Johnson", "Miller", "Davis", "Garcia", "Rodriguez", "Anderson", "Jackson", "White"},
-		templates: [7]string{"{p} Medical Center", "{p} Dental Care", "Dr. {f} {l}", "{p} Community Hospital", "{p} Diagnostic Laboratory", "{p} Pharmacy", "Dr. {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "The Mount Sinai Hospital", Kind: gen.ProviderKindIDHospital,
-			Position: gen.ProviderPosition{Lat: 40.7900, Lng: -73.9526},
-			Address:  gen.ProviderAddress{Street: "1 Gustave L. Levy Place", City: "New York", Zipcode: pointerTo("10029"), Area: pointerTo("New York"), CountryID: "us"}},
-	},
-	{
-		name: "Sydney", country: "au", area: "New South Wales", lat: -33.8688, lng: 151.2093,
-		places:  []string{"Darlinghurst", "Surry Hills", "Bondi", "Newtown", "Paddington", "Manly", "Chatswood", "Randwick", "Glebe", "Pyrmont"},
-		streets: []string{"George Street", "Pitt Street", "Oxford Street", "Macquarie Street", "Crown Street", "King Street", "Victoria Street", "Parramatta Road"},
-		zips:    []string{"2000", "2010", "2026", "2042", "2021", "2095", "2067", "2031", "2037", "2009"},
-		phone:   "+61 2 5550 xxxx", address: "%d %s",
-		first:     []string{"Jack", "Charlotte", "William", "Olivia", "Noah", "Mia", "Lucas", "Isla"},
-		last:      []string{"Smith", "Nguyen", "Williams", "Brown", "Wilson", "Taylor", "Kelly", "Martin"},
-		templates: [7]string{"{p} Medical Centre", "{p} Dental", "Dr {f} {l}", "{p} Private Hospital", "{p} Pathology", "{p} Pharmacy", "Dr {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "St Vincent's Hospital Sydney", Kind: gen.ProviderKindIDHospital,
-			Position: gen.ProviderPosition{Lat: -33.8804, Lng: 151.2205},
-			Address:  gen.ProviderAddress{Street: "390 Victoria Street, Darlinghurst", City: "Sydney", Zipcode: pointerTo("2010"), Area: pointerTo("New South Wales"), CountryID: "au"}},
-	},
-	{
-		name: "Rio de Janeiro", country: "br", area: "Rio de Janeiro", lat: -22.9068, lng: -43.1729,
-		places:  []string{"Copacabana", "Ipanema", "Leblon", "Botafogo", "Flamengo", "Tijuca", "Barra", "Laranjeiras", "Centro", "Lagoa"},
-		streets: []string{"Avenida Nossa Senhora de Copacabana", "Rua Voluntários da Pátria", "Avenida Atlântica", "Rua Visconde de Pirajá", "Avenida Rio Branco", "Rua das Laranjeiras", "Rua Conde de Bonfim"},
-		zips:    []string{"22020-001", "22410-002", "22440-032", "22250-040", "22210-030", "20520-054", "22640-100", "22240-003", "20090-003", "22470-050"},
-		phone:   "+55 21 2xxx xxxx", address: "%[2]s, %[1]d",
-		first:     []string{"Ana", "João", "Maria", "Pedro", "Lucas", "Juliana", "Rafael", "Camila"},
-		last:      []string{"Silva", "Santos", "Oliveira", "Souza", "Costa", "Pereira", "Almeida", "Ferreira"},
-		templates: [7]string{"Clínica {p}", "Consultório Odontológico {l}", "Dr. {f} {l}", "Hospital {p}", "Laboratório {p}", "Farmácia {p}", "Dr. {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "Hospital Copa D'Or", Kind: gen.ProviderKindIDHospital,
-			Position: gen.ProviderPosition{Lat: -22.9667, Lng: -43.1887},
-			Address:  gen.ProviderAddress{Street: "Rua Figueiredo de Magalhães, 875, Copacabana", City: "Rio de Janeiro", Zipcode: pointerTo("22031-011"), Area: pointerTo("Rio de Janeiro"), CountryID: "br"}},
-	},
-	{
-		name: "Cape Town", country: "za", area: "Western Cape", lat: -33.9249, lng: 18.4241,
-		places:  []string{"Gardens", "Sea Point", "Observatory", "Woodstock", "Green Point", "Claremont", "Rondebosch", "Constantia", "Tamboerskloof", "Bellville"},
-		streets: []string{"Long Street", "Main Road", "Bree Street", "Kloof Street", "Buitengracht Street", "Voortrekker Road", "Beach Road", "Victoria Road"},
-		zips:    []string{"8001", "8005", "7925", "7915", "8051", "7708", "7700", "7806", "8018", "7530"},
-		phone:   "+27 21 xxx xxxx", address: "%d %s",
-		first:     []string{"Thabo", "Lerato", "Johan", "Anika", "Sipho", "Naledi", "Pieter", "Zanele"},
-		last:      []string{"Nkosi", "Botha", "Dlamini", "Van der Merwe", "Mokoena", "Naidoo", "Khumalo", "Smith"},
-		templates: [7]string{"{p} Medical Centre", "{p} Dental Studio", "Dr {f} {l}", "{p} Mediclinic", "{p} Pathology", "{p} Pharmacy", "Dr {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "Groote Schuur Hospital", Kind: gen.ProviderKindIDHospital,
-			Position: gen.ProviderPosition{Lat: -33.9410, Lng: 18.4640},
-			Address:  gen.ProviderAddress{Street: "Main Road, Observatory", City: "Cape Town", Zipcode: pointerTo("7925"), Area: pointerTo("Western Cape"), CountryID: "za"}},
-	},
-	{
-		name: "Dubai", country: "ae", area: "Dubai", lat: 25.2048, lng: 55.2708,
-		places:  []string{"Jumeirah", "Al Barsha", "Deira", "Bur Dubai", "Al Quoz", "Dubai Marina", "Karama", "Al Safa", "Business Bay", "Mirdif"},
-		streets: []string{"Sheikh Zayed Road", "Al Wasl Road", "Jumeirah Beach Road", "Al Maktoum Road", "Oud Metha Road", "Khalid bin Al Waleed Road", "Al Khail Road"},
-		phone:   "+971 4 xxx xxxx", address: "%[2]s, building %[1]d",
-		first:     []string{"Ahmed", "Fatima", "Omar", "Aisha", "Khalid", "Mariam", "Priya", "Rajesh"},
-		last:      []string{"Al Mansouri", "Al Hashimi", "Haddad", "Khan", "Nair", "Saleh", "Rahman", "Farouk"},
-		templates: [7]string{"{p} Medical Centre", "{p} Dental Clinic", "Dr {f} {l}", "{p} Hospital", "{p} Diagnostic Laboratory", "{p} Pharmacy", "Dr {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "Rashid Hospital", Kind: gen.ProviderKindIDHospital,
-			Position: gen.ProviderPosition{Lat: 25.2366, Lng: 55.3183},
-			Address:  gen.ProviderAddress{Street: "Oud Metha Road, Umm Hurair 2", City: "Dubai", Area: pointerTo("Dubai"), CountryID: "ae"}},
-	},
-	{
-		name: "Bangkok", country: "th", area: "Bangkok", lat: 13.7563, lng: 100.5018,
-		places:  []string{"Sukhumvit", "Silom", "Sathorn", "Thonglor", "Ari", "Ekkamai", "Ratchada", "Phrom Phong", "Asok", "Bang Rak"},
-		streets: []string{"Sukhumvit Road", "Silom Road", "Rama IV Road", "Phetchaburi Road", "Ratchadamri Road", "Phahonyothin Road", "Sathorn Road"},
-		zips:    []string{"10110", "10500", "10120", "10400", "10330", "10310", "10900", "10260"},
-		phone:   "+66 2 xxx xxxx", address: "%d %s",
-		first:     []string{"Somchai", "Suda", "Niran", "Pranee", "Kittisak", "Malee", "Anan", "Siriporn"},
-		last:      []string{"Srisuk", "Chaiyaporn", "Wongsawat", "Rattanakul", "Sukprasert", "Thongdee", "Boonmee", "Saetang"},
-		templates: [7]string{"{p} Clinic", "{p} Dental Clinic", "Dr {f} {l}", "{p} Hospital", "{p} Medical Laboratory", "{p} Pharmacy", "Dr {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "Bumrungrad International Hospital", Kind: gen.ProviderKindIDHospital,
-			Position: gen.ProviderPosition{Lat: 13.7464, Lng: 100.5525},
-			Address:  gen.ProviderAddress{Street: "33 Sukhumvit 3, Khlong Toei Nuea, Watthana", City: "Bangkok", Zipcode: pointerTo("10110"), CountryID: "th"}},
-	},
-	{
-		name: "Mexico City", country: "mx", area: "Ciudad de México", lat: 19.4326, lng: -99.1332,
-		places:  []string{"Polanco", "Roma", "Condesa", "Coyoacán", "Del Valle", "Narvarte", "Santa Fe", "Juárez", "Nápoles", "San Ángel"},
-		streets: []string{"Paseo de la Reforma", "Avenida Insurgentes Sur", "Avenida Álvaro Obregón", "Calle Durango", "Avenida Chapultepec", "Avenida Revolución", "Eje Central Lázaro Cárdenas"},
-		zips:    []string{"11560", "06700", "06140", "04000", "03100", "03020", "05348", "06600", "03810", "01000"},
-		phone:   "+52 55 xxxx xxxx", address: "%[2]s %[1]d",
-		first:     []string{"José", "María", "Juan", "Guadalupe", "Carlos", "Fernanda", "Luis", "Sofía"},
-		last:      []string{"Hernández", "García", "Martínez", "López", "González", "Rodríguez", "Pérez", "Sánchez"},
-		templates: [7]string{"Clínica {p}", "Consultorio Dental {l}", "Dr. {f} {l}", "Hospital {p}", "Laboratorio {p}", "Farmacia {p}", "Dr. {f} {l}"},
-		landmark: gen.MedicalProvider{Name: "Centro Médico ABC Observatorio", Kind: gen.ProviderKindIDHospital,
-			Position: gen.ProviderPosition{Lat: 19.3990, Lng: -99.2050},
-			Address:  gen.ProviderAddress{Street: "Sur 136 No. 116, Las Américas, Álvaro Obregón", City: "Ciudad de México", Zipcode: pointerTo("01120"), Area: pointerTo("Ciudad de México"), CountryID: "mx"}},
-	},
 }
 
 // providersPerKind is how many providers of each kind a city has, in the
@@ -1079,15 +850,10 @@ const metresPerDegree = 111_320.0
 
 // buildProviders makes the medical providers of every city: its landmark
 // hospital and generated providers of every kind, with distinct names.
-func (d *dataset) buildProviders(rng *rand.Rand) {
-	for _, city := range cities {
+func (d *dataset) buildProviders(t *tables, rng *rand.Rand) {
+	for _, city := range t.cities {
 		lm := city.landmark
 		lm.ID = randomUUID(rng)
-		lm.AXAPreferred = true
-		lm.Speciality = pointerTo("emergency_medicine")
-		if lm.Address.Area == nil {
-			lm.Address.Area = pointerTo(city.area)
-		}
 		d.providers = append(d.providers, lm)
 		seen := map[string]bool{lm.Name: true}
 		for k, kind := range providerKinds {

@@ -1,22 +1,34 @@
 package sandbox
 
 import (
+	"cmp"
+	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
 	"math"
+	"os"
+	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"golang.org/x/text/language"
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
 
-// The literal table is exactly the ISO 3166-1 countries x/text knows,
-// without the reserved, transitional and withdrawn codes.
+// The countries of data/countries.json are exactly the ISO 3166-1
+// countries x/text knows, without the reserved, transitional and withdrawn
+// codes.
 func TestCountryTableIsISO3166(t *testing.T) {
 	excluded := strings.Fields("AC AN BU CP CQ CS CT DD DG DY EA EZ FQ FX HV IC JT MI NH NQ NT PC PU PZ RH SU TA TP UK UN VD WK XK YD YU ZR")
 	var want []string
@@ -31,19 +43,14 @@ func TestCountryTableIsISO3166(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, row := range countryTable {
-		if _, err := language.ParseRegion(row.id); err != nil {
-			t.Errorf("%s does not parse: %v", row.id, err)
+	for _, row := range loadTables().countries {
+		if _, err := language.ParseRegion(row.ID); err != nil {
+			t.Errorf("%s does not parse: %v", row.ID, err)
 		}
-		got = append(got, row.id)
+		got = append(got, row.ID)
 	}
 	if len(got) != 249 || !slices.Equal(got, want) {
 		t.Fatalf("table has %d codes, want the 249 of x/text:\n got %v\nwant %v", len(got), got, want)
-	}
-	for id := range countryFacts {
-		if !slices.Contains(got, id) {
-			t.Errorf("fact about unknown country %q", id)
-		}
 	}
 }
 
@@ -219,42 +226,42 @@ func TestDataHolidayRules(t *testing.T) {
 func TestDataEveryCountryAnswers(t *testing.T) {
 	r := newResTest(t, 1, time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
 	ctx := r.ctx("c1")
-	for _, row := range countryTable {
-		got, err := r.GetCountry(ctx, server.GetCountryRequestObject{CountryID: row.id})
+	for _, row := range loadTables().countries {
+		got, err := r.GetCountry(ctx, server.GetCountryRequestObject{CountryID: row.ID})
 		if err != nil {
-			t.Fatalf("%s: %v", row.id, err)
+			t.Fatalf("%s: %v", row.ID, err)
 		}
 		d := got.(server.GetCountry200JSONResponse).Body
-		if d.ID != row.id || d.Label == "" || d.GeneralInfo.Desc == "" || d.GeneralInfo.Label == "" {
-			t.Errorf("%s: %+v", row.id, d)
+		if d.ID != row.ID || d.Label == "" || d.GeneralInfo.Desc == "" || d.GeneralInfo.Label == "" {
+			t.Errorf("%s: %+v", row.ID, d)
 		}
 		if d.Airports != nil {
 			for _, a := range d.Airports.List {
 				if len(a.IataCode) != 3 || strings.ToUpper(a.IataCode) != a.IataCode {
-					t.Errorf("%s: airport %+v", row.id, a)
+					t.Errorf("%s: airport %+v", row.ID, a)
 				}
 			}
 		}
 		if d.CurrencyConverter != nil && len(d.CurrencyConverter.CurrencyCode) != 3 {
-			t.Errorf("%s: currency %+v", row.id, d.CurrencyConverter)
+			t.Errorf("%s: currency %+v", row.ID, d.CurrencyConverter)
 		}
 		// Emails must survive encoding (openapi_types.Email checks them).
 		if _, err := json.Marshal(d); err != nil {
-			t.Errorf("%s: %v", row.id, err)
+			t.Errorf("%s: %v", row.ID, err)
 		}
 		for _, op := range []func() (any, error){
 			func() (any, error) {
-				return r.GetCountryHealth(ctx, server.GetCountryHealthRequestObject{CountryID: row.id})
+				return r.GetCountryHealth(ctx, server.GetCountryHealthRequestObject{CountryID: row.ID})
 			},
 			func() (any, error) {
-				return r.GetCountrySecurity(ctx, server.GetCountrySecurityRequestObject{CountryID: row.id})
+				return r.GetCountrySecurity(ctx, server.GetCountrySecurityRequestObject{CountryID: row.ID})
 			},
 			func() (any, error) {
-				return r.ListCountryAlerts(ctx, server.ListCountryAlertsRequestObject{CountryID: row.id})
+				return r.ListCountryAlerts(ctx, server.ListCountryAlertsRequestObject{CountryID: row.ID})
 			},
 		} {
 			if _, err := op(); err != nil {
-				t.Errorf("%s: %v", row.id, err)
+				t.Errorf("%s: %v", row.ID, err)
 			}
 		}
 	}
@@ -279,5 +286,286 @@ func TestDataConcurrentReads(t *testing.T) {
 	}
 	for range 8 {
 		<-done
+	}
+}
+
+// answers are every data-backed answer of a seed's sandbox at a fixed
+// time, in English and in French, as JSON lines: the country list and
+// every country's detail, health, security and alerts, the worldwide
+// alerts, the provider kinds and specialities, a provider search around
+// each city and the risk factor each country puts on a quote.
+func answers(t *testing.T, seed uint64) []byte {
+	t.Helper()
+	r := newResTest(t, seed, time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
+	ctx := r.ctx("c1")
+	var out []byte
+	add := func(v any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(append(out, b...), '\n')
+	}
+	// The ten cities of the providers, and a point between none.
+	points := [][2]float64{
+		{48.8566, 2.3522}, {51.5074, -0.1278}, {35.6762, 139.6503}, {40.7128, -74.0060}, {-33.8688, 151.2093},
+		{-22.9068, -43.1729}, {-33.9249, 18.4241}, {25.2048, 55.2708}, {13.7563, 100.5018}, {19.4326, -99.1332}, {0, -140},
+	}
+	radius, limit := int32(50_000), int32(100)
+	for _, lang := range []string{"en", "fr-FR"} {
+		got, err := r.ListCountries(ctx, server.ListCountriesRequestObject{Params: gen.ListCountriesParams{AcceptLanguage: &lang}})
+		add(got, err)
+		list := got.(server.ListCountries200JSONResponse).Body
+		if len(list) != 249 {
+			t.Fatalf("%d countries", len(list))
+		}
+		for _, c := range list {
+			id := c.ID
+			add(r.GetCountry(ctx, server.GetCountryRequestObject{CountryID: id, Params: gen.GetCountryParams{AcceptLanguage: &lang}}))
+			add(r.GetCountryHealth(ctx, server.GetCountryHealthRequestObject{CountryID: id, Params: gen.GetCountryHealthParams{AcceptLanguage: &lang}}))
+			add(r.GetCountrySecurity(ctx, server.GetCountrySecurityRequestObject{CountryID: id, Params: gen.GetCountrySecurityParams{AcceptLanguage: &lang}}))
+			add(r.ListCountryAlerts(ctx, server.ListCountryAlertsRequestObject{CountryID: id, Params: gen.ListCountryAlertsParams{AcceptLanguage: &lang}}))
+			cd, _ := r.data.country(id)
+			add(strconv.FormatFloat(cd.riskFactor, 'g', -1, 64), nil)
+		}
+		add(r.ListAlerts(ctx, server.ListAlertsRequestObject{Params: gen.ListAlertsParams{AcceptLanguage: &lang}}))
+		add(r.ListProviderKinds(ctx, server.ListProviderKindsRequestObject{Params: gen.ListProviderKindsParams{AcceptLanguage: &lang}}))
+		add(r.ListProviderSpecialities(ctx, server.ListProviderSpecialitiesRequestObject{Params: gen.ListProviderSpecialitiesParams{AcceptLanguage: &lang}}))
+		for _, p := range points {
+			add(r.SearchMedicalProviders(ctx, server.SearchMedicalProvidersRequestObject{Params: gen.SearchMedicalProvidersParams{
+				Lat: p[0], Lng: p[1], Radius: &radius, Limit: &limit, AcceptLanguage: &lang,
+			}}))
+		}
+	}
+	return out
+}
+
+// The data files and the Go code that derives the rest from them answer
+// exactly what the Go literals they replaced answered: the digests were
+// taken of the literal tables' answers. AXA_DATA_ANSWERS=FILE writes a
+// seed 1's answers to FILE, to compare two versions line by line.
+func TestDataAnswersAreUnchanged(t *testing.T) {
+	for seed, want := range map[uint64]string{
+		1:  "936763d6e7448098f26baa9eefd37ab5b4b133f120bccab3bc4150c790146547",
+		42: "e997b02fd03869d470ee57d435da4a7d93b62a6f3309db2051349bca9a420880",
+	} {
+		b := answers(t, seed)
+		if path := os.Getenv("AXA_DATA_ANSWERS"); path != "" && seed == 1 {
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := fmt.Sprintf("%x", sha256.Sum256(b)); got != want {
+			t.Errorf("seed %d: answers digest %s, want %s (%d bytes)", seed, got, want, len(b))
+		}
+	}
+}
+
+// specCheck validates values against the spec's component schemas.
+type specCheck struct {
+	t   *testing.T
+	doc *openapi3.T
+}
+
+// check validates v, a value as encoding/json decodes it into any, against
+// the component schema name; where names v in the failure.
+func (s specCheck) check(where, name string, v any) {
+	s.t.Helper()
+	ref := s.doc.Components.Schemas[name]
+	if ref == nil {
+		s.t.Fatalf("the spec has no schema %s", name)
+	}
+	if err := ref.Value.VisitJSON(v); err != nil {
+		if se, ok := errors.AsType[*openapi3.SchemaError](err); ok {
+			err = fmt.Errorf("at /%s: %s", strings.Join(se.JSONPointer(), "/"), se.Reason)
+		}
+		s.t.Errorf("%s is not a valid %s: %v", where, name, err)
+	}
+}
+
+// rawDataFile decodes data/name into any, as the schemas see it.
+func rawDataFile(t *testing.T, name string, v any) {
+	t.Helper()
+	b, err := dataFiles.ReadFile("data/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+}
+
+// with returns a copy of the object m with more members: those the
+// answer adds (a section's label, a drawn id).
+func with(m map[string]any, kv ...any) map[string]any {
+	out := maps.Clone(m)
+	for i := 0; i < len(kv); i += 2 {
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
+}
+
+// Every record of every data file is valid against the spec's schema of
+// the model it is, with the members the answer adds (a section's label, the
+// id the seed draws); the ids, codes and levels in the other records
+// against theirs; and every provider the seed can draw from a city, and
+// every embassy from a host, as answered.
+func TestDataFilesMatchTheSpec(t *testing.T) {
+	s := specCheck{t, testutil.Spec(t)}
+	const id = "3f1c9f4e-2a4b-4c52-9d3e-6a1f0b7c8d90"
+	checked := map[string]bool{}
+
+	checked["currencies.json"] = true
+	var currencies map[string]any
+	rawDataFile(t, "currencies.json", &currencies)
+	for code, name := range currencies {
+		s.check("currencies.json "+code, "CurrencySection", map[string]any{"label": "Currency", "currency_code": code, "currency_name": name})
+	}
+
+	checked["countries.json"] = true
+	var countries []map[string]any
+	rawDataFile(t, "countries.json", &countries)
+	if len(countries) != 249 {
+		t.Errorf("countries.json has %d countries, want 249", len(countries))
+	}
+	for _, c := range countries {
+		where := fmt.Sprintf("countries.json %v", c["id"])
+		s.check(where+" id", "CountryId", c["id"])
+		s.check(where, "Country", map[string]any{"id": c["id"], "label": cmp.Or(c["capital"], any("?"))})
+		if v, ok := c["security_level"]; ok {
+			s.check(where+" security_level", "RiskLevel", v)
+		}
+		if v, ok := c["currency_code"]; ok {
+			s.check(where+" currency_code", "CurrencySection", map[string]any{"label": "Currency", "currency_code": v, "currency_name": cmp.Or(currencies[v.(string)], v)})
+			if currencies[v.(string)] == nil {
+				t.Errorf("%s: currency %v has no name in currencies.json", where, v)
+			}
+		}
+		if v, ok := c["emergency_numbers"].(map[string]any); ok {
+			s.check(where+" emergency_numbers", "EmergencyNumbers", with(v, "label", "Emergency numbers"))
+		}
+		f, ok := c["facts"].(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, a := range f["airports"].([]any) {
+			s.check(where+" airport", "Airport", a)
+		}
+		for _, name := range []string{"passport_and_visa", "vaccinations", "health_risks", "security_summary"} {
+			s.check(where+" "+name, "TextSection", map[string]any{"label": name, "desc": f[name]})
+		}
+		s.check(where+" daily_life", "DailyLifeSection", with(f["daily_life"].(map[string]any), "label", "Daily life"))
+		for _, h := range f["public_holidays"].([]any) {
+			b, _ := json.Marshal(h)
+			var rule holidayRule
+			if err := json.Unmarshal(b, &rule); err != nil {
+				t.Errorf("%s: %v", where, err)
+				continue
+			}
+			s.check(where+" "+rule.name, "PublicHoliday", map[string]any{"date": rule.in(2026).Format(time.DateOnly), "name": rule.name})
+		}
+	}
+
+	checked["cities.json"] = true
+	var cityList []map[string]any
+	rawDataFile(t, "cities.json", &cityList)
+	for _, c := range cityList {
+		where := fmt.Sprintf("cities.json %v", c["name"])
+		s.check(where+" country_id", "CountryId", c["country_id"])
+		s.check(where+" centre", "ProviderPosition", map[string]any{"lat": c["lat"], "lng": c["lng"], "distance_in_meters": 0.0})
+		lm := c["landmark"].(map[string]any)
+		pos := with(lm["position"].(map[string]any), "distance_in_meters", 0.0)
+		s.check(where+" landmark", "MedicalProvider", with(lm, "id", id, "position", pos))
+		// Every name, street and number the seed draws from, as answered.
+		zips, _ := c["zipcodes"].([]any)
+		for kind, pattern := range c["provider_names"].(map[string]any) {
+			s.check(where+" provider_names", "ProviderKindId", kind)
+			for i, street := range c["streets"].([]any) {
+				name := strings.NewReplacer("{p}", c["neighbourhoods"].([]any)[i%len(c["neighbourhoods"].([]any))].(string),
+					"{f}", c["first_names"].([]any)[0].(string), "{l}", c["last_names"].([]any)[0].(string)).Replace(pattern.(string))
+				phone := strings.ReplaceAll(c["phone_pattern"].(string), "x", "0")
+				addr := map[string]any{"street": fmt.Sprintf(c["address_format"].(string), 12, street), "city": c["name"], "area": c["area"], "country_id": c["country_id"]}
+				if len(zips) > 0 {
+					addr["zipcode"] = zips[i%len(zips)]
+				}
+				if strings.Contains(name, "{") || strings.Contains(addr["street"].(string), "%!") {
+					t.Errorf("%s: %q at %q", where, name, addr["street"])
+				}
+				s.check(where+" provider", "MedicalProvider", map[string]any{
+					"id": id, "name": name, "kind": kind, "AXA_preferred": false, "position": pos, "address": addr,
+					"international_phone_number": phone, "website": "https://www." + slug(name) + ".example", "email": "contact@" + slug(name) + ".example",
+				})
+			}
+		}
+	}
+
+	checked["alerts.json"] = true
+	var alerts map[string][]map[string]any
+	rawDataFile(t, "alerts.json", &alerts)
+	for list, schema := range map[string]string{"who_bulletins": "WhoBulletin", "axa_health_alerts": "AxaAlert", "axa_security_alerts": "AxaAlert"} {
+		if len(alerts[list]) == 0 {
+			t.Errorf("alerts.json has no %s", list)
+		}
+		for _, a := range alerts[list] {
+			where := fmt.Sprintf("alerts.json %s %v", list, a["title"])
+			for _, c := range a["countries"].([]any) {
+				s.check(where+" country", "CountryId", c)
+			}
+			for _, level := range []any{a["min_level"], a["max_level"]} {
+				s.check(where+" level", "AlertLevel", level)
+				alert := map[string]any{
+					"id": id, "title": a["title"], "short_description": a["short"], "level": level,
+					"alert_date": "2026-11-25T10:00:00Z", "country_ids": a["countries"].([]any)[:1],
+				}
+				if schema == "WhoBulletin" {
+					delete(alert, "country_ids")
+				} else if a["content"] != nil {
+					alert["content"] = a["content"]
+				}
+				s.check(where, schema, alert)
+			}
+		}
+	}
+
+	checked["embassies.json"] = true
+	var embassies struct {
+		Hosts    []map[string]any `json:"national_embassy_hosts"`
+		Missions []map[string]any `json:"foreign_missions"`
+		Streets  []string         `json:"streets"`
+	}
+	rawDataFile(t, "embassies.json", &embassies)
+	for _, h := range embassies.Hosts {
+		where := fmt.Sprintf("embassies.json %v", h["city"])
+		for _, street := range h["streets"].([]any) {
+			for _, zip := range h["zipcodes"].([]any) {
+				s.check(where, "Embassy", map[string]any{
+					"label": "Embassy", "country": "xx", "type": "embassy", "address": fmt.Sprintf(h["address_format"].(string), 12, street, zip),
+					"phone_number": strings.ReplaceAll(h["phone_pattern"].(string), "x", "0"), "website": "https://www.x-embassy.example/" + slug(h["city"].(string)),
+					"email": "consulate." + slug(h["city"].(string)) + "@x-embassy.example",
+				})
+			}
+		}
+		s.check(where+" country_id", "CountryId", h["country_id"])
+	}
+	for _, m := range embassies.Missions {
+		s.check(fmt.Sprintf("embassies.json %v", m["country_id"]), "Embassy", map[string]any{"label": "Embassy", "country": m["country_id"], "type": "embassy", "website": m["website"]})
+	}
+	if len(embassies.Streets) == 0 {
+		t.Error("embassies.json has no streets")
+	}
+
+	// Every data file is checked here.
+	files, err := fs.Glob(dataFiles, "data/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !checked[path.Base(f)] {
+			t.Errorf("%s is not validated against the spec", f)
+		}
 	}
 }
