@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -231,15 +232,26 @@ func (d *dataset) country(id string) (*countryData, bool) {
 	return c, ok
 }
 
+// typographicQuotes replaces the quotes foldASCII folds.
+var typographicQuotes = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u02bb", "'")
+
 // foldASCII removes diacritics and typographic quotes, as the API's English
-// labels have them ("Aland Islands", "Cote d'Ivoire").
+// labels have them ("Aland Islands", "Cote d'Ivoire"). An ASCII string is
+// its own folding, which spares the transformer's buffers for most names.
 func foldASCII(s string) string {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if ascii {
+		return s
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		return s
 	}
-	return strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u02bb", "'").Replace(out)
+	return typographicQuotes.Replace(out)
 }
 
 // regionGroups maps UN M49 subregions to the groups. Read-only.

@@ -569,3 +569,18 @@ func TestDataFilesMatchTheSpec(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDataDecode is what a process pays once, on its first dataset,
+// to decode the data files (BenchmarkNew's later iterations share them).
+func BenchmarkDataDecode(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeTables(); err != nil {
+			b.Fatal(err)
+		}
+		var m map[string]string
+		if err := decodeDataFile("currencies.json", &m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
