@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,7 +18,9 @@ import (
 
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
-	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/oauth"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/validate"
 )
 
 // The benchmarks of this file measure the sandbox: its throughput and
@@ -34,8 +35,8 @@ import (
 type benchEnv struct {
 	sb        *Sandbox
 	token     string
-	claims    *claims
-	validator *validator // the spec validator in front of the real handlers
+	claims    *reqctx.Claims
+	router    http.Handler // the generated router over the real handlers
 	quoteBody []byte
 }
 
@@ -45,30 +46,16 @@ func newBenchEnv(b *testing.B, opts ...Option) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok, err := sb.auth.signer.issue(DefaultClientID, "", allScopes(), time.Now(), time.Hour)
+	tok, err := sb.auth.Issue(DefaultClientID, "", oauth.AllScopes(), time.Hour)
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := sb.auth.verifyAccessToken(tok)
+	c, err := sb.auth.Verify(tok)
 	if err != nil {
 		b.Fatal(err)
 	}
-	// The validator and handlers as New builds them, but reachable one by
-	// one.
-	res := &resources{cfg: sb.cfg, data: sb.data, store: sb.store}
-	h, err := newValidator(sb.cfg, sb.auth, server.NewStrictHandlerWithOptions(res, nil, server.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, r, http.StatusBadRequest, "invalid_request", err.Error())
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { handlerError(sb.cfg.log, w, r, err) },
-	}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	v, ok := h.(*validator)
-	if !ok {
-		b.Fatalf("newValidator returned %T", h)
-	}
+	// The handlers as New builds them, reachable without the validator.
+	router := validate.Handler(strictServer(&resources{cfg: sb.cfg, data: sb.data, store: sb.store}, sb.cfg.log))
 	start := time.Now().UTC().AddDate(0, 0, 30)
 	body, err := json.Marshal(gen.QuoteRequest{
 		TripType:             gen.TripTypeSingleTrip,
@@ -82,7 +69,7 @@ func newBenchEnv(b *testing.B, opts ...Option) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &benchEnv{sb: sb, token: tok, claims: c, validator: v, quoteBody: body}
+	return &benchEnv{sb: sb, token: tok, claims: c, router: router, quoteBody: body}
 }
 
 // benchKeys makes Idempotency-Keys unique within the test binary, so that
@@ -145,11 +132,11 @@ func (e *benchEnv) forget(key string) {
 
 // serveBench runs h on op's request b.N times and checks each status;
 // with c, the requests carry c as their verified token.
-func (e *benchEnv) serveBench(b *testing.B, op benchOp, status int, h http.Handler, c *claims) {
+func (e *benchEnv) serveBench(b *testing.B, op benchOp, status int, h http.Handler, c *reqctx.Claims) {
 	b.Helper()
 	ctx := b.Context()
 	if c != nil {
-		ctx = withClaims(ctx, c)
+		ctx = reqctx.WithClaims(ctx, c)
 	}
 	if op.body {
 		benchResetStore(e.sb.store, 0)
@@ -196,55 +183,18 @@ func BenchmarkQuoteStoreSize(b *testing.B) {
 	for _, n := range []int{0, 1000, 10000, 100000} {
 		b.Run("records="+strconv.Itoa(n), func(b *testing.B) {
 			benchResetStore(e.sb.store, n)
-			ctx := withClaims(b.Context(), e.claims)
+			ctx := reqctx.WithClaims(b.Context(), e.claims)
 			b.ReportAllocs()
 			for b.Loop() {
 				w := httptest.NewRecorder()
 				r, key := e.request(ctx, op)
-				e.validator.next.ServeHTTP(w, r)
+				e.router.ServeHTTP(w, r)
 				if w.Code != op.status {
 					b.Fatalf("%s %s: %d %s", op.method, op.path, w.Code, w.Body)
 				}
 				e.forget(key)
 			}
 		})
-	}
-}
-
-// BenchmarkPasswordGrantStoreSize is a password grant (POST
-// /auth/v1/token, in process) with the authorization server holding
-// records refresh tokens, none expired: forgetting expired state must not
-// walk the rest, so the cost stays the same from 0 to 300,000 records.
-func BenchmarkPasswordGrantStoreSize(b *testing.B) {
-	form := passwordForm("").Encode()
-	for _, n := range []int{0, 300_000} {
-		b.Run("records="+strconv.Itoa(n), func(b *testing.B) {
-			e := newBenchEnv(b)
-			benchFillRefresh(e.sb.auth, n)
-			b.ReportAllocs()
-			for b.Loop() {
-				r := httptest.NewRequestWithContext(b.Context(), http.MethodPost, gen.TokenPath, strings.NewReader(form))
-				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				r.SetBasicAuth(DefaultClientID, DefaultClientSecret)
-				w := httptest.NewRecorder()
-				e.sb.ServeHTTP(w, r)
-				if w.Code != http.StatusOK {
-					b.Fatalf("password grant: %d %s", w.Code, w.Body)
-				}
-			}
-		})
-	}
-}
-
-// benchFillRefresh stores n refresh tokens of one grant in a, valid for
-// the server's refresh token lifetime.
-func benchFillRefresh(a *authServer, n int) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	g := newGrant(DefaultClientID, DefaultUsername, allScopes())
-	exp := a.cfg.now().Add(a.cfg.refreshTTL)
-	for i := range n {
-		a.addRefresh(secretKey("rt_bench_"+strconv.Itoa(i)), &refreshToken{grant: g, expires: exp})
 	}
 }
 
@@ -281,10 +231,9 @@ func BenchmarkNew(b *testing.B) {
 // one access token (EdDSA), as the validator does it for every request.
 func BenchmarkVerifyJWT(b *testing.B) {
 	e := newBenchEnv(b)
-	s := e.sb.auth.signer
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.verify(e.token, time.Now()); err != nil {
+		if _, err := e.sb.auth.Verify(e.token); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -295,10 +244,13 @@ func BenchmarkVerifyJWT(b *testing.B) {
 // front of a handler that does nothing.
 func BenchmarkValidateRequest(b *testing.B) {
 	e := newBenchEnv(b)
-	v := *e.validator
-	v.next = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	v, err := validate.New(validate.Config{Verifier: e.sb.auth, MaxBody: e.sb.cfg.maxBody},
+		http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, op := range benchOps {
-		b.Run(op.name, func(b *testing.B) { e.serveBench(b, op, http.StatusNoContent, &v, nil) })
+		b.Run(op.name, func(b *testing.B) { e.serveBench(b, op, http.StatusNoContent, v, nil) })
 	}
 }
 
@@ -308,7 +260,7 @@ func BenchmarkValidateRequest(b *testing.B) {
 func BenchmarkHandlerOnly(b *testing.B) {
 	e := newBenchEnv(b)
 	for _, op := range benchOps {
-		b.Run(op.name, func(b *testing.B) { e.serveBench(b, op, op.status, e.validator.next, e.claims) })
+		b.Run(op.name, func(b *testing.B) { e.serveBench(b, op, op.status, e.router, e.claims) })
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 )
 
 // writeExample writes the spec's example of an operation's success answer
@@ -13,7 +14,7 @@ import (
 func writeExample(w http.ResponseWriter, id gen.OperationID) error {
 	status, body, ok := gen.ExampleResponse(id)
 	if !ok {
-		writeJSON(w, http.StatusNotImplemented, apiError{StatusCode: http.StatusNotImplemented, Error: "not_implemented",
+		apierr.WriteJSON(w, http.StatusNotImplemented, apierr.Body{StatusCode: http.StatusNotImplemented, Error: "not_implemented",
 			Description: "The sandbox has no handler for " + string(id) + " and the spec gives no example of its answer."})
 		return nil
 	}

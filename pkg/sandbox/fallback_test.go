@@ -16,6 +16,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/validate"
 )
 
 // handlerMethods returns the names of the methods written by hand on
@@ -90,7 +91,7 @@ type examplesOnly struct{ exampleAnswers }
 // validation, token and scope checks as the others.
 func TestOperationWithoutHandlerAnswersItsExample(t *testing.T) {
 	e := newAPIEnv(t)
-	h, err := newValidator(e.sb.cfg, e.sb.auth, server.NewStrictHandler(examplesOnly{}, nil))
+	h, err := validate.New(validate.Config{Verifier: e.sb.auth, MaxBody: e.sb.cfg.maxBody}, validate.Handler(server.NewStrictHandler(examplesOnly{}, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 )
 
 // ListCountries answers every country, sorted by id, labelled in the
@@ -108,7 +109,7 @@ func (r *resources) GetCountrySecurity(_ context.Context, req server.GetCountryS
 func (r *resources) lookupCountry(id string) (*countryData, error) {
 	c, ok := r.data.country(id)
 	if !ok {
-		return nil, errorf(http.StatusNotFound, "not_found", "No country with id %q.", id)
+		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No country with id %q.", id)
 	}
 	return c, nil
 }

@@ -3,19 +3,33 @@ package sandbox
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 )
 
-// Defaults and bounds of a medical provider search, as the spec has them.
-const (
-	defaultSearchRadius = 5000
-	defaultSearchLimit  = 20
-	minSearchRadius     = 100
-	maxSearchRadius     = 50000
-	maxSearchLimit      = 100
+// The defaults of a medical provider search, from the spec: the validator
+// enforces its bounds and enums, and leaves the defaults to the handler.
+var (
+	defaultSearchRadius = searchDefault("radius")
+	defaultSearchLimit  = searchDefault("limit")
 )
+
+// searchDefault returns the spec's default of a parameter of
+// searchMedicalProviders.
+func searchDefault(name string) int {
+	doc, _ := gen.LookupOperationDoc(gen.OperationSearchMedicalProviders)
+	for _, p := range doc.Parameters {
+		if p.Name == name {
+			if n, err := strconv.Atoi(p.Default); err == nil {
+				return n
+			}
+		}
+	}
+	panic("sandbox: the spec gives no integer default to the parameter " + name + " of searchMedicalProviders")
+}
 
 // providersLanguage is the language of provider answers: names and
 // addresses are the providers' own, not translated.
@@ -26,31 +40,22 @@ const providersLanguage = "en"
 // first.
 func (r *resources) SearchMedicalProviders(_ context.Context, req server.SearchMedicalProvidersRequestObject) (server.SearchMedicalProvidersResponseObject, error) {
 	p := req.Params
-	q := providerQuery{lat: p.Lat, lng: p.Lng, radius: defaultSearchRadius, limit: defaultSearchLimit}
-	if p.Lat < -90 || p.Lat > 90 || p.Lng < -180 || p.Lng > 180 {
-		return nil, errorf(http.StatusBadRequest, "invalid_request", "lat must be between -90 and 90 and lng between -180 and 180")
-	}
+	// The validator refused coordinates, a radius or a limit out of the
+	// spec's bounds and a kind out of its enum: what is left is the
+	// sandbox's own knowledge, its specialities.
+	q := providerQuery{lat: p.Lat, lng: p.Lng, radius: float64(defaultSearchRadius), limit: defaultSearchLimit}
 	if p.Radius != nil {
-		if *p.Radius < minSearchRadius || *p.Radius > maxSearchRadius {
-			return nil, errorf(http.StatusBadRequest, "invalid_request", "radius must be between %d and %d metres", minSearchRadius, maxSearchRadius)
-		}
 		q.radius = float64(*p.Radius)
 	}
 	if p.Limit != nil {
-		if *p.Limit < 1 || *p.Limit > maxSearchLimit {
-			return nil, errorf(http.StatusBadRequest, "invalid_request", "limit must be between 1 and %d", maxSearchLimit)
-		}
 		q.limit = int(*p.Limit)
 	}
 	if p.Kind != nil {
-		if !p.Kind.Valid() {
-			return nil, errorf(http.StatusBadRequest, "invalid_request", "unknown provider kind %q", *p.Kind)
-		}
 		q.kind = *p.Kind
 	}
 	if p.Speciality != nil {
 		if !knownSpeciality(*p.Speciality) {
-			return nil, errorf(http.StatusBadRequest, "invalid_request", "unknown speciality %q: see /health/v1/medical_providers/specialities", *p.Speciality)
+			return nil, apierr.Errorf(http.StatusBadRequest, "invalid_request", "unknown speciality %q: see /health/v1/medical_providers/specialities", *p.Speciality)
 		}
 		q.speciality = *p.Speciality
 	}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
 
 // Pricing and limits of quotes (the sandbox's own tariff).
@@ -72,14 +74,14 @@ func ageOn(birth, day time.Time) int {
 // user (the token's sub) of a user grant, through its client; the client
 // itself for a client credentials grant.
 func ownerOf(ctx context.Context) (owner, error) {
-	c := claimsFrom(ctx)
+	c := reqctx.ClaimsOf(ctx)
 	switch {
 	case c == nil || c.ClientID == "":
-		return "", errorf(http.StatusUnauthorized, "invalid_token", "this operation needs a bearer token")
-	case c.login() == "":
+		return "", apierr.Errorf(http.StatusUnauthorized, "invalid_token", "this operation needs a bearer token")
+	case c.Login() == "":
 		return clientOwner(c.ClientID), nil
 	case c.Subject == "":
-		return "", errorf(http.StatusUnauthorized, "invalid_token", "the access token names no subject")
+		return "", apierr.Errorf(http.StatusUnauthorized, "invalid_token", "the access token names no subject")
 	default:
 		return userOwner(c.ClientID, c.Subject), nil
 	}
@@ -87,7 +89,7 @@ func ownerOf(ctx context.Context) (owner, error) {
 
 // unprocessable is a 422 with a code and a readable message.
 func unprocessable(code, format string, args ...any) error {
-	return errorf(http.StatusUnprocessableEntity, code, format, args...)
+	return apierr.Errorf(http.StatusUnprocessableEntity, code, format, args...)
 }
 
 // idempotently runs act once per owner and Idempotency-Key: a request
@@ -97,7 +99,7 @@ func unprocessable(code, format string, args ...any) error {
 // be retried with the same key.
 func (r *resources) idempotently(o owner, operation, key string, body any, act func() (any, error)) (any, idemState, error) {
 	if key == "" {
-		return nil, idemNew, errorf(http.StatusBadRequest, "invalid_request", "the Idempotency-Key header is required")
+		return nil, idemNew, apierr.Errorf(http.StatusBadRequest, "invalid_request", "the Idempotency-Key header is required")
 	}
 	hash, err := requestHash(operation, body)
 	if err != nil {
@@ -136,7 +138,7 @@ func conflict(ctx context.Context) server.ConflictJSONResponse {
 		},
 		Headers: server.ConflictResponseHeaders{RetryAfter: &retry},
 	}
-	if id := requestID(ctx); id != "" {
+	if id := reqctx.RequestID(ctx); id != "" {
 		c.Headers.XRequestID = &id
 	}
 	return c
@@ -149,7 +151,7 @@ func (r *resources) RequestQuote(ctx context.Context, req server.RequestQuoteReq
 		return nil, err
 	}
 	if req.Body == nil {
-		return nil, errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
+		return nil, apierr.Errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
 	}
 	answer, state, err := r.idempotently(o, "requestQuote", req.Params.IdempotencyKey, req.Body, func() (any, error) {
 		q, births, err := r.priceQuote(req.Body, r.cfg.now())
@@ -180,14 +182,8 @@ func (r *resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 	if !ok {
 		return gen.Quote{}, nil, unprocessable("unknown_plan", "No plan with code %q.", req.PlanCode)
 	}
-	if !req.TripType.Valid() {
-		return gen.Quote{}, nil, unprocessable("unknown_trip_type", "No trip type %q.", req.TripType)
-	}
 	if _, ok := r.data.country(req.OriginCountry); !ok {
 		return gen.Quote{}, nil, unprocessable("unknown_country", "origin_country: no country with id %q.", req.OriginCountry)
-	}
-	if len(req.DestinationCountries) == 0 {
-		return gen.Quote{}, nil, unprocessable("invalid_trip", "destination_countries: name at least one country.")
 	}
 	risk := 0.0
 	for _, id := range req.DestinationCountries {
@@ -219,9 +215,6 @@ func (r *resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 			return gen.Quote{}, nil, unprocessable("trip_too_long", "An annual cover lasts at most one year: end_date must be on or before %s.", last.Format(time.DateOnly))
 		}
 		priced = annualTripDays
-	}
-	if len(req.Travellers) == 0 {
-		return gen.Quote{}, nil, unprocessable("invalid_traveller", "travellers: name at least one traveller.")
 	}
 	births := make([]string, 0, len(req.Travellers))
 	total := 0.0
@@ -272,7 +265,7 @@ func (r *resources) CreatePolicy(ctx context.Context, req server.CreatePolicyReq
 	}
 	body := req.Body
 	if body == nil {
-		return nil, errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
+		return nil, apierr.Errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
 	}
 	answer, state, err := r.idempotently(o, "createPolicy", req.Params.IdempotencyKey, body, func() (any, error) {
 		id, err := uuid.NewRandom()
@@ -371,7 +364,7 @@ func (r *resources) GetPolicy(ctx context.Context, req server.GetPolicyRequestOb
 	}
 	p, ok := r.store.policy(o, req.PolicyID)
 	if !ok {
-		return nil, errorf(http.StatusNotFound, "not_found", "No policy with id %q.", req.PolicyID.String())
+		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No policy with id %q.", req.PolicyID.String())
 	}
 	return server.GetPolicy200JSONResponse(p), nil
 }

@@ -19,6 +19,8 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
 
 // resTest is the resources of a sandbox whose clock a test moves.
@@ -44,7 +46,7 @@ func (r *resTest) advance(d time.Duration) { r.nanos.Add(int64(d)) }
 
 // ctx is a request context with the verified token of a client.
 func (r *resTest) ctx(client string) context.Context {
-	return withClaims(context.Background(), &claims{ClientID: client})
+	return reqctx.WithClaims(context.Background(), &reqctx.Claims{ClientID: client})
 }
 
 // testNow is the sandbox clock of most handler tests.
@@ -53,13 +55,13 @@ var testNow = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 // wantError checks that err is the statusError the handler answers with.
 func wantError(t *testing.T, err error, status int, code string) {
 	t.Helper()
-	var se *statusError
+	var se *apierr.StatusError
 	switch {
 	case !errors.As(err, &se):
 		t.Errorf("err = %v, want %d %s", err, status, code)
-	case se.status != status || se.code != code:
-		t.Errorf("err = %d %s (%s), want %d %s", se.status, se.code, se.description, status, code)
-	case se.description == "":
+	case se.Status != status || se.Code != code:
+		t.Errorf("err = %d %s (%s), want %d %s", se.Status, se.Code, se.Description, status, code)
+	case se.Description == "":
 		t.Errorf("%d %s has no description", status, code)
 	}
 }
@@ -355,7 +357,7 @@ func TestProviderSearch(t *testing.T) {
 	}
 	for i, p := range near {
 		d := haversine(lat, lng, p.Position.Lat, p.Position.Lng)
-		if math.Abs(d-p.Position.DistanceInMeters) > 0.1 || p.Position.DistanceInMeters > defaultSearchRadius {
+		if math.Abs(d-p.Position.DistanceInMeters) > 0.1 || p.Position.DistanceInMeters > float64(defaultSearchRadius) {
 			t.Errorf("%s: distance %.1f, really %.1f", p.Name, p.Position.DistanceInMeters, d)
 		}
 		if i > 0 && p.Position.DistanceInMeters < near[i-1].Position.DistanceInMeters {
@@ -713,7 +715,7 @@ func TestIdempotencyConcurrentDuplicates(t *testing.T) {
 				got, err := r.createPolicy("c1", key, policyFor(q))
 				mu.Lock()
 				defer mu.Unlock()
-				var se *statusError
+				var se *apierr.StatusError
 				switch v := got.(type) {
 				case server.CreatePolicy201JSONResponse:
 					numbers[v.Body.PolicyNumber]++
@@ -721,7 +723,7 @@ func TestIdempotencyConcurrentDuplicates(t *testing.T) {
 					refused[v.Body.Error]++
 				case nil:
 					if errors.As(err, &se) {
-						refused[se.code]++
+						refused[se.Code]++
 					} else {
 						t.Errorf("unexpected error %v", err)
 					}

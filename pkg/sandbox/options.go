@@ -10,6 +10,10 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/middleware"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/oauth"
 )
 
 // An Option configures a Sandbox.
@@ -38,23 +42,43 @@ type config struct {
 	commit        string
 }
 
-// Client is an OAuth2 client registered with the sandbox.
-type Client struct {
-	// ID and Secret authenticate the client (HTTP Basic, or
-	// client_secret_post).
-	ID, Secret string
-	// Scopes are the scopes the client may ask for.
-	Scopes []string
-	// RedirectURLs are the registered redirect URIs of the authorization
-	// code grant. A loopback URI matches on any port (RFC 8252 section 7.3).
-	RedirectURLs []string
-	// Grants are the grant types the client may use; empty means all.
-	Grants []string
-}
+// Client is an OAuth2 client registered with the sandbox: its ID and
+// Secret, the Scopes it may ask for, its RedirectURLs (a loopback URI
+// matches on any port, RFC 8252 section 7.3) and the Grants it may use
+// (empty: all).
+type Client = oauth.Client
 
-// User is an end user of the password and authorization code grants.
-type User struct {
-	Login, Password string
+// User is an end user of the password and authorization code grants: its
+// Login and Password.
+type User = oauth.User
+
+// Fault describes what to inject into the answers of one operation, for
+// users' resilience tests (see middleware.Fault for its fields). Zero
+// fields inject nothing.
+type Fault = middleware.Fault
+
+// Operation names for faults on the OAuth2 endpoints, next to the API's
+// operationIds.
+const (
+	// FaultToken is the token endpoint.
+	FaultToken = middleware.FaultToken
+	// FaultAll applies to every request that has no fault of its own.
+	FaultAll = middleware.FaultAll
+)
+
+// WithFault injects f into the answers of the operation with the given
+// operationId (e.g. "createPolicy"), FaultToken, or FaultAll.
+func WithFault(operationID string, f Fault) Option {
+	return func(c *config) error {
+		if f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetAfterCommitRate < 0 || f.ResetAfterCommitRate > 1 {
+			return errors.New("sandbox: fault rates must be between 0 and 1")
+		}
+		if _, ok := gen.LookupOperation(gen.OperationID(operationID)); !ok && operationID != FaultToken && operationID != FaultAll {
+			return fmt.Errorf("sandbox: no operation %q to inject faults into (use an operationId, %q or %q)", operationID, FaultToken, FaultAll)
+		}
+		c.faults[operationID] = f
+		return nil
+	}
 }
 
 func defaultConfig() *config {
@@ -71,7 +95,7 @@ func defaultConfig() *config {
 		log:           slog.New(slog.DiscardHandler),
 		clients: map[string]Client{DefaultClientID: {
 			ID: DefaultClientID, Secret: DefaultClientSecret,
-			Scopes:       append(allScopes(), "openid"),
+			Scopes:       append(oauth.AllScopes(), "openid"),
 			RedirectURLs: []string{DefaultRedirectURL},
 		}},
 		users:   map[string]User{DefaultUsername: {Login: DefaultUsername, Password: DefaultPassword}},
@@ -170,7 +194,7 @@ func WithClient(cl Client) Option {
 			return errors.New("sandbox: a client needs an ID and a secret")
 		}
 		for _, s := range cl.Scopes {
-			if s != "openid" && !slices.Contains(allScopes(), s) {
+			if s != "openid" && !slices.Contains(oauth.AllScopes(), s) {
 				return errors.New("sandbox: client " + cl.ID + " asks for unknown scope " + s)
 			}
 		}

@@ -9,18 +9,25 @@
 // that operation. A client bug shows up here, not in
 // production.
 //
-// The pieces, one per file:
+// The pieces, one package each, wired by New:
 //
-//	sandbox.go      New, options, the handler chain, Start
-//	oauth.go        token, authorize, revoke, metadata and JWKS endpoints
-//	expiry.go       the expiry queue that forgets the OAuth2 server's old state
-//	tokens.go       JWT signing (a random key per sandbox) and verification
-//	clients.go      registered clients and users
-//	validate.go     spec validation of requests, with the token check
-//	handlers_*.go   the resources, implementing the generated strict server
-//	store.go        quotes, policies and idempotency records
-//	data.go         countries, alerts and medical providers
-//	faults.go       injected faults, rate limits and the access log
+//	sandbox.go, options.go   New, the options, the handler chain, Start
+//	oauth/                   the authorization server: token, authorize
+//	                         (its consent page), revoke, metadata, JWKS;
+//	                         JWT signing (a random key per sandbox) and
+//	                         verification; clients and users; the expiry queue
+//	middleware/              the access log (request id, the operation
+//	                         resolved once), injected faults, rate limits
+//	validate/                spec validation of requests, with the token check
+//	handlers_*.go, store.go  the resources, implementing the generated strict
+//	                         server; quotes, policies and idempotency records
+//	data.go                  countries, alerts and medical providers
+//	internal/reqctx          a request's state under one context key: its
+//	                         operation, its id, its verified token
+//	internal/apierr          the API's Error answers
+//
+// Dependencies point down only: package sandbox imports the others, which
+// import none of it, nor each other except the two internal packages.
 package sandbox
 
 import (
@@ -34,6 +41,11 @@ import (
 	"time"
 
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/internal/loopback"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/middleware"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/oauth"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/validate"
 )
 
 // Default credentials of the sandbox. They are not secrets: the sandbox is
@@ -53,7 +65,7 @@ const (
 type Sandbox struct {
 	cfg     *config
 	handler http.Handler
-	auth    *authServer
+	auth    *oauth.Server
 	store   *store
 	data    *dataset
 }
@@ -68,34 +80,46 @@ func New(opts ...Option) (*Sandbox, error) {
 			return nil, err
 		}
 	}
-	key := cfg.signingKey
-	if key == nil {
-		var err error
-		if key, err = randomKey(); err != nil {
-			return nil, err
-		}
+	auth, err := oauth.New(oauth.Config{
+		Issuer: cfg.issuer, Audience: cfg.audience, SigningKey: cfg.signingKey,
+		TokenLifetime: cfg.tokenLifetime, CodeLifetime: cfg.codeLifetime, RefreshLifetime: cfg.refreshTTL,
+		Now: cfg.now, Log: cfg.log,
+		Clients: cfg.clients, Users: cfg.users,
+		AutoApprove: cfg.autoApprove,
+		DefaultUser: User{Login: DefaultUsername, Password: DefaultPassword},
+	})
+	if err != nil {
+		return nil, err
 	}
-	signer := newSigner(key, cfg.issuer, cfg.audience)
-	s := &Sandbox{cfg: cfg, store: newStore(), data: newDataset(cfg.seed)}
-	s.auth = newAuthServer(cfg, signer)
+	s := &Sandbox{cfg: cfg, auth: auth, store: newStore(), data: newDataset(cfg.seed)}
 
 	res := &resources{cfg: cfg, data: s.data, store: s.store}
 	var _ server.StrictServerInterface = res
-	api, err := newValidator(cfg, s.auth, server.NewStrictHandlerWithOptions(res, nil, server.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, r, http.StatusBadRequest, "invalid_request", err.Error())
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { handlerError(cfg.log, w, r, err) },
-	}))
+	api, err := validate.New(validate.Config{Verifier: auth, MaxBody: cfg.maxBody}, validate.Handler(strictServer(res, cfg.log)))
 	if err != nil {
 		return nil, err
 	}
 
 	mux := http.NewServeMux()
-	s.auth.routes(mux)
+	auth.Routes(mux)
 	mux.Handle("/", api)
-	s.handler = withAccessLog(cfg, withFaults(cfg, withRateLimit(cfg, s.auth, mux)))
+	// The access log is outermost: it resolves the request's operation,
+	// once, for every layer below (reqctx).
+	s.handler = middleware.AccessLog(cfg.log,
+		middleware.Faults(cfg.faults, cfg.seed,
+			middleware.RateLimit(middleware.RateLimitConfig{PerSecond: cfg.rate, Burst: cfg.burst, Now: cfg.now, Auth: auth}, mux)))
 	return s, nil
+}
+
+// strictServer is the generated strict server over the resources: an
+// error a handler returns is answered as apierr.Handle says.
+func strictServer(res server.StrictServerInterface, log *slog.Logger) server.ServerInterface {
+	return server.NewStrictHandlerWithOptions(res, nil, server.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			apierr.Write(w, r, http.StatusBadRequest, "invalid_request", err.Error())
+		},
+		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { apierr.Handle(log, w, r, err) },
+	})
 }
 
 // ServeHTTP serves the sandbox's API and OAuth2 endpoints.
@@ -140,7 +164,7 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: address %q: %w", addr, err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !loopback.Host(host) {
 		return nil, fmt.Errorf("sandbox: %q is not a loopback address: the sandbox serves this machine only", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -150,7 +174,7 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	url := "http://" + ln.Addr().String()
 	if !s.cfg.issuerSet {
 		// RFC 8414 section 3.3: the issuer is where the metadata is served.
-		s.auth.signer.issuer.Store(&url)
+		s.auth.SetIssuer(url)
 	}
 	base, cancel := context.WithCancel(context.Background())
 	srv := &http.Server{

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 )
 
 // idempotencyRetention is how long an answer is kept for replay.
@@ -184,13 +185,13 @@ func (s *store) issuePolicy(o owner, quoteID uuid.UUID, now time.Time,
 	defer s.mu.Unlock()
 	q, ok := s.quotes[quoteID]
 	if !ok || q.owner != o {
-		return gen.Policy{}, errorf(http.StatusUnprocessableEntity, "quote_not_found", "No quote with id %q; request a quote first.", quoteID)
+		return gen.Policy{}, apierr.Errorf(http.StatusUnprocessableEntity, "quote_not_found", "No quote with id %q; request a quote first.", quoteID)
 	}
 	if now.After(q.quote.ValidUntil) {
-		return gen.Policy{}, errorf(http.StatusUnprocessableEntity, "quote_expired", "The quote expired at %s; request a new one.", q.quote.ValidUntil.Format(time.RFC3339))
+		return gen.Policy{}, apierr.Errorf(http.StatusUnprocessableEntity, "quote_expired", "The quote expired at %s; request a new one.", q.quote.ValidUntil.Format(time.RFC3339))
 	}
 	if id, used := s.quotePolicy[quoteID]; used {
-		return gen.Policy{}, errorf(http.StatusUnprocessableEntity, "quote_already_used", "Policy %s was already issued from quote %s; request a new quote.", s.policies[id].policy.PolicyNumber, quoteID)
+		return gen.Policy{}, apierr.Errorf(http.StatusUnprocessableEntity, "quote_already_used", "Policy %s was already issued from quote %s; request a new quote.", s.policies[id].policy.PolicyNumber, quoteID)
 	}
 	if err := check(q); err != nil {
 		return gen.Policy{}, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
 
 // Owners are distinct whatever the client IDs and user names: a client's
@@ -41,9 +42,9 @@ func TestOwnersAreDistinct(t *testing.T) {
 // userCtx is a request context with the verified token of a user of a
 // client, as a password or authorization code grant makes it.
 func userCtx(client, login string) context.Context {
-	return withClaims(context.Background(), &claims{
+	return reqctx.WithClaims(context.Background(), &reqctx.Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: login},
-		ClientID:         client, CustomData: &customData{Login: login},
+		ClientID:         client, CustomData: &reqctx.CustomData{Login: login},
 	})
 }
 
@@ -82,7 +83,7 @@ func TestStoreOwnerIsUserThroughClient(t *testing.T) {
 	if _, err := r.GetPolicy(alice, server.GetPolicyRequestObject{PolicyID: p.ID}); err != nil {
 		t.Errorf("alice reading her policy: %v", err)
 	}
-	noSub := withClaims(context.Background(), &claims{ClientID: "c1", CustomData: &customData{Login: "alice"}})
+	noSub := reqctx.WithClaims(context.Background(), &reqctx.Claims{ClientID: "c1", CustomData: &reqctx.CustomData{Login: "alice"}})
 	_, err = r.GetPolicy(noSub, server.GetPolicyRequestObject{PolicyID: p.ID})
 	wantError(t, err, http.StatusUnauthorized, "invalid_token")
 }

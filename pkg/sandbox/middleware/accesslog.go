@@ -1,0 +1,59 @@
+package middleware
+
+import (
+	"bufio"
+	"crypto/rand"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
+)
+
+// statusRecorder remembers the status an answer was given.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(p []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection (for resets).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Hijack passes a hijack through to the connection.
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(s.ResponseWriter).Hijack()
+}
+
+// AccessLog is the outermost handler: it gives each request an
+// X-Request-Id and its state, with the operation it resolves to
+// (reqctx.Begin, the one match of the request), and logs method, path,
+// status, duration and request id: never headers, bodies or query
+// strings, so never a token or a secret.
+func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := "req_" + rand.Text()[:20]
+		w.Header().Set("X-Request-Id", id)
+		r, st := reqctx.Begin(r, id)
+		rec := &statusRecorder{ResponseWriter: w}
+		start := time.Now()
+		next.ServeHTTP(rec, r)
+		log.LogAttrs(r.Context(), slog.LevelInfo, "sandbox: request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("operation", string(st.Operation)), slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)), slog.String("request_id", id))
+	})
+}

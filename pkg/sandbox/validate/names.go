@@ -1,0 +1,252 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// teeBody is a request body whose reads are copied elsewhere.
+type teeBody struct {
+	io.Reader
+	io.Closer
+}
+
+// isJSON reports whether a Content-Type is JSON (application/json or a
+// +json type).
+func isJSON(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// bodySchema returns the schema of an operation's request body for a
+// Content-Type, nil when the spec has none.
+func bodySchema(op *openapi3.Operation, contentType string) *openapi3.Schema {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	mt := op.RequestBody.Value.Content.Get(contentType)
+	if mt == nil || mt.Schema == nil {
+		return nil
+	}
+	return mt.Schema.Value
+}
+
+// checkNames refuses a JSON body that two decoders could read differently.
+// kin-openapi validates the value encoding/json decodes into an any, where
+// names match exactly and the last of duplicate names wins; encoding/json
+// decoding into a struct matches names case-insensitively (Unicode simple
+// folding: "ſtreet_address" is street_address), the last match winning, and
+// merges duplicate objects; others keep the first duplicate. So, at every
+// depth, a name may appear once (RFC 8259 section 4 says SHOULD, I-JSON, RFC
+// 7493 section 2.3, says MUST), may not differ only in case from another
+// name of the same object, nor from a property the schema declares there;
+// and the body is one JSON value, nothing after it. The body was read under
+// the sandbox's body limit; it is walked token by token, never decoded
+// whole again.
+func checkNames(body []byte, schema *openapi3.Schema) error {
+	var schemas []*openapi3.Schema
+	if schema != nil {
+		schemas = []*openapi3.Schema{schema}
+	}
+	w := &nameWalker{dec: json.NewDecoder(bytes.NewReader(body))}
+	w.dec.UseNumber()
+	if err := w.value(schemas); err != nil {
+		return err
+	}
+	if _, err := w.dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("request body: must be a single JSON value, with nothing after it")
+	}
+	return nil
+}
+
+// nameWalker walks a JSON value's tokens, checking the names of its objects
+// against each other and against the schemas the value must match.
+type nameWalker struct {
+	dec  *json.Decoder
+	path []string // where the walk is, from the body's root
+}
+
+// value walks the next value, which must match schemas (none: unknown).
+func (w *nameWalker) value(schemas []*openapi3.Schema) error {
+	tok, err := w.dec.Token()
+	if err != nil {
+		return w.malformed(err)
+	}
+	switch tok {
+	case json.Delim('{'):
+		return w.object(schemas)
+	case json.Delim('['):
+		return w.array(schemas)
+	}
+	return nil
+}
+
+// object walks an object's members, after its '{'.
+func (w *nameWalker) object(schemas []*openapi3.Schema) error {
+	props := declaredProperties(schemas)
+	declared := make(map[string]string, len(props)) // folded name → property
+	for name := range props {
+		declared[foldName(name)] = name
+	}
+	seen := map[string]string{} // folded name → the name as sent
+	for w.dec.More() {
+		tok, err := w.dec.Token()
+		if err != nil {
+			return w.malformed(err)
+		}
+		name, _ := tok.(string)
+		folded := foldName(name)
+		if prev, dup := seen[folded]; dup {
+			if prev == name {
+				return w.refuse("the name %s appears twice", shortName(name))
+			}
+			return w.refuse("the names %s and %s differ only in case", shortName(prev), shortName(name))
+		}
+		seen[folded] = name
+		if p, ok := declared[folded]; ok && p != name {
+			return w.refuse("the name %s differs only in case from the property %s", shortName(name), p)
+		}
+		sub, ok := props[name]
+		if !ok {
+			sub = additionalProperties(schemas)
+		}
+		w.path = append(w.path, name)
+		if err := w.value(sub); err != nil {
+			return err
+		}
+		w.path = w.path[:len(w.path)-1]
+	}
+	if _, err := w.dec.Token(); err != nil { // '}'
+		return w.malformed(err)
+	}
+	return nil
+}
+
+// array walks an array's items, after its '['.
+func (w *nameWalker) array(schemas []*openapi3.Schema) error {
+	var items []*openapi3.Schema
+	for _, s := range flatten(schemas) {
+		if s.Items != nil && s.Items.Value != nil {
+			items = append(items, s.Items.Value)
+		}
+	}
+	for i := 0; w.dec.More(); i++ {
+		w.path = append(w.path, fmt.Sprint(i))
+		if err := w.value(items); err != nil {
+			return err
+		}
+		w.path = w.path[:len(w.path)-1]
+	}
+	if _, err := w.dec.Token(); err != nil { // ']'
+		return w.malformed(err)
+	}
+	return nil
+}
+
+// refuse is the error for a name, where the walk is.
+func (w *nameWalker) refuse(format string, args ...any) error {
+	where := "request body"
+	if len(w.path) > 0 {
+		parts := make([]string, len(w.path))
+		for i, p := range w.path {
+			parts[i] = shortName(p)
+		}
+		where += " field " + strings.Join(parts, ".")
+	}
+	return fmt.Errorf("%s: "+format, append([]any{where}, args...)...)
+}
+
+// malformed is the error for a body that is not JSON; the validator, which
+// runs first, refuses those already.
+func (w *nameWalker) malformed(err error) error {
+	return fmt.Errorf("request body: not valid JSON: %w", err)
+}
+
+// maxSchemaDepth bounds the walk through allOf, anyOf and oneOf.
+const maxSchemaDepth = 16
+
+// flatten returns schemas and, recursively, the schemas of their allOf,
+// anyOf and oneOf: every schema whose properties a value may be read with.
+func flatten(schemas []*openapi3.Schema) []*openapi3.Schema {
+	var out []*openapi3.Schema
+	var add func(s *openapi3.Schema, depth int)
+	add = func(s *openapi3.Schema, depth int) {
+		if s == nil || depth > maxSchemaDepth || slices.Contains(out, s) {
+			return
+		}
+		out = append(out, s)
+		for _, refs := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, r := range refs {
+				add(r.Value, depth+1)
+			}
+		}
+	}
+	for _, s := range schemas {
+		add(s, 0)
+	}
+	return out
+}
+
+// declaredProperties returns the properties schemas declare, each with the
+// schemas its value must match.
+func declaredProperties(schemas []*openapi3.Schema) map[string][]*openapi3.Schema {
+	props := map[string][]*openapi3.Schema{}
+	for _, s := range flatten(schemas) {
+		for name, ref := range s.Properties {
+			if ref != nil && ref.Value != nil {
+				props[name] = append(props[name], ref.Value)
+			}
+		}
+	}
+	return props
+}
+
+// additionalProperties returns the schemas of the members schemas do not
+// declare, when they give one.
+func additionalProperties(schemas []*openapi3.Schema) []*openapi3.Schema {
+	var out []*openapi3.Schema
+	for _, s := range flatten(schemas) {
+		if ap := s.AdditionalProperties.Schema; ap != nil && ap.Value != nil {
+			out = append(out, ap.Value)
+		}
+	}
+	return out
+}
+
+// foldName folds a name as encoding/json does to match it to a field: each
+// rune becomes the smallest of its Unicode simple folding orbit, so that
+// foldName(a) == foldName(b) exactly when strings.EqualFold(a, b).
+func foldName(name string) string {
+	var b strings.Builder
+	b.Grow(len(name))
+	for _, r := range name {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
+}
+
+// maxNameInMessage is how much of a name an error message quotes.
+const maxNameInMessage = 40
+
+// shortName quotes a name for a message, cut to maxNameInMessage runes.
+func shortName(name string) string {
+	if utf8.RuneCountInString(name) <= maxNameInMessage {
+		return strconv.Quote(name)
+	}
+	return strconv.Quote(string([]rune(name)[:maxNameInMessage])) + "…"
+}

@@ -1,0 +1,508 @@
+package validate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
+)
+
+// The tokens of stubVerifier: one with every scope of the API, one with
+// the scope of the countries only.
+const (
+	tokenAll       = "token-with-every-scope"
+	tokenCountries = "token-with-the-countries-scope"
+)
+
+// stubVerifier accepts tokenAll and tokenCountries, as the authorization
+// server would accept tokens with those scopes, and refuses anything else.
+type stubVerifier struct{}
+
+// Verify implements Verifier.
+func (stubVerifier) Verify(raw string) (*reqctx.Claims, error) {
+	var scopes []string
+	switch raw {
+	case tokenAll:
+		for _, s := range gen.AllScopes() {
+			scopes = append(scopes, string(s))
+		}
+	case tokenCountries:
+		scopes = []string{string(gen.ScopeTravelCountriesReadOnly)}
+	default:
+		return nil, errors.New("invalid token: the access token is not valid")
+	}
+	return &reqctx.Claims{ClientID: "client", Scope: strings.Join(scopes, " ")}, nil
+}
+
+// capturing stands for the resources: the operations with a body and the
+// provider search record what the generated handler hands them and answer
+// 418; the others are not called by these tests (nil).
+type capturing struct {
+	server.StrictServerInterface
+	mu     sync.Mutex
+	quote  *gen.QuoteRequest
+	policy *gen.PolicyRequest
+	search *gen.SearchMedicalProvidersParams
+}
+
+// RequestQuote records the body.
+func (c *capturing) RequestQuote(_ context.Context, req server.RequestQuoteRequestObject) (server.RequestQuoteResponseObject, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.quote = req.Body
+	return nil, apierr.Errorf(http.StatusTeapot, "captured", "captured")
+}
+
+// CreatePolicy records the body.
+func (c *capturing) CreatePolicy(_ context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.policy = req.Body
+	return nil, apierr.Errorf(http.StatusTeapot, "captured", "captured")
+}
+
+// SearchMedicalProviders records the parameters.
+func (c *capturing) SearchMedicalProviders(_ context.Context, req server.SearchMedicalProvidersRequestObject) (server.SearchMedicalProvidersResponseObject, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.search = &req.Params
+	return nil, apierr.Errorf(http.StatusTeapot, "captured", "captured")
+}
+
+// take returns and forgets what the handlers received.
+func (c *capturing) take() (*gen.QuoteRequest, *gen.PolicyRequest) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q, p := c.quote, c.policy
+	c.quote, c.policy = nil, nil
+	return q, p
+}
+
+// apiEnv is the validator in front of capturing, called in process the
+// way a client calls the API over HTTP: JSON bodies as sent.
+type apiEnv struct {
+	t testing.TB
+	h http.Handler
+}
+
+// newCaptureEnv is the validator, with a body limit of 64 KiB, in front of
+// the generated server over capturing.
+func newCaptureEnv(t testing.TB) (*apiEnv, *capturing) {
+	t.Helper()
+	c := &capturing{}
+	log := slog.New(slog.DiscardHandler)
+	h, err := New(Config{Verifier: stubVerifier{}, MaxBody: 64 << 10}, Handler(server.NewStrictHandlerWithOptions(c, nil, server.StrictHTTPServerOptions{
+		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { apierr.Handle(log, w, r, err) },
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &apiEnv{t: t, h: h}, c
+}
+
+// apiAnswer is a status, the headers and a decoded JSON body.
+type apiAnswer struct {
+	status int
+	header http.Header
+	body   map[string]any
+}
+
+// str returns a string field of the body.
+func (a apiAnswer) str(k string) string { s, _ := a.body[k].(string); return s }
+
+// do sends a request with a bearer token when token is not empty, an
+// Idempotency-Key when key is not empty and a raw JSON body when body is
+// not empty.
+func (e *apiEnv) do(token, method, path, key, body string) apiAnswer {
+	e.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	a := apiAnswer{status: rec.Code, header: rec.Header(), body: map[string]any{}}
+	if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+		e.t.Fatalf("%s %s: %d, body not JSON: %q", method, path, rec.Code, rec.Body)
+	}
+	return a
+}
+
+// day is a date days from today, as the API writes it.
+func day(days int) string { return time.Now().UTC().AddDate(0, 0, days).Format(time.DateOnly) }
+
+// quoteJSON is a quote request for one traveller, as raw JSON, with extra
+// members spliced in before the closing brace.
+func quoteJSON(extra string) string {
+	return fmt.Sprintf(`{"trip_type":"single_trip","origin_country":"fr","destination_countries":["jp"],`+
+		`"start_date":%q,"end_date":%q,"travellers":[{"birth_date":"1985-04-12"}],"plan_code":"comfort"%s}`, day(30), day(44), extra)
+}
+
+// travellersJSON is n travellers.
+func travellersJSON(n int) string {
+	return "[" + strings.TrimSuffix(strings.Repeat(`{"birth_date":"1990-01-01"},`, n), ",") + "]"
+}
+
+// addressJSON is the policy holder's address, with extra members.
+func addressJSON(extra string) string {
+	return `{"street_address":"6 rue André Gide","postal_code":"92320","locality":"Châtillon","country":"fr"` + extra + `}`
+}
+
+// holderJSON is a policy holder living at address, with extra members.
+func holderJSON(address, extra string) string {
+	return `{"person":{"first_name":"Camille","last_name":"Martin","birth_date":"1985-04-12"},` +
+		`"email":"camille.martin@example.com","address":` + address + extra + `}`
+}
+
+// policyJSON is a policy request for a one-traveller quote, as raw JSON,
+// with extra members.
+func policyJSON(quoteID, holder, extra string) string {
+	return `{"quote_id":"` + quoteID + `","policy_holder":` + holder +
+		`,"travellers":[{"first_name":"Camille","last_name":"Martin","birth_date":"1985-04-12"}]` + extra + `}`
+}
+
+// The validator matches names exactly; encoding/json, which the generated
+// handler used to decode the body with, matches them case-insensitively
+// and the last one wins. A body whose names the two would read differently
+// is refused with 400, at any depth, before any handler acts on it.
+func TestBodyNamesReadTwoWaysAreRefused(t *testing.T) {
+	e, handled := newCaptureEnv(t)
+	tok := tokenAll
+	quote := e.do(tok, http.MethodPost, "/travel/v1/quotes", "q-ok", quoteJSON(""))
+	if q, _ := handled.take(); quote.status != http.StatusTeapot || q == nil {
+		t.Fatalf("the plain quote did not reach the handler: %d %v", quote.status, quote.body)
+	}
+	qid := "0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c"
+	long := strings.Repeat("W", 5000)
+	for name, c := range map[string]struct{ path, body string }{
+		"20 TRAVELLERS after 1 traveller": {"/travel/v1/quotes", quoteJSON(`,"TRAVELLERS":` + travellersJSON(20))},
+		"Promo_Code of 5,000 characters":  {"/travel/v1/quotes", quoteJSON(`,"Promo_Code":"` + long + `"`)},
+		"Promo_Code alone":                {"/travel/v1/quotes", quoteJSON(`,"Promo_Code":"WELCOME10"`)},
+		"PROMO_CODE escaped":              {"/travel/v1/quotes", quoteJSON(`,"PROMO\u005FCODE":"WELCOME10"`)},
+		"promo_code twice":                {"/travel/v1/quotes", quoteJSON(`,"promo_code":"NOPE","promo_code":"WELCOME10"`)},
+		"travellers twice":                {"/travel/v1/quotes", quoteJSON(`,"travellers":` + travellersJSON(9))},
+		"case variant in an array item": {"/travel/v1/quotes", strings.Replace(quoteJSON(""),
+			`{"birth_date":"1985-04-12"}`, `{"birth_date":"1985-04-12","Birth_Date":"2020-01-01"}`, 1)},
+		"undeclared names differing in case": {"/travel/v1/quotes", quoteJSON(`,"note":"a","NOTE":"b"`)},
+		"a second JSON value after the body": {"/travel/v1/quotes", quoteJSON("") + `{"travellers":[]}`},
+		"LOCALITY in the address":            {"/travel/v1/policies", policyJSON(qid, holderJSON(addressJSON(`,"LOCALITY":"x"`), ""), "")},
+		"long s for s in the address (ſtreet_address)": {"/travel/v1/policies", policyJSON(qid,
+			holderJSON(addressJSON(`,"ſtreet_address":"<script>"`), ""), "")},
+		"COUNTRY in the address": {"/travel/v1/policies", policyJSON(qid, holderJSON(addressJSON(`,"COUNTRY":"xx"`), ""), "")},
+		"policy_holder twice, merged by encoding/json": {"/travel/v1/policies", policyJSON(qid,
+			holderJSON(addressJSON(""), `,"phone":{"phone_type":"mobile","international_prefix":"not a prefix","number":"x"}`),
+			`,"policy_holder":`+holderJSON(addressJSON(""), ""))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := e.do(tok, http.MethodPost, c.path, "k-"+url.PathEscape(name), c.body)
+			if got.status != http.StatusBadRequest || got.str("error") != "invalid_request" || !strings.HasPrefix(got.str("error_description"), "request body") {
+				t.Fatalf("%d %v, want 400 invalid_request", got.status, got.body)
+			}
+			if d := got.str("error_description"); strings.Contains(d, long) || len(d) > 300 {
+				t.Errorf("the description echoes the body: %.300s", d)
+			}
+			if q, p := handled.take(); q != nil || p != nil {
+				t.Error("a refused body reached the handler")
+			}
+		})
+	}
+	// Names the spec does not declare, distinct whatever their case, are
+	// still allowed (the spec does not forbid additional properties), and
+	// an escaped name is the name it spells.
+	ok := e.do(tok, http.MethodPost, "/travel/v1/quotes", "k-extra", quoteJSON(`,"note":"a","notes":"b","promo\u005fcode":"WELCOME10"`))
+	if q, _ := handled.take(); ok.status != http.StatusTeapot || q == nil || q.PromoCode == nil || *q.PromoCode != "WELCOME10" {
+		t.Errorf("extra names: %d %v, the handler got %+v", ok.status, ok.body, q)
+	}
+	p := e.do(tok, http.MethodPost, "/travel/v1/policies", "p-ok", policyJSON(qid, holderJSON(addressJSON(""), ""), ""))
+	if _, got := handled.take(); p.status != http.StatusTeapot || got == nil {
+		t.Errorf("the plain policy did not reach the handler: %d %v", p.status, p.body)
+	}
+}
+
+// A name that differs only in case from a declared property, alone, never
+// reaches the handler's field.
+func TestCaseVariantOfDeclaredPropertyNeverReachesTheHandler(t *testing.T) {
+	e, c := newCaptureEnv(t)
+	tok := tokenAll
+	for _, body := range []string{
+		quoteJSON(`,"Promo_Code":"WELCOME10"`),
+		strings.Replace(quoteJSON(""), `"plan_code":"comfort"`, `"plan_code":"comfort","Plan_Code":"premium"`, 1),
+	} {
+		got := e.do(tok, http.MethodPost, "/travel/v1/quotes", "k", body)
+		q, _ := c.take()
+		if q != nil && (q.PromoCode != nil || q.PlanCode != gen.PlanCodeComfort) {
+			t.Errorf("the handler got promo code %v, plan %s from %.300s", q.PromoCode, q.PlanCode, body)
+		}
+		if got.status != http.StatusBadRequest {
+			t.Errorf("%d %v, want 400", got.status, got.body)
+		}
+	}
+}
+
+// requestSchema returns the request body schema of a path's POST.
+func requestSchema(t testing.TB, path string) *openapi3.Schema {
+	t.Helper()
+	doc, err := api.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := doc.Paths.Value(path).Post
+	return op.RequestBody.Value.Content.Get("application/json").Schema.Value
+}
+
+// strictDecode decodes data as the validator reads it: names matched
+// exactly, only the properties the schema declares kept, the last of
+// duplicate names winning; then into v.
+func strictDecode(data []byte, schema *openapi3.Schema, v any) error {
+	var value any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&value); err != nil {
+		return fmt.Errorf("strict decode: %w", err)
+	}
+	b, err := json.Marshal(declaredOnly(value, schema))
+	if err != nil {
+		return fmt.Errorf("strict decode: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("strict decode: %w", err)
+	}
+	return nil
+}
+
+// declaredOnly keeps the members of value that schema declares, by their
+// exact names, at every depth.
+func declaredOnly(value any, schema *openapi3.Schema) any {
+	switch v := value.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for name, ref := range schema.Properties {
+			if m, ok := v[name]; ok {
+				out[name] = declaredOnly(m, ref.Value)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = item
+			if schema.Items != nil {
+				out[i] = declaredOnly(item, schema.Items.Value)
+			}
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// FuzzValidatedBodyIsHandledBody: whatever body the validator lets through
+// to a handler, the handler gets the value a strict, exact-name decode of
+// that body gives: what was validated is what is acted on.
+func FuzzValidatedBodyIsHandledBody(f *testing.F) {
+	long := strings.Repeat("W", 5000)
+	for _, seed := range []struct {
+		policy bool
+		body   string
+	}{
+		{false, quoteJSON("")},
+		{false, quoteJSON(`,"promo_code":"WELCOME10"`)},
+		{false, quoteJSON(`,"TRAVELLERS":` + travellersJSON(20))},
+		{false, quoteJSON(`,"Promo_Code":"` + long + `"`)},
+		{false, quoteJSON(`,"travellers":` + travellersJSON(3))},
+		{false, quoteJSON(`,"note":"a","NOTE":"b"`)},
+		{false, quoteJSON("") + ` {"travellers":[]}`},
+		{true, policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(""), ""), "")},
+		{true, policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(`,"ſtreet_address":"x"`), ""), "")},
+		{true, policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(`,"Country":"xx"`), ""), "")},
+		{true, policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(""),
+			`,"phone":{"phone_type":"mobile","international_prefix":"bad","number":"x"}`), `,"policy_holder":`+holderJSON(addressJSON(""), ""))},
+	} {
+		f.Add(seed.policy, seed.body)
+	}
+	e, c := newCaptureEnv(f)
+	tok := tokenAll
+	quoteSchema, policySchema := requestSchema(f, "/travel/v1/quotes"), requestSchema(f, "/travel/v1/policies")
+	f.Fuzz(func(t *testing.T, policy bool, body string) {
+		path := "/travel/v1/quotes"
+		if policy {
+			path = "/travel/v1/policies"
+		}
+		if body == "" {
+			return
+		}
+		got := e.doRaw(t, tok, path, body)
+		q, p := c.take()
+		if got == http.StatusTeapot && q == nil && p == nil {
+			t.Fatal("418 without a captured body")
+		}
+		switch {
+		case q != nil:
+			var want gen.QuoteRequest
+			if err := strictDecode([]byte(body), quoteSchema, &want); err != nil {
+				t.Fatalf("the handler got a body the strict decode refuses (%v): %.300q", err, body)
+			}
+			if !reflect.DeepEqual(*q, want) {
+				t.Fatalf("the handler got\n%+v\nthe validator read\n%+v\nfrom %.300q", *q, want, body)
+			}
+		case p != nil:
+			var want gen.PolicyRequest
+			if err := strictDecode([]byte(body), policySchema, &want); err != nil {
+				t.Fatalf("the handler got a body the strict decode refuses (%v): %.300q", err, body)
+			}
+			if !reflect.DeepEqual(*p, want) {
+				t.Fatalf("the handler got\n%+v\nthe validator read\n%+v\nfrom %.300q", *p, want, body)
+			}
+		}
+	})
+}
+
+// doRaw posts body as JSON and answers the status only: a fuzzed body may
+// make any answer, which must still be JSON.
+func (e *apiEnv) doRaw(t testing.TB, token, path, body string) int {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", "fuzz")
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if !json.Valid(rec.Body.Bytes()) {
+		t.Fatalf("%d, answer not JSON: %q", rec.Code, rec.Body)
+	}
+	return rec.Code
+}
+
+// A method the spec does not have on a path is 405 with Allow; a path it
+// does not have is 404.
+func TestMethodNotAllowedIs405WithAllow(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	got := e.do(tokenAll, http.MethodDelete, "/travel/v1/countries", "", "")
+	if got.status != http.StatusMethodNotAllowed || got.header.Get("Allow") != "GET" || got.str("error") != "method_not_allowed" {
+		t.Fatalf("DELETE /travel/v1/countries: %d, Allow %q, %v; want 405, GET", got.status, got.header.Get("Allow"), got.body)
+	}
+	if got := e.do(tokenAll, http.MethodGet, "/travel/v1/nowhere", "", ""); got.status != http.StatusNotFound || got.str("error") != "not_found" {
+		t.Fatalf("GET /travel/v1/nowhere: %d %v, want 404", got.status, got.body)
+	}
+}
+
+// A 401 for a missing token carries an error code in its body (the spec's
+// Error requires one) but none in its challenge (RFC 6750 section 3.1); a
+// token the verifier refuses is 401 invalid_token, without echoing it.
+func TestMissingOrInvalidTokenIs401(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	got := e.do("", http.MethodGet, "/travel/v1/countries", "", "")
+	if got.status != http.StatusUnauthorized || got.str("error") != "unauthorized" {
+		t.Errorf("no token: %d %v", got.status, got.body)
+	}
+	if c := got.header.Get("WWW-Authenticate"); !strings.HasPrefix(c, "Bearer") || strings.Contains(c, "error=") {
+		t.Errorf("no token: challenge %q names an error though no token was sent", c)
+	}
+	got = e.do("forged-token", http.MethodGet, "/travel/v1/countries", "", "")
+	if c := got.header.Get("WWW-Authenticate"); got.status != http.StatusUnauthorized || !strings.Contains(c, `error="invalid_token"`) ||
+		strings.Contains(c, "forged-token") || strings.Contains(got.str("error_description"), "invalid token:") {
+		t.Errorf("a refused token: %d %q %v", got.status, c, got.body)
+	}
+}
+
+// A token without the operation's scope is 403 insufficient_scope, whose
+// challenge names the scope needed.
+func TestInsufficientScopeIs403NamingTheScope(t *testing.T) {
+	e, handled := newCaptureEnv(t)
+	got := e.do(tokenCountries, http.MethodPost, "/travel/v1/quotes", "k", quoteJSON(""))
+	c := got.header.Get("WWW-Authenticate")
+	if got.status != http.StatusForbidden || !strings.Contains(c, `error="insufficient_scope"`) ||
+		!strings.Contains(c, `scope="`+string(gen.ScopeTravelPoliciesQuoteRequest)+`"`) {
+		t.Errorf("%d, WWW-Authenticate %q; want 403 insufficient_scope naming %s", got.status, c, gen.ScopeTravelPoliciesQuoteRequest)
+	}
+	if q, _ := handled.take(); q != nil {
+		t.Error("the handler acted on a request without its scope")
+	}
+}
+
+// A body over the limit is 413.
+func TestBodyTooLargeIs413(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	big := `{"promo_code":"` + strings.Repeat("x", 100<<10) + `"}`
+	if got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k1", big); got.status != http.StatusRequestEntityTooLarge || got.str("error") != "request_too_large" {
+		t.Fatalf("%d %v, want 413", got.status, got.body)
+	}
+}
+
+// Invalid input gets a short, readable message: where and why, not a dump
+// of the schema.
+func TestValidationMessagesAreShort(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	got := e.do(tokenAll, http.MethodGet, "/health/v1/medical_providers/search?lat=123&lng=2", "", "")
+	d := got.str("error_description")
+	if got.status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400", got.status)
+	}
+	if !strings.Contains(d, "lat") || strings.Contains(d, "Schema") || strings.Contains(d, "\n") || len(d) > 300 {
+		t.Errorf("message is not short and readable: %s", d)
+	}
+}
+
+// The validator enforces the spec's bounds and enums of a provider search,
+// so that the handler need not: coordinates, radius and limit out of
+// bounds and an unknown kind never reach it; the bounds themselves do.
+func TestProviderSearchBoundsAreTheValidators(t *testing.T) {
+	e, handled := newCaptureEnv(t)
+	const search = "/health/v1/medical_providers/search?"
+	for _, q := range []string{
+		"lat=90.01&lng=2", "lat=-90.01&lng=2", "lat=48&lng=180.01", "lat=48&lng=-180.01", "lng=2", "lat=48",
+		"lat=48&lng=2&radius=99", "lat=48&lng=2&radius=50001", "lat=48&lng=2&radius=1.5",
+		"lat=48&lng=2&limit=0", "lat=48&lng=2&limit=101",
+		"lat=48&lng=2&kind=vet", "lat=48&lng=2&speciality=Not-A-Speciality",
+	} {
+		got := e.do(tokenAll, http.MethodGet, search+q, "", "")
+		handled.mu.Lock()
+		reached := handled.search
+		handled.search = nil
+		handled.mu.Unlock()
+		if got.status != http.StatusBadRequest || got.str("error") != "invalid_request" || reached != nil {
+			t.Errorf("%s: %d %v (handler reached: %v), want 400 invalid_request", q, got.status, got.body, reached != nil)
+		}
+	}
+	for _, q := range []string{
+		"lat=90&lng=180", "lat=-90&lng=-180", "lat=48&lng=2&radius=100&limit=1", "lat=48&lng=2&radius=50000&limit=100&kind=hospital",
+	} {
+		got := e.do(tokenAll, http.MethodGet, search+q, "", "")
+		handled.mu.Lock()
+		reached := handled.search
+		handled.search = nil
+		handled.mu.Unlock()
+		if got.status != http.StatusTeapot || reached == nil {
+			t.Errorf("%s: %d %v, want it to reach the handler", q, got.status, got.body)
+		}
+	}
+}
