@@ -3,56 +3,16 @@ package axa
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/axa-assistance-go/axa/gen"
 )
-
-// hangUp takes the connection from the server and closes it without an
-// answer: to the client, a transport error.
-func hangUp(t *testing.T, w http.ResponseWriter) {
-	t.Helper()
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		t.Error("the fake API's ResponseWriter is not an http.Hijacker")
-		return
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		t.Errorf("hijacking the connection: %v", err)
-		return
-	}
-	_ = conn.Close()
-}
-
-// asAPIError returns err's *Error, failing the test when there is none.
-func asAPIError(t *testing.T, err error) *Error {
-	t.Helper()
-	if err == nil {
-		t.Fatal("the call succeeded, want an *Error")
-	}
-	var e *Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not an *Error", err, err)
-	}
-	return e
-}
-
-// allSentinels are the sentinels an *Error may match.
-var allSentinels = []error{ErrUnauthorized, ErrInsufficientScope, ErrNotFound, ErrRateLimited, ErrConflict, ErrValidation, ErrNoCredentials, ErrInsecureTransport}
-
-func bearer(n int) string { return "Bearer " + tokenPrefix + strconv.Itoa(n) }
 
 func TestAuthInvalidTokenRefreshesAndReplaysOnce(t *testing.T) {
 	f := newFakeAPI(t)
@@ -321,11 +281,7 @@ func TestAuthRedirectWithinTheOriginIsFollowedWithTheToken(t *testing.T) {
 func TestAuthWithoutCredentials(t *testing.T) {
 	f := newFakeAPI(t)
 	clk := newFakeClock()
-	c, err := NewClient(WithoutEnvironment(), WithBaseURL(f.URL()), withClock(clk))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
+	c := newClientOf(t, f, clk)
 
 	v, err := c.GetVersion(t.Context())
 	if err != nil {
@@ -349,178 +305,6 @@ func TestAuthWithoutCredentials(t *testing.T) {
 	}
 	if s := clk.Slept(); len(s) != 0 {
 		t.Errorf("slept %v: a missing credential is not retried", s)
-	}
-}
-
-func TestAuthUserAgent(t *testing.T) {
-	prefix := "axa-go/" + SDKVersion
-	for _, suffix := range []string{"", "my-app/1.2"} {
-		t.Run("suffix="+suffix, func(t *testing.T) {
-			f := newFakeAPI(t)
-			var opts []Option
-			if suffix != "" {
-				opts = append(opts, WithUserAgent(suffix))
-			}
-			c := newTestClient(t, f, newFakeClock(), opts...)
-			if _, err := c.GetVersion(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.ListCountries(t.Context(), nil); err != nil {
-				t.Fatal(err)
-			}
-			reqs := f.APIRequests()
-			if len(reqs) != 2 {
-				t.Fatalf("API requests = %d, want 2", len(reqs))
-			}
-			for _, r := range reqs {
-				ua := r.UserAgent
-				if !strings.HasPrefix(ua, prefix) {
-					t.Errorf("%s User-Agent %q does not start with %q", r.Path, ua, prefix)
-				}
-				if !strings.Contains(ua, runtime.Version()) {
-					t.Errorf("%s User-Agent %q does not name %s", r.Path, ua, runtime.Version())
-				}
-				if suffix != "" && !strings.HasSuffix(ua, " "+suffix) {
-					t.Errorf("%s User-Agent %q does not end with the suffix %q", r.Path, ua, suffix)
-				}
-			}
-		})
-	}
-}
-
-func TestAuthErrorTyping(t *testing.T) {
-	cases := []struct {
-		status int
-		want   error
-	}{
-		{http.StatusNotFound, ErrNotFound},
-		{http.StatusConflict, ErrConflict},
-		{http.StatusUnprocessableEntity, ErrValidation},
-		{http.StatusBadRequest, ErrValidation},
-		{http.StatusTooManyRequests, ErrRateLimited},
-	}
-	for _, tc := range cases {
-		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
-			f := newFakeAPI(t)
-			f.set(func(f *fakeAPI) {
-				f.apiFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
-					w.Header().Set("X-Request-Id", "req-1")
-					writeJSON(w, tc.status, map[string]any{"status_code": tc.status, "error": "not_found", "error_description": "no such thing"})
-					return true
-				}
-			})
-			clk := newFakeClock()
-			c := newTestClient(t, f, clk, WithRetryOptions(RetryOptions{MaxAttempts: 1}))
-
-			_, err := c.ListCountries(t.Context(), nil)
-			e := asAPIError(t, err)
-			if e.StatusCode != tc.status {
-				t.Errorf("StatusCode = %d, want %d", e.StatusCode, tc.status)
-			}
-			if e.Code != "not_found" || e.Description != "no such thing" || e.RequestID != "req-1" {
-				t.Errorf("Code, Description, RequestID = %q, %q, %q; want not_found, no such thing, req-1", e.Code, e.Description, e.RequestID)
-			}
-			if e.Operation != string(gen.OperationListCountries) || e.Method != http.MethodGet || e.Path != "/travel/v1/countries" {
-				t.Errorf("Operation, Method, Path = %q, %q, %q", e.Operation, e.Method, e.Path)
-			}
-			for _, s := range allSentinels {
-				want := errors.Is(tc.want, s) // sentinels are distinct values
-				if got := errors.Is(err, s); got != want {
-					t.Errorf("errors.Is(%d error, %v) = %v, want %v", tc.status, s, got, want)
-				}
-			}
-			for _, part := range []string{strconv.Itoa(tc.status), "no such thing", "req-1"} {
-				if !strings.Contains(err.Error(), part) {
-					t.Errorf("error %q does not contain %q", err, part)
-				}
-			}
-			if n := len(f.APIRequests()); n != 1 {
-				t.Errorf("API requests = %d, want 1", n)
-			}
-		})
-	}
-
-	t.Run("large body", func(t *testing.T) {
-		big := strings.Repeat("x", 10<<10)
-		f := newFakeAPI(t)
-		f.set(func(f *fakeAPI) {
-			f.apiFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
-				w.Header().Set("Content-Type", "text/plain")
-				w.WriteHeader(http.StatusBadRequest)
-				_, _ = io.WriteString(w, big)
-				return true
-			}
-		})
-		c := newTestClient(t, f, newFakeClock(), WithRetryOptions(RetryOptions{MaxAttempts: 1}))
-		_, err := c.ListCountries(t.Context(), nil)
-		e := asAPIError(t, err)
-		if len(e.Body) < 512 || len(e.Body) > maxBodySnippet+len("…") {
-			t.Errorf("Body has %d bytes for a %d-byte answer, want about 1 KiB", len(e.Body), len(big))
-		}
-		if !strings.HasPrefix(big, strings.TrimSuffix(e.Body, "…")) {
-			t.Errorf("Body is not the start of the answer")
-		}
-		if !errors.Is(err, ErrValidation) {
-			t.Errorf("a 400 with a non-JSON body does not match ErrValidation: %v", err)
-		}
-		if n := len(err.Error()); n > 4<<10 {
-			t.Errorf("error message has %d bytes, want it bounded", n)
-		}
-	})
-}
-
-func TestAuthDecodeErrors(t *testing.T) {
-	huge := strings.Repeat("a", 1<<20)
-	cases := []struct {
-		name, contentType, body, snippetHas string
-	}{
-		{"html", "text/html; charset=utf-8", "<html>oops</html>", "oops"},
-		{"invalid JSON", "application/json", `[{"id": "fr", "label": `, `"id": "fr"`},
-		{"wrong shape", "application/json", `{"countries": 3}`, "countries"},
-		{"JSON as HTML", "text/html", `[{"id": "fr", "label": "France"}]`, "France"},
-		{"huge html", "text/html", "<html>" + huge, "<html>aaa"},
-		{"huge JSON", "application/json", "[" + huge, "[aaa"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeAPI(t)
-			f.set(func(f *fakeAPI) {
-				f.apiFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
-					w.Header().Set("Content-Type", tc.contentType)
-					w.WriteHeader(http.StatusOK)
-					_, _ = io.WriteString(w, tc.body)
-					return true
-				}
-			})
-			c := newTestClient(t, f, newFakeClock())
-			_, err := c.ListCountries(t.Context(), nil)
-			if err == nil {
-				t.Fatal("ListCountries succeeded, want a *DecodeError")
-			}
-			var de *DecodeError
-			if !errors.As(err, &de) {
-				t.Fatalf("error %v (%T) is not a *DecodeError", err, err)
-			}
-			if de.StatusCode != http.StatusOK || de.ContentType != tc.contentType || de.Operation != string(gen.OperationListCountries) {
-				t.Errorf("StatusCode, ContentType, Operation = %d, %q, %q", de.StatusCode, de.ContentType, de.Operation)
-			}
-			if !strings.Contains(de.Snippet, tc.snippetHas) {
-				t.Errorf("Snippet %q does not contain %q", de.Snippet, tc.snippetHas)
-			}
-			if len(de.Snippet) > maxBodySnippet+len("…") {
-				t.Errorf("Snippet has %d bytes, want at most about 1 KiB", len(de.Snippet))
-			}
-			if n := len(err.Error()); n > 4<<10 {
-				t.Errorf("error message has %d bytes, want it bounded", n)
-			}
-			var ae *Error
-			if errors.As(err, &ae) {
-				t.Errorf("a 200 that does not decode is an *Error: %v", ae)
-			}
-			if n := len(f.APIRequests()); n != 1 {
-				t.Errorf("API requests = %d, want 1 (a decode error is not retried)", n)
-			}
-		})
 	}
 }
 
@@ -575,6 +359,14 @@ func TestAuthTransportRefusesInsecureOrForeignRequests(t *testing.T) {
 	}
 }
 
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+// The scopes come from the method called, not from a path an argument
+// could bend: a country id holding "/alerts" does not get the alerts scope.
+func TestScopesFollowTheMethodNotThePath(t *testing.T) {
+	f := newFakeAPI(t)
+	c := newTestClient(t, f, newFakeClock())
+	_, _ = c.GetCountry(t.Context(), "fr/alerts", nil)
+	reqs := f.TokenRequests()
+	if len(reqs) != 1 || reqs[0].Form.Get("scope") != ScopeCountries {
+		t.Fatalf("token requests = %+v, want one for %s", reqs, ScopeCountries)
+	}
+}

@@ -1,11 +1,10 @@
 package axa
 
 import (
-	"github.com/axa-assistance-go/axa/gen"
-
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // authServer makes f an authorization server for the code grant: it
@@ -93,11 +95,13 @@ func (a *authServer) authorize(t *testing.T, authURL string) (code, state string
 	return code, q.Get("state")
 }
 
+// newAuthCodeClient is a client of f with the authorization code grant,
+// whose token hook records each refresh token it persists in events; opts
+// come after, and may replace the hook.
 func newAuthCodeClient(t *testing.T, f *fakeAPI, clk clock, events *[]string, opts ...Option) *Client {
 	t.Helper()
 	var mu sync.Mutex
 	base := []Option{
-		WithoutEnvironment(), WithBaseURL(f.URL()), withClock(clk),
 		WithAuthorizationCode(testClientID, testClientSecret, "https://app.example/callback"),
 		WithTokenHook(func(_ context.Context, tok Token) error {
 			mu.Lock()
@@ -106,12 +110,7 @@ func newAuthCodeClient(t *testing.T, f *fakeAPI, clk clock, events *[]string, op
 			return nil
 		}),
 	}
-	c, err := NewClient(append(base, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
+	return newClientOf(t, f, clk, append(base, opts...)...)
 }
 
 func TestAuthorizationCodeWithPKCEAndRotation(t *testing.T) {
@@ -225,6 +224,9 @@ func TestExchangeWithAWrongVerifierFails(t *testing.T) {
 	}
 }
 
+// A hook that cannot persist the rotated refresh token fails the call, at
+// once and before the API sees the token: asking again would rotate the
+// token again.
 func TestRefreshTokenHookFailureFailsTheCall(t *testing.T) {
 	f := newFakeAPI(t)
 	var events []string
@@ -232,20 +234,24 @@ func TestRefreshTokenHookFailureFailsTheCall(t *testing.T) {
 	a.mu.Lock()
 	a.refresh[refreshPrefix+"0"] = true
 	a.mu.Unlock()
-	c, err := NewClient(WithoutEnvironment(), WithBaseURL(f.URL()), withClock(newFakeClock()),
-		WithAuthorizationCode(testClientID, testClientSecret, "https://app.example/callback"),
-		WithRefreshToken(refreshPrefix+"0"),
+	clk := newFakeClock()
+	c := newAuthCodeClient(t, f, clk, &events, WithRefreshToken(refreshPrefix+"0"),
 		WithTokenHook(func(context.Context, Token) error { return errors.New("disk full") }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_, err = c.ListCountries(context.Background(), nil)
+	_, err := c.ListCountries(t.Context(), nil)
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("err = %v, want the hook's failure", err)
 	}
+	if te := asTokenError(t, err); te.Retryable {
+		t.Errorf("err = %v, want a non-retryable *TokenError", err)
+	}
 	if n := len(f.APIRequests()); n != 0 {
 		t.Fatalf("the API was called with a token whose refresh token could not be persisted (%d requests)", n)
+	}
+	if n := len(f.TokenRequests()); n != 1 {
+		t.Errorf("token requests = %d, want 1", n)
+	}
+	if s := clk.Slept(); len(s) != 0 {
+		t.Errorf("slept %v: a hook failure was retried", s)
 	}
 }
 
@@ -303,5 +309,73 @@ func TestExchangeMalformedAnswer(t *testing.T) {
 	te := asTokenError(t, err)
 	if te.Code != "invalid_response" || te.Retryable || te.Grant != "authorization_code" {
 		t.Fatalf("TokenError{Code: %q, Retryable: %v, Grant: %q}, want invalid_response, not retryable, authorization_code", te.Code, te.Retryable, te.Grant)
+	}
+}
+
+// The token the hook receives is dated.
+func TestHookSeesTheExpiry(t *testing.T) {
+	f := newFakeAPI(t)
+	var events []string
+	a := newAuthServer(f, &events)
+	clk := newFakeClock()
+	var expiry time.Time
+	c := newAuthCodeClient(t, f, clk, &events,
+		WithTokenHook(func(_ context.Context, tok Token) error { expiry = tok.Expiry(); return nil }))
+	req, err := c.AuthCodeURL(ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, state := a.authorize(t, req.URL)
+	if _, err := c.Exchange(t.Context(), req, state, code); err != nil {
+		t.Fatal(err)
+	}
+	if want := clk.Now().Add(time.Hour); !expiry.Equal(want) {
+		t.Errorf("hook saw expiry %v, want %v", expiry, want)
+	}
+}
+
+// An AuthRequest survives a session store (JSON), verifier included.
+func TestAuthRequestSurvivesJSON(t *testing.T) {
+	f := newFakeAPI(t)
+	var events []string
+	a := newAuthServer(f, &events)
+	c := newAuthCodeClient(t, f, newFakeClock(), &events)
+	req, err := c.AuthCodeURL(ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back AuthRequest
+	if err := json.Unmarshal(stored, &back); err != nil {
+		t.Fatal(err)
+	}
+	code, state := a.authorize(t, back.URL)
+	if _, err := c.Exchange(t.Context(), &back, state, code); err != nil {
+		t.Fatalf("Exchange with a request from the session store: %v", err)
+	}
+}
+
+// A public client (no secret) sends its client_id in the body, not an
+// empty Basic password.
+func TestPublicClientSendsItsIDInTheBody(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant"})
+			return true
+		}
+	})
+	c := newClientOf(t, f, newFakeClock(), WithAuthorizationCode(testClientID, "", "https://app.example/callback"))
+	req, err := c.AuthCodeURL(ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.Exchange(t.Context(), req, req.State, "some-code")
+	reqs := f.TokenRequests()
+	if len(reqs) != 1 || reqs[0].Form.Get("client_id") != testClientID || reqs[0].Authorization != "" {
+		t.Fatalf("token request = %+v, want client_id in the body and no Authorization", reqs)
 	}
 }

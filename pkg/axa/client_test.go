@@ -103,8 +103,11 @@ func TestEnvironmentDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c3.BaseURL() != ProductionURL || c3.tokens != nil {
+	if c3.BaseURL() != ProductionURL {
 		t.Errorf("WithoutEnvironment still read it: %s", c3)
+	}
+	if _, err := c3.Token(context.Background(), ScopeCountries); !errors.Is(err, ErrNoCredentials) {
+		t.Errorf("WithoutEnvironment still read the credentials: Token = %v", err)
 	}
 	if _, err := c3.ListCountries(context.Background(), nil); !errors.Is(err, ErrNoCredentials) {
 		t.Errorf("no credentials: err = %v", err)
@@ -140,6 +143,7 @@ func TestBaseURLErrorsHideUserinfo(t *testing.T) {
 		"//" + user + ":" + password + "@host/",
 		" https://" + user + ":" + password + "@host/",
 		"https://" + user + ":" + password + "@host:443@other/",
+		"https://user:" + testPassword + "@api.example", // a valid URL: refused all the same
 	} {
 		_, err := NewClient(WithoutEnvironment(), WithBaseURL(raw))
 		if err == nil {
@@ -147,10 +151,22 @@ func TestBaseURLErrorsHideUserinfo(t *testing.T) {
 			continue
 		}
 		for e := err; e != nil; e = errors.Unwrap(e) {
-			if msg := fmt.Sprintf("%v %+v %#v", e, e, e); strings.Contains(msg, password) || strings.Contains(msg, user) {
+			if msg := fmt.Sprintf("%v %+v %#v", e, e, e); strings.Contains(msg, password) || strings.Contains(msg, user) || strings.Contains(msg, testPassword) {
 				t.Errorf("the error for a base URL with userinfo shows it: %s", msg)
 				break
 			}
 		}
+	}
+}
+
+func TestClosedClientFailsWithErrClosed(t *testing.T) {
+	f := newFakeAPI(t)
+	c := newTestClient(t, f, newFakeClock())
+	_ = c.Close()
+	if _, err := c.ListCountries(t.Context(), nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("err = %v, want ErrClosed", err)
+	}
+	if n := len(f.TokenRequests()) + len(f.APIRequests()); n != 0 {
+		t.Errorf("a closed client sent %d requests", n)
 	}
 }

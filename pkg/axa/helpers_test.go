@@ -1,20 +1,22 @@
 package axa
 
 import (
-	"github.com/axa-assistance-go/axa/gen"
-
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // Canary secrets: tests assert that none of them ever shows in logs, errors
@@ -72,6 +74,7 @@ type tokenRequest struct {
 	Form          url.Values
 	Body          string
 	Authorization string
+	UserAgent     string
 }
 
 // apiRequest is what the fake API saw.
@@ -168,7 +171,7 @@ func (f *fakeAPI) serveToken(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	form, _ := url.ParseQuery(string(body))
 	f.mu.Lock()
-	f.tokenReqs = append(f.tokenReqs, tokenRequest{Form: form, Body: string(body), Authorization: r.Header.Get("Authorization")})
+	f.tokenReqs = append(f.tokenReqs, tokenRequest{Form: form, Body: string(body), Authorization: r.Header.Get("Authorization"), UserAgent: r.Header.Get("User-Agent")})
 	n := len(f.tokenReqs)
 	fn := f.tokenFn
 	f.mu.Unlock()
@@ -234,18 +237,110 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// newTestClient returns a client of f with client credentials, the fake
-// clock and fast retries, ignoring the environment.
-func newTestClient(t *testing.T, f *fakeAPI, clk clock, opts ...Option) *Client {
+// newClientOf returns a client of f with clock clk and opts, ignoring the
+// environment, closed when the test ends: without a grant option, a client
+// without credentials.
+func newClientOf(t *testing.T, f *fakeAPI, clk clock, opts ...Option) *Client {
 	t.Helper()
-	base := []Option{
-		WithoutEnvironment(), WithBaseURL(f.URL()), withClock(clk),
-		WithClientCredentials(testClientID, testClientSecret),
-	}
+	base := []Option{WithoutEnvironment(), WithBaseURL(f.URL()), withClock(clk)}
 	c, err := NewClient(append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c
+}
+
+// newTestClient returns a client of f with client credentials and clock
+// clk, ignoring the environment; opts come after.
+func newTestClient(t *testing.T, f *fakeAPI, clk clock, opts ...Option) *Client {
+	t.Helper()
+	return newClientOf(t, f, clk, append([]Option{WithClientCredentials(testClientID, testClientSecret)}, opts...)...)
+}
+
+// hangUp takes the connection from the server and closes it without an
+// answer: to the client, a transport error.
+func hangUp(t *testing.T, w http.ResponseWriter) {
+	t.Helper()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Error("the fake API's ResponseWriter is not an http.Hijacker")
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		t.Errorf("hijacking the connection: %v", err)
+		return
+	}
+	_ = conn.Close()
+}
+
+// asAPIError returns err's *Error, failing the test when there is none.
+func asAPIError(t *testing.T, err error) *Error {
+	t.Helper()
+	if err == nil {
+		t.Fatal("the call succeeded, want an *Error")
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not an *Error", err, err)
+	}
+	return e
+}
+
+func bearer(n int) string { return "Bearer " + tokenPrefix + strconv.Itoa(n) }
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+// RoundTrip implements http.RoundTripper.
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// guard bounds how long a test waits for something that should happen at
+// once; reaching it is a failure, never the normal path.
+const guard = 10 * time.Second
+
+// asTokenError returns err's *TokenError, failing the test without one.
+func asTokenError(t *testing.T, err error) *TokenError {
+	t.Helper()
+	var te *TokenError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v (%T), want a *TokenError", err, err)
+	}
+	return te
+}
+
+// releaseOnCleanup returns a channel the test closes to release a blocked
+// token endpoint; cleanup closes it too, so that a failing test does not
+// leave the fake server's Close waiting for a handler.
+func releaseOnCleanup(t *testing.T) (ch chan struct{}, release func()) {
+	t.Helper()
+	ch = make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(ch) }) }
+	t.Cleanup(release)
+	return ch, release
+}
+
+// redactTokens keeps only the serial number of test tokens, for messages.
+func redactTokens(hs []string) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = strings.Replace(h, tokenPrefix, "token-", 1)
+	}
+	return out
+}
+
+// noKeepAlive returns a transport that opens a connection per request, so
+// that net/http never replays a request on its own and every resend seen by
+// the server is the SDK's.
+func noKeepAlive(t *testing.T) *http.Transport {
+	t.Helper()
+	tr := &http.Transport{DisableKeepAlives: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
+}
+
+func unavailable(w http.ResponseWriter) {
+	writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status_code": 503, "error": "unavailable"})
 }

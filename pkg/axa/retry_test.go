@@ -15,20 +15,6 @@ import (
 	"github.com/axa-assistance-go/axa/gen"
 )
 
-// noKeepAlive returns a transport that opens a connection per request, so
-// that net/http never replays a request on its own and every resend seen by
-// the server is the SDK's.
-func noKeepAlive(t *testing.T) *http.Transport {
-	t.Helper()
-	tr := &http.Transport{DisableKeepAlives: true}
-	t.Cleanup(tr.CloseIdleConnections)
-	return tr
-}
-
-func unavailable(w http.ResponseWriter) {
-	writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status_code": 503, "error": "unavailable"})
-}
-
 func TestRetryBackoffBounds(t *testing.T) {
 	const base, maxDelay = 100 * time.Millisecond, 3 * time.Second
 	for attempt := 1; attempt <= 10; attempt++ {
@@ -401,43 +387,6 @@ func TestRetryPostWithoutIdempotencyKeyTransportError(t *testing.T) {
 	}
 	if n := len(f.APIRequests()); n != 1 {
 		t.Errorf("API requests = %d, want 1: a POST without an Idempotency-Key is never resent", n)
-	}
-}
-
-// A raw generated-client POST that names no key gets one from the header
-// layer, the same on every attempt, and so may be retried.
-func TestRawPostGetsOneKeyForAllAttempts(t *testing.T) {
-	f := newFakeAPI(t)
-	f.set(func(f *fakeAPI) {
-		f.apiFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
-			if r.Method != http.MethodPost {
-				return false
-			}
-			if n <= 2 {
-				unavailable(w)
-				return true
-			}
-			writeJSON(w, http.StatusCreated, map[string]any{"policy_number": "AXA-TRV-0000000001"})
-			return true
-		}
-	})
-	c := newTestClient(t, f, newFakeClock())
-	dropKey := func(_ context.Context, req *http.Request) error {
-		req.Header.Del("Idempotency-Key")
-		return nil
-	}
-	resp, err := c.Raw().CreatePolicyWithResponse(t.Context(), nil, testPolicyRequest(), dropKey)
-	if err != nil || resp.StatusCode() != http.StatusCreated {
-		t.Fatalf("raw POST: %v %v", resp, err)
-	}
-	reqs := f.APIRequests()
-	if len(reqs) != 3 {
-		t.Fatalf("API requests = %d, want 3", len(reqs))
-	}
-	for _, r := range reqs {
-		if r.IdempotencyKey == "" || r.IdempotencyKey != reqs[0].IdempotencyKey {
-			t.Errorf("attempt carried key %q, first %q: want one key for all", r.IdempotencyKey, reqs[0].IdempotencyKey)
-		}
 	}
 }
 

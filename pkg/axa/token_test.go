@@ -1,10 +1,9 @@
 package axa
 
 import (
-	"github.com/axa-assistance-go/axa/gen"
-
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,54 +19,10 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+	"golang.org/x/oauth2"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
-
-// guard bounds how long a test waits for something that should happen at
-// once; reaching it is a failure, never the normal path.
-const guard = 10 * time.Second
-
-// asTokenError returns err's *TokenError, failing the test without one.
-func asTokenError(t *testing.T, err error) *TokenError {
-	t.Helper()
-	var te *TokenError
-	if !errors.As(err, &te) {
-		t.Fatalf("err = %v (%T), want a *TokenError", err, err)
-	}
-	return te
-}
-
-// releaseOnCleanup returns a channel the test closes to release a blocked
-// token endpoint; cleanup closes it too, so that a failing test does not
-// leave the fake server's Close waiting for a handler.
-func releaseOnCleanup(t *testing.T) (ch chan struct{}, release func()) {
-	t.Helper()
-	ch = make(chan struct{})
-	var once sync.Once
-	release = func() { once.Do(func() { close(ch) }) }
-	t.Cleanup(release)
-	return ch, release
-}
-
-// waitInflight waits for the token fetches c's cache has in flight, so that
-// their tokens are in the cache when it returns.
-func waitInflight(t *testing.T, c *Client) {
-	t.Helper()
-	c.tokens.mu.Lock()
-	var calls []*fetchCall
-	for _, e := range c.tokens.entries {
-		if e.inflight != nil {
-			calls = append(calls, e.inflight)
-		}
-	}
-	c.tokens.mu.Unlock()
-	for _, call := range calls {
-		select {
-		case <-call.done:
-		case <-time.After(guard):
-			t.Fatal("a token fetch in flight never ended")
-		}
-	}
-}
 
 // basicAuth decodes the client credentials of an Authorization header.
 func basicAuth(h string) (id, secret string, ok bool) {
@@ -178,8 +133,8 @@ func TestTokenFetchRetriesTransientFailures(t *testing.T) {
 	checkClientAuth(t, f.TokenRequests())
 }
 
-// 3. Permanent token errors are not retried, and the client secret only
-// travels in the Authorization header.
+// 3. Permanent token errors are not retried, whatever the status that comes
+// with them, and the client secret only travels in the Authorization header.
 func TestTokenPermanentErrorsAreNotRetried(t *testing.T) {
 	cases := []struct {
 		code     string
@@ -189,9 +144,11 @@ func TestTokenPermanentErrorsAreNotRetried(t *testing.T) {
 		{"invalid_client", http.StatusUnauthorized, ErrUnauthorized},
 		{"invalid_grant", http.StatusBadRequest, ErrUnauthorized},
 		{"invalid_scope", http.StatusBadRequest, ErrInsufficientScope},
+		// A 503 whose body says invalid_grant is still a refusal.
+		{"invalid_grant", http.StatusServiceUnavailable, ErrUnauthorized},
 	}
 	for _, tc := range cases {
-		t.Run(tc.code, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s %d", tc.code, tc.status), func(t *testing.T) {
 			f := newFakeAPI(t)
 			f.set(func(f *fakeAPI) {
 				f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
@@ -323,7 +280,8 @@ func TestTokenRefreshesAreBounded(t *testing.T) {
 }
 
 // 6. A token in its refresh window is still served while its successor is
-// fetched in the background.
+// fetched in the background; once the old one expires, calls use the new
+// one, and no third token is asked for.
 func TestTokenRefreshBeforeExpiry(t *testing.T) {
 	f := newFakeAPI(t)
 	second := make(chan struct{})
@@ -343,30 +301,37 @@ func TestTokenRefreshBeforeExpiry(t *testing.T) {
 	if _, err := c.ListCountries(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if exp, want := cachedExpiry(t, c), clk.Now().Add(120*time.Second); !exp.Equal(want) {
+	// Token serves the cached token: the one the call got.
+	tok, err := c.Token(ctx, ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := tok.AccessToken(), tokenPrefix+"1"; got != want {
+		t.Fatalf("Token() = token %q, want the cached %q", redactTokens([]string{got}), redactTokens([]string{want}))
+	}
+	if exp, want := tok.Expiry(), clk.Now().Add(120*time.Second); !exp.Equal(want) {
 		t.Fatalf("token 1 expires %v after its fetch, want 2m0s: the server's expires_in 120 was not used", exp.Sub(clk.Now()))
 	}
 	clk.Advance(61 * time.Second)
 	if _, err := c.ListCountries(ctx, nil); err != nil {
 		t.Fatalf("call in the refresh window failed: %v", err)
 	}
-	// Get starts the refresh before it returns: it is in flight or done.
-	if !refreshStarted(c) && len(f.TokenRequests()) < 2 {
-		t.Fatal("no background refresh started 61s into a 120s token with a 60s lead")
-	}
 	select {
 	case <-second:
 	case <-time.After(guard):
 		t.Fatal("no background refresh started 61s into a 120s token with a 60s lead")
 	}
-	waitInflight(t, c)
-	clk.Advance(time.Second)
+	// At 120.5s token 1 has expired, and token 2 (fetched from 61s, so
+	// valid until 181s, due for refresh at 121s) is fresh: the call gets
+	// token 2, waiting for its fetch if it is still in flight, and starts
+	// no other.
+	clk.Advance(59*time.Second + 500*time.Millisecond)
 	if _, err := c.ListCountries(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 
 	api := f.APIRequests()
-	want := []string{"Bearer " + tokenPrefix + "1", "Bearer " + tokenPrefix + "1", "Bearer " + tokenPrefix + "2"}
+	want := []string{bearer(1), bearer(1), bearer(2)}
 	var got []string
 	for _, r := range api {
 		got = append(got, r.Authorization)
@@ -377,44 +342,6 @@ func TestTokenRefreshBeforeExpiry(t *testing.T) {
 	if n := len(f.TokenRequests()); n != 2 {
 		t.Fatalf("token requests = %d, want 2", n)
 	}
-}
-
-// cachedExpiry returns the expiry of the one token in c's cache.
-func cachedExpiry(t *testing.T, c *Client) time.Time {
-	t.Helper()
-	c.tokens.mu.Lock()
-	defer c.tokens.mu.Unlock()
-	var exp []time.Time
-	for _, e := range c.tokens.entries {
-		if e.tok != nil {
-			exp = append(exp, e.tok.expiry)
-		}
-	}
-	if len(exp) != 1 {
-		t.Fatalf("the cache holds %d tokens, want 1", len(exp))
-	}
-	return exp[0]
-}
-
-// refreshStarted reports whether c's cache has a fetch in flight.
-func refreshStarted(c *Client) bool {
-	c.tokens.mu.Lock()
-	defer c.tokens.mu.Unlock()
-	for _, e := range c.tokens.entries {
-		if e.inflight != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// redactTokens keeps only the serial number of test tokens, for messages.
-func redactTokens(hs []string) []string {
-	out := make([]string, len(hs))
-	for i, h := range hs {
-		out[i] = strings.Replace(h, tokenPrefix, "token-", 1)
-	}
-	return out
 }
 
 // 7. A waiter whose context ends stops waiting; the others and the fetch
@@ -661,12 +588,7 @@ func TestTokenRequestFollowsNoRedirects(t *testing.T) {
 // grant defines) and the client's in the Authorization header.
 func TestTokenPasswordGrant(t *testing.T) {
 	f := newFakeAPI(t)
-	c, err := NewClient(WithoutEnvironment(), WithBaseURL(f.URL()), withClock(newFakeClock()),
-		WithPassword(testClientID, testClientSecret, testUsername, testPassword))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
+	c := newClientOf(t, f, newFakeClock(), WithPassword(testClientID, testClientSecret, testUsername, testPassword))
 	if _, err := c.ListCountries(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -972,4 +894,41 @@ func TestTokenLifetimeIsCapped(t *testing.T) {
 			t.Errorf("expires_in %v: the token lives %v, want %v", tc.expiresIn, got, tc.want)
 		}
 	}
+}
+
+// FuzzTokenResponse feeds arbitrary token answers (as the endpoint's JSON) to
+// the checks the SDK makes on them: no panic, and an accepted token always
+// has an access token, a future expiry and the scopes asked for.
+func FuzzTokenResponse(f *testing.F) {
+	for _, s := range []string{
+		`{"access_token":"a","token_type":"Bearer","expires_in":3600,"scope":"s1 s2"}`,
+		`{"access_token":"a","token_type":"bearer"}`,
+		`{"access_token":"a","token_type":"mac","expires_in":"60"}`,
+		`{"access_token":"","token_type":"Bearer","expires_in":-5}`,
+		`{"access_token":"a","token_type":"Bearer","expires_in":1e30,"scope":""}`,
+		`null`, `[]`, `{"expires_in":{}}`,
+	} {
+		f.Add(s, "s1")
+	}
+	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, body, want string) {
+		var raw map[string]any
+		if json.Unmarshal([]byte(body), &raw) != nil {
+			return
+		}
+		str := func(k string) string { s, _ := raw[k].(string); return s }
+		tok := (&oauth2.Token{AccessToken: str("access_token"), TokenType: str("token_type"), RefreshToken: str("refresh_token")}).WithExtra(raw)
+		fetcher := newTokenFetcher(clientCredentialsGrant{}, nil, TokenOptions{}, realClock{}, slog.New(slog.DiscardHandler))
+		wantScopes := strings.Fields(want)
+		got, lifetime, err := fetcher.accept(tok, wantScopes, start)
+		if err != nil {
+			return
+		}
+		if got.accessToken == "" || lifetime <= 0 || !got.expiry.After(start) {
+			t.Fatalf("accepted %q: lifetime %v, expiry %v", body, lifetime, got.expiry)
+		}
+		if !covers(got.scopes, wantScopes) {
+			t.Fatalf("accepted %q without the scopes %v", body, wantScopes)
+		}
+	})
 }
