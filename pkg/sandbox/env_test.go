@@ -102,11 +102,6 @@ func quoteJSON(extra string) string {
 		`"start_date":%q,"end_date":%q,"travellers":[{"birth_date":"1985-04-12"}],"plan_code":"comfort"%s}`, day(30), day(44), extra)
 }
 
-// travellersJSON is n travellers.
-func travellersJSON(n int) string {
-	return "[" + strings.TrimSuffix(strings.Repeat(`{"birth_date":"1990-01-01"},`, n), ",") + "]"
-}
-
 // addressJSON is the policy holder's address, with extra members.
 func addressJSON(extra string) string {
 	return `{"street_address":"6 rue André Gide","postal_code":"92320","locality":"Châtillon","country":"fr"` + extra + `}`

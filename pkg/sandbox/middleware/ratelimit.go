@@ -9,9 +9,10 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
-	"golang.org/x/time/rate"
 )
 
 // clientKey names the client of a request for rate limits: the client of a

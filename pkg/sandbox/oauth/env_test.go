@@ -17,8 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/axa-assistance-go/axa/gen"
 	"golang.org/x/oauth2"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // testClock is a clock the tests move by hand.

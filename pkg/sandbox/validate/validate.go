@@ -17,15 +17,16 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
 	"github.com/axa-assistance-go/axa/internal/oprouter"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 )
 
 // Verifier checks a bearer token: the authorization server.
