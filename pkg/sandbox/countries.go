@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/axa-assistance-go/axa/gen"
 )
 
@@ -41,6 +43,9 @@ type countryRecord struct {
 	DependentTerritory bool `json:"dependent_territory,omitempty"`
 	// OceanArea places the territories in no UN M49 subregion.
 	OceanArea string `json:"ocean_area,omitempty"`
+	// RegionGroup overrides the group of the country's M49 subregion
+	// (Cyprus is in Western Asia, but European).
+	RegionGroup *regionGroup `json:"region_group,omitempty"`
 	// SchengenArea: a member of the Schengen Area.
 	SchengenArea bool `json:"schengen_area,omitempty"`
 	// CurrencyCode corrects the currency golang.org/x/text's CLDR data
@@ -54,11 +59,14 @@ type countryRecord struct {
 	CareCost float64 `json:"care_cost,omitempty"`
 	// HazardProne: exposed to earthquakes, volcanoes, cyclones or floods.
 	HazardProne bool `json:"hazard_prone,omitempty"`
-	// PlugTypeG: the British plug, outside the groups that have it.
-	PlugTypeG bool `json:"plug_type_g,omitempty"`
+	// Electricity overrides the region's (the British plug in Ireland).
+	Electricity string `json:"electricity,omitempty"`
 	// EmergencyNumbers are the known numbers, without the label the
 	// answer adds; nil gets those of the country's region.
 	EmergencyNumbers *gen.EmergencyNumbers `json:"emergency_numbers,omitempty"`
+	// PublicHolidaysAdded are holidays of the country on top of its
+	// region's (Christmas in the Philippines).
+	PublicHolidaysAdded []holidayRule `json:"public_holidays_added,omitempty"`
 	// Facts are hand-written facts about a big destination; the other
 	// countries get plausible generated text.
 	Facts *countryFact `json:"facts,omitempty"`
@@ -73,6 +81,51 @@ type countryFact struct {
 	SecuritySummary string               `json:"security_summary"`
 	DailyLife       gen.DailyLifeSection `json:"daily_life"` // without its label
 	PublicHolidays  []holidayRule        `json:"public_holidays"`
+}
+
+// regionRecord is one group of data/regions.json: the UN M49 subregions
+// it covers and the generated texts of its countries that have no facts.
+type regionRecord struct {
+	Group         regionGroup `json:"group"`
+	M49Subregions []string    `json:"m49_subregions,omitempty"` // none: the remote group
+	Vaccinations  string      `json:"vaccinations"`
+	HealthRisks   string      `json:"health_risks"`
+	// FirstAidKitExtra is added to the first aid kit everyone packs.
+	FirstAidKitExtra string `json:"first_aid_kit_extra,omitempty"`
+	// DailyLife is without its label; nil: none (the remote group).
+	DailyLife      *gen.DailyLifeSection `json:"daily_life,omitempty"`
+	CurrencyAdvice string                `json:"currency_advice,omitempty"`
+	// EmergencyNumber is the number for all three services; "": none.
+	EmergencyNumber string `json:"emergency_number,omitempty"`
+	// NationalDay names the national day a sovereign state gets ("National
+	// Day" or "Independence Day"), on a date drawn from the seed.
+	NationalDay    string        `json:"national_day"`
+	PublicHolidays []holidayRule `json:"public_holidays"`
+
+	subregions []language.Region // M49Subregions, parsed
+}
+
+// regionGroupNames name the groups in the data files. Read-only.
+var regionGroupNames = [...]string{
+	groupEurope: "europe", groupNorthAmerica: "north_america", groupLatinAmerica: "latin_america",
+	groupMiddleEast: "middle_east", groupTropicalAfrica: "tropical_africa", groupSouthernAfrica: "southern_africa",
+	groupSouthAsia: "south_asia", groupSouthEastAsia: "south_east_asia", groupEastAsia: "east_asia",
+	groupCentralAsia: "central_asia", groupAustralasia: "australasia", groupPacific: "pacific", groupRemote: "remote",
+}
+
+// UnmarshalJSON decodes a group by its name in regionGroupNames.
+func (g *regionGroup) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err != nil {
+		return err
+	}
+	for i, n := range regionGroupNames {
+		if n == name {
+			*g = regionGroup(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown region group %q", name)
 }
 
 // cityRecord is one city of data/cities.json, around which the sandbox has
@@ -154,6 +207,8 @@ type embassyTables struct {
 type tables struct {
 	countries []countryRecord // sorted by id
 	byID      map[string]*countryRecord
+	regions   []regionRecord // in the order of data/regions.json
+	byGroup   [len(regionGroupNames)]*regionRecord
 	cities    []providerCity
 	alerts    alertTemplates
 	embassies embassyTables
@@ -174,7 +229,7 @@ func decodeTables() (*tables, error) {
 	t := &tables{}
 	var cityRecords []cityRecord
 	for name, v := range map[string]any{
-		"countries.json": &t.countries, "cities.json": &cityRecords,
+		"countries.json": &t.countries, "regions.json": &t.regions, "cities.json": &cityRecords,
 		"alerts.json": &t.alerts, "embassies.json": &t.embassies,
 	} {
 		if err := decodeDataFile(name, v); err != nil {
@@ -188,6 +243,25 @@ func decodeTables() (*tables, error) {
 			return nil, fmt.Errorf("countries.json: %q is out of order", c.ID)
 		}
 		t.byID[c.ID] = c
+	}
+	for i := range t.regions {
+		r := &t.regions[i]
+		if t.byGroup[r.Group] != nil || r.NationalDay == "" || len(r.PublicHolidays) == 0 {
+			return nil, fmt.Errorf("regions.json: %s is twice or has no holidays", regionGroupNames[r.Group])
+		}
+		t.byGroup[r.Group] = r
+		for _, m49 := range r.M49Subregions {
+			sub, err := language.ParseRegion(m49)
+			if err != nil {
+				return nil, fmt.Errorf("regions.json: %s: %w", regionGroupNames[r.Group], err)
+			}
+			r.subregions = append(r.subregions, sub)
+		}
+	}
+	for g, r := range t.byGroup {
+		if r == nil {
+			return nil, fmt.Errorf("regions.json: no %s", regionGroupNames[g])
+		}
 	}
 	for _, r := range cityRecords {
 		c := providerCity{

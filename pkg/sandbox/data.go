@@ -254,19 +254,6 @@ func foldASCII(s string) string {
 	return typographicQuotes.Replace(out)
 }
 
-// regionGroups maps UN M49 subregions to the groups. Read-only.
-var regionGroups = [...]struct {
-	m49   string
-	group regionGroup
-}{
-	{"155", groupEurope}, {"154", groupEurope}, {"039", groupEurope}, {"151", groupEurope},
-	{"021", groupNorthAmerica}, {"029", groupLatinAmerica}, {"013", groupLatinAmerica}, {"005", groupLatinAmerica},
-	{"015", groupMiddleEast}, {"145", groupMiddleEast}, {"011", groupTropicalAfrica}, {"014", groupTropicalAfrica},
-	{"017", groupTropicalAfrica}, {"018", groupSouthernAfrica}, {"034", groupSouthAsia}, {"035", groupSouthEastAsia},
-	{"030", groupEastAsia}, {"143", groupCentralAsia}, {"053", groupAustralasia}, {"054", groupPacific},
-	{"057", groupPacific}, {"061", groupPacific},
-}
-
 // buildCountries makes every country of data/countries.json, with its
 // labels in every supported language and its generated texts.
 func (d *dataset) buildCountries(t *tables, rng *rand.Rand) {
@@ -287,15 +274,17 @@ func (d *dataset) buildCountries(t *tables, rng *rand.Rand) {
 		}
 		c.labels[0] = foldASCII(c.labels[0])
 		c.area = row.OceanArea
-		for _, g := range regionGroups {
-			sub := language.MustParseRegion(g.m49)
-			if sub.Contains(region) {
-				c.group, c.area = g.group, english.Name(sub)
-				break
+	regions:
+		for _, r := range t.regions {
+			for _, sub := range r.subregions {
+				if sub.Contains(region) {
+					c.group, c.area = r.Group, english.Name(sub)
+					break regions
+				}
 			}
 		}
-		if row.ID == "cy" {
-			c.group = groupEurope
+		if row.RegionGroup != nil {
+			c.group = *row.RegionGroup
 		}
 		if c.area == "Caribbean" || c.area == "Micronesian Region" {
 			c.area = "the " + c.area
@@ -305,7 +294,7 @@ func (d *dataset) buildCountries(t *tables, rng *rand.Rand) {
 		} else if u, ok := currency.FromRegion(region); ok && u.String() != "XXX" {
 			c.currency = u.String()
 		}
-		d.describeCountry(c, rng)
+		d.describeCountry(t.byGroup[c.group], c, rng)
 		d.countries = append(d.countries, c)
 		d.byID[c.id] = c
 	}
@@ -319,85 +308,6 @@ func (d *dataset) buildCountries(t *tables, rng *rand.Rand) {
 	// Embassies name other countries, so they come once all are known.
 	for _, c := range d.countries {
 		d.embassies(t, c, rng)
-	}
-}
-
-// groupTexts are the generated texts of a regionGroup.
-type groupTexts struct {
-	vaccinations, healthRisks, firstAidExtra string
-	officeHours, shoppingHours, bankingHours string
-	electricity, tipping, cards              string
-	emergency                                string
-	christmas, labourDay, easterMonday       bool
-	independence                             bool // "Independence Day" rather than "National Day"
-}
-
-// textsOf returns the generated texts of a group.
-func textsOf(g regionGroup) groupTexts {
-	routine := "No vaccination is required. Make sure routine vaccinations (measles, diphtheria, tetanus, polio) are up to date."
-	asian := "Hepatitis A and typhoid vaccinations are recommended; rabies and Japanese encephalitis for long stays or rural travel."
-	mosquito := " Add insect repellent (DEET 30-50%), a mosquito net and water purification tablets."
-	switch g {
-	case groupEurope:
-		return groupTexts{routine, "Health care is generally of a good standard. Ticks transmit Lyme disease and tick-borne encephalitis in forests in summer.", " Add sun cream in summer.",
-			"Mon-Fri 09:00-17:00", "Mon-Sat 09:00-19:00", "Mon-Fri 09:00-16:00", "230 V, 50 Hz, plug types C and F",
-			"Service is often included; rounding up or leaving 5-10% is appreciated.", "Cards are accepted almost everywhere.", "112", true, true, true, false}
-	case groupNorthAmerica:
-		return groupTexts{routine, "Health care is excellent but expensive: make sure your insurance covers medical costs.", "",
-			"Mon-Fri 09:00-17:00", "Mon-Sat 10:00-21:00, Sun 11:00-18:00", "Mon-Fri 09:00-17:00", "120 V, 60 Hz, plug types A and B",
-			"15-20% in restaurants is expected.", "Cards are accepted almost everywhere.", "911", true, false, false, false}
-	case groupLatinAmerica:
-		return groupTexts{"Hepatitis A and typhoid vaccinations are recommended; yellow fever vaccination is recommended for some areas and may be required on arrival from an infected country.",
-			"Dengue, Zika and chikungunya are present; protect yourself against mosquito bites. Drink bottled or treated water.", mosquito,
-			"Mon-Fri 08:00-17:00", "Mon-Sat 09:00-19:00", "Mon-Fri 09:00-15:00", "110-127 V or 220 V depending on the country, 60 Hz; plug types A and B are common",
-			"10% is customary in restaurants, sometimes included in the bill.", "Cards are accepted in cities and tourist areas; carry cash elsewhere.", "911", true, true, false, true}
-	case groupMiddleEast:
-		return groupTexts{"Hepatitis A and typhoid vaccinations are recommended; make sure routine vaccinations are up to date.",
-			"Drink bottled water and avoid raw food. Heat can be extreme in summer: stay hydrated and avoid the midday sun.", " Add sun cream and rehydration salts.",
-			"Sun-Thu or Mon-Fri depending on the country, 08:00-16:00", "Daily 09:00-21:00; some shops close for Friday prayers", "Sun-Thu or Mon-Fri, 08:00-14:00",
-			"220-230 V, 50 Hz; plug types C and F (G in the Gulf states)", "10% in restaurants is appreciated; service is sometimes included.",
-			"Carry cash: cards are not accepted everywhere outside the main cities.", "112", false, true, false, true}
-	case groupTropicalAfrica:
-		return groupTexts{"Yellow fever vaccination is required or recommended; hepatitis A, typhoid, meningitis and rabies vaccinations are advised. Malaria prophylaxis is recommended.",
-			"Malaria is present all year in most areas: take prophylaxis and protect yourself against mosquito bites. Drink bottled water; cholera outbreaks occur.", mosquito,
-			"Mon-Fri 08:00-17:00", "Mon-Sat 08:00-18:00", "Mon-Fri 08:00-15:00", "220-240 V, 50 Hz; plug types C, D and G are common",
-			"10% in restaurants is appreciated.", "Carry cash: cards are accepted only in large hotels and some shops.", "112", true, true, false, true}
-	case groupSouthernAfrica:
-		return groupTexts{"Hepatitis A and typhoid vaccinations are recommended; a yellow fever certificate is required on arrival from an infected country.",
-			"Malaria is present in the north of some countries; HIV prevalence is high. Medical facilities are limited outside the main towns.", mosquito,
-			"Mon-Fri 08:00-17:00", "Mon-Fri 08:30-17:00, Sat 08:30-13:00", "Mon-Fri 09:00-15:30", "230 V, 50 Hz, plug types D and M",
-			"10% in restaurants is customary.", "Cards are accepted in towns; carry cash in rural areas.", "112", true, true, false, true}
-	case groupSouthAsia:
-		return groupTexts{asian, "Dengue and malaria are present; protect yourself against mosquito bites. Drink bottled water; air pollution can be severe in winter.", mosquito,
-			"Mon-Fri 09:30-17:30 (Sun-Thu in some countries)", "Mon-Sat 10:00-20:00", "Mon-Fri 10:00-16:00", "230 V, 50 Hz, plug types C, D and M",
-			"About 10% in restaurants when service is not included.", "Carry cash: cards are accepted mainly in cities.", "112", false, true, false, true}
-	case groupSouthEastAsia:
-		return groupTexts{asian, "Dengue is present all year; malaria in some rural and border areas. Drink bottled water.", mosquito,
-			"Mon-Fri 08:30-17:30", "Daily 10:00-21:00 in malls", "Mon-Fri 09:00-15:30", "220-240 V, 50 Hz; plug types A, C and G are common",
-			"Not expected; small tips are appreciated.", "Cards are accepted in cities and hotels; carry cash for markets.", "112", false, true, false, true}
-	case groupEastAsia:
-		return groupTexts{"No vaccination is required. Hepatitis A and Japanese encephalitis may be considered for long stays in rural areas.",
-			"Health care is good in cities. Air pollution can be high in winter.", "",
-			"Mon-Fri 09:00-18:00", "Daily 10:00-21:00", "Mon-Fri 09:00-16:00", "110-220 V; plug types A, C and I are common",
-			"Not customary.", "Cards and mobile payments are widely accepted.", "112", false, true, false, false}
-	case groupCentralAsia:
-		return groupTexts{"Hepatitis A and typhoid vaccinations are recommended; rabies for rural travel.",
-			"Medical facilities are limited outside the capital; drink bottled water. Altitude sickness is a risk in the mountains.", "",
-			"Mon-Fri 09:00-18:00", "Mon-Sat 09:00-20:00", "Mon-Fri 09:00-17:00", "220 V, 50 Hz, plug types C and F",
-			"5-10% in restaurants is appreciated.", "Carry cash: cards are accepted mainly in the capital.", "112", false, true, false, true}
-	case groupAustralasia:
-		return groupTexts{routine, "Health care is excellent. Protect yourself from the sun.", " Add sun cream.",
-			"Mon-Fri 09:00-17:00", "Mon-Sat 09:00-17:30", "Mon-Fri 09:30-16:00", "230 V, 50 Hz, plug type I",
-			"Not expected; 10% for good service is appreciated.", "Cards are accepted almost everywhere.", "112", true, false, true, false}
-	case groupPacific:
-		return groupTexts{"Hepatitis A and typhoid vaccinations are recommended.",
-			"Dengue outbreaks occur; protect yourself against mosquito bites. Medical facilities are limited: serious cases need evacuation.", mosquito,
-			"Mon-Fri 08:00-16:30", "Mon-Sat 08:00-17:00", "Mon-Fri 09:00-15:00", "230-240 V, 50 Hz, plug type I (A and B in US territories)",
-			"Not customary.", "Carry cash: cards are accepted only in main towns and resorts.", "112", true, false, false, true}
-	default:
-		return groupTexts{"No vaccination is required; access is restricted to authorised personnel and expedition cruises.",
-			"There is no hospital: any medical emergency needs an evacuation that can take days.", " Add a full expedition medical kit.",
-			"", "", "", "", "", "", "", false, false, false, false}
 	}
 }
 
@@ -421,9 +331,9 @@ var riskLevels = [...]gen.RiskLevel{gen.RiskLevelLow, gen.RiskLevelModerate, gen
 // rankLevel returns the risk level of a rank, clamped to low..critical.
 func rankLevel(rank int) gen.RiskLevel { return riskLevels[max(0, min(3, rank))] }
 
-// describeCountry generates a country's texts; the hand-written facts win.
-func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
-	t := textsOf(c.group)
+// describeCountry generates a country's texts from those of its region;
+// the hand-written facts win.
+func (d *dataset) describeCountry(region *regionRecord, c *countryData, rng *rand.Rand) {
 	name := c.labels[0]
 	f, rec := c.fact, c.rec
 	uninhabited := c.capital == ""
@@ -506,11 +416,14 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	}
 
 	// Health.
-	c.vaccination, c.healthRisks = t.vaccinations, t.healthRisks
+	c.vaccination, c.healthRisks = region.Vaccinations, region.HealthRisks
 	if f != nil {
 		c.vaccination, c.healthRisks = f.Vaccinations, f.HealthRisks
 	}
-	c.firstAidKit = "Pack plasters, sterile dressings, an antiseptic, a thermometer, pain and fever relief (paracetamol), anti-diarrhoea medicine, oral rehydration salts and your usual prescription medicines with their prescriptions." + t.firstAidExtra
+	c.firstAidKit = "Pack plasters, sterile dressings, an antiseptic, a thermometer, pain and fever relief (paracetamol), anti-diarrhoea medicine, oral rehydration salts and your usual prescription medicines with their prescriptions."
+	if region.FirstAidKitExtra != "" {
+		c.firstAidKit += " " + region.FirstAidKitExtra
+	}
 
 	// Security summary.
 	switch {
@@ -532,13 +445,9 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	switch n := rec.EmergencyNumbers; {
 	case n != nil:
 		c.emergency = &[3]string{n.Ambulance, n.Police, n.Fire}
-	case t.emergency == "":
-	case c.id == "gl" || c.id == "pm":
-		c.emergency = &[3]string{"112", "112", "112"}
-	case c.id == "as" || c.id == "gu" || c.id == "mp":
-		c.emergency = &[3]string{"911", "911", "911"}
-	default:
-		c.emergency = &[3]string{t.emergency, t.emergency, t.emergency}
+	case region.EmergencyNumber != "":
+		n := region.EmergencyNumber
+		c.emergency = &[3]string{n, n, n}
 	}
 
 	// Airports.
@@ -551,56 +460,35 @@ func (d *dataset) describeCountry(c *countryData, rng *rand.Rand) {
 	}
 
 	// Currency.
-	c.currencyTip = t.cards
+	c.currencyTip = region.CurrencyAdvice
 
 	// Daily life.
 	c.daily = gen.DailyLifeSection{}
-	if f != nil {
+	switch {
+	case f != nil:
 		c.daily = f.DailyLife
-	} else if t.officeHours != "" && !uninhabited {
-		office, shopping, banking, electricity, tipping := t.officeHours, t.shoppingHours, t.bankingHours, t.electricity, t.tipping
-		if rec.PlugTypeG {
-			electricity = "230 V, 50 Hz, plug type G"
+	case region.DailyLife != nil && !uninhabited:
+		c.daily = *region.DailyLife
+		if rec.Electricity != "" {
+			c.daily.Electricity = &rec.Electricity
 		}
-		if c.id == "gl" || c.id == "pm" {
-			electricity = "230 V, 50 Hz, plug types C and E"
-		}
-		c.daily.OfficeHours, c.daily.ShoppingHours, c.daily.BankingHours = &office, &shopping, &banking
-		c.daily.Electricity, c.daily.TippingInformation = &electricity, &tipping
 	}
 
-	// Public holidays.
+	// Public holidays: the region's and the country's own, and the
+	// national day of a sovereign state on a date drawn from the seed
+	// (never that of New Year's Day or Labour Day). holidaysFrom sorts them.
 	switch {
 	case f != nil:
 		c.holidays = f.PublicHolidays
 	case uninhabited:
 	default:
-		c.holidays = append(c.holidays, fixedHoliday(time.January, 1, "New Year's Day"))
-		if c.group == groupCentralAsia {
-			c.holidays = append(c.holidays, fixedHoliday(time.March, 21, "Nowruz"))
-		}
-		if c.group == groupLatinAmerica {
-			c.holidays = append(c.holidays, easterHoliday(-2, "Good Friday"))
-		}
-		if t.easterMonday {
-			c.holidays = append(c.holidays, easterHoliday(1, "Easter Monday"))
-		}
-		if t.labourDay {
-			c.holidays = append(c.holidays, fixedHoliday(time.May, 1, "Labour Day"))
-		}
+		c.holidays = slices.Concat(region.PublicHolidays, rec.PublicHolidaysAdded)
 		if !rec.DependentTerritory {
 			m, day := time.Month(1+rng.IntN(12)), 1+rng.IntN(28)
 			if m == time.January && day == 1 || m == time.May && day == 1 {
 				day++
 			}
-			name := "National Day"
-			if t.independence {
-				name = "Independence Day"
-			}
-			c.holidays = append(c.holidays, fixedHoliday(m, day, name))
-		}
-		if t.christmas || c.id == "ph" || c.id == "tl" || c.id == "kr" {
-			c.holidays = append(c.holidays, fixedHoliday(time.December, 25, "Christmas Day"))
+			c.holidays = append(c.holidays, fixedHoliday(m, day, region.NationalDay))
 		}
 	}
 }

@@ -418,6 +418,19 @@ func TestDataFilesMatchTheSpec(t *testing.T) {
 	s := specCheck{t, testutil.Spec(t)}
 	const id = "3f1c9f4e-2a4b-4c52-9d3e-6a1f0b7c8d90"
 	checked := map[string]bool{}
+	// holidays checks rules as the dates they answer in 2026.
+	holidays := func(where string, rules any) {
+		t.Helper()
+		for _, h := range rules.([]any) {
+			b, _ := json.Marshal(h)
+			var rule holidayRule
+			if err := json.Unmarshal(b, &rule); err != nil {
+				t.Errorf("%s: %v", where, err)
+				continue
+			}
+			s.check(where+" "+rule.name, "PublicHoliday", map[string]any{"date": rule.in(2026).Format(time.DateOnly), "name": rule.name})
+		}
+	}
 
 	checked["currencies.json"] = true
 	var currencies map[string]any
@@ -448,6 +461,12 @@ func TestDataFilesMatchTheSpec(t *testing.T) {
 		if v, ok := c["emergency_numbers"].(map[string]any); ok {
 			s.check(where+" emergency_numbers", "EmergencyNumbers", with(v, "label", "Emergency numbers"))
 		}
+		if v, ok := c["electricity"]; ok {
+			s.check(where+" electricity", "DailyLifeSection", map[string]any{"label": "Daily life", "electricity": v})
+		}
+		if v, ok := c["public_holidays_added"]; ok {
+			holidays(where, v)
+		}
 		f, ok := c["facts"].(map[string]any)
 		if !ok {
 			continue
@@ -459,15 +478,30 @@ func TestDataFilesMatchTheSpec(t *testing.T) {
 			s.check(where+" "+name, "TextSection", map[string]any{"label": name, "desc": f[name]})
 		}
 		s.check(where+" daily_life", "DailyLifeSection", with(f["daily_life"].(map[string]any), "label", "Daily life"))
-		for _, h := range f["public_holidays"].([]any) {
-			b, _ := json.Marshal(h)
-			var rule holidayRule
-			if err := json.Unmarshal(b, &rule); err != nil {
-				t.Errorf("%s: %v", where, err)
-				continue
+		holidays(where, f["public_holidays"])
+	}
+
+	checked["regions.json"] = true
+	var regions []map[string]any
+	rawDataFile(t, "regions.json", &regions)
+	for _, r := range regions {
+		where := fmt.Sprintf("regions.json %v", r["group"])
+		for _, name := range []string{"vaccinations", "health_risks", "first_aid_kit_extra"} {
+			if v, ok := r[name]; ok {
+				s.check(where+" "+name, "TextSection", map[string]any{"label": name, "desc": v})
 			}
-			s.check(where+" "+rule.name, "PublicHoliday", map[string]any{"date": rule.in(2026).Format(time.DateOnly), "name": rule.name})
 		}
+		if v, ok := r["daily_life"].(map[string]any); ok {
+			s.check(where+" daily_life", "DailyLifeSection", with(v, "label", "Daily life"))
+		}
+		if v, ok := r["currency_advice"]; ok {
+			s.check(where+" currency_advice", "CurrencySection", map[string]any{"label": "Currency", "currency_code": "EUR", "currency_name": "Euro", "desc": v})
+		}
+		if v, ok := r["emergency_number"]; ok {
+			s.check(where+" emergency_number", "EmergencyNumbers", map[string]any{"label": "Emergency numbers", "ambulance": v, "police": v, "fire": v})
+		}
+		s.check(where+" national_day", "PublicHoliday", map[string]any{"date": "2026-07-14", "name": r["national_day"]})
+		holidays(where, r["public_holidays"])
 	}
 
 	checked["cities.json"] = true
