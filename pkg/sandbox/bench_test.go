@@ -214,7 +214,7 @@ func BenchmarkNew(b *testing.B) {
 	b.Run("dataset", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			newDataset(1)
+			NewDataset(1)
 		}
 	})
 	b.Run("spec", func(b *testing.B) {

@@ -270,12 +270,12 @@ func decodeTables() (*tables, error) {
 			phone: r.PhonePattern, address: r.AddressFormat, first: r.FirstNames, last: r.LastNames,
 			landmark: r.Landmark,
 		}
-		for k, kind := range providerKinds {
-			if c.templates[k] = r.ProviderNames[kind.id]; c.templates[k] == "" {
-				return nil, fmt.Errorf("cities.json: %s has no %s name", r.Name, kind.id)
+		for k, kind := range ProviderKinds {
+			if c.templates[k] = r.ProviderNames[kind.ID]; c.templates[k] == "" {
+				return nil, fmt.Errorf("cities.json: %s has no %s name", r.Name, kind.ID)
 			}
 		}
-		if len(r.ProviderNames) != len(providerKinds) {
+		if len(r.ProviderNames) != len(ProviderKinds) {
 			return nil, fmt.Errorf("cities.json: %s names kinds that do not exist", r.Name)
 		}
 		t.cities = append(t.cities, c)
@@ -283,7 +283,7 @@ func decodeTables() (*tables, error) {
 	for _, list := range [][]alertTemplate{t.alerts.WhoBulletins, t.alerts.AxaHealthAlerts, t.alerts.AxaSecurityAlerts} {
 		for i := range list {
 			a := &list[i]
-			if levelRank(a.MinLevel) > levelRank(a.MaxLevel) || !a.MinLevel.Valid() || !a.MaxLevel.Valid() || len(a.Countries) == 0 {
+			if LevelRank(a.MinLevel) > LevelRank(a.MaxLevel) || !a.MinLevel.Valid() || !a.MaxLevel.Valid() || len(a.Countries) == 0 {
 				return nil, fmt.Errorf("alerts.json: %q has levels %q..%q and %d countries", a.Title, a.MinLevel, a.MaxLevel, len(a.Countries))
 			}
 			a.draw = a.Countries
@@ -313,10 +313,10 @@ func decodeDataFile(name string, v any) error {
 	return nil
 }
 
-// currencyNames are the English names of ISO 4217 currencies,
+// CurrencyNames are the English names of ISO 4217 currencies,
 // data/currencies.json. Handlers index it directly, so it is decoded when
 // the package is initialized (a few tens of microseconds). Read-only.
-var currencyNames = func() map[string]string {
+var CurrencyNames = func() map[string]string {
 	var m map[string]string
 	if err := decodeDataFile("currencies.json", &m); err != nil {
 		panic("sandbox: " + err.Error())

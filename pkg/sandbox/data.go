@@ -25,106 +25,106 @@ import (
 )
 
 // supportedLanguages are the languages of labels, in the order of the
-// localized tables; the first is the default. Read-only.
+// Localized tables; the first is the default. Read-only.
 var supportedLanguages = [...]language.Tag{
 	language.English, language.French, language.German, language.Spanish,
 	language.Italian, language.Portuguese, language.Japanese, language.Chinese,
 }
 
-// localized is a text in each of supportedLanguages, in their order.
-type localized [len(supportedLanguages)]string
+// Localized is a text in each of supportedLanguages, in their order.
+type Localized [len(supportedLanguages)]string
 
-// section names the labelled sections of a country's information.
-type section int
+// Section names the labelled sections of a country's information.
+type Section int
 
 // The sections, in the order of sectionLabels.
 const (
-	secGeneralInfo section = iota
-	secPassportAndVisa
-	secAirports
-	secCurrency
-	secVaccinations
-	secFirstAidKit
-	secEmergencyNumbers
-	secNationalEmbassies
-	secForeignEmbassies
-	secPublicHolidays
-	secDailyLife
-	secHealthRisks
-	secRiskRatings
+	SecGeneralInfo Section = iota
+	SecPassportAndVisa
+	SecAirports
+	SecCurrency
+	SecVaccinations
+	SecFirstAidKit
+	SecEmergencyNumbers
+	SecNationalEmbassies
+	SecForeignEmbassies
+	SecPublicHolidays
+	SecDailyLife
+	SecHealthRisks
+	SecRiskRatings
 )
 
-// sectionLabels are the display titles of the sections, indexed by section.
+// SectionLabels are the display titles of the sections, indexed by section.
 // Read-only.
-var sectionLabels = [...]localized{
-	secGeneralInfo:       {"General information", "Informations générales", "Allgemeine Informationen", "Información general", "Informazioni generali", "Informações gerais", "基本情報", "基本信息"},
-	secPassportAndVisa:   {"Passport and visa", "Passeport et visa", "Reisepass und Visum", "Pasaporte y visado", "Passaporto e visto", "Passaporte e visto", "パスポートとビザ", "护照和签证"},
-	secAirports:          {"Airports", "Aéroports", "Flughäfen", "Aeropuertos", "Aeroporti", "Aeroportos", "空港", "机场"},
-	secCurrency:          {"Currency", "Devise", "Währung", "Moneda", "Valuta", "Moeda", "通貨", "货币"},
-	secVaccinations:      {"Vaccinations", "Vaccinations", "Impfungen", "Vacunas", "Vaccinazioni", "Vacinas", "予防接種", "疫苗接种"},
-	secFirstAidKit:       {"First aid kit", "Trousse de premiers secours", "Reiseapotheke", "Botiquín de primeros auxilios", "Kit di pronto soccorso", "Kit de primeiros socorros", "救急セット", "急救包"},
-	secEmergencyNumbers:  {"Emergency numbers", "Numéros d'urgence", "Notrufnummern", "Números de emergencia", "Numeri di emergenza", "Números de emergência", "緊急電話番号", "紧急电话"},
-	secNationalEmbassies: {"National embassies", "Ambassades nationales", "Eigene Botschaften", "Embajadas nacionales", "Ambasciate nazionali", "Embaixadas nacionais", "自国の大使館", "本国使馆"}, //nolint:misspell // French
-	secForeignEmbassies:  {"Foreign embassies", "Ambassades étrangères", "Ausländische Botschaften", "Embajadas extranjeras", "Ambasciate straniere", "Embaixadas estrangeiras", "外国の大使館", "外国使馆"},
-	secPublicHolidays:    {"Public holidays", "Jours fériés", "Feiertage", "Días festivos", "Giorni festivi", "Feriados", "祝日", "公共假日"},
-	secDailyLife:         {"Daily life", "Vie quotidienne", "Alltag", "Vida cotidiana", "Vita quotidiana", "Dia a dia", "日常生活", "日常生活"},
-	secHealthRisks:       {"Health risks", "Risques sanitaires", "Gesundheitsrisiken", "Riesgos sanitarios", "Rischi sanitari", "Riscos para a saúde", "健康上のリスク", "健康风险"},
-	secRiskRatings:       {"Risk ratings", "Évaluation des risques", "Risikobewertung", "Evaluación de riesgos", "Valutazione dei rischi", "Avaliação de riscos", "リスク評価", "风险评级"},
+var SectionLabels = [...]Localized{
+	SecGeneralInfo:       {"General information", "Informations générales", "Allgemeine Informationen", "Información general", "Informazioni generali", "Informações gerais", "基本情報", "基本信息"},
+	SecPassportAndVisa:   {"Passport and visa", "Passeport et visa", "Reisepass und Visum", "Pasaporte y visado", "Passaporto e visto", "Passaporte e visto", "パスポートとビザ", "护照和签证"},
+	SecAirports:          {"Airports", "Aéroports", "Flughäfen", "Aeropuertos", "Aeroporti", "Aeroportos", "空港", "机场"},
+	SecCurrency:          {"Currency", "Devise", "Währung", "Moneda", "Valuta", "Moeda", "通貨", "货币"},
+	SecVaccinations:      {"Vaccinations", "Vaccinations", "Impfungen", "Vacunas", "Vaccinazioni", "Vacinas", "予防接種", "疫苗接种"},
+	SecFirstAidKit:       {"First aid kit", "Trousse de premiers secours", "Reiseapotheke", "Botiquín de primeros auxilios", "Kit di pronto soccorso", "Kit de primeiros socorros", "救急セット", "急救包"},
+	SecEmergencyNumbers:  {"Emergency numbers", "Numéros d'urgence", "Notrufnummern", "Números de emergencia", "Numeri di emergenza", "Números de emergência", "緊急電話番号", "紧急电话"},
+	SecNationalEmbassies: {"National embassies", "Ambassades nationales", "Eigene Botschaften", "Embajadas nacionales", "Ambasciate nazionali", "Embaixadas nacionais", "自国の大使館", "本国使馆"}, //nolint:misspell // French
+	SecForeignEmbassies:  {"Foreign embassies", "Ambassades étrangères", "Ausländische Botschaften", "Embajadas extranjeras", "Ambasciate straniere", "Embaixadas estrangeiras", "外国の大使館", "外国使馆"},
+	SecPublicHolidays:    {"Public holidays", "Jours fériés", "Feiertage", "Días festivos", "Giorni festivi", "Feriados", "祝日", "公共假日"},
+	SecDailyLife:         {"Daily life", "Vie quotidienne", "Alltag", "Vida cotidiana", "Vita quotidiana", "Dia a dia", "日常生活", "日常生活"},
+	SecHealthRisks:       {"Health risks", "Risques sanitaires", "Gesundheitsrisiken", "Riesgos sanitarios", "Rischi sanitari", "Riscos para a saúde", "健康上のリスク", "健康风险"},
+	SecRiskRatings:       {"Risk ratings", "Évaluation des risques", "Risikobewertung", "Evaluación de riesgos", "Valutazione dei rischi", "Avaliação de riscos", "リスク評価", "风险评级"},
 }
 
-// providerKinds are the kinds of medical provider with their labels, in
+// ProviderKinds are the kinds of medical provider with their labels, in
 // the order of the spec's enum sorted by id. Read-only.
-var providerKinds = [...]struct {
-	id     gen.ProviderKindID
-	labels localized
+var ProviderKinds = [...]struct {
+	ID     gen.ProviderKindID
+	Labels Localized
 }{
-	{gen.ProviderKindIDClinic, localized{"Clinic", "Clinique", "Klinik", "Clínica", "Clinica", "Clínica", "クリニック", "诊所"}},
-	{gen.ProviderKindIDDentist, localized{"Dentist", "Dentiste", "Zahnarzt", "Dentista", "Dentista", "Dentista", "歯科医", "牙医"}},
-	{gen.ProviderKindIDGeneralPractitioner, localized{"General practitioner", "Médecin généraliste", "Allgemeinarzt", "Médico general", "Medico di base", "Clínico geral", "一般開業医", "全科医生"}},
-	{gen.ProviderKindIDHospital, localized{"Hospital", "Hôpital", "Krankenhaus", "Hospital", "Ospedale", "Hospital", "病院", "医院"}},
-	{gen.ProviderKindIDLaboratory, localized{"Laboratory", "Laboratoire", "Labor", "Laboratorio", "Laboratorio", "Laboratório", "検査機関", "化验室"}},
-	{gen.ProviderKindIDPharmacy, localized{"Pharmacy", "Pharmacie", "Apotheke", "Farmacia", "Farmacia", "Farmácia", "薬局", "药房"}},
-	{gen.ProviderKindIDSpecialist, localized{"Specialist", "Médecin spécialiste", "Facharzt", "Especialista", "Specialista", "Especialista", "専門医", "专科医生"}},
+	{gen.ProviderKindIDClinic, Localized{"Clinic", "Clinique", "Klinik", "Clínica", "Clinica", "Clínica", "クリニック", "诊所"}},
+	{gen.ProviderKindIDDentist, Localized{"Dentist", "Dentiste", "Zahnarzt", "Dentista", "Dentista", "Dentista", "歯科医", "牙医"}},
+	{gen.ProviderKindIDGeneralPractitioner, Localized{"General practitioner", "Médecin généraliste", "Allgemeinarzt", "Médico general", "Medico di base", "Clínico geral", "一般開業医", "全科医生"}},
+	{gen.ProviderKindIDHospital, Localized{"Hospital", "Hôpital", "Krankenhaus", "Hospital", "Ospedale", "Hospital", "病院", "医院"}},
+	{gen.ProviderKindIDLaboratory, Localized{"Laboratory", "Laboratoire", "Labor", "Laboratorio", "Laboratorio", "Laboratório", "検査機関", "化验室"}},
+	{gen.ProviderKindIDPharmacy, Localized{"Pharmacy", "Pharmacie", "Apotheke", "Farmacia", "Farmacia", "Farmácia", "薬局", "药房"}},
+	{gen.ProviderKindIDSpecialist, Localized{"Specialist", "Médecin spécialiste", "Facharzt", "Especialista", "Specialista", "Especialista", "専門医", "专科医生"}},
 }
 
-// specialities are the medical specialities with their labels, sorted by
+// Specialities are the medical specialities with their labels, sorted by
 // id. Read-only.
-var specialities = [...]struct {
-	id     string
-	labels localized
+var Specialities = [...]struct {
+	ID     string
+	Labels Localized
 }{
-	{"cardiology", localized{"Cardiology", "Cardiologie", "Kardiologie", "Cardiología", "Cardiologia", "Cardiologia", "循環器科", "心脏科"}},
-	{"dentistry", localized{"Dentistry", "Chirurgie dentaire", "Zahnmedizin", "Odontología", "Odontoiatria", "Odontologia", "歯科", "牙科"}},
-	{"dermatology", localized{"Dermatology", "Dermatologie", "Dermatologie", "Dermatología", "Dermatologia", "Dermatologia", "皮膚科", "皮肤科"}},
-	{"emergency_medicine", localized{"Emergency medicine", "Médecine d'urgence", "Notfallmedizin", "Medicina de urgencias", "Medicina d'urgenza", "Medicina de emergência", "救急科", "急诊科"}},
-	{"gastroenterology", localized{"Gastroenterology", "Gastro-entérologie", "Gastroenterologie", "Gastroenterología", "Gastroenterologia", "Gastroenterologia", "消化器科", "消化科"}},
-	{"general_medicine", localized{"General medicine", "Médecine générale", "Allgemeinmedizin", "Medicina general", "Medicina generale", "Clínica geral", "一般内科", "全科"}},
-	{"gynaecology", localized{"Gynaecology", "Gynécologie", "Gynäkologie", "Ginecología", "Ginecologia", "Ginecologia", "婦人科", "妇科"}},
-	{"neurology", localized{"Neurology", "Neurologie", "Neurologie", "Neurología", "Neurologia", "Neurologia", "神経内科", "神经科"}}, //nolint:misspell // Italian and Portuguese
-	{"ophthalmology", localized{"Ophthalmology", "Ophtalmologie", "Augenheilkunde", "Oftalmología", "Oftalmologia", "Oftalmologia", "眼科", "眼科"}},
-	{"orthopaedics", localized{"Orthopaedics", "Orthopédie", "Orthopädie", "Ortopedia", "Ortopedia", "Ortopedia", "整形外科", "骨科"}},
-	{"otorhinolaryngology", localized{"Otorhinolaryngology (ENT)", "Oto-rhino-laryngologie (ORL)", "Hals-Nasen-Ohren-Heilkunde (HNO)", "Otorrinolaringología", "Otorinolaringoiatria", "Otorrinolaringologia", "耳鼻咽喉科", "耳鼻喉科"}},
-	{"paediatrics", localized{"Paediatrics", "Pédiatrie", "Kinderheilkunde", "Pediatría", "Pediatria", "Pediatria", "小児科", "儿科"}},
-	{"psychiatry", localized{"Psychiatry", "Psychiatrie", "Psychiatrie", "Psiquiatría", "Psichiatria", "Psiquiatria", "精神科", "精神科"}},
-	{"pulmonology", localized{"Pulmonology", "Pneumologie", "Pneumologie", "Neumología", "Pneumologia", "Pneumologia", "呼吸器科", "呼吸科"}},
-	{"radiology", localized{"Radiology", "Radiologie", "Radiologie", "Radiología", "Radiologia", "Radiologia", "放射線科", "放射科"}},
-	{"travel_medicine", localized{"Travel medicine", "Médecine des voyages", "Reisemedizin", "Medicina del viajero", "Medicina dei viaggi", "Medicina do viajante", "渡航医学", "旅行医学"}},
-	{"urology", localized{"Urology", "Urologie", "Urologie", "Urología", "Urologia", "Urologia", "泌尿器科", "泌尿科"}},
+	{"cardiology", Localized{"Cardiology", "Cardiologie", "Kardiologie", "Cardiología", "Cardiologia", "Cardiologia", "循環器科", "心脏科"}},
+	{"dentistry", Localized{"Dentistry", "Chirurgie dentaire", "Zahnmedizin", "Odontología", "Odontoiatria", "Odontologia", "歯科", "牙科"}},
+	{"dermatology", Localized{"Dermatology", "Dermatologie", "Dermatologie", "Dermatología", "Dermatologia", "Dermatologia", "皮膚科", "皮肤科"}},
+	{"emergency_medicine", Localized{"Emergency medicine", "Médecine d'urgence", "Notfallmedizin", "Medicina de urgencias", "Medicina d'urgenza", "Medicina de emergência", "救急科", "急诊科"}},
+	{"gastroenterology", Localized{"Gastroenterology", "Gastro-entérologie", "Gastroenterologie", "Gastroenterología", "Gastroenterologia", "Gastroenterologia", "消化器科", "消化科"}},
+	{"general_medicine", Localized{"General medicine", "Médecine générale", "Allgemeinmedizin", "Medicina general", "Medicina generale", "Clínica geral", "一般内科", "全科"}},
+	{"gynaecology", Localized{"Gynaecology", "Gynécologie", "Gynäkologie", "Ginecología", "Ginecologia", "Ginecologia", "婦人科", "妇科"}},
+	{"neurology", Localized{"Neurology", "Neurologie", "Neurologie", "Neurología", "Neurologia", "Neurologia", "神経内科", "神经科"}}, //nolint:misspell // Italian and Portuguese
+	{"ophthalmology", Localized{"Ophthalmology", "Ophtalmologie", "Augenheilkunde", "Oftalmología", "Oftalmologia", "Oftalmologia", "眼科", "眼科"}},
+	{"orthopaedics", Localized{"Orthopaedics", "Orthopédie", "Orthopädie", "Ortopedia", "Ortopedia", "Ortopedia", "整形外科", "骨科"}},
+	{"otorhinolaryngology", Localized{"Otorhinolaryngology (ENT)", "Oto-rhino-laryngologie (ORL)", "Hals-Nasen-Ohren-Heilkunde (HNO)", "Otorrinolaringología", "Otorinolaringoiatria", "Otorrinolaringologia", "耳鼻咽喉科", "耳鼻喉科"}},
+	{"paediatrics", Localized{"Paediatrics", "Pédiatrie", "Kinderheilkunde", "Pediatría", "Pediatria", "Pediatria", "小児科", "儿科"}},
+	{"psychiatry", Localized{"Psychiatry", "Psychiatrie", "Psychiatrie", "Psiquiatría", "Psichiatria", "Psiquiatria", "精神科", "精神科"}},
+	{"pulmonology", Localized{"Pulmonology", "Pneumologie", "Pneumologie", "Neumología", "Pneumologia", "Pneumologia", "呼吸器科", "呼吸科"}},
+	{"radiology", Localized{"Radiology", "Radiologie", "Radiologie", "Radiología", "Radiologia", "Radiologia", "放射線科", "放射科"}},
+	{"travel_medicine", Localized{"Travel medicine", "Médecine des voyages", "Reisemedizin", "Medicina del viajero", "Medicina dei viaggi", "Medicina do viajante", "渡航医学", "旅行医学"}},
+	{"urology", Localized{"Urology", "Urologie", "Urologie", "Urología", "Urologia", "Urologia", "泌尿器科", "泌尿科"}},
 }
 
-// dataset holds the sandbox's reference data: countries, alerts and
+// Dataset holds the sandbox's reference data: countries, alerts and
 // medical providers. It is made once from a seed and only read afterwards,
 // so handlers share it without locks. Dates are kept as offsets and turned
 // into times relative to the sandbox's clock when answered.
-type dataset struct {
+type Dataset struct {
 	matcher   language.Matcher
-	countries []*countryData // sorted by id
-	byID      map[string]*countryData
-	lists     [len(supportedLanguages)][]gen.Country
-	bulletins []alertData
-	health    []alertData
-	security  []alertData
-	providers []gen.MedicalProvider // Position.DistanceInMeters is 0
+	countries []*Country // sorted by id
+	byID      map[string]*Country
+	Lists     [len(supportedLanguages)][]gen.Country
+	Bulletins []Alert
+	Health    []Alert
+	Security  []Alert
+	Providers []gen.MedicalProvider // Position.DistanceInMeters is 0
 }
 
 // regionGroup is a coarse part of the world; it picks the generated texts.
@@ -147,47 +147,47 @@ const (
 	groupRemote
 )
 
-// countryData is everything the sandbox answers about one country.
-type countryData struct {
-	id          string
+// Country is everything the sandbox answers about one country.
+type Country struct {
+	ID          string
 	rec         *countryRecord // its line of data/countries.json
-	labels      localized
+	Labels      Localized
 	capital     string
 	area        string // "Western Europe", "the Caribbean"
 	group       regionGroup
 	fact        *countryFact
-	currency    string
-	security    gen.RiskLevel
-	risks       []gen.RiskRating
-	riskFactor  float64 // weighs on the premium of a trip there
-	emergency   *[3]string
-	airports    []gen.Airport
-	holidays    []holidayRule
-	national    []gen.Embassy
-	foreign     []gen.Embassy
-	generalInfo string
-	visa        string
-	vaccination string
-	healthRisks string
-	firstAidKit string
-	summary     string
-	currencyTip string
-	daily       gen.DailyLifeSection
-	healthAge   int // days since the health information was updated
-	securityAge int // days since the security information was updated
+	Currency    string
+	Security    gen.RiskLevel
+	Risks       []gen.RiskRating
+	RiskFactor  float64 // weighs on the premium of a trip there
+	Emergency   *[3]string
+	Airports    []gen.Airport
+	Holidays    []holidayRule
+	National    []gen.Embassy
+	Foreign     []gen.Embassy
+	GeneralInfo string
+	Visa        string
+	Vaccination string
+	HealthRisks string
+	FirstAidKit string
+	Summary     string
+	CurrencyTip string
+	Daily       gen.DailyLifeSection
+	HealthAge   int // days since the health information was updated
+	SecurityAge int // days since the security information was updated
 }
 
-// alertData is a WHO bulletin or an AXA alert, its dates as offsets from
+// Alert is a WHO bulletin or an AXA alert, its dates as offsets from
 // the time it is answered.
-type alertData struct {
-	id        uuid.UUID
-	title     string
-	short     string
-	content   string
-	level     gen.AlertLevel
-	age       time.Duration // alert_date is now minus age
-	remaining time.Duration // end_date is now plus remaining; 0: none
-	countries []string
+type Alert struct {
+	ID        uuid.UUID
+	Title     string
+	Short     string
+	Content   string
+	Level     gen.AlertLevel
+	Age       time.Duration // alert_date is now minus age
+	Remaining time.Duration // end_date is now plus remaining; 0: none
+	Countries []string
 }
 
 // newRand returns a PCG generator for one stream of a seed's data, so that
@@ -196,13 +196,13 @@ func newRand(seed, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, stream)) //nolint:gosec // deterministic sample data, not secrets
 }
 
-// newDataset makes the reference data of a seed: the same seed gives the
+// NewDataset makes the reference data of a seed: the same seed gives the
 // same data.
-func newDataset(seed uint64) *dataset {
+func NewDataset(seed uint64) *Dataset {
 	t := loadTables()
-	d := &dataset{
+	d := &Dataset{
 		matcher: language.NewMatcher(supportedLanguages[:]),
-		byID:    make(map[string]*countryData, len(t.countries)),
+		byID:    make(map[string]*Country, len(t.countries)),
 	}
 	d.buildCountries(t, newRand(seed, 0xC0_0A7_121E5))
 	d.buildAlerts(t, newRand(seed, 0xA1_E475))
@@ -214,7 +214,7 @@ func newDataset(seed uint64) *dataset {
 // Accept-Language header: its index in supportedLanguages (0, English, when
 // absent, unparsable or unmatched) and the tag to answer in
 // Content-Language.
-func (d *dataset) language(accept *string) (int, string) {
+func (d *Dataset) Language(accept *string) (int, string) {
 	i := 0
 	if accept != nil && strings.TrimSpace(*accept) != "" {
 		if tags, _, err := language.ParseAcceptLanguage(*accept); err == nil && len(tags) > 0 {
@@ -227,7 +227,7 @@ func (d *dataset) language(accept *string) (int, string) {
 }
 
 // country returns a country by its lower-case id.
-func (d *dataset) country(id string) (*countryData, bool) {
+func (d *Dataset) Country(id string) (*Country, bool) {
 	c, ok := d.byID[id]
 	return c, ok
 }
@@ -256,7 +256,7 @@ func foldASCII(s string) string {
 
 // buildCountries makes every country of data/countries.json, with its
 // labels in every supported language and its generated texts.
-func (d *dataset) buildCountries(t *tables, rng *rand.Rand) {
+func (d *Dataset) buildCountries(t *tables, rng *rand.Rand) {
 	names := make([]display.Namer, len(supportedLanguages))
 	for i, t := range supportedLanguages {
 		names[i] = display.Regions(t)
@@ -265,14 +265,14 @@ func (d *dataset) buildCountries(t *tables, rng *rand.Rand) {
 	for i := range t.countries {
 		row := &t.countries[i]
 		region := language.MustParseRegion(strings.ToUpper(row.ID))
-		c := &countryData{id: row.ID, rec: row, capital: row.Capital, group: groupRemote, fact: row.Facts}
+		c := &Country{ID: row.ID, rec: row, capital: row.Capital, group: groupRemote, fact: row.Facts}
 		for i, n := range names {
-			c.labels[i] = n.Name(region)
-			if c.labels[i] == "" {
-				c.labels[i] = english.Name(region)
+			c.Labels[i] = n.Name(region)
+			if c.Labels[i] == "" {
+				c.Labels[i] = english.Name(region)
 			}
 		}
-		c.labels[0] = foldASCII(c.labels[0])
+		c.Labels[0] = foldASCII(c.Labels[0])
 		c.area = row.OceanArea
 	regions:
 		for _, r := range t.regions {
@@ -290,20 +290,20 @@ func (d *dataset) buildCountries(t *tables, rng *rand.Rand) {
 			c.area = "the " + c.area
 		}
 		if row.CurrencyCode != "" {
-			c.currency = row.CurrencyCode
+			c.Currency = row.CurrencyCode
 		} else if u, ok := currency.FromRegion(region); ok && u.String() != "XXX" {
-			c.currency = u.String()
+			c.Currency = u.String()
 		}
 		d.describeCountry(t.byGroup[c.group], c, rng)
 		d.countries = append(d.countries, c)
-		d.byID[c.id] = c
+		d.byID[c.ID] = c
 	}
 	for i := range supportedLanguages {
 		list := make([]gen.Country, len(d.countries))
 		for j, c := range d.countries {
-			list[j] = gen.Country{ID: c.id, Label: c.labels[i]}
+			list[j] = gen.Country{ID: c.ID, Label: c.Labels[i]}
 		}
-		d.lists[i] = list
+		d.Lists[i] = list
 	}
 	// Embassies name other countries, so they come once all are known.
 	for _, c := range d.countries {
@@ -311,8 +311,8 @@ func (d *dataset) buildCountries(t *tables, rng *rand.Rand) {
 	}
 }
 
-// levelRank orders risk and alert levels.
-func levelRank[L ~string](l L) int {
+// LevelRank orders risk and alert levels.
+func LevelRank[L ~string](l L) int {
 	switch l {
 	case "moderate":
 		return 1
@@ -333,23 +333,23 @@ func rankLevel(rank int) gen.RiskLevel { return riskLevels[max(0, min(3, rank))]
 
 // describeCountry generates a country's texts from those of its region;
 // the hand-written facts win.
-func (d *dataset) describeCountry(region *regionRecord, c *countryData, rng *rand.Rand) {
-	name := c.labels[0]
+func (d *Dataset) describeCountry(region *regionRecord, c *Country, rng *rand.Rand) {
+	name := c.Labels[0]
 	f, rec := c.fact, c.rec
 	uninhabited := c.capital == ""
 
 	// Security.
 	switch {
 	case rec.SecurityLevel != "":
-		c.security = rec.SecurityLevel
+		c.Security = rec.SecurityLevel
 	case uninhabited:
-		c.security = gen.RiskLevelLow
+		c.Security = gen.RiskLevelLow
 	case c.group == groupEurope || c.group == groupNorthAmerica || c.group == groupAustralasia || c.group == groupEastAsia:
-		c.security = rankLevel(boolInt(rng.IntN(10) >= 8))
+		c.Security = rankLevel(boolInt(rng.IntN(10) >= 8))
 	default:
-		c.security = rankLevel([]int{0, 0, 0, 1, 1, 1, 1, 1, 1, 2}[rng.IntN(10)])
+		c.Security = rankLevel([]int{0, 0, 0, 1, 1, 1, 1, 1, 1, 2}[rng.IntN(10)])
 	}
-	rank := levelRank(c.security)
+	rank := LevelRank(c.Security)
 	safeRoads := c.group == groupEurope || c.group == groupNorthAmerica || c.group == groupAustralasia || c.group == groupEastAsia
 	hazard := 0
 	if rec.HazardProne {
@@ -361,7 +361,7 @@ func (d *dataset) describeCountry(region *regionRecord, c *countryData, rng *ran
 	// unrest; petty crime is at least moderate wherever tourists go.
 	themes := []int{rank - rng.IntN(2), rank - rng.IntN(2), rank - rng.IntN(2)}
 	themes[rng.IntN(len(themes))] = rank
-	c.risks = []gen.RiskRating{
+	c.Risks = []gen.RiskRating{
 		{Risk: "Petty crime", Rating: rankLevel(max(rank, 1-boolInt(uninhabited)))},
 		{Risk: "Violent crime", Rating: rankLevel(themes[0])},
 		{Risk: "Terrorism", Rating: rankLevel(themes[1])},
@@ -378,13 +378,13 @@ func (d *dataset) describeCountry(region *regionRecord, c *countryData, rng *ran
 	default:
 		care = 1.3
 	}
-	c.riskFactor = care * [...]float64{1.0, 1.1, 1.35, 1.8}[rank]
-	c.healthAge = 1 + rng.IntN(60)
-	c.securityAge = rng.IntN(30)
+	c.RiskFactor = care * [...]float64{1.0, 1.1, 1.35, 1.8}[rank]
+	c.HealthAge = 1 + rng.IntN(60)
+	c.SecurityAge = rng.IntN(30)
 
 	// General information.
 	var gi strings.Builder
-	fmt.Fprintf(&gi, "%s lies in %s", capitalize(theName(c.id, name)), cmp.Or(c.area, "a remote area"))
+	fmt.Fprintf(&gi, "%s lies in %s", capitalize(theName(c.ID, name)), cmp.Or(c.area, "a remote area"))
 	switch {
 	case uninhabited:
 		gi.WriteString(". It has no permanent population; landing needs a permit.")
@@ -393,84 +393,84 @@ func (d *dataset) describeCountry(region *regionRecord, c *countryData, rng *ran
 	default:
 		fmt.Fprintf(&gi, "; its capital is %s.", c.capital)
 	}
-	if n := currencyNames[c.currency]; n != "" {
+	if n := CurrencyNames[c.Currency]; n != "" {
 		if n == "Euro" || n == "Pound sterling" {
 			n = strings.ToLower(n[:1]) + n[1:]
 		}
-		fmt.Fprintf(&gi, " The currency is the %s (%s).", n, c.currency)
+		fmt.Fprintf(&gi, " The currency is the %s (%s).", n, c.Currency)
 	}
-	c.generalInfo = gi.String()
+	c.GeneralInfo = gi.String()
 
 	// Passport and visa.
 	switch {
 	case f != nil:
-		c.visa = f.PassportAndVisa
+		c.Visa = f.PassportAndVisa
 	case rec.SchengenArea:
-		c.visa = capitalize(theName(c.id, name)) + " is part of the Schengen Area: a passport or national identity card valid for the whole stay is required. Many nationalities need no visa for stays of up to 90 days in any 180-day period; others need a Schengen visa."
+		c.Visa = capitalize(theName(c.ID, name)) + " is part of the Schengen Area: a passport or national identity card valid for the whole stay is required. Many nationalities need no visa for stays of up to 90 days in any 180-day period; others need a Schengen visa."
 	case uninhabited:
-		c.visa = "Access is restricted: visits need a permit from the administering authority."
+		c.Visa = "Access is restricted: visits need a permit from the administering authority."
 	case rec.DependentTerritory:
-		c.visa = "Entry rules are set by the administering country: check them before travelling. A passport valid for the whole stay is required."
+		c.Visa = "Entry rules are set by the administering country: check them before travelling. A passport valid for the whole stay is required."
 	default:
-		c.visa = "A passport valid for at least six months after your return is recommended. Visa requirements depend on your nationality and the length of your stay: check them with the embassy of " + theName(c.id, name) + " before travelling."
+		c.Visa = "A passport valid for at least six months after your return is recommended. Visa requirements depend on your nationality and the length of your stay: check them with the embassy of " + theName(c.ID, name) + " before travelling."
 	}
 
 	// Health.
-	c.vaccination, c.healthRisks = region.Vaccinations, region.HealthRisks
+	c.Vaccination, c.HealthRisks = region.Vaccinations, region.HealthRisks
 	if f != nil {
-		c.vaccination, c.healthRisks = f.Vaccinations, f.HealthRisks
+		c.Vaccination, c.HealthRisks = f.Vaccinations, f.HealthRisks
 	}
-	c.firstAidKit = "Pack plasters, sterile dressings, an antiseptic, a thermometer, pain and fever relief (paracetamol), anti-diarrhoea medicine, oral rehydration salts and your usual prescription medicines with their prescriptions."
+	c.FirstAidKit = "Pack plasters, sterile dressings, an antiseptic, a thermometer, pain and fever relief (paracetamol), anti-diarrhoea medicine, oral rehydration salts and your usual prescription medicines with their prescriptions."
 	if region.FirstAidKitExtra != "" {
-		c.firstAidKit += " " + region.FirstAidKitExtra
+		c.FirstAidKit += " " + region.FirstAidKitExtra
 	}
 
 	// Security summary.
 	switch {
 	case f != nil:
-		c.summary = f.SecuritySummary
+		c.Summary = f.SecuritySummary
 	default:
-		c.summary = [...]string{
+		c.Summary = [...]string{
 			"Exercise normal precautions. Crime against travellers is low; keep an eye on your belongings in crowded places.",
 			"Exercise increased caution. Petty crime is common in tourist areas and demonstrations can occur at short notice; follow local media.",
 			"Reconsider travel. Crime, civil unrest or armed groups pose serious risks in parts of the country; avoid non-essential travel to the areas most affected.",
 			"Do not travel. Armed conflict, terrorism or a breakdown of law and order make the whole country dangerous; consular assistance may be unavailable.",
 		}[rank]
 		if rec.HazardProne {
-			c.summary += " Earthquakes, cyclones or floods can occur."
+			c.Summary += " Earthquakes, cyclones or floods can occur."
 		}
 	}
 
 	// Emergency numbers.
 	switch n := rec.EmergencyNumbers; {
 	case n != nil:
-		c.emergency = &[3]string{n.Ambulance, n.Police, n.Fire}
+		c.Emergency = &[3]string{n.Ambulance, n.Police, n.Fire}
 	case region.EmergencyNumber != "":
 		n := region.EmergencyNumber
-		c.emergency = &[3]string{n, n, n}
+		c.Emergency = &[3]string{n, n, n}
 	}
 
 	// Airports.
 	switch {
 	case f != nil:
-		c.airports = f.Airports
+		c.Airports = f.Airports
 	case !uninhabited:
 		city := cmp.Or(rec.EmbassyCity, c.capital)
-		c.airports = []gen.Airport{{Name: city + " International", IataCode: iataOf(city), City: city}}
+		c.Airports = []gen.Airport{{Name: city + " International", IataCode: iataOf(city), City: city}}
 	}
 
 	// Currency.
-	c.currencyTip = region.CurrencyAdvice
+	c.CurrencyTip = region.CurrencyAdvice
 
 	// Daily life.
-	c.daily = gen.DailyLifeSection{}
+	c.Daily = gen.DailyLifeSection{}
 	switch {
 	case f != nil:
-		c.daily = f.DailyLife
+		c.Daily = f.DailyLife
 	case region.DailyLife != nil && !uninhabited:
-		c.daily = *region.DailyLife
+		c.Daily = *region.DailyLife
 		if rec.Electricity != "" {
-			c.daily.Electricity = &rec.Electricity
+			c.Daily.Electricity = &rec.Electricity
 		}
 	}
 
@@ -479,16 +479,16 @@ func (d *dataset) describeCountry(region *regionRecord, c *countryData, rng *ran
 	// (never that of New Year's Day or Labour Day). holidaysFrom sorts them.
 	switch {
 	case f != nil:
-		c.holidays = f.PublicHolidays
+		c.Holidays = f.PublicHolidays
 	case uninhabited:
 	default:
-		c.holidays = slices.Concat(region.PublicHolidays, rec.PublicHolidaysAdded)
+		c.Holidays = slices.Concat(region.PublicHolidays, rec.PublicHolidaysAdded)
 		if !rec.DependentTerritory {
 			m, day := time.Month(1+rng.IntN(12)), 1+rng.IntN(28)
 			if m == time.January && day == 1 || m == time.May && day == 1 {
 				day++
 			}
-			c.holidays = append(c.holidays, fixedHoliday(m, day, region.NationalDay))
+			c.Holidays = append(c.Holidays, fixedHoliday(m, day, region.NationalDay))
 		}
 	}
 }
@@ -561,35 +561,35 @@ func digits(rng *rand.Rand, pattern string) string {
 
 // embassies lists a country's own missions in the national embassy hosts
 // of data/embassies.json and its foreign missions in its capital.
-func (d *dataset) embassies(t *tables, c *countryData, rng *rand.Rand) {
+func (d *Dataset) embassies(t *tables, c *Country, rng *rand.Rand) {
 	if c.rec.DependentTerritory || c.capital == "" {
 		return
 	}
-	name := c.labels[0]
+	name := c.Labels[0]
 	s := slug(name)
 	for _, h := range t.embassies.NationalEmbassyHosts {
-		if h.CountryID == c.id {
+		if h.CountryID == c.ID {
 			continue
 		}
 		addr := fmt.Sprintf(h.AddressFormat, 1+rng.IntN(120), h.Streets[rng.IntN(len(h.Streets))], h.Zipcodes[rng.IntN(len(h.Zipcodes))])
 		phone := digits(rng, h.PhonePattern)
 		site := fmt.Sprintf("https://www.%s-embassy.example/%s", s, slug(h.City))
 		email := openapi_types.Email(fmt.Sprintf("consulate.%s@%s-embassy.example", slug(h.City), s))
-		c.national = append(c.national, gen.Embassy{
-			Label: "Embassy of " + theName(c.id, name) + " in " + theName(h.CountryID, d.byID[h.CountryID].labels[0]), Country: c.id, Type: gen.EmbassyTypeEmbassy,
+		c.National = append(c.National, gen.Embassy{
+			Label: "Embassy of " + theName(c.ID, name) + " in " + theName(h.CountryID, d.byID[h.CountryID].Labels[0]), Country: c.ID, Type: gen.EmbassyTypeEmbassy,
 			Address: &addr, PhoneNumber: &phone, Website: &site, Email: &email,
 		})
 	}
 	city := cmp.Or(c.rec.EmbassyCity, c.capital)
 	streets := t.embassies.Streets
 	for _, m := range t.embassies.ForeignMissions {
-		if m.CountryID == c.id {
+		if m.CountryID == c.ID {
 			continue
 		}
 		addr := fmt.Sprintf("%d %s, %s", 1+rng.IntN(80), streets[rng.IntN(len(streets))], city)
 		site := m.Website
-		c.foreign = append(c.foreign, gen.Embassy{
-			Label: "Embassy of " + theName(m.CountryID, d.byID[m.CountryID].labels[0]), Country: m.CountryID, Type: gen.EmbassyTypeEmbassy,
+		c.Foreign = append(c.Foreign, gen.Embassy{
+			Label: "Embassy of " + theName(m.CountryID, d.byID[m.CountryID].Labels[0]), Country: m.CountryID, Type: gen.EmbassyTypeEmbassy,
 			Address: &addr, Website: &site,
 		})
 	}
@@ -634,10 +634,10 @@ func (h holidayRule) in(year int) time.Time {
 
 // holidaysFrom lists a country's public holidays from today for twelve
 // months, by date.
-func (c *countryData) holidaysFrom(today time.Time) []gen.PublicHoliday {
+func (c *Country) HolidaysFrom(today time.Time) []gen.PublicHoliday {
 	end := today.AddDate(1, 0, 0)
 	out := []gen.PublicHoliday{}
-	for _, h := range c.holidays {
+	for _, h := range c.Holidays {
 		for _, y := range []int{today.Year(), today.Year() + 1} {
 			if t := h.in(y); !t.Before(today) && t.Before(end) {
 				out = append(out, gen.PublicHoliday{Date: openapi_types.Date{Time: t}, Name: h.name})
@@ -665,38 +665,38 @@ var alertLevels = [...]gen.AlertLevel{gen.AlertLevelLow, gen.AlertLevelModerate,
 
 // buildAlerts draws the WHO bulletins and the AXA health and security
 // alerts, newest first.
-func (d *dataset) buildAlerts(tables *tables, rng *rand.Rand) {
-	draw := func(t *alertTemplate, country string, worldwide bool) alertData {
-		lo, hi := levelRank(t.MinLevel), levelRank(t.MaxLevel)
-		a := alertData{
-			id:    randomUUID(rng),
-			title: t.Title, short: t.Short, content: t.Content,
-			level: alertLevels[lo+rng.IntN(hi-lo+1)],
-			age:   time.Duration(1+rng.IntN(60*24)) * time.Hour,
+func (d *Dataset) buildAlerts(tables *tables, rng *rand.Rand) {
+	draw := func(t *alertTemplate, country string, worldwide bool) Alert {
+		lo, hi := LevelRank(t.MinLevel), LevelRank(t.MaxLevel)
+		a := Alert{
+			ID:    randomUUID(rng),
+			Title: t.Title, Short: t.Short, Content: t.Content,
+			Level: alertLevels[lo+rng.IntN(hi-lo+1)],
+			Age:   time.Duration(1+rng.IntN(60*24)) * time.Hour,
 		}
 		if worldwide {
-			a.age = time.Duration(1+rng.IntN(120*24)) * time.Hour
+			a.Age = time.Duration(1+rng.IntN(120*24)) * time.Hour
 			if country == "" {
-				a.title += " - Global situation"
+				a.Title += " - Global situation"
 			} else {
-				a.title += " - " + d.byID[country].labels[0]
+				a.Title += " - " + d.byID[country].Labels[0]
 			}
 			return a
 		}
-		a.countries = []string{country}
+		a.Countries = []string{country}
 		if t.Ends {
-			a.remaining = time.Duration(12+rng.IntN(21*24)) * time.Hour
+			a.Remaining = time.Duration(12+rng.IntN(21*24)) * time.Hour
 		}
 		return a
 	}
 	who := tables.alerts.WhoBulletins
 	for _, i := range rng.Perm(len(who))[:8] {
 		t := &who[i]
-		d.bulletins = append(d.bulletins, draw(t, t.draw[rng.IntN(len(t.draw))], true))
+		d.Bulletins = append(d.Bulletins, draw(t, t.draw[rng.IntN(len(t.draw))], true))
 	}
 	// AXA alerts: a few per template, never twice the same one in a country.
-	fill := func(templates []alertTemplate, n int) []alertData {
-		var out []alertData
+	fill := func(templates []alertTemplate, n int) []Alert {
+		var out []Alert
 		seen := map[string]bool{}
 		for len(out) < n {
 			t := &templates[rng.IntN(len(templates))]
@@ -709,10 +709,10 @@ func (d *dataset) buildAlerts(tables *tables, rng *rand.Rand) {
 		}
 		return out
 	}
-	d.health = fill(tables.alerts.AxaHealthAlerts, 14)
-	d.security = fill(tables.alerts.AxaSecurityAlerts, 18)
-	for _, list := range [][]alertData{d.bulletins, d.health, d.security} {
-		slices.SortStableFunc(list, func(a, b alertData) int { return cmp.Compare(a.age, b.age) })
+	d.Health = fill(tables.alerts.AxaHealthAlerts, 14)
+	d.Security = fill(tables.alerts.AxaSecurityAlerts, 18)
+	for _, list := range [][]Alert{d.Bulletins, d.Health, d.Security} {
+		slices.SortStableFunc(list, func(a, b Alert) int { return cmp.Compare(a.Age, b.Age) })
 	}
 }
 
@@ -733,7 +733,7 @@ type providerCity struct {
 
 // providersPerKind is how many providers of each kind a city has, in the
 // order of providerKinds. Read-only.
-var providersPerKind = [len(providerKinds)]int{5, 3, 5, 3, 2, 8, 5}
+var providersPerKind = [len(ProviderKinds)]int{5, 3, 5, 3, 2, 8, 5}
 
 // kindSpecialities are the specialities a provider of a kind may have; none
 // when empty. Read-only.
@@ -750,27 +750,27 @@ const metresPerDegree = 111_320.0
 
 // buildProviders makes the medical providers of every city: its landmark
 // hospital and generated providers of every kind, with distinct names.
-func (d *dataset) buildProviders(t *tables, rng *rand.Rand) {
+func (d *Dataset) buildProviders(t *tables, rng *rand.Rand) {
 	for _, city := range t.cities {
 		lm := city.landmark
 		lm.ID = randomUUID(rng)
-		d.providers = append(d.providers, lm)
+		d.Providers = append(d.Providers, lm)
 		seen := map[string]bool{lm.Name: true}
-		for k, kind := range providerKinds {
+		for k, kind := range ProviderKinds {
 			for range providersPerKind[k] {
-				p := d.provider(rng, &city, kind.id, k)
+				p := d.provider(rng, &city, kind.ID, k)
 				for try := 0; seen[p.Name] && try < 10; try++ {
-					p = d.provider(rng, &city, kind.id, k)
+					p = d.provider(rng, &city, kind.ID, k)
 				}
 				seen[p.Name] = true
-				d.providers = append(d.providers, p)
+				d.Providers = append(d.Providers, p)
 			}
 		}
 	}
 }
 
 // provider generates one medical provider of a kind near a city.
-func (d *dataset) provider(rng *rand.Rand, city *providerCity, kind gen.ProviderKindID, k int) gen.MedicalProvider {
+func (d *Dataset) provider(rng *rand.Rand, city *providerCity, kind gen.ProviderKindID, k int) gen.MedicalProvider {
 	place := city.places[rng.IntN(len(city.places))]
 	first, last := city.first[rng.IntN(len(city.first))], city.last[rng.IntN(len(city.last))]
 	name := strings.NewReplacer("{p}", place, "{f}", first, "{l}", last).Replace(city.templates[k])
@@ -788,33 +788,33 @@ func (d *dataset) provider(rng *rand.Rand, city *providerCity, kind gen.Provider
 			Street:    fmt.Sprintf(city.address, 1+rng.IntN(250), city.streets[rng.IntN(len(city.streets))]),
 			City:      city.name,
 			CountryID: city.country,
-			Area:      pointerTo(city.area),
+			Area:      PointerTo(city.area),
 		},
-		InternationalPhoneNumber: pointerTo(digits(rng, city.phone)),
+		InternationalPhoneNumber: PointerTo(digits(rng, city.phone)),
 		AXAPreferred:             rng.IntN(10) < 3,
 	}
 	if len(city.zips) > 0 {
-		p.Address.Zipcode = pointerTo(city.zips[rng.IntN(len(city.zips))])
+		p.Address.Zipcode = PointerTo(city.zips[rng.IntN(len(city.zips))])
 	}
 	if specs := kindSpecialities[kind]; len(specs) > 0 {
-		p.Speciality = pointerTo(specs[rng.IntN(len(specs))])
+		p.Speciality = PointerTo(specs[rng.IntN(len(specs))])
 	}
 	host := slug(name) + "." + city.country + ".example"
 	if rng.IntN(10) < 6 {
-		p.Website = pointerTo("https://www." + host)
-		p.Email = pointerTo(openapi_types.Email("contact@" + host))
+		p.Website = PointerTo("https://www." + host)
+		p.Email = PointerTo(openapi_types.Email("contact@" + host))
 	}
 	if kind == gen.ProviderKindIDHospital || kind == gen.ProviderKindIDClinic {
-		p.PhoneAdmission = pointerTo(digits(rng, city.phone))
+		p.PhoneAdmission = PointerTo(digits(rng, city.phone))
 		if rng.IntN(2) == 0 {
-			p.InternationalFaxNumber = pointerTo(digits(rng, city.phone))
+			p.InternationalFaxNumber = PointerTo(digits(rng, city.phone))
 		}
 	}
 	return p
 }
 
-// pointerTo returns a pointer to a copy of v.
-func pointerTo[T any](v T) *T { return &v }
+// PointerTo returns a pointer to a copy of v.
+func PointerTo[T any](v T) *T { return &v }
 
 // earthRadius is the mean radius of the Earth in metres (IUGG).
 const earthRadius = 6_371_008.8
@@ -828,28 +828,28 @@ func haversine(lat1, lng1, lat2, lng2 float64) float64 {
 	return 2 * earthRadius * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
-// providerQuery is a search for medical providers.
-type providerQuery struct {
-	lat, lng   float64
-	radius     float64 // metres
-	kind       gen.ProviderKindID
-	speciality string
-	limit      int
+// ProviderQuery is a search for medical providers.
+type ProviderQuery struct {
+	Lat, Lng   float64
+	Radius     float64 // metres
+	Kind       gen.ProviderKindID
+	Speciality string
+	Limit      int
 }
 
 // searchProviders returns the providers matching q, nearest first, with
 // their distance from the point searched.
-func (d *dataset) searchProviders(q providerQuery) []gen.MedicalProvider {
+func (d *Dataset) SearchProviders(q ProviderQuery) []gen.MedicalProvider {
 	out := []gen.MedicalProvider{}
-	for _, p := range d.providers {
-		if q.kind != "" && p.Kind != q.kind {
+	for _, p := range d.Providers {
+		if q.Kind != "" && p.Kind != q.Kind {
 			continue
 		}
-		if q.speciality != "" && (p.Speciality == nil || *p.Speciality != q.speciality) {
+		if q.Speciality != "" && (p.Speciality == nil || *p.Speciality != q.Speciality) {
 			continue
 		}
-		dist := haversine(q.lat, q.lng, p.Position.Lat, p.Position.Lng)
-		if dist > q.radius {
+		dist := haversine(q.Lat, q.Lng, p.Position.Lat, p.Position.Lng)
+		if dist > q.Radius {
 			continue
 		}
 		p.Position.DistanceInMeters = math.Round(dist*10) / 10
@@ -858,8 +858,8 @@ func (d *dataset) searchProviders(q providerQuery) []gen.MedicalProvider {
 	slices.SortStableFunc(out, func(a, b gen.MedicalProvider) int {
 		return cmp.Or(cmp.Compare(a.Position.DistanceInMeters, b.Position.DistanceInMeters), strings.Compare(a.Name, b.Name))
 	})
-	if len(out) > q.limit {
-		out = out[:q.limit]
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
 	}
 	return out
 }

@@ -55,8 +55,8 @@ func TestCountryTableIsISO3166(t *testing.T) {
 }
 
 func TestDataCountryLabels(t *testing.T) {
-	d := newDataset(1)
-	en, fr := d.lists[0], d.lists[1]
+	d := NewDataset(1)
+	en, fr := d.Lists[0], d.Lists[1]
 	if len(en) != 249 || len(fr) != 249 {
 		t.Fatalf("%d English and %d French labels, want 249", len(en), len(fr))
 	}
@@ -65,7 +65,7 @@ func TestDataCountryLabels(t *testing.T) {
 	}
 	// The seed's own examples.
 	for id, want := range map[string]string{"af": "Afghanistan", "ax": "Aland Islands", "zw": "Zimbabwe", "fr": "France", "ci": "Cote d'Ivoire"} {
-		if c, _ := d.country(id); c == nil || c.labels[0] != want {
+		if c, _ := d.Country(id); c == nil || c.Labels[0] != want {
 			t.Errorf("label of %s = %v, want %q", id, c, want)
 		}
 	}
@@ -83,7 +83,7 @@ func TestDataCountryLabels(t *testing.T) {
 				break
 			}
 		}
-		for l, list := range d.lists {
+		for l, list := range d.Lists {
 			if list[i].Label == "" {
 				t.Errorf("no %s label for %s", supportedLanguages[l], list[i].ID)
 			}
@@ -92,13 +92,13 @@ func TestDataCountryLabels(t *testing.T) {
 	if differ < 150 {
 		t.Errorf("only %d French labels differ from the English ones", differ)
 	}
-	if de, _ := d.country("de"); de.labels[1] != "Allemagne" || de.labels[2] != "Deutschland" || de.labels[6] != "ドイツ" {
-		t.Errorf("labels of de = %q", de.labels)
+	if de, _ := d.Country("de"); de.Labels[1] != "Allemagne" || de.Labels[2] != "Deutschland" || de.Labels[6] != "ドイツ" {
+		t.Errorf("labels of de = %q", de.Labels)
 	}
 }
 
 func TestDataLanguageMatching(t *testing.T) {
-	d := newDataset(1)
+	d := NewDataset(1)
 	for accept, want := range map[string]string{
 		"":                         "en",
 		"fr-FR":                    "fr",
@@ -114,11 +114,11 @@ func TestDataLanguageMatching(t *testing.T) {
 		strings.Repeat("a", 300):   "en",
 		"en-GB, fr;q=0.9, de;q=.8": "en",
 	} {
-		if _, got := d.language(&accept); got != want {
+		if _, got := d.Language(&accept); got != want {
 			t.Errorf("Accept-Language %q: %s, want %s", accept, got, want)
 		}
 	}
-	if _, got := d.language(nil); got != "en" {
+	if _, got := d.Language(nil); got != "en" {
 		t.Errorf("no Accept-Language: %s", got)
 	}
 }
@@ -209,11 +209,11 @@ func TestDataHolidayRules(t *testing.T) {
 			t.Errorf("%s %d = %s, want %s", c.rule.name, c.year, got, c.want)
 		}
 	}
-	d := newDataset(1)
-	fr, _ := d.country("fr")
+	d := NewDataset(1)
+	fr, _ := d.Country("fr")
 	today := time.Date(2026, 7, 14, 0, 0, 0, 0, time.UTC)
-	list := fr.holidaysFrom(today)
-	if len(list) != len(fr.holidays) || list[0].Name != "Bastille Day" || list[0].Date.Format(time.DateOnly) != "2026-07-14" {
+	list := fr.HolidaysFrom(today)
+	if len(list) != len(fr.Holidays) || list[0].Name != "Bastille Day" || list[0].Date.Format(time.DateOnly) != "2026-07-14" {
 		t.Fatalf("French holidays from 14 July: %v", list)
 	}
 	for i, h := range list {
@@ -265,7 +265,7 @@ func TestDataEveryCountryAnswers(t *testing.T) {
 			}
 		}
 	}
-	if _, err := json.Marshal(newDataset(1).providers); err != nil {
+	if _, err := json.Marshal(NewDataset(1).Providers); err != nil {
 		t.Errorf("providers do not encode: %v", err)
 	}
 }
@@ -329,8 +329,8 @@ func answers(t *testing.T, seed uint64) []byte {
 			add(r.GetCountryHealth(ctx, server.GetCountryHealthRequestObject{CountryID: id, Params: gen.GetCountryHealthParams{AcceptLanguage: &lang}}))
 			add(r.GetCountrySecurity(ctx, server.GetCountrySecurityRequestObject{CountryID: id, Params: gen.GetCountrySecurityParams{AcceptLanguage: &lang}}))
 			add(r.ListCountryAlerts(ctx, server.ListCountryAlertsRequestObject{CountryID: id, Params: gen.ListCountryAlertsParams{AcceptLanguage: &lang}}))
-			cd, _ := r.data.country(id)
-			add(strconv.FormatFloat(cd.riskFactor, 'g', -1, 64), nil)
+			cd, _ := r.data.Country(id)
+			add(strconv.FormatFloat(cd.RiskFactor, 'g', -1, 64), nil)
 		}
 		add(r.ListAlerts(ctx, server.ListAlertsRequestObject{Params: gen.ListAlertsParams{AcceptLanguage: &lang}}))
 		add(r.ListProviderKinds(ctx, server.ListProviderKindsRequestObject{Params: gen.ListProviderKindsParams{AcceptLanguage: &lang}}))

@@ -18,13 +18,13 @@ func (r *resources) ListAlerts(_ context.Context, req server.ListAlertsRequestOb
 	base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
 	w := gen.WorldwideAlerts{
 		WorldHealthOrganizationBulletins: []gen.WhoBulletin{},
-		AxaHealthAlerts:                  axaAlerts(r.data.health, base, minRank, ""),
-		AxaSecurityAlerts:                axaAlerts(r.data.security, base, minRank, ""),
+		AxaHealthAlerts:                  axaAlerts(r.data.Health, base, minRank, ""),
+		AxaSecurityAlerts:                axaAlerts(r.data.Security, base, minRank, ""),
 	}
-	for _, a := range r.data.bulletins {
-		if levelRank(a.level) >= minRank {
+	for _, a := range r.data.Bulletins {
+		if LevelRank(a.Level) >= minRank {
 			w.WorldHealthOrganizationBulletins = append(w.WorldHealthOrganizationBulletins, gen.WhoBulletin{
-				ID: a.id, Title: a.title, ShortDescription: a.short, Level: a.level, AlertDate: base.Add(-a.age),
+				ID: a.ID, Title: a.Title, ShortDescription: a.Short, Level: a.Level, AlertDate: base.Add(-a.Age),
 			})
 		}
 	}
@@ -41,9 +41,9 @@ func (r *resources) ListCountryAlerts(_ context.Context, req server.ListCountryA
 	}
 	base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
 	body := gen.CountryAlerts{
-		CountryID:         c.id,
-		AxaHealthAlerts:   axaAlerts(r.data.health, base, minRank, c.id),
-		AxaSecurityAlerts: axaAlerts(r.data.security, base, minRank, c.id),
+		CountryID:         c.ID,
+		AxaHealthAlerts:   axaAlerts(r.data.Health, base, minRank, c.ID),
+		AxaSecurityAlerts: axaAlerts(r.data.Security, base, minRank, c.ID),
 	}
 	lang := alertsLanguage
 	return server.ListCountryAlerts200JSONResponse{Body: body, Headers: server.ListCountryAlerts200ResponseHeaders{ContentLanguage: &lang}}, nil
@@ -60,26 +60,26 @@ func minLevelRank(l *gen.AlertLevel) int {
 	if l == nil {
 		return 0
 	}
-	return levelRank(*l)
+	return LevelRank(*l)
 }
 
 // axaAlerts dates the alerts at minRank or above that concern country (all
 // when ""), keeping their order (newest first).
-func axaAlerts(list []alertData, base time.Time, minRank int, country string) []gen.AxaAlert {
+func axaAlerts(list []Alert, base time.Time, minRank int, country string) []gen.AxaAlert {
 	out := []gen.AxaAlert{}
 	for _, a := range list {
-		if levelRank(a.level) < minRank || country != "" && !slices.Contains(a.countries, country) {
+		if LevelRank(a.Level) < minRank || country != "" && !slices.Contains(a.Countries, country) {
 			continue
 		}
 		x := gen.AxaAlert{
-			ID: a.id, Title: a.title, ShortDescription: a.short, Level: a.level,
-			AlertDate: base.Add(-a.age), CountryIds: slices.Clone(a.countries),
+			ID: a.ID, Title: a.Title, ShortDescription: a.Short, Level: a.Level,
+			AlertDate: base.Add(-a.Age), CountryIds: slices.Clone(a.Countries),
 		}
-		if a.content != "" {
-			x.Content = pointerTo(a.content)
+		if a.Content != "" {
+			x.Content = PointerTo(a.Content)
 		}
-		if a.remaining > 0 {
-			x.EndDate = pointerTo(base.Add(a.remaining))
+		if a.Remaining > 0 {
+			x.EndDate = PointerTo(base.Add(a.Remaining))
 		}
 		out = append(out, x)
 	}

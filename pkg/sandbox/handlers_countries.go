@@ -15,9 +15,9 @@ import (
 // ListCountries answers every country, sorted by id, labelled in the
 // language of Accept-Language.
 func (r *resources) ListCountries(_ context.Context, req server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
-	i, lang := r.data.language(req.Params.AcceptLanguage)
+	i, lang := r.data.Language(req.Params.AcceptLanguage)
 	return server.ListCountries200JSONResponse{
-		Body:    slices.Clone(r.data.lists[i]),
+		Body:    slices.Clone(r.data.Lists[i]),
 		Headers: server.ListCountries200ResponseHeaders{ContentLanguage: &lang},
 	}, nil
 }
@@ -29,40 +29,40 @@ func (r *resources) GetCountry(_ context.Context, req server.GetCountryRequestOb
 	if err != nil {
 		return nil, err
 	}
-	i, lang := r.data.language(req.Params.AcceptLanguage)
-	label := func(s section) string { return sectionLabels[s][i] }
-	text := func(s section, desc string) *gen.TextSection { return &gen.TextSection{Label: label(s), Desc: desc} }
+	i, lang := r.data.Language(req.Params.AcceptLanguage)
+	label := func(s Section) string { return SectionLabels[s][i] }
+	text := func(s Section, desc string) *gen.TextSection { return &gen.TextSection{Label: label(s), Desc: desc} }
 	d := gen.CountryDetail{
-		ID:               c.id,
-		Label:            c.labels[i],
-		GeneralInfo:      *text(secGeneralInfo, c.generalInfo),
-		PassportAndVisa:  text(secPassportAndVisa, c.visa),
-		Vaccinations:     text(secVaccinations, c.vaccination),
-		FirstAidKit:      text(secFirstAidKit, c.firstAidKit),
-		HealthRisks:      text(secHealthRisks, c.healthRisks),
-		EmergencyNumbers: c.emergencyNumbers(label(secEmergencyNumbers)),
-		RisksRatings:     &gen.RiskRatingsSection{Label: label(secRiskRatings), List: slices.Clone(c.risks)},
+		ID:               c.ID,
+		Label:            c.Labels[i],
+		GeneralInfo:      *text(SecGeneralInfo, c.GeneralInfo),
+		PassportAndVisa:  text(SecPassportAndVisa, c.Visa),
+		Vaccinations:     text(SecVaccinations, c.Vaccination),
+		FirstAidKit:      text(SecFirstAidKit, c.FirstAidKit),
+		HealthRisks:      text(SecHealthRisks, c.HealthRisks),
+		EmergencyNumbers: c.emergencyNumbers(label(SecEmergencyNumbers)),
+		RisksRatings:     &gen.RiskRatingsSection{Label: label(SecRiskRatings), List: slices.Clone(c.Risks)},
 	}
-	if len(c.airports) > 0 {
-		d.Airports = &gen.AirportsSection{Label: label(secAirports), List: slices.Clone(c.airports)}
+	if len(c.Airports) > 0 {
+		d.Airports = &gen.AirportsSection{Label: label(SecAirports), List: slices.Clone(c.Airports)}
 	}
-	if c.currency != "" {
-		d.CurrencyConverter = &gen.CurrencySection{Label: label(secCurrency), CurrencyCode: c.currency, CurrencyName: cmp.Or(currencyNames[c.currency], c.currency)}
-		if c.currencyTip != "" {
-			d.CurrencyConverter.Desc = pointerTo(c.currencyTip)
+	if c.Currency != "" {
+		d.CurrencyConverter = &gen.CurrencySection{Label: label(SecCurrency), CurrencyCode: c.Currency, CurrencyName: cmp.Or(CurrencyNames[c.Currency], c.Currency)}
+		if c.CurrencyTip != "" {
+			d.CurrencyConverter.Desc = PointerTo(c.CurrencyTip)
 		}
 	}
-	if len(c.national) > 0 {
-		d.NationalEmbassies = &gen.EmbassiesSection{Label: label(secNationalEmbassies), List: slices.Clone(c.national)}
+	if len(c.National) > 0 {
+		d.NationalEmbassies = &gen.EmbassiesSection{Label: label(SecNationalEmbassies), List: slices.Clone(c.National)}
 	}
-	if len(c.foreign) > 0 {
-		d.ForeignEmbassies = &gen.EmbassiesSection{Label: label(secForeignEmbassies), List: slices.Clone(c.foreign)}
+	if len(c.Foreign) > 0 {
+		d.ForeignEmbassies = &gen.EmbassiesSection{Label: label(SecForeignEmbassies), List: slices.Clone(c.Foreign)}
 	}
-	if len(c.holidays) > 0 {
-		d.PublicHolidays = &gen.PublicHolidaysSection{Label: label(secPublicHolidays), List: c.holidaysFrom(r.today())}
+	if len(c.Holidays) > 0 {
+		d.PublicHolidays = &gen.PublicHolidaysSection{Label: label(SecPublicHolidays), List: c.HolidaysFrom(r.today())}
 	}
-	daily := c.daily
-	daily.Label = label(secDailyLife)
+	daily := c.Daily
+	daily.Label = label(SecDailyLife)
 	d.DailyLife = &daily
 	return server.GetCountry200JSONResponse{Body: d, Headers: server.GetCountry200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
@@ -74,14 +74,14 @@ func (r *resources) GetCountryHealth(_ context.Context, req server.GetCountryHea
 	if err != nil {
 		return nil, err
 	}
-	i, lang := r.data.language(req.Params.AcceptLanguage)
+	i, lang := r.data.Language(req.Params.AcceptLanguage)
 	h := gen.CountryHealth{
-		CountryID:        c.id,
-		UpdatedAt:        r.today().AddDate(0, 0, -c.healthAge),
-		Vaccinations:     &gen.TextSection{Label: sectionLabels[secVaccinations][i], Desc: c.vaccination},
-		HealthRisks:      &gen.TextSection{Label: sectionLabels[secHealthRisks][i], Desc: c.healthRisks},
-		FirstAidKit:      &gen.TextSection{Label: sectionLabels[secFirstAidKit][i], Desc: c.firstAidKit},
-		EmergencyNumbers: c.emergencyNumbers(sectionLabels[secEmergencyNumbers][i]),
+		CountryID:        c.ID,
+		UpdatedAt:        r.today().AddDate(0, 0, -c.HealthAge),
+		Vaccinations:     &gen.TextSection{Label: SectionLabels[SecVaccinations][i], Desc: c.Vaccination},
+		HealthRisks:      &gen.TextSection{Label: SectionLabels[SecHealthRisks][i], Desc: c.HealthRisks},
+		FirstAidKit:      &gen.TextSection{Label: SectionLabels[SecFirstAidKit][i], Desc: c.FirstAidKit},
+		EmergencyNumbers: c.emergencyNumbers(SectionLabels[SecEmergencyNumbers][i]),
 	}
 	return server.GetCountryHealth200JSONResponse{Body: h, Headers: server.GetCountryHealth200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
@@ -93,21 +93,21 @@ func (r *resources) GetCountrySecurity(_ context.Context, req server.GetCountryS
 	if err != nil {
 		return nil, err
 	}
-	i, lang := r.data.language(req.Params.AcceptLanguage)
+	i, lang := r.data.Language(req.Params.AcceptLanguage)
 	s := gen.CountrySecurity{
-		CountryID:        c.id,
-		UpdatedAt:        r.today().AddDate(0, 0, -c.securityAge),
-		Level:            c.security,
-		Summary:          pointerTo(c.summary),
-		RisksRatings:     &gen.RiskRatingsSection{Label: sectionLabels[secRiskRatings][i], List: slices.Clone(c.risks)},
-		EmergencyNumbers: c.emergencyNumbers(sectionLabels[secEmergencyNumbers][i]),
+		CountryID:        c.ID,
+		UpdatedAt:        r.today().AddDate(0, 0, -c.SecurityAge),
+		Level:            c.Security,
+		Summary:          PointerTo(c.Summary),
+		RisksRatings:     &gen.RiskRatingsSection{Label: SectionLabels[SecRiskRatings][i], List: slices.Clone(c.Risks)},
+		EmergencyNumbers: c.emergencyNumbers(SectionLabels[SecEmergencyNumbers][i]),
 	}
 	return server.GetCountrySecurity200JSONResponse{Body: s, Headers: server.GetCountrySecurity200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
 
 // lookupCountry returns a country, or the 404 to answer.
-func (r *resources) lookupCountry(id string) (*countryData, error) {
-	c, ok := r.data.country(id)
+func (r *resources) lookupCountry(id string) (*Country, error) {
+	c, ok := r.data.Country(id)
 	if !ok {
 		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No country with id %q.", id)
 	}
@@ -127,9 +127,9 @@ func dateOf(t time.Time) time.Time {
 
 // emergencyNumbers returns the country's emergency numbers section, nil
 // when it has none (uninhabited territories).
-func (c *countryData) emergencyNumbers(label string) *gen.EmergencyNumbers {
-	if c.emergency == nil {
+func (c *Country) emergencyNumbers(label string) *gen.EmergencyNumbers {
+	if c.Emergency == nil {
 		return nil
 	}
-	return &gen.EmergencyNumbers{Label: label, Ambulance: c.emergency[0], Police: c.emergency[1], Fire: c.emergency[2]}
+	return &gen.EmergencyNumbers{Label: label, Ambulance: c.Emergency[0], Police: c.Emergency[1], Fire: c.Emergency[2]}
 }

@@ -43,25 +43,25 @@ func (r *resources) SearchMedicalProviders(_ context.Context, req server.SearchM
 	// The validator refused coordinates, a radius or a limit out of the
 	// spec's bounds and a kind out of its enum: what is left is the
 	// sandbox's own knowledge, its specialities.
-	q := providerQuery{lat: p.Lat, lng: p.Lng, radius: float64(defaultSearchRadius), limit: defaultSearchLimit}
+	q := ProviderQuery{Lat: p.Lat, Lng: p.Lng, Radius: float64(defaultSearchRadius), Limit: defaultSearchLimit}
 	if p.Radius != nil {
-		q.radius = float64(*p.Radius)
+		q.Radius = float64(*p.Radius)
 	}
 	if p.Limit != nil {
-		q.limit = int(*p.Limit)
+		q.Limit = int(*p.Limit)
 	}
 	if p.Kind != nil {
-		q.kind = *p.Kind
+		q.Kind = *p.Kind
 	}
 	if p.Speciality != nil {
 		if !knownSpeciality(*p.Speciality) {
 			return nil, apierr.Errorf(http.StatusBadRequest, "invalid_request", "unknown speciality %q: see /health/v1/medical_providers/specialities", *p.Speciality)
 		}
-		q.speciality = *p.Speciality
+		q.Speciality = *p.Speciality
 	}
 	lang := providersLanguage
 	return server.SearchMedicalProviders200JSONResponse{
-		Body:    r.data.searchProviders(q),
+		Body:    r.data.SearchProviders(q),
 		Headers: server.SearchMedicalProviders200ResponseHeaders{ContentLanguage: &lang},
 	}, nil
 }
@@ -69,10 +69,10 @@ func (r *resources) SearchMedicalProviders(_ context.Context, req server.SearchM
 // ListProviderKinds answers the kinds of medical provider, labelled in the
 // language of Accept-Language.
 func (r *resources) ListProviderKinds(_ context.Context, req server.ListProviderKindsRequestObject) (server.ListProviderKindsResponseObject, error) {
-	i, lang := r.data.language(req.Params.AcceptLanguage)
-	out := make([]gen.ProviderKind, 0, len(providerKinds))
-	for _, k := range providerKinds {
-		out = append(out, gen.ProviderKind{ID: k.id, Label: k.labels[i]})
+	i, lang := r.data.Language(req.Params.AcceptLanguage)
+	out := make([]gen.ProviderKind, 0, len(ProviderKinds))
+	for _, k := range ProviderKinds {
+		out = append(out, gen.ProviderKind{ID: k.ID, Label: k.Labels[i]})
 	}
 	return server.ListProviderKinds200JSONResponse{Body: out, Headers: server.ListProviderKinds200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
@@ -80,18 +80,18 @@ func (r *resources) ListProviderKinds(_ context.Context, req server.ListProvider
 // ListProviderSpecialities answers the medical specialities, labelled in
 // the language of Accept-Language.
 func (r *resources) ListProviderSpecialities(_ context.Context, req server.ListProviderSpecialitiesRequestObject) (server.ListProviderSpecialitiesResponseObject, error) {
-	i, lang := r.data.language(req.Params.AcceptLanguage)
-	out := make([]gen.ProviderSpeciality, 0, len(specialities))
-	for _, s := range specialities {
-		out = append(out, gen.ProviderSpeciality{ID: s.id, Label: s.labels[i]})
+	i, lang := r.data.Language(req.Params.AcceptLanguage)
+	out := make([]gen.ProviderSpeciality, 0, len(Specialities))
+	for _, s := range Specialities {
+		out = append(out, gen.ProviderSpeciality{ID: s.ID, Label: s.Labels[i]})
 	}
 	return server.ListProviderSpecialities200JSONResponse{Body: out, Headers: server.ListProviderSpecialities200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
 
 // knownSpeciality reports whether id is one of the specialities.
 func knownSpeciality(id string) bool {
-	for _, s := range specialities {
-		if s.id == id {
+	for _, s := range Specialities {
+		if s.ID == id {
 			return true
 		}
 	}

@@ -13,7 +13,7 @@ import (
 type resources struct {
 	exampleAnswers //nolint:unused // promotes the example answer of an operation without a handler (none today)
 	cfg            *config
-	data           *dataset
+	data           *Dataset
 	store          *store
 }
 

@@ -134,7 +134,7 @@ func conflict(ctx context.Context) server.ConflictJSONResponse {
 		Body: gen.Error{
 			StatusCode:       http.StatusConflict,
 			Error:            "idempotency_conflict",
-			ErrorDescription: pointerTo("A request with this Idempotency-Key is in progress; retry later."),
+			ErrorDescription: PointerTo("A request with this Idempotency-Key is in progress; retry later."),
 		},
 		Headers: server.ConflictResponseHeaders{RetryAfter: &retry},
 	}
@@ -182,16 +182,16 @@ func (r *resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 	if !ok {
 		return gen.Quote{}, nil, unprocessable("unknown_plan", "No plan with code %q.", req.PlanCode)
 	}
-	if _, ok := r.data.country(req.OriginCountry); !ok {
+	if _, ok := r.data.Country(req.OriginCountry); !ok {
 		return gen.Quote{}, nil, unprocessable("unknown_country", "origin_country: no country with id %q.", req.OriginCountry)
 	}
 	risk := 0.0
 	for _, id := range req.DestinationCountries {
-		c, ok := r.data.country(id)
+		c, ok := r.data.Country(id)
 		if !ok {
 			return gen.Quote{}, nil, unprocessable("unknown_country", "destination_countries: no country with id %q.", id)
 		}
-		risk = max(risk, c.riskFactor)
+		risk = max(risk, c.RiskFactor)
 	}
 	today, start, end := dateOf(now), dateOf(req.StartDate.Time), dateOf(req.EndDate.Time)
 	switch {
@@ -315,7 +315,7 @@ func (r *resources) checkPolicyRequest(req *gen.PolicyRequest, q *quoteRecord, n
 	if age := ageOn(dateOf(holder.Person.BirthDate.Time), dateOf(now)); age < minHolderAge {
 		return unprocessable("invalid_policy_holder", "The policy holder must be at least %d years old.", minHolderAge)
 	}
-	if _, ok := r.data.country(holder.Address.Country); !ok {
+	if _, ok := r.data.Country(holder.Address.Country); !ok {
 		return unprocessable("unknown_country", "policy_holder.address.country: no country with id %q.", holder.Address.Country)
 	}
 	for _, p := range append([]gen.Person{holder.Person}, req.Travellers...) {
@@ -323,7 +323,7 @@ func (r *resources) checkPolicyRequest(req *gen.PolicyRequest, q *quoteRecord, n
 			continue
 		}
 		for _, n := range *p.Nationalities {
-			if _, ok := r.data.country(n); !ok {
+			if _, ok := r.data.Country(n); !ok {
 				return unprocessable("unknown_country", "nationalities: no country with id %q.", n)
 			}
 		}

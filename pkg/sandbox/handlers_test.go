@@ -37,7 +37,7 @@ func newResTest(t *testing.T, seed uint64, now time.Time) *resTest {
 	cfg := defaultConfig()
 	cfg.seed = seed
 	cfg.now = func() time.Time { return time.Unix(0, r.nanos.Load()).UTC() }
-	r.resources = &resources{cfg: cfg, data: newDataset(seed), store: newStore()}
+	r.resources = &resources{cfg: cfg, data: NewDataset(seed), store: newStore()}
 	return r
 }
 
@@ -271,7 +271,7 @@ func TestHandlerCountryHealthAndSecurity(t *testing.T) {
 	}
 	got2, _ = r.GetCountrySecurity(ctx, server.GetCountrySecurityRequestObject{CountryID: "sy"})
 	sy := got2.(server.GetCountrySecurity200JSONResponse).Body
-	worst := slices.MaxFunc(sy.RisksRatings.List[1:4], func(a, b gen.RiskRating) int { return levelRank(a.Rating) - levelRank(b.Rating) })
+	worst := slices.MaxFunc(sy.RisksRatings.List[1:4], func(a, b gen.RiskRating) int { return LevelRank(a.Rating) - LevelRank(b.Rating) })
 	if sy.Level != gen.RiskLevelCritical || worst.Rating != sy.Level {
 		t.Errorf("Syria's security: %s, worst theme %v", sy.Level, worst)
 	}
@@ -324,7 +324,7 @@ func TestHandlerAlerts(t *testing.T) {
 		}
 	}
 	for _, b := range some.WorldHealthOrganizationBulletins {
-		if levelRank(b.Level) < 2 {
+		if LevelRank(b.Level) < 2 {
 			t.Errorf("min_level=high answered a %s bulletin", b.Level)
 		}
 	}
@@ -449,7 +449,7 @@ func TestProviderKindsAndSpecialities(t *testing.T) {
 		}
 	}
 	// Every provider's speciality is listed.
-	for _, p := range r.data.providers {
+	for _, p := range r.data.Providers {
 		if p.Speciality != nil && !knownSpeciality(*p.Speciality) {
 			t.Errorf("%s has unlisted speciality %s", p.Name, *p.Speciality)
 		}
@@ -502,7 +502,7 @@ func TestQuotePricing(t *testing.T) {
 		t.Errorf("annual cover: %.2f and %.2f (a 14-day trip: %.2f)", a, b, p)
 	}
 	promo := trip(14, gen.PlanCodeComfort, "jp", "1990-06-01")
-	promo.PromoCode = pointerTo("welcome10")
+	promo.PromoCode = PointerTo("welcome10")
 	if got := r.premium(t, promo); math.Abs(got-math.Round(p*90)/100) > 0.011 {
 		t.Errorf("WELCOME10: %.2f, want 10%% off %.2f", got, p)
 	}
@@ -534,7 +534,7 @@ func TestQuoteUnprocessable(t *testing.T) {
 		"unknown origin":                 {func(q *gen.QuoteRequest) { q.OriginCountry = "xx" }, "unknown_country"},
 		"unknown destination":            {func(q *gen.QuoteRequest) { q.DestinationCountries = []string{"jp", "zz"} }, "unknown_country"},
 		"traveller born after start":     {func(q *gen.QuoteRequest) { q.Travellers[0].BirthDate = civil(q.StartDate.AddDate(0, 0, 1)) }, "invalid_traveller"},
-		"unknown promo code":             {func(q *gen.QuoteRequest) { q.PromoCode = pointerTo("FREE100") }, "invalid_promo_code"},
+		"unknown promo code":             {func(q *gen.QuoteRequest) { q.PromoCode = PointerTo("FREE100") }, "invalid_promo_code"},
 		"withdrawn country (Yugoslavia)": {func(q *gen.QuoteRequest) { q.DestinationCountries = []string{"yu"} }, "unknown_country"},
 	}
 	for name, c := range cases {

@@ -67,7 +67,7 @@ type Sandbox struct {
 	handler http.Handler
 	auth    *oauth.Server
 	store   *store
-	data    *dataset
+	data    *Dataset
 }
 
 // New builds a sandbox. With no options it registers DefaultClientID with
@@ -91,7 +91,7 @@ func New(opts ...Option) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sandbox{cfg: cfg, auth: auth, store: newStore(), data: newDataset(cfg.seed)}
+	s := &Sandbox{cfg: cfg, auth: auth, store: newStore(), data: NewDataset(cfg.seed)}
 
 	res := &resources{cfg: cfg, data: s.data, store: s.store}
 	var _ server.StrictServerInterface = res
