@@ -180,7 +180,7 @@ func TestDecodeErrors(t *testing.T) {
 // allSentinels are the sentinels an *Error may match.
 var allSentinels = []error{ErrUnauthorized, ErrInsufficientScope, ErrNotFound, ErrRateLimited, ErrConflict, ErrValidation, ErrNoCredentials, ErrInsecureTransport}
 
-// FuzzErrorResponse feeds arbitrary error answers to the SDK's error decoder:
+// FuzzErrorResponse feeds arbitrary error responses to the SDK's error decoder:
 // no panic, a bounded body, and an Error() that never holds the request's
 // Authorization header.
 func FuzzErrorResponse(f *testing.F) {

@@ -37,7 +37,7 @@ func TestRetryBackoffBounds(t *testing.T) {
 func TestRetryServerErrorsWithBackoff(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		policy RetryOptions
+		opts   RetryOptions
 		bounds []time.Duration // the ceiling of each sleep
 	}{
 		{"defaults", RetryOptions{}, []time.Duration{250 * time.Millisecond, 500 * time.Millisecond}},
@@ -55,7 +55,7 @@ func TestRetryServerErrorsWithBackoff(t *testing.T) {
 				}
 			})
 			clk := newFakeClock()
-			c := newTestClient(t, f, clk, WithRetryOptions(tc.policy))
+			c := newTestClient(t, f, clk, WithRetryOptions(tc.opts))
 
 			countries, err := c.ListCountries(t.Context(), nil)
 			if err != nil {

@@ -896,7 +896,7 @@ func TestTokenLifetimeIsCapped(t *testing.T) {
 	}
 }
 
-// FuzzTokenResponse feeds arbitrary token answers (as the endpoint's JSON) to
+// FuzzTokenResponse feeds arbitrary token responses (as the endpoint's JSON) to
 // the checks the SDK makes on them: no panic, and an accepted token always
 // has an access token, a future expiry and the scopes asked for.
 func FuzzTokenResponse(f *testing.F) {
@@ -911,6 +911,7 @@ func FuzzTokenResponse(f *testing.F) {
 		f.Add(s, "s1")
 	}
 	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	fetcher := newTokenFetcher(clientCredentialsGrant{}, nil, TokenOptions{}, realClock{}, slog.New(slog.DiscardHandler))
 	f.Fuzz(func(t *testing.T, body, want string) {
 		var raw map[string]any
 		if json.Unmarshal([]byte(body), &raw) != nil {
@@ -918,7 +919,6 @@ func FuzzTokenResponse(f *testing.F) {
 		}
 		str := func(k string) string { s, _ := raw[k].(string); return s }
 		tok := (&oauth2.Token{AccessToken: str("access_token"), TokenType: str("token_type"), RefreshToken: str("refresh_token")}).WithExtra(raw)
-		fetcher := newTokenFetcher(clientCredentialsGrant{}, nil, TokenOptions{}, realClock{}, slog.New(slog.DiscardHandler))
 		wantScopes := strings.Fields(want)
 		got, lifetime, err := fetcher.accept(tok, wantScopes, start)
 		if err != nil {
