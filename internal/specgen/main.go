@@ -21,7 +21,7 @@
 //	go run ./internal/specgen -spec api/openapi.yaml -package gen -emit operations -o gen/operations.gen.go
 //	go run ./internal/specgen -spec api/openapi.yaml -emit scopes-golden -o gen/scopes.golden
 //	go run ./internal/specgen -spec api/openapi.yaml -package axa -emit sdk -gen gen -o pkg/axa/operations.gen.go
-//	go run ./internal/specgen -spec api/openapi.yaml -package sandbox -emit sandbox-fallback -gen gen/server -o pkg/sandbox/fallback.gen.go
+//	go run ./internal/specgen -spec api/openapi.yaml -package resources -emit sandbox-fallback -gen gen/server -o pkg/sandbox/resources/fallback.gen.go
 package main
 
 import (

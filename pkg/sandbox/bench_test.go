@@ -18,6 +18,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/oauth"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/validate"
@@ -27,8 +28,9 @@ import (
 // latency over loopback (BenchmarkSandboxThroughput), and in process the
 // parts of one request, so that the cost of JWT verification
 // (BenchmarkVerifyJWT) and of spec validation (BenchmarkValidateRequest)
-// can be read against the resource handler alone (BenchmarkHandlerOnly) and
-// the whole chain (BenchmarkFullChain). See BENCHMARKS.md.
+// can be read against the resource handler alone (BenchmarkHandlerOnly, in
+// package resources) and the whole chain (BenchmarkFullChain). See
+// BENCHMARKS.md.
 
 // benchEnv is a sandbox without rate limit (unless opts set one), an
 // access token carrying every scope, and the pieces of its handler chain.
@@ -36,7 +38,6 @@ type benchEnv struct {
 	sb        *Sandbox
 	token     string
 	claims    *reqctx.Claims
-	router    http.Handler // the generated router over the real handlers
 	quoteBody []byte
 }
 
@@ -54,8 +55,6 @@ func newBenchEnv(b *testing.B, opts ...Option) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// The handlers as New builds them, reachable without the validator.
-	router := validate.Handler(strictServer(&resources{cfg: sb.cfg, data: sb.data, store: sb.store}, sb.cfg.log))
 	start := time.Now().UTC().AddDate(0, 0, 30)
 	body, err := json.Marshal(gen.QuoteRequest{
 		TripType:             gen.TripTypeSingleTrip,
@@ -69,7 +68,7 @@ func newBenchEnv(b *testing.B, opts ...Option) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &benchEnv{sb: sb, token: tok, claims: c, router: router, quoteBody: body}
+	return &benchEnv{sb: sb, token: tok, claims: c, quoteBody: body}
 }
 
 // benchKeys makes Idempotency-Keys unique within the test binary, so that
@@ -118,16 +117,14 @@ func (e *benchEnv) setHeaders(r *http.Request, op benchOp) string {
 	return key
 }
 
-// forget drops the idempotency record of key once its request is answered,
-// so that the store stays as small as it started: see benchResetStore.
+// forget empties the store once a request with an Idempotency-Key is
+// answered, so that it stays as small as it started and the figures do not
+// depend on b.N or on what ran before (see resources' BenchmarkQuoteStoreSize
+// for the cost of a full store).
 func (e *benchEnv) forget(key string) {
-	if key == "" {
-		return
+	if key != "" {
+		e.sb.res.Reset()
 	}
-	s := e.sb.store
-	s.mu.Lock()
-	delete(s.idem, idemKey{DefaultClientID, key})
-	s.mu.Unlock()
 }
 
 // serveBench runs h on op's request b.N times and checks each status;
@@ -139,7 +136,7 @@ func (e *benchEnv) serveBench(b *testing.B, op benchOp, status int, h http.Handl
 		ctx = reqctx.WithClaims(ctx, c)
 	}
 	if op.body {
-		benchResetStore(e.sb.store, 0)
+		e.sb.res.Reset()
 	}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -150,51 +147,6 @@ func (e *benchEnv) serveBench(b *testing.B, op benchOp, status int, h http.Handl
 			b.Fatalf("%s %s: %d %s", op.method, op.path, w.Code, w.Body)
 		}
 		e.forget(key)
-	}
-}
-
-// benchResetStore empties the store, then fills it with n idempotency
-// records as recent as if n quotes had just been requested.
-// beginIdempotent walks every record on each POST (to prune expired
-// ones), so the cost of a quote grows with the records kept (24 hours'
-// worth): the benchmarks that post quotes start from an empty store and
-// forget each record once answered, so that their figures do not depend on
-// b.N or on what ran before them; BenchmarkQuoteStoreSize measures the
-// scan.
-func benchResetStore(s *store, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	clear(s.quotes)
-	clear(s.policies)
-	clear(s.quotePolicy)
-	clear(s.idem)
-	now := time.Now()
-	for i := range n {
-		s.idem[idemKey{DefaultClientID, "prefill-" + strconv.Itoa(i)}] = &idemRecord{done: true, created: now}
-	}
-}
-
-// BenchmarkQuoteStoreSize is BenchmarkHandlerOnly/requestQuote with a store
-// holding records idempotency records: the cost of the prune scan in
-// beginIdempotent, which walks them all on every POST.
-func BenchmarkQuoteStoreSize(b *testing.B) {
-	e := newBenchEnv(b)
-	op := benchOps[1]
-	for _, n := range []int{0, 1000, 10000, 100000} {
-		b.Run("records="+strconv.Itoa(n), func(b *testing.B) {
-			benchResetStore(e.sb.store, n)
-			ctx := reqctx.WithClaims(b.Context(), e.claims)
-			b.ReportAllocs()
-			for b.Loop() {
-				w := httptest.NewRecorder()
-				r, key := e.request(ctx, op)
-				e.router.ServeHTTP(w, r)
-				if w.Code != op.status {
-					b.Fatalf("%s %s: %d %s", op.method, op.path, w.Code, w.Body)
-				}
-				e.forget(key)
-			}
-		})
 	}
 }
 
@@ -214,7 +166,7 @@ func BenchmarkNew(b *testing.B) {
 	b.Run("dataset", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			NewDataset(1)
+			data.NewDataset(1)
 		}
 	})
 	b.Run("spec", func(b *testing.B) {
@@ -251,16 +203,6 @@ func BenchmarkValidateRequest(b *testing.B) {
 	}
 	for _, op := range benchOps {
 		b.Run(op.name, func(b *testing.B) { e.serveBench(b, op, http.StatusNoContent, v, nil) })
-	}
-}
-
-// BenchmarkHandlerOnly is the generated router and strict handler with the
-// sandbox's resources, without validation: the request carries verified
-// claims already, as the validator would leave them.
-func BenchmarkHandlerOnly(b *testing.B) {
-	e := newBenchEnv(b)
-	for _, op := range benchOps {
-		b.Run(op.name, func(b *testing.B) { e.serveBench(b, op, op.status, e.router, e.claims) })
 	}
 }
 
@@ -333,7 +275,7 @@ func (e *benchEnv) throughput(b *testing.B, base string, op benchOp, conns int) 
 		return nil
 	}
 	if op.body {
-		benchResetStore(e.sb.store, 0)
+		e.sb.res.Reset()
 	}
 	// Open the connections before the clock starts.
 	var warm sync.WaitGroup

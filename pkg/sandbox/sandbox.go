@@ -19,15 +19,19 @@
 //	middleware/              the access log (request id, the operation
 //	                         resolved once), injected faults, rate limits
 //	validate/                spec validation of requests, with the token check
-//	handlers_*.go, store.go  the resources, implementing the generated strict
-//	                         server; quotes, policies and idempotency records
-//	data.go                  countries, alerts and medical providers
+//	resources/               the API's operations, implementing the generated
+//	                         strict server; quotes, policies and idempotency
+//	                         records; operations without a handler answer
+//	                         the spec's example (fallback.gen.go)
+//	data/                    countries, alerts and medical providers, from
+//	                         embedded JSON files and a seed
 //	internal/reqctx          a request's state under one context key: its
 //	                         operation, its id, its verified token
 //	internal/apierr          the API's Error answers
 //
 // Dependencies point down only: package sandbox imports the others, which
-// import none of it, nor each other except the two internal packages.
+// never import it; among them, resources imports data, and every one may
+// import the two internal packages, which import no other.
 package sandbox
 
 import (
@@ -42,9 +46,11 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen/server"
 	"github.com/axa-assistance-go/axa/internal/loopback"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/middleware"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/oauth"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/resources"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/validate"
 )
 
@@ -66,8 +72,7 @@ type Sandbox struct {
 	cfg     *config
 	handler http.Handler
 	auth    *oauth.Server
-	store   *store
-	data    *Dataset
+	res     *resources.Resources
 }
 
 // New builds a sandbox. With no options it registers DefaultClientID with
@@ -91,11 +96,11 @@ func New(opts ...Option) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sandbox{cfg: cfg, auth: auth, store: newStore(), data: NewDataset(cfg.seed)}
+	s := &Sandbox{cfg: cfg, auth: auth, res: resources.New(resources.Config{
+		Now: cfg.now, QuoteLifetime: cfg.quoteLifetime, Audience: cfg.audience, BuiltAt: cfg.builtAt, Commit: cfg.commit,
+	}, data.NewDataset(cfg.seed))}
 
-	res := &resources{cfg: cfg, data: s.data, store: s.store}
-	var _ server.StrictServerInterface = res
-	api, err := validate.New(validate.Config{Verifier: auth, MaxBody: cfg.maxBody}, validate.Handler(strictServer(res, cfg.log)))
+	api, err := validate.New(validate.Config{Verifier: auth, MaxBody: cfg.maxBody}, validate.Handler(strictServer(s.res, cfg.log)))
 	if err != nil {
 		return nil, err
 	}

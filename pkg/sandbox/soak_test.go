@@ -194,12 +194,10 @@ func TestFaultSoak(t *testing.T) {
 	wg.Wait()
 
 	// The ledger.
-	sb.store.mu.Lock()
 	perQuote := map[uuid.UUID][]string{}
-	for _, rec := range sb.store.policies {
-		perQuote[rec.policy.QuoteID] = append(perQuote[rec.policy.QuoteID], rec.policy.PolicyNumber)
+	for _, p := range sb.res.IssuedPolicies() {
+		perQuote[p.QuoteID] = append(perQuote[p.QuoteID], p.PolicyNumber)
 	}
-	sb.store.mu.Unlock()
 	counts := map[outcome]int{}
 	for i, r := range results {
 		counts[r.outcome]++

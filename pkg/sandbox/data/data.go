@@ -1,4 +1,4 @@
-package sandbox
+package data
 
 import (
 	"cmp"
@@ -25,7 +25,7 @@ import (
 )
 
 // supportedLanguages are the languages of labels, in the order of the
-// Localized tables; the first is the default. Read-only.
+// localized tables; the first is the default. Read-only.
 var supportedLanguages = [...]language.Tag{
 	language.English, language.French, language.German, language.Spanish,
 	language.Italian, language.Portuguese, language.Japanese, language.Chinese,

@@ -1,4 +1,4 @@
-package sandbox
+package resources
 
 import (
 	"net/http"
@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// tenancyEnv is a sandbox with two users of the default client, and a
-// token of each user (password grant) and of the client itself (client
+// tenancyEnv is the resources with a token of each of two users of a
+// client, as a password grant gives them, and of the client itself (client
 // credentials).
 type tenancyEnv struct {
 	*apiEnv
@@ -16,8 +16,8 @@ type tenancyEnv struct {
 
 func newTenancyEnv(t *testing.T) *tenancyEnv {
 	t.Helper()
-	e := newAPIEnv(t, WithUser(User{Login: "alice", Password: "alice-password"}), WithUser(User{Login: "bob", Password: "bob-password"}))
-	return &tenancyEnv{apiEnv: e, alice: e.token("alice", "alice-password"), bob: e.token("bob", "bob-password"), client: e.token("", "")}
+	e := newAPIEnv(t)
+	return &tenancyEnv{apiEnv: e, alice: e.token("alice"), bob: e.token("bob"), client: e.token("")}
 }
 
 // issue makes a quote and a policy from it with token, under the given
@@ -70,7 +70,7 @@ func TestPoliciesBelongToTheUserOrClientThatIssuedThem(t *testing.T) {
 	wantNotFound(t, "bob reading the client's policy", e.do(e.bob, http.MethodGet, path(clients), "", ""))
 
 	// A second token of the same user is the same owner.
-	if got := e.do(e.token("alice", "alice-password"), http.MethodGet, path(alices), "", ""); got.status != http.StatusOK {
+	if got := e.do(e.token("alice"), http.MethodGet, path(alices), "", ""); got.status != http.StatusOK {
 		t.Errorf("alice's second token: %d %v", got.status, got.body)
 	}
 }
@@ -112,7 +112,7 @@ func TestIdempotencyKeysAreScopedToTheOwner(t *testing.T) {
 	if again := e.do(e.alice, http.MethodPost, "/travel/v1/policies", "booking-42", body); again.status != http.StatusCreated || again.str("id") != p.str("id") {
 		t.Errorf("alice's replay: %d %v", again.status, again.body)
 	}
-	if n := e.sb.store.policyCount(); n != 1 {
+	if n := e.res.store.policyCount(); n != 1 {
 		t.Errorf("%d policies issued, want alice's only", n)
 	}
 }

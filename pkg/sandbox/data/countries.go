@@ -1,4 +1,4 @@
-package sandbox
+package data
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 // data.go. TestDataFilesMatchTheSpec validates the files against the
 // spec's schemas.
 //
-//go:embed data/*.json
+//go:embed *.json
 var dataFiles embed.FS
 
 // countryRecord is one country of data/countries.json: a lower-case ISO
@@ -298,7 +298,7 @@ func decodeTables() (*tables, error) {
 // decodeDataFile decodes data/name into v, refusing unknown fields and
 // trailing data.
 func decodeDataFile(name string, v any) error {
-	b, err := dataFiles.ReadFile("data/" + name)
+	b, err := dataFiles.ReadFile(name)
 	if err != nil {
 		return err
 	}

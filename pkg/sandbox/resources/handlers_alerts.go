@@ -1,4 +1,4 @@
-package sandbox
+package resources
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 )
 
 // alertsLanguage is the language of alert texts, which are not translated.
@@ -14,7 +15,7 @@ const alertsLanguage = "en"
 
 // ListAlerts answers the latest WHO bulletins and AXA health and security
 // alerts worldwide, newest first, at min_level or above.
-func (r *resources) ListAlerts(_ context.Context, req server.ListAlertsRequestObject) (server.ListAlertsResponseObject, error) {
+func (r *Resources) ListAlerts(_ context.Context, req server.ListAlertsRequestObject) (server.ListAlertsResponseObject, error) {
 	base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
 	w := gen.WorldwideAlerts{
 		WorldHealthOrganizationBulletins: []gen.WhoBulletin{},
@@ -22,7 +23,7 @@ func (r *resources) ListAlerts(_ context.Context, req server.ListAlertsRequestOb
 		AxaSecurityAlerts:                axaAlerts(r.data.Security, base, minRank, ""),
 	}
 	for _, a := range r.data.Bulletins {
-		if LevelRank(a.Level) >= minRank {
+		if data.LevelRank(a.Level) >= minRank {
 			w.WorldHealthOrganizationBulletins = append(w.WorldHealthOrganizationBulletins, gen.WhoBulletin{
 				ID: a.ID, Title: a.Title, ShortDescription: a.Short, Level: a.Level, AlertDate: base.Add(-a.Age),
 			})
@@ -34,7 +35,7 @@ func (r *resources) ListAlerts(_ context.Context, req server.ListAlertsRequestOb
 
 // ListCountryAlerts answers the latest AXA health and security alerts that
 // concern one country, newest first, at min_level or above.
-func (r *resources) ListCountryAlerts(_ context.Context, req server.ListCountryAlertsRequestObject) (server.ListCountryAlertsResponseObject, error) {
+func (r *Resources) ListCountryAlerts(_ context.Context, req server.ListCountryAlertsRequestObject) (server.ListCountryAlertsResponseObject, error) {
 	c, err := r.lookupCountry(req.CountryID)
 	if err != nil {
 		return nil, err
@@ -51,8 +52,8 @@ func (r *resources) ListCountryAlerts(_ context.Context, req server.ListCountryA
 
 // alertBase is the time alerts are dated from: the sandbox clock, to the
 // hour, so that answers are stable within an hour.
-func (r *resources) alertBase() time.Time {
-	return r.cfg.now().UTC().Truncate(time.Hour)
+func (r *Resources) alertBase() time.Time {
+	return r.cfg.Now().UTC().Truncate(time.Hour)
 }
 
 // minLevelRank is the rank of the min_level filter, 0 (low) when absent.
@@ -60,15 +61,15 @@ func minLevelRank(l *gen.AlertLevel) int {
 	if l == nil {
 		return 0
 	}
-	return LevelRank(*l)
+	return data.LevelRank(*l)
 }
 
 // axaAlerts dates the alerts at minRank or above that concern country (all
 // when ""), keeping their order (newest first).
-func axaAlerts(list []Alert, base time.Time, minRank int, country string) []gen.AxaAlert {
+func axaAlerts(list []data.Alert, base time.Time, minRank int, country string) []gen.AxaAlert {
 	out := []gen.AxaAlert{}
 	for _, a := range list {
-		if LevelRank(a.Level) < minRank || country != "" && !slices.Contains(a.Countries, country) {
+		if data.LevelRank(a.Level) < minRank || country != "" && !slices.Contains(a.Countries, country) {
 			continue
 		}
 		x := gen.AxaAlert{
@@ -76,10 +77,10 @@ func axaAlerts(list []Alert, base time.Time, minRank int, country string) []gen.
 			AlertDate: base.Add(-a.Age), CountryIds: slices.Clone(a.Countries),
 		}
 		if a.Content != "" {
-			x.Content = PointerTo(a.Content)
+			x.Content = data.PointerTo(a.Content)
 		}
 		if a.Remaining > 0 {
-			x.EndDate = PointerTo(base.Add(a.Remaining))
+			x.EndDate = data.PointerTo(base.Add(a.Remaining))
 		}
 		out = append(out, x)
 	}

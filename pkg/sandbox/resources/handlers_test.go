@@ -1,4 +1,4 @@
-package sandbox
+package resources
 
 import (
 	"context"
@@ -19,13 +19,14 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
 
 // resTest is the resources of a sandbox whose clock a test moves.
 type resTest struct {
-	*resources
+	*Resources
 	nanos atomic.Int64
 }
 
@@ -34,11 +35,15 @@ func newResTest(t *testing.T, seed uint64, now time.Time) *resTest {
 	t.Helper()
 	r := &resTest{}
 	r.nanos.Store(now.UnixNano())
-	cfg := defaultConfig()
-	cfg.seed = seed
-	cfg.now = func() time.Time { return time.Unix(0, r.nanos.Load()).UTC() }
-	r.resources = &resources{cfg: cfg, data: NewDataset(seed), store: newStore()}
+	r.Resources = New(testConfig(func() time.Time { return time.Unix(0, r.nanos.Load()).UTC() }), data.NewDataset(seed))
 	return r
+}
+
+// testConfig is the sandbox's default configuration of the resources, with
+// the clock now.
+func testConfig(now func() time.Time) Config {
+	return Config{Now: now, QuoteLifetime: 24 * time.Hour, Audience: "https://apis.axa-assistance.com",
+		BuiltAt: time.Date(2016, 3, 16, 15, 12, 15, 0, time.UTC), Commit: "0000000"}
 }
 
 // advance moves the clock.
@@ -149,13 +154,13 @@ func (r *resTest) mustPolicy(t *testing.T, client, key string, req *gen.PolicyRe
 func TestHandlerGetVersion(t *testing.T) {
 	r := newResTest(t, 1, testNow)
 	built := time.Date(2016, 3, 16, 15, 12, 15, 0, time.UTC)
-	r.cfg.builtAt, r.cfg.commit = built, "badc0ffee1deabeeffaceb00b00fa57ace5f00d1"
+	r.cfg.BuiltAt, r.cfg.Commit = built, "badc0ffee1deabeeffaceb00b00fa57ace5f00d1"
 	got, err := r.GetVersion(context.Background(), server.GetVersionRequestObject{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := got.(server.GetVersion200JSONResponse)
-	if !v.BuiltAt.Equal(built) || v.CommitSha != r.cfg.commit {
+	if !v.BuiltAt.Equal(built) || v.CommitSha != r.cfg.Commit {
 		t.Errorf("version = %+v", v)
 	}
 }
@@ -271,7 +276,7 @@ func TestHandlerCountryHealthAndSecurity(t *testing.T) {
 	}
 	got2, _ = r.GetCountrySecurity(ctx, server.GetCountrySecurityRequestObject{CountryID: "sy"})
 	sy := got2.(server.GetCountrySecurity200JSONResponse).Body
-	worst := slices.MaxFunc(sy.RisksRatings.List[1:4], func(a, b gen.RiskRating) int { return LevelRank(a.Rating) - LevelRank(b.Rating) })
+	worst := slices.MaxFunc(sy.RisksRatings.List[1:4], func(a, b gen.RiskRating) int { return data.LevelRank(a.Rating) - data.LevelRank(b.Rating) })
 	if sy.Level != gen.RiskLevelCritical || worst.Rating != sy.Level {
 		t.Errorf("Syria's security: %s, worst theme %v", sy.Level, worst)
 	}
@@ -324,7 +329,7 @@ func TestHandlerAlerts(t *testing.T) {
 		}
 	}
 	for _, b := range some.WorldHealthOrganizationBulletins {
-		if LevelRank(b.Level) < 2 {
+		if data.LevelRank(b.Level) < 2 {
 			t.Errorf("min_level=high answered a %s bulletin", b.Level)
 		}
 	}
@@ -348,6 +353,23 @@ func (r *resTest) search(t *testing.T, p gen.SearchMedicalProvidersParams) []gen
 	return got.(server.SearchMedicalProviders200JSONResponse).Body
 }
 
+// providerCities are the ten cities of data/cities.json, around which the
+// sandbox has providers.
+var providerCities = [][2]float64{
+	{48.8566, 2.3522}, {51.5074, -0.1278}, {35.6762, 139.6503}, {40.7128, -74.0060}, {-33.8688, 151.2093},
+	{-22.9068, -43.1729}, {-33.9249, 18.4241}, {25.2048, 55.2708}, {13.7563, 100.5018}, {19.4326, -99.1332},
+}
+
+// greatCircle is the distance between two points in metres on a sphere of
+// the Earth's mean radius, the search's measure, computed apart from it.
+func greatCircle(lat1, lng1, lat2, lng2 float64) float64 {
+	const r = 6_371_008.8
+	rad := math.Pi / 180
+	dLat, dLng := (lat2-lat1)*rad, (lng2-lng1)*rad
+	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLng/2)*math.Sin(dLng/2)
+	return 2 * r * math.Asin(math.Sqrt(a))
+}
+
 func TestProviderSearch(t *testing.T) {
 	r := newResTest(t, 1, testNow)
 	const lat, lng = 48.8566, 2.3522 // Paris
@@ -356,7 +378,7 @@ func TestProviderSearch(t *testing.T) {
 		t.Fatalf("%d providers within 5 km of Paris", len(near))
 	}
 	for i, p := range near {
-		d := haversine(lat, lng, p.Position.Lat, p.Position.Lng)
+		d := greatCircle(lat, lng, p.Position.Lat, p.Position.Lng)
 		if math.Abs(d-p.Position.DistanceInMeters) > 0.1 || p.Position.DistanceInMeters > float64(defaultSearchRadius) {
 			t.Errorf("%s: distance %.1f, really %.1f", p.Name, p.Position.DistanceInMeters, d)
 		}
@@ -406,9 +428,9 @@ func TestProviderSearch(t *testing.T) {
 	if got := r.search(t, gen.SearchMedicalProvidersParams{Lat: 0, Lng: -140, Radius: &radius}); got == nil || len(got) != 0 {
 		t.Errorf("the middle of the Pacific has providers: %v", got)
 	}
-	for _, city := range cities {
-		if got := r.search(t, gen.SearchMedicalProvidersParams{Lat: city.lat, Lng: city.lng, Radius: &radius}); len(got) < 10 {
-			t.Errorf("%s: %d providers", city.name, len(got))
+	for _, city := range providerCities {
+		if got := r.search(t, gen.SearchMedicalProvidersParams{Lat: city[0], Lng: city[1], Radius: &radius}); len(got) < 10 {
+			t.Errorf("%v: %d providers", city, len(got))
 		}
 	}
 
@@ -463,7 +485,7 @@ func TestQuotePricing(t *testing.T) {
 	if q.Premium.Currency != "EUR" || q.Premium.Amount <= 0 || math.Round(q.Premium.Amount*100)/100 != q.Premium.Amount {
 		t.Errorf("premium %+v", q.Premium)
 	}
-	if !q.CreatedAt.Equal(testNow) || !q.ValidUntil.Equal(testNow.Add(r.cfg.quoteLifetime)) || q.TravellersCount != 1 || q.TripType != gen.TripTypeSingleTrip {
+	if !q.CreatedAt.Equal(testNow) || !q.ValidUntil.Equal(testNow.Add(r.cfg.QuoteLifetime)) || q.TravellersCount != 1 || q.TripType != gen.TripTypeSingleTrip {
 		t.Errorf("quote %+v", q)
 	}
 	p := q.Premium.Amount
@@ -502,7 +524,7 @@ func TestQuotePricing(t *testing.T) {
 		t.Errorf("annual cover: %.2f and %.2f (a 14-day trip: %.2f)", a, b, p)
 	}
 	promo := trip(14, gen.PlanCodeComfort, "jp", "1990-06-01")
-	promo.PromoCode = PointerTo("welcome10")
+	promo.PromoCode = data.PointerTo("welcome10")
 	if got := r.premium(t, promo); math.Abs(got-math.Round(p*90)/100) > 0.011 {
 		t.Errorf("WELCOME10: %.2f, want 10%% off %.2f", got, p)
 	}
@@ -534,7 +556,7 @@ func TestQuoteUnprocessable(t *testing.T) {
 		"unknown origin":                 {func(q *gen.QuoteRequest) { q.OriginCountry = "xx" }, "unknown_country"},
 		"unknown destination":            {func(q *gen.QuoteRequest) { q.DestinationCountries = []string{"jp", "zz"} }, "unknown_country"},
 		"traveller born after start":     {func(q *gen.QuoteRequest) { q.Travellers[0].BirthDate = civil(q.StartDate.AddDate(0, 0, 1)) }, "invalid_traveller"},
-		"unknown promo code":             {func(q *gen.QuoteRequest) { q.PromoCode = PointerTo("FREE100") }, "invalid_promo_code"},
+		"unknown promo code":             {func(q *gen.QuoteRequest) { q.PromoCode = data.PointerTo("FREE100") }, "invalid_promo_code"},
 		"withdrawn country (Yugoslavia)": {func(q *gen.QuoteRequest) { q.DestinationCountries = []string{"yu"} }, "unknown_country"},
 	}
 	for name, c := range cases {
@@ -623,7 +645,7 @@ func TestPolicyLifecycle(t *testing.T) {
 
 	// An expired quote issues nothing.
 	q4 := r.quote(t, "c1", "q4", trip(14, gen.PlanCodeComfort, "jp", "1985-04-12", "2015-09-30"))
-	r.advance(r.cfg.quoteLifetime + time.Second)
+	r.advance(r.cfg.QuoteLifetime + time.Second)
 	_, err = r.createPolicy("c1", "p11", policyFor(q4))
 	wantError(t, err, http.StatusUnprocessableEntity, "quote_expired")
 	if n := r.store.policyCount(); n != 3 {

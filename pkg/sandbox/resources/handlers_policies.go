@@ -1,4 +1,4 @@
-package sandbox
+package resources
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
@@ -97,7 +98,7 @@ func unprocessable(code, format string, args ...any) error {
 // while the first is in flight gets idemInFlight (the caller answers 409),
 // one with another body a 422. A failed act stores nothing, so that it can
 // be retried with the same key.
-func (r *resources) idempotently(o owner, operation, key string, body any, act func() (any, error)) (any, idemState, error) {
+func (r *Resources) idempotently(o owner, operation, key string, body any, act func() (any, error)) (any, idemState, error) {
 	if key == "" {
 		return nil, idemNew, apierr.Errorf(http.StatusBadRequest, "invalid_request", "the Idempotency-Key header is required")
 	}
@@ -105,7 +106,7 @@ func (r *resources) idempotently(o owner, operation, key string, body any, act f
 	if err != nil {
 		return nil, idemNew, err
 	}
-	switch state, answer := r.store.beginIdempotent(o, key, hash, r.cfg.now()); state {
+	switch state, answer := r.store.beginIdempotent(o, key, hash, r.cfg.Now()); state {
 	case idemReplay, idemInFlight:
 		return answer, state, nil
 	case idemMismatch:
@@ -134,7 +135,7 @@ func conflict(ctx context.Context) server.ConflictJSONResponse {
 		Body: gen.Error{
 			StatusCode:       http.StatusConflict,
 			Error:            "idempotency_conflict",
-			ErrorDescription: PointerTo("A request with this Idempotency-Key is in progress; retry later."),
+			ErrorDescription: data.PointerTo("A request with this Idempotency-Key is in progress; retry later."),
 		},
 		Headers: server.ConflictResponseHeaders{RetryAfter: &retry},
 	}
@@ -145,7 +146,7 @@ func conflict(ctx context.Context) server.ConflictJSONResponse {
 }
 
 // RequestQuote prices a trip and records the quote for its owner.
-func (r *resources) RequestQuote(ctx context.Context, req server.RequestQuoteRequestObject) (server.RequestQuoteResponseObject, error) {
+func (r *Resources) RequestQuote(ctx context.Context, req server.RequestQuoteRequestObject) (server.RequestQuoteResponseObject, error) {
 	o, err := ownerOf(ctx)
 	if err != nil {
 		return nil, err
@@ -154,7 +155,7 @@ func (r *resources) RequestQuote(ctx context.Context, req server.RequestQuoteReq
 		return nil, apierr.Errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
 	}
 	answer, state, err := r.idempotently(o, "requestQuote", req.Params.IdempotencyKey, req.Body, func() (any, error) {
-		q, births, err := r.priceQuote(req.Body, r.cfg.now())
+		q, births, err := r.priceQuote(req.Body, r.cfg.Now())
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +178,7 @@ func (r *resources) RequestQuote(ctx context.Context, req server.RequestQuoteReq
 
 // priceQuote checks a quote request's semantics and prices it. It returns
 // the quote and the travellers' birth dates, sorted.
-func (r *resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote, []string, error) {
+func (r *Resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote, []string, error) {
 	tariff, ok := planTariffs[req.PlanCode]
 	if !ok {
 		return gen.Quote{}, nil, unprocessable("unknown_plan", "No plan with code %q.", req.PlanCode)
@@ -250,7 +251,7 @@ func (r *resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 		PlanCode:             req.PlanCode,
 		Premium:              gen.Money{Amount: math.Round(total*100) / 100, Currency: premiumCurrency},
 		CreatedAt:            created,
-		ValidUntil:           created.Add(r.cfg.quoteLifetime),
+		ValidUntil:           created.Add(r.cfg.QuoteLifetime),
 	}, births, nil
 }
 
@@ -258,7 +259,7 @@ func (r *resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 // per Idempotency-Key. Another owner's quote is answered as one that does
 // not exist (422 quote_not_found, the answer for an unknown quote id): the
 // quote is named in the body, not the path, so this is not a 404.
-func (r *resources) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
+func (r *Resources) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
 	o, err := ownerOf(ctx)
 	if err != nil {
 		return nil, err
@@ -272,7 +273,7 @@ func (r *resources) CreatePolicy(ctx context.Context, req server.CreatePolicyReq
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: policy id: %w", err)
 		}
-		now := r.cfg.now().UTC()
+		now := r.cfg.Now().UTC()
 		p, err := r.store.issuePolicy(o, body.QuoteID, now,
 			func(q *quoteRecord) error { return r.checkPolicyRequest(body, q, now) },
 			func(q *quoteRecord, number string) gen.Policy { return r.newPolicy(id, number, q, body, now) })
@@ -299,7 +300,7 @@ func (r *resources) CreatePolicy(ctx context.Context, req server.CreatePolicyReq
 // checkPolicyRequest checks that a policy request fits its quote: the same
 // travellers (in number and birth dates), an adult policy holder, known
 // countries.
-func (r *resources) checkPolicyRequest(req *gen.PolicyRequest, q *quoteRecord, now time.Time) error {
+func (r *Resources) checkPolicyRequest(req *gen.PolicyRequest, q *quoteRecord, now time.Time) error {
 	if len(req.Travellers) != len(q.birthDates) {
 		return unprocessable("travellers_mismatch", "The quote covers %d traveller(s); the request names %d.", len(q.birthDates), len(req.Travellers))
 	}
@@ -332,8 +333,8 @@ func (r *resources) checkPolicyRequest(req *gen.PolicyRequest, q *quoteRecord, n
 }
 
 // newPolicy makes the policy issued from a quote.
-func (r *resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *gen.PolicyRequest, now time.Time) gen.Policy {
-	base := strings.TrimSuffix(r.cfg.audience, "/")
+func (r *Resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *gen.PolicyRequest, now time.Time) gen.Policy {
+	base := strings.TrimSuffix(r.cfg.Audience, "/")
 	return gen.Policy{
 		ID:                   id,
 		PolicyNumber:         number,
@@ -357,7 +358,7 @@ func (r *resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *
 
 // GetPolicy answers a policy to its owner; to anyone else, it does not
 // exist (404, not 403, which would confirm that it does).
-func (r *resources) GetPolicy(ctx context.Context, req server.GetPolicyRequestObject) (server.GetPolicyResponseObject, error) {
+func (r *Resources) GetPolicy(ctx context.Context, req server.GetPolicyRequestObject) (server.GetPolicyResponseObject, error) {
 	o, err := ownerOf(ctx)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package sandbox
+package resources
 
 import (
 	"cmp"
@@ -9,12 +9,13 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 )
 
 // ListCountries answers every country, sorted by id, labelled in the
 // language of Accept-Language.
-func (r *resources) ListCountries(_ context.Context, req server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
+func (r *Resources) ListCountries(_ context.Context, req server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
 	return server.ListCountries200JSONResponse{
 		Body:    slices.Clone(r.data.Lists[i]),
@@ -24,52 +25,54 @@ func (r *resources) ListCountries(_ context.Context, req server.ListCountriesReq
 
 // GetCountry answers everything the sandbox knows about a country. Labels
 // follow Accept-Language; the longer texts are in English.
-func (r *resources) GetCountry(_ context.Context, req server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {
+func (r *Resources) GetCountry(_ context.Context, req server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {
 	c, err := r.lookupCountry(req.CountryID)
 	if err != nil {
 		return nil, err
 	}
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	label := func(s Section) string { return SectionLabels[s][i] }
-	text := func(s Section, desc string) *gen.TextSection { return &gen.TextSection{Label: label(s), Desc: desc} }
+	label := func(s data.Section) string { return data.SectionLabels[s][i] }
+	text := func(s data.Section, desc string) *gen.TextSection {
+		return &gen.TextSection{Label: label(s), Desc: desc}
+	}
 	d := gen.CountryDetail{
 		ID:               c.ID,
 		Label:            c.Labels[i],
-		GeneralInfo:      *text(SecGeneralInfo, c.GeneralInfo),
-		PassportAndVisa:  text(SecPassportAndVisa, c.Visa),
-		Vaccinations:     text(SecVaccinations, c.Vaccination),
-		FirstAidKit:      text(SecFirstAidKit, c.FirstAidKit),
-		HealthRisks:      text(SecHealthRisks, c.HealthRisks),
-		EmergencyNumbers: c.emergencyNumbers(label(SecEmergencyNumbers)),
-		RisksRatings:     &gen.RiskRatingsSection{Label: label(SecRiskRatings), List: slices.Clone(c.Risks)},
+		GeneralInfo:      *text(data.SecGeneralInfo, c.GeneralInfo),
+		PassportAndVisa:  text(data.SecPassportAndVisa, c.Visa),
+		Vaccinations:     text(data.SecVaccinations, c.Vaccination),
+		FirstAidKit:      text(data.SecFirstAidKit, c.FirstAidKit),
+		HealthRisks:      text(data.SecHealthRisks, c.HealthRisks),
+		EmergencyNumbers: emergencyNumbers(c, label(data.SecEmergencyNumbers)),
+		RisksRatings:     &gen.RiskRatingsSection{Label: label(data.SecRiskRatings), List: slices.Clone(c.Risks)},
 	}
 	if len(c.Airports) > 0 {
-		d.Airports = &gen.AirportsSection{Label: label(SecAirports), List: slices.Clone(c.Airports)}
+		d.Airports = &gen.AirportsSection{Label: label(data.SecAirports), List: slices.Clone(c.Airports)}
 	}
 	if c.Currency != "" {
-		d.CurrencyConverter = &gen.CurrencySection{Label: label(SecCurrency), CurrencyCode: c.Currency, CurrencyName: cmp.Or(CurrencyNames[c.Currency], c.Currency)}
+		d.CurrencyConverter = &gen.CurrencySection{Label: label(data.SecCurrency), CurrencyCode: c.Currency, CurrencyName: cmp.Or(data.CurrencyNames[c.Currency], c.Currency)}
 		if c.CurrencyTip != "" {
-			d.CurrencyConverter.Desc = PointerTo(c.CurrencyTip)
+			d.CurrencyConverter.Desc = data.PointerTo(c.CurrencyTip)
 		}
 	}
 	if len(c.National) > 0 {
-		d.NationalEmbassies = &gen.EmbassiesSection{Label: label(SecNationalEmbassies), List: slices.Clone(c.National)}
+		d.NationalEmbassies = &gen.EmbassiesSection{Label: label(data.SecNationalEmbassies), List: slices.Clone(c.National)}
 	}
 	if len(c.Foreign) > 0 {
-		d.ForeignEmbassies = &gen.EmbassiesSection{Label: label(SecForeignEmbassies), List: slices.Clone(c.Foreign)}
+		d.ForeignEmbassies = &gen.EmbassiesSection{Label: label(data.SecForeignEmbassies), List: slices.Clone(c.Foreign)}
 	}
 	if len(c.Holidays) > 0 {
-		d.PublicHolidays = &gen.PublicHolidaysSection{Label: label(SecPublicHolidays), List: c.HolidaysFrom(r.today())}
+		d.PublicHolidays = &gen.PublicHolidaysSection{Label: label(data.SecPublicHolidays), List: c.HolidaysFrom(r.today())}
 	}
 	daily := c.Daily
-	daily.Label = label(SecDailyLife)
+	daily.Label = label(data.SecDailyLife)
 	d.DailyLife = &daily
 	return server.GetCountry200JSONResponse{Body: d, Headers: server.GetCountry200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
 
 // GetCountryHealth answers a country's vaccinations, health risks, first
 // aid kit and emergency numbers.
-func (r *resources) GetCountryHealth(_ context.Context, req server.GetCountryHealthRequestObject) (server.GetCountryHealthResponseObject, error) {
+func (r *Resources) GetCountryHealth(_ context.Context, req server.GetCountryHealthRequestObject) (server.GetCountryHealthResponseObject, error) {
 	c, err := r.lookupCountry(req.CountryID)
 	if err != nil {
 		return nil, err
@@ -78,17 +81,17 @@ func (r *resources) GetCountryHealth(_ context.Context, req server.GetCountryHea
 	h := gen.CountryHealth{
 		CountryID:        c.ID,
 		UpdatedAt:        r.today().AddDate(0, 0, -c.HealthAge),
-		Vaccinations:     &gen.TextSection{Label: SectionLabels[SecVaccinations][i], Desc: c.Vaccination},
-		HealthRisks:      &gen.TextSection{Label: SectionLabels[SecHealthRisks][i], Desc: c.HealthRisks},
-		FirstAidKit:      &gen.TextSection{Label: SectionLabels[SecFirstAidKit][i], Desc: c.FirstAidKit},
-		EmergencyNumbers: c.emergencyNumbers(SectionLabels[SecEmergencyNumbers][i]),
+		Vaccinations:     &gen.TextSection{Label: data.SectionLabels[data.SecVaccinations][i], Desc: c.Vaccination},
+		HealthRisks:      &gen.TextSection{Label: data.SectionLabels[data.SecHealthRisks][i], Desc: c.HealthRisks},
+		FirstAidKit:      &gen.TextSection{Label: data.SectionLabels[data.SecFirstAidKit][i], Desc: c.FirstAidKit},
+		EmergencyNumbers: emergencyNumbers(c, data.SectionLabels[data.SecEmergencyNumbers][i]),
 	}
 	return server.GetCountryHealth200JSONResponse{Body: h, Headers: server.GetCountryHealth200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
 
 // GetCountrySecurity answers a country's security level, summary, risk
 // ratings and emergency numbers.
-func (r *resources) GetCountrySecurity(_ context.Context, req server.GetCountrySecurityRequestObject) (server.GetCountrySecurityResponseObject, error) {
+func (r *Resources) GetCountrySecurity(_ context.Context, req server.GetCountrySecurityRequestObject) (server.GetCountrySecurityResponseObject, error) {
 	c, err := r.lookupCountry(req.CountryID)
 	if err != nil {
 		return nil, err
@@ -98,15 +101,15 @@ func (r *resources) GetCountrySecurity(_ context.Context, req server.GetCountryS
 		CountryID:        c.ID,
 		UpdatedAt:        r.today().AddDate(0, 0, -c.SecurityAge),
 		Level:            c.Security,
-		Summary:          PointerTo(c.Summary),
-		RisksRatings:     &gen.RiskRatingsSection{Label: SectionLabels[SecRiskRatings][i], List: slices.Clone(c.Risks)},
-		EmergencyNumbers: c.emergencyNumbers(SectionLabels[SecEmergencyNumbers][i]),
+		Summary:          data.PointerTo(c.Summary),
+		RisksRatings:     &gen.RiskRatingsSection{Label: data.SectionLabels[data.SecRiskRatings][i], List: slices.Clone(c.Risks)},
+		EmergencyNumbers: emergencyNumbers(c, data.SectionLabels[data.SecEmergencyNumbers][i]),
 	}
 	return server.GetCountrySecurity200JSONResponse{Body: s, Headers: server.GetCountrySecurity200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
 
 // lookupCountry returns a country, or the 404 to answer.
-func (r *resources) lookupCountry(id string) (*Country, error) {
+func (r *Resources) lookupCountry(id string) (*data.Country, error) {
 	c, ok := r.data.Country(id)
 	if !ok {
 		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No country with id %q.", id)
@@ -115,8 +118,8 @@ func (r *resources) lookupCountry(id string) (*Country, error) {
 }
 
 // today is the sandbox clock's date, at midnight UTC.
-func (r *resources) today() time.Time {
-	return dateOf(r.cfg.now())
+func (r *Resources) today() time.Time {
+	return dateOf(r.cfg.Now())
 }
 
 // dateOf returns the date of t in UTC, at midnight.
@@ -127,7 +130,7 @@ func dateOf(t time.Time) time.Time {
 
 // emergencyNumbers returns the country's emergency numbers section, nil
 // when it has none (uninhabited territories).
-func (c *Country) emergencyNumbers(label string) *gen.EmergencyNumbers {
+func emergencyNumbers(c *data.Country, label string) *gen.EmergencyNumbers {
 	if c.Emergency == nil {
 		return nil
 	}

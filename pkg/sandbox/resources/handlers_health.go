@@ -1,4 +1,4 @@
-package sandbox
+package resources
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 )
 
@@ -38,12 +39,12 @@ const providersLanguage = "en"
 // SearchMedicalProviders answers the providers within radius metres of a
 // point (great-circle distance), of a kind and speciality if asked, nearest
 // first.
-func (r *resources) SearchMedicalProviders(_ context.Context, req server.SearchMedicalProvidersRequestObject) (server.SearchMedicalProvidersResponseObject, error) {
+func (r *Resources) SearchMedicalProviders(_ context.Context, req server.SearchMedicalProvidersRequestObject) (server.SearchMedicalProvidersResponseObject, error) {
 	p := req.Params
 	// The validator refused coordinates, a radius or a limit out of the
 	// spec's bounds and a kind out of its enum: what is left is the
 	// sandbox's own knowledge, its specialities.
-	q := ProviderQuery{Lat: p.Lat, Lng: p.Lng, Radius: float64(defaultSearchRadius), Limit: defaultSearchLimit}
+	q := data.ProviderQuery{Lat: p.Lat, Lng: p.Lng, Radius: float64(defaultSearchRadius), Limit: defaultSearchLimit}
 	if p.Radius != nil {
 		q.Radius = float64(*p.Radius)
 	}
@@ -68,10 +69,10 @@ func (r *resources) SearchMedicalProviders(_ context.Context, req server.SearchM
 
 // ListProviderKinds answers the kinds of medical provider, labelled in the
 // language of Accept-Language.
-func (r *resources) ListProviderKinds(_ context.Context, req server.ListProviderKindsRequestObject) (server.ListProviderKindsResponseObject, error) {
+func (r *Resources) ListProviderKinds(_ context.Context, req server.ListProviderKindsRequestObject) (server.ListProviderKindsResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	out := make([]gen.ProviderKind, 0, len(ProviderKinds))
-	for _, k := range ProviderKinds {
+	out := make([]gen.ProviderKind, 0, len(data.ProviderKinds))
+	for _, k := range data.ProviderKinds {
 		out = append(out, gen.ProviderKind{ID: k.ID, Label: k.Labels[i]})
 	}
 	return server.ListProviderKinds200JSONResponse{Body: out, Headers: server.ListProviderKinds200ResponseHeaders{ContentLanguage: &lang}}, nil
@@ -79,10 +80,10 @@ func (r *resources) ListProviderKinds(_ context.Context, req server.ListProvider
 
 // ListProviderSpecialities answers the medical specialities, labelled in
 // the language of Accept-Language.
-func (r *resources) ListProviderSpecialities(_ context.Context, req server.ListProviderSpecialitiesRequestObject) (server.ListProviderSpecialitiesResponseObject, error) {
+func (r *Resources) ListProviderSpecialities(_ context.Context, req server.ListProviderSpecialitiesRequestObject) (server.ListProviderSpecialitiesResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	out := make([]gen.ProviderSpeciality, 0, len(Specialities))
-	for _, s := range Specialities {
+	out := make([]gen.ProviderSpeciality, 0, len(data.Specialities))
+	for _, s := range data.Specialities {
 		out = append(out, gen.ProviderSpeciality{ID: s.ID, Label: s.Labels[i]})
 	}
 	return server.ListProviderSpecialities200JSONResponse{Body: out, Headers: server.ListProviderSpecialities200ResponseHeaders{ContentLanguage: &lang}}, nil
@@ -90,7 +91,7 @@ func (r *resources) ListProviderSpecialities(_ context.Context, req server.ListP
 
 // knownSpeciality reports whether id is one of the specialities.
 func knownSpeciality(id string) bool {
-	for _, s := range Specialities {
+	for _, s := range data.Specialities {
 		if s.ID == id {
 			return true
 		}

@@ -1,4 +1,4 @@
-package sandbox
+package resources
 
 import (
 	"crypto/sha256"
@@ -212,6 +212,27 @@ func (s *store) policy(o owner, id uuid.UUID) (gen.Policy, bool) {
 		return gen.Policy{}, false
 	}
 	return p.policy, true
+}
+
+// reset empties the store.
+func (s *store) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.quotes)
+	clear(s.policies)
+	clear(s.quotePolicy)
+	clear(s.idem)
+}
+
+// allPolicies returns every policy, whoever owns it.
+func (s *store) allPolicies() []gen.Policy {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]gen.Policy, 0, len(s.policies))
+	for _, p := range s.policies {
+		out = append(out, p.policy)
+	}
+	return out
 }
 
 // policyCount returns how many policies were issued, for tests.

@@ -1,4 +1,4 @@
-package sandbox
+package resources
 
 import (
 	"encoding/json"
@@ -7,7 +7,6 @@ import (
 	"go/token"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,12 +14,10 @@ import (
 	"testing"
 
 	"github.com/axa-assistance-go/axa/gen"
-	"github.com/axa-assistance-go/axa/gen/server"
-	"github.com/axa-assistance-go/axa/pkg/sandbox/validate"
 )
 
 // handlerMethods returns the names of the methods written by hand on
-// *resources in this package.
+// *Resources in this package.
 func handlerMethods(t *testing.T) map[string]bool {
 	t.Helper()
 	files, err := filepath.Glob("*.go")
@@ -47,7 +44,7 @@ func handlerMethods(t *testing.T) map[string]bool {
 				continue
 			}
 			if star, ok := fd.Recv.List[0].Type.(*ast.StarExpr); ok {
-				if id, ok := star.X.(*ast.Ident); ok && id.Name == "resources" {
+				if id, ok := star.X.(*ast.Ident); ok && id.Name == "Resources" {
 					out[fd.Name.Name] = true
 				}
 			}
@@ -90,26 +87,8 @@ type examplesOnly struct{ exampleAnswers }
 // An operation without a handler answers its spec example, behind the same
 // validation, token and scope checks as the others.
 func TestOperationWithoutHandlerAnswersItsExample(t *testing.T) {
-	e := newAPIEnv(t)
-	h, err := validate.New(validate.Config{Verifier: e.sb.auth, MaxBody: e.sb.cfg.maxBody}, validate.Handler(server.NewStrictHandler(examplesOnly{}, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokenFor := func(scope string) string {
-		form := url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}
-		req := httptest.NewRequest(http.MethodPost, gen.TokenPath, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth(DefaultClientID, DefaultClientSecret)
-		rec := httptest.NewRecorder()
-		e.sb.ServeHTTP(rec, req)
-		var a struct {
-			AccessToken string `json:"access_token"`
-		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.AccessToken == "" {
-			t.Fatalf("token for %s: %d %s", scope, rec.Code, rec.Body)
-		}
-		return a.AccessToken
-	}
+	h := behindValidator(t, strictServer(examplesOnly{}))
+	tokenFor := func(scope string) string { return stubToken("scope", scope) }
 	get := func(path, token string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		if token != "" {

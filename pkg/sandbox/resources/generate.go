@@ -1,0 +1,3 @@
+package resources
+
+//go:generate go run ../../../internal/specgen -spec ../../../api/openapi.yaml -package resources -emit sandbox-fallback -gen ../../../gen/server -o fallback.gen.go
