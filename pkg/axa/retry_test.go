@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
 
 func TestRetryBackoffBounds(t *testing.T) {
@@ -521,4 +523,74 @@ func TestRetryAfterBeyondInt64FailsFast(t *testing.T) {
 	if s := clk.Slept(); len(s) != 0 {
 		t.Errorf("slept %v, want no wait", s)
 	}
+}
+
+// The one retry loop, as API calls and token requests both use it: it
+// stops on an outcome that needs no retry, when the attempts are spent, on a
+// Retry-After above the cap, before a wait that would end past the deadline,
+// and when the context ends during a wait; it logs one record per wait.
+func TestRetrierStops(t *testing.T) {
+	hint := func(v string) http.Header { return http.Header{"Retry-After": {v}} }
+	cases := []struct {
+		name     string
+		outcome  outcome
+		deadline time.Duration // 0: none
+		attempts int
+		slept    int
+	}{
+		{"no retry", outcome{}, 0, 1, 0},
+		{"attempts spent", outcome{retry: true}, 0, 3, 2},
+		{"hint above the cap", outcome{retry: true, header: hint("31")}, 0, 1, 0},
+		{"hint at the cap", outcome{retry: true, header: hint("30")}, 0, 3, 2},
+		{"wait past the deadline", outcome{retry: true, header: hint("5")}, 4 * time.Second, 1, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs testutil.Buffer
+			clk := newFakeClock()
+			r := RetryOptions{MaxAttempts: 3, MaxRetryAfter: 30 * time.Second}.retrier(clk, slog.New(slog.NewTextHandler(&logs, nil)))
+			ctx := t.Context()
+			if tc.deadline > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithDeadline(ctx, clk.Now().Add(tc.deadline))
+				defer cancel()
+			}
+			attempts := 0
+			err := r.do(ctx, func(n int) outcome {
+				attempts++
+				if n != attempts {
+					t.Errorf("attempt numbered %d, want %d", n, attempts)
+				}
+				o := tc.outcome
+				o.who, o.why = []slog.Attr{slog.String("what", "test")}, slog.String("error", "boom")
+				return o
+			})
+			if err != nil {
+				t.Errorf("do = %v, want nil: the last attempt's result stands", err)
+			}
+			if attempts != tc.attempts || len(clk.Slept()) != tc.slept {
+				t.Errorf("attempts, waits = %d, %d; want %d, %d", attempts, len(clk.Slept()), tc.attempts, tc.slept)
+			}
+			if n := strings.Count(logs.String(), `msg="axa: retrying" what=test attempt=`); n != tc.slept {
+				t.Errorf("%d retry records, want %d:\n%s", n, tc.slept, logs.String())
+			}
+		})
+	}
+	t.Run("context ends during the wait", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		clk := &pausingClock{fakeClock: newFakeClock(), sleeping: make(chan struct{}), release: make(chan struct{})}
+		r := RetryOptions{}.retrier(clk, slog.New(slog.DiscardHandler))
+		discard := &http.Response{Body: &closeRecorder{Reader: strings.NewReader("x")}}
+		done := make(chan error, 1)
+		go func() { done <- r.do(ctx, func(int) outcome { return outcome{retry: true, discard: discard} }) }()
+		<-clk.sleeping
+		cancel()
+		close(clk.release)
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("do = %v, want context.Canceled", err)
+		}
+		if !discard.Body.(*closeRecorder).closed.Load() {
+			t.Error("the failed response was not closed before the wait")
+		}
+	})
 }
