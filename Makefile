@@ -45,7 +45,7 @@ bench-smoke:
 
 ## bench: the benchmarks of BENCHMARKS.md
 bench:
-	for i in 1 2 3 4 5 6; do $(GO) test -run '^$$' -bench . -benchmem -count 1 ./pkg/axa/ ./pkg/sandbox/ ./internal/cli/; done | tee bench.txt
+	for i in 1 2 3 4 5 6; do $(GO) test -run '^$$' -bench . -benchmem -count 1 ./pkg/axa/ ./pkg/sandbox/... ./internal/cli/; done | tee bench.txt
 
 ## vet: go vet
 vet:

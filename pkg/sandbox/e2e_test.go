@@ -1,14 +1,24 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/axatest"
@@ -288,5 +298,299 @@ func TestConcurrentDuplicatePoliciesCreateOne(t *testing.T) {
 	}
 	if len(distinct) != 1 {
 		t.Fatalf("%d distinct policies issued for one Idempotency-Key: %v", len(distinct), distinct)
+	}
+}
+
+// exampleRequest builds a request for op from the spec's own examples: path
+// and required parameters, and the request body.
+func exampleRequest(t *testing.T, doc *openapi3.T, base string, op gen.Operation) *http.Request {
+	t.Helper()
+	item := doc.Paths.Value(op.Path)
+	spec := item.GetOperation(op.Method)
+	path, query, header := op.Path, url.Values{}, http.Header{}
+	for _, ref := range append(item.Parameters, spec.Parameters...) {
+		p := ref.Value
+		if p.Schema == nil || p.Schema.Value == nil || p.Schema.Value.Example == nil {
+			if p.Required {
+				t.Fatalf("%s: required parameter %s has no example", op.ID, p.Name)
+			}
+			continue
+		}
+		v := fmt.Sprint(p.Schema.Value.Example)
+		switch {
+		case p.In == openapi3.ParameterInPath:
+			path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(v))
+		case p.Required && p.In == openapi3.ParameterInQuery:
+			query.Set(p.Name, v)
+		case p.Required && p.In == openapi3.ParameterInHeader:
+			header.Set(p.Name, v)
+		}
+	}
+	var body io.Reader
+	if spec.RequestBody != nil {
+		mt := spec.RequestBody.Value.Content.Get("application/json")
+		b, err := json.Marshal(mt.Schema.Value.Example)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = bytes.NewReader(b)
+		header.Set("Content-Type", "application/json")
+	}
+	target := base + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(t.Context(), op.Method, target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = header
+	return req
+}
+
+// matrixEnv is a sandbox served by httptest, with a clock the test moves.
+type matrixEnv struct {
+	srv   *httptest.Server
+	doc   *openapi3.T
+	mu    sync.Mutex
+	clock time.Time
+}
+
+func newMatrixEnv(t *testing.T) *matrixEnv {
+	t.Helper()
+	e := &matrixEnv{clock: time.Now()}
+	sb, err := sandbox.New(sandbox.WithClock(func() time.Time {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.clock
+	}), sandbox.WithRateLimit(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(sb)
+	t.Cleanup(e.srv.Close)
+	if e.doc, err = api.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// token is an access token of DefaultClientID with scopes, from the
+// token endpoint of h (client credentials).
+func token(t *testing.T, h http.Handler, scopes ...string) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {strings.Join(scopes, " ")}}
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, gen.TokenPath, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(sandbox.DefaultClientID, sandbox.DefaultClientSecret)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var a struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || rec.Code != http.StatusOK || a.AccessToken == "" {
+		t.Fatalf("token for %v: %d %s", scopes, rec.Code, rec.Body)
+	}
+	return a.AccessToken
+}
+
+// token is an access token of the served sandbox with scopes.
+func (e *matrixEnv) token(t *testing.T, scopes ...string) string {
+	t.Helper()
+	return token(t, e.srv.Config.Handler, scopes...)
+}
+
+// allScopes are the API's scopes.
+func allScopes() []string {
+	var out []string
+	for _, s := range gen.AllScopes() {
+		out = append(out, string(s))
+	}
+	return out
+}
+
+// advance moves the sandbox's clock.
+func (e *matrixEnv) advance(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.clock = e.clock.Add(d)
+}
+
+// matrixAnswer is what a request got back.
+type matrixAnswer struct {
+	StatusCode int
+	Header     http.Header
+}
+
+func (e *matrixEnv) do(t *testing.T, op gen.Operation, bearer string) (matrixAnswer, string) {
+	t.Helper()
+	req := exampleRequest(t, e.doc, e.srv.URL, op)
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	return matrixAnswer{resp.StatusCode, resp.Header}, string(b)
+}
+
+// The scope matrix, derived from the spec's security table: every secured
+// operation × a token with each single scope passes the token check only
+// with the scope it requires, and is refused 403 insufficient_scope, naming
+// that scope, otherwise.
+func TestScopeMatrix(t *testing.T) {
+	e := newMatrixEnv(t)
+	for _, op := range gen.Operations() {
+		if len(op.Security) == 0 {
+			continue
+		}
+		need := string(op.Security[0][0].Scopes[0])
+		for _, scope := range allScopes() {
+			resp, body := e.do(t, op, e.token(t, scope))
+			if scope == need {
+				if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+					t.Errorf("%s with its scope %s: %d %s", op.ID, scope, resp.StatusCode, body)
+				}
+				continue
+			}
+			challenge := resp.Header.Get("WWW-Authenticate")
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(challenge, `error="insufficient_scope"`) || !strings.Contains(challenge, `scope="`+need+`"`) {
+				t.Errorf("%s with scope %s: %d, WWW-Authenticate %q; want 403 insufficient_scope naming %s", op.ID, scope, resp.StatusCode, challenge, need)
+			}
+		}
+	}
+}
+
+// Every secured operation refuses, with 401, requests without a valid
+// token: the validator asks the authorization server, whose Verify refuses
+// every kind of bad token (oauth's TestVerifyRefusesBadTokens).
+func TestBadTokensAreRefused(t *testing.T) {
+	e := newMatrixEnv(t)
+	all := allScopes()
+	other, err := sandbox.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ofOther := token(t, other, all...)
+	expired := e.token(t, all...)
+	e.advance(2 * time.Hour)
+	valid := e.token(t, all...)
+	parts := strings.Split(valid, ".")
+	// alg none: the header says so and there is no signature.
+	none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + parts[1] + "."
+	cases := map[string]string{
+		"no token":                "",
+		"expired":                 expired,
+		"another sandbox's token": ofOther,
+		"alg none":                none,
+		"not a JWT":               "opaque-token",
+	}
+	for _, op := range gen.Operations() {
+		if len(op.Security) == 0 {
+			continue
+		}
+		resp, body := e.do(t, op, valid)
+		if resp.StatusCode == http.StatusUnauthorized {
+			t.Fatalf("%s refused a valid token: %s", op.ID, body)
+		}
+		for name, tok := range cases {
+			resp, body := e.do(t, op, tok)
+			challenge := resp.Header.Get("WWW-Authenticate")
+			if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(challenge, "Bearer") {
+				t.Errorf("%s, %s: %d %s (WWW-Authenticate %q), want 401", op.ID, name, resp.StatusCode, body, challenge)
+			}
+			if name != "no token" && !strings.Contains(challenge, `error="invalid_token"`) {
+				t.Errorf("%s, %s: WWW-Authenticate %q lacks invalid_token", op.ID, name, challenge)
+			}
+			if tok != "" && strings.Contains(body, tok) {
+				t.Errorf("%s, %s: the answer echoes the token", op.ID, name)
+			}
+		}
+	}
+}
+
+// GET /version needs no token.
+func TestVersionIsPublic(t *testing.T) {
+	e := newMatrixEnv(t)
+	op, _ := gen.LookupOperation(gen.OperationGetVersion)
+	resp, body := e.do(t, op, "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "commit-sha") {
+		t.Fatalf("GET /version: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestOptionsRefuseNonsense(t *testing.T) {
+	for name, opt := range map[string]sandbox.Option{
+		"fault on an unknown operation": sandbox.WithFault("noSuchOperation", sandbox.Fault{ErrorRate: 1}),
+		"rate without burst":            sandbox.WithRateLimit(10, 0),
+		"commit not hex":                sandbox.WithBuildInfo(time.Now(), "not-a-commit"),
+		"fault rate above 1":            sandbox.WithFault(sandbox.FaultAll, sandbox.Fault{ErrorRate: 2}),
+	} {
+		if _, err := sandbox.New(opt); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := sandbox.New(sandbox.WithFault("createPolicy", sandbox.Fault{ErrorRate: 0.5}), sandbox.WithFault(sandbox.FaultToken, sandbox.Fault{}), sandbox.WithRateLimit(0, 0)); err != nil {
+		t.Errorf("valid options refused: %v", err)
+	}
+}
+
+// RFC 8414 section 3.3: a started sandbox's metadata names itself as the
+// issuer, its endpoints under it, and its tokens carry that issuer.
+func TestStartedSandboxIsItsOwnIssuer(t *testing.T) {
+	sb, err := sandbox.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL()+"/.well-known/oauth-authorization-server", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var meta map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&meta); err != nil {
+		t.Fatal(err)
+	}
+	if meta["issuer"] != srv.URL() || meta["token_endpoint"] != srv.URL()+"/auth/v1/token" {
+		t.Errorf("metadata issuer %v, token endpoint %v; want them at %s", meta["issuer"], meta["token_endpoint"], srv.URL())
+	}
+	tok := token(t, sb, allScopes()...)
+	payload, err := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims struct {
+		Issuer string `json:"iss"`
+	}
+	if err := json.Unmarshal(payload, &claims); err != nil || claims.Issuer != srv.URL() {
+		t.Errorf("token issuer %q (%v), want %s", claims.Issuer, err, srv.URL())
+	}
+	req, err = http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL()+"/travel/v1/countries", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	api, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = api.Body.Close()
+	if api.StatusCode != http.StatusOK {
+		t.Errorf("the started sandbox refuses its own token: %d", api.StatusCode)
+	}
+	if _, err := sandbox.New(sandbox.WithIssuer("not a url")); err == nil {
+		t.Error("sandbox.WithIssuer accepted a non-URL")
 	}
 }

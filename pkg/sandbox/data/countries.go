@@ -5,7 +5,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"sync"
 	"time"
 
@@ -323,16 +322,6 @@ var CurrencyNames = func() map[string]string {
 	}
 	return m
 }()
-
-// cities ranges over the cities of the medical providers, in the order of
-// data/cities.json.
-var cities iter.Seq2[int, providerCity] = func(yield func(int, providerCity) bool) {
-	for i, c := range loadTables().cities {
-		if !yield(i, c) {
-			return
-		}
-	}
-}
 
 // holidayKind says how a holidayRule finds its date in a year.
 type holidayKind uint8

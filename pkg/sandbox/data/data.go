@@ -1,3 +1,14 @@
+// Package data is the sandbox's reference data: 249 countries with their
+// labels in eight languages, details, risk ratings and holidays; WHO
+// bulletins and AXA alerts; medical providers around ten cities. The facts
+// are embedded JSON files (*.json, decoded once per process and validated
+// against the spec's schemas by TestDataFilesMatchTheSpec); a seed draws
+// the rest (NewDataset), so that the same seed gives the same data. A
+// Dataset is only read once made, and shared by the resources without
+// locks.
+//
+//	data.go        Dataset, NewDataset, the label tables, the drawing
+//	countries.go   the embedded files and their decoding
 package data
 
 import (
@@ -210,7 +221,7 @@ func NewDataset(seed uint64) *Dataset {
 	return d
 }
 
-// language picks the supported language that best matches an
+// Language picks the supported language that best matches an
 // Accept-Language header: its index in supportedLanguages (0, English, when
 // absent, unparsable or unmatched) and the tag to answer in
 // Content-Language.
@@ -226,7 +237,7 @@ func (d *Dataset) Language(accept *string) (int, string) {
 	return i, supportedLanguages[i].String()
 }
 
-// country returns a country by its lower-case id.
+// Country returns a country by its lower-case id.
 func (d *Dataset) Country(id string) (*Country, bool) {
 	c, ok := d.byID[id]
 	return c, ok
@@ -632,7 +643,7 @@ func (h holidayRule) in(year int) time.Time {
 	}
 }
 
-// holidaysFrom lists a country's public holidays from today for twelve
+// HolidaysFrom lists a country's public holidays from today for twelve
 // months, by date.
 func (c *Country) HolidaysFrom(today time.Time) []gen.PublicHoliday {
 	end := today.AddDate(1, 0, 0)
@@ -837,7 +848,7 @@ type ProviderQuery struct {
 	Limit      int
 }
 
-// searchProviders returns the providers matching q, nearest first, with
+// SearchProviders returns the providers matching q, nearest first, with
 // their distance from the point searched.
 func (d *Dataset) SearchProviders(q ProviderQuery) []gen.MedicalProvider {
 	out := []gen.MedicalProvider{}

@@ -1,3 +1,19 @@
+// Package resources is the API of the sandbox: the handlers of the
+// generated strict server (gen/server) over the reference data (package
+// data) and an in-memory store of quotes, policies and idempotency
+// records. Requests reach them validated (package validate), with their
+// verified token in the request's state (internal/reqctx); a handler
+// checks only what the spec cannot say (a country that exists, a quote of
+// the caller's). An operation of the spec without a handler answers its
+// spec example (fallback.gen.go, generated).
+//
+//	handlers_meta.go       Config, Resources, New; GET /version
+//	handlers_countries.go  the countries
+//	handlers_alerts.go     the alerts
+//	handlers_health.go     the medical providers
+//	handlers_policies.go   quotes and policies, idempotency, owners
+//	store.go               the store
+//	fallback.go            the spec's example answers (fallback.gen.go)
 package resources
 
 import (

@@ -93,15 +93,13 @@ func unprocessable(code, format string, args ...any) error {
 	return apierr.Errorf(http.StatusUnprocessableEntity, code, format, args...)
 }
 
-// idempotently runs act once per owner and Idempotency-Key: a request
+// idempotently runs act once per owner and Idempotency-Key (which the
+// validator requires, as it requires the body): a request
 // with the same key and body gets the stored answer (idemReplay), one sent
 // while the first is in flight gets idemInFlight (the caller answers 409),
 // one with another body a 422. A failed act stores nothing, so that it can
 // be retried with the same key.
 func (r *Resources) idempotently(o owner, operation, key string, body any, act func() (any, error)) (any, idemState, error) {
-	if key == "" {
-		return nil, idemNew, apierr.Errorf(http.StatusBadRequest, "invalid_request", "the Idempotency-Key header is required")
-	}
 	hash, err := requestHash(operation, body)
 	if err != nil {
 		return nil, idemNew, err
@@ -150,9 +148,6 @@ func (r *Resources) RequestQuote(ctx context.Context, req server.RequestQuoteReq
 	o, err := ownerOf(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if req.Body == nil {
-		return nil, apierr.Errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
 	}
 	answer, state, err := r.idempotently(o, "requestQuote", req.Params.IdempotencyKey, req.Body, func() (any, error) {
 		q, births, err := r.priceQuote(req.Body, r.cfg.Now())
@@ -265,9 +260,6 @@ func (r *Resources) CreatePolicy(ctx context.Context, req server.CreatePolicyReq
 		return nil, err
 	}
 	body := req.Body
-	if body == nil {
-		return nil, apierr.Errorf(http.StatusBadRequest, "invalid_request", "the request needs a JSON body")
-	}
 	answer, state, err := r.idempotently(o, "createPolicy", req.Params.IdempotencyKey, body, func() (any, error) {
 		id, err := uuid.NewRandom()
 		if err != nil {

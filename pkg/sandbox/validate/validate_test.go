@@ -506,3 +506,54 @@ func TestProviderSearchBoundsAreTheValidators(t *testing.T) {
 		}
 	}
 }
+
+// The validator routes by the operation the outermost handler resolved
+// (reqctx), not by matching the request again: a state that says getVersion
+// is validated as getVersion, which needs no token.
+func TestValidatorUsesTheResolvedOperation(t *testing.T) {
+	reached := false
+	h, err := New(Config{Verifier: stubVerifier{}, MaxBody: 1 << 10}, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		reached = true
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, st := reqctx.Begin(httptest.NewRequest(http.MethodGet, "/travel/v1/countries", nil), "req_1")
+	if st.Operation != gen.OperationListCountries {
+		t.Fatalf("resolved %s", st.Operation)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	if rec.Code != http.StatusUnauthorized || reached {
+		t.Fatalf("listCountries without a token: %d", rec.Code)
+	}
+	st.Operation = gen.OperationGetVersion
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	if rec.Code != http.StatusNoContent || !reached {
+		t.Errorf("the state's getVersion: %d %s, want it served without a token", rec.Code, rec.Body)
+	}
+}
+
+// The Idempotency-Key and the body of a POST, the trip type and the plan
+// code's enums and the destinations and travellers' minimum counts are the
+// spec's, enforced here: the handlers do not check them again.
+func TestRequiredInputsAreTheValidators(t *testing.T) {
+	e, handled := newCaptureEnv(t)
+	for name, c := range map[string]struct{ path, key, body string }{
+		"quote without Idempotency-Key":  {"/travel/v1/quotes", "", quoteJSON("")},
+		"quote without body":             {"/travel/v1/quotes", "k", ""},
+		"policy without Idempotency-Key": {"/travel/v1/policies", "", policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(""), ""), "")},
+		"policy without body":            {"/travel/v1/policies", "k", ""},
+		"unknown trip type":              {"/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `"single_trip"`, `"round_the_world"`, 1)},
+		"unknown plan":                   {"/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `"comfort"`, `"gold"`, 1)},
+		"no destination":                 {"/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `["jp"]`, `[]`, 1)},
+		"no traveller":                   {"/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `[{"birth_date":"1985-04-12"}]`, `[]`, 1)},
+	} {
+		got := e.do(tokenAll, http.MethodPost, c.path, c.key, c.body)
+		if q, p := handled.take(); got.status != http.StatusBadRequest || got.str("error") != "invalid_request" || q != nil || p != nil {
+			t.Errorf("%s: %d %v (handler reached: %v), want 400 invalid_request", name, got.status, got.body, q != nil || p != nil)
+		}
+	}
+}
