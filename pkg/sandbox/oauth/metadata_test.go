@@ -1,9 +1,13 @@
 package oauth
 
 import (
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,5 +66,76 @@ func TestMetadataIgnoresTheHostHeader(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestOAuthMetadataAndJWKS(t *testing.T) {
+	e := newOAuthEnv(t)
+	getJSON := func(u string, v any) {
+		t.Helper()
+		status, _, body := e.browser(http.MethodGet, u, nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s: %d", u, status)
+		}
+		if err := json.Unmarshal([]byte(body), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var md struct {
+		Issuer                string   `json:"issuer"`
+		TokenEndpoint         string   `json:"token_endpoint"`
+		AuthorizationEndpoint string   `json:"authorization_endpoint"`
+		JWKSURI               string   `json:"jwks_uri"`
+		RevocationEndpoint    string   `json:"revocation_endpoint"`
+		GrantTypes            []string `json:"grant_types_supported"`
+		ResponseTypes         []string `json:"response_types_supported"`
+		ChallengeMethods      []string `json:"code_challenge_methods_supported"`
+		AuthMethods           []string `json:"token_endpoint_auth_methods_supported"`
+		Scopes                []string `json:"scopes_supported"`
+	}
+	getJSON(e.srv.URL+metadataPath, &md)
+	// Served without Start: the placeholder issuer, endpoints under it (see
+	// TestMetadataIgnoresTheHostHeader).
+	iss := e.cfg.Issuer
+	if md.Issuer != iss || md.TokenEndpoint != iss+"/auth/v1/token" || md.AuthorizationEndpoint != iss+"/auth/v1/authorize" ||
+		md.JWKSURI != iss+"/auth/v1/jwks" || md.RevocationEndpoint != iss+"/auth/v1/revoke" {
+		t.Errorf("metadata endpoints %+v", md)
+	}
+	for _, g := range []string{"authorization_code", "client_credentials", "password", "refresh_token"} {
+		if !slices.Contains(md.GrantTypes, g) {
+			t.Errorf("grant_types_supported lacks %s", g)
+		}
+	}
+	if !slices.Equal(md.ResponseTypes, []string{"code"}) || !slices.Equal(md.ChallengeMethods, []string{"S256"}) ||
+		!slices.Equal(md.AuthMethods, []string{"client_secret_basic", "client_secret_post"}) || len(md.Scopes) != 6 {
+		t.Errorf("metadata %+v", md)
+	}
+
+	var set struct {
+		Keys []struct{ Kty, Crv, Alg, Kid, X string } `json:"keys"`
+	}
+	getJSON(e.srv.URL+jwksPath, &set)
+	tok := e.mustToken(url.Values{"grant_type": {"client_credentials"}}).str("access_token")
+	parts := strings.Split(tok, ".")
+	var header struct{ Alg, Kid string }
+	if raw, err := base64.RawURLEncoding.DecodeString(parts[0]); err != nil || json.Unmarshal(raw, &header) != nil {
+		t.Fatalf("token header: %v", err)
+	}
+	if len(set.Keys) != 1 || set.Keys[0].Kid != header.Kid || set.Keys[0].Kty != "OKP" || set.Keys[0].Crv != "Ed25519" || header.Alg != "EdDSA" {
+		t.Fatalf("keys %+v, token header %+v", set.Keys, header)
+	}
+	x, err := base64.RawURLEncoding.DecodeString(set.Keys[0].X)
+	if err != nil || len(x) != ed25519.PublicKeySize {
+		t.Fatalf("x: %v", err)
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ed25519.Verify(ed25519.PublicKey(x), []byte(parts[0]+"."+parts[1]), sig) {
+		t.Error("the JWKS key does not verify the token")
+	}
+	if ed25519.Verify(ed25519.PublicKey(x), []byte(parts[0]+"."+parts[1]+"x"), sig) {
+		t.Error("the JWKS key verifies a changed token")
 	}
 }

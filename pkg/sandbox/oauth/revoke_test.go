@@ -124,3 +124,42 @@ func TestRevokeAnotherClientsTokenRefused(t *testing.T) {
 		t.Errorf("expired access token: %d %v, want 200", a.status, a.body)
 	}
 }
+
+func TestOAuthRevoke(t *testing.T) {
+	e := newOAuthEnv(t, withClient(Client{ID: "other", Secret: "other-secret", Scopes: AllScopes()}))
+	revoke := func(token, hint, id, secret string) answer {
+		t.Helper()
+		f := url.Values{"token": {token}}
+		if hint != "" {
+			f.Set("token_type_hint", hint)
+		}
+		return e.post(revokePath, f, id, secret)
+	}
+
+	cc := e.mustToken(url.Values{"grant_type": {"client_credentials"}})
+	wantOAuthError(t, revoke(cc.str("access_token"), "", "", ""), 401, "invalid_client")
+	wantOAuthError(t, revoke("", "", defaultClientID, defaultClientSecret), 400, "invalid_request")
+	if a := revoke("no-such-token", "refresh_token", defaultClientID, defaultClientSecret); a.status != http.StatusOK {
+		t.Errorf("unknown token: %d, want 200", a.status)
+	}
+
+	// Another client's revocation is refused and leaves the token alone
+	// (RFC 7009 section 2.1; see TestRevokeAnotherClientsTokenRefused).
+	if a := revoke(cc.str("access_token"), "access_token", "other", "other-secret"); a.status != http.StatusBadRequest || !e.verifies(cc.str("access_token")) {
+		t.Errorf("another client's revocation: %d, want 400 and the token valid", a.status)
+	}
+	if a := revoke(cc.str("access_token"), "access_token", defaultClientID, defaultClientSecret); a.status != http.StatusOK || e.verifies(cc.str("access_token")) {
+		t.Errorf("revoked access token: %d, still verifies %v", a.status, e.verifies(cc.str("access_token")))
+	}
+
+	// A refresh token revokes its family, whatever the hint says.
+	pw := e.mustToken(passwordForm(""))
+	next := e.mustToken(refreshForm(pw.str("refresh_token")))
+	if a := revoke(next.str("refresh_token"), "access_token", defaultClientID, defaultClientSecret); a.status != http.StatusOK {
+		t.Fatalf("revoke: %d", a.status)
+	}
+	wantOAuthError(t, e.token(refreshForm(next.str("refresh_token"))), 400, "invalid_grant")
+	if e.verifies(next.str("access_token")) || e.verifies(pw.str("access_token")) {
+		t.Error("the access tokens of a revoked refresh token still verify")
+	}
+}

@@ -213,3 +213,19 @@ func TestVerifyRefusesBadTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestOAuthAccessTokenExpires(t *testing.T) {
+	e := newOAuthEnv(t, withTokenLifetime(10*time.Minute))
+	a := e.mustToken(url.Values{"grant_type": {"client_credentials"}})
+	if a.body["expires_in"] != float64(600) {
+		t.Errorf("expires_in %v, want 600", a.body["expires_in"])
+	}
+	e.clock.advance(9 * time.Minute)
+	if !e.verifies(a.str("access_token")) {
+		t.Fatal("a token refused before it expires")
+	}
+	e.clock.advance(2 * time.Minute)
+	if _, err := e.auth.Verify(a.str("access_token")); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Errorf("an expired token: err = %v", err)
+	}
+}
