@@ -48,7 +48,7 @@ type Localized [len(supportedLanguages)]string
 // Section names the labelled sections of a country's information.
 type Section int
 
-// The sections, in the order of sectionLabels.
+// The sections, in the order of SectionLabels.
 const (
 	SecGeneralInfo Section = iota
 	SecPassportAndVisa
@@ -86,8 +86,8 @@ var SectionLabels = [...]Localized{
 // ProviderKinds are the kinds of medical provider with their labels, in
 // the order of the spec's enum sorted by id. Read-only.
 var ProviderKinds = [...]struct {
-	ID     gen.ProviderKindID
-	Labels Localized
+	ID     gen.ProviderKindID // the spec's enum value
+	Labels Localized          // its name, by language
 }{
 	{gen.ProviderKindIDClinic, Localized{"Clinic", "Clinique", "Klinik", "Clínica", "Clinica", "Clínica", "クリニック", "诊所"}},
 	{gen.ProviderKindIDDentist, Localized{"Dentist", "Dentiste", "Zahnarzt", "Dentista", "Dentista", "Dentista", "歯科医", "牙医"}},
@@ -101,8 +101,8 @@ var ProviderKinds = [...]struct {
 // Specialities are the medical specialities with their labels, sorted by
 // id. Read-only.
 var Specialities = [...]struct {
-	ID     string
-	Labels Localized
+	ID     string    // the speciality's id
+	Labels Localized // its name, by language
 }{
 	{"cardiology", Localized{"Cardiology", "Cardiologie", "Kardiologie", "Cardiología", "Cardiologia", "Cardiologia", "循環器科", "心脏科"}},
 	{"dentistry", Localized{"Dentistry", "Chirurgie dentaire", "Zahnmedizin", "Odontología", "Odontoiatria", "Odontologia", "歯科", "牙科"}},
@@ -131,11 +131,11 @@ type Dataset struct {
 	matcher   language.Matcher
 	countries []*Country // sorted by id
 	byID      map[string]*Country
-	Lists     [len(supportedLanguages)][]gen.Country
-	Bulletins []Alert
-	Health    []Alert
-	Security  []Alert
-	Providers []gen.MedicalProvider // Position.DistanceInMeters is 0
+	Lists     [len(supportedLanguages)][]gen.Country // the country list, by language
+	Bulletins []Alert                                // WHO bulletins, newest first
+	Health    []Alert                                // AXA health alerts, newest first
+	Security  []Alert                                // AXA security alerts, newest first
+	Providers []gen.MedicalProvider                  // Position.DistanceInMeters is 0
 }
 
 // regionGroup is a coarse part of the world; it picks the generated texts.
@@ -160,45 +160,45 @@ const (
 
 // Country is everything the sandbox answers about one country.
 type Country struct {
-	ID          string
+	ID          string         // lower-case ISO 3166-1 alpha-2
 	rec         *countryRecord // its line of data/countries.json
-	Labels      Localized
+	Labels      Localized      // its name, by language
 	capital     string
 	area        string // "Western Europe", "the Caribbean"
 	group       regionGroup
 	fact        *countryFact
-	Currency    string
-	Security    gen.RiskLevel
-	Risks       []gen.RiskRating
-	RiskFactor  float64 // weighs on the premium of a trip there
-	Emergency   *[3]string
-	Airports    []gen.Airport
-	Holidays    []holidayRule
-	National    []gen.Embassy
-	Foreign     []gen.Embassy
-	GeneralInfo string
-	Visa        string
-	Vaccination string
-	HealthRisks string
-	FirstAidKit string
-	Summary     string
-	CurrencyTip string
-	Daily       gen.DailyLifeSection
-	HealthAge   int // days since the health information was updated
-	SecurityAge int // days since the security information was updated
+	Currency    string               // ISO 4217 code, "" when none
+	Security    gen.RiskLevel        // the overall security level
+	Risks       []gen.RiskRating     // the ratings by kind of risk
+	RiskFactor  float64              // weighs on the premium of a trip there
+	Emergency   *[3]string           // ambulance, police, fire; nil when none
+	Airports    []gen.Airport        // its main airports
+	Holidays    []holidayRule        // see HolidaysFrom
+	National    []gen.Embassy        // its embassies abroad
+	Foreign     []gen.Embassy        // other countries' embassies there
+	GeneralInfo string               // the general information text
+	Visa        string               // the passport and visa text
+	Vaccination string               // the vaccinations text
+	HealthRisks string               // the health risks text
+	FirstAidKit string               // the first aid kit text
+	Summary     string               // the security summary
+	CurrencyTip string               // advice on money, "" when none
+	Daily       gen.DailyLifeSection // daily life, its label left to the handler
+	HealthAge   int                  // days since the health information was updated
+	SecurityAge int                  // days since the security information was updated
 }
 
 // Alert is a WHO bulletin or an AXA alert, its dates as offsets from
 // the time it is answered.
 type Alert struct {
-	ID        uuid.UUID
-	Title     string
-	Short     string
-	Content   string
-	Level     gen.AlertLevel
-	Age       time.Duration // alert_date is now minus age
-	Remaining time.Duration // end_date is now plus remaining; 0: none
-	Countries []string
+	ID        uuid.UUID      // the alert's id
+	Title     string         // its title
+	Short     string         // its short description
+	Content   string         // its full text, "" when none
+	Level     gen.AlertLevel // its level
+	Age       time.Duration  // alert_date is now minus age
+	Remaining time.Duration  // end_date is now plus remaining; 0: none
+	Countries []string       // the countries it concerns (AXA alerts)
 }
 
 // newRand returns a PCG generator for one stream of a seed's data, so that
@@ -841,11 +841,11 @@ func haversine(lat1, lng1, lat2, lng2 float64) float64 {
 
 // ProviderQuery is a search for medical providers.
 type ProviderQuery struct {
-	Lat, Lng   float64
-	Radius     float64 // metres
-	Kind       gen.ProviderKindID
-	Speciality string
-	Limit      int
+	Lat, Lng   float64            // the point searched around
+	Radius     float64            // metres
+	Kind       gen.ProviderKindID // "" for every kind
+	Speciality string             // "" for every speciality
+	Limit      int                // the most providers answered
 }
 
 // SearchProviders returns the providers matching q, nearest first, with
