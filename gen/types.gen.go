@@ -638,6 +638,9 @@ type Error struct {
 	// ErrorDescription A human-readable explanation.
 	ErrorDescription *string `json:"error_description,omitempty"`
 
+	// Problems Every problem found in the request, at once, when it failed validation (`400` and `422`; our design).
+	Problems *[]Problem `json:"problems,omitempty"`
+
 	// StatusCode The HTTP status code, repeated in the body.
 	StatusCode int32 `json:"status_code"`
 }
@@ -888,6 +891,17 @@ type PolicyRequest struct {
 //
 // Example: issued
 type PolicyStatus string
+
+// Problem One problem of a request that failed validation (our design).
+//
+// Example: {"location":"body/travellers/0/birth_date","message":"required"}
+type Problem struct {
+	// Location Where the problem is. In the body it is a JSON pointer (RFC 6901) prefixed with `body`, such as `body/travellers/0/birth_date`; for a parameter it is `query`, `path` or `header` and the parameter's name, such as `query/radius`.
+	Location string `json:"location"`
+
+	// Message What is wrong, such as `required` or `must be at most 9 items`.
+	Message string `json:"message"`
+}
 
 // ProviderAddress A provider's address, with the listing's field names.
 //

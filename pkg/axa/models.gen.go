@@ -186,6 +186,7 @@ type (
 	// Fields:
 	//   - Error string (JSON "error"): A machine-readable error code (`invalid_token`, `insufficient_scope`, `not_found`, `quote_expired`, ...).
 	//   - ErrorDescription *string (JSON "error_description", optional): A human-readable explanation.
+	//   - Problems *[]Problem (JSON "problems", optional): Every problem found in the request, at once, when it failed validation (`400` and `422`; our design).
 	//   - StatusCode int32 (JSON "status_code"): The HTTP status code, repeated in the body.
 	ErrorBody = gen.Error
 
@@ -348,6 +349,13 @@ type (
 
 	// PolicyStatus is gen.PolicyStatus: Where the policy stands.
 	PolicyStatus = gen.PolicyStatus
+
+	// Problem is gen.Problem: One problem of a request that failed validation (our design).
+	//
+	// Fields:
+	//   - Location string (JSON "location"): Where the problem is. In the body it is a JSON pointer (RFC 6901) prefixed with `body`, such as `body/travellers/0/birth_date`; for a parameter it is `query`, `path` or `header` and the parameter's name, such as `query/radius`.
+	//   - Message string (JSON "message"): What is wrong, such as `required` or `must be at most 9 items`.
+	Problem = gen.Problem
 
 	// ProviderAddress is gen.ProviderAddress: A provider's address, with the listing's field names.
 	//
