@@ -248,6 +248,7 @@ func methodDoc(o operation, name string, params []string) []string {
 			notes = append(notes, "An empty IdempotencyKey gets a random one, sent unchanged on every attempt; to be safe across restarts of your process, derive it from your own id for the request.")
 		}
 	}
+	notes = append(notes, "opts tune this call alone: timeout, headers, retries, Idempotency-Key, and WithResponseInto for the status, headers and request id of the answer.")
 	return append(doc, wrap(strings.Join(notes, " "), 76)...)
 }
 
@@ -290,10 +291,10 @@ import (
 {{range .Methods}}
 {{range .Doc}}//{{if .}} {{.}}{{end}}
 {{end -}}
-func (c *Client) {{.Name}}(ctx context.Context{{if .Params}}, {{.Params}}{{end}}) ({{if .Pointer}}*{{end}}{{.Result}}, error) {
-	{{if .Pointer}}return ptr(call[{{.Result}}](ctx, gen.{{.OpConst}}, func(ctx context.Context) (*http.Response, error) {
+func (c *Client) {{.Name}}(ctx context.Context{{if .Params}}, {{.Params}}{{end}}, opts ...RequestOption) ({{if .Pointer}}*{{end}}{{.Result}}, error) {
+	{{if .Pointer}}return ptr(call[{{.Result}}](ctx, gen.{{.OpConst}}, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.{{.Name}}(ctx{{if .Args}}, {{.Args}}{{end}})
-	})){{else}}return call[{{.Result}}](ctx, gen.{{.OpConst}}, func(ctx context.Context) (*http.Response, error) {
+	})){{else}}return call[{{.Result}}](ctx, gen.{{.OpConst}}, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.{{.Name}}(ctx{{if .Args}}, {{.Args}}{{end}})
 	}){{end}}
 }

@@ -168,14 +168,21 @@ func (c *Client) LogValue() slog.Value { return logValue(c.String()) }
 // call runs one operation: send does the request through the pipeline; a
 // 2xx response is decoded into T, anything else becomes an error
 // (errors.go).
-func call[T any](ctx context.Context, op gen.OperationID, send func(context.Context) (*http.Response, error)) (T, error) {
+// opts are the call's RequestOptions: one that cannot be honoured fails the
+// call before send.
+func call[T any](ctx context.Context, op gen.OperationID, opts []RequestOption, send func(context.Context) (*http.Response, error)) (T, error) {
 	var zero T
-	info := &callInfo{operation: string(op)}
+	ro, err := buildRequestOptions(opts)
+	if err != nil {
+		return zero, callError(string(op), err)
+	}
+	info := &callInfo{operation: string(op), opts: ro}
 	resp, err := send(withCallInfo(ctx, info))
 	if err != nil {
 		return zero, callError(string(op), err)
 	}
 	defer resp.Body.Close()
+	ro.fill(resp)
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	if err != nil {
 		return zero, fmt.Errorf("axa: %s: reading the response: %w", op, err)

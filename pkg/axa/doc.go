@@ -15,6 +15,13 @@
 //   - retries with exponential backoff and full jitter for idempotent
 //     requests and for POSTs that carry an Idempotency-Key (every POST made
 //     through this package carries one), honouring Retry-After;
+//   - timeouts: 30 s per attempt and 2 min per call when the context has no
+//     deadline ([DefaultAttemptTimeout], [DefaultCallTimeout], [WithTimeouts]);
+//   - per-call options, last on every method and on Invoke
+//     ([RequestOption]): [WithRequestTimeout], [WithHeader],
+//     [WithMaxRetries], [WithIdempotencyKey], and [WithResponseInto], the way
+//     to read the status, headers, request id (X-Request-Id) and replay flag
+//     (Idempotent-Replayed) of a successful call without Raw;
 //   - typed errors ([Error], [TokenError], [DecodeError]) with errors.Is
 //     sentinels such as [ErrNotFound] and [ErrInsufficientScope];
 //   - secrets (client secret, password, tokens) that never appear in logs,
@@ -30,4 +37,9 @@
 //	if err != nil { ... }
 //	defer client.Close()
 //	countries, err := client.ListCountries(ctx, nil)
+//
+//	var resp axa.Response
+//	policy, err := client.CreatePolicy(ctx, order, nil,
+//		axa.WithIdempotencyKey("booking-"+bookingID), axa.WithResponseInto(&resp))
+//	log.Print(resp.RequestID, resp.IdempotentReplayed)
 package axa

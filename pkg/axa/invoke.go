@@ -66,7 +66,9 @@ func (e *InvalidRequestError) Error() string {
 // lists them all; nothing is sent in either case. After that, the errors are
 // those of the typed methods: *Error for a response outside 2xx, *DecodeError
 // for a 2xx response that is not JSON, and the token and transport errors.
-func (c *Client) Invoke(ctx context.Context, operationID string, params map[string][]string, body []byte) (json.RawMessage, error) {
+//
+// opts tune this call alone, as for the typed methods (RequestOption).
+func (c *Client) Invoke(ctx context.Context, operationID string, params map[string][]string, body []byte, opts ...RequestOption) (json.RawMessage, error) {
 	op, doc, err := lookupInvoke(operationID)
 	if err != nil {
 		return nil, err
@@ -75,7 +77,7 @@ func (c *Client) Invoke(ctx context.Context, operationID string, params map[stri
 	if err != nil {
 		return nil, err
 	}
-	return call[json.RawMessage](ctx, op.ID, func(ctx context.Context) (*http.Response, error) {
+	return call[json.RawMessage](ctx, op.ID, opts, func(ctx context.Context) (*http.Response, error) {
 		var rd io.Reader
 		if req.body != nil {
 			rd = bytes.NewReader(req.body) // rewindable: retries resend it

@@ -22,9 +22,11 @@ import (
 // urn:axa.assistance.travel.policies.creation_request. params may be nil. An
 // empty IdempotencyKey gets a random one, sent unchanged on every attempt; to
 // be safe across restarts of your process, derive it from your own id for the
-// request.
-func (c *Client) CreatePolicy(ctx context.Context, body PolicyRequest, params *CreatePolicyParams) (*Policy, error) {
-	return ptr(call[Policy](ctx, gen.OperationCreatePolicy, func(ctx context.Context) (*http.Response, error) {
+// request. opts tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
+func (c *Client) CreatePolicy(ctx context.Context, body PolicyRequest, params *CreatePolicyParams, opts ...RequestOption) (*Policy, error) {
+	return ptr(call[Policy](ctx, gen.OperationCreatePolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.CreatePolicy(ctx, params, body)
 	}))
 }
@@ -37,9 +39,11 @@ func (c *Client) CreatePolicy(ctx context.Context, body PolicyRequest, params *C
 // holidays, daily life, health risks and risk ratings.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.countries.read_only. params may be nil.
-func (c *Client) GetCountry(ctx context.Context, countryID CountryID, params *GetCountryParams) (*CountryDetail, error) {
-	return ptr(call[CountryDetail](ctx, gen.OperationGetCountry, func(ctx context.Context) (*http.Response, error) {
+// urn:axa.assistance.travel.countries.read_only. params may be nil. opts tune
+// this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
+func (c *Client) GetCountry(ctx context.Context, countryID CountryID, params *GetCountryParams, opts ...RequestOption) (*CountryDetail, error) {
+	return ptr(call[CountryDetail](ctx, gen.OperationGetCountry, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetCountry(ctx, countryID, params)
 	}))
 }
@@ -50,9 +54,11 @@ func (c *Client) GetCountry(ctx context.Context, countryID CountryID, params *Ge
 // country.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.countries.read_only. params may be nil.
-func (c *Client) GetCountryHealth(ctx context.Context, countryID CountryID, params *GetCountryHealthParams) (*CountryHealth, error) {
-	return ptr(call[CountryHealth](ctx, gen.OperationGetCountryHealth, func(ctx context.Context) (*http.Response, error) {
+// urn:axa.assistance.travel.countries.read_only. params may be nil. opts tune
+// this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
+func (c *Client) GetCountryHealth(ctx context.Context, countryID CountryID, params *GetCountryHealthParams, opts ...RequestOption) (*CountryHealth, error) {
+	return ptr(call[CountryHealth](ctx, gen.OperationGetCountryHealth, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetCountryHealth(ctx, countryID, params)
 	}))
 }
@@ -63,9 +69,11 @@ func (c *Client) GetCountryHealth(ctx context.Context, countryID CountryID, para
 // one country.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.countries.read_only. params may be nil.
-func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryID, params *GetCountrySecurityParams) (*CountrySecurity, error) {
-	return ptr(call[CountrySecurity](ctx, gen.OperationGetCountrySecurity, func(ctx context.Context) (*http.Response, error) {
+// urn:axa.assistance.travel.countries.read_only. params may be nil. opts tune
+// this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
+func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryID, params *GetCountrySecurityParams, opts ...RequestOption) (*CountrySecurity, error) {
+	return ptr(call[CountrySecurity](ctx, gen.OperationGetCountrySecurity, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetCountrySecurity(ctx, countryID, params)
 	}))
 }
@@ -75,9 +83,11 @@ func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryID, pa
 // A policy issued by `createPolicy`, by its id.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.policies.creation_request.
-func (c *Client) GetPolicy(ctx context.Context, policyID UUID) (*Policy, error) {
-	return ptr(call[Policy](ctx, gen.OperationGetPolicy, func(ctx context.Context) (*http.Response, error) {
+// urn:axa.assistance.travel.policies.creation_request. opts tune this call
+// alone: timeout, headers, retries, Idempotency-Key, and WithResponseInto for
+// the status, headers and request id of the answer.
+func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOption) (*Policy, error) {
+	return ptr(call[Policy](ctx, gen.OperationGetPolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetPolicy(ctx, policyID)
 	}))
 }
@@ -87,9 +97,11 @@ func (c *Client) GetPolicy(ctx context.Context, policyID UUID) (*Policy, error) 
 // Tells which build of the API answers, so that a bug report can name it.
 // Needs no token (as in the Quickstart).
 //
-// It needs no token.
-func (c *Client) GetVersion(ctx context.Context) (*Version, error) {
-	return ptr(call[Version](ctx, gen.OperationGetVersion, func(ctx context.Context) (*http.Response, error) {
+// It needs no token. opts tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
+func (c *Client) GetVersion(ctx context.Context, opts ...RequestOption) (*Version, error) {
+	return ptr(call[Version](ctx, gen.OperationGetVersion, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetVersion(ctx)
 	}))
 }
@@ -101,8 +113,10 @@ func (c *Client) GetVersion(ctx context.Context) (*Version, error) {
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.alerts.read_only. params may be nil.
-func (c *Client) ListAlerts(ctx context.Context, params *ListAlertsParams) (*WorldwideAlerts, error) {
-	return ptr(call[WorldwideAlerts](ctx, gen.OperationListAlerts, func(ctx context.Context) (*http.Response, error) {
+// opts tune this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
+func (c *Client) ListAlerts(ctx context.Context, params *ListAlertsParams, opts ...RequestOption) (*WorldwideAlerts, error) {
+	return ptr(call[WorldwideAlerts](ctx, gen.OperationListAlerts, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListAlerts(ctx, params)
 	}))
 }
@@ -114,9 +128,11 @@ func (c *Client) ListAlerts(ctx context.Context, params *ListAlertsParams) (*Wor
 // asked for by `Accept-Language`, English by default), sorted by `id`.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.countries.read_only. params may be nil.
-func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams) (CountryList, error) {
-	return call[CountryList](ctx, gen.OperationListCountries, func(ctx context.Context) (*http.Response, error) {
+// urn:axa.assistance.travel.countries.read_only. params may be nil. opts tune
+// this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
+func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams, opts ...RequestOption) (CountryList, error) {
+	return call[CountryList](ctx, gen.OperationListCountries, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListCountries(ctx, params)
 	})
 }
@@ -128,8 +144,10 @@ func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams)
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.alerts.read_only. params may be nil.
-func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, params *ListCountryAlertsParams) (*CountryAlerts, error) {
-	return ptr(call[CountryAlerts](ctx, gen.OperationListCountryAlerts, func(ctx context.Context) (*http.Response, error) {
+// opts tune this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
+func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, params *ListCountryAlertsParams, opts ...RequestOption) (*CountryAlerts, error) {
+	return ptr(call[CountryAlerts](ctx, gen.OperationListCountryAlerts, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListCountryAlerts(ctx, countryID, params)
 	}))
 }
@@ -139,9 +157,11 @@ func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, par
 // The kinds of medical provider (hospital, pharmacy, ...) with display labels.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.health.providers.read_only. params may be nil.
-func (c *Client) ListProviderKinds(ctx context.Context, params *ListProviderKindsParams) (ProviderKindList, error) {
-	return call[ProviderKindList](ctx, gen.OperationListProviderKinds, func(ctx context.Context) (*http.Response, error) {
+// urn:axa.assistance.health.providers.read_only. params may be nil. opts tune
+// this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
+func (c *Client) ListProviderKinds(ctx context.Context, params *ListProviderKindsParams, opts ...RequestOption) (ProviderKindList, error) {
+	return call[ProviderKindList](ctx, gen.OperationListProviderKinds, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListProviderKinds(ctx, params)
 	})
 }
@@ -152,9 +172,11 @@ func (c *Client) ListProviderKinds(ctx context.Context, params *ListProviderKind
 // searched by.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.health.providers.read_only. params may be nil.
-func (c *Client) ListProviderSpecialities(ctx context.Context, params *ListProviderSpecialitiesParams) (ProviderSpecialityList, error) {
-	return call[ProviderSpecialityList](ctx, gen.OperationListProviderSpecialities, func(ctx context.Context) (*http.Response, error) {
+// urn:axa.assistance.health.providers.read_only. params may be nil. opts tune
+// this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
+func (c *Client) ListProviderSpecialities(ctx context.Context, params *ListProviderSpecialitiesParams, opts ...RequestOption) (ProviderSpecialityList, error) {
+	return call[ProviderSpecialityList](ctx, gen.OperationListProviderSpecialities, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListProviderSpecialities(ctx, params)
 	})
 }
@@ -171,9 +193,11 @@ func (c *Client) ListProviderSpecialities(ctx context.Context, params *ListProvi
 // urn:axa.assistance.travel.policies.quote_request. params may be nil. An
 // empty IdempotencyKey gets a random one, sent unchanged on every attempt; to
 // be safe across restarts of your process, derive it from your own id for the
-// request.
-func (c *Client) RequestQuote(ctx context.Context, body QuoteRequest, params *RequestQuoteParams) (*Quote, error) {
-	return ptr(call[Quote](ctx, gen.OperationRequestQuote, func(ctx context.Context) (*http.Response, error) {
+// request. opts tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
+func (c *Client) RequestQuote(ctx context.Context, body QuoteRequest, params *RequestQuoteParams, opts ...RequestOption) (*Quote, error) {
+	return ptr(call[Quote](ctx, gen.OperationRequestQuote, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.RequestQuote(ctx, params, body)
 	}))
 }
@@ -186,9 +210,11 @@ func (c *Client) RequestQuote(ctx context.Context, body QuoteRequest, params *Re
 // operations under `/health/v1` (our design).
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.health.providers.read_only.
-func (c *Client) SearchMedicalProviders(ctx context.Context, params SearchMedicalProvidersParams) (MedicalProviderList, error) {
-	return call[MedicalProviderList](ctx, gen.OperationSearchMedicalProviders, func(ctx context.Context) (*http.Response, error) {
+// urn:axa.assistance.health.providers.read_only. opts tune this call alone:
+// timeout, headers, retries, Idempotency-Key, and WithResponseInto for the
+// status, headers and request id of the answer.
+func (c *Client) SearchMedicalProviders(ctx context.Context, params SearchMedicalProvidersParams, opts ...RequestOption) (MedicalProviderList, error) {
+	return call[MedicalProviderList](ctx, gen.OperationSearchMedicalProviders, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.SearchMedicalProviders(ctx, &params)
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 )
 
 // ProductionURL is the base URL of the AXA Assistance API.
@@ -44,6 +45,9 @@ type config struct {
 	scopes          []string
 	noEnv           bool
 	clock           clock
+	timeoutsSet     bool          // WithTimeouts was given
+	attemptTimeout  time.Duration // one attempt; 0 = none
+	callTimeout     time.Duration // a call without a deadline; 0 = none
 
 	grantKind    string // "", client_credentials, password, authorization_code
 	clientID     string
@@ -150,12 +154,40 @@ func WithScopes(scopes ...string) Option {
 // WithTransport sends every request, the API's and the token endpoint's,
 // through rt (default http.DefaultTransport; nil means the default): for a
 // proxy, TLS settings, connection pooling or a test double. The client
-// keeps the rest of an HTTP client's job: use contexts for deadlines;
-// redirects are followed only within the base URL's origin, never for a
-// token request.
+// keeps the rest of an HTTP client's job: deadlines are the context's and
+// WithTimeouts'; redirects are followed only within the base URL's origin,
+// never for a token request.
 func WithTransport(rt http.RoundTripper) Option {
 	return func(c *config) error {
 		c.transport = rt
+		return nil
+	}
+}
+
+// The timeouts of a client without WithTimeouts.
+const (
+	// DefaultAttemptTimeout bounds one attempt of a call: getting its
+	// token, sending the request, and reading the answer.
+	DefaultAttemptTimeout = 30 * time.Second
+	// DefaultCallTimeout bounds a call whose context has no deadline, its
+	// retries included.
+	DefaultCallTimeout = 2 * time.Minute
+)
+
+// WithTimeouts sets the client's timeouts (defaults DefaultAttemptTimeout,
+// 30 s, and DefaultCallTimeout, 2 min); 0 means none. perAttempt bounds each
+// attempt of a call (getting its token, sending, reading the answer): an
+// attempt that runs out is retried like a network error, while the call has
+// time left. overall bounds a call as a whole, retries included, when its
+// context has no deadline; a context's deadline, or WithRequestTimeout for
+// one call, takes its place. A timed-out call's error matches
+// context.DeadlineExceeded. Negative durations are refused.
+func WithTimeouts(perAttempt, overall time.Duration) Option {
+	return func(c *config) error {
+		if perAttempt < 0 || overall < 0 {
+			return fmt.Errorf("axa: WithTimeouts(%v, %v): a timeout is negative (0 means none)", perAttempt, overall)
+		}
+		c.timeoutsSet, c.attemptTimeout, c.callTimeout = true, perAttempt, overall
 		return nil
 	}
 }
@@ -248,6 +280,9 @@ func buildConfig(opts []Option) (*config, error) {
 	}
 	if c.clock == nil {
 		c.clock = realClock{}
+	}
+	if !c.timeoutsSet {
+		c.attemptTimeout, c.callTimeout = DefaultAttemptTimeout, DefaultCallTimeout
 	}
 	if c.refreshToken != "" && c.grantKind != "authorization_code" {
 		return nil, fmt.Errorf("axa: WithRefreshToken needs WithAuthorizationCode")

@@ -1,8 +1,12 @@
 package axa
 
 import (
+	"context"
+	"io"
 	"net/http"
+	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -12,15 +16,19 @@ import (
 const headerIdempotencyKey = "Idempotency-Key"
 
 // headerTransport is the outermost layer: it refuses the calls of a closed
-// client and sets the headers every request carries, once per logical call,
-// so that the retries below it resend them unchanged. It is the one place
-// the SDK makes an Idempotency-Key: a POST that carries none (a typed method
-// given an empty key, Invoke, a raw generated-client call) gets a random
-// one here, the same on every attempt.
+// client, bounds the call as a whole (WithRequestTimeout, else the client's
+// overall timeout when the caller's context has no deadline), and sets the
+// headers every request carries, once per logical call, so that the retries
+// below it resend them unchanged: User-Agent, Accept, the call's
+// WithHeader headers and its Idempotency-Key. It is the one place the SDK
+// makes an Idempotency-Key: a POST that carries none (a typed method given
+// an empty key, Invoke, a raw generated-client call) gets a random one
+// here, the same on every attempt.
 type headerTransport struct {
 	next      http.RoundTripper
 	userAgent string
 	closed    *atomic.Bool
+	overall   time.Duration // the client's overall timeout, 0 for none
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -35,13 +43,66 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// what they learn here.
 		ctx = withCallInfo(ctx, &callInfo{})
 	}
+	ro := infoFrom(ctx).opts
+	if ro == nil {
+		ro = &requestOptions{}
+	}
+	timeout := t.overall
+	if _, has := ctx.Deadline(); has && !ro.hasTimeout {
+		timeout = 0 // the caller's deadline rules
+	}
+	if ro.hasTimeout {
+		timeout = ro.timeout
+	}
+	var cancel context.CancelFunc
+	if timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
+
 	r := req.Clone(ctx)
 	r.Header.Set("User-Agent", t.userAgent)
 	if r.Header.Get("Accept") == "" {
 		r.Header.Set("Accept", "application/json")
 	}
+	for name, vs := range ro.header {
+		r.Header[name] = slices.Clone(vs)
+	}
+	if ro.idempotencyKey != "" {
+		r.Header.Set(headerIdempotencyKey, ro.idempotencyKey)
+	}
 	if r.Method == http.MethodPost && r.Header.Get(headerIdempotencyKey) == "" {
 		r.Header.Set(headerIdempotencyKey, uuid.NewString())
 	}
-	return t.next.RoundTrip(r)
+	resp, err := t.next.RoundTrip(r)
+	return cancelOnClose(resp, err, cancel)
+}
+
+// cancelOnClose ties cancel, the end of a context a request was sent with,
+// to the response: it is called at once after a failure, else when the
+// caller closes the body, which it may still be reading. A nil cancel
+// changes nothing.
+func cancelOnClose(resp *http.Response, err error, cancel context.CancelFunc) (*http.Response, error) {
+	if cancel == nil {
+		return resp, err
+	}
+	if err != nil || resp == nil || resp.Body == nil {
+		cancel()
+		return resp, err
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelBody is a response body whose Close ends the context of its
+// request.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+// Close closes the body, then ends the request's context.
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }

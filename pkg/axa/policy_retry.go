@@ -171,9 +171,12 @@ func isPermanent(err error) bool {
 
 // retryTransport sends a request again after transport errors and the
 // retryable statuses, when the request may be resent (mayRetry).
+// Each attempt has perAttempt to get its token, send and be answered (0 =
+// no bound of its own); the body's Close ends it.
 type retryTransport struct {
-	next    http.RoundTripper
-	retrier *retrier
+	next       http.RoundTripper
+	retrier    *retrier
+	perAttempt time.Duration
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -181,11 +184,18 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	info := infoFrom(ctx)
 	resendable := mayRetry(req)
+	loop := t.retrier
+	if ro := info.opts; ro != nil && ro.hasMaxRetries {
+		// WithMaxRetries: this call's own count.
+		own := *loop
+		own.opts.MaxAttempts = ro.maxRetries + 1
+		loop = &own
+	}
 	var (
 		resp *http.Response
 		err  error
 	)
-	waitErr := t.retrier.do(ctx, func(attempt int) outcome {
+	waitErr := loop.do(ctx, func(attempt int) outcome {
 		r := req
 		if attempt > 1 {
 			if r, err = rewind(req); err != nil {
@@ -194,7 +204,14 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 		info.attempt = attempt
+		var cancel context.CancelFunc
+		if t.perAttempt > 0 {
+			var actx context.Context
+			actx, cancel = context.WithTimeout(r.Context(), t.perAttempt)
+			r = r.WithContext(actx)
+		}
 		resp, err = t.next.RoundTrip(r) //nolint:bodyclose // returned to the caller, or drained by the loop (outcome.discard)
+		resp, err = cancelOnClose(resp, err, cancel)
 		switch {
 		case !resendable,
 			err != nil && isPermanent(err),

@@ -13,11 +13,16 @@ import (
 // layer is an http.RoundTripper wrapping the next, in a file of its own; this
 // is the one place their order is decided:
 //
-//  1. headers (policy_headers.go): refuses a closed client's calls; sets
-//     User-Agent, and an Idempotency-Key on a POST that has none (once per
-//     logical call, so every attempt carries the same key).
+//  1. headers (policy_headers.go): refuses a closed client's calls; bounds
+//     the call (WithRequestTimeout, else the overall timeout of WithTimeouts
+//     when the context has no deadline); sets User-Agent, the call's
+//     WithHeader headers, and its Idempotency-Key (WithIdempotencyKey, or a
+//     random one on a POST that has none), once per logical call, so every
+//     attempt carries the same key.
 //  2. retry (policy_retry.go): backoff and Retry-After, for idempotent
-//     requests and POSTs with an Idempotency-Key; one loop per logical call.
+//     requests and POSTs with an Idempotency-Key; one loop per logical call
+//     (WithMaxRetries tunes it per call); each attempt bounded by the
+//     per-attempt timeout of WithTimeouts.
 //  3. auth (policy_auth.go): picks the operation's scopes, gets a token,
 //     refuses insecure or foreign origins, replays once on 401 invalid_token.
 //  4. logging (policy_logging.go): one record per attempt (method, path,
@@ -30,8 +35,8 @@ func buildPipeline(c *config, tokens *tokenCache, origin *url.URL, closed *atomi
 	var rt = c.baseTransport()
 	rt = &logTransport{next: rt, log: c.logger, clock: c.clock}
 	rt = &authTransport{next: rt, tokens: tokens, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
-	rt = &retryTransport{next: rt, retrier: c.retry.retrier(c.clock, c.logger)}
-	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed}
+	rt = &retryTransport{next: rt, retrier: c.retry.retrier(c.clock, c.logger), perAttempt: c.attemptTimeout}
+	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed, overall: c.callTimeout}
 	return rt
 }
 
