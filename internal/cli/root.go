@@ -44,6 +44,11 @@ type Factory struct {
 	OpenBrowser func(url string) error
 	// In is what `--file -` reads; nil means the process's standard input.
 	In io.Reader
+	// SpawnSandbox, when set, makes the commands without credentials share
+	// one sandbox, started in the background on first use (see shared.go);
+	// Main sets it to re-execute this program. When nil, each command
+	// starts its own sandbox in process, ended with it.
+	SpawnSandbox SpawnFunc
 
 	baseURL, clientID, clientSecret string
 	jsonOut                         bool
@@ -85,7 +90,7 @@ func ExitCode(err error) int {
 func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	f := &Factory{Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv}
+	f := &Factory{Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, SpawnSandbox: spawnSelf}
 	return f.Run(ctx, args)
 }
 
@@ -130,7 +135,11 @@ and medical providers.
 
 With AXA_CLIENT_ID and AXA_CLIENT_SECRET (or --client-id/--client-secret) it calls
 the API at AXA_BASE_URL (default https://apis.axa-assistance.com). Without
-credentials it starts the embedded sandbox on loopback, so it works on any machine.`,
+credentials it uses the embedded sandbox on loopback, so it works on any machine:
+the first command starts it in the background and the next ones share it (a quote
+made by one is there for the next) until ` + "`axa sandbox stop`" + ` or 30 minutes without
+a request ($AXA_SANDBOX_IDLE). Its state file is in $AXA_STATE_DIR (default: axa in
+the user cache directory).`,
 		Example:       "  axa countries\n  axa countries fr --lang fr\n  axa alerts --country jp --json",
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -220,6 +229,19 @@ func (f *Factory) Client() (*axa.Client, error) {
 }
 
 func (f *Factory) startSandbox() (string, error) {
+	if f.SpawnSandbox != nil {
+		st, started, err := f.sharedSandbox(context.Background())
+		if err != nil {
+			return "", err
+		}
+		verb := "using"
+		if started {
+			verb = "started"
+		}
+		fmt.Fprintf(f.Err, "axa: no credentials set: %s the embedded sandbox at %s, shared by the commands of this session until `axa sandbox stop` (set %s and %s to call the real API)\n",
+			verb, st.URL, axa.EnvClientID, axa.EnvClientSecret)
+		return st.URL, nil
+	}
 	sb, err := sandbox.New(f.SandboxOptions...)
 	if err != nil {
 		return "", err

@@ -78,6 +78,7 @@ connection resets into one operation (--fault-op, an operationId) or all of them
 			return nil
 		},
 	}
+	cmd.AddCommand(newCmdSandboxStop(f), newCmdSandboxServeBackground(f))
 	fl := cmd.Flags()
 	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "loopback address to listen on")
 	fl.Uint64Var(&seed, "seed", 1, "seed of the generated data")

@@ -1,0 +1,440 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+)
+
+// The shared sandbox: without credentials, the commands of a shell session
+// share one sandbox, started in the background on first use and reached
+// through a state file, so that a quote made by one command is there for
+// the next. It ends with `axa sandbox stop` or after an idle timeout.
+
+const (
+	// EnvStateDir overrides where the CLI keeps its state (the shared
+	// sandbox's state file, the login session).
+	EnvStateDir = "AXA_STATE_DIR"
+	// EnvSandboxIdle is how long the shared sandbox lives without a
+	// request, e.g. 30m.
+	EnvSandboxIdle = "AXA_SANDBOX_IDLE"
+
+	defaultIdle      = 30 * time.Minute
+	sandboxStateFile = "sandbox.json"
+	startingFile     = "sandbox.starting"
+	sandboxLogFile   = "sandbox.log"
+	stopPath         = "/.axa-cli/stop"
+	stopHeader       = "X-Axa-Stop"
+	// startWait bounds how long a command waits for the shared sandbox to
+	// start (its own, or one another command is starting).
+	startWait = 15 * time.Second
+	// probeWait bounds the check that a recorded sandbox still answers.
+	probeWait = time.Second
+)
+
+// sandboxState is the content of the state file: where the shared sandbox
+// listens, the client to use with it, and the key that stops it. The file
+// is 0600 in a 0700 directory.
+type sandboxState struct {
+	URL          string `json:"url"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+	StopKey      string `json:"stop_key"`
+	PID          int    `json:"pid"`
+}
+
+// stateDir is the CLI's state directory: $AXA_STATE_DIR, else axa in the
+// user cache directory.
+func (f *Factory) stateDir() (string, error) {
+	if d := f.env(EnvStateDir, ""); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", usagef("no directory for the CLI's state (set %s): %w", EnvStateDir, err)
+	}
+	return filepath.Join(d, "axa"), nil
+}
+
+func (f *Factory) idleTimeout() (time.Duration, error) {
+	s := f.env(EnvSandboxIdle, "")
+	if s == "" {
+		return defaultIdle, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, usagef("%s=%q: want a positive duration, e.g. 30m", EnvSandboxIdle, s)
+	}
+	return d, nil
+}
+
+// writeFile0600 writes data to path atomically (a temporary file renamed),
+// with mode 0600, creating its directory with mode 0700.
+func writeFile0600(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) //nolint:errcheck // gone after the rename
+	if err := tmp.Chmod(0o600); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func readState(dir string) (*sandboxState, error) {
+	data, err := os.ReadFile(filepath.Join(dir, sandboxStateFile))
+	if err != nil {
+		return nil, err
+	}
+	var st sandboxState
+	if err := json.Unmarshal(data, &st); err != nil || st.URL == "" {
+		return nil, fmt.Errorf("state file %s is not a sandbox's", filepath.Join(dir, sandboxStateFile))
+	}
+	return &st, nil
+}
+
+// answers tells whether the sandbox at url answers GET /version quickly.
+func answers(ctx context.Context, url string) bool {
+	ctx, cancel := context.WithTimeout(ctx, probeWait)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/version", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := (&http.Client{}).Do(req)
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// liveState returns the recorded sandbox if it answers, else nil.
+func liveState(ctx context.Context, dir string) *sandboxState {
+	st, err := readState(dir)
+	if err != nil || !answers(ctx, st.URL) {
+		return nil
+	}
+	return st
+}
+
+// SpawnFunc starts the shared sandbox in the background, serving until it
+// is idle for idle, and recording itself in dir; it returns once started,
+// without waiting for the state file.
+type SpawnFunc func(dir string, idle time.Duration) error
+
+// spawnSelf starts this executable as `axa sandbox serve-background`,
+// detached from the command: its own session, no terminal, its errors in
+// sandbox.log in the state directory.
+func spawnSelf(dir string, idle time.Duration) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("starting the background sandbox: %w", err)
+	}
+	logf, err := os.OpenFile(filepath.Join(dir, sandboxLogFile), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("starting the background sandbox: %w", err)
+	}
+	defer logf.Close()                                                                                   //nolint:errcheck // the child has its own copy
+	cmd := exec.Command(exe, "sandbox", "serve-background", "--state-dir", dir, "--idle", idle.String()) //nolint:gosec // this very program
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = detached()
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting the background sandbox: %w", err)
+	}
+	return cmd.Process.Release()
+}
+
+// sharedSandbox returns the state of the session's shared sandbox, started
+// if none answers. Two commands at once start one sandbox: the one that
+// creates the "starting" file (O_EXCL) starts it, the other waits for the
+// state file.
+func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error) {
+	dir, err := f.stateDir()
+	if err != nil {
+		return nil, false, err
+	}
+	if st := liveState(ctx, dir); st != nil {
+		return st, false, nil
+	}
+	idle, err := f.idleTimeout()
+	if err != nil {
+		return nil, false, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, false, fmt.Errorf("state directory: %w", err)
+	}
+	deadline := time.Now().Add(startWait)
+	starting := filepath.Join(dir, startingFile)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		lock, err := os.OpenFile(starting, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			_ = lock.Close()
+			st, err := f.startShared(ctx, dir, idle, deadline, tick)
+			_ = os.Remove(starting)
+			return st, st != nil, err
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, false, fmt.Errorf("state directory: %w", err)
+		}
+		// Another command is starting it: wait for its state file, or take
+		// over a "starting" file its command left when it died.
+		if st := liveState(ctx, dir); st != nil {
+			return st, false, nil
+		}
+		if fi, err := os.Stat(starting); err == nil && time.Since(fi.ModTime()) > startWait {
+			_ = os.Remove(starting)
+			continue
+		}
+		if time.Now().After(deadline) {
+			return nil, false, fmt.Errorf("the background sandbox did not start within %s (another command holds %s)", startWait, starting)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+func (f *Factory) startShared(ctx context.Context, dir string, idle time.Duration, deadline time.Time, tick *time.Ticker) (*sandboxState, error) {
+	if st := liveState(ctx, dir); st != nil { // started while we took the lock
+		return st, nil
+	}
+	_ = os.Remove(filepath.Join(dir, sandboxStateFile)) // stale
+	if err := f.SpawnSandbox(dir, idle); err != nil {
+		return nil, err
+	}
+	for {
+		if st := liveState(ctx, dir); st != nil {
+			return st, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("the background sandbox did not start within %s (see %s)", startWait, filepath.Join(dir, sandboxLogFile))
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// serveBackground serves the shared sandbox until ctx ends, it is idle
+// for idle, or it is asked to stop; it records itself in dir once
+// listening and removes its record when it ends.
+func serveBackground(ctx context.Context, dir string, idle time.Duration, opts []sandbox.Option, log io.Writer) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String()
+	sb, err := sandbox.New(append([]sandbox.Option{
+		sandbox.WithIssuer(url),
+		sandbox.WithLogger(slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn}))),
+	}, opts...)...)
+	if err != nil {
+		_ = ln.Close()
+		return &usageError{err}
+	}
+	key := make([]byte, 16)
+	_, _ = rand.Read(key)
+	st := sandboxState{
+		URL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret,
+		StopKey: hex.EncodeToString(key), PID: os.Getpid(),
+	}
+	var last atomic.Int64
+	last.Store(time.Now().UnixNano())
+	stop := make(chan struct{}, 1)
+	srv := &http.Server{
+		ReadHeaderTimeout: 10 * time.Second,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			last.Store(time.Now().UnixNano())
+			if r.URL.Path == stopPath {
+				if r.Method != http.MethodPost || subtle.ConstantTimeCompare([]byte(r.Header.Get(stopHeader)), []byte(st.StopKey)) != 1 {
+					http.NotFound(w, r)
+					return
+				}
+				w.WriteHeader(http.StatusNoContent)
+				select {
+				case stop <- struct{}{}:
+				default:
+				}
+				return
+			}
+			sb.ServeHTTP(w, r)
+		}),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	data, _ := json.Marshal(st) //nolint:gosec // the sandbox's well-known client, in a 0600 file
+	path := filepath.Join(dir, sandboxStateFile)
+	if err := writeFile0600(path, data); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("state file: %w", err)
+	}
+	defer func() {
+		// Remove the record only if it is still this sandbox's.
+		if cur, err := readState(dir); err == nil && cur.StopKey == st.StopKey {
+			_ = os.Remove(path)
+		}
+	}()
+	idleTimer := time.NewTimer(idle)
+	defer idleTimer.Stop()
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			break wait
+		case <-stop:
+			break wait
+		case err := <-served:
+			return err
+		case <-idleTimer.C:
+			since := time.Since(time.Unix(0, last.Load()))
+			if since >= idle {
+				break wait
+			}
+			idleTimer.Reset(idle - since)
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		_ = srv.Close()
+	}
+	return nil
+}
+
+// stopShared stops the session's shared sandbox, if one answers, waits
+// until it no longer does, and removes its state file. It tells whether
+// one was running.
+func stopShared(ctx context.Context, dir string) (bool, error) {
+	path := filepath.Join(dir, sandboxStateFile)
+	st, err := readState(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		_ = os.Remove(path)
+		return false, nil
+	}
+	defer os.Remove(path) //nolint:errcheck // best effort; the sandbox removes it too
+	if !answers(ctx, st.URL) {
+		return false, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, st.URL+stopPath, nil)
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set(stopHeader, st.StopKey)
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		return false, fmt.Errorf("stopping the sandbox at %s: %w", st.URL, err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return false, fmt.Errorf("stopping the sandbox at %s: %s", st.URL, resp.Status)
+	}
+	deadline := time.Now().Add(startWait)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for answers(ctx, st.URL) {
+		if time.Now().After(deadline) {
+			return true, fmt.Errorf("the sandbox at %s still answers after %s", st.URL, startWait)
+		}
+		select {
+		case <-ctx.Done():
+			return true, ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return true, nil
+}
+
+// newCmdSandboxStop builds `axa sandbox stop`.
+func newCmdSandboxStop(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "stop",
+		Short: "Stop the background sandbox the commands share",
+		Long: `Stop the sandbox that the commands without credentials start in the background
+on first use and share (it also stops by itself after $AXA_SANDBOX_IDLE, 30m by
+default, without a request), and remove its state file.`,
+		Example: "  axa sandbox stop",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := f.stateDir()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := f.context(cmd)
+			defer cancel()
+			was, err := stopShared(ctx, dir)
+			if err != nil {
+				return err
+			}
+			if was {
+				fmt.Fprintln(f.Out, "axa: stopped the background sandbox")
+			} else {
+				fmt.Fprintln(f.Out, "axa: no background sandbox was running")
+			}
+			return nil
+		},
+	}
+}
+
+// newCmdSandboxServeBackground builds the hidden `axa sandbox
+// serve-background`, the process the shared sandbox runs in.
+func newCmdSandboxServeBackground(f *Factory) *cobra.Command {
+	var dir string
+	var idle time.Duration
+	cmd := &cobra.Command{
+		Use:    "serve-background",
+		Short:  "Serve the shared sandbox (started by the other commands)",
+		Hidden: true,
+		Args:   args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dir == "" || idle <= 0 {
+				return usagef("--state-dir and a positive --idle are required")
+			}
+			return serveBackground(cmd.Context(), dir, idle, f.SandboxOptions, f.Err)
+		},
+	}
+	cmd.Flags().StringVar(&dir, "state-dir", "", "where to record the sandbox")
+	cmd.Flags().DurationVar(&idle, "idle", defaultIdle, "stop after this long without a request")
+	return cmd
+}

@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// inProcessSpawner starts the shared sandbox as a goroutine instead of a
+// process: the state file logic is the same. Every sandbox it starts is
+// ended, and waited for, when the test ends.
+type inProcessSpawner struct {
+	t       *testing.T
+	started atomic.Int32
+	mu      sync.Mutex
+	ended   []chan struct{}
+}
+
+func (s *inProcessSpawner) spawn(dir string, idle time.Duration) error {
+	s.started.Add(1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := serveBackground(ctx, dir, idle, nil, io.Discard); err != nil {
+			s.t.Errorf("the background sandbox ended with %v", err)
+		}
+	}()
+	s.mu.Lock()
+	s.ended = append(s.ended, done)
+	s.mu.Unlock()
+	s.t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second): // a failure guard, not a timing
+			s.t.Error("a background sandbox did not end")
+		}
+	})
+	return nil
+}
+
+// lastEnded returns the channel closed when the last sandbox started ends.
+func (s *inProcessSpawner) lastEnded() chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ended[len(s.ended)-1]
+}
+
+func sharedEnv(t *testing.T, extra ...string) (func(*Factory) *Factory, *inProcessSpawner, string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "state")
+	env := map[string]string{EnvStateDir: dir}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i]] = extra[i+1]
+	}
+	sp := &inProcessSpawner{t: t}
+	return func(f *Factory) *Factory {
+		if f == nil {
+			f = &Factory{}
+		}
+		f.Getenv = func(k string) string { return env[k] }
+		f.SpawnSandbox = sp.spawn
+		return f
+	}, sp, dir
+}
+
+func writeHolder(t *testing.T) string {
+	t.Helper()
+	holder := filepath.Join(t.TempDir(), "holder.json")
+	if err := os.WriteFile(holder, []byte(`{
+		"policy_holder": {"person": {"first_name": "Camille", "last_name": "Martin", "birth_date": "1985-04-12"},
+			"email": "camille.martin@example.com",
+			"address": {"street_address": "6 rue André Gide", "postal_code": "92320", "locality": "Châtillon", "country": "fr"}},
+		"travellers": [{"first_name": "Camille", "last_name": "Martin", "birth_date": "1985-04-12"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return holder
+}
+
+// Without credentials, a quote made by one command is there for the next:
+// they share one background sandbox, recorded in a 0600 state file, until
+// `axa sandbox stop`.
+func TestCommandsShareOneSandbox(t *testing.T) {
+	newF, sp, dir := sharedEnv(t)
+	start := time.Now().AddDate(0, 0, 30).Format(time.DateOnly)
+	end := time.Now().AddDate(0, 0, 44).Format(time.DateOnly)
+	r := run(t, newF(nil), "quote", "--json", "--from", "fr", "--to", "jp", "--start", start, "--end", end, "--traveller", "1985-04-12")
+	if r.code != ExitOK {
+		t.Fatalf("quote: exit %d: %s", r.code, r.err)
+	}
+	if !strings.Contains(r.err, "started the embedded sandbox at http://127.0.0.1:") {
+		t.Errorf("stderr does not say a sandbox was started: %q", r.err)
+	}
+	var q struct{ ID string }
+	if err := json.Unmarshal([]byte(r.out), &q); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, sandboxStateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode %v, want 0600", fi.Mode().Perm())
+	}
+	if di, err := os.Stat(dir); err != nil || di.Mode().Perm() != 0o700 {
+		t.Errorf("state directory: %v, %v; want mode 0700", di, err)
+	}
+
+	r = run(t, newF(nil), "policy", "create", "--quote", q.ID, "--file", writeHolder(t))
+	if r.code != ExitOK || !strings.Contains(r.out, "Camille Martin") {
+		t.Fatalf("policy create from the first command's quote: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+	if !strings.Contains(r.err, "using the embedded sandbox") {
+		t.Errorf("stderr does not say the running sandbox is used: %q", r.err)
+	}
+	if n := sp.started.Load(); n != 1 {
+		t.Errorf("%d sandboxes started, want 1", n)
+	}
+
+	ended := sp.lastEnded()
+	r = run(t, newF(nil), "sandbox", "stop")
+	if r.code != ExitOK || !strings.Contains(r.out, "stopped") {
+		t.Fatalf("sandbox stop: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second): // a failure guard, not a timing
+		t.Fatal("the sandbox still serves after axa sandbox stop")
+	}
+	if _, err := os.Stat(filepath.Join(dir, sandboxStateFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the state file is still there: %v", err)
+	}
+	r = run(t, newF(nil), "sandbox", "stop")
+	if r.code != ExitOK || !strings.Contains(r.out, "no background sandbox") {
+		t.Errorf("second sandbox stop: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+}
+
+// Commands started at once start one sandbox between them.
+func TestConcurrentCommandsStartOneSandbox(t *testing.T) {
+	newF, sp, _ := sharedEnv(t)
+	var wg sync.WaitGroup
+	codes := make([]result, 6)
+	for i := range codes {
+		wg.Go(func() { codes[i] = run(t, newF(nil), "version") })
+	}
+	wg.Wait()
+	for i, r := range codes {
+		if r.code != ExitOK {
+			t.Errorf("command %d: exit %d: %s", i, r.code, r.err)
+		}
+	}
+	if n := sp.started.Load(); n != 1 {
+		t.Errorf("%d sandboxes started, want 1", n)
+	}
+}
+
+// A state file whose sandbox no longer answers is replaced by a new one.
+func TestStaleStateStartsANewSandbox(t *testing.T) {
+	newF, sp, dir := sharedEnv(t)
+	stale, _ := json.Marshal(sandboxState{URL: "http://127.0.0.1:1", ClientID: "x", ClientSecret: "y", StopKey: "z"})
+	if err := writeFile0600(filepath.Join(dir, sandboxStateFile), stale); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, newF(nil), "countries", "fr")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	if n := sp.started.Load(); n != 1 {
+		t.Errorf("%d sandboxes started, want 1", n)
+	}
+	st, err := readState(dir)
+	if err != nil || st.URL == "http://127.0.0.1:1" {
+		t.Errorf("state not replaced: %+v, %v", st, err)
+	}
+}
+
+// The shared sandbox ends by itself after AXA_SANDBOX_IDLE without a
+// request, and removes its state file.
+func TestSharedSandboxEndsWhenIdle(t *testing.T) {
+	newF, sp, dir := sharedEnv(t, EnvSandboxIdle, "300ms")
+	r := run(t, newF(nil), "version")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	select {
+	case <-sp.lastEnded():
+	case <-time.After(10 * time.Second): // a failure guard, not a timing
+		t.Fatal("the sandbox did not end when idle")
+	}
+	if _, err := os.Stat(filepath.Join(dir, sandboxStateFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the state file is still there: %v", err)
+	}
+}
+
+func TestBadIdleIsAUsageError(t *testing.T) {
+	newF, _, _ := sharedEnv(t, EnvSandboxIdle, "soon")
+	if r := run(t, newF(nil), "countries"); r.code != ExitUsage {
+		t.Errorf("exit %d, want 2: %s", r.code, r.err)
+	}
+}
+
+// The stop endpoint of the shared sandbox answers only its key.
+func TestStopNeedsTheKey(t *testing.T) {
+	newF, _, dir := sharedEnv(t)
+	if r := run(t, newF(nil), "version"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	st, err := readState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := *st
+	bad.StopKey = "wrong"
+	data, _ := json.Marshal(bad)
+	if err := writeFile0600(filepath.Join(dir, sandboxStateFile), data); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, newF(nil), "sandbox", "stop"); r.code != ExitError {
+		t.Errorf("stop with a wrong key: exit %d, out %q", r.code, r.out)
+	}
+	if !answers(t.Context(), st.URL) {
+		t.Error("a wrong key stopped the sandbox")
+	}
+}
