@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -70,6 +71,11 @@ type Error struct {
 	RequiredScopes []string
 	// GrantedScopes are, for a 403, the scopes of the token that was sent.
 	GrantedScopes []string
+	// Problems are, for a request that failed validation (400 or 422,
+	// matching ErrValidation), every problem the API found in it at once,
+	// each with its location (body/travellers/0/birth_date, query/radius)
+	// and message (required); empty when the API listed none.
+	Problems []Problem
 	// Body is the start of the response body (at most 1 KiB).
 	Body string
 }
@@ -84,6 +90,20 @@ func (e *Error) Error() string {
 	if e.Description != "" {
 		fmt.Fprintf(&b, ": %s", e.Description)
 	}
+	if n := len(e.Problems); n > 0 {
+		fmt.Fprintf(&b, " (%d %s: ", n, plural(n, "problem", "problems"))
+		for i, p := range e.Problems {
+			if i == maxProblemsShown {
+				fmt.Fprintf(&b, "; and %d more", n-i)
+				break
+			}
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			fmt.Fprintf(&b, "%s: %s", p.Location, p.Message)
+		}
+		b.WriteString(")")
+	}
 	if len(e.RequiredScopes) > 0 {
 		fmt.Fprintf(&b, " (needs scope %s; token has %s)", strings.Join(e.RequiredScopes, " "), orNone(e.GrantedScopes))
 	}
@@ -91,6 +111,18 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
 	}
 	return b.String()
+}
+
+// maxProblemsShown bounds the problems Error's message lists; Problems
+// holds them all.
+const maxProblemsShown = 10
+
+// plural returns one for n == 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func orNone(s []string) string {
@@ -238,6 +270,9 @@ func newError(resp *http.Response, body []byte, info *callInfo) *Error {
 		e.Code = eb.Error
 		if eb.ErrorDescription != nil {
 			e.Description = *eb.ErrorDescription
+		}
+		if eb.Problems != nil {
+			e.Problems = slices.Clone(*eb.Problems)
 		}
 	}
 	challenge := bearerParams(resp.Header.Get("WWW-Authenticate"))

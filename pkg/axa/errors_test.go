@@ -208,3 +208,68 @@ func FuzzErrorResponse(f *testing.F) {
 		}
 	})
 }
+
+// A 400 that lists every problem of the request gives an *Error with all of
+// them, matching ErrValidation, its message counting them.
+func TestValidationErrorListsEveryProblem(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			w.Header().Set("X-Request-Id", "req-400")
+			writeJSON(w, http.StatusBadRequest, map[string]any{
+				"status_code": 400, "error": "invalid_request", "error_description": "the request failed validation",
+				"problems": []map[string]string{
+					{"location": "body/travellers/0/birth_date", "message": "required"},
+					{"location": "body/plan_code", "message": "must be one of essential, comfort, premium"},
+				},
+			})
+			return true
+		}
+	})
+	c := newTestClient(t, f, newFakeClock())
+	_, err := c.RequestQuote(t.Context(), QuoteRequest{}, nil)
+	if !errors.Is(err, ErrValidation) {
+		t.Fatalf("err = %v, want ErrValidation", err)
+	}
+	e := asAPIError(t, err)
+	want := []Problem{
+		{Location: "body/travellers/0/birth_date", Message: "required"},
+		{Location: "body/plan_code", Message: "must be one of essential, comfort, premium"},
+	}
+	if len(e.Problems) != len(want) {
+		t.Fatalf("Problems = %+v, want %+v", e.Problems, want)
+	}
+	for i := range want {
+		if e.Problems[i] != want[i] {
+			t.Errorf("Problems[%d] = %+v, want %+v", i, e.Problems[i], want[i])
+		}
+	}
+	msg := err.Error()
+	for _, part := range []string{"2 problems", "body/travellers/0/birth_date: required", "body/plan_code: must be one of", "req-400"} {
+		if !strings.Contains(msg, part) {
+			t.Errorf("Error() = %q, want it to hold %q", msg, part)
+		}
+	}
+	if len(f.APIRequests()) != 1 {
+		t.Errorf("a 400 was sent %d times, want once", len(f.APIRequests()))
+	}
+}
+
+// An error body without problems gives none; one problem is "1 problem";
+// the message lists at most maxProblemsShown of them.
+func TestErrorProblemsMessage(t *testing.T) {
+	e := &Error{Method: "POST", Path: "/travel/v1/quotes", StatusCode: 422, Code: "invalid_request"}
+	if strings.Contains(e.Error(), "problem") {
+		t.Errorf("Error() = %q mentions problems without any", e.Error())
+	}
+	e.Problems = []Problem{{Location: "query/radius", Message: "must be at most 50000"}}
+	if !strings.Contains(e.Error(), "(1 problem: query/radius: must be at most 50000)") {
+		t.Errorf("Error() = %q", e.Error())
+	}
+	for range 12 {
+		e.Problems = append(e.Problems, Problem{Location: "body/x", Message: "required"})
+	}
+	if msg := e.Error(); !strings.Contains(msg, "13 problems") || !strings.Contains(msg, "and 3 more") {
+		t.Errorf("Error() = %q, want 13 problems, 10 shown and 3 more", msg)
+	}
+}
