@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // teeBody is a request body whose reads are copied elsewhere.
@@ -53,8 +55,9 @@ func bodySchema(op *openapi3.Operation, contentType string) *openapi3.Schema {
 // name of the same object, nor from a property the schema declares there;
 // and the body is one JSON value, nothing after it. The body was read under
 // the sandbox's body limit; it is walked token by token, never decoded
-// whole again.
-func checkNames(body []byte, schema *openapi3.Schema) error {
+// whole again. It returns a problem for every name refused, at the JSON
+// pointer of the member; a body that is not JSON is one problem at "body".
+func checkNames(body []byte, schema *openapi3.Schema) []gen.Problem {
 	var schemas []*openapi3.Schema
 	if schema != nil {
 		schemas = []*openapi3.Schema{schema}
@@ -62,19 +65,20 @@ func checkNames(body []byte, schema *openapi3.Schema) error {
 	w := &nameWalker{dec: json.NewDecoder(bytes.NewReader(body))}
 	w.dec.UseNumber()
 	if err := w.value(schemas); err != nil {
-		return err
+		return append(w.problems, gen.Problem{Location: "body", Message: "not valid JSON"})
 	}
 	if _, err := w.dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("request body: must be a single JSON value, with nothing after it")
+		w.problems = append(w.problems, gen.Problem{Location: "body", Message: "must be a single JSON value, with nothing after it"})
 	}
-	return nil
+	return w.problems
 }
 
 // nameWalker walks a JSON value's tokens, checking the names of its objects
 // against each other and against the schemas the value must match.
 type nameWalker struct {
-	dec  *json.Decoder
-	path []string // where the walk is, from the body's root
+	dec      *json.Decoder
+	path     []string      // where the walk is, from the body's root
+	problems []gen.Problem // the names refused so far
 }
 
 // value walks the next value, which must match schemas (none: unknown).
@@ -109,13 +113,15 @@ func (w *nameWalker) object(schemas []*openapi3.Schema) error {
 		folded := foldName(name)
 		if prev, dup := seen[folded]; dup {
 			if prev == name {
-				return w.refuse("the name %s appears twice", shortName(name))
+				w.refuse(name, "appears twice")
+			} else {
+				w.refuse(name, "differs only in case from the name "+shortName(prev))
 			}
-			return w.refuse("the names %s and %s differ only in case", shortName(prev), shortName(name))
-		}
-		seen[folded] = name
-		if p, ok := declared[folded]; ok && p != name {
-			return w.refuse("the name %s differs only in case from the property %s", shortName(name), p)
+		} else {
+			seen[folded] = name
+			if p, ok := declared[folded]; ok && p != name {
+				w.refuse(name, "differs only in case from the property "+strconv.Quote(p))
+			}
 		}
 		sub, ok := props[name]
 		if !ok {
@@ -154,23 +160,16 @@ func (w *nameWalker) array(schemas []*openapi3.Schema) error {
 	return nil
 }
 
-// refuse is the error for a name, where the walk is.
-func (w *nameWalker) refuse(format string, args ...any) error {
-	where := "request body"
-	if len(w.path) > 0 {
-		parts := make([]string, len(w.path))
-		for i, p := range w.path {
-			parts[i] = shortName(p)
-		}
-		where += " field " + strings.Join(parts, ".")
-	}
-	return fmt.Errorf("%s: "+format, append([]any{where}, args...)...)
+// refuse records a problem with the member name of the object where the
+// walk is.
+func (w *nameWalker) refuse(name, message string) {
+	w.problems = append(w.problems, gen.Problem{Location: pointer(append(append([]string{"body"}, w.path...), name)), Message: message})
 }
 
-// malformed is the error for a body that is not JSON; the validator, which
-// runs first, refuses those already.
+// malformed is the error for a body that is not JSON; the validator
+// refuses those already.
 func (w *nameWalker) malformed(err error) error {
-	return fmt.Errorf("request body: not valid JSON: %w", err)
+	return fmt.Errorf("not valid JSON: %w", err)
 }
 
 // maxSchemaDepth bounds the walk through allOf, anyOf and oneOf.

@@ -2,8 +2,11 @@
 // resource handler sees it: the route, from the operation the outermost
 // handler resolved (reqctx), the bearer token and its scopes (through
 // kin-openapi's AuthenticationFunc), the parameters and the body, and the
-// names of a JSON body (names.go). A refused request gets the spec's Error
-// with a short message.
+// names of a JSON body (names.go). A request that fails is answered the
+// spec's Error: 401 or 403 for the token, before anything else; 413 for a
+// body too large; otherwise 400 with every problem of its parameters and
+// body at once, each at its location (problems.go), error_description
+// their one-line summary.
 package validate
 
 import (
@@ -49,7 +52,7 @@ type Config struct {
 // AuthenticationFunc), the parameters and the body. The handler is handed
 // the very value validated (bound with exact names), and a body whose names
 // two JSON decoders could read differently is refused (checkNames). It
-// answers the spec's Error schema with a short message: kin-openapi's own
+// answers the spec's Error schema with short messages: kin-openapi's own
 // messages dump the schema and the value.
 type validator struct {
 	cfg    Config
@@ -179,15 +182,38 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			KeepValidatedValue: true,
 		},
 	}
-	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+	// The token and its scopes first, alone: a request that may not be
+	// made is 401 or 403 whatever else is wrong with it, and its body is
+	// not read.
+	security := op.Security
+	if security == nil {
+		security = &rt.route.Spec.Security
+	}
+	if err := openapi3filter.ValidateSecurityRequirements(r.Context(), in, *security); err != nil {
+		v.reject(w, r, err)
+		return
+	}
+	// Then every parameter and the body, each problem collected; the
+	// token was checked above.
+	in.Options.AuthenticationFunc = openapi3filter.NoopAuthenticationFunc
+	in.Options.MultiError = true
+	err := openapi3filter.ValidateRequest(r.Context(), in)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		apierr.Write(w, r, http.StatusRequestEntityTooLarge, "request_too_large", fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit))
+		return
+	}
+	problems, ok := problemsOf(err)
+	if !ok {
 		v.reject(w, r, err)
 		return
 	}
 	if raw.Len() > 0 && isJSON(r.Header.Get("Content-Type")) {
-		if err := checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type"))); err != nil {
-			apierr.Write(w, r, http.StatusBadRequest, "invalid_request", err.Error())
-			return
-		}
+		problems = append(problems, checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type")))...)
+	}
+	if len(problems) > 0 {
+		apierr.WriteProblems(w, r, http.StatusBadRequest, "invalid_request", sortProblems(problems))
+		return
 	}
 	v.next.ServeHTTP(w, r)
 }
@@ -219,7 +245,9 @@ func (v *validator) authenticate(ctx context.Context, in *openapi3filter.Authent
 	return nil
 }
 
-// reject answers a request the spec refuses, with a short message.
+// reject answers a request the spec refuses that is not a list of
+// problems: a token or scope refused, a body too large, or an error
+// kin-openapi gives about neither a parameter nor the body.
 func (v *validator) reject(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *authError
 	if errors.As(err, &ae) {
@@ -231,45 +259,5 @@ func (v *validator) reject(w http.ResponseWriter, r *http.Request, err error) {
 		apierr.Write(w, r, http.StatusRequestEntityTooLarge, "request_too_large", fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit))
 		return
 	}
-	apierr.Write(w, r, http.StatusBadRequest, "invalid_request", shortValidationMessage(err))
-}
-
-// shortValidationMessage turns a kin-openapi error into one line: where
-// (parameter or body field) and why, without the schema or the value.
-func shortValidationMessage(err error) string {
-	var re *openapi3filter.RequestError
-	if !errors.As(err, &re) {
-		return "the request does not match the API's contract"
-	}
-	var where string
-	switch {
-	case re.Parameter != nil:
-		where = fmt.Sprintf("%s parameter %s", re.Parameter.In, re.Parameter.Name)
-	case re.RequestBody != nil:
-		where = "request body"
-	default:
-		where = "request"
-	}
-	var se *openapi3.SchemaError
-	if errors.As(err, &se) {
-		if ptr := se.JSONPointer(); len(ptr) > 0 {
-			where += " field " + strings.Join(ptr, ".")
-		}
-		reason := se.Reason
-		switch {
-		case se.SchemaField == "format" && se.Schema != nil:
-			reason = "must be a valid " + se.Schema.Format
-		case se.SchemaField == "pattern":
-			reason = "is not in the expected format"
-		}
-		return where + ": " + reason
-	}
-	reason := re.Reason
-	if reason == "" && re.Err != nil {
-		reason = re.Err.Error()
-		if i := strings.IndexByte(reason, '\n'); i >= 0 {
-			reason = reason[:i]
-		}
-	}
-	return where + ": " + reason
+	apierr.Write(w, r, http.StatusBadRequest, "invalid_request", "the request does not match the API's contract")
 }

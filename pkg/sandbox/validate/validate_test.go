@@ -224,8 +224,17 @@ func TestBodyNamesReadTwoWaysAreRefused(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := e.do(tok, http.MethodPost, c.path, "k-"+url.PathEscape(name), c.body)
-			if got.status != http.StatusBadRequest || got.str("error") != "invalid_request" || !strings.HasPrefix(got.str("error_description"), "request body") {
+			if got.status != http.StatusBadRequest || got.str("error") != "invalid_request" {
 				t.Fatalf("%d %v, want 400 invalid_request", got.status, got.body)
+			}
+			ps := answerProblems(t, got)
+			for loc := range ps {
+				if loc != "body" && !strings.HasPrefix(loc, "body/") {
+					t.Errorf("a problem at %s, not in the body: %v", loc, ps)
+				}
+			}
+			if len(ps) == 0 {
+				t.Errorf("no problem listed: %v", got.body)
 			}
 			if d := got.str("error_description"); strings.Contains(d, long) || len(d) > 300 {
 				t.Errorf("the description echoes the body: %.300s", d)
@@ -554,6 +563,178 @@ func TestRequiredInputsAreTheValidators(t *testing.T) {
 		got := e.do(tokenAll, http.MethodPost, c.path, c.key, c.body)
 		if q, p := handled.take(); got.status != http.StatusBadRequest || got.str("error") != "invalid_request" || q != nil || p != nil {
 			t.Errorf("%s: %d %v (handler reached: %v), want 400 invalid_request", name, got.status, got.body, q != nil || p != nil)
+		}
+	}
+}
+
+// answerProblems returns the problems of an answer as location → message, and
+// checks the answer against the spec's Error schema.
+func answerProblems(t testing.TB, a apiAnswer) map[string]string {
+	t.Helper()
+	doc, err := api.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(a.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var value any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&value); err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Components.Schemas["Error"].Value.VisitJSON(value); err != nil {
+		t.Errorf("the answer is not the spec's Error: %v", err)
+	}
+	var body struct {
+		Problems []gen.Problem `json:"problems"`
+	}
+	if err := json.Unmarshal(b, &body); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, p := range body.Problems {
+		if _, dup := out[p.Location]; dup {
+			t.Errorf("%s is listed twice: %v", p.Location, body.Problems)
+		}
+		out[p.Location] = p.Message
+	}
+	if d := a.str("error_description"); strings.Contains(d, "\n") || !strings.HasPrefix(d, fmt.Sprint(len(body.Problems))+" problem") && len(body.Problems) > 1 {
+		t.Errorf("error_description is not a one-line summary of the %d problems: %q", len(body.Problems), d)
+	}
+	return out
+}
+
+// A quote with three problems (a traveller without a birth date, ten
+// travellers, an unknown trip type) is one 400 listing all three, each at
+// its JSON pointer; the missing field says "required".
+func TestEveryBodyProblemIsListedAtOnce(t *testing.T) {
+	e, handled := newCaptureEnv(t)
+	body := strings.Replace(quoteJSON(""), `"single_trip"`, `"round_the_world"`, 1)
+	body = strings.Replace(body, `[{"birth_date":"1985-04-12"}]`, `[{}`+strings.Repeat(`,{"birth_date":"1990-01-01"}`, 9)+`]`, 1)
+	got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k", body)
+	if q, _ := handled.take(); got.status != http.StatusBadRequest || got.str("error") != "invalid_request" || q != nil {
+		t.Fatalf("%d %v (handler reached: %v), want 400 invalid_request", got.status, got.body, q != nil)
+	}
+	want := map[string]string{
+		"body/travellers/0/birth_date": "required",
+		"body/travellers":              "must be at most 9 items",
+		"body/trip_type":               "must be one of single_trip, annual_multi_trip",
+	}
+	if ps := answerProblems(t, got); !reflect.DeepEqual(ps, want) {
+		t.Errorf("problems %v, want %v", ps, want)
+	}
+	d := got.str("error_description")
+	for loc, msg := range want {
+		if !strings.Contains(d, loc+": "+msg) {
+			t.Errorf("error_description %q does not name %s: %s", d, loc, msg)
+		}
+	}
+	if !strings.HasPrefix(d, "3 problems: ") {
+		t.Errorf("error_description %q, want it to start with the count", d)
+	}
+}
+
+// A missing required field says "required", in the body as in the query.
+func TestMissingRequiredFieldSaysRequired(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `"birth_date":"1985-04-12"`, `"birthdate":"1985-04-12"`, 1))
+	if ps := answerProblems(t, got); got.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"body/travellers/0/birth_date": "required"}) {
+		t.Errorf("%d %v", got.status, got.body)
+	}
+	if d := got.str("error_description"); d != "body/travellers/0/birth_date: required" {
+		t.Errorf("error_description %q", d)
+	}
+	got = e.do(tokenAll, http.MethodGet, "/health/v1/medical_providers/search?lat=48", "", "")
+	if ps := answerProblems(t, got); got.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"query/lng": "required"}) {
+		t.Errorf("%d %v", got.status, got.body)
+	}
+	got = e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "", quoteJSON(""))
+	if ps := answerProblems(t, got); got.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"header/Idempotency-Key": "required"}) {
+		t.Errorf("%d %v", got.status, got.body)
+	}
+}
+
+// A search with two bad query parameters lists both.
+func TestEveryParameterProblemIsListedAtOnce(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	got := e.do(tokenAll, http.MethodGet, "/health/v1/medical_providers/search?lat=48&lng=2&radius=99&kind=vet", "", "")
+	ps := answerProblems(t, got)
+	if got.status != http.StatusBadRequest || len(ps) != 2 || ps["query/radius"] != "must be at least 100" || !strings.HasPrefix(ps["query/kind"], "must be one of ") {
+		t.Errorf("%d %v", got.status, got.body)
+	}
+	if d := got.str("error_description"); !strings.HasPrefix(d, "2 problems: ") || !strings.Contains(d, "query/radius: must be at least 100") {
+		t.Errorf("error_description %q", d)
+	}
+}
+
+// Parameter and body problems come in one answer; a body name refused
+// (names.go) is one more problem, at its pointer.
+func TestParameterBodyAndNameProblemsTogether(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	body := strings.Replace(quoteJSON(`,"Promo_Code":"X","a~b/c":1,"A~B/C":2`), `"comfort"`, `"gold"`, 1)
+	got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "", body)
+	want := map[string]string{
+		"header/Idempotency-Key": "required",
+		"body/plan_code":         "must be one of essential, comfort, premium",
+		"body/Promo_Code":        `differs only in case from the property "promo_code"`,
+		"body/A~0B~1C":           `differs only in case from the name "a~b/c"`,
+	}
+	if ps := answerProblems(t, got); got.status != http.StatusBadRequest || !reflect.DeepEqual(ps, want) {
+		t.Errorf("%d %v, want %v", got.status, got.body, want)
+	}
+}
+
+// The order of the checks stays: a request without a token, or without
+// the scope, is 401 or 403 whatever its other problems; a body over the
+// limit is 413.
+func TestAuthBeforeProblems(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	bad := strings.Replace(quoteJSON(""), `"comfort"`, `"gold"`, 1)
+	if got := e.do("", http.MethodPost, "/travel/v1/quotes", "", bad); got.status != http.StatusUnauthorized || got.body["problems"] != nil {
+		t.Errorf("no token: %d %v", got.status, got.body)
+	}
+	if got := e.do(tokenCountries, http.MethodPost, "/travel/v1/quotes", "", bad); got.status != http.StatusForbidden || got.body["problems"] != nil {
+		t.Errorf("no scope: %d %v", got.status, got.body)
+	}
+	big := `{"promo_code":"` + strings.Repeat("x", 100<<10) + `"}`
+	if got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "", big); got.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("too large: %d %v", got.status, got.body)
+	}
+}
+
+// Each kind of failure has its short message, at its location.
+func TestProblemMessages(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	const search = "/health/v1/medical_providers/search?"
+	for _, c := range []struct{ path, body, location, message string }{
+		{search + "lat=abc&lng=2", "", "query/lat", "must be a number"},
+		{search + "lat=48&lng=2&limit=1.5", "", "query/limit", "must be an integer"},
+		{search + "lat=48&lng=2&radius=", "", "query/radius", "must not be empty"},
+		{search + "lat=48&lng=2&limit=101", "", "query/limit", "must be at most 100"},
+		{"/travel/v1/countries/FRA", "", "path/country_id", "must match the pattern ^[a-z]{2}$"},
+		{"/travel/v1/quotes", "{", "body", "not valid JSON"},
+		{"/travel/v1/quotes", "[]", "body", "must be an object"},
+		{"/travel/v1/quotes", strings.Replace(quoteJSON(""), day(30), "2027-13-45", 1), "body/start_date", "must be a valid date"},
+		{"/travel/v1/quotes", strings.Replace(quoteJSON(""), `["jp"]`, `["jp","jp"]`, 1), "body/destination_countries", "must not repeat an item"},
+		{"/travel/v1/quotes", strings.Replace(quoteJSON(""), `["jp"]`, `[]`, 1), "body/destination_countries", "must be at least 1 item"},
+		{"/travel/v1/quotes", quoteJSON(`,"promo_code":"` + strings.Repeat("x", 33) + `"`), "body/promo_code", "must be at most 32 characters"},
+		{"/travel/v1/quotes", quoteJSON(`,"promo_code":7`), "body/promo_code", "must be a string"},
+		{"/travel/v1/quotes", quoteJSON(`,"a/b~c":1,"a/b~c":2`), "body/a~1b~0c", "appears twice"},
+	} {
+		method := http.MethodGet
+		if c.body != "" {
+			method = http.MethodPost
+		}
+		got := e.do(tokenAll, method, c.path, "k", c.body)
+		ps := answerProblems(t, got)
+		if got.status != http.StatusBadRequest || len(ps) != 1 || ps[c.location] != c.message {
+			t.Errorf("%s %.60s: %d %v, want %s: %s", c.path, c.body, got.status, ps, c.location, c.message)
+		}
+		if d := got.str("error_description"); d != c.location+": "+c.message {
+			t.Errorf("%s %.60s: error_description %q", c.path, c.body, d)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 // Package apierr writes the API's answers that are not a resource: the
 // spec's Error body, with the Bearer challenge of RFC 6750 on 401 and 403,
-// and the errors resource handlers return to answer a status.
+// every problem of a request that failed validation (WriteProblems), and
+// the errors resource handlers return to answer a status.
 package apierr
 
 import (
@@ -30,12 +31,26 @@ type Body struct {
 	Error string `json:"error"`
 	// Description says what went wrong, for a person.
 	Description string `json:"error_description,omitempty"`
+	// Problems lists every problem of a request that failed validation.
+	Problems []gen.Problem `json:"problems,omitempty"`
 }
 
 // Write answers the spec's Error schema. 401 and 403 carry the Bearer
 // challenge of RFC 6750 section 3; a 403 names the scope of the request's
 // operation.
 func Write(w http.ResponseWriter, r *http.Request, status int, code, desc string) {
+	write(w, r, Body{StatusCode: status, Error: code, Description: desc})
+}
+
+// WriteProblems answers status with every problem of a request, its
+// error_description a one-line summary of them (Summary).
+func WriteProblems(w http.ResponseWriter, r *http.Request, status int, code string, problems []gen.Problem) {
+	write(w, r, Body{StatusCode: status, Error: code, Description: Summary(problems), Problems: problems})
+}
+
+// write answers b, with the headers its status needs.
+func write(w http.ResponseWriter, r *http.Request, b Body) {
+	status, code, desc := b.StatusCode, b.Error, b.Description
 	if id := reqctx.RequestID(r.Context()); id != "" {
 		w.Header().Set("X-Request-Id", id)
 	}
@@ -55,7 +70,39 @@ func Write(w http.ResponseWriter, r *http.Request, status int, code, desc string
 		// (RFC 6750 section 3.1); the Error body still needs one.
 		code = "unauthorized"
 	}
-	WriteJSON(w, status, Body{StatusCode: status, Error: code, Description: desc})
+	b.Error = code
+	WriteJSON(w, status, b)
+}
+
+// maxSummary bounds the length of Summary, in bytes: the problems
+// themselves are all in the body's list.
+const maxSummary = 500
+
+// Summary sums problems up in one line: "location: message" alone, or
+// "3 problems: a: m; b: m; c: m", cut at a problem's end past maxSummary
+// bytes ("; …").
+func Summary(problems []gen.Problem) string {
+	var b strings.Builder
+	if len(problems) != 1 {
+		fmt.Fprintf(&b, "%d problems: ", len(problems))
+	}
+	for i, p := range problems {
+		item := oneLine(p.Location) + ": " + oneLine(p.Message)
+		if i > 0 {
+			if b.Len()+len(item) > maxSummary {
+				b.WriteString("; …")
+				break
+			}
+			b.WriteString("; ")
+		}
+		b.WriteString(item)
+	}
+	return b.String()
+}
+
+// oneLine replaces the line breaks of s with spaces.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 }
 
 // Scope returns the one scope an operation requires, "" when it needs no
@@ -86,8 +133,11 @@ type StatusError struct {
 	Status int
 	// Code is the Error body's error code.
 	Code string
-	// Description is the Error body's error_description.
+	// Description is the Error body's error_description; with Problems,
+	// their summary when empty.
 	Description string
+	// Problems, if any, are the body's problems.
+	Problems []gen.Problem
 }
 
 // Error returns the description.
@@ -98,13 +148,19 @@ func Errorf(status int, code, format string, args ...any) error {
 	return &StatusError{Status: status, Code: code, Description: fmt.Sprintf(format, args...)}
 }
 
+// Invalid returns a *StatusError listing problems, its description their
+// summary.
+func Invalid(status int, code string, problems ...gen.Problem) error {
+	return &StatusError{Status: status, Code: code, Description: Summary(problems), Problems: problems}
+}
+
 // Handle answers an error a resource handler returned: a *StatusError as
 // it says; an unexpected one is logged (the answer does not show it) and
 // answered 500.
 func Handle(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 	var se *StatusError
 	if errors.As(err, &se) {
-		Write(w, r, se.Status, se.Code, se.Description)
+		write(w, r, Body{StatusCode: se.Status, Error: se.Code, Description: se.Description, Problems: se.Problems})
 		return
 	}
 	log.ErrorContext(r.Context(), "sandbox: handler failed", "path", r.URL.Path, "request_id", reqctx.RequestID(r.Context()), "error", err)

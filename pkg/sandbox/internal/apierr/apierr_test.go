@@ -54,3 +54,35 @@ func TestHandle(t *testing.T) {
 		t.Errorf("%d %s", rec.Code, rec.Body)
 	}
 }
+
+// Summary is one line: a lone problem as it is, several counted, cut at a
+// problem's end when long.
+func TestSummary(t *testing.T) {
+	one := []gen.Problem{{Location: "query/radius", Message: "must be at least 100"}}
+	if got := Summary(one); got != "query/radius: must be at least 100" {
+		t.Errorf("%q", got)
+	}
+	two := append(one, gen.Problem{Location: "body/trip_type", Message: "must be\none of"})
+	if got := Summary(two); got != "2 problems: query/radius: must be at least 100; body/trip_type: must be one of" {
+		t.Errorf("%q", got)
+	}
+	var many []gen.Problem
+	for range 100 {
+		many = append(many, gen.Problem{Location: "body/travellers/0/birth_date", Message: "required"})
+	}
+	if got := Summary(many); len(got) > maxSummary+len("; …") || !strings.HasPrefix(got, "100 problems: ") || !strings.HasSuffix(got, "required; …") {
+		t.Errorf("%d bytes: %q", len(got), got)
+	}
+}
+
+// A StatusError with problems answers them, its description their summary.
+func TestHandleProblems(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	rec := httptest.NewRecorder()
+	Handle(slog.New(slog.DiscardHandler), rec, r, Invalid(http.StatusBadRequest, "invalid_request", gen.Problem{Location: "query/speciality", Message: "unknown"}))
+	var b Body
+	if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || rec.Code != http.StatusBadRequest ||
+		len(b.Problems) != 1 || b.Problems[0].Location != "query/speciality" || b.Description != "query/speciality: unknown" {
+		t.Errorf("%d %s", rec.Code, rec.Body)
+	}
+}
