@@ -20,6 +20,14 @@ type Token struct {
 	scopes       []string
 }
 
+// NewToken returns a Token carrying access, refresh (empty for none),
+// expiry and scopes: for the tests of a WithTokenHook implementation, which
+// otherwise could only get a Token from a token endpoint. The client itself
+// never takes a Token built this way; it gets its tokens from the grant.
+func NewToken(access, refresh string, expiry time.Time, scopes ...string) Token {
+	return Token{accessToken: access, refreshToken: refresh, expiry: expiry, scopes: slices.Clone(scopes)}
+}
+
 // AccessToken returns the bearer token itself. Treat it as a password.
 func (t Token) AccessToken() string { return t.accessToken }
 
