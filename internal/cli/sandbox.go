@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,15 +26,26 @@ func NewCmdSandbox(f *Factory) *cobra.Command {
 		errorRate, resetRate  float64
 		tooMany               int
 		autoApprove, quietLog bool
+		rateLimit             float64
+		rateBurst             int
+		faults                []string
 	)
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Serve the local sandbox API (OAuth2 server and resources)",
 		Long: `Serve the sandbox on a loopback address until interrupted. It prints its URL and
 the client id and secret to use with it. Fault flags inject latency, errors and
-connection resets into one operation (--fault-op, an operationId) or all of them.`,
-		Example: "  axa sandbox --addr 127.0.0.1:8080\n  axa sandbox --fault-op createPolicy --error-rate 0.2 --reset-rate 0.1",
-		Args:    args(cobra.NoArgs),
+connection resets into one operation (--fault-op, an operationId) or all of them;
+--fault OP=KEY:VALUE,... sets the faults of one operation (repeat it for several):
+  latency:DURATION  error-rate:0..1  status:CODE  too-many:N  fail-first:N
+  retry-after:DURATION  reset-rate:0..1  reset-first:N
+OP is an operationId (createPolicy, getCountry...), token (the token endpoint) or *.
+
+The commands run without credentials share another sandbox, started in the
+background; ` + "`axa sandbox stop`" + ` ends it.`,
+		Example: "  axa sandbox --addr 127.0.0.1:8080\n  axa sandbox --fault createPolicy=error-rate:0.2,reset-rate:0.1 --fault token=latency:500ms\n" +
+			"  axa sandbox --rate-limit 0 --seed 42 --token-lifetime 2m",
+		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// A flag given is passed on, whatever its value, so that the
 			// sandbox refuses one out of range (exit 2) instead of the
@@ -55,6 +68,23 @@ connection resets into one operation (--fault-op, an operationId) or all of them
 				opts = append(opts, sandbox.WithFault(faultOp, sandbox.Fault{
 					Latency: delay, ErrorRate: errorRate, ResetAfterCommitRate: resetRate, TooManyRequests: tooMany,
 				}))
+			}
+			for _, spec := range faults {
+				op, fault, err := parseFault(spec)
+				if err != nil {
+					return err
+				}
+				opts = append(opts, sandbox.WithFault(op, fault))
+			}
+			if fl.Changed("rate-limit") || fl.Changed("rate-burst") {
+				if rateLimit < 0 || rateBurst < 0 {
+					return usagef("--rate-limit and --rate-burst cannot be negative")
+				}
+				burst := rateBurst
+				if burst == 0 {
+					burst = max(1, int(2*rateLimit))
+				}
+				opts = append(opts, sandbox.WithRateLimit(rateLimit, burst))
 			}
 			if host, _, err := net.SplitHostPort(addr); err != nil || !loopback.Host(host) {
 				return usagef("--addr %q: the sandbox listens on loopback only (127.0.0.1:PORT, [::1]:PORT, localhost:PORT)", addr)
@@ -89,6 +119,83 @@ connection resets into one operation (--fault-op, an operationId) or all of them
 	fl.Float64Var(&errorRate, "error-rate", 0, "fraction of requests answered 503")
 	fl.Float64Var(&resetRate, "reset-rate", 0, "fraction of requests served, then reset before the answer")
 	fl.IntVar(&tooMany, "too-many", 0, "answer the first N requests 429")
+	fl.StringArrayVar(&faults, "fault", nil, "OP=KEY:VALUE,... faults of one operation (see above); repeat for several")
+	fl.Float64Var(&rateLimit, "rate-limit", 100, "requests per second and client (0 = no limit)")
+	fl.IntVar(&rateBurst, "rate-burst", 0, "burst of the rate limit (default twice the rate)")
 	fl.BoolVar(&quietLog, "quiet", false, "no access log")
+	sandboxHelpOwnFlags(cmd)
 	return cmd
+}
+
+// sandboxHelpOwnFlags makes the help of cmd itself show only its own
+// flags: the client's (--base-url, --client-id, --json...) do not apply to
+// a server. Its subcommands' help is unchanged.
+func sandboxHelpOwnFlags(cmd *cobra.Command) {
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, a []string) {
+		if c != cmd {
+			help(c, a)
+			return
+		}
+		var hidden []string
+		for _, name := range clientFlags {
+			if fl := c.InheritedFlags().Lookup(name); fl != nil && !fl.Hidden {
+				fl.Hidden = true
+				hidden = append(hidden, name)
+			}
+		}
+		defer func() {
+			for _, name := range hidden {
+				c.InheritedFlags().Lookup(name).Hidden = false
+			}
+		}()
+		help(c, a)
+	})
+}
+
+// clientFlags are the global flags of the commands that call the API.
+var clientFlags = []string{"base-url", "client-id", "client-secret", "json", "lang", "timeout"}
+
+// parseFault reads a --fault value: OP=KEY:VALUE[,KEY:VALUE...].
+func parseFault(spec string) (string, sandbox.Fault, error) {
+	var f sandbox.Fault
+	op, list, ok := strings.Cut(spec, "=")
+	if !ok || op == "" || list == "" {
+		return "", f, usagef("--fault %q: want OP=KEY:VALUE,..., e.g. createPolicy=error-rate:0.2", spec)
+	}
+	for item := range strings.SplitSeq(list, ",") {
+		key, val, ok := strings.Cut(item, ":")
+		if !ok {
+			return "", f, usagef("--fault %q: %q is not KEY:VALUE", spec, item)
+		}
+		var err error
+		switch key {
+		case "latency":
+			f.Latency, err = time.ParseDuration(val)
+		case "retry-after":
+			f.RetryAfter, err = time.ParseDuration(val)
+		case "error-rate":
+			f.ErrorRate, err = strconv.ParseFloat(val, 64)
+		case "reset-rate":
+			f.ResetAfterCommitRate, err = strconv.ParseFloat(val, 64)
+		case "status":
+			f.Status, err = strconv.Atoi(val)
+		case "too-many":
+			f.TooManyRequests, err = strconv.Atoi(val)
+		case "fail-first":
+			f.FailFirst, err = strconv.Atoi(val)
+		case "reset-first":
+			f.ResetFirst, err = strconv.Atoi(val)
+		default:
+			return "", f, usagef("--fault %q: no fault %q (latency, error-rate, status, too-many, fail-first, retry-after, reset-rate, reset-first)", spec, key)
+		}
+		if err != nil {
+			return "", f, usagef("--fault %q: %s: %q is not a valid value", spec, key, val)
+		}
+	}
+	if f.Latency < 0 || f.RetryAfter < 0 || f.TooManyRequests < 0 || f.FailFirst < 0 || f.ResetFirst < 0 ||
+		(f.Status != 0 && (f.Status < 400 || f.Status > 599)) {
+		return "", f, usagef("--fault %q: durations and counts cannot be negative, a status is 400 to 599", spec)
+	}
+	return op, f, nil
 }
