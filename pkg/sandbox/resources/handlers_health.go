@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -56,7 +57,9 @@ func (r *Resources) SearchMedicalProviders(_ context.Context, req server.SearchM
 	}
 	if p.Speciality != nil {
 		if !knownSpeciality(*p.Speciality) {
-			return nil, apierr.Errorf(http.StatusBadRequest, "invalid_request", "unknown speciality %q: see /health/v1/medical_providers/specialities", *p.Speciality)
+			return nil, &apierr.StatusError{Status: http.StatusBadRequest, Code: "invalid_request",
+				Description: fmt.Sprintf("unknown speciality %q: see /health/v1/medical_providers/specialities", *p.Speciality),
+				Problems:    []gen.Problem{{Location: "query/speciality", Message: "must be an id of /health/v1/medical_providers/specialities"}}}
 		}
 		q.Speciality = *p.Speciality
 	}

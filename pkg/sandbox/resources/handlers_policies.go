@@ -88,6 +88,35 @@ func ownerOf(ctx context.Context) (owner, error) {
 	}
 }
 
+// unprocessables collects the 422 problems of a request, so that one
+// answer lists them all: each its location in the body and a short
+// message, the first its code and the sentence that describes it alone.
+type unprocessables struct {
+	code, desc string
+	problems   []gen.Problem
+}
+
+// add records a problem: its code, location and short message, and the
+// sentence (format and args) that describes it when it is the only one.
+func (u *unprocessables) add(code, location, message, format string, args ...any) {
+	if len(u.problems) == 0 {
+		u.code, u.desc = code, fmt.Sprintf(format, args...)
+	}
+	u.problems = append(u.problems, gen.Problem{Location: location, Message: message})
+}
+
+// err is the 422 of the problems recorded, nil without any: a lone problem
+// described by its sentence, several by their summary.
+func (u *unprocessables) err() error {
+	switch len(u.problems) {
+	case 0:
+		return nil
+	case 1:
+		return &apierr.StatusError{Status: http.StatusUnprocessableEntity, Code: u.code, Description: u.desc, Problems: u.problems}
+	}
+	return &apierr.StatusError{Status: http.StatusUnprocessableEntity, Code: u.code, Description: apierr.Summary(u.problems), Problems: u.problems}
+}
+
 // unprocessable is a 422 with a code and a readable message.
 func unprocessable(code, format string, args ...any) error {
 	return apierr.Errorf(http.StatusUnprocessableEntity, code, format, args...)
@@ -174,41 +203,45 @@ func (r *Resources) RequestQuote(ctx context.Context, req server.RequestQuoteReq
 // priceQuote checks a quote request's semantics and prices it. It returns
 // the quote and the travellers' birth dates, sorted.
 func (r *Resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote, []string, error) {
+	var bad unprocessables
 	tariff, ok := planTariffs[req.PlanCode]
 	if !ok {
-		return gen.Quote{}, nil, unprocessable("unknown_plan", "No plan with code %q.", req.PlanCode)
+		bad.add("unknown_plan", "body/plan_code", "no such plan", "No plan with code %q.", req.PlanCode)
 	}
 	if _, ok := r.data.Country(req.OriginCountry); !ok {
-		return gen.Quote{}, nil, unprocessable("unknown_country", "origin_country: no country with id %q.", req.OriginCountry)
+		bad.add("unknown_country", "body/origin_country", "no such country", "origin_country: no country with id %q.", req.OriginCountry)
 	}
 	risk := 0.0
-	for _, id := range req.DestinationCountries {
+	for i, id := range req.DestinationCountries {
 		c, ok := r.data.Country(id)
 		if !ok {
-			return gen.Quote{}, nil, unprocessable("unknown_country", "destination_countries: no country with id %q.", id)
+			bad.add("unknown_country", fmt.Sprintf("body/destination_countries/%d", i), "no such country", "destination_countries: no country with id %q.", id)
+			continue
 		}
 		risk = max(risk, c.RiskFactor)
 	}
 	today, start, end := dateOf(now), dateOf(req.StartDate.Time), dateOf(req.EndDate.Time)
 	switch {
 	case start.Before(today):
-		return gen.Quote{}, nil, unprocessable("invalid_dates", "start_date %s is in the past (today is %s).", start.Format(time.DateOnly), today.Format(time.DateOnly))
+		bad.add("invalid_dates", "body/start_date", "must not be in the past", "start_date %s is in the past (today is %s).", start.Format(time.DateOnly), today.Format(time.DateOnly))
 	case start.After(today.AddDate(0, 0, maxStartAhead)):
-		return gen.Quote{}, nil, unprocessable("invalid_dates", "start_date %s is too far ahead: a trip must start within %d days.", start.Format(time.DateOnly), maxStartAhead)
-	case end.Before(start):
-		return gen.Quote{}, nil, unprocessable("invalid_dates", "end_date %s is before start_date %s.", end.Format(time.DateOnly), start.Format(time.DateOnly))
+		bad.add("invalid_dates", "body/start_date", fmt.Sprintf("must be within %d days", maxStartAhead), "start_date %s is too far ahead: a trip must start within %d days.", start.Format(time.DateOnly), maxStartAhead)
 	}
 	days := int(end.Sub(start)/(24*time.Hour)) + 1
 	var priced float64 // days at the daily rate
-	switch req.TripType {
-	case gen.TripTypeSingleTrip:
+	switch {
+	case end.Before(start):
+		bad.add("invalid_dates", "body/end_date", "must not be before start_date", "end_date %s is before start_date %s.", end.Format(time.DateOnly), start.Format(time.DateOnly))
+	case req.TripType == gen.TripTypeSingleTrip:
 		if days > maxSingleTripDays {
-			return gen.Quote{}, nil, unprocessable("trip_too_long", "A single trip lasts at most %d days; this one lasts %d. Ask for an annual_multi_trip cover instead.", maxSingleTripDays, days)
+			bad.add("trip_too_long", "body/end_date", fmt.Sprintf("a single trip lasts at most %d days", maxSingleTripDays),
+				"A single trip lasts at most %d days; this one lasts %d. Ask for an annual_multi_trip cover instead.", maxSingleTripDays, days)
 		}
 		priced = float64(min(days, fullRateDays)) + 0.75*float64(max(0, days-fullRateDays))
 	default:
 		if last := start.AddDate(1, 0, -1); end.After(last) {
-			return gen.Quote{}, nil, unprocessable("trip_too_long", "An annual cover lasts at most one year: end_date must be on or before %s.", last.Format(time.DateOnly))
+			bad.add("trip_too_long", "body/end_date", "must be on or before "+last.Format(time.DateOnly),
+				"An annual cover lasts at most one year: end_date must be on or before %s.", last.Format(time.DateOnly))
 		}
 		priced = annualTripDays
 	}
@@ -217,7 +250,9 @@ func (r *Resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 	for i, t := range req.Travellers {
 		birth := dateOf(t.BirthDate.Time)
 		if birth.After(start) {
-			return gen.Quote{}, nil, unprocessable("invalid_traveller", "travellers[%d]: born on %s, after the start of the trip.", i, birth.Format(time.DateOnly))
+			bad.add("invalid_traveller", fmt.Sprintf("body/travellers/%d/birth_date", i), "must not be after start_date",
+				"travellers[%d]: born on %s, after the start of the trip.", i, birth.Format(time.DateOnly))
+			continue
 		}
 		total += tariff.fee + tariff.daily*priced*ageFactor(ageOn(birth, start))*risk
 		births = append(births, birth.Format(time.DateOnly))
@@ -225,9 +260,12 @@ func (r *Resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 	if req.PromoCode != nil && *req.PromoCode != "" {
 		discount, ok := promoCodes[strings.ToUpper(*req.PromoCode)]
 		if !ok {
-			return gen.Quote{}, nil, unprocessable("invalid_promo_code", "The promo code %q is not valid.", *req.PromoCode)
+			bad.add("invalid_promo_code", "body/promo_code", "not a valid promo code", "The promo code %q is not valid.", *req.PromoCode)
 		}
 		total *= 1 - discount
+	}
+	if err := bad.err(); err != nil {
+		return gen.Quote{}, nil, err
 	}
 	slices.Sort(births)
 	id, err := uuid.NewRandom()
@@ -293,35 +331,44 @@ func (r *Resources) CreatePolicy(ctx context.Context, req server.CreatePolicyReq
 // travellers (in number and birth dates), an adult policy holder, known
 // countries.
 func (r *Resources) checkPolicyRequest(req *gen.PolicyRequest, q *quoteRecord, now time.Time) error {
-	if len(req.Travellers) != len(q.birthDates) {
-		return unprocessable("travellers_mismatch", "The quote covers %d traveller(s); the request names %d.", len(q.birthDates), len(req.Travellers))
-	}
+	var bad unprocessables
 	births := make([]string, 0, len(req.Travellers))
 	for _, t := range req.Travellers {
 		births = append(births, dateOf(t.BirthDate.Time).Format(time.DateOnly))
 	}
 	slices.Sort(births)
-	if !slices.Equal(births, q.birthDates) {
-		return unprocessable("travellers_mismatch", "The travellers' birth dates (%s) do not match the quote's (%s).", strings.Join(births, ", "), strings.Join(q.birthDates, ", "))
+	switch {
+	case len(req.Travellers) != len(q.birthDates):
+		bad.add("travellers_mismatch", "body/travellers", fmt.Sprintf("must be the quote's %d traveller(s)", len(q.birthDates)),
+			"The quote covers %d traveller(s); the request names %d.", len(q.birthDates), len(req.Travellers))
+	case !slices.Equal(births, q.birthDates):
+		bad.add("travellers_mismatch", "body/travellers", "the birth dates must be the quote's",
+			"The travellers' birth dates (%s) do not match the quote's (%s).", strings.Join(births, ", "), strings.Join(q.birthDates, ", "))
 	}
 	holder := req.PolicyHolder
 	if age := ageOn(dateOf(holder.Person.BirthDate.Time), dateOf(now)); age < minHolderAge {
-		return unprocessable("invalid_policy_holder", "The policy holder must be at least %d years old.", minHolderAge)
+		bad.add("invalid_policy_holder", "body/policy_holder/person/birth_date", fmt.Sprintf("the policy holder must be at least %d years old", minHolderAge),
+			"The policy holder must be at least %d years old.", minHolderAge)
 	}
 	if _, ok := r.data.Country(holder.Address.Country); !ok {
-		return unprocessable("unknown_country", "policy_holder.address.country: no country with id %q.", holder.Address.Country)
+		bad.add("unknown_country", "body/policy_holder/address/country", "no such country", "policy_holder.address.country: no country with id %q.", holder.Address.Country)
 	}
-	for _, p := range append([]gen.Person{holder.Person}, req.Travellers...) {
+	persons := append([]gen.Person{holder.Person}, req.Travellers...)
+	for i, p := range persons {
 		if p.Nationalities == nil {
 			continue
 		}
-		for _, n := range *p.Nationalities {
+		where := "body/policy_holder/person"
+		if i > 0 {
+			where = fmt.Sprintf("body/travellers/%d", i-1)
+		}
+		for j, n := range *p.Nationalities {
 			if _, ok := r.data.Country(n); !ok {
-				return unprocessable("unknown_country", "nationalities: no country with id %q.", n)
+				bad.add("unknown_country", fmt.Sprintf("%s/nationalities/%d", where, j), "no such country", "nationalities: no country with id %q.", n)
 			}
 		}
 	}
-	return nil
+	return bad.err()
 }
 
 // newPolicy makes the policy issued from a quote.

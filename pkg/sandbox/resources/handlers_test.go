@@ -437,6 +437,9 @@ func TestProviderSearch(t *testing.T) {
 	bad := "witchcraft"
 	_, err := r.SearchMedicalProviders(r.ctx("c1"), server.SearchMedicalProvidersRequestObject{Params: gen.SearchMedicalProvidersParams{Lat: lat, Lng: lng, Speciality: &bad}})
 	wantError(t, err, http.StatusBadRequest, "invalid_request")
+	if se := (*apierr.StatusError)(nil); errors.As(err, &se) && (len(se.Problems) != 1 || se.Problems[0].Location != "query/speciality") {
+		t.Errorf("problems %+v, want one at query/speciality", se.Problems)
+	}
 }
 
 func TestProviderKindsAndSpecialities(t *testing.T) {
@@ -559,13 +562,46 @@ func TestQuoteUnprocessable(t *testing.T) {
 		"unknown promo code":             {func(q *gen.QuoteRequest) { q.PromoCode = data.PointerTo("FREE100") }, "invalid_promo_code"},
 		"withdrawn country (Yugoslavia)": {func(q *gen.QuoteRequest) { q.DestinationCountries = []string{"yu"} }, "unknown_country"},
 	}
+	// Each names its problem's location.
+	locations := map[string]string{
+		"end before start":               "body/end_date",
+		"start in the past":              "body/start_date",
+		"start far ahead":                "body/start_date",
+		"single trip of 366 days":        "body/end_date",
+		"annual cover over a year":       "body/end_date",
+		"unknown origin":                 "body/origin_country",
+		"unknown destination":            "body/destination_countries/1",
+		"traveller born after start":     "body/travellers/0/birth_date",
+		"unknown promo code":             "body/promo_code",
+		"withdrawn country (Yugoslavia)": "body/destination_countries/0",
+	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			q := trip(14, gen.PlanCodeComfort, "jp", "1990-06-01")
 			c.edit(q)
 			_, err := r.RequestQuote(ctx, server.RequestQuoteRequestObject{Params: gen.RequestQuoteParams{IdempotencyKey: "k-" + name}, Body: q})
 			wantError(t, err, http.StatusUnprocessableEntity, c.code)
+			var se *apierr.StatusError
+			if errors.As(err, &se) && (len(se.Problems) != 1 || se.Problems[0].Location != locations[name] || se.Problems[0].Message == "") {
+				t.Errorf("problems %+v, want one at %s", se.Problems, locations[name])
+			}
 		})
+	}
+	// Several problems are one 422 listing them all, coded as the first.
+	several := trip(14, gen.PlanCodeComfort, "xx", "1990-06-01")
+	several.Travellers[0].BirthDate = civil(several.StartDate.AddDate(0, 0, 1))
+	several.PromoCode = data.PointerTo("FREE100")
+	_, err := r.RequestQuote(ctx, server.RequestQuoteRequestObject{Params: gen.RequestQuoteParams{IdempotencyKey: "k-several"}, Body: several})
+	wantError(t, err, http.StatusUnprocessableEntity, "unknown_country")
+	var se *apierr.StatusError
+	if errors.As(err, &se) {
+		var locs []string
+		for _, p := range se.Problems {
+			locs = append(locs, p.Location)
+		}
+		if want := []string{"body/destination_countries/0", "body/travellers/0/birth_date", "body/promo_code"}; !slices.Equal(locs, want) || !strings.HasPrefix(se.Description, "3 problems: ") {
+			t.Errorf("problems at %v (%s), want %v", locs, se.Description, want)
+		}
 	}
 	// The limits themselves are fine: a 365-day trip starting today.
 	q := trip(365, gen.PlanCodeComfort, "jp", "1990-06-01")
@@ -574,7 +610,7 @@ func TestQuoteUnprocessable(t *testing.T) {
 
 	// A refused request does not use up its Idempotency-Key.
 	bad := trip(14, gen.PlanCodeComfort, "xx", "1990-06-01")
-	_, err := r.RequestQuote(ctx, server.RequestQuoteRequestObject{Params: gen.RequestQuoteParams{IdempotencyKey: "k-retry"}, Body: bad})
+	_, err = r.RequestQuote(ctx, server.RequestQuoteRequestObject{Params: gen.RequestQuoteParams{IdempotencyKey: "k-retry"}, Body: bad})
 	wantError(t, err, http.StatusUnprocessableEntity, "unknown_country")
 	r.quote(t, "c1", "k-retry", trip(14, gen.PlanCodeComfort, "jp", "1990-06-01"))
 }
@@ -636,6 +672,17 @@ func TestPolicyLifecycle(t *testing.T) {
 	minor.PolicyHolder.Person.BirthDate = birth("2015-09-30")
 	_, err = r.createPolicy("c1", "p8", minor)
 	wantError(t, err, http.StatusUnprocessableEntity, "invalid_policy_holder")
+	// Every problem at once, each at its location.
+	both := policyFor(q3)
+	both.PolicyHolder.Person.BirthDate = birth("2015-09-30")
+	both.Travellers[1].Nationalities = &[]string{"fr", "zz"}
+	_, err = r.createPolicy("c1", "p9", both)
+	wantError(t, err, http.StatusUnprocessableEntity, "invalid_policy_holder")
+	var se *apierr.StatusError
+	if errors.As(err, &se) && (len(se.Problems) != 2 || se.Problems[0].Location != "body/policy_holder/person/birth_date" ||
+		se.Problems[1].Location != "body/travellers/1/nationalities/1") {
+		t.Errorf("problems %+v", se.Problems)
+	}
 	// None of the refusals used the quote.
 	r.mustPolicy(t, "c1", "p10", policyFor(q3))
 

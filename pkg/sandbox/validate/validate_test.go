@@ -601,7 +601,7 @@ func answerProblems(t testing.TB, a apiAnswer) map[string]string {
 		}
 		out[p.Location] = p.Message
 	}
-	if d := a.str("error_description"); strings.Contains(d, "\n") || !strings.HasPrefix(d, fmt.Sprint(len(body.Problems))+" problem") && len(body.Problems) > 1 {
+	if d := a.str("error_description"); strings.Contains(d, "\n") || !strings.HasPrefix(d, fmt.Sprint(len(body.Problems))+" problem") && len(body.Problems) > 1 && len(body.Problems) < apierr.MaxProblems {
 		t.Errorf("error_description is not a one-line summary of the %d problems: %q", len(body.Problems), d)
 	}
 	return out
@@ -736,5 +736,20 @@ func TestProblemMessages(t *testing.T) {
 		if d := got.str("error_description"); d != c.location+": "+c.message {
 			t.Errorf("%s %.60s: error_description %q", c.path, c.body, d)
 		}
+	}
+}
+
+// A body of a thousand bad items is answered the first problems only, its
+// summary counting them all.
+func TestManyProblemsAreCapped(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	body := strings.Replace(quoteJSON(""), `[{"birth_date":"1985-04-12"}]`, "["+strings.TrimSuffix(strings.Repeat(`{},`, 1000), ",")+"]", 1)
+	got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k", body)
+	ps := answerProblems(t, got)
+	if got.status != http.StatusBadRequest || len(ps) != apierr.MaxProblems || ps["body/travellers"] != "must be at most 9 items" || ps["body/travellers/0/birth_date"] != "required" {
+		t.Errorf("%d, %d problems", got.status, len(ps))
+	}
+	if d := got.str("error_description"); !strings.HasPrefix(d, "1001 problems: body/travellers: must be at most 9 items; body/travellers/0/birth_date: required;") || len(d) > 600 {
+		t.Errorf("error_description %q", d)
 	}
 }

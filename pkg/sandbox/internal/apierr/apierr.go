@@ -42,10 +42,16 @@ func Write(w http.ResponseWriter, r *http.Request, status int, code, desc string
 	write(w, r, Body{StatusCode: status, Error: code, Description: desc})
 }
 
-// WriteProblems answers status with every problem of a request, its
-// error_description a one-line summary of them (Summary).
+// MaxProblems is how many problems an answer lists: a body of thousands
+// of bad items is answered the first MaxProblems, its error_description
+// counting them all.
+const MaxProblems = 100
+
+// WriteProblems answers status with every problem of a request (the first
+// MaxProblems), its error_description a one-line summary of them all
+// (Summary).
 func WriteProblems(w http.ResponseWriter, r *http.Request, status int, code string, problems []gen.Problem) {
-	write(w, r, Body{StatusCode: status, Error: code, Description: Summary(problems), Problems: problems})
+	write(w, r, Body{StatusCode: status, Error: code, Description: Summary(problems), Problems: problems[:min(len(problems), MaxProblems)]})
 }
 
 // write answers b, with the headers its status needs.
@@ -160,7 +166,7 @@ func Invalid(status int, code string, problems ...gen.Problem) error {
 func Handle(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 	var se *StatusError
 	if errors.As(err, &se) {
-		write(w, r, Body{StatusCode: se.Status, Error: se.Code, Description: se.Description, Problems: se.Problems})
+		write(w, r, Body{StatusCode: se.Status, Error: se.Code, Description: se.Description, Problems: se.Problems[:min(len(se.Problems), MaxProblems)]})
 		return
 	}
 	log.ErrorContext(r.Context(), "sandbox: handler failed", "path", r.URL.Path, "request_id", reqctx.RequestID(r.Context()), "error", err)
