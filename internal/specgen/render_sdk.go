@@ -248,7 +248,7 @@ func methodDoc(o operation, name string, params []string) []string {
 			notes = append(notes, "An empty IdempotencyKey gets a random one, sent unchanged on every attempt; to be safe across restarts of your process, derive it from your own id for the request.")
 		}
 	}
-	notes = append(notes, "opts tune this call alone: timeout, headers, retries, Idempotency-Key, and WithResponseInto for the status, headers and request id of the answer.")
+	notes = append(notes, "opts ([RequestOption]) tune this call alone: timeout, headers, retries, Idempotency-Key, and WithResponseInto for the status, headers and request id of the answer.")
 	return append(doc, wrap(strings.Join(notes, " "), 76)...)
 }
 

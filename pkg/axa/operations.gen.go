@@ -22,9 +22,9 @@ import (
 // urn:axa.assistance.travel.policies.creation_request. params may be nil. An
 // empty IdempotencyKey gets a random one, sent unchanged on every attempt; to
 // be safe across restarts of your process, derive it from your own id for the
-// request. opts tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// request. opts ([RequestOption]) tune this call alone: timeout, headers,
+// retries, Idempotency-Key, and WithResponseInto for the status, headers and
+// request id of the answer.
 func (c *Client) CreatePolicy(ctx context.Context, body PolicyRequest, params *CreatePolicyParams, opts ...RequestOption) (*Policy, error) {
 	return ptr(call[Policy](ctx, gen.OperationCreatePolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.CreatePolicy(ctx, params, body)
@@ -39,9 +39,10 @@ func (c *Client) CreatePolicy(ctx context.Context, body PolicyRequest, params *C
 // holidays, daily life, health risks and risk ratings.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.countries.read_only. params may be nil. opts tune
-// this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
+// urn:axa.assistance.travel.countries.read_only. params may be nil. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
 func (c *Client) GetCountry(ctx context.Context, countryID CountryID, params *GetCountryParams, opts ...RequestOption) (*CountryDetail, error) {
 	return ptr(call[CountryDetail](ctx, gen.OperationGetCountry, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetCountry(ctx, countryID, params)
@@ -54,9 +55,10 @@ func (c *Client) GetCountry(ctx context.Context, countryID CountryID, params *Ge
 // country.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.countries.read_only. params may be nil. opts tune
-// this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
+// urn:axa.assistance.travel.countries.read_only. params may be nil. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
 func (c *Client) GetCountryHealth(ctx context.Context, countryID CountryID, params *GetCountryHealthParams, opts ...RequestOption) (*CountryHealth, error) {
 	return ptr(call[CountryHealth](ctx, gen.OperationGetCountryHealth, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetCountryHealth(ctx, countryID, params)
@@ -69,9 +71,10 @@ func (c *Client) GetCountryHealth(ctx context.Context, countryID CountryID, para
 // one country.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.countries.read_only. params may be nil. opts tune
-// this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
+// urn:axa.assistance.travel.countries.read_only. params may be nil. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
 func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryID, params *GetCountrySecurityParams, opts ...RequestOption) (*CountrySecurity, error) {
 	return ptr(call[CountrySecurity](ctx, gen.OperationGetCountrySecurity, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetCountrySecurity(ctx, countryID, params)
@@ -83,9 +86,9 @@ func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryID, pa
 // A policy issued by `createPolicy`, by its id.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.policies.creation_request. opts tune this call
-// alone: timeout, headers, retries, Idempotency-Key, and WithResponseInto for
-// the status, headers and request id of the answer.
+// urn:axa.assistance.travel.policies.creation_request. opts ([RequestOption])
+// tune this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
 func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOption) (*Policy, error) {
 	return ptr(call[Policy](ctx, gen.OperationGetPolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetPolicy(ctx, policyID)
@@ -97,9 +100,9 @@ func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOp
 // Tells which build of the API answers, so that a bug report can name it.
 // Needs no token (as in the Quickstart).
 //
-// It needs no token. opts tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// It needs no token. opts ([RequestOption]) tune this call alone: timeout,
+// headers, retries, Idempotency-Key, and WithResponseInto for the status,
+// headers and request id of the answer.
 func (c *Client) GetVersion(ctx context.Context, opts ...RequestOption) (*Version, error) {
 	return ptr(call[Version](ctx, gen.OperationGetVersion, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetVersion(ctx)
@@ -113,8 +116,9 @@ func (c *Client) GetVersion(ctx context.Context, opts ...RequestOption) (*Versio
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.alerts.read_only. params may be nil.
-// opts tune this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
+// opts ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
 func (c *Client) ListAlerts(ctx context.Context, params *ListAlertsParams, opts ...RequestOption) (*WorldwideAlerts, error) {
 	return ptr(call[WorldwideAlerts](ctx, gen.OperationListAlerts, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListAlerts(ctx, params)
@@ -128,9 +132,10 @@ func (c *Client) ListAlerts(ctx context.Context, params *ListAlertsParams, opts 
 // asked for by `Accept-Language`, English by default), sorted by `id`.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.countries.read_only. params may be nil. opts tune
-// this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
+// urn:axa.assistance.travel.countries.read_only. params may be nil. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
 func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams, opts ...RequestOption) (CountryList, error) {
 	return call[CountryList](ctx, gen.OperationListCountries, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListCountries(ctx, params)
@@ -144,8 +149,9 @@ func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams,
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.alerts.read_only. params may be nil.
-// opts tune this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
+// opts ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
 func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, params *ListCountryAlertsParams, opts ...RequestOption) (*CountryAlerts, error) {
 	return ptr(call[CountryAlerts](ctx, gen.OperationListCountryAlerts, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListCountryAlerts(ctx, countryID, params)
@@ -157,9 +163,10 @@ func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, par
 // The kinds of medical provider (hospital, pharmacy, ...) with display labels.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.health.providers.read_only. params may be nil. opts tune
-// this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
+// urn:axa.assistance.health.providers.read_only. params may be nil. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
 func (c *Client) ListProviderKinds(ctx context.Context, params *ListProviderKindsParams, opts ...RequestOption) (ProviderKindList, error) {
 	return call[ProviderKindList](ctx, gen.OperationListProviderKinds, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListProviderKinds(ctx, params)
@@ -172,9 +179,10 @@ func (c *Client) ListProviderKinds(ctx context.Context, params *ListProviderKind
 // searched by.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.health.providers.read_only. params may be nil. opts tune
-// this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
+// urn:axa.assistance.health.providers.read_only. params may be nil. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
 func (c *Client) ListProviderSpecialities(ctx context.Context, params *ListProviderSpecialitiesParams, opts ...RequestOption) (ProviderSpecialityList, error) {
 	return call[ProviderSpecialityList](ctx, gen.OperationListProviderSpecialities, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListProviderSpecialities(ctx, params)
@@ -193,9 +201,9 @@ func (c *Client) ListProviderSpecialities(ctx context.Context, params *ListProvi
 // urn:axa.assistance.travel.policies.quote_request. params may be nil. An
 // empty IdempotencyKey gets a random one, sent unchanged on every attempt; to
 // be safe across restarts of your process, derive it from your own id for the
-// request. opts tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// request. opts ([RequestOption]) tune this call alone: timeout, headers,
+// retries, Idempotency-Key, and WithResponseInto for the status, headers and
+// request id of the answer.
 func (c *Client) RequestQuote(ctx context.Context, body QuoteRequest, params *RequestQuoteParams, opts ...RequestOption) (*Quote, error) {
 	return ptr(call[Quote](ctx, gen.OperationRequestQuote, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.RequestQuote(ctx, params, body)
@@ -210,9 +218,9 @@ func (c *Client) RequestQuote(ctx context.Context, body QuoteRequest, params *Re
 // operations under `/health/v1` (our design).
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.health.providers.read_only. opts tune this call alone:
-// timeout, headers, retries, Idempotency-Key, and WithResponseInto for the
-// status, headers and request id of the answer.
+// urn:axa.assistance.health.providers.read_only. opts ([RequestOption]) tune
+// this call alone: timeout, headers, retries, Idempotency-Key, and
+// WithResponseInto for the status, headers and request id of the answer.
 func (c *Client) SearchMedicalProviders(ctx context.Context, params SearchMedicalProvidersParams, opts ...RequestOption) (MedicalProviderList, error) {
 	return call[MedicalProviderList](ctx, gen.OperationSearchMedicalProviders, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.SearchMedicalProviders(ctx, &params)

@@ -65,7 +65,8 @@ func WithRequestTimeout(d time.Duration) RequestOption {
 }
 
 // WithHeader adds a header to every attempt of this call, replacing one of
-// the same name the method would send (Accept-Language, say). The client
+// the same name the method or the client would send (Accept-Language,
+// User-Agent); given twice for one name, it sends both values. The client
 // refuses, as an error of the call before anything is sent, the headers it
 // owns: Authorization and Proxy-Authorization (the client sends the token),
 // Cookie, Host and Content-Length, and the hop-by-hop headers of RFC 9110
