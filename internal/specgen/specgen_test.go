@@ -387,7 +387,7 @@ type MakeThingJSONRequestBody = Thing
 		"func (c *Client) GetThing(ctx context.Context, thingID ThingID, params *GetThingParams, opts ...RequestOption) (*Thing, error) {",
 		"func (c *Client) MakeThing(ctx context.Context, body Thing, opts ...RequestOption) (*Thing, error) {",
 		"call[Thing](ctx, gen.OperationGetThing, opts, func(ctx context.Context) (*http.Response, error) {",
-		"opts tune this call alone",
+		"opts ([RequestOption]) tune this call alone",
 		"// GetThing calls getThing (GET /things/{thing_id}): One thing.",
 		"params may be nil.",
 	} {
