@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -839,5 +840,49 @@ func soakPolicy(q *axa.Quote) axa.PolicyRequest {
 		PolicyHolder: axa.PolicyHolder{Person: p, Email: "camille.martin@example.com",
 			Address: axa.Address{StreetAddress: "6 rue André Gide", PostalCode: "92320", Locality: "Châtillon", Country: "fr"}},
 		Travellers: []axa.Person{p},
+	}
+}
+
+// Over HTTP, through every layer of the sandbox, a request with several
+// problems is one 400 listing them all, at their locations, in an answer
+// the spec allows (axatest's SpecChecker validates it).
+func TestEveryProblemAtOnceOverHTTP(t *testing.T) {
+	env := axatest.New(t)
+	tok, err := env.Client.Token(t.Context(), string(gen.ScopeTravelPoliciesQuoteRequest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"trip_type":"round_the_world","origin_country":"fr","destination_countries":["jp"],` +
+		`"start_date":"` + future(30).Format(time.DateOnly) + `","end_date":"` + future(44).Format(time.DateOnly) + `",` +
+		`"travellers":[{}` + strings.Repeat(`,{"birth_date":"1990-01-01"}`, 9) + `],"plan_code":"comfort"}`
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, env.URL+"/travel/v1/quotes", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken())
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", "every-problem")
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: axatest.SpecChecker(t, transport)}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got gen.Error
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := []gen.Problem{
+		{Location: "body/travellers", Message: "must be at most 9 items"},
+		{Location: "body/travellers/0/birth_date", Message: "required"},
+		{Location: "body/trip_type", Message: "must be one of single_trip, annual_multi_trip"},
+	}
+	if resp.StatusCode != http.StatusBadRequest || got.Error != "invalid_request" || got.Problems == nil || !slices.Equal(*got.Problems, want) {
+		t.Errorf("%d %+v, want 400 with %v", resp.StatusCode, got, want)
+	}
+	if got.ErrorDescription == nil || *got.ErrorDescription != "3 problems: body/travellers: must be at most 9 items; "+
+		"body/travellers/0/birth_date: required; body/trip_type: must be one of single_trip, annual_multi_trip" {
+		t.Errorf("error_description %v", got.ErrorDescription)
 	}
 }
