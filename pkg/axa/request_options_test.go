@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -333,3 +334,58 @@ func TestTimeoutsDeadlines(t *testing.T) {
 		t.Errorf("WithRequestTimeout(-1s): err = %v, want ErrInvalidRequestOption", err)
 	}
 }
+
+// A raw call of the generated client has the client's overall timeout too,
+// its body readable until closed.
+func TestTimeoutsOfARawCall(t *testing.T) {
+	f := newFakeAPI(t)
+	c := newTestClient(t, f, newFakeClock(), WithTimeouts(0, 50*time.Millisecond), WithRetryOptions(RetryOptions{MaxAttempts: 1}))
+	raw, err := c.Raw().ListCountriesWithResponse(context.Background(), nil)
+	if err != nil || raw.JSON200 == nil || len(*raw.JSON200) != 2 {
+		t.Fatalf("raw call: %v, %+v", err, raw)
+	}
+	hangUntilCancelled(f)
+	if _, err := c.Raw().ListCountriesWithResponse(context.Background(), nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+}
+
+// The values of WithHeader headers, and the Idempotency-Key, are never
+// logged, at any level.
+func TestWithHeaderValuesNeverLogged(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, _ *http.Request, n int) bool {
+			if n == 1 {
+				unavailable(w)
+				return true
+			}
+			return false
+		}
+	})
+	c := newTestClient(t, f, newFakeClock(), WithLogger(logger))
+	if _, err := c.ListCountries(t.Context(), nil, WithHeader("X-Trace", "CANARY-trace"), WithIdempotencyKey("CANARY-key")); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "axa: retrying") {
+		t.Fatalf("no retry logged:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "CANARY") {
+		t.Errorf("a header value was logged:\n%s", logs.String())
+	}
+}
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+// Write implements io.Writer.
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
