@@ -25,7 +25,12 @@ func NewCmdLogin(f *Factory) *cobra.Command {
 		Use:   "login",
 		Short: "Log a user in with the authorization code grant (PKCE) and a loopback redirect",
 		Long: `Log a user in: prints the URL to open in a browser, waits for the redirect on a
-loopback port, exchanges the code (with PKCE) and shows what was granted.`,
+loopback port, exchanges the code (with PKCE) and shows what was granted.
+
+The session is kept: its refresh token is recorded in session.json (mode 0600)
+in $AXA_STATE_DIR, else axa in the user config directory, and the commands for
+the same client and API then act as this user (axa auth status says who). axa
+logout revokes and deletes it.`,
 		Example: "  axa login --scope urn:axa.assistance.travel.countries.read_only",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -134,17 +139,26 @@ loopback port, exchanges the code (with PKCE) and shows what was granted.`,
 func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 	opts := []axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli")}
 	id, secret := f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
+	base := f.env(axa.EnvBaseURL, f.baseURL)
 	if id == "" {
 		url, err := f.startSandbox()
 		if err != nil {
 			return nil, err
 		}
-		id, secret = sandbox.DefaultClientID, sandbox.DefaultClientSecret
-		opts = append(opts, axa.WithBaseURL(url))
-	} else if base := f.env(axa.EnvBaseURL, f.baseURL); base != "" {
-		opts = append(opts, axa.WithBaseURL(base))
+		id, secret, base = sandbox.DefaultClientID, sandbox.DefaultClientSecret, url
 	}
-	opts = append(opts, axa.WithAuthorizationCode(id, secret, redirect))
+	if base != "" {
+		opts = append(opts, axa.WithBaseURL(base))
+	} else {
+		base = axa.ProductionURL
+	}
+	// The session is recorded with the refresh token the exchange brings.
+	path, err := f.sessionPath()
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, axa.WithAuthorizationCode(id, secret, redirect),
+		axa.WithTokenHook(sessionHook(path, session{BaseURL: base, ClientID: id, RedirectURL: redirect})))
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
 		return nil, &usageError{err} // the options are the user's: a base URL, credentials

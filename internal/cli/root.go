@@ -166,7 +166,7 @@ the user cache directory).`,
 	root.AddCommand(
 		NewCmdCountries(f), NewCmdCountryHealth(f), NewCmdCountrySecurity(f), NewCmdAlerts(f),
 		NewCmdQuote(f), NewCmdPolicy(f), NewCmdProviders(f),
-		NewCmdVersion(f), NewCmdToken(f), NewCmdLogin(f), NewCmdSandbox(f),
+		NewCmdVersion(f), NewCmdToken(f), NewCmdLogin(f), NewCmdLogout(f), NewCmdAuth(f), NewCmdSandbox(f),
 		NewCmdAPI(f),
 	)
 	return root
@@ -200,24 +200,24 @@ func (f *Factory) Client() (*axa.Client, error) {
 		return f.client, nil
 	}
 	opts := []axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli")}
-	id, secret := f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
-	base := f.env(axa.EnvBaseURL, f.baseURL)
-	switch {
-	case id != "" && secret != "":
+	id, secret, base, _, err := f.credentials()
+	if err != nil {
+		return nil, err
+	}
+	if base != "" {
+		opts = append(opts, axa.WithBaseURL(base))
+	} else {
+		base = axa.ProductionURL
+	}
+	// A login session for this client and API: act as that user.
+	sess, err := f.sessionOptions(id, secret, base)
+	if err != nil {
+		return nil, err
+	}
+	if sess != nil {
+		opts = append(opts, sess...)
+	} else {
 		opts = append(opts, axa.WithClientCredentials(id, secret))
-		if base != "" {
-			opts = append(opts, axa.WithBaseURL(base))
-		}
-	case id != "" || secret != "":
-		return nil, usagef("give both a client id and a client secret, or neither to use the embedded sandbox")
-	case base != "":
-		return nil, usagef("%s is set but no credentials are: set %s and %s", axa.EnvBaseURL, axa.EnvClientID, axa.EnvClientSecret)
-	default:
-		url, err := f.startSandbox()
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, axa.WithBaseURL(url), axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret))
 	}
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {

@@ -26,7 +26,15 @@ func run(t *testing.T, f *Factory, args ...string) result {
 	}
 	f.Out, f.Err = out, errOut
 	if f.Getenv == nil {
-		f.Getenv = func(string) string { return "" }
+		// No environment, but a state directory of the test's own: a
+		// command never reads or writes the user's.
+		dir := t.TempDir()
+		f.Getenv = func(k string) string {
+			if k == EnvStateDir {
+				return dir
+			}
+			return ""
+		}
 	}
 	code := f.Run(t.Context(), args)
 	return result{out.String(), errOut.String(), code}

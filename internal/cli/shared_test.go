@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
 // inProcessSpawner starts the shared sandbox as a goroutine instead of a
@@ -23,6 +25,7 @@ type inProcessSpawner struct {
 	started atomic.Int32
 	mu      sync.Mutex
 	ended   []chan struct{}
+	opts    []sandbox.Option
 }
 
 func (s *inProcessSpawner) spawn(dir string, idle time.Duration) error {
@@ -31,7 +34,7 @@ func (s *inProcessSpawner) spawn(dir string, idle time.Duration) error {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := serveBackground(ctx, dir, idle, nil, io.Discard); err != nil {
+		if err := serveBackground(ctx, dir, idle, s.opts, io.Discard); err != nil {
 			s.t.Errorf("the background sandbox ended with %v", err)
 		}
 	}()

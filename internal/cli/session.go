@@ -1,0 +1,313 @@
+package cli
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axa-assistance-go/axa/internal/loopback"
+	"github.com/axa-assistance-go/axa/pkg/axa"
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+)
+
+// The login session: `axa login` records the user's refresh token in
+// session.json (mode 0600) in $AXA_STATE_DIR, else axa in the user config
+// directory; the commands that call the API for the same client and base
+// URL then act as that user, and record each rotated refresh token there.
+
+const sessionFile = "session.json"
+
+// session is the content of the session file. It holds no client secret:
+// the secret comes from the environment, or is the sandbox's.
+type session struct {
+	BaseURL      string `json:"base_url"`
+	ClientID     string `json:"client_id"`
+	RedirectURL  string `json:"redirect_url"`
+	RefreshToken string `json:"refresh_token"`
+}
+
+func (f *Factory) configDir() (string, error) {
+	if d := f.env(EnvStateDir, ""); d != "" {
+		return d, nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", usagef("no directory for the login session (set %s): %w", EnvStateDir, err)
+	}
+	return filepath.Join(d, "axa"), nil
+}
+
+func (f *Factory) sessionPath() (string, error) {
+	dir, err := f.configDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, sessionFile), nil
+}
+
+// loadSession returns the recorded session, nil when there is none.
+func (f *Factory) loadSession() (*session, string, error) {
+	path, err := f.sessionPath()
+	if err != nil {
+		return nil, "", err
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, path, nil
+	}
+	if err != nil {
+		return nil, path, usagef("login session %s: %w", path, err)
+	}
+	var s session
+	if err := json.Unmarshal(data, &s); err != nil || s.RefreshToken == "" || s.ClientID == "" || s.BaseURL == "" {
+		return nil, path, usagef("login session %s is damaged: run axa logout --forget, then axa login", path)
+	}
+	return &s, path, nil
+}
+
+// saveSession records s, mode 0600.
+func saveSession(path string, s session) error {
+	data, err := json.Marshal(s) //nolint:gosec // the point: a 0600 file of the user's
+	if err != nil {
+		return err
+	}
+	if err := writeFile0600(path, data); err != nil {
+		return fmt.Errorf("recording the login session: %w", err)
+	}
+	return nil
+}
+
+// sessionHook returns a token hook that records each new refresh token of
+// the session at path.
+func sessionHook(path string, s session) func(context.Context, axa.Token) error {
+	return func(_ context.Context, t axa.Token) error {
+		if t.RefreshToken() == "" {
+			return nil
+		}
+		s.RefreshToken = t.RefreshToken()
+		return saveSession(path, s)
+	}
+}
+
+// sessionOptions returns the options that make a client act as the logged
+// in user, when the session is for this client and base URL; nil if not.
+func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, error) {
+	s, path, err := f.loadSession()
+	if err != nil || s == nil {
+		return nil, err
+	}
+	if s.ClientID != id || strings.TrimSuffix(s.BaseURL, "/") != strings.TrimSuffix(base, "/") {
+		return nil, nil
+	}
+	return []axa.Option{
+		axa.WithAuthorizationCode(id, secret, s.RedirectURL),
+		axa.WithRefreshToken(s.RefreshToken),
+		axa.WithTokenHook(sessionHook(path, *s)),
+	}, nil
+}
+
+// credentials returns the client the commands use and the base URL it
+// calls ("" for the SDK's default), starting the shared sandbox when no
+// credentials are set.
+func (f *Factory) credentials() (id, secret, base string, sandboxed bool, err error) {
+	id, secret = f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
+	base = f.env(axa.EnvBaseURL, f.baseURL)
+	switch {
+	case id != "" && secret != "":
+		return id, secret, base, false, nil
+	case id != "" || secret != "":
+		return "", "", "", false, usagef("give both a client id and a client secret, or neither to use the embedded sandbox")
+	case base != "":
+		return "", "", "", false, usagef("%s is set but no credentials are: set %s and %s", axa.EnvBaseURL, axa.EnvClientID, axa.EnvClientSecret)
+	}
+	url, err := f.startSandbox()
+	if err != nil {
+		return "", "", "", false, err
+	}
+	return sandbox.DefaultClientID, sandbox.DefaultClientSecret, url, true, nil
+}
+
+// revoke revokes token at base's revocation endpoint (RFC 7009), over
+// HTTPS or to a loopback address only.
+func revoke(ctx context.Context, base, id, secret, token string) error {
+	u, err := url.Parse(strings.TrimSuffix(base, "/") + "/auth/v1/revoke")
+	if err != nil || (u.Scheme != "https" && !loopback.URL(u)) {
+		return usagef("%q: the session is revoked over HTTPS, or to a loopback address only", base)
+	}
+	form := url.Values{"token": {token}, "token_type_hint": {"refresh_token"}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("revoking the session: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		_ = json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&e)
+		return fmt.Errorf("revoking the session: %s %s %s", resp.Status, e.Error, e.Description)
+	}
+	return nil
+}
+
+// NewCmdLogout builds `axa logout`.
+func NewCmdLogout(f *Factory) *cobra.Command {
+	var forget bool
+	cmd := &cobra.Command{
+		Use:   "logout",
+		Short: "Revoke the login session and delete it",
+		Long: `Revoke the refresh token axa login recorded (RFC 7009) and delete the session
+file. With --forget, delete it without revoking (when the server cannot be reached).`,
+		Example: "  axa logout\n  axa logout --forget",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, path, err := f.loadSession()
+			if err != nil && !forget {
+				return err
+			}
+			if s == nil && !forget {
+				fmt.Fprintln(f.Out, "axa: not logged in")
+				return nil
+			}
+			if !forget {
+				id, secret, _, sandboxed, err := f.sessionClient(s)
+				if err != nil {
+					return err
+				}
+				if sandboxed && !answers(cmd.Context(), s.BaseURL) {
+					fmt.Fprintln(f.Err, "axa: the sandbox of this session has ended, and its tokens with it")
+				} else {
+					ctx, cancel := f.context(cmd)
+					defer cancel()
+					if err := revoke(ctx, s.BaseURL, id, secret, s.RefreshToken); err != nil {
+						return fmt.Errorf("%w (axa logout --forget deletes the session without revoking it)", err)
+					}
+				}
+			}
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			fmt.Fprintln(f.Out, "axa: logged out")
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&forget, "forget", false, "delete the session without revoking it")
+	return cmd
+}
+
+// sessionClient returns the client credentials to use with s: the
+// environment's for its client, or the sandbox's.
+func (f *Factory) sessionClient(s *session) (id, secret string, base string, sandboxed bool, err error) {
+	id, secret = f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
+	if id == "" && s.ClientID == sandbox.DefaultClientID {
+		return sandbox.DefaultClientID, sandbox.DefaultClientSecret, s.BaseURL, true, nil
+	}
+	if id != s.ClientID {
+		return "", "", "", false, usagef("the session is for client %s: set %s and %s to it", sanitize(s.ClientID), axa.EnvClientID, axa.EnvClientSecret)
+	}
+	return id, secret, s.BaseURL, false, nil
+}
+
+// jwtClaims decodes, without verifying, the payload of a JWT access token:
+// for display only.
+func jwtClaims(token string) map[string]any {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	data, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return nil
+	}
+	var claims map[string]any
+	if json.Unmarshal(data, &claims) != nil {
+		return nil
+	}
+	return claims
+}
+
+// NewCmdAuth builds `axa auth status`.
+func NewCmdAuth(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "auth",
+		Short:   "The login session",
+		Example: "  axa auth status",
+		Args:    args(cobra.NoArgs),
+		RunE:    func(*cobra.Command, []string) error { return usagef("auth needs a subcommand: status") },
+	}
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show who is logged in and with which scopes (no secret is printed)",
+		Long: `Show the logged in user (the sub of a fresh access token, decoded for display,
+not verified), the client, the API and the scopes. No token is printed.`,
+		Example: "  axa auth status --json",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, path, err := f.loadSession()
+			if err != nil {
+				return err
+			}
+			if s == nil {
+				if err := f.print(map[string]any{"logged_in": false}, func(w *table) { w.Printf("Logged in\tno (axa login)\n") }); err != nil {
+					return err
+				}
+				return nil
+			}
+			id, secret, _, _, err := f.sessionClient(s)
+			if err != nil {
+				return err
+			}
+			c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli"), axa.WithBaseURL(s.BaseURL),
+				axa.WithAuthorizationCode(id, secret, s.RedirectURL), axa.WithRefreshToken(s.RefreshToken),
+				axa.WithTokenHook(sessionHook(path, *s))}, f.ClientOptions...)...)
+			if err != nil {
+				return &usageError{err}
+			}
+			defer c.Close()
+			ctx, cancel := f.context(cmd)
+			defer cancel()
+			// The refresh grant answers the scopes the user consented to,
+			// whatever is asked.
+			tok, err := c.Token(ctx, axa.ScopeCountries, axa.ScopeAlerts, axa.ScopeQuotes, axa.ScopePolicies, axa.ScopeHealthProviders)
+			if err != nil {
+				return fmt.Errorf("the session at %s no longer works (axa login again): %w", s.BaseURL, err)
+			}
+			claims := jwtClaims(tok.AccessToken())
+			sub, _ := claims["sub"].(string)
+			out := map[string]any{
+				"logged_in": true, "user": sub, "client_id": s.ClientID, "base_url": s.BaseURL,
+				"scopes": tok.Scopes(), "expiry": tok.Expiry().UTC().Format(time.RFC3339), "session_file": path,
+			}
+			return f.print(out, func(w *table) {
+				w.Printf("Logged in\t%s\n", sub)
+				w.Printf("Client\t%s\n", s.ClientID)
+				w.Printf("API\t%s\n", s.BaseURL)
+				w.Printf("Scopes\t%s\n", strings.Join(tok.Scopes(), " "))
+				w.Printf("Token expires\t%s\n", tok.Expiry().UTC().Format(time.RFC3339))
+				w.Printf("Session file\t%s\n", path)
+			})
+		},
+	}
+	cmd.AddCommand(status)
+	return cmd
+}
