@@ -396,7 +396,8 @@ func FuzzValidatedBodyIsHandledBody(f *testing.F) {
 }
 
 // doRaw posts body as JSON and answers the status only: a fuzzed body may
-// make any answer, which must still be JSON.
+// make any answer, which must still be JSON, and a 400 the spec's Error
+// with its problems.
 func (e *apiEnv) doRaw(t testing.TB, token, path, body string) int {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
@@ -407,6 +408,16 @@ func (e *apiEnv) doRaw(t testing.TB, token, path, body string) int {
 	e.h.ServeHTTP(rec, req)
 	if !json.Valid(rec.Body.Bytes()) {
 		t.Fatalf("%d, answer not JSON: %q", rec.Code, rec.Body)
+	}
+	if rec.Code == http.StatusBadRequest {
+		// A refused body is the spec's Error, listing its problems.
+		a := apiAnswer{status: rec.Code, body: map[string]any{}}
+		if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+			t.Fatal(err)
+		}
+		if ps := answerProblems(t, a); len(ps) == 0 {
+			t.Fatalf("a 400 without problems: %s", rec.Body)
+		}
 	}
 	return rec.Code
 }
@@ -567,11 +578,15 @@ func TestRequiredInputsAreTheValidators(t *testing.T) {
 	}
 }
 
-// answerProblems returns the problems of an answer as location → message, and
-// checks the answer against the spec's Error schema.
+// loadSpec loads the spec once for the tests that read it.
+var loadSpec = sync.OnceValues(func() (*openapi3.T, error) { return api.Load(context.Background()) })
+
+// answerProblems returns the problems of an answer as location → message
+// (the first message of a location), and checks the answer against the
+// spec's Error schema, each problem listed once.
 func answerProblems(t testing.TB, a apiAnswer) map[string]string {
 	t.Helper()
-	doc, err := api.Load(context.Background())
+	doc, err := loadSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -595,11 +610,15 @@ func answerProblems(t testing.TB, a apiAnswer) map[string]string {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
+	seen := map[gen.Problem]bool{}
 	for _, p := range body.Problems {
-		if _, dup := out[p.Location]; dup {
-			t.Errorf("%s is listed twice: %v", p.Location, body.Problems)
+		if seen[p] {
+			t.Errorf("%s: %s is listed twice: %v", p.Location, p.Message, body.Problems)
 		}
-		out[p.Location] = p.Message
+		seen[p] = true
+		if _, ok := out[p.Location]; !ok {
+			out[p.Location] = p.Message
+		}
 	}
 	if d := a.str("error_description"); strings.Contains(d, "\n") || !strings.HasPrefix(d, fmt.Sprint(len(body.Problems))+" problem") && len(body.Problems) > 1 && len(body.Problems) < apierr.MaxProblems {
 		t.Errorf("error_description is not a one-line summary of the %d problems: %q", len(body.Problems), d)
@@ -667,6 +686,24 @@ func TestEveryParameterProblemIsListedAtOnce(t *testing.T) {
 	}
 	if d := got.str("error_description"); !strings.HasPrefix(d, "2 problems: ") || !strings.Contains(d, "query/radius: must be at least 100") {
 		t.Errorf("error_description %q", d)
+	}
+}
+
+// A body that is not JSON is a problem of its Content-Type.
+func TestContentTypeProblem(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	req := httptest.NewRequest(http.MethodPost, "/travel/v1/quotes", strings.NewReader(quoteJSON("")))
+	req.Header.Set("Authorization", "Bearer "+tokenAll)
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set("Idempotency-Key", "k")
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	a := apiAnswer{status: rec.Code, body: map[string]any{}}
+	if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+		t.Fatal(err)
+	}
+	if ps := answerProblems(t, a); a.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"header/Content-Type": "must be application/json"}) {
+		t.Errorf("%d %v", a.status, a.body)
 	}
 }
 

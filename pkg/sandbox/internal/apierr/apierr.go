@@ -86,7 +86,7 @@ const maxSummary = 500
 
 // Summary sums problems up in one line: "location: message" alone, or
 // "3 problems: a: m; b: m; c: m", cut at a problem's end past maxSummary
-// bytes ("; …").
+// bytes ("; …"), and a first problem longer than that cut there ("…").
 func Summary(problems []gen.Problem) string {
 	var b strings.Builder
 	if len(problems) != 1 {
@@ -94,6 +94,9 @@ func Summary(problems []gen.Problem) string {
 	}
 	for i, p := range problems {
 		item := oneLine(p.Location) + ": " + oneLine(p.Message)
+		if i == 0 && len(item) > maxSummary {
+			item = strings.ToValidUTF8(item[:maxSummary], "") + "…"
+		}
 		if i > 0 {
 			if b.Len()+len(item) > maxSummary {
 				b.WriteString("; …")

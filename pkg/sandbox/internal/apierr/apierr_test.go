@@ -66,6 +66,10 @@ func TestSummary(t *testing.T) {
 	if got := Summary(two); got != "2 problems: query/radius: must be at least 100; body/trip_type: must be one of" {
 		t.Errorf("%q", got)
 	}
+	deep := []gen.Problem{{Location: "body" + strings.Repeat("/0", 1000), Message: "must be a string"}}
+	if got := Summary(deep); len(got) > maxSummary+len("…") || !strings.HasSuffix(got, "/0…") {
+		t.Errorf("%d bytes: %q", len(got), got)
+	}
 	var many []gen.Problem
 	for range 100 {
 		many = append(many, gen.Problem{Location: "body/travellers/0/birth_date", Message: "required"})
