@@ -143,11 +143,11 @@ func NewCmdAlerts(f *Factory) *cobra.Command {
 				level = &l
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
-				type row struct{ kind, level, date, title string }
+				type row struct{ kind, level, date, countries, title string }
 				var rows []row
 				add := func(kind string, alerts []axa.AxaAlert) {
 					for _, a := range alerts {
-						rows = append(rows, row{kind, string(a.Level), a.AlertDate.Format("2006-01-02"), a.Title})
+						rows = append(rows, row{kind, string(a.Level), a.AlertDate.Format("2006-01-02"), strings.Join(a.CountryIds, ","), a.Title})
 					}
 				}
 				var v any
@@ -166,16 +166,25 @@ func NewCmdAlerts(f *Factory) *cobra.Command {
 					}
 					v = res
 					for _, b := range res.WorldHealthOrganizationBulletins {
-						rows = append(rows, row{"who", string(b.Level), b.AlertDate.Format("2006-01-02"), b.Title})
+						rows = append(rows, row{"who", string(b.Level), b.AlertDate.Format("2006-01-02"), "-", b.Title})
 					}
 					add("health", res.AxaHealthAlerts)
 					add("security", res.AxaSecurityAlerts)
 				}
 				sort.SliceStable(rows, func(i, j int) bool { return rows[i].date > rows[j].date })
 				return f.print(v, func(w *table) {
-					w.Header("TYPE\tLEVEL\tDATE\tTITLE")
+					if country != "" {
+						w.Header("TYPE\tLEVEL\tDATE\tTITLE")
+						for _, r := range rows {
+							w.Printf("%s\t%s\t%s\t%s\n", r.kind, r.level, r.date, r.title)
+						}
+						return
+					}
+					// Worldwide, each alert says which countries it concerns
+					// (a WHO bulletin, none in particular: -).
+					w.Header("TYPE\tLEVEL\tDATE\tCOUNTRY\tTITLE")
 					for _, r := range rows {
-						w.Printf("%s\t%s\t%s\t%s\n", r.kind, r.level, r.date, r.title)
+						w.Printf("%s\t%s\t%s\t%s\t%s\n", r.kind, r.level, r.date, r.countries, r.title)
 					}
 				})
 			})

@@ -151,6 +151,7 @@ func NewCmdPolicy(f *Factory) *cobra.Command {
 		RunE:    func(*cobra.Command, []string) error { return usagef("policy needs a subcommand: create or get") },
 	}
 	var quoteID, file, key string
+	var template bool
 	create := &cobra.Command{
 		Use:   "create",
 		Short: "Issue a policy from a quote",
@@ -158,15 +159,20 @@ func NewCmdPolicy(f *Factory) *cobra.Command {
   {"policy_holder": {"person": {...}, "email": "...", "address": {...}}, "travellers": [{...}]}
 Give --idempotency-key (e.g. your booking id) so that running the command again
 answers the same policy instead of issuing a second one.`,
-		Example: "  axa policy create --quote 0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c --file holder.json --idempotency-key booking-42",
-		Args:    args(cobra.NoArgs),
+		Example: "  axa policy create --template > holder.json\n" +
+			"  axa policy create --quote 0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c --file holder.json --idempotency-key booking-42",
+		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if template {
+				_, err := io.WriteString(f.Out, policyTemplate)
+				return err
+			}
+			if file == "" {
+				return usagef("--file is required: the policy holder and travellers, as JSON (axa policy create --template > holder.json writes one to fill in)")
+			}
 			id, err := uuid.Parse(quoteID)
 			if err != nil {
 				return usagef("--quote %q: want a quote id (a UUID)", quoteID)
-			}
-			if file == "" {
-				return usagef("--file is required: the policy holder and travellers, as JSON")
 			}
 			var req axa.PolicyRequest
 			if err := readJSON(file, &req); err != nil {
@@ -188,6 +194,7 @@ answers the same policy instead of issuing a second one.`,
 	create.Flags().StringVar(&quoteID, "quote", "", "the quote to issue the policy from")
 	create.Flags().StringVar(&file, "file", "", "JSON file with policy_holder and travellers")
 	create.Flags().StringVar(&key, "idempotency-key", "", "Idempotency-Key (default: a new one per run)")
+	create.Flags().BoolVar(&template, "template", false, "print a --file to fill in (the holder and one traveller) and exit")
 
 	get := &cobra.Command{
 		Use:     "get ID",
@@ -211,6 +218,19 @@ answers the same policy instead of issuing a second one.`,
 	cmd.AddCommand(create, get)
 	return cmd
 }
+
+// policyTemplate is what --template prints: a --file to fill in.
+const policyTemplate = `{
+  "policy_holder": {
+    "person": {"first_name": "Camille", "last_name": "Martin", "birth_date": "1985-04-12"},
+    "email": "camille.martin@example.com",
+    "address": {"street_address": "6 rue André Gide", "postal_code": "92320", "locality": "Châtillon", "country": "fr"}
+  },
+  "travellers": [
+    {"first_name": "Camille", "last_name": "Martin", "birth_date": "1985-04-12"}
+  ]
+}
+`
 
 func printPolicy(f *Factory, p *axa.Policy) error {
 	return f.print(p, func(w *table) {

@@ -122,21 +122,38 @@ func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, error) 
 // calls ("" for the SDK's default), starting the shared sandbox when no
 // credentials are set.
 func (f *Factory) credentials() (id, secret, base string, sandboxed bool, err error) {
-	id, secret = f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
-	base = f.env(axa.EnvBaseURL, f.baseURL)
-	switch {
-	case id != "" && secret != "":
-		return id, secret, base, false, nil
-	case id != "" || secret != "":
-		return "", "", "", false, usagef("give both a client id and a client secret, or neither to use the embedded sandbox")
-	case base != "":
-		return "", "", "", false, usagef("%s is set but no credentials are: set %s and %s", axa.EnvBaseURL, axa.EnvClientID, axa.EnvClientSecret)
+	if id, err = f.apiCredentials(); !errors.Is(err, errNoCredentials) {
+		if err != nil {
+			return "", "", "", false, err
+		}
+		return id, f.env(axa.EnvClientSecret, f.clientSecret), f.env(axa.EnvBaseURL, f.baseURL), false, nil
 	}
 	url, err := f.startSandbox()
 	if err != nil {
 		return "", "", "", false, err
 	}
 	return sandbox.DefaultClientID, sandbox.DefaultClientSecret, url, true, nil
+}
+
+// errNoCredentials says that no credentials are set: the commands use the
+// embedded sandbox.
+var errNoCredentials = errors.New("no credentials set")
+
+// apiCredentials returns the client id the commands would use with the
+// API, errNoCredentials when none is set (the sandbox would be used), or a
+// usage error for half a configuration. It starts nothing.
+func (f *Factory) apiCredentials() (string, error) {
+	id, secret := f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
+	base := f.env(axa.EnvBaseURL, f.baseURL)
+	switch {
+	case id != "" && secret != "":
+		return id, nil
+	case id != "" || secret != "":
+		return "", usagef("give both a client id and a client secret, or neither to use the embedded sandbox")
+	case base != "":
+		return "", usagef("%s is set but no credentials are: set %s and %s", axa.EnvBaseURL, axa.EnvClientID, axa.EnvClientSecret)
+	}
+	return "", errNoCredentials
 }
 
 // revoke revokes token at base's revocation endpoint (RFC 7009), over

@@ -155,7 +155,7 @@ func TestConcurrentCommandsStartOneSandbox(t *testing.T) {
 	var wg sync.WaitGroup
 	codes := make([]result, 6)
 	for i := range codes {
-		wg.Go(func() { codes[i] = run(t, newF(nil), "version") })
+		wg.Go(func() { codes[i] = run(t, newF(nil), "countries", "fr") })
 	}
 	wg.Wait()
 	for i, r := range codes {
@@ -192,7 +192,7 @@ func TestStaleStateStartsANewSandbox(t *testing.T) {
 // request, and removes its state file.
 func TestSharedSandboxEndsWhenIdle(t *testing.T) {
 	newF, sp, dir := sharedEnv(t, EnvSandboxIdle, "300ms")
-	r := run(t, newF(nil), "version")
+	r := run(t, newF(nil), "countries", "fr")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
@@ -216,7 +216,7 @@ func TestBadIdleIsAUsageError(t *testing.T) {
 // The stop endpoint of the shared sandbox answers only its key.
 func TestStopNeedsTheKey(t *testing.T) {
 	newF, _, dir := sharedEnv(t)
-	if r := run(t, newF(nil), "version"); r.code != ExitOK {
+	if r := run(t, newF(nil), "countries", "fr"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
 	st, err := readState(dir)

@@ -17,6 +17,19 @@ func NewCmdVersion(f *Factory) *cobra.Command {
 		Example: "  axa version --json",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Without credentials there is no server to ask: the embedded
+			// sandbox is this very build, so no sandbox is started.
+			if _, err := f.apiCredentials(); err != nil {
+				if ExitCode(err) == ExitUsage {
+					return err
+				}
+				out := map[string]any{"client": axa.SDKVersion, "spec": axa.SpecVersion}
+				return f.print(out, func(w *table) {
+					w.Printf("Client\taxa-go %s\n", axa.SDKVersion)
+					w.Printf("Spec\t%s\n", axa.SpecVersion)
+					w.Printf("Server\tnone asked (no credentials; the embedded sandbox is this build)\n")
+				})
+			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				v, err := c.GetVersion(ctx)
 				if err != nil {
