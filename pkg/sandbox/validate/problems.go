@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
 
 // problemsOf turns what kin-openapi's ValidateRequest returned in its
@@ -273,4 +276,42 @@ func rank(first string) int {
 		return r
 	}
 	return len(locationOrder)
+}
+
+// bindProblem is the problem of a parameter the generated router could not
+// bind, where the spec puts it for the request's operation (reqctx); false
+// when err is not about a parameter of it.
+func bindProblem(r *http.Request, err error) (gen.Problem, bool) {
+	var (
+		name, message string
+		invalid       *server.InvalidParamFormatError
+		unmarshaling  *server.UnmarshalingParamError
+		required      *server.RequiredParamError
+		header        *server.RequiredHeaderError
+		tooMany       *server.TooManyValuesForParamError
+	)
+	switch {
+	case errors.As(err, &required):
+		name, message = required.ParamName, "required"
+	case errors.As(err, &header):
+		name, message = header.ParamName, "required"
+	case errors.As(err, &tooMany):
+		name, message = tooMany.ParamName, "must be sent once"
+	case errors.As(err, &invalid):
+		name, message = invalid.ParamName, "is not in the expected format"
+	case errors.As(err, &unmarshaling):
+		name, message = unmarshaling.ParamName, "is not in the expected format"
+	default:
+		return gen.Problem{}, false
+	}
+	doc, ok := gen.LookupOperationDoc(reqctx.Operation(r.Context()))
+	if !ok {
+		return gen.Problem{}, false
+	}
+	for _, p := range doc.Parameters {
+		if p.Name == name || p.In == "header" && strings.EqualFold(p.Name, name) {
+			return gen.Problem{Location: pointer([]string{p.In, p.Name}), Message: message}, true
+		}
+	}
+	return gen.Problem{}, false
 }

@@ -86,6 +86,10 @@ func New(cfg Config, next http.Handler) (http.Handler, error) {
 func Handler(strict server.ServerInterface) http.Handler {
 	return server.HandlerWithOptions(strict, server.StdHTTPServerOptions{
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			if p, ok := bindProblem(r, err); ok {
+				apierr.WriteProblems(w, r, http.StatusBadRequest, "invalid_request", []gen.Problem{p})
+				return
+			}
 			apierr.Write(w, r, http.StatusBadRequest, "invalid_request", err.Error())
 		},
 	})

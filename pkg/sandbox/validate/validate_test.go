@@ -790,3 +790,47 @@ func TestManyProblemsAreCapped(t *testing.T) {
 		t.Errorf("error_description %q", d)
 	}
 }
+
+// What the generated router cannot bind after the validator let it
+// through (a header sent twice, which kin-openapi reads once) is a problem
+// of that parameter too.
+func TestBindingProblems(t *testing.T) {
+	h := Handler(server.NewStrictHandler(&capturing{}, nil))
+	for _, c := range []struct {
+		target            string
+		header            map[string][]string
+		location, message string
+	}{
+		{"/health/v1/medical_providers/search?lng=2", nil, "query/lat", "required"},
+		{"/health/v1/medical_providers/search?lat=x&lng=2", nil, "query/lat", "is not in the expected format"},
+		{"/health/v1/medical_providers/search?lat=1&lng=2", map[string][]string{"Accept-Language": {"fr", "en"}}, "header/Accept-Language", "must be sent once"},
+	} {
+		r, _ := reqctx.Begin(httptest.NewRequest(http.MethodGet, c.target, nil), "req_1")
+		for k, vs := range c.header {
+			r.Header[k] = vs
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		a := apiAnswer{status: rec.Code, body: map[string]any{}}
+		if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+			t.Fatal(err)
+		}
+		if ps := answerProblems(t, a); a.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{c.location: c.message}) {
+			t.Errorf("%s: %d %v, want %s: %s", c.target, a.status, a.body, c.location, c.message)
+		}
+	}
+	// Through the validator, the header sent twice is that problem.
+	e, _ := newCaptureEnv(t)
+	r := httptest.NewRequest(http.MethodGet, "/health/v1/medical_providers/search?lat=1&lng=2", nil)
+	r.Header.Set("Authorization", "Bearer "+tokenAll)
+	r.Header["Accept-Language"] = []string{"fr", "en"}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, r)
+	a := apiAnswer{status: rec.Code, body: map[string]any{}}
+	if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+		t.Fatal(err)
+	}
+	if ps := answerProblems(t, a); a.status != http.StatusBadRequest || ps["header/Accept-Language"] != "must be sent once" {
+		t.Errorf("Accept-Language twice: %d %v", a.status, a.body)
+	}
+}
