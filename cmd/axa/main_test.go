@@ -1,12 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -17,8 +24,9 @@ import (
 
 // One end-to-end run of the built binary: `axa quote` starts the shared
 // sandbox in the background, `axa policy create` issues a policy from that
-// quote with no exports, and `axa sandbox stop` ends the background
-// process.
+// quote with no exports, `axa login` records a session on that sandbox that
+// `axa auth status` and `axa countries` use and `axa logout` ends, and
+// `axa sandbox stop` ends the background process.
 func TestSharedSandboxEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -85,6 +93,61 @@ func TestSharedSandboxEndToEnd(t *testing.T) {
 		t.Fatalf("policy create output %q: %v", out, err)
 	}
 
+	// The login session, on the same sandbox: the test is the browser.
+	login := exec.Command(bin, "login", "--wait", "30s")
+	login.Env = env
+	stderr, err := login.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loginOut bytes.Buffer
+	login.Stdout = &loginOut
+	if err := login.Start(); err != nil {
+		t.Fatal(err)
+	}
+	loginDone := make(chan error, 1)
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if u := strings.TrimSpace(sc.Text()); strings.HasPrefix(u, "http://") && strings.Contains(u, "/auth/v1/authorize?") {
+				urls <- u
+			}
+		}
+		loginDone <- login.Wait()
+	}()
+	t.Cleanup(func() { _ = login.Process.Kill(); _ = <-loginDone })
+	select {
+	case u := <-urls:
+		if err := approve(t, u); err != nil {
+			t.Fatal(err)
+		}
+	case err := <-loginDone:
+		loginDone <- err
+		t.Fatalf("axa login ended before printing its URL: %v", err)
+	case <-time.After(30 * time.Second): // a failure guard, not a timing
+		t.Fatal("axa login printed no URL")
+	}
+	select {
+	case err := <-loginDone:
+		loginDone <- err
+		if err != nil {
+			t.Fatalf("axa login: %v: %s", err, loginOut.String())
+		}
+	case <-time.After(30 * time.Second): // a failure guard, not a timing
+		t.Fatal("axa login did not end")
+	}
+	if fi, err := os.Stat(filepath.Join(stateDir, "session.json")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("session file: %v, %v; want mode 0600", fi, err)
+	}
+	if out, _ := axa("auth", "status"); !strings.Contains(out, "demo") {
+		t.Errorf("auth status does not name the user: %q", out)
+	}
+	axa("countries", "fr")
+	if out, _ := axa("logout"); !strings.Contains(out, "logged out") {
+		t.Errorf("logout: %q", out)
+	}
+
 	out, _ = axa("sandbox", "stop")
 	if !strings.Contains(out, "stopped") {
 		t.Errorf("sandbox stop: %q", out)
@@ -95,6 +158,43 @@ func TestSharedSandboxEndToEnd(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(stateDir, "sandbox.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the state file is still there: %v", err)
 	}
+}
+
+// approve plays the browser on the sandbox's login page: it opens u and
+// posts the form, approved as the sandbox's demo user, then follows the
+// redirect to the login command's callback.
+func approve(t *testing.T, u string) error {
+	t.Helper()
+	resp, err := http.Get(u) //nolint:noctx // the URL the test's own axa login printed
+	if err != nil {
+		return err
+	}
+	page, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	action := regexp.MustCompile(`<form method="post" action="([^"]*)"`).FindSubmatch(page)
+	if action == nil {
+		return fmt.Errorf("no login form in %s", page)
+	}
+	target, err := resp.Request.URL.Parse(html.UnescapeString(string(action[1])))
+	if err != nil {
+		return err
+	}
+	form := url.Values{"login": {"demo"}, "password": {"demo"}, "decision": {"approve"}}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)">`).FindAllSubmatch(page, -1) {
+		form.Set(html.UnescapeString(string(m[1])), html.UnescapeString(string(m[2])))
+	}
+	resp, err = http.PostForm(target.String(), form) //nolint:noctx // the sandbox's own form
+	if err != nil {
+		return err
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("approving the login: %s", resp.Status)
+	}
+	return nil
 }
 
 // gone tells whether the process pid has ended (gone, or a zombie waiting
