@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -14,7 +16,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,9 +31,6 @@ import (
 func TestSharedSandboxEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
-	}
-	if runtime.GOOS == "windows" {
-		t.Skip("checks the background process with signals")
 	}
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "axa")

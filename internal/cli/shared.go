@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axa-assistance-go/axa/internal/loopback"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
@@ -118,10 +120,17 @@ func readState(dir string) (*sandboxState, error) {
 		return nil, err
 	}
 	var st sandboxState
-	if err := json.Unmarshal(data, &st); err != nil || st.URL == "" {
+	// The sandbox is on loopback: a state file naming another host is not
+	// followed (the commands would send it the client, and a session).
+	if err := json.Unmarshal(data, &st); err != nil || !isLoopbackURL(st.URL) {
 		return nil, fmt.Errorf("state file %s is not a sandbox's", filepath.Join(dir, sandboxStateFile))
 	}
 	return &st, nil
+}
+
+func isLoopbackURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && loopback.URL(u) && u.Path == ""
 }
 
 // answers tells whether the sandbox at url answers GET /version quickly.

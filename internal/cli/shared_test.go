@@ -236,3 +236,20 @@ func TestStopNeedsTheKey(t *testing.T) {
 		t.Error("a wrong key stopped the sandbox")
 	}
 }
+
+// A state file that names another host than loopback is not followed: a
+// new sandbox is started instead.
+func TestStateNamingAnotherHostIsIgnored(t *testing.T) {
+	newF, sp, dir := sharedEnv(t)
+	other, _ := json.Marshal(sandboxState{URL: "http://example.com", ClientID: "x", ClientSecret: "y", StopKey: "z"})
+	if err := writeFile0600(filepath.Join(dir, sandboxStateFile), other); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, newF(nil), "countries", "fr")
+	if r.code != ExitOK || strings.Contains(r.err, "example.com") {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	if n := sp.started.Load(); n != 1 {
+		t.Errorf("%d sandboxes started, want 1", n)
+	}
+}
