@@ -234,12 +234,12 @@ func (f *Factory) startSandbox() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		verb := "using"
 		if started {
-			verb = "started"
+			fmt.Fprintf(f.Err, "axa: no credentials set: started the embedded sandbox at %s, shared by the next commands until `axa sandbox stop` or %s idle (set %s and %s to call the real API)\n",
+				st.URL, EnvSandboxIdle, axa.EnvClientID, axa.EnvClientSecret)
+		} else {
+			fmt.Fprintf(f.Err, "axa: no credentials set: using the embedded sandbox at %s\n", st.URL)
 		}
-		fmt.Fprintf(f.Err, "axa: no credentials set: %s the embedded sandbox at %s, shared by the commands of this session until `axa sandbox stop` (set %s and %s to call the real API)\n",
-			verb, st.URL, axa.EnvClientID, axa.EnvClientSecret)
 		return st.URL, nil
 	}
 	sb, err := sandbox.New(f.SandboxOptions...)
