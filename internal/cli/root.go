@@ -235,8 +235,9 @@ func (f *Factory) startSandbox() (string, error) {
 			return "", err
 		}
 		if started {
-			fmt.Fprintf(f.Err, "axa: no credentials set: started the embedded sandbox at %s, shared by the next commands until `axa sandbox stop` or %s idle (set %s and %s to call the real API)\n",
-				st.URL, EnvSandboxIdle, axa.EnvClientID, axa.EnvClientSecret)
+			idle, _ := f.idleTimeout() // checked before the start
+			fmt.Fprintf(f.Err, "axa: no credentials set: started the embedded sandbox at %s, shared by the next commands until `axa sandbox stop` or %s without a request (set %s and %s to call the real API)\n",
+				st.URL, idle, axa.EnvClientID, axa.EnvClientSecret)
 		} else {
 			fmt.Fprintf(f.Err, "axa: no credentials set: using the embedded sandbox at %s\n", st.URL)
 		}
