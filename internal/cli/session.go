@@ -89,6 +89,48 @@ func saveSession(path string, s session) error {
 	return nil
 }
 
+// errLocked says that another command holds the session lock.
+var errLocked = errors.New("locked")
+
+// lockSession holds the session lock until the command ends: the sandbox
+// (and the API) rotate the refresh token at each use and revoke the whole
+// session when a rotated one is used again, so two commands must not
+// refresh the same token at once. It waits up to --timeout.
+func (f *Factory) lockSession() error {
+	dir, err := f.configDir()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fh, err := os.OpenFile(filepath.Join(dir, "session.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	deadline := time.NewTimer(f.timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := tryLock(fh)
+		if err == nil {
+			f.closers = append(f.closers, func() { _ = fh.Close() }) // closing unlocks
+			return nil
+		}
+		if !errors.Is(err, errLocked) {
+			_ = fh.Close()
+			return fmt.Errorf("locking the login session: %w", err)
+		}
+		select {
+		case <-deadline.C:
+			_ = fh.Close()
+			return fmt.Errorf("another axa command has used the login session for %s", f.timeout)
+		case <-tick.C:
+		}
+	}
+}
+
 // sessionHook returns a token hook that records each new refresh token of
 // the session at path.
 func sessionHook(path string, s session) func(context.Context, axa.Token) error {
@@ -104,12 +146,20 @@ func sessionHook(path string, s session) func(context.Context, axa.Token) error 
 // sessionOptions returns the options that make a client act as the logged
 // in user, when the session is for this client and base URL; nil if not.
 func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, error) {
-	s, path, err := f.loadSession()
+	s, _, err := f.loadSession()
 	if err != nil || s == nil {
 		return nil, err
 	}
 	if s.ClientID != id || strings.TrimSuffix(s.BaseURL, "/") != strings.TrimSuffix(base, "/") {
 		return nil, nil
+	}
+	// Read again under the lock: another command may have rotated it.
+	if err := f.lockSession(); err != nil {
+		return nil, err
+	}
+	s, path, err := f.loadSession()
+	if err != nil || s == nil {
+		return nil, err
 	}
 	return []axa.Option{
 		axa.WithAuthorizationCode(id, secret, s.RedirectURL),
@@ -198,6 +248,9 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 		Example: "  axa logout\n  axa logout --forget",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.lockSession(); err != nil {
+				return err
+			}
 			s, path, err := f.loadSession()
 			if err != nil && !forget {
 				return err
@@ -280,6 +333,9 @@ not verified), the client, the API and the scopes. No token is printed.`,
 		Example: "  axa auth status --json",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.lockSession(); err != nil {
+				return err
+			}
 			s, path, err := f.loadSession()
 			if err != nil {
 				return err

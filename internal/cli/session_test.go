@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/axa-assistance-go/axa/pkg/axa"
@@ -215,5 +216,32 @@ func TestRevokeRefusesPlainHTTP(t *testing.T) {
 	err := revoke(t.Context(), "http://api.example.com", "id", "secret", "token")
 	if err == nil || ExitCode(err) != ExitUsage {
 		t.Errorf("revoke over plain http to another host: %v", err)
+	}
+}
+
+// Commands run at once with one session take turns: the refresh token
+// rotates at each use and a rotated one used again revokes the session,
+// so without the lock the second command would end it.
+func TestConcurrentCommandsKeepTheSession(t *testing.T) {
+	env, _ := sessionSandbox(t)
+	newF := func() *Factory {
+		return &Factory{Getenv: func(k string) string { return env[k] }, OpenBrowser: browser}
+	}
+	if r := run(t, newF(), "login", "--wait", "20s"); r.code != ExitOK {
+		t.Fatalf("login: exit %d: %s", r.code, r.err)
+	}
+	results := make([]result, 4)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() { results[i] = run(t, newF(), "countries", "fr") })
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != ExitOK {
+			t.Errorf("command %d: exit %d: %s", i, r.code, r.err)
+		}
+	}
+	if r := run(t, newF(), "auth", "status"); r.code != ExitOK {
+		t.Errorf("the session no longer works after commands at once: exit %d: %s", r.code, r.err)
 	}
 }
