@@ -123,14 +123,14 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 	fl.Float64Var(&rateLimit, "rate-limit", 100, "requests per second and client (0 = no limit)")
 	fl.IntVar(&rateBurst, "rate-burst", 0, "burst of the rate limit (default twice the rate)")
 	fl.BoolVar(&quietLog, "quiet", false, "no access log")
-	sandboxHelpOwnFlags(cmd)
+	helpWithout(cmd, clientFlags...)
 	return cmd
 }
 
-// sandboxHelpOwnFlags makes the help of cmd itself show only its own
-// flags: the client's (--base-url, --client-id, --json...) do not apply to
-// a server. Its subcommands' help is unchanged.
-func sandboxHelpOwnFlags(cmd *cobra.Command) {
+// helpWithout makes the help of cmd itself leave out the inherited flags
+// named, which do not apply to it (the client's --base-url, --client-id,
+// --json... to a server). Its subcommands' help is unchanged.
+func helpWithout(cmd *cobra.Command, names ...string) {
 	help := cmd.HelpFunc()
 	cmd.SetHelpFunc(func(c *cobra.Command, a []string) {
 		if c != cmd {
@@ -138,7 +138,7 @@ func sandboxHelpOwnFlags(cmd *cobra.Command) {
 			return
 		}
 		var hidden []string
-		for _, name := range clientFlags {
+		for _, name := range names {
 			if fl := c.InheritedFlags().Lookup(name); fl != nil && !fl.Hidden {
 				fl.Hidden = true
 				hidden = append(hidden, name)

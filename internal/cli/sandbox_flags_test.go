@@ -163,6 +163,10 @@ func TestSandboxHelpShowsItsFlagsOnly(t *testing.T) {
 			t.Errorf("help shows %s, which does not apply:\n%s", not, r.out)
 		}
 	}
+	r = run(t, nil, "sandbox", "stop", "--help")
+	if strings.Contains(r.out, "--base-url") || !strings.Contains(r.out, "--timeout") {
+		t.Errorf("axa sandbox stop --help shows the client's flags, or not --timeout:\n%s", r.out)
+	}
 	if r = run(t, nil, "countries", "--help"); !strings.Contains(r.out, "--base-url") {
 		t.Errorf("the other commands' help lost the global flags:\n%s", r.out)
 	}

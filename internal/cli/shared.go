@@ -397,7 +397,7 @@ func stopShared(ctx context.Context, dir string) (bool, error) {
 
 // newCmdSandboxStop builds `axa sandbox stop`.
 func newCmdSandboxStop(f *Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "stop",
 		Short: "Stop the background sandbox the commands share",
 		Long: `Stop the sandbox that the commands without credentials start in the background
@@ -424,6 +424,8 @@ default, without a request), and remove its state file.`,
 			return nil
 		},
 	}
+	helpWithout(cmd, "base-url", "client-id", "client-secret", "json", "lang") // --timeout applies
+	return cmd
 }
 
 // newCmdSandboxServeBackground builds the hidden `axa sandbox
