@@ -82,7 +82,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"countries"},
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -94,7 +94,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"countries"},
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -106,7 +106,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"countries"},
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -136,7 +136,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "The latest World Health Organization bulletins and AXA health and security alerts\nfor all countries, newest first.",
 			Tags:        []string{"alerts"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "min_level", In: "query", Description: "Only alerts at this level or above (our design).", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
 			},
 			SuccessStatus: 200,
@@ -148,7 +148,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "All countries AXA Assistance has travel information about, as `id` (lower-case\nISO 3166-1 alpha-2 code) and `label` (the name in the language asked for by\n`Accept-Language`, English by default), sorted by `id`.",
 			Tags:        []string{"countries"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -160,7 +160,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"alerts"},
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "min_level", In: "query", Description: "Only alerts at this level or above (our design).", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
 			},
 			SuccessStatus: 200,
@@ -172,7 +172,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "The kinds of medical provider (hospital, pharmacy, ...) with display labels.",
 			Tags:        []string{"health"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -183,7 +183,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "The medical specialities (cardiology, dentistry, ...) providers can be searched by.",
 			Tags:        []string{"health"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -206,7 +206,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "Medical providers within `radius` metres of a point, nearest first, optionally of\none kind and one speciality. The 2018 listing had\n`GET /ondemand/v1/medical_providers/search`; this model files the health operations\nunder `/health/v1` (our design).",
 			Tags:        []string{"health"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "lat", In: "query", Description: "Latitude of the point, in decimal degrees (WGS 84).", Required: true, Type: "number", Format: "double", Items: ""},
 				{Name: "lng", In: "query", Description: "Longitude of the point, in decimal degrees (WGS 84).", Required: true, Type: "number", Format: "double", Items: ""},
 				{Name: "radius", In: "query", Description: "Search radius in metres (our design; the listing named no radius unit).", Required: false, Type: "integer", Format: "int32", Items: "", Default: "5000"},

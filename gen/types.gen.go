@@ -1259,7 +1259,7 @@ type UnprocessableEntity = Error
 
 // ListProviderKindsParams defines parameters for ListProviderKinds.
 type ListProviderKindsParams struct {
-	// AcceptLanguage The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
@@ -1283,19 +1283,19 @@ type SearchMedicalProvidersParams struct {
 	// Limit Most providers to answer.
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// AcceptLanguage The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // ListProviderSpecialitiesParams defines parameters for ListProviderSpecialities.
 type ListProviderSpecialitiesParams struct {
-	// AcceptLanguage The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // ListCountriesParams defines parameters for ListCountries.
 type ListCountriesParams struct {
-	// AcceptLanguage The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
@@ -1304,13 +1304,13 @@ type ListAlertsParams struct {
 	// MinLevel Only alerts at this level or above (our design).
 	MinLevel *AlertLevelFilter `form:"min_level,omitempty" json:"min_level,omitempty"`
 
-	// AcceptLanguage The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // GetCountryParams defines parameters for GetCountry.
 type GetCountryParams struct {
-	// AcceptLanguage The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
@@ -1319,19 +1319,19 @@ type ListCountryAlertsParams struct {
 	// MinLevel Only alerts at this level or above (our design).
 	MinLevel *AlertLevelFilter `form:"min_level,omitempty" json:"min_level,omitempty"`
 
-	// AcceptLanguage The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // GetCountryHealthParams defines parameters for GetCountryHealth.
 type GetCountryHealthParams struct {
-	// AcceptLanguage The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // GetCountrySecurityParams defines parameters for GetCountrySecurity.
 type GetCountrySecurityParams struct {
-	// AcceptLanguage The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 

@@ -159,7 +159,7 @@ the user cache directory).`,
 	p.StringVar(&f.clientID, "client-id", "", "OAuth2 client id (default $AXA_CLIENT_ID)")
 	p.StringVar(&f.clientSecret, "client-secret", "", "OAuth2 client secret (default $AXA_CLIENT_SECRET; prefer the variable: flags show in process lists)")
 	p.BoolVar(&f.jsonOut, "json", false, "print JSON instead of a table")
-	p.StringVar(&f.lang, "lang", "", "language of labels and texts (Accept-Language), e.g. fr")
+	p.StringVar(&f.lang, "lang", "", "language of labels (Accept-Language), e.g. fr; free texts stay in English")
 	p.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 

@@ -196,19 +196,19 @@ type (
 	// GetCountryHealthParams is gen.GetCountryHealthParams: defines parameters for GetCountryHealth.
 	//
 	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	GetCountryHealthParams = gen.GetCountryHealthParams
 
 	// GetCountryParams is gen.GetCountryParams: defines parameters for GetCountry.
 	//
 	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	GetCountryParams = gen.GetCountryParams
 
 	// GetCountrySecurityParams is gen.GetCountrySecurityParams: defines parameters for GetCountrySecurity.
 	//
 	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	GetCountrySecurityParams = gen.GetCountrySecurityParams
 
 	// IdempotencyKey is gen.IdempotencyKey: Example: 5b0e9f3c-8a7d-4c2b-9e1f-3a4b5c6d7e8f
@@ -218,32 +218,32 @@ type (
 	//
 	// Fields:
 	//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	ListAlertsParams = gen.ListAlertsParams
 
 	// ListCountriesParams is gen.ListCountriesParams: defines parameters for ListCountries.
 	//
 	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	ListCountriesParams = gen.ListCountriesParams
 
 	// ListCountryAlertsParams is gen.ListCountryAlertsParams: defines parameters for ListCountryAlerts.
 	//
 	// Fields:
 	//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	ListCountryAlertsParams = gen.ListCountryAlertsParams
 
 	// ListProviderKindsParams is gen.ListProviderKindsParams: defines parameters for ListProviderKinds.
 	//
 	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	ListProviderKindsParams = gen.ListProviderKindsParams
 
 	// ListProviderSpecialitiesParams is gen.ListProviderSpecialitiesParams: defines parameters for ListProviderSpecialities.
 	//
 	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	ListProviderSpecialitiesParams = gen.ListProviderSpecialitiesParams
 
 	// MedicalProvider is gen.MedicalProvider: A medical provider, with the listing's field names.
@@ -476,7 +476,7 @@ type (
 	//   - Kind *ProviderKindID (JSON "kind", optional): Only providers of this kind.
 	//   - Speciality *SpecialityID (JSON "speciality", optional): Only providers with this speciality (an `id` from `listProviderSpecialities`).
 	//   - Limit *int32 (JSON "limit", optional): Most providers to answer.
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels and texts, as an IANA language tag; English when absent or unknown.
+	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	SearchMedicalProvidersParams = gen.SearchMedicalProvidersParams
 
 	// SpecialityID is gen.SpecialityID: A medical speciality, as an `id` from `listProviderSpecialities`.
