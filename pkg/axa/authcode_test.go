@@ -267,16 +267,25 @@ func TestAuthCodeNeedsItsOption(t *testing.T) {
 }
 
 // A closed client exchanges no code: the code stays usable elsewhere.
-func TestExchangeAfterCloseFailsWithErrClosed(t *testing.T) {
-	f := newFakeAPI(t)
+// consented returns a fake authorization server, a client of the code
+// grant, and a request the user consented to with its code and state,
+// ready for Exchange.
+func consented(t *testing.T) (f *fakeAPI, c *Client, req *AuthRequest, code, state string) {
+	t.Helper()
+	f = newFakeAPI(t)
 	var events []string
 	a := newAuthServer(f, &events)
-	c := newAuthCodeClient(t, f, newFakeClock(), &events)
+	c = newAuthCodeClient(t, f, newFakeClock(), &events)
 	req, err := c.AuthCodeURL(ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, state := a.authorize(t, req.URL)
+	code, state = a.authorize(t, req.URL)
+	return f, c, req, code, state
+}
+
+func TestExchangeAfterCloseFailsWithErrClosed(t *testing.T) {
+	f, c, req, code, state := consented(t)
 	_ = c.Close()
 	if _, err := c.Exchange(t.Context(), req, state, code); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Exchange after Close = %v, want ErrClosed", err)
@@ -289,15 +298,7 @@ func TestExchangeAfterCloseFailsWithErrClosed(t *testing.T) {
 // A success answer to the code exchange that is not a token response is a
 // typed, non-retryable error, as for every other grant.
 func TestExchangeMalformedAnswer(t *testing.T) {
-	f := newFakeAPI(t)
-	var events []string
-	a := newAuthServer(f, &events)
-	c := newAuthCodeClient(t, f, newFakeClock(), &events)
-	req, err := c.AuthCodeURL(ScopeCountries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, state := a.authorize(t, req.URL)
+	f, c, req, code, state := consented(t)
 	f.set(func(f *fakeAPI) {
 		f.tokenFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
 			w.Header().Set("Content-Type", "application/json")
@@ -305,7 +306,7 @@ func TestExchangeMalformedAnswer(t *testing.T) {
 			return true
 		}
 	})
-	_, err = c.Exchange(t.Context(), req, state, code)
+	_, err := c.Exchange(t.Context(), req, state, code)
 	te := asTokenError(t, err)
 	if te.Code != "invalid_response" || te.Retryable || te.Grant != "authorization_code" {
 		t.Fatalf("TokenError{Code: %q, Retryable: %v, Grant: %q}, want invalid_response, not retryable, authorization_code", te.Code, te.Retryable, te.Grant)
