@@ -157,6 +157,9 @@ func NewCmdPolicy(f *Factory) *cobra.Command {
 		Short: "Issue a policy from a quote",
 		Long: `Issue a policy from a quote. The file holds the policy holder and the travellers:
   {"policy_holder": {"person": {...}, "email": "...", "address": {...}}, "travellers": [{...}]}
+Without --file, on a terminal, it asks for them instead: the holder's name, birth
+date, e-mail and address, then the travellers (the first may be the holder; an
+empty first name ends the list). The questions go to the standard error.
 Give --idempotency-key (e.g. your booking id) so that running the command again
 answers the same policy instead of issuing a second one.`,
 		Example: "  axa policy create --template > holder.json\n" +
@@ -167,7 +170,8 @@ answers the same policy instead of issuing a second one.`,
 				_, err := io.WriteString(f.Out, policyTemplate)
 				return err
 			}
-			if file == "" {
+			ask := file == "" && f.interactive()
+			if file == "" && !ask {
 				return usagef("--file is required: the policy holder and travellers, as JSON (axa policy create --template > holder.json writes one to fill in)")
 			}
 			id, err := uuid.Parse(quoteID)
@@ -175,11 +179,17 @@ answers the same policy instead of issuing a second one.`,
 				return usagef("--quote %q: want a quote id (a UUID)", quoteID)
 			}
 			var req axa.PolicyRequest
-			if err := readJSON(file, &req); err != nil {
+			what := "the policy request in --file " + file
+			if ask {
+				what = "the policy request you entered"
+				if req, err = promptPolicy(cmd.Context(), cmd.InOrStdin(), f.Err); err != nil {
+					return err
+				}
+			} else if err := readJSON(file, &req); err != nil {
 				return err
 			}
 			req.QuoteID = id
-			if err := encodable(req, "the policy request in --file "+file); err != nil {
+			if err := encodable(req, what); err != nil {
 				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
@@ -192,7 +202,7 @@ answers the same policy instead of issuing a second one.`,
 		},
 	}
 	create.Flags().StringVar(&quoteID, "quote", "", "the quote to issue the policy from")
-	create.Flags().StringVar(&file, "file", "", "JSON file with policy_holder and travellers")
+	create.Flags().StringVar(&file, "file", "", "JSON file with policy_holder and travellers (default on a terminal: ask for them)")
 	create.Flags().StringVar(&key, "idempotency-key", "", "Idempotency-Key (default: a new one per run)")
 	create.Flags().BoolVar(&template, "template", false, "print a --file to fill in (the holder and one traveller) and exit")
 

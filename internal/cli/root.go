@@ -44,6 +44,10 @@ type Factory struct {
 	OpenBrowser func(url string) error
 	// In is what `--file -` reads; nil means the process's standard input.
 	In io.Reader
+	// Interactive reports whether the commands may ask for what a flag
+	// left out, as `policy create` without --file does; nil means whether
+	// In (or the standard input) is a terminal. Tests set it.
+	Interactive func() bool
 	// SpawnSandbox, when set, makes the commands without credentials share
 	// one sandbox, started in the background on first use (see shared.go);
 	// Main sets it to re-execute this program. When nil, each command
