@@ -25,6 +25,11 @@ func run(t *testing.T, f *Factory, args ...string) result {
 		f = &Factory{}
 	}
 	f.Out, f.Err = out, errOut
+	if f.Interactive == nil {
+		// Never a terminal unless a test says so: whatever stdin the
+		// test binary inherits, no command prompts.
+		f.Interactive = func() bool { return false }
+	}
 	if f.Getenv == nil {
 		// No environment, but a state directory of the test's own: a
 		// command never reads or writes the user's.
