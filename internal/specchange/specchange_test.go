@@ -190,7 +190,29 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	}
 	goCmd(t, dst, "test", "./internal/specchangeproof/")
 
-	out := goCmd(t, dst, "run", "./cmd/axa", "api", "listCountryEmbassies", "--country_id", "fr")
+	// The command's background sandbox lives in a state directory of this
+	// test's own (a sandbox of the unchanged module, shared through the
+	// user's, would not know the operation), and is stopped at the end.
+	axaBin := filepath.Join(t.TempDir(), "axa")
+	goCmd(t, dst, "build", "-o", axaBin, "./cmd/axa")
+	stateDir := t.TempDir()
+	axa := func(args ...string) string {
+		t.Helper()
+		// Not t.Context(): the stop runs in a cleanup, after it ended.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, axaBin, args...)
+		cmd.Dir = dst
+		cmd.Env = append(cleanEnv(), "AXA_STATE_DIR="+stateDir)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("axa %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+		}
+		return stdout.String()
+	}
+	t.Cleanup(func() { axa("sandbox", "stop") })
+	out := axa("api", "listCountryEmbassies", "--country_id", "fr")
 	var got []map[string]string
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("axa api listCountryEmbassies printed %q: %v", out, err)
@@ -256,14 +278,23 @@ func goCmd(t *testing.T, dir string, args ...string) string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
-	for _, v := range []string{"AXA_BASE_URL", "AXA_CLIENT_ID", "AXA_CLIENT_SECRET", "AXA_SCOPES"} {
-		cmd.Env = append(cmd.Env, v+"=")
-	}
+	cmd.Env = append(cleanEnv(), "GOWORK=off", "GOFLAGS=-mod=readonly")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("go %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
 	}
 	return stdout.String()
+}
+
+// cleanEnv is the environment without the AXA_* variables, so that no
+// command of the proof reaches a real API or the user's state.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AXA_") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
