@@ -10,13 +10,14 @@ GOLANGCI_LINT         := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-
 
 FUZZTIME              ?= 10s
 
-.PHONY: all check generate test test-short vet fmt-check tidy-check lint fuzz bench bench-smoke examples-otel tools clean
+.PHONY: all check generate test test-short vet fmt-check tidy-check lint breaking fuzz bench bench-smoke examples-otel tools clean
 
 all: check
 
-## check: everything CI runs (format, vet, go.mod tidiness, lint, all tests with -race,
-## a short run of every fuzz target, one iteration of every benchmark, the otel example's module)
-check: fmt-check vet tidy-check lint test fuzz bench-smoke examples-otel
+## check: everything CI runs (format, vet, go.mod tidiness, lint, the breaking-change gate,
+## all tests with -race, a short run of every fuzz target, one iteration of every benchmark,
+## the otel example's module)
+check: fmt-check vet tidy-check lint breaking test fuzz bench-smoke examples-otel
 
 ## generate: regenerate gen/ from api/openapi.yaml (commit the result)
 generate:
@@ -51,6 +52,13 @@ bench:
 ## neither the SDK nor its importers compile otel; ./... above does not reach it
 examples-otel:
 	cd examples/otel && $(GO) mod tidy -diff && $(GO) vet ./... && $(GO) test -race ./...
+
+## breaking: fail when api/openapi.yaml (or gen/scopes.golden) breaks the contract of the
+## newest v* tag (else the merge base with origin/main) and CHANGELOG.md's first level-2 heading is not "## [Unreleased] (vN.0.0)"
+## with a higher major version; no tag: nothing to compare. oasdiff is pinned in
+## internal/breaking (go run github.com/oasdiff/oasdiff@v1.37.0; not in go.mod). BASE=ref overrides.
+breaking:
+	$(GO) run ./internal/breaking $(if $(BASE),-base $(BASE))
 
 ## vet: go vet
 vet:
