@@ -1,13 +1,10 @@
 package resources
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,10 +13,12 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/axa-assistance-go/axa/gen"
+
 	"github.com/axa-assistance-go/axa/gen/server"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/sandboxtest"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/validate"
 )
 
@@ -113,64 +112,11 @@ func (e *apiEnv) token(login string) string {
 	return stubToken("user", login)
 }
 
-// apiAnswer is a status and a decoded JSON body.
-type apiAnswer struct {
-	status int
-	body   map[string]any
-}
+// apiAnswer is a status, the headers and a decoded JSON body.
+type apiAnswer = sandboxtest.Response
 
-// str returns a string field of the body.
-func (a apiAnswer) str(k string) string { s, _ := a.body[k].(string); return s }
-
-// do sends a request with a bearer token, an Idempotency-Key when key is
-// not empty and a raw JSON body when body is not empty.
+// do sends a request through the validator (see sandboxtest.Do).
 func (e *apiEnv) do(token, method, path, key, body string) apiAnswer {
 	e.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	req.Header.Set("Authorization", "Bearer "+token)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	a := apiAnswer{status: rec.Code, body: map[string]any{}}
-	if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
-		e.t.Fatalf("%s %s: %d, body not JSON: %q", method, path, rec.Code, rec.Body)
-	}
-	return a
-}
-
-// day is a date days from today, as the API writes it.
-func day(days int) string { return time.Now().UTC().AddDate(0, 0, days).Format(time.DateOnly) }
-
-// quoteJSON is a quote request for one traveller, as raw JSON, with extra
-// members spliced in before the closing brace.
-func quoteJSON(extra string) string {
-	return fmt.Sprintf(`{"trip_type":"single_trip","origin_country":"fr","destination_countries":["jp"],`+
-		`"start_date":%q,"end_date":%q,"travellers":[{"birth_date":"1985-04-12"}],"plan_code":"comfort"%s}`, day(30), day(44), extra)
-}
-
-// addressJSON is the policy holder's address, with extra members.
-func addressJSON(extra string) string {
-	return `{"street_address":"6 rue André Gide","postal_code":"92320","locality":"Châtillon","country":"fr"` + extra + `}`
-}
-
-// holderJSON is a policy holder living at address, with extra members.
-func holderJSON(address, extra string) string {
-	return `{"person":{"first_name":"Camille","last_name":"Martin","birth_date":"1985-04-12"},` +
-		`"email":"camille.martin@example.com","address":` + address + extra + `}`
-}
-
-// policyJSON is a policy request for a one-traveller quote, as raw JSON,
-// with extra members.
-func policyJSON(quoteID, holder, extra string) string {
-	return `{"quote_id":"` + quoteID + `","policy_holder":` + holder +
-		`,"travellers":[{"first_name":"Camille","last_name":"Martin","birth_date":"1985-04-12"}]` + extra + `}`
+	return sandboxtest.Do(e.t, e.h, token, method, path, key, body)
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -15,15 +14,16 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
+
 	"github.com/axa-assistance-go/axa/gen/server"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/sandboxtest"
 )
 
 // The tokens of stubVerifier: one with every scope of the API, one with
@@ -120,74 +120,12 @@ func newCaptureEnv(t testing.TB) (*apiEnv, *capturing) {
 }
 
 // apiAnswer is a status, the headers and a decoded JSON body.
-type apiAnswer struct {
-	status int
-	header http.Header
-	body   map[string]any
-}
+type apiAnswer = sandboxtest.Response
 
-// str returns a string field of the body.
-func (a apiAnswer) str(k string) string { s, _ := a.body[k].(string); return s }
-
-// do sends a request with a bearer token when token is not empty, an
-// Idempotency-Key when key is not empty and a raw JSON body when body is
-// not empty.
+// do sends a request through the validator (see sandboxtest.Do).
 func (e *apiEnv) do(token, method, path, key, body string) apiAnswer {
 	e.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	a := apiAnswer{status: rec.Code, header: rec.Header(), body: map[string]any{}}
-	if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
-		e.t.Fatalf("%s %s: %d, body not JSON: %q", method, path, rec.Code, rec.Body)
-	}
-	return a
-}
-
-// day is a date days from today, as the API writes it.
-func day(days int) string { return time.Now().UTC().AddDate(0, 0, days).Format(time.DateOnly) }
-
-// quoteJSON is a quote request for one traveller, as raw JSON, with extra
-// members spliced in before the closing brace.
-func quoteJSON(extra string) string {
-	return fmt.Sprintf(`{"trip_type":"single_trip","origin_country":"fr","destination_countries":["jp"],`+
-		`"start_date":%q,"end_date":%q,"travellers":[{"birth_date":"1985-04-12"}],"plan_code":"comfort"%s}`, day(30), day(44), extra)
-}
-
-// travellersJSON is n travellers.
-func travellersJSON(n int) string {
-	return "[" + strings.TrimSuffix(strings.Repeat(`{"birth_date":"1990-01-01"},`, n), ",") + "]"
-}
-
-// addressJSON is the policy holder's address, with extra members.
-func addressJSON(extra string) string {
-	return `{"street_address":"6 rue André Gide","postal_code":"92320","locality":"Châtillon","country":"fr"` + extra + `}`
-}
-
-// holderJSON is a policy holder living at address, with extra members.
-func holderJSON(address, extra string) string {
-	return `{"person":{"first_name":"Camille","last_name":"Martin","birth_date":"1985-04-12"},` +
-		`"email":"camille.martin@example.com","address":` + address + extra + `}`
-}
-
-// policyJSON is a policy request for a one-traveller quote, as raw JSON,
-// with extra members.
-func policyJSON(quoteID, holder, extra string) string {
-	return `{"quote_id":"` + quoteID + `","policy_holder":` + holder +
-		`,"travellers":[{"first_name":"Camille","last_name":"Martin","birth_date":"1985-04-12"}]` + extra + `}`
+	return sandboxtest.Do(e.t, e.h, token, method, path, key, body)
 }
 
 // The validator matches names exactly; encoding/json, which the generated
@@ -197,35 +135,35 @@ func policyJSON(quoteID, holder, extra string) string {
 func TestBodyNamesReadTwoWaysAreRefused(t *testing.T) {
 	e, handled := newCaptureEnv(t)
 	tok := tokenAll
-	quote := e.do(tok, http.MethodPost, "/travel/v1/quotes", "q-ok", quoteJSON(""))
-	if q, _ := handled.take(); quote.status != http.StatusTeapot || q == nil {
-		t.Fatalf("the plain quote did not reach the handler: %d %v", quote.status, quote.body)
+	quote := e.do(tok, http.MethodPost, "/travel/v1/quotes", "q-ok", sandboxtest.QuoteJSON(""))
+	if q, _ := handled.take(); quote.Status != http.StatusTeapot || q == nil {
+		t.Fatalf("the plain quote did not reach the handler: %d %v", quote.Status, quote.Body)
 	}
 	qid := "0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c"
 	long := strings.Repeat("W", 5000)
 	for name, c := range map[string]struct{ path, body string }{
-		"20 TRAVELLERS after 1 traveller": {"/travel/v1/quotes", quoteJSON(`,"TRAVELLERS":` + travellersJSON(20))},
-		"Promo_Code of 5,000 characters":  {"/travel/v1/quotes", quoteJSON(`,"Promo_Code":"` + long + `"`)},
-		"Promo_Code alone":                {"/travel/v1/quotes", quoteJSON(`,"Promo_Code":"WELCOME10"`)},
-		"PROMO_CODE escaped":              {"/travel/v1/quotes", quoteJSON(`,"PROMO\u005FCODE":"WELCOME10"`)},
-		"promo_code twice":                {"/travel/v1/quotes", quoteJSON(`,"promo_code":"NOPE","promo_code":"WELCOME10"`)},
-		"travellers twice":                {"/travel/v1/quotes", quoteJSON(`,"travellers":` + travellersJSON(9))},
-		"case variant in an array item": {"/travel/v1/quotes", strings.Replace(quoteJSON(""),
+		"20 TRAVELLERS after 1 traveller": {"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"TRAVELLERS":` + sandboxtest.TravellersJSON(20))},
+		"Promo_Code of 5,000 characters":  {"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"Promo_Code":"` + long + `"`)},
+		"Promo_Code alone":                {"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"Promo_Code":"WELCOME10"`)},
+		"PROMO_CODE escaped":              {"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"PROMO\u005FCODE":"WELCOME10"`)},
+		"promo_code twice":                {"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"promo_code":"NOPE","promo_code":"WELCOME10"`)},
+		"travellers twice":                {"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"travellers":` + sandboxtest.TravellersJSON(9))},
+		"case variant in an array item": {"/travel/v1/quotes", strings.Replace(sandboxtest.QuoteJSON(""),
 			`{"birth_date":"1985-04-12"}`, `{"birth_date":"1985-04-12","Birth_Date":"2020-01-01"}`, 1)},
-		"undeclared names differing in case": {"/travel/v1/quotes", quoteJSON(`,"note":"a","NOTE":"b"`)},
-		"a second JSON value after the body": {"/travel/v1/quotes", quoteJSON("") + `{"travellers":[]}`},
-		"LOCALITY in the address":            {"/travel/v1/policies", policyJSON(qid, holderJSON(addressJSON(`,"LOCALITY":"x"`), ""), "")},
-		"long s for s in the address (ſtreet_address)": {"/travel/v1/policies", policyJSON(qid,
-			holderJSON(addressJSON(`,"ſtreet_address":"<script>"`), ""), "")},
-		"COUNTRY in the address": {"/travel/v1/policies", policyJSON(qid, holderJSON(addressJSON(`,"COUNTRY":"xx"`), ""), "")},
-		"policy_holder twice, merged by encoding/json": {"/travel/v1/policies", policyJSON(qid,
-			holderJSON(addressJSON(""), `,"phone":{"phone_type":"mobile","international_prefix":"not a prefix","number":"x"}`),
-			`,"policy_holder":`+holderJSON(addressJSON(""), ""))},
+		"undeclared names differing in case": {"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"note":"a","NOTE":"b"`)},
+		"a second JSON value after the body": {"/travel/v1/quotes", sandboxtest.QuoteJSON("") + `{"travellers":[]}`},
+		"LOCALITY in the address":            {"/travel/v1/policies", sandboxtest.PolicyJSON(qid, sandboxtest.HolderJSON(sandboxtest.AddressJSON(`,"LOCALITY":"x"`), ""), "")},
+		"long s for s in the address (ſtreet_address)": {"/travel/v1/policies", sandboxtest.PolicyJSON(qid,
+			sandboxtest.HolderJSON(sandboxtest.AddressJSON(`,"ſtreet_address":"<script>"`), ""), "")},
+		"COUNTRY in the address": {"/travel/v1/policies", sandboxtest.PolicyJSON(qid, sandboxtest.HolderJSON(sandboxtest.AddressJSON(`,"COUNTRY":"xx"`), ""), "")},
+		"policy_holder twice, merged by encoding/json": {"/travel/v1/policies", sandboxtest.PolicyJSON(qid,
+			sandboxtest.HolderJSON(sandboxtest.AddressJSON(""), `,"phone":{"phone_type":"mobile","international_prefix":"not a prefix","number":"x"}`),
+			`,"policy_holder":`+sandboxtest.HolderJSON(sandboxtest.AddressJSON(""), ""))},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := e.do(tok, http.MethodPost, c.path, "k-"+url.PathEscape(name), c.body)
-			if got.status != http.StatusBadRequest || got.str("error") != "invalid_request" {
-				t.Fatalf("%d %v, want 400 invalid_request", got.status, got.body)
+			if got.Status != http.StatusBadRequest || got.Str("error") != "invalid_request" {
+				t.Fatalf("%d %v, want 400 invalid_request", got.Status, got.Body)
 			}
 			ps := answerProblems(t, got)
 			for loc := range ps {
@@ -234,9 +172,9 @@ func TestBodyNamesReadTwoWaysAreRefused(t *testing.T) {
 				}
 			}
 			if len(ps) == 0 {
-				t.Errorf("no problem listed: %v", got.body)
+				t.Errorf("no problem listed: %v", got.Body)
 			}
-			if d := got.str("error_description"); strings.Contains(d, long) || len(d) > 300 {
+			if d := got.Str("error_description"); strings.Contains(d, long) || len(d) > 300 {
 				t.Errorf("the description echoes the body: %.300s", d)
 			}
 			if q, p := handled.take(); q != nil || p != nil {
@@ -247,13 +185,13 @@ func TestBodyNamesReadTwoWaysAreRefused(t *testing.T) {
 	// Names the spec does not declare, distinct whatever their case, are
 	// still allowed (the spec does not forbid additional properties), and
 	// an escaped name is the name it spells.
-	ok := e.do(tok, http.MethodPost, "/travel/v1/quotes", "k-extra", quoteJSON(`,"note":"a","notes":"b","promo\u005fcode":"WELCOME10"`))
-	if q, _ := handled.take(); ok.status != http.StatusTeapot || q == nil || q.PromoCode == nil || *q.PromoCode != "WELCOME10" {
-		t.Errorf("extra names: %d %v, the handler got %+v", ok.status, ok.body, q)
+	ok := e.do(tok, http.MethodPost, "/travel/v1/quotes", "k-extra", sandboxtest.QuoteJSON(`,"note":"a","notes":"b","promo\u005fcode":"WELCOME10"`))
+	if q, _ := handled.take(); ok.Status != http.StatusTeapot || q == nil || q.PromoCode == nil || *q.PromoCode != "WELCOME10" {
+		t.Errorf("extra names: %d %v, the handler got %+v", ok.Status, ok.Body, q)
 	}
-	p := e.do(tok, http.MethodPost, "/travel/v1/policies", "p-ok", policyJSON(qid, holderJSON(addressJSON(""), ""), ""))
-	if _, got := handled.take(); p.status != http.StatusTeapot || got == nil {
-		t.Errorf("the plain policy did not reach the handler: %d %v", p.status, p.body)
+	p := e.do(tok, http.MethodPost, "/travel/v1/policies", "p-ok", sandboxtest.PolicyJSON(qid, sandboxtest.HolderJSON(sandboxtest.AddressJSON(""), ""), ""))
+	if _, got := handled.take(); p.Status != http.StatusTeapot || got == nil {
+		t.Errorf("the plain policy did not reach the handler: %d %v", p.Status, p.Body)
 	}
 }
 
@@ -263,16 +201,16 @@ func TestCaseVariantOfDeclaredPropertyNeverReachesTheHandler(t *testing.T) {
 	e, c := newCaptureEnv(t)
 	tok := tokenAll
 	for _, body := range []string{
-		quoteJSON(`,"Promo_Code":"WELCOME10"`),
-		strings.Replace(quoteJSON(""), `"plan_code":"comfort"`, `"plan_code":"comfort","Plan_Code":"premium"`, 1),
+		sandboxtest.QuoteJSON(`,"Promo_Code":"WELCOME10"`),
+		strings.Replace(sandboxtest.QuoteJSON(""), `"plan_code":"comfort"`, `"plan_code":"comfort","Plan_Code":"premium"`, 1),
 	} {
 		got := e.do(tok, http.MethodPost, "/travel/v1/quotes", "k", body)
 		q, _ := c.take()
 		if q != nil && (q.PromoCode != nil || q.PlanCode != gen.PlanCodeComfort) {
 			t.Errorf("the handler got promo code %v, plan %s from %.300s", q.PromoCode, q.PlanCode, body)
 		}
-		if got.status != http.StatusBadRequest {
-			t.Errorf("%d %v, want 400", got.status, got.body)
+		if got.Status != http.StatusBadRequest {
+			t.Errorf("%d %v, want 400", got.Status, got.Body)
 		}
 	}
 }
@@ -343,18 +281,18 @@ func FuzzValidatedBodyIsHandledBody(f *testing.F) {
 		policy bool
 		body   string
 	}{
-		{false, quoteJSON("")},
-		{false, quoteJSON(`,"promo_code":"WELCOME10"`)},
-		{false, quoteJSON(`,"TRAVELLERS":` + travellersJSON(20))},
-		{false, quoteJSON(`,"Promo_Code":"` + long + `"`)},
-		{false, quoteJSON(`,"travellers":` + travellersJSON(3))},
-		{false, quoteJSON(`,"note":"a","NOTE":"b"`)},
-		{false, quoteJSON("") + ` {"travellers":[]}`},
-		{true, policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(""), ""), "")},
-		{true, policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(`,"ſtreet_address":"x"`), ""), "")},
-		{true, policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(`,"Country":"xx"`), ""), "")},
-		{true, policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(""),
-			`,"phone":{"phone_type":"mobile","international_prefix":"bad","number":"x"}`), `,"policy_holder":`+holderJSON(addressJSON(""), ""))},
+		{false, sandboxtest.QuoteJSON("")},
+		{false, sandboxtest.QuoteJSON(`,"promo_code":"WELCOME10"`)},
+		{false, sandboxtest.QuoteJSON(`,"TRAVELLERS":` + sandboxtest.TravellersJSON(20))},
+		{false, sandboxtest.QuoteJSON(`,"Promo_Code":"` + long + `"`)},
+		{false, sandboxtest.QuoteJSON(`,"travellers":` + sandboxtest.TravellersJSON(3))},
+		{false, sandboxtest.QuoteJSON(`,"note":"a","NOTE":"b"`)},
+		{false, sandboxtest.QuoteJSON("") + ` {"travellers":[]}`},
+		{true, sandboxtest.PolicyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", sandboxtest.HolderJSON(sandboxtest.AddressJSON(""), ""), "")},
+		{true, sandboxtest.PolicyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", sandboxtest.HolderJSON(sandboxtest.AddressJSON(`,"ſtreet_address":"x"`), ""), "")},
+		{true, sandboxtest.PolicyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", sandboxtest.HolderJSON(sandboxtest.AddressJSON(`,"Country":"xx"`), ""), "")},
+		{true, sandboxtest.PolicyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", sandboxtest.HolderJSON(sandboxtest.AddressJSON(""),
+			`,"phone":{"phone_type":"mobile","international_prefix":"bad","number":"x"}`), `,"policy_holder":`+sandboxtest.HolderJSON(sandboxtest.AddressJSON(""), ""))},
 	} {
 		f.Add(seed.policy, seed.body)
 	}
@@ -411,8 +349,8 @@ func (e *apiEnv) doRaw(t testing.TB, token, path, body string) int {
 	}
 	if rec.Code == http.StatusBadRequest {
 		// A refused body is the spec's Error, listing its problems.
-		a := apiAnswer{status: rec.Code, body: map[string]any{}}
-		if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+		a := apiAnswer{Status: rec.Code, Body: map[string]any{}}
+		if err := json.Unmarshal(rec.Body.Bytes(), &a.Body); err != nil {
 			t.Fatal(err)
 		}
 		if ps := answerProblems(t, a); len(ps) == 0 {
@@ -427,11 +365,11 @@ func (e *apiEnv) doRaw(t testing.TB, token, path, body string) int {
 func TestMethodNotAllowedIs405WithAllow(t *testing.T) {
 	e, _ := newCaptureEnv(t)
 	got := e.do(tokenAll, http.MethodDelete, "/travel/v1/countries", "", "")
-	if got.status != http.StatusMethodNotAllowed || got.header.Get("Allow") != "GET" || got.str("error") != "method_not_allowed" {
-		t.Fatalf("DELETE /travel/v1/countries: %d, Allow %q, %v; want 405, GET", got.status, got.header.Get("Allow"), got.body)
+	if got.Status != http.StatusMethodNotAllowed || got.Header.Get("Allow") != "GET" || got.Str("error") != "method_not_allowed" {
+		t.Fatalf("DELETE /travel/v1/countries: %d, Allow %q, %v; want 405, GET", got.Status, got.Header.Get("Allow"), got.Body)
 	}
-	if got := e.do(tokenAll, http.MethodGet, "/travel/v1/nowhere", "", ""); got.status != http.StatusNotFound || got.str("error") != "not_found" {
-		t.Fatalf("GET /travel/v1/nowhere: %d %v, want 404", got.status, got.body)
+	if got := e.do(tokenAll, http.MethodGet, "/travel/v1/nowhere", "", ""); got.Status != http.StatusNotFound || got.Str("error") != "not_found" {
+		t.Fatalf("GET /travel/v1/nowhere: %d %v, want 404", got.Status, got.Body)
 	}
 }
 
@@ -441,16 +379,16 @@ func TestMethodNotAllowedIs405WithAllow(t *testing.T) {
 func TestMissingOrInvalidTokenIs401(t *testing.T) {
 	e, _ := newCaptureEnv(t)
 	got := e.do("", http.MethodGet, "/travel/v1/countries", "", "")
-	if got.status != http.StatusUnauthorized || got.str("error") != "unauthorized" {
-		t.Errorf("no token: %d %v", got.status, got.body)
+	if got.Status != http.StatusUnauthorized || got.Str("error") != "unauthorized" {
+		t.Errorf("no token: %d %v", got.Status, got.Body)
 	}
-	if c := got.header.Get("WWW-Authenticate"); !strings.HasPrefix(c, "Bearer") || strings.Contains(c, "error=") {
+	if c := got.Header.Get("WWW-Authenticate"); !strings.HasPrefix(c, "Bearer") || strings.Contains(c, "error=") {
 		t.Errorf("no token: challenge %q names an error though no token was sent", c)
 	}
 	got = e.do("forged-token", http.MethodGet, "/travel/v1/countries", "", "")
-	if c := got.header.Get("WWW-Authenticate"); got.status != http.StatusUnauthorized || !strings.Contains(c, `error="invalid_token"`) ||
-		strings.Contains(c, "forged-token") || strings.Contains(got.str("error_description"), "invalid token:") {
-		t.Errorf("a refused token: %d %q %v", got.status, c, got.body)
+	if c := got.Header.Get("WWW-Authenticate"); got.Status != http.StatusUnauthorized || !strings.Contains(c, `error="invalid_token"`) ||
+		strings.Contains(c, "forged-token") || strings.Contains(got.Str("error_description"), "invalid token:") {
+		t.Errorf("a refused token: %d %q %v", got.Status, c, got.Body)
 	}
 }
 
@@ -458,11 +396,11 @@ func TestMissingOrInvalidTokenIs401(t *testing.T) {
 // challenge names the scope needed.
 func TestInsufficientScopeIs403NamingTheScope(t *testing.T) {
 	e, handled := newCaptureEnv(t)
-	got := e.do(tokenCountries, http.MethodPost, "/travel/v1/quotes", "k", quoteJSON(""))
-	c := got.header.Get("WWW-Authenticate")
-	if got.status != http.StatusForbidden || !strings.Contains(c, `error="insufficient_scope"`) ||
+	got := e.do(tokenCountries, http.MethodPost, "/travel/v1/quotes", "k", sandboxtest.QuoteJSON(""))
+	c := got.Header.Get("WWW-Authenticate")
+	if got.Status != http.StatusForbidden || !strings.Contains(c, `error="insufficient_scope"`) ||
 		!strings.Contains(c, `scope="`+string(gen.ScopeTravelPoliciesQuoteRequest)+`"`) {
-		t.Errorf("%d, WWW-Authenticate %q; want 403 insufficient_scope naming %s", got.status, c, gen.ScopeTravelPoliciesQuoteRequest)
+		t.Errorf("%d, WWW-Authenticate %q; want 403 insufficient_scope naming %s", got.Status, c, gen.ScopeTravelPoliciesQuoteRequest)
 	}
 	if q, _ := handled.take(); q != nil {
 		t.Error("the handler acted on a request without its scope")
@@ -473,8 +411,8 @@ func TestInsufficientScopeIs403NamingTheScope(t *testing.T) {
 func TestBodyTooLargeIs413(t *testing.T) {
 	e, _ := newCaptureEnv(t)
 	big := `{"promo_code":"` + strings.Repeat("x", 100<<10) + `"}`
-	if got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k1", big); got.status != http.StatusRequestEntityTooLarge || got.str("error") != "request_too_large" {
-		t.Fatalf("%d %v, want 413", got.status, got.body)
+	if got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k1", big); got.Status != http.StatusRequestEntityTooLarge || got.Str("error") != "request_too_large" {
+		t.Fatalf("%d %v, want 413", got.Status, got.Body)
 	}
 }
 
@@ -483,9 +421,9 @@ func TestBodyTooLargeIs413(t *testing.T) {
 func TestValidationMessagesAreShort(t *testing.T) {
 	e, _ := newCaptureEnv(t)
 	got := e.do(tokenAll, http.MethodGet, "/health/v1/medical_providers/search?lat=123&lng=2", "", "")
-	d := got.str("error_description")
-	if got.status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400", got.status)
+	d := got.Str("error_description")
+	if got.Status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400", got.Status)
 	}
 	if !strings.Contains(d, "lat") || strings.Contains(d, "Schema") || strings.Contains(d, "\n") || len(d) > 300 {
 		t.Errorf("message is not short and readable: %s", d)
@@ -509,8 +447,8 @@ func TestProviderSearchBoundsAreTheValidators(t *testing.T) {
 		reached := handled.search
 		handled.search = nil
 		handled.mu.Unlock()
-		if got.status != http.StatusBadRequest || got.str("error") != "invalid_request" || reached != nil {
-			t.Errorf("%s: %d %v (handler reached: %v), want 400 invalid_request", q, got.status, got.body, reached != nil)
+		if got.Status != http.StatusBadRequest || got.Str("error") != "invalid_request" || reached != nil {
+			t.Errorf("%s: %d %v (handler reached: %v), want 400 invalid_request", q, got.Status, got.Body, reached != nil)
 		}
 	}
 	for _, q := range []string{
@@ -521,8 +459,8 @@ func TestProviderSearchBoundsAreTheValidators(t *testing.T) {
 		reached := handled.search
 		handled.search = nil
 		handled.mu.Unlock()
-		if got.status != http.StatusTeapot || reached == nil {
-			t.Errorf("%s: %d %v, want it to reach the handler", q, got.status, got.body)
+		if got.Status != http.StatusTeapot || reached == nil {
+			t.Errorf("%s: %d %v, want it to reach the handler", q, got.Status, got.Body)
 		}
 	}
 }
@@ -562,18 +500,18 @@ func TestValidatorUsesTheResolvedOperation(t *testing.T) {
 func TestRequiredInputsAreTheValidators(t *testing.T) {
 	e, handled := newCaptureEnv(t)
 	for name, c := range map[string]struct{ path, key, body string }{
-		"quote without Idempotency-Key":  {"/travel/v1/quotes", "", quoteJSON("")},
+		"quote without Idempotency-Key":  {"/travel/v1/quotes", "", sandboxtest.QuoteJSON("")},
 		"quote without body":             {"/travel/v1/quotes", "k", ""},
-		"policy without Idempotency-Key": {"/travel/v1/policies", "", policyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", holderJSON(addressJSON(""), ""), "")},
+		"policy without Idempotency-Key": {"/travel/v1/policies", "", sandboxtest.PolicyJSON("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c", sandboxtest.HolderJSON(sandboxtest.AddressJSON(""), ""), "")},
 		"policy without body":            {"/travel/v1/policies", "k", ""},
-		"unknown trip type":              {"/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `"single_trip"`, `"round_the_world"`, 1)},
-		"unknown plan":                   {"/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `"comfort"`, `"gold"`, 1)},
-		"no destination":                 {"/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `["jp"]`, `[]`, 1)},
-		"no traveller":                   {"/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `[{"birth_date":"1985-04-12"}]`, `[]`, 1)},
+		"unknown trip type":              {"/travel/v1/quotes", "k", strings.Replace(sandboxtest.QuoteJSON(""), `"single_trip"`, `"round_the_world"`, 1)},
+		"unknown plan":                   {"/travel/v1/quotes", "k", strings.Replace(sandboxtest.QuoteJSON(""), `"comfort"`, `"gold"`, 1)},
+		"no destination":                 {"/travel/v1/quotes", "k", strings.Replace(sandboxtest.QuoteJSON(""), `["jp"]`, `[]`, 1)},
+		"no traveller":                   {"/travel/v1/quotes", "k", strings.Replace(sandboxtest.QuoteJSON(""), `[{"birth_date":"1985-04-12"}]`, `[]`, 1)},
 	} {
 		got := e.do(tokenAll, http.MethodPost, c.path, c.key, c.body)
-		if q, p := handled.take(); got.status != http.StatusBadRequest || got.str("error") != "invalid_request" || q != nil || p != nil {
-			t.Errorf("%s: %d %v (handler reached: %v), want 400 invalid_request", name, got.status, got.body, q != nil || p != nil)
+		if q, p := handled.take(); got.Status != http.StatusBadRequest || got.Str("error") != "invalid_request" || q != nil || p != nil {
+			t.Errorf("%s: %d %v (handler reached: %v), want 400 invalid_request", name, got.Status, got.Body, q != nil || p != nil)
 		}
 	}
 }
@@ -590,7 +528,7 @@ func answerProblems(t testing.TB, a apiAnswer) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := json.Marshal(a.body)
+	b, err := json.Marshal(a.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -620,7 +558,7 @@ func answerProblems(t testing.TB, a apiAnswer) map[string]string {
 			out[p.Location] = p.Message
 		}
 	}
-	if d := a.str("error_description"); strings.Contains(d, "\n") || !strings.HasPrefix(d, fmt.Sprint(len(body.Problems))+" problem") && len(body.Problems) > 1 && len(body.Problems) < apierr.MaxProblems {
+	if d := a.Str("error_description"); strings.Contains(d, "\n") || !strings.HasPrefix(d, fmt.Sprint(len(body.Problems))+" problem") && len(body.Problems) > 1 && len(body.Problems) < apierr.MaxProblems {
 		t.Errorf("error_description is not a one-line summary of the %d problems: %q", len(body.Problems), d)
 	}
 	return out
@@ -631,11 +569,11 @@ func answerProblems(t testing.TB, a apiAnswer) map[string]string {
 // its JSON pointer; the missing field says "required".
 func TestEveryBodyProblemIsListedAtOnce(t *testing.T) {
 	e, handled := newCaptureEnv(t)
-	body := strings.Replace(quoteJSON(""), `"single_trip"`, `"round_the_world"`, 1)
+	body := strings.Replace(sandboxtest.QuoteJSON(""), `"single_trip"`, `"round_the_world"`, 1)
 	body = strings.Replace(body, `[{"birth_date":"1985-04-12"}]`, `[{}`+strings.Repeat(`,{"birth_date":"1990-01-01"}`, 9)+`]`, 1)
 	got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k", body)
-	if q, _ := handled.take(); got.status != http.StatusBadRequest || got.str("error") != "invalid_request" || q != nil {
-		t.Fatalf("%d %v (handler reached: %v), want 400 invalid_request", got.status, got.body, q != nil)
+	if q, _ := handled.take(); got.Status != http.StatusBadRequest || got.Str("error") != "invalid_request" || q != nil {
+		t.Fatalf("%d %v (handler reached: %v), want 400 invalid_request", got.Status, got.Body, q != nil)
 	}
 	want := map[string]string{
 		"body/travellers/0/birth_date": "required",
@@ -645,7 +583,7 @@ func TestEveryBodyProblemIsListedAtOnce(t *testing.T) {
 	if ps := answerProblems(t, got); !reflect.DeepEqual(ps, want) {
 		t.Errorf("problems %v, want %v", ps, want)
 	}
-	d := got.str("error_description")
+	d := got.Str("error_description")
 	for loc, msg := range want {
 		if !strings.Contains(d, loc+": "+msg) {
 			t.Errorf("error_description %q does not name %s: %s", d, loc, msg)
@@ -659,20 +597,20 @@ func TestEveryBodyProblemIsListedAtOnce(t *testing.T) {
 // A missing required field says "required", in the body as in the query.
 func TestMissingRequiredFieldSaysRequired(t *testing.T) {
 	e, _ := newCaptureEnv(t)
-	got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k", strings.Replace(quoteJSON(""), `"birth_date":"1985-04-12"`, `"birthdate":"1985-04-12"`, 1))
-	if ps := answerProblems(t, got); got.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"body/travellers/0/birth_date": "required"}) {
-		t.Errorf("%d %v", got.status, got.body)
+	got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k", strings.Replace(sandboxtest.QuoteJSON(""), `"birth_date":"1985-04-12"`, `"birthdate":"1985-04-12"`, 1))
+	if ps := answerProblems(t, got); got.Status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"body/travellers/0/birth_date": "required"}) {
+		t.Errorf("%d %v", got.Status, got.Body)
 	}
-	if d := got.str("error_description"); d != "body/travellers/0/birth_date: required" {
+	if d := got.Str("error_description"); d != "body/travellers/0/birth_date: required" {
 		t.Errorf("error_description %q", d)
 	}
 	got = e.do(tokenAll, http.MethodGet, "/health/v1/medical_providers/search?lat=48", "", "")
-	if ps := answerProblems(t, got); got.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"query/lng": "required"}) {
-		t.Errorf("%d %v", got.status, got.body)
+	if ps := answerProblems(t, got); got.Status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"query/lng": "required"}) {
+		t.Errorf("%d %v", got.Status, got.Body)
 	}
-	got = e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "", quoteJSON(""))
-	if ps := answerProblems(t, got); got.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"header/Idempotency-Key": "required"}) {
-		t.Errorf("%d %v", got.status, got.body)
+	got = e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "", sandboxtest.QuoteJSON(""))
+	if ps := answerProblems(t, got); got.Status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"header/Idempotency-Key": "required"}) {
+		t.Errorf("%d %v", got.Status, got.Body)
 	}
 }
 
@@ -681,10 +619,10 @@ func TestEveryParameterProblemIsListedAtOnce(t *testing.T) {
 	e, _ := newCaptureEnv(t)
 	got := e.do(tokenAll, http.MethodGet, "/health/v1/medical_providers/search?lat=48&lng=2&radius=99&kind=vet", "", "")
 	ps := answerProblems(t, got)
-	if got.status != http.StatusBadRequest || len(ps) != 2 || ps["query/radius"] != "must be at least 100" || !strings.HasPrefix(ps["query/kind"], "must be one of ") {
-		t.Errorf("%d %v", got.status, got.body)
+	if got.Status != http.StatusBadRequest || len(ps) != 2 || ps["query/radius"] != "must be at least 100" || !strings.HasPrefix(ps["query/kind"], "must be one of ") {
+		t.Errorf("%d %v", got.Status, got.Body)
 	}
-	if d := got.str("error_description"); !strings.HasPrefix(d, "2 problems: ") || !strings.Contains(d, "query/radius: must be at least 100") {
+	if d := got.Str("error_description"); !strings.HasPrefix(d, "2 problems: ") || !strings.Contains(d, "query/radius: must be at least 100") {
 		t.Errorf("error_description %q", d)
 	}
 }
@@ -692,18 +630,18 @@ func TestEveryParameterProblemIsListedAtOnce(t *testing.T) {
 // A body that is not JSON is a problem of its Content-Type.
 func TestContentTypeProblem(t *testing.T) {
 	e, _ := newCaptureEnv(t)
-	req := httptest.NewRequest(http.MethodPost, "/travel/v1/quotes", strings.NewReader(quoteJSON("")))
+	req := httptest.NewRequest(http.MethodPost, "/travel/v1/quotes", strings.NewReader(sandboxtest.QuoteJSON("")))
 	req.Header.Set("Authorization", "Bearer "+tokenAll)
 	req.Header.Set("Content-Type", "text/plain")
 	req.Header.Set("Idempotency-Key", "k")
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
-	a := apiAnswer{status: rec.Code, body: map[string]any{}}
-	if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+	a := apiAnswer{Status: rec.Code, Body: map[string]any{}}
+	if err := json.Unmarshal(rec.Body.Bytes(), &a.Body); err != nil {
 		t.Fatal(err)
 	}
-	if ps := answerProblems(t, a); a.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"header/Content-Type": "must be application/json"}) {
-		t.Errorf("%d %v", a.status, a.body)
+	if ps := answerProblems(t, a); a.Status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{"header/Content-Type": "must be application/json"}) {
+		t.Errorf("%d %v", a.Status, a.Body)
 	}
 }
 
@@ -711,7 +649,7 @@ func TestContentTypeProblem(t *testing.T) {
 // (names.go) is one more problem, at its pointer.
 func TestParameterBodyAndNameProblemsTogether(t *testing.T) {
 	e, _ := newCaptureEnv(t)
-	body := strings.Replace(quoteJSON(`,"Promo_Code":"X","a~b/c":1,"A~B/C":2`), `"comfort"`, `"gold"`, 1)
+	body := strings.Replace(sandboxtest.QuoteJSON(`,"Promo_Code":"X","a~b/c":1,"A~B/C":2`), `"comfort"`, `"gold"`, 1)
 	got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "", body)
 	want := map[string]string{
 		"header/Idempotency-Key": "required",
@@ -719,8 +657,8 @@ func TestParameterBodyAndNameProblemsTogether(t *testing.T) {
 		"body/Promo_Code":        `differs only in case from the property "promo_code"`,
 		"body/A~0B~1C":           `differs only in case from the name "a~b/c"`,
 	}
-	if ps := answerProblems(t, got); got.status != http.StatusBadRequest || !reflect.DeepEqual(ps, want) {
-		t.Errorf("%d %v, want %v", got.status, got.body, want)
+	if ps := answerProblems(t, got); got.Status != http.StatusBadRequest || !reflect.DeepEqual(ps, want) {
+		t.Errorf("%d %v, want %v", got.Status, got.Body, want)
 	}
 }
 
@@ -729,16 +667,16 @@ func TestParameterBodyAndNameProblemsTogether(t *testing.T) {
 // limit is 413.
 func TestAuthBeforeProblems(t *testing.T) {
 	e, _ := newCaptureEnv(t)
-	bad := strings.Replace(quoteJSON(""), `"comfort"`, `"gold"`, 1)
-	if got := e.do("", http.MethodPost, "/travel/v1/quotes", "", bad); got.status != http.StatusUnauthorized || got.body["problems"] != nil {
-		t.Errorf("no token: %d %v", got.status, got.body)
+	bad := strings.Replace(sandboxtest.QuoteJSON(""), `"comfort"`, `"gold"`, 1)
+	if got := e.do("", http.MethodPost, "/travel/v1/quotes", "", bad); got.Status != http.StatusUnauthorized || got.Body["problems"] != nil {
+		t.Errorf("no token: %d %v", got.Status, got.Body)
 	}
-	if got := e.do(tokenCountries, http.MethodPost, "/travel/v1/quotes", "", bad); got.status != http.StatusForbidden || got.body["problems"] != nil {
-		t.Errorf("no scope: %d %v", got.status, got.body)
+	if got := e.do(tokenCountries, http.MethodPost, "/travel/v1/quotes", "", bad); got.Status != http.StatusForbidden || got.Body["problems"] != nil {
+		t.Errorf("no scope: %d %v", got.Status, got.Body)
 	}
 	big := `{"promo_code":"` + strings.Repeat("x", 100<<10) + `"}`
-	if got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "", big); got.status != http.StatusRequestEntityTooLarge {
-		t.Errorf("too large: %d %v", got.status, got.body)
+	if got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "", big); got.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("too large: %d %v", got.Status, got.Body)
 	}
 }
 
@@ -754,12 +692,12 @@ func TestProblemMessages(t *testing.T) {
 		{"/travel/v1/countries/FRA", "", "path/country_id", "must match the pattern ^[a-z]{2}$"},
 		{"/travel/v1/quotes", "{", "body", "not valid JSON"},
 		{"/travel/v1/quotes", "[]", "body", "must be an object"},
-		{"/travel/v1/quotes", strings.Replace(quoteJSON(""), day(30), "2027-13-45", 1), "body/start_date", "must be a valid date"},
-		{"/travel/v1/quotes", strings.Replace(quoteJSON(""), `["jp"]`, `["jp","jp"]`, 1), "body/destination_countries", "must not repeat an item"},
-		{"/travel/v1/quotes", strings.Replace(quoteJSON(""), `["jp"]`, `[]`, 1), "body/destination_countries", "must be at least 1 item"},
-		{"/travel/v1/quotes", quoteJSON(`,"promo_code":"` + strings.Repeat("x", 33) + `"`), "body/promo_code", "must be at most 32 characters"},
-		{"/travel/v1/quotes", quoteJSON(`,"promo_code":7`), "body/promo_code", "must be a string"},
-		{"/travel/v1/quotes", quoteJSON(`,"a/b~c":1,"a/b~c":2`), "body/a~1b~0c", "appears twice"},
+		{"/travel/v1/quotes", strings.Replace(sandboxtest.QuoteJSON(""), sandboxtest.Day(30), "2027-13-45", 1), "body/start_date", "must be a valid date"},
+		{"/travel/v1/quotes", strings.Replace(sandboxtest.QuoteJSON(""), `["jp"]`, `["jp","jp"]`, 1), "body/destination_countries", "must not repeat an item"},
+		{"/travel/v1/quotes", strings.Replace(sandboxtest.QuoteJSON(""), `["jp"]`, `[]`, 1), "body/destination_countries", "must be at least 1 item"},
+		{"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"promo_code":"` + strings.Repeat("x", 33) + `"`), "body/promo_code", "must be at most 32 characters"},
+		{"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"promo_code":7`), "body/promo_code", "must be a string"},
+		{"/travel/v1/quotes", sandboxtest.QuoteJSON(`,"a/b~c":1,"a/b~c":2`), "body/a~1b~0c", "appears twice"},
 	} {
 		method := http.MethodGet
 		if c.body != "" {
@@ -767,10 +705,10 @@ func TestProblemMessages(t *testing.T) {
 		}
 		got := e.do(tokenAll, method, c.path, "k", c.body)
 		ps := answerProblems(t, got)
-		if got.status != http.StatusBadRequest || len(ps) != 1 || ps[c.location] != c.message {
-			t.Errorf("%s %.60s: %d %v, want %s: %s", c.path, c.body, got.status, ps, c.location, c.message)
+		if got.Status != http.StatusBadRequest || len(ps) != 1 || ps[c.location] != c.message {
+			t.Errorf("%s %.60s: %d %v, want %s: %s", c.path, c.body, got.Status, ps, c.location, c.message)
 		}
-		if d := got.str("error_description"); d != c.location+": "+c.message {
+		if d := got.Str("error_description"); d != c.location+": "+c.message {
 			t.Errorf("%s %.60s: error_description %q", c.path, c.body, d)
 		}
 	}
@@ -780,13 +718,13 @@ func TestProblemMessages(t *testing.T) {
 // summary counting them all.
 func TestManyProblemsAreCapped(t *testing.T) {
 	e, _ := newCaptureEnv(t)
-	body := strings.Replace(quoteJSON(""), `[{"birth_date":"1985-04-12"}]`, "["+strings.TrimSuffix(strings.Repeat(`{},`, 1000), ",")+"]", 1)
+	body := strings.Replace(sandboxtest.QuoteJSON(""), `[{"birth_date":"1985-04-12"}]`, "["+strings.TrimSuffix(strings.Repeat(`{},`, 1000), ",")+"]", 1)
 	got := e.do(tokenAll, http.MethodPost, "/travel/v1/quotes", "k", body)
 	ps := answerProblems(t, got)
-	if got.status != http.StatusBadRequest || len(ps) != apierr.MaxProblems || ps["body/travellers"] != "must be at most 9 items" || ps["body/travellers/0/birth_date"] != "required" {
-		t.Errorf("%d, %d problems", got.status, len(ps))
+	if got.Status != http.StatusBadRequest || len(ps) != apierr.MaxProblems || ps["body/travellers"] != "must be at most 9 items" || ps["body/travellers/0/birth_date"] != "required" {
+		t.Errorf("%d, %d problems", got.Status, len(ps))
 	}
-	if d := got.str("error_description"); !strings.HasPrefix(d, "1001 problems: body/travellers: must be at most 9 items; body/travellers/0/birth_date: required;") || len(d) > 600 {
+	if d := got.Str("error_description"); !strings.HasPrefix(d, "1001 problems: body/travellers: must be at most 9 items; body/travellers/0/birth_date: required;") || len(d) > 600 {
 		t.Errorf("error_description %q", d)
 	}
 }
@@ -811,12 +749,12 @@ func TestBindingProblems(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
-		a := apiAnswer{status: rec.Code, body: map[string]any{}}
-		if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+		a := apiAnswer{Status: rec.Code, Body: map[string]any{}}
+		if err := json.Unmarshal(rec.Body.Bytes(), &a.Body); err != nil {
 			t.Fatal(err)
 		}
-		if ps := answerProblems(t, a); a.status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{c.location: c.message}) {
-			t.Errorf("%s: %d %v, want %s: %s", c.target, a.status, a.body, c.location, c.message)
+		if ps := answerProblems(t, a); a.Status != http.StatusBadRequest || !reflect.DeepEqual(ps, map[string]string{c.location: c.message}) {
+			t.Errorf("%s: %d %v, want %s: %s", c.target, a.Status, a.Body, c.location, c.message)
 		}
 	}
 	// Through the validator, the header sent twice is that problem.
@@ -826,11 +764,11 @@ func TestBindingProblems(t *testing.T) {
 	r.Header["Accept-Language"] = []string{"fr", "en"}
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, r)
-	a := apiAnswer{status: rec.Code, body: map[string]any{}}
-	if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+	a := apiAnswer{Status: rec.Code, Body: map[string]any{}}
+	if err := json.Unmarshal(rec.Body.Bytes(), &a.Body); err != nil {
 		t.Fatal(err)
 	}
-	if ps := answerProblems(t, a); a.status != http.StatusBadRequest || ps["header/Accept-Language"] != "must be sent once" {
-		t.Errorf("Accept-Language twice: %d %v", a.status, a.body)
+	if ps := answerProblems(t, a); a.Status != http.StatusBadRequest || ps["header/Accept-Language"] != "must be sent once" {
+		t.Errorf("Accept-Language twice: %d %v", a.Status, a.Body)
 	}
 }
