@@ -1,10 +1,11 @@
 package resources
 
 import (
-	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/sandboxtest"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/sandboxtest"
 )
 
 // tenancyEnv is the resources with a token of each of two users of a
