@@ -7,12 +7,12 @@ type Outcome string
 const (
 	// Pass: the server answered as the spec says.
 	Pass Outcome = "pass"
-	// Fail: the server's answer breaks the spec; Check.Pointer,
-	// Check.Expected and Check.Got say where and how.
+	// Fail: the server's answer breaks the spec; Result.Pointer,
+	// Result.Expected and Result.Got say where and how.
 	Fail Outcome = "fail"
 	// Skip: the check was not run (a write against a remote server without
 	// Config.AllowWrites, an operation without security for the security
-	// checks, an input the run could not build); Check.Message says why.
+	// checks, an input the run could not build); Result.Message says why.
 	Skip Outcome = "skip"
 )
 
@@ -35,11 +35,11 @@ type OperationResult struct {
 	Method string `json:"method"`
 	Path   string `json:"path"`
 	// Checks are the checks run on it, in the order they ran.
-	Checks []Check `json:"checks"`
+	Checks []Result `json:"checks"`
 }
 
-// Check is one check of one operation.
-type Check struct {
+// Result is one check of one operation.
+type Result struct {
 	// Name says what was checked, for example "response", "no token",
 	// "scope urn:…alerts.read_only", "tampered token", "idempotent replay",
 	// "key reused with another body".
