@@ -47,8 +47,38 @@ func (s *secrets) scrub(text string) string {
 	slices.SortFunc(list, func(a, b string) int { return len(b) - len(a) })
 	for _, v := range list {
 		text = strings.ReplaceAll(text, v, redacted)
+		text = scrubPrefixes(text, v)
 	}
 	return text
+}
+
+// minPrefix is the shortest beginning of a secret that scrubPrefixes
+// removes.
+const minPrefix = 16
+
+// scrubPrefixes removes the beginnings of secret, at least minPrefix bytes
+// long, that text holds: a value shortened for the report ("eyJhbGciOi…")
+// must not leak the start of a token either.
+func scrubPrefixes(text, secret string) string {
+	if len(secret) < minPrefix {
+		return text
+	}
+	head := secret[:minPrefix]
+	var b strings.Builder
+	for {
+		i := strings.Index(text, head)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		n := minPrefix
+		for n < len(secret) && i+n < len(text) && text[i+n] == secret[n] {
+			n++
+		}
+		b.WriteString(text[:i])
+		b.WriteString(redacted)
+		text = text[i+n:]
+	}
 }
 
 // scrubReport removes every secret from the report's text.
