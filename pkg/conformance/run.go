@@ -48,7 +48,7 @@ type operation struct {
 	op               *openapi3.Operation
 	params           openapi3.Parameters // the path item's and the operation's
 	sec              security
-	success          int // the first documented 2xx status; 0 without one
+	success          []int // the documented 2xx and 3xx statuses
 	write            bool
 }
 
@@ -136,7 +136,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 			o := &operation{id: op.OperationID, method: strings.ToUpper(method), path: path, op: op,
 				params: mergeParams(item.Parameters, op.Parameters), sec: r.securityOf(op)}
 			o.write = o.method != http.MethodGet && o.method != http.MethodHead && o.method != http.MethodOptions
-			o.success = successStatus(op)
+			o.success = successStatuses(op)
 			r.ops = append(r.ops, o)
 			r.byID[o.id] = o
 		}
@@ -162,14 +162,16 @@ func mergeParams(item, op openapi3.Parameters) openapi3.Parameters {
 	return out
 }
 
-// successStatus is the first 2xx status op documents.
-func successStatus(op *openapi3.Operation) int {
+// successStatuses are the 2xx and 3xx statuses op documents: its
+// successes (a redirect is one for an endpoint of a browser flow).
+func successStatuses(op *openapi3.Operation) []int {
+	var out []int
 	for _, code := range specresponse.Statuses(op) {
-		if n, err := strconv.Atoi(code); err == nil && n >= 200 && n < 300 {
-			return n
+		if n, err := strconv.Atoi(code); err == nil && n >= 200 && n < 400 {
+			out = append(out, n)
 		}
 	}
-	return 0
+	return out
 }
 
 // securityOf reads the first security requirement of op (the document's
@@ -468,9 +470,9 @@ func unwrapURLError(err error) error {
 func (r *runner) judgeSuccess(name string, o *operation, ans *answer) Result {
 	res := Result{Name: name, Status: ans.status}
 	fs := r.failures(ans)
-	if ans.status != o.success {
+	if !slices.Contains(o.success, ans.status) {
 		res.Outcome, res.Pointer, res.Got = Fail, "status", gotStatus(ans)
-		res.Expected = fmt.Sprintf("%d (the documented success)", o.success)
+		res.Expected = statusList(o.success) + " (the documented success)"
 		res.Message = "the server did not answer the operation's documented success" + also(fs)
 		return res
 	}
@@ -700,6 +702,18 @@ func also(fs []specresponse.Failure) string {
 		list = append(list, f.String())
 	}
 	return "; the answer also breaks the spec: " + strings.Join(list, "; ")
+}
+
+// statusList writes statuses as "200" or "200 or 302".
+func statusList(statuses []int) string {
+	if len(statuses) == 0 {
+		return "a 2xx or 3xx status"
+	}
+	list := make([]string, len(statuses))
+	for i, s := range statuses {
+		list[i] = strconv.Itoa(s)
+	}
+	return strings.Join(list, " or ")
 }
 
 // gotStatus says what status came, with the error code of an error body.
