@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -68,6 +69,10 @@ func (e *Error) Error() string {
 	return s
 }
 
+// registerDecoders registers, once per process, the body decoders of the
+// media types the spec answers beyond kin-openapi's own.
+var registerDecoders sync.Once
+
 // maxGot bounds the length of Failure.Got, in bytes.
 const maxGot = 120
 
@@ -77,6 +82,11 @@ const maxGot = 120
 // media type's schema. An answer that breaks the spec is an *Error; an
 // error of another type means the request itself has no route.
 func Check(router routers.Router, req *http.Request, status int, header http.Header, body []byte) error {
+	registerDecoders.Do(func() {
+		// An HTML page (the authorization server's login page) is text;
+		// kin-openapi has no decoder for it and would refuse any.
+		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+	})
 	// Route on the path alone, whatever host the request went to.
 	req = req.Clone(req.Context())
 	req.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
