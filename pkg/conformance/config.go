@@ -20,7 +20,9 @@ type Config struct {
 	AllowWrites bool
 	// Transport carries the requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
-	// Operations, when not empty, limits the run to these operationIds.
+	// Operations, when not empty, limits the report to these operationIds
+	// (one the spec lacks is an error); the operations they take a
+	// resource from, through the spec's links, still run.
 	Operations []string
 }
 
