@@ -2,7 +2,9 @@ package conformance_test
 
 import (
 	"context"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,5 +74,40 @@ func TestSandboxConforms(t *testing.T) {
 	}
 	if rep.SpecVersion != doc.Info.Version || rep.BaseURL != url {
 		t.Errorf("report of %q, spec %q", rep.BaseURL, rep.SpecVersion)
+	}
+}
+
+// TestCheckRefusesABadConfig: a run that cannot start is an error, not a
+// report.
+func TestCheckRefusesABadConfig(t *testing.T) {
+	url := startSandbox(t)
+	for name, cfg := range map[string]conformance.Config{
+		"relative base URL": {BaseURL: "/travel", ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret},
+		"ftp base URL":      {BaseURL: "ftp://127.0.0.1", ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret},
+		"unknown operation": {BaseURL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, Operations: []string{"listCountries", "noSuchOperation"}},
+		"unknown client":    {BaseURL: url, ClientID: "nobody", ClientSecret: "nothing-at-all"},
+	} {
+		if rep, err := conformance.Check(t.Context(), cfg); err == nil {
+			t.Errorf("%s: no error, report of %d operations", name, len(rep.Operations))
+		}
+	}
+}
+
+// TestFailureNamesTheRequestID: a failed check carries the X-Request-Id of
+// the answer, for a bug report.
+func TestFailureNamesTheRequestID(t *testing.T) {
+	proxy := mutatingProxy(t, startSandbox(t), func(resp *http.Response, body any) any {
+		resp.Header.Set("X-Request-Id", "req_canary")
+		if resp.StatusCode == http.StatusOK {
+			resp.StatusCode = http.StatusTeapot
+		}
+		return body
+	})
+	rep, err := conformance.Check(t.Context(), conformance.Config{BaseURL: proxy, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, Operations: []string{"listCountries"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rep.Operations[0].Checks[0]; c.Outcome != conformance.Fail || !strings.Contains(c.Message, "X-Request-Id req_canary") {
+		t.Errorf("response check = %+v, want a failure naming the request id", c)
 	}
 }

@@ -467,8 +467,9 @@ func unwrapURLError(err error) error {
 }
 
 // judgeSuccess checks an answer that should be o's documented success.
-func (r *runner) judgeSuccess(name string, o *operation, ans *answer) Result {
-	res := Result{Name: name, Status: ans.status}
+func (r *runner) judgeSuccess(name string, o *operation, ans *answer) (res Result) {
+	defer func() { res = withRequestID(res, ans) }()
+	res = Result{Name: name, Status: ans.status}
 	fs := r.failures(ans)
 	if !slices.Contains(o.success, ans.status) {
 		res.Outcome, res.Pointer, res.Got = Fail, "status", gotStatus(ans)
@@ -492,8 +493,9 @@ type challengeRule struct {
 
 // judgeRefusal checks an answer that should be a want refusal with a
 // challenge as rule says.
-func (r *runner) judgeRefusal(name string, ans *answer, want int, rule challengeRule) Result {
-	res := Result{Name: name, Status: ans.status}
+func (r *runner) judgeRefusal(name string, ans *answer, want int, rule challengeRule) (res Result) {
+	defer func() { res = withRequestID(res, ans) }()
+	res = Result{Name: name, Status: ans.status}
 	fs := r.failures(ans)
 	if ans.status != want {
 		res.Outcome, res.Pointer, res.Expected, res.Got = Fail, "status", strconv.Itoa(want), gotStatus(ans)
@@ -648,8 +650,9 @@ func (r *runner) idempotencyChecks(ctx context.Context, o *operation, m *respMem
 }
 
 // judgeStatus checks an answer that should have status want.
-func (r *runner) judgeStatus(name string, ans *answer, want int, why string) Result {
-	res := Result{Name: name, Status: ans.status}
+func (r *runner) judgeStatus(name string, ans *answer, want int, why string) (res Result) {
+	defer func() { res = withRequestID(res, ans) }()
+	res = Result{Name: name, Status: ans.status}
 	fs := r.failures(ans)
 	if ans.status != want {
 		res.Outcome, res.Pointer, res.Expected, res.Got = Fail, "status", strconv.Itoa(want), gotStatus(ans)
@@ -702,6 +705,15 @@ func also(fs []specresponse.Failure) string {
 		list = append(list, f.String())
 	}
 	return "; the answer also breaks the spec: " + strings.Join(list, "; ")
+}
+
+// withRequestID adds the answer's X-Request-Id to a failed check's
+// message, for a bug report to the server's owners.
+func withRequestID(res Result, ans *answer) Result {
+	if id := ans.header.Get("X-Request-Id"); id != "" && res.Outcome == Fail {
+		res.Message += " (X-Request-Id " + id + ")"
+	}
+	return res
 }
 
 // statusList writes statuses as "200" or "200 or 302".
