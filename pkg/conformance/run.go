@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -255,7 +256,7 @@ func (r *runner) prefetchTokens(ctx context.Context, ops []*operation) error {
 	got := 0
 	for _, s := range scopes {
 		if _, err := r.token(ctx, []string{s}); err != nil {
-			first = cmpOr(first, err)
+			first = cmp.Or(first, err)
 		} else {
 			got++
 		}
@@ -264,13 +265,6 @@ func (r *runner) prefetchTokens(ctx context.Context, ops []*operation) error {
 		return fmt.Errorf("conformance: no token at all: %w", first)
 	}
 	return nil
-}
-
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // idempotent reports whether o is a POST that takes an Idempotency-Key.
@@ -628,7 +622,7 @@ func (r *runner) idempotencyChecks(ctx context.Context, o *operation, m *respMem
 			res.Outcome, res.Pointer, res.Expected, res.Got = Fail, idPointerOr(m.ans.body), first, again
 			res.Message = "a replay with the same Idempotency-Key and body acted again instead of answering the stored result"
 		case ans.header.Get("Idempotent-Replayed") != "true":
-			res.Outcome, res.Pointer, res.Expected, res.Got = Fail, "header/Idempotent-Replayed", "true", cmpOrString(ans.header.Get("Idempotent-Replayed"), "absent")
+			res.Outcome, res.Pointer, res.Expected, res.Got = Fail, "header/Idempotent-Replayed", "true", cmp.Or(ans.header.Get("Idempotent-Replayed"), "absent")
 			res.Message = "a replay must say it is one"
 		}
 	}
@@ -767,13 +761,6 @@ func idPointerOr(body []byte) string {
 		}
 	}
 	return "body"
-}
-
-func cmpOrString(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // namesScopes reports whether a challenge's scope attribute names every
