@@ -95,6 +95,7 @@ type runner struct {
 	router    routers.Router
 	http      *http.Client
 	base      string
+	shown     string // the base URL as reports show it, without a password
 	writes    bool
 	ops       []*operation // in operationId order
 	byID      map[string]*operation
@@ -126,6 +127,7 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		http: &http.Client{Transport: transport, Timeout: perRequest,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		base:   strings.TrimSuffix(u.String(), "/"),
+		shown:  u.Redacted(),
 		writes: cfg.AllowWrites || loopback.Host(u.Hostname()),
 		byID:   map[string]*operation{}, links: links,
 		tokens: map[string]cachedToken{}, responses: map[string]*respMemo{},
@@ -224,7 +226,7 @@ func (r *runner) selected() []*operation {
 }
 
 func (r *runner) run(ctx context.Context) (*Report, error) {
-	rep := &Report{BaseURL: r.cfg.BaseURL, SpecVersion: r.doc.Info.Version}
+	rep := &Report{BaseURL: r.shown, SpecVersion: r.doc.Info.Version}
 	ops := r.selected()
 	if err := r.prefetchTokens(ctx, ops); err != nil {
 		return nil, r.secrets.scrubError(err)
@@ -312,7 +314,7 @@ func (r *runner) otherScopes(o *operation) []string {
 // checks runs every check of o.
 func (r *runner) checks(ctx context.Context, o *operation) []Result {
 	if o.write && !r.writes {
-		msg := fmt.Sprintf("%s writes and %s is not a loopback server: set AllowWrites to run it", o.method, r.cfg.BaseURL)
+		msg := fmt.Sprintf("%s writes and %s is not a loopback server: set AllowWrites to run it", o.method, r.shown)
 		var out []Result
 		for _, n := range r.checkNames(o) {
 			out = append(out, Result{Name: n, Outcome: Skip, Message: msg})
@@ -340,7 +342,7 @@ func (r *runner) respond(ctx context.Context, o *operation) *respMemo {
 	r.responses[o.id] = m
 	defer func() { m.running = false }()
 	if o.write && !r.writes {
-		m.result.Outcome, m.result.Message = Skip, fmt.Sprintf("%s writes and %s is not a loopback server: set AllowWrites to run it", o.method, r.cfg.BaseURL)
+		m.result.Outcome, m.result.Message = Skip, fmt.Sprintf("%s writes and %s is not a loopback server: set AllowWrites to run it", o.method, r.shown)
 		return m
 	}
 	lk, why := r.linkedValues(ctx, o)
