@@ -484,7 +484,8 @@ func (r *runner) judgeSuccess(name string, o *operation, ans *answer) (res Resul
 // wants.
 type challengeRule struct {
 	expected string
-	ok       func(scheme string, params map[string]string, ans *answer) bool
+	scheme   string
+	ok       func(params map[string]string, ans *answer) bool
 }
 
 // judgeRefusal checks an answer that should be a want refusal with a
@@ -499,8 +500,8 @@ func (r *runner) judgeRefusal(name string, ans *answer, want int, rule challenge
 		return res
 	}
 	values := ans.header.Values("WWW-Authenticate")
-	scheme, params := parseChallenge(strings.Join(values, ", "))
-	if len(values) == 0 || !rule.ok(scheme, params, ans) {
+	params, found := findChallenge(values, rule.scheme)
+	if !found || !rule.ok(params, ans) {
 		res.Outcome, res.Pointer, res.Expected, res.Got = Fail, "header/WWW-Authenticate", rule.expected, strings.Join(values, ", ")
 		if len(values) == 0 {
 			res.Got = "absent"
@@ -543,7 +544,8 @@ func (r *runner) securityChecks(ctx context.Context, o *operation, m *respMemo) 
 	}
 	out := []Result{r.refusal(ctx, checkNoToken, o, in.withNewKey(), func(*http.Request) {}, http.StatusUnauthorized, challengeRule{
 		expected: "a Bearer challenge (RFC 6750 section 3)",
-		ok:       func(scheme string, _ map[string]string, _ *answer) bool { return strings.EqualFold(scheme, "Bearer") },
+		scheme:   "Bearer",
+		ok:       func(map[string]string, *answer) bool { return true },
 	})}
 	needed := strings.Join(o.sec.scopes, " ")
 	for _, s := range r.otherScopes(o) {
@@ -555,8 +557,9 @@ func (r *runner) securityChecks(ctx context.Context, o *operation, m *respMemo) 
 		}
 		out = append(out, r.refusal(ctx, name, o, in.withNewKey(), bearer(tok), http.StatusForbidden, challengeRule{
 			expected: fmt.Sprintf(`a Bearer challenge with error="insufficient_scope" naming the scope %s`, needed),
-			ok: func(scheme string, p map[string]string, ans *answer) bool {
-				if !strings.EqualFold(scheme, "Bearer") || p["error"] != "insufficient_scope" {
+			scheme:   "Bearer",
+			ok: func(p map[string]string, ans *answer) bool {
+				if p["error"] != "insufficient_scope" {
 					return false
 				}
 				return namesScopes(p["scope"], o.sec.scopes) || strings.Contains(p["error_description"], needed) ||
@@ -572,8 +575,9 @@ func (r *runner) securityChecks(ctx context.Context, o *operation, m *respMemo) 
 	r.secrets.add(bad)
 	return append(out, r.refusal(ctx, checkTampered, o, in.withNewKey(), bearer(bad), http.StatusUnauthorized, challengeRule{
 		expected: `a Bearer challenge with error="invalid_token"`,
-		ok: func(scheme string, p map[string]string, _ *answer) bool {
-			return strings.EqualFold(scheme, "Bearer") && p["error"] == "invalid_token"
+		scheme:   "Bearer",
+		ok: func(p map[string]string, _ *answer) bool {
+			return p["error"] == "invalid_token"
 		},
 	}))
 }
@@ -582,8 +586,9 @@ func (r *runner) securityChecks(ctx context.Context, o *operation, m *respMemo) 
 // 6749 section 5.2): a Basic challenge and error invalid_client.
 var basicChallenge = challengeRule{
 	expected: `a Basic challenge, and error "invalid_client" in the body (RFC 6749 section 5.2)`,
-	ok: func(scheme string, _ map[string]string, ans *answer) bool {
-		return strings.EqualFold(scheme, "Basic") && bodyField(ans.body, "error") == "invalid_client"
+	scheme:   "Basic",
+	ok: func(_ map[string]string, ans *answer) bool {
+		return bodyField(ans.body, "error") == "invalid_client"
 	},
 }
 
@@ -780,41 +785,94 @@ func namesScopes(attr string, want []string) bool {
 	return true
 }
 
-// parseChallenge parses the first challenge of a WWW-Authenticate value:
-// its scheme and its auth-params (RFC 9110 section 11.6.1).
-func parseChallenge(v string) (string, map[string]string) {
-	v = strings.TrimSpace(v)
-	scheme, rest, _ := strings.Cut(v, " ")
-	params := map[string]string{}
-	for rest = strings.TrimSpace(rest); rest != ""; rest = strings.TrimLeft(strings.TrimSpace(rest), ",") {
-		rest = strings.TrimSpace(rest)
-		key, after, ok := strings.Cut(rest, "=")
-		if !ok || strings.ContainsAny(key, " ,") {
-			break // another challenge, or a token68
+// challenge is one challenge of a WWW-Authenticate header.
+type challenge struct {
+	scheme string
+	params map[string]string
+}
+
+// parseChallenges parses the challenges of a WWW-Authenticate value (RFC
+// 9110 section 11.6.1): schemes, and auth-params with lower-case names; a
+// token68 is skipped. What cannot be parsed ends the list. (pkg/axa has its
+// own copy: the SDK may not depend on anything the run needs.)
+func parseChallenges(v string) []challenge {
+	var out []challenge
+	s := v
+	for {
+		s = strings.TrimLeft(s, " \t,")
+		scheme, rest := httpToken(s)
+		if scheme == "" {
+			return out
 		}
-		key = strings.ToLower(strings.TrimSpace(key))
-		after = strings.TrimSpace(after)
-		var val string
-		if strings.HasPrefix(after, `"`) {
-			var b strings.Builder
-			i := 1
-			for ; i < len(after) && after[i] != '"'; i++ {
-				if after[i] == '\\' && i+1 < len(after) {
-					i++
-				}
-				b.WriteByte(after[i])
+		c := challenge{scheme: scheme, params: map[string]string{}}
+		s = rest
+		for {
+			s = strings.TrimLeft(s, " \t")
+			name, rest := httpToken(s)
+			rest = strings.TrimLeft(rest, " \t")
+			if name == "" || !strings.HasPrefix(rest, "=") {
+				break // the next challenge's scheme, or the end
 			}
-			val, rest = b.String(), after[min(i+1, len(after)):]
-		} else {
-			end := strings.IndexByte(after, ',')
-			if end < 0 {
-				end = len(after)
+			if after := strings.TrimLeft(strings.TrimLeft(rest, "="), " \t"); len(rest)-len(strings.TrimLeft(rest, "=")) > 1 ||
+				after == "" || after[0] == ',' {
+				s = after // a token68 ("abc=="): the challenge has no params
+				break
 			}
-			val, rest = strings.TrimSpace(after[:end]), after[end:]
+			rest = strings.TrimLeft(rest[1:], " \t")
+			var value string
+			if strings.HasPrefix(rest, `"`) {
+				value, rest = quotedString(rest)
+			} else {
+				value, rest = httpToken(rest)
+			}
+			if _, seen := c.params[strings.ToLower(name)]; !seen {
+				c.params[strings.ToLower(name)] = value
+			}
+			s = strings.TrimLeft(rest, " \t")
+			if !strings.HasPrefix(s, ",") {
+				break
+			}
+			s = s[1:]
 		}
-		if _, seen := params[key]; !seen {
-			params[key] = val
+		out = append(out, c)
+	}
+}
+
+// findChallenge returns the params of the first challenge of scheme in the
+// WWW-Authenticate values.
+func findChallenge(values []string, scheme string) (map[string]string, bool) {
+	for _, c := range parseChallenges(strings.Join(values, ", ")) {
+		if strings.EqualFold(c.scheme, scheme) {
+			return c.params, true
 		}
 	}
-	return scheme, params
+	return nil, false
+}
+
+// httpToken splits a leading RFC 9110 token off s.
+func httpToken(s string) (string, string) {
+	i := 0
+	for i < len(s) && s[i] > ' ' && s[i] < 0x7f && !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(s[i])) {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+// quotedString splits a leading quoted-string off s, unescaping it.
+func quotedString(s string) (string, string) {
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			if i+1 < len(s) {
+				i++
+				b.WriteByte(s[i])
+			}
+		case '"':
+			return b.String(), s[i+1:]
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String(), ""
 }
