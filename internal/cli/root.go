@@ -54,6 +54,9 @@ type Factory struct {
 	// Main sets it to re-execute this program. When nil, each command
 	// starts its own sandbox in process, ended with it.
 	SpawnSandbox SpawnFunc
+	// Conform runs the checks of `axa conform`; nil means
+	// conformance.Check. Tests set it to return canned reports.
+	Conform ConformFunc
 
 	baseURL, clientID, clientSecret string
 	jsonOut                         bool
@@ -172,7 +175,7 @@ the user cache directory).`,
 		NewCmdCountries(f), NewCmdCountryHealth(f), NewCmdCountrySecurity(f), NewCmdAlerts(f),
 		NewCmdQuote(f), NewCmdPolicy(f), NewCmdProviders(f),
 		NewCmdVersion(f), NewCmdToken(f), NewCmdLogin(f), NewCmdLogout(f), NewCmdAuth(f), NewCmdSandbox(f),
-		NewCmdAPI(f),
+		NewCmdAPI(f), NewCmdConform(f),
 	)
 	return root
 }
