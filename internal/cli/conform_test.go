@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/pkg/conformance"
@@ -26,12 +27,16 @@ type cannedConform struct {
 
 	mu    sync.Mutex
 	calls []conformance.Config
+	left  []time.Duration // the time left before each call's deadline
 }
 
-func (c *cannedConform) check(_ context.Context, cfg conformance.Config) (*conformance.Report, error) {
+func (c *cannedConform) check(ctx context.Context, cfg conformance.Config) (*conformance.Report, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.calls = append(c.calls, cfg)
+	if deadline, ok := ctx.Deadline(); ok {
+		c.left = append(c.left, time.Until(deadline))
+	}
 	return c.report, c.err
 }
 
@@ -226,6 +231,30 @@ func TestConformAcceptsEveryOperationOfTheSpec(t *testing.T) {
 	}
 	if cfgs := canned.configs(); len(cfgs) != 1 || !reflect.DeepEqual(cfgs[0].Operations, ids) {
 		t.Errorf("configs %+v; want the operations %v", cfgs, ids)
+	}
+}
+
+// The run is bounded by --timeout when given, else by five minutes: the
+// 30 seconds of one command are short for a run's many requests.
+func TestConformTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		min, max time.Duration
+	}{
+		{[]string{"conform"}, 4 * time.Minute, conformTimeout},
+		{[]string{"conform", "--timeout", "10s"}, time.Second, 10 * time.Second},
+	} {
+		canned := &cannedConform{report: cannedReport(false)}
+		r := run(t, &Factory{Getenv: apiEnv(t), Conform: canned.check}, tc.args...)
+		if r.code != ExitOK {
+			t.Fatalf("axa %s: exit %d: %s", strings.Join(tc.args, " "), r.code, r.err)
+		}
+		canned.mu.Lock()
+		left := canned.left
+		canned.mu.Unlock()
+		if len(left) != 1 || left[0] < tc.min || left[0] > tc.max {
+			t.Errorf("axa %s: the run had %v left; want between %v and %v", strings.Join(tc.args, " "), left, tc.min, tc.max)
+		}
 	}
 }
 
