@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -103,7 +104,7 @@ bounds the whole run: 5m unless given.`,
 				AllowWrites: allowWrites, Operations: operations,
 			})
 			if err == nil && report == nil {
-				err = fmt.Errorf("no report")
+				err = errors.New("no report")
 			}
 			if err != nil {
 				return fmt.Errorf("conformance run against %s: %w", base, err)
