@@ -136,7 +136,7 @@ bounds the whole run: 5m unless given.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&allowWrites, "allow-writes", false, "create quotes and policies on a server not on loopback (on loopback they always are)")
 	fl.StringVar(&junit, "junit", "", "also write the report as JUnit XML to this file (replaced atomically, mode 0600)")
-	fl.StringSliceVar(&operations, "operation", nil, "check only this operationId (repeat, or comma-separate, for several; see `axa api`)")
+	fl.StringSliceVar(&operations, "operation", nil, "check only the operation with this `ID` (an operationId; repeat, or comma-separate, for several; axa api lists them)")
 	_ = cmd.RegisterFlagCompletionFunc("operation", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return operationIDs(), cobra.ShellCompDirectiveNoFileComp
 	})
