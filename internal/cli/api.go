@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 )
 
@@ -382,13 +383,13 @@ func readBody(in io.Reader, path string) ([]byte, error) {
 // printRawJSON writes the API's JSON answer indented, as sent otherwise
 // (its keys in their order, its numbers as written), fit for a terminal
 // like every --json output: invalid UTF-8 becomes U+FFFD and the
-// characters a terminal acts on are escaped (see jsonSafe).
+// characters a terminal acts on are escaped (see termtext.JSON).
 func printRawJSON(w io.Writer, raw []byte) error {
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, raw, "", "  "); err != nil {
 		return fmt.Errorf("the answer is not JSON: %w", err)
 	}
-	out := jsonSafe(bytes.ToValidUTF8(buf.Bytes(), []byte("\uFFFD")))
+	out := termtext.JSON(bytes.ToValidUTF8(buf.Bytes(), []byte("\uFFFD")))
 	_, err := w.Write(append(out, '\n'))
 	return err
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axa-assistance-go/axa/internal/loopback"
+	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -293,7 +294,7 @@ func (f *Factory) sessionClient(s *session) (id, secret string, base string, san
 		return sandbox.DefaultClientID, sandbox.DefaultClientSecret, s.BaseURL, true, nil
 	}
 	if id != s.ClientID {
-		return "", "", "", false, usagef("the session is for client %s: set %s and %s to it", sanitize(s.ClientID), axa.EnvClientID, axa.EnvClientSecret)
+		return "", "", "", false, usagef("the session is for client %s: set %s and %s to it", termtext.Line(s.ClientID), axa.EnvClientID, axa.EnvClientSecret)
 	}
 	return id, secret, s.BaseURL, false, nil
 }
