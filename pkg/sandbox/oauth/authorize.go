@@ -149,7 +149,11 @@ func (a *Server) redirectTo(w http.ResponseWriter, r *http.Request, ar *authRequ
 		q.Set("state", ar.state)
 	}
 	u.RawQuery = q.Encode()
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	http.Redirect(w, r, u.String(), http.StatusFound) //nolint:gosec // ar.redirect is a URI registered for the client
+	// Location and no body, for GET and POST alike (http.Redirect would
+	// add an HTML note to a GET only), as the spec describes it.
+	h := w.Header()
+	h.Set("Location", u.String())
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(http.StatusFound)
 }
