@@ -118,7 +118,7 @@ func lookupInvoke(operationID string) (gen.Operation, gen.OperationDoc, error) {
 	// The authorization server's operations are reached through
 	// golang.org/x/oauth2, never as calls of the API.
 	if !ok || !docOK || op.AuthorizationServer {
-		return gen.Operation{}, gen.OperationDoc{}, fmt.Errorf("%w %q: the API's operations are listed by gen.Operations (spec %s)", ErrUnknownOperation, operationID, gen.SpecVersion)
+		return gen.Operation{}, gen.OperationDoc{}, fmt.Errorf("%w %q: the API's operations are those of gen.Operations not marked AuthorizationServer (spec %s)", ErrUnknownOperation, operationID, gen.SpecVersion)
 	}
 	return op, doc, nil
 }
