@@ -73,13 +73,13 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "The OAuth 2.0 authorization endpoint (RFC 6749 section 4.1.1), with PKCE (RFC 7636\nsection 4.3; `S256` only, `plain` is refused). It answers the login and consent page,\nwhose form posts to `submitAuthorization`; a sandbox started to approve at once\nredirects straight away with a code. An unknown client or a redirect URI that is not\nregistered is shown on an error page, never sent to that URI (section 4.1.2.1); the\nother errors go to the redirect URI as `error`, `error_description` and `state`.\nA loopback redirect URI matches on any port (RFC 8252 section 7.3). Served by the\nauthorization server, not an SDK method: `axa.Client.AuthCodeURL` builds this URL.",
 			Tags:        []string{"oauth"},
 			Parameters: []Parameter{
-				{Name: "response_type", In: "query", Description: "`code`: the authorization code grant, the only one this endpoint serves.", Required: true, Type: "string", Format: "", Items: "", Enum: []string{"code"}},
+				{Name: "response_type", In: "query", Description: "`code`: the authorization code grant, the only one this endpoint serves; any other value is redirected back as `unsupported_response_type`.", Required: true, Type: "string", Format: "", Items: ""},
 				{Name: "client_id", In: "query", Description: "The client's id, as registered.", Required: true, Type: "string", Format: "", Items: ""},
 				{Name: "redirect_uri", In: "query", Description: "Where to send the answer; one of the client's registered redirect URIs (a loopback URI on any port). Needed unless the client has exactly one; the token request must then repeat it.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "scope", In: "query", Description: "The scopes asked for, separated by single spaces (RFC 6749 section 3.3); all the client's scopes when absent.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "state", In: "query", Description: "An opaque value the redirect carries back, for the client to match the answer with its request.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "code_challenge", In: "query", Description: "The PKCE challenge (RFC 7636 section 4.2), the unpadded base64url SHA-256 of the `code_verifier` the token request will send.", Required: true, Type: "string", Format: "", Items: ""},
-				{Name: "code_challenge_method", In: "query", Description: "`S256`; `plain` is refused.", Required: true, Type: "string", Format: "", Items: "", Enum: []string{"S256"}},
+				{Name: "code_challenge_method", In: "query", Description: "`S256`; any other (`plain`, say) is redirected back as `invalid_request`.", Required: true, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
