@@ -372,7 +372,8 @@ func TestValidatingProxyInFront(t *testing.T) {
 // validating proxy passes them, and the SDK retries them.
 func TestValidatingProxyPassesTheAuthorizationServersFaults(t *testing.T) {
 	ctx := t.Context()
-	sb, err := sandbox.New(sandbox.WithFault(sandbox.FaultToken, sandbox.Fault{TooManyRequests: 1, FailFirst: 1}),
+	// requestToken is FaultToken's other name.
+	sb, err := sandbox.New(sandbox.WithFault(string(gen.OperationRequestToken), sandbox.Fault{TooManyRequests: 1, FailFirst: 1}),
 		sandbox.WithFault(string(gen.OperationGetJSONWebKeySet), sandbox.Fault{FailFirst: 1}))
 	if err != nil {
 		t.Fatal(err)
