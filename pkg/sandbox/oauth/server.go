@@ -1,8 +1,8 @@
 // Package oauth is the sandbox's OAuth2 authorization server, as the spec
 // describes it (its operations tagged oauth, which gen marks
-// AuthorizationServer): the token endpoint with the client credentials, password, authorization code
-// (PKCE S256) and refresh token grants (rotation with reuse detection),
-// the authorization endpoint with its login and consent page, revocation
+// AuthorizationServer): the token endpoint with the client credentials,
+// password, authorization code (PKCE S256) and refresh token grants
+// (rotation with reuse detection), the authorization endpoint with its login and consent page, revocation
 // (RFC 7009), the RFC 8414 metadata and the JWKS; the access tokens it
 // signs are RFC 9068 JWTs (EdDSA, a random key per server unless one is
 // given), which Verify checks for the API.
