@@ -221,8 +221,8 @@ func TestAPIErrorAnswerExitsOne(t *testing.T) {
 	}
 }
 
-// `axa api` lists every operation of the spec: its id, method, path and
-// summary.
+// `axa api` lists every API operation of the spec (not the authorization
+// server's): its id, method, path and summary.
 func TestAPIListsEveryOperation(t *testing.T) {
 	r := run(t, nil, "api")
 	if r.code != ExitOK {
