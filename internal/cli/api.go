@@ -46,7 +46,7 @@ their types, allowed values and defaults.`,
 				Scopes  []string `json:"scopes"`
 			}
 			var rows []row
-			for _, op := range gen.Operations() {
+			for _, op := range apiOperations() {
 				doc, _ := gen.LookupOperationDoc(op.ID)
 				scopes, _ := axa.RequiredScopes(string(op.ID))
 				rows = append(rows, row{string(op.ID), op.Method, op.Path, doc.Summary, scopes})
@@ -59,11 +59,18 @@ their types, allowed values and defaults.`,
 			})
 		},
 	}
-	for _, op := range gen.Operations() {
+	for _, op := range apiOperations() {
 		doc, _ := gen.LookupOperationDoc(op.ID)
 		cmd.AddCommand(newCmdOperation(f, op, doc))
 	}
 	return cmd
+}
+
+// apiOperations returns the API's operations, without the authorization
+// server's: `axa token`, `axa login` and `axa logout` use those, through
+// the SDK.
+func apiOperations() []gen.Operation {
+	return slices.DeleteFunc(gen.Operations(), func(op gen.Operation) bool { return op.AuthorizationServer })
 }
 
 // reservedFlags are the flag names a parameter cannot take: the root's
