@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/loopback"
 	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
@@ -210,7 +211,8 @@ func (f *Factory) apiCredentials() (string, error) {
 // revoke revokes token at base's revocation endpoint (RFC 7009), over
 // HTTPS or to a loopback address only.
 func revoke(ctx context.Context, base, id, secret, token string) error {
-	u, err := url.Parse(strings.TrimSuffix(base, "/") + "/auth/v1/revoke")
+	op, _ := gen.LookupOperation(gen.OperationRevokeToken)
+	u, err := url.Parse(strings.TrimSuffix(base, "/") + op.Path)
 	if err != nil || (u.Scheme != "https" && !loopback.URL(u)) {
 		return usagef("%q: the session is revoked over HTTPS, or to a loopback address only", base)
 	}
