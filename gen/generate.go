@@ -1,6 +1,9 @@
 // Package gen is the Go code generated from api/openapi.yaml: the models
 // (types.gen.go), the HTTP client (client.gen.go) and the table of the OAuth2
-// scopes each operation needs (scopes.gen.go).
+// scopes each operation needs (scopes.gen.go). The authorization server's
+// operations (tag oauth) are in the table, marked AuthorizationServer, but
+// not in the client nor the models: the SDK reaches them through
+// golang.org/x/oauth2.
 //
 // Nothing in this package is written by hand except this file. Change
 // api/openapi.yaml and run `go generate ./...` (or `make generate`); a contract

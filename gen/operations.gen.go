@@ -29,10 +29,14 @@ type Parameter struct {
 	Default string
 }
 
-// RequestBody is the JSON body an operation takes.
+// RequestBody is the body an operation takes.
 type RequestBody struct {
 	// Required reports whether the body must be sent.
 	Required bool
+	// ContentType is its media type: application/json, or
+	// application/x-www-form-urlencoded for the authorization server's
+	// operations.
+	ContentType string
 	// Schema is the name of its component schema, which is also the name
 	// of its Go type; empty for an inline schema.
 	Schema string
@@ -52,7 +56,7 @@ type OperationDoc struct {
 	Tags []string
 	// Parameters are its parameters, the path item's included.
 	Parameters []Parameter
-	// Body is its JSON request body, nil without one.
+	// Body is its request body, nil without one.
 	Body *RequestBody
 	// SuccessStatus is the first 2xx status it answers.
 	SuccessStatus int
@@ -62,6 +66,23 @@ type OperationDoc struct {
 // call returns new slices.
 func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 	switch id {
+	case OperationAuthorize:
+		return OperationDoc{
+			ID:          OperationAuthorize,
+			Summary:     "Start an authorization code grant (login and consent page)",
+			Description: "The OAuth 2.0 authorization endpoint (RFC 6749 section 4.1.1), with PKCE (RFC 7636\nsection 4.3; `S256` only, `plain` is refused). It answers the login and consent page,\nwhose form posts to `submitAuthorization`; a sandbox started to approve at once\nredirects straight away with a code. An unknown client or a redirect URI that is not\nregistered is shown on an error page, never sent to that URI (section 4.1.2.1); the\nother errors go to the redirect URI as `error`, `error_description` and `state`.\nA loopback redirect URI matches on any port (RFC 8252 section 7.3). Served by the\nauthorization server, not an SDK method: `axa.Client.AuthCodeURL` builds this URL.",
+			Tags:        []string{"oauth"},
+			Parameters: []Parameter{
+				{Name: "response_type", In: "query", Description: "`code`: the authorization code grant, the only one this endpoint serves; any other value is redirected back as `unsupported_response_type`.", Required: true, Type: "string", Format: "", Items: ""},
+				{Name: "client_id", In: "query", Description: "The client's id, as registered.", Required: true, Type: "string", Format: "", Items: ""},
+				{Name: "redirect_uri", In: "query", Description: "Where to send the answer; one of the client's registered redirect URIs (a loopback URI on any port). Needed unless the client has exactly one; the token request must then repeat it.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "scope", In: "query", Description: "The scopes asked for, separated by single spaces (RFC 6749 section 3.3); all the client's scopes when absent.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "state", In: "query", Description: "An opaque value the redirect carries back, for the client to match the answer with its request.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "code_challenge", In: "query", Description: "The PKCE challenge (RFC 7636 section 4.2), the unpadded base64url SHA-256 of the `code_verifier` the token request will send.", Required: true, Type: "string", Format: "", Items: ""},
+				{Name: "code_challenge_method", In: "query", Description: "`S256`; any other (`plain`, say) is redirected back as `invalid_request`.", Required: true, Type: "string", Format: "", Items: ""},
+			},
+			SuccessStatus: 200,
+		}, true
 	case OperationCreatePolicy:
 		return OperationDoc{
 			ID:          OperationCreatePolicy,
@@ -71,8 +92,16 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Parameters: []Parameter{
 				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).", Required: true, Type: "string", Format: "", Items: ""},
 			},
-			Body:          &RequestBody{Required: true, Schema: "PolicyRequest", Description: ""},
+			Body:          &RequestBody{Required: true, ContentType: "application/json", Schema: "PolicyRequest", Description: ""},
 			SuccessStatus: 201,
+		}, true
+	case OperationGetAuthorizationServerMetadata:
+		return OperationDoc{
+			ID:            OperationGetAuthorizationServerMetadata,
+			Summary:       "The authorization server's metadata",
+			Description:   "RFC 8414 metadata: the issuer (the base URL the metadata is served under) and its\nendpoints, grants, PKCE methods, client authentication methods and scopes. Every\nendpoint it names is an operation of this document. Served by the authorization\nserver, not an SDK method.",
+			Tags:          []string{"oauth"},
+			SuccessStatus: 200,
 		}, true
 	case OperationGetCountry:
 		return OperationDoc{
@@ -108,6 +137,14 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
 				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
 			},
+			SuccessStatus: 200,
+		}, true
+	case OperationGetJSONWebKeySet:
+		return OperationDoc{
+			ID:            OperationGetJSONWebKeySet,
+			Summary:       "The keys that sign the access tokens",
+			Description:   "The JSON Web Key Set (RFC 7517 section 5) of the key that signs the access tokens\n(RFC 9068 JWTs, `EdDSA` over Ed25519: an `OKP` key, RFC 8037). Served by the\nauthorization server, not an SDK method.",
+			Tags:          []string{"oauth"},
 			SuccessStatus: 200,
 		}, true
 	case OperationGetPolicy:
@@ -196,8 +233,26 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Parameters: []Parameter{
 				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).", Required: true, Type: "string", Format: "", Items: ""},
 			},
-			Body:          &RequestBody{Required: true, Schema: "QuoteRequest", Description: ""},
+			Body:          &RequestBody{Required: true, ContentType: "application/json", Schema: "QuoteRequest", Description: ""},
 			SuccessStatus: 201,
+		}, true
+	case OperationRequestToken:
+		return OperationDoc{
+			ID:            OperationRequestToken,
+			Summary:       "Ask the authorization server for an access token",
+			Description:   "The OAuth 2.0 token endpoint (RFC 6749 section 3.2): one of the four grants of the\nsecurity scheme's flows, chosen by `grant_type` (client credentials, section 4.4.2;\npassword, section 4.3.2; authorization code with the PKCE `code_verifier`, section\n4.1.3 and RFC 7636 section 4.5; refresh token, section 6). The client authenticates\nwith HTTP Basic (`client_secret_basic`) or with `client_id` and `client_secret` in\nthe form (`client_secret_post`), never both. Parameters go in the form body, once\neach; a parameter in the URL is refused. A refresh token is exchanged once (rotation):\npresenting it again revokes every token of its grant, and so does an authorization\ncode used twice. Served by the authorization server, not an SDK method: the SDK and\nthe `axa` command get their tokens through `golang.org/x/oauth2`.",
+			Tags:          []string{"oauth"},
+			Body:          &RequestBody{Required: true, ContentType: "application/x-www-form-urlencoded", Schema: "OAuthTokenRequest", Description: ""},
+			SuccessStatus: 200,
+		}, true
+	case OperationRevokeToken:
+		return OperationDoc{
+			ID:            OperationRevokeToken,
+			Summary:       "Revoke a refresh token or an access token",
+			Description:   "Token revocation (RFC 7009). A refresh token revokes its whole grant (every refresh\nand access token descended from it); an access token only itself. Both kinds are\nlooked for whatever `token_type_hint` says. An unknown, expired or otherwise invalid\ntoken is answered `200` (section 2.2); another client's token is refused with\n`400 unauthorized_client` and left alone (section 2.1). The client authenticates as at\nthe token endpoint. Served by the authorization server, not an SDK method: `axa logout`\ncalls it.",
+			Tags:          []string{"oauth"},
+			Body:          &RequestBody{Required: true, ContentType: "application/x-www-form-urlencoded", Schema: "OAuthRevocationRequest", Description: ""},
+			SuccessStatus: 200,
 		}, true
 	case OperationSearchMedicalProviders:
 		return OperationDoc{
@@ -216,6 +271,15 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			},
 			SuccessStatus: 200,
 		}, true
+	case OperationSubmitAuthorization:
+		return OperationDoc{
+			ID:            OperationSubmitAuthorization,
+			Summary:       "Submit the login and consent form",
+			Description:   "What the page of `authorize` posts: the authorization request's parameters, carried\nalong as hidden fields, with the user's login, password and decision. `approve` with\nthe right credentials redirects to the client with a code; `deny` redirects with\n`error=access_denied` (RFC 6749 section 4.1.2.1); a wrong login or password, or no\ndecision, shows the page again with a message. Served by the authorization server,\nfor a browser; not an SDK method.",
+			Tags:          []string{"oauth"},
+			Body:          &RequestBody{Required: true, ContentType: "application/x-www-form-urlencoded", Schema: "OAuthAuthorizationForm", Description: ""},
+			SuccessStatus: 200,
+		}, true
 	}
 	return OperationDoc{}, false
 }
@@ -227,12 +291,16 @@ func ExampleResponse(id OperationID) (status int, body []byte, ok bool) {
 	switch id {
 	case OperationCreatePolicy:
 		return 201, []byte("{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"), true
+	case OperationGetAuthorizationServerMetadata:
+		return 200, []byte("{\"authorization_endpoint\":\"http://127.0.0.1:8080/auth/v1/authorize\",\"code_challenge_methods_supported\":[\"S256\"],\"grant_types_supported\":[\"authorization_code\",\"client_credentials\",\"password\",\"refresh_token\"],\"issuer\":\"http://127.0.0.1:8080\",\"jwks_uri\":\"http://127.0.0.1:8080/auth/v1/jwks\",\"response_types_supported\":[\"code\"],\"revocation_endpoint\":\"http://127.0.0.1:8080/auth/v1/revoke\",\"revocation_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"client_secret_post\"],\"scopes_supported\":[\"urn:axa.assistance.health.providers.read_only\",\"urn:axa.assistance.travel.countries.alerts.read_only\",\"urn:axa.assistance.travel.countries.read_only\",\"urn:axa.assistance.travel.policies.creation_request\",\"urn:axa.assistance.travel.policies.quote_request\"],\"token_endpoint\":\"http://127.0.0.1:8080/auth/v1/token\",\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"client_secret_post\"]}"), true
 	case OperationGetCountry:
 		return 200, []byte("{\"currency_converter\":{\"currency_code\":\"EUR\",\"currency_name\":\"Euro\",\"label\":\"Currency\"},\"emergency_numbers\":{\"ambulance\":\"15\",\"fire\":\"18\",\"label\":\"Emergency numbers\",\"police\":\"17\"},\"general_info\":{\"desc\":\"France is a country in Western Europe; its capital is Paris.\",\"label\":\"General information\"},\"id\":\"fr\",\"label\":\"France\",\"public_holidays\":{\"label\":\"Public holidays\",\"list\":[{\"date\":\"2026-12-25\",\"name\":\"Christmas Day\"}]}}"), true
 	case OperationGetCountryHealth:
 		return 200, []byte("{\"country_id\":\"br\",\"health_risks\":{\"desc\":\"Dengue is present; protect yourself against mosquito bites.\",\"label\":\"Health risks\"},\"updated_at\":\"2026-10-01T00:00:00Z\",\"vaccinations\":{\"desc\":\"Yellow fever vaccination is recommended for most regions.\",\"label\":\"Vaccinations\"}}"), true
 	case OperationGetCountrySecurity:
 		return 200, []byte("{\"country_id\":\"fr\",\"level\":\"moderate\",\"risks_ratings\":{\"label\":\"Risk ratings\",\"list\":[{\"rating\":\"moderate\",\"risk\":\"Petty crime\"}]},\"summary\":\"Exercise normal caution; demonstrations can disrupt travel.\",\"updated_at\":\"2026-11-01T00:00:00Z\"}"), true
+	case OperationGetJSONWebKeySet:
+		return 200, []byte("{\"keys\":[{\"alg\":\"EdDSA\",\"crv\":\"Ed25519\",\"kid\":\"L2bLRF7Vc5Q\",\"kty\":\"OKP\",\"use\":\"sig\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}]}"), true
 	case OperationGetPolicy:
 		return 200, []byte("{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"), true
 	case OperationGetVersion:
@@ -249,6 +317,8 @@ func ExampleResponse(id OperationID) (status int, body []byte, ok bool) {
 		return 200, []byte("[{\"id\":\"cardiology\",\"label\":\"Cardiology\"},{\"id\":\"dentistry\",\"label\":\"Dentistry\"}]"), true
 	case OperationRequestQuote:
 		return 201, []byte("{\"created_at\":\"2026-11-25T10:00:00Z\",\"destination_countries\":[\"jp\",\"kr\"],\"end_date\":\"2027-01-05\",\"id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"origin_country\":\"fr\",\"plan_code\":\"comfort\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"start_date\":\"2026-12-20\",\"travellers_count\":2,\"trip_type\":\"single_trip\",\"valid_until\":\"2026-11-26T10:00:00Z\"}"), true
+	case OperationRequestToken:
+		return 200, []byte("{\"access_token\":\"eyJhbGciOiJFZERTQSIsImtpZCI6IjJmNGE3YyIsInR5cCI6ImF0K2p3dCJ9.eyJzY29wZSI6InVybjpheGEuYXNzaXN0YW5jZS50cmF2ZWwuY291bnRyaWVzLnJlYWRfb25seSJ9.c2lnbmF0dXJl\",\"expires_in\":3600,\"scope\":\"urn:axa.assistance.travel.countries.read_only\",\"token_type\":\"Bearer\"}"), true
 	case OperationSearchMedicalProviders:
 		return 200, []byte("[{\"AXA_preferred\":true,\"address\":{\"city\":\"Paris\",\"country_id\":\"fr\",\"street\":\"1 Parvis Notre-Dame - Place Jean-Paul II\",\"zipcode\":\"75004\"},\"id\":\"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c\",\"international_phone_number\":\"+33 1 42 34 82 34\",\"kind\":\"hospital\",\"name\":\"Hôtel-Dieu de Paris\",\"position\":{\"distance_in_meters\":260,\"lat\":48.8543,\"lng\":2.3488}}]"), true
 	}
@@ -278,16 +348,28 @@ func MatchOperation(method, path string) (id OperationID, params []string, ok bo
 		return OperationGetCountryHealth, []string{segs[3]}, true
 	case method == "GET" && len(segs) == 5 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "countries" && segs[3] != "" && segs[4] == "security_cards":
 		return OperationGetCountrySecurity, []string{segs[3]}, true
+	case method == "GET" && len(segs) == 3 && segs[0] == "auth" && segs[1] == "v1" && segs[2] == "authorize":
+		return OperationAuthorize, nil, true
+	case method == "GET" && len(segs) == 3 && segs[0] == "auth" && segs[1] == "v1" && segs[2] == "jwks":
+		return OperationGetJSONWebKeySet, nil, true
 	case method == "GET" && len(segs) == 3 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "countries":
 		return OperationListCountries, nil, true
 	case method == "GET" && len(segs) == 4 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "countries" && segs[3] != "":
 		return OperationGetCountry, []string{segs[3]}, true
 	case method == "GET" && len(segs) == 4 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "policies" && segs[3] != "":
 		return OperationGetPolicy, []string{segs[3]}, true
+	case method == "POST" && len(segs) == 3 && segs[0] == "auth" && segs[1] == "v1" && segs[2] == "authorize":
+		return OperationSubmitAuthorization, nil, true
+	case method == "POST" && len(segs) == 3 && segs[0] == "auth" && segs[1] == "v1" && segs[2] == "revoke":
+		return OperationRevokeToken, nil, true
+	case method == "POST" && len(segs) == 3 && segs[0] == "auth" && segs[1] == "v1" && segs[2] == "token":
+		return OperationRequestToken, nil, true
 	case method == "POST" && len(segs) == 3 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "policies":
 		return OperationCreatePolicy, nil, true
 	case method == "POST" && len(segs) == 3 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "quotes":
 		return OperationRequestQuote, nil, true
+	case method == "GET" && len(segs) == 2 && segs[0] == ".well-known" && segs[1] == "oauth-authorization-server":
+		return OperationGetAuthorizationServerMetadata, nil, true
 	case method == "GET" && len(segs) == 1 && segs[0] == "version":
 		return OperationGetVersion, nil, true
 	}

@@ -40,14 +40,20 @@ type OperationID string
 
 // The operations of the API.
 const (
+	// OperationAuthorize is GET /auth/v1/authorize.
+	OperationAuthorize OperationID = "authorize"
 	// OperationCreatePolicy is POST /travel/v1/policies.
 	OperationCreatePolicy OperationID = "createPolicy"
+	// OperationGetAuthorizationServerMetadata is GET /.well-known/oauth-authorization-server.
+	OperationGetAuthorizationServerMetadata OperationID = "getAuthorizationServerMetadata"
 	// OperationGetCountry is GET /travel/v1/countries/{country_id}.
 	OperationGetCountry OperationID = "getCountry"
 	// OperationGetCountryHealth is GET /travel/v1/countries/{country_id}/health_cards.
 	OperationGetCountryHealth OperationID = "getCountryHealth"
 	// OperationGetCountrySecurity is GET /travel/v1/countries/{country_id}/security_cards.
 	OperationGetCountrySecurity OperationID = "getCountrySecurity"
+	// OperationGetJSONWebKeySet is GET /auth/v1/jwks.
+	OperationGetJSONWebKeySet OperationID = "getJSONWebKeySet"
 	// OperationGetPolicy is GET /travel/v1/policies/{policy_id}.
 	OperationGetPolicy OperationID = "getPolicy"
 	// OperationGetVersion is GET /version.
@@ -64,8 +70,14 @@ const (
 	OperationListProviderSpecialities OperationID = "listProviderSpecialities"
 	// OperationRequestQuote is POST /travel/v1/quotes.
 	OperationRequestQuote OperationID = "requestQuote"
+	// OperationRequestToken is POST /auth/v1/token.
+	OperationRequestToken OperationID = "requestToken"
+	// OperationRevokeToken is POST /auth/v1/revoke.
+	OperationRevokeToken OperationID = "revokeToken"
 	// OperationSearchMedicalProviders is GET /health/v1/medical_providers/search.
 	OperationSearchMedicalProviders OperationID = "searchMedicalProviders"
+	// OperationSubmitAuthorization is POST /auth/v1/authorize.
+	OperationSubmitAuthorization OperationID = "submitAuthorization"
 )
 
 // SchemeScopes is one security scheme of a requirement with the scopes it
@@ -92,12 +104,26 @@ type Operation struct {
 	// Security lists the alternative requirements: meeting any one of them
 	// is enough (OR). It is empty when the operation needs no credentials.
 	Security []SecurityRequirement
+	// AuthorizationServer reports that the operation is served by the
+	// OAuth2 authorization server (tag "oauth": token, authorization,
+	// revocation, metadata, key set), not by the API: callers reach it
+	// through golang.org/x/oauth2, and whatever acts on the API's
+	// operations (the SDK's methods, the sandbox's resources and request
+	// validation, the command line's api commands) leaves it out.
+	AuthorizationServer bool
 }
 
 // LookupOperation returns the operation with the given id. Each call returns
 // new slices, which the caller may keep or change.
 func LookupOperation(id OperationID) (Operation, bool) {
 	switch id {
+	case OperationAuthorize:
+		return Operation{
+			ID:                  OperationAuthorize,
+			Method:              "GET",
+			Path:                "/auth/v1/authorize",
+			AuthorizationServer: true,
+		}, true
 	case OperationCreatePolicy:
 		return Operation{
 			ID:     OperationCreatePolicy,
@@ -108,6 +134,13 @@ func LookupOperation(id OperationID) (Operation, bool) {
 					{Scheme: "oauth2", Scopes: []Scope{ScopeTravelPoliciesCreationRequest}},
 				},
 			},
+		}, true
+	case OperationGetAuthorizationServerMetadata:
+		return Operation{
+			ID:                  OperationGetAuthorizationServerMetadata,
+			Method:              "GET",
+			Path:                "/.well-known/oauth-authorization-server",
+			AuthorizationServer: true,
 		}, true
 	case OperationGetCountry:
 		return Operation{
@@ -141,6 +174,13 @@ func LookupOperation(id OperationID) (Operation, bool) {
 					{Scheme: "oauth2", Scopes: []Scope{ScopeTravelCountriesReadOnly}},
 				},
 			},
+		}, true
+	case OperationGetJSONWebKeySet:
+		return Operation{
+			ID:                  OperationGetJSONWebKeySet,
+			Method:              "GET",
+			Path:                "/auth/v1/jwks",
+			AuthorizationServer: true,
 		}, true
 	case OperationGetPolicy:
 		return Operation{
@@ -225,6 +265,32 @@ func LookupOperation(id OperationID) (Operation, bool) {
 				},
 			},
 		}, true
+	case OperationRequestToken:
+		return Operation{
+			ID:                  OperationRequestToken,
+			Method:              "POST",
+			Path:                "/auth/v1/token",
+			AuthorizationServer: true,
+			Security: []SecurityRequirement{
+				{
+					{Scheme: "clientBasic", Scopes: []Scope{}},
+				},
+				{},
+			},
+		}, true
+	case OperationRevokeToken:
+		return Operation{
+			ID:                  OperationRevokeToken,
+			Method:              "POST",
+			Path:                "/auth/v1/revoke",
+			AuthorizationServer: true,
+			Security: []SecurityRequirement{
+				{
+					{Scheme: "clientBasic", Scopes: []Scope{}},
+				},
+				{},
+			},
+		}, true
 	case OperationSearchMedicalProviders:
 		return Operation{
 			ID:     OperationSearchMedicalProviders,
@@ -236,6 +302,13 @@ func LookupOperation(id OperationID) (Operation, bool) {
 				},
 			},
 		}, true
+	case OperationSubmitAuthorization:
+		return Operation{
+			ID:                  OperationSubmitAuthorization,
+			Method:              "POST",
+			Path:                "/auth/v1/authorize",
+			AuthorizationServer: true,
+		}, true
 	}
 	return Operation{}, false
 }
@@ -244,10 +317,13 @@ func LookupOperation(id OperationID) (Operation, bool) {
 // returns new slices.
 func Operations() []Operation {
 	ids := []OperationID{
+		OperationAuthorize,
 		OperationCreatePolicy,
+		OperationGetAuthorizationServerMetadata,
 		OperationGetCountry,
 		OperationGetCountryHealth,
 		OperationGetCountrySecurity,
+		OperationGetJSONWebKeySet,
 		OperationGetPolicy,
 		OperationGetVersion,
 		OperationListAlerts,
@@ -256,7 +332,10 @@ func Operations() []Operation {
 		OperationListProviderKinds,
 		OperationListProviderSpecialities,
 		OperationRequestQuote,
+		OperationRequestToken,
+		OperationRevokeToken,
 		OperationSearchMedicalProviders,
+		OperationSubmitAuthorization,
 	}
 	ops := make([]Operation, 0, len(ids))
 	for _, id := range ids {

@@ -2,7 +2,8 @@
 // api/openapi.yaml, for the sandbox (pkg/sandbox) to implement.
 //
 // It uses the models of package gen (dot-imported by the generated file), so
-// no model type is generated twice. Nothing here is written by hand except
+// no model type is generated twice. The authorization server's operations
+// (tag oauth) are left out (exclude-tags): pkg/sandbox/oauth serves them. Nothing here is written by hand except
 // this file; run `go generate ./...` after changing the spec.
 package server
 

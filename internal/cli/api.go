@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 )
 
@@ -45,7 +46,7 @@ their types, allowed values and defaults.`,
 				Scopes  []string `json:"scopes"`
 			}
 			var rows []row
-			for _, op := range gen.Operations() {
+			for _, op := range apiOperations() {
 				doc, _ := gen.LookupOperationDoc(op.ID)
 				scopes, _ := axa.RequiredScopes(string(op.ID))
 				rows = append(rows, row{string(op.ID), op.Method, op.Path, doc.Summary, scopes})
@@ -58,11 +59,18 @@ their types, allowed values and defaults.`,
 			})
 		},
 	}
-	for _, op := range gen.Operations() {
+	for _, op := range apiOperations() {
 		doc, _ := gen.LookupOperationDoc(op.ID)
 		cmd.AddCommand(newCmdOperation(f, op, doc))
 	}
 	return cmd
+}
+
+// apiOperations returns the API's operations, without the authorization
+// server's: `axa token`, `axa login` and `axa logout` use those, through
+// the SDK.
+func apiOperations() []gen.Operation {
+	return slices.DeleteFunc(gen.Operations(), func(op gen.Operation) bool { return op.AuthorizationServer })
 }
 
 // reservedFlags are the flag names a parameter cannot take: the root's
@@ -382,13 +390,13 @@ func readBody(in io.Reader, path string) ([]byte, error) {
 // printRawJSON writes the API's JSON answer indented, as sent otherwise
 // (its keys in their order, its numbers as written), fit for a terminal
 // like every --json output: invalid UTF-8 becomes U+FFFD and the
-// characters a terminal acts on are escaped (see jsonSafe).
+// characters a terminal acts on are escaped (see termtext.JSON).
 func printRawJSON(w io.Writer, raw []byte) error {
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, raw, "", "  "); err != nil {
 		return fmt.Errorf("the answer is not JSON: %w", err)
 	}
-	out := jsonSafe(bytes.ToValidUTF8(buf.Bytes(), []byte("\uFFFD")))
+	out := termtext.JSON(bytes.ToValidUTF8(buf.Bytes(), []byte("\uFFFD")))
 	_, err := w.Write(append(out, '\n'))
 	return err
 }

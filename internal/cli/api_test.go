@@ -101,7 +101,7 @@ func TestAPIQueryParameters(t *testing.T) {
 
 // Every operation that needs no parameter answers JSON from the sandbox.
 func TestAPIEveryOperationWithoutRequiredInput(t *testing.T) {
-	for _, op := range gen.Operations() {
+	for _, op := range apiOperations() {
 		doc, _ := gen.LookupOperationDoc(op.ID)
 		if doc.Body != nil || hasRequired(doc) {
 			continue
@@ -221,8 +221,8 @@ func TestAPIErrorAnswerExitsOne(t *testing.T) {
 	}
 }
 
-// `axa api` lists every operation of the spec: its id, method, path and
-// summary.
+// `axa api` lists every API operation of the spec (not the authorization
+// server's): its id, method, path and summary.
 func TestAPIListsEveryOperation(t *testing.T) {
 	r := run(t, nil, "api")
 	if r.code != ExitOK {
@@ -230,6 +230,12 @@ func TestAPIListsEveryOperation(t *testing.T) {
 	}
 	lines := strings.Split(r.out, "\n")
 	for _, op := range gen.Operations() {
+		if op.AuthorizationServer {
+			if strings.Contains(r.out, string(op.ID)) {
+				t.Errorf("axa api lists %s, an operation of the authorization server:\n%s", op.ID, r.out)
+			}
+			continue
+		}
 		doc, _ := gen.LookupOperationDoc(op.ID)
 		found := false
 		for _, l := range lines {
@@ -248,8 +254,21 @@ func TestAPIListsEveryOperation(t *testing.T) {
 
 	r = run(t, nil, "api", "--json")
 	var list []struct{ ID, Method, Path, Summary string }
-	if err := json.Unmarshal([]byte(r.out), &list); err != nil || len(list) != len(gen.Operations()) {
-		t.Errorf("axa api --json: %d operations (%v), want %d:\n%s", len(list), err, len(gen.Operations()), r.out)
+	if err := json.Unmarshal([]byte(r.out), &list); err != nil || len(list) != len(apiOperations()) {
+		t.Errorf("axa api --json: %d operations (%v), want %d:\n%s", len(list), err, len(apiOperations()), r.out)
+	}
+}
+
+// The authorization server's operations are no commands: tokens come
+// through axa token, login and logout.
+func TestAPIHasNoAuthorizationServerCommand(t *testing.T) {
+	for _, op := range gen.Operations() {
+		if !op.AuthorizationServer {
+			continue
+		}
+		if r := run(t, nil, "api", string(op.ID)); r.code != ExitUsage || !strings.Contains(r.err, "unknown command") {
+			t.Errorf("axa api %s: exit %d, err %q; want an unknown command (exit %d)", op.ID, r.code, r.err, ExitUsage)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -113,9 +114,9 @@ logout revokes and deletes it.`,
 			if res.err != "" {
 				// The error and its description come from the browser:
 				// printed sanitized, never raw.
-				msg := "login refused: " + sanitize(res.err)
+				msg := "login refused: " + termtext.Line(res.err)
 				if res.desc != "" {
-					msg += ": " + sanitize(res.desc)
+					msg += ": " + termtext.Line(res.desc)
 				}
 				return errors.New(msg)
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axa-assistance-go/axa/internal/testutil"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
@@ -118,7 +119,7 @@ func TestLoginRefusedPrintsNoControlCharacters(t *testing.T) {
 			t.Errorf("error line %q lacks %q", last, want)
 		}
 	}
-	if c, bad := firstUnsafe(r.err); bad || strings.Contains(r.err, "owned") {
+	if c, bad := testutil.FirstUnsafe(r.err); bad || strings.Contains(r.err, "owned") {
 		t.Errorf("stderr carries control character %U or what it hid: %q", c, r.err)
 	}
 }

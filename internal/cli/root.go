@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -53,6 +54,9 @@ type Factory struct {
 	// Main sets it to re-execute this program. When nil, each command
 	// starts its own sandbox in process, ended with it.
 	SpawnSandbox SpawnFunc
+	// Conform runs the checks of `axa conform`; nil means
+	// conformance.Check. Tests set it to return canned reports.
+	Conform ConformFunc
 
 	baseURL, clientID, clientSecret string
 	jsonOut                         bool
@@ -118,7 +122,7 @@ func (f *Factory) Run(ctx context.Context, args []string) int {
 // oneLine renders an error as one line, prefixed "axa: " once. An error
 // may carry the server's words, so it is sanitized.
 func oneLine(err error) string {
-	msg := strings.Join(strings.Fields(sanitize(err.Error())), " ")
+	msg := strings.Join(strings.Fields(termtext.Line(err.Error())), " ")
 	var ue *usageError
 	if errors.As(err, &ue) {
 		msg += " (see --help)"
@@ -171,7 +175,7 @@ the user cache directory).`,
 		NewCmdCountries(f), NewCmdCountryHealth(f), NewCmdCountrySecurity(f), NewCmdAlerts(f),
 		NewCmdQuote(f), NewCmdPolicy(f), NewCmdProviders(f),
 		NewCmdVersion(f), NewCmdToken(f), NewCmdLogin(f), NewCmdLogout(f), NewCmdAuth(f), NewCmdSandbox(f),
-		NewCmdAPI(f),
+		NewCmdAPI(f), NewCmdConform(f),
 	)
 	return root
 }
@@ -287,14 +291,14 @@ func (f *Factory) langParam() *string {
 
 // print writes v as JSON with --json, else calls rows to lay out a table.
 // Both hold what the server sent, so neither lets a character through that
-// a terminal would act on (see sanitize).
+// a terminal would act on (see internal/termtext).
 func (f *Factory) print(v any, rows func(w *table)) error {
 	if f.jsonOut {
 		b, err := json.MarshalIndent(v, "", "  ")
 		if err != nil {
 			return fmt.Errorf("encoding the answer as JSON: %w", err)
 		}
-		_, err = f.Out.Write(append(jsonSafe(b), '\n'))
+		_, err = f.Out.Write(append(termtext.JSON(b), '\n'))
 		return err
 	}
 	t := newTable()

@@ -17,7 +17,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/loopback"
+	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -209,7 +211,8 @@ func (f *Factory) apiCredentials() (string, error) {
 // revoke revokes token at base's revocation endpoint (RFC 7009), over
 // HTTPS or to a loopback address only.
 func revoke(ctx context.Context, base, id, secret, token string) error {
-	u, err := url.Parse(strings.TrimSuffix(base, "/") + "/auth/v1/revoke")
+	op, _ := gen.LookupOperation(gen.OperationRevokeToken)
+	u, err := url.Parse(strings.TrimSuffix(base, "/") + op.Path)
 	if err != nil || (u.Scheme != "https" && !loopback.URL(u)) {
 		return usagef("%q: the session is revoked over HTTPS, or to a loopback address only", base)
 	}
@@ -293,7 +296,7 @@ func (f *Factory) sessionClient(s *session) (id, secret string, base string, san
 		return sandbox.DefaultClientID, sandbox.DefaultClientSecret, s.BaseURL, true, nil
 	}
 	if id != s.ClientID {
-		return "", "", "", false, usagef("the session is for client %s: set %s and %s to it", sanitize(s.ClientID), axa.EnvClientID, axa.EnvClientSecret)
+		return "", "", "", false, usagef("the session is for client %s: set %s and %s to it", termtext.Line(s.ClientID), axa.EnvClientID, axa.EnvClientSecret)
 	}
 	return id, secret, s.BaseURL, false, nil
 }

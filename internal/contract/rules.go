@@ -38,6 +38,18 @@ const (
 	AcceptLanguage  = "Accept-Language"
 	WWWAuthenticate = "WWW-Authenticate"
 	RetryAfter      = "Retry-After"
+	// OAuthTag marks the operations of the authorization server (token,
+	// authorization, revocation, metadata, key set): described so that a
+	// validating proxy and a conformance run know them, but not API
+	// operations. The API-only rules (a bearer scope, the API's Error, an
+	// Idempotency-Key) leave them out; rules of their own apply instead.
+	OAuthTag = "oauth"
+	// OAuthErrorSchemaRef is the RFC 6749 section 5.2 error of the
+	// authorization server's JSON errors.
+	OAuthErrorSchemaRef = "#/components/schemas/OAuthError"
+	// FormMediaType is the media type of the authorization server's
+	// request bodies (RFC 6749 section 3.2).
+	FormMediaType = "application/x-www-form-urlencoded"
 )
 
 // localizedTags are the tags of the information and health operations, which
@@ -77,6 +89,7 @@ func Check(doc *openapi3.T) []Violation {
 	c := &checker{doc: doc, seedScopes: SeedScopes()}
 	c.checkSecurityScheme()
 	c.checkOperations()
+	c.checkOAuthEndpoints()
 	c.checkSchemaExamples()
 	c.checkPropertyDescriptions()
 	c.checkErrorSchema()
@@ -92,11 +105,19 @@ func Check(doc *openapi3.T) []Violation {
 
 func (c *checker) checkSecurityScheme() {
 	const where = "components.securitySchemes"
-	if c.doc.Components == nil || len(c.doc.Components.SecuritySchemes) != 1 {
-		c.add("one-scheme", where, "want exactly one security scheme, %q", SchemeName)
-	}
 	if c.doc.Components == nil {
+		c.add("one-scheme", where, "want exactly one security scheme, %q", SchemeName)
 		return
+	}
+	// Besides the one OAuth2 scheme of the API, only HTTP Basic schemes:
+	// the client authentication of the authorization server's endpoints.
+	for _, name := range slices.Sorted(maps.Keys(c.doc.Components.SecuritySchemes)) {
+		if name == SchemeName {
+			continue
+		}
+		if !c.isClientAuthScheme(name) {
+			c.add("one-scheme", where+"."+name, "want exactly one API security scheme, %q; other schemes may only be HTTP Basic client authentication for the %q operations", SchemeName, OAuthTag)
+		}
 	}
 	ref := c.doc.Components.SecuritySchemes[SchemeName]
 	if ref == nil || ref.Value == nil {
@@ -194,6 +215,92 @@ func (c *checker) security(op *openapi3.Operation) openapi3.SecurityRequirements
 	return c.doc.Security
 }
 
+// isOAuth reports whether op is an operation of the authorization server.
+func isOAuth(op *openapi3.Operation) bool { return slices.Contains(op.Tags, OAuthTag) }
+
+// isClientAuthScheme reports whether the named security scheme is HTTP
+// Basic, the client authentication of the authorization server.
+func (c *checker) isClientAuthScheme(name string) bool {
+	ref := c.doc.Components.SecuritySchemes[name]
+	return ref != nil && ref.Value != nil && ref.Value.Type == "http" && strings.EqualFold(ref.Value.Scheme, "basic")
+}
+
+// checkOAuthOperation checks the rules of an operation of the
+// authorization server in place of the API-only ones: client
+// authentication (HTTP Basic, or none) rather than a bearer scope, form
+// bodies, and RFC 6749 errors rather than the API's Error.
+func (c *checker) checkOAuthOperation(w string, op *openapi3.Operation) {
+	for _, req := range c.security(op) {
+		for scheme, scopes := range req {
+			if c.doc.Components == nil || !c.isClientAuthScheme(scheme) || len(scopes) > 0 {
+				c.add("oauth-client-auth", w, "requires %q %v: the authorization server's operations authenticate the client (HTTP Basic) or nothing, never a bearer token", scheme, scopes)
+			}
+		}
+	}
+	if rb := op.RequestBody; rb != nil && rb.Value != nil {
+		for mime := range rb.Value.Content {
+			if mime != FormMediaType {
+				c.add("oauth-form", w, "request body %s: the authorization server takes %s (RFC 6749 section 3.2)", mime, FormMediaType)
+			}
+		}
+	}
+	if op.Responses == nil {
+		return
+	}
+	for code, ref := range op.Responses.Map() {
+		status, err := strconv.Atoi(code)
+		if err != nil || status < 400 || ref == nil || ref.Value == nil {
+			continue
+		}
+		if mt := ref.Value.Content.Get("application/json"); mt != nil && (mt.Schema == nil || mt.Schema.Ref != OAuthErrorSchemaRef) {
+			c.add("oauth-errors", w+" → "+code, "application/json content does not use %s (RFC 6749 section 5.2)", OAuthErrorSchemaRef)
+		}
+		if status == http.StatusUnauthorized && ref.Value.Headers[WWWAuthenticate] == nil {
+			c.add("oauth-errors", w+" → "+code, "no %s header: a refused client authentication carries the Basic challenge (RFC 6749 section 5.2)", WWWAuthenticate)
+		}
+	}
+}
+
+// checkOAuthEndpoints asks the OAuth2 flows' endpoints to be operations of
+// the authorization server: tokenUrl and refreshUrl a POST, authorizationUrl
+// a GET, each tagged OAuthTag, so that a validating proxy knows them.
+func (c *checker) checkOAuthEndpoints() {
+	if c.doc.Components == nil {
+		return
+	}
+	ref := c.doc.Components.SecuritySchemes[SchemeName]
+	if ref == nil || ref.Value == nil || ref.Value.Flows == nil {
+		return
+	}
+	f := ref.Value.Flows
+	named := map[string]*openapi3.OAuthFlow{"clientCredentials": f.ClientCredentials, "password": f.Password, "authorizationCode": f.AuthorizationCode}
+	for _, name := range slices.Sorted(maps.Keys(named)) {
+		flow := named[name]
+		if flow == nil {
+			continue
+		}
+		fw := "components.securitySchemes." + SchemeName + ".flows." + name
+		for _, e := range []struct{ field, url, method string }{
+			{"tokenUrl", flow.TokenURL, http.MethodPost},
+			{"refreshUrl", flow.RefreshURL, http.MethodPost},
+			{"authorizationUrl", flow.AuthorizationURL, http.MethodGet},
+		} {
+			if e.url == "" {
+				continue
+			}
+			var op *openapi3.Operation
+			if c.doc.Paths != nil {
+				if item := c.doc.Paths.Value(e.url); item != nil {
+					op = item.GetOperation(e.method)
+				}
+			}
+			if op == nil || !isOAuth(op) {
+				c.add("oauth-endpoints", fw, "%s %q is not the path of a %s operation tagged %q", e.field, e.url, e.method, OAuthTag)
+			}
+		}
+	}
+}
+
 func (c *checker) checkOperations() {
 	ids := map[string]string{}
 	used := map[string]bool{}
@@ -229,6 +336,13 @@ func (c *checker) checkOperations() {
 			if !declaredTags[t] {
 				c.add("tagged", w, "tag %q is not declared in the top-level tags", t)
 			}
+		}
+
+		if isOAuth(op) {
+			c.checkOAuthOperation(w, op)
+			c.checkCommonResponses(w, op)
+			c.checkResponses(w, op)
+			continue
 		}
 
 		// Security.
@@ -273,12 +387,7 @@ func (c *checker) checkOperations() {
 			}
 		}
 
-		// The answers every operation can give.
-		for _, code := range []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable} {
-			if op.Responses.Status(code) == nil {
-				c.add("responses", w, "does not document %d", code)
-			}
-		}
+		c.checkCommonResponses(w, op)
 		if strings.Contains(o.path, "{") && op.Responses.Status(http.StatusNotFound) == nil {
 			c.add("responses", w, "has a path parameter but does not document 404")
 		}
@@ -301,6 +410,18 @@ func (c *checker) checkOperations() {
 	}
 }
 
+// checkCommonResponses asks for the answers every operation can give.
+func (c *checker) checkCommonResponses(w string, op *openapi3.Operation) {
+	for _, code := range []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable} {
+		if op.Responses.Status(code) == nil {
+			c.add("responses", w, "does not document %d", code)
+		}
+	}
+}
+
+// checkResponses checks what every operation answers; the API's Error
+// schema is for the API's operations only (checkOAuthOperation has the
+// authorization server's).
 func (c *checker) checkResponses(w string, op *openapi3.Operation) {
 	if op.Responses == nil {
 		c.add("responses", w, "no responses")
@@ -327,11 +448,11 @@ func (c *checker) checkResponses(w string, op *openapi3.Operation) {
 			if mt.Schema != nil {
 				c.checkExampleFields(rw+" example", mt.Schema.Value, mt.Example)
 			}
-			if status >= 400 && (mt.Schema == nil || mt.Schema.Ref != ErrorSchemaRef) {
+			if status >= 400 && !isOAuth(op) && (mt.Schema == nil || mt.Schema.Ref != ErrorSchemaRef) {
 				c.add("error-schema", rw, "%s content does not use %s", mime, ErrorSchemaRef)
 			}
 		}
-		if status >= 400 && ref.Value.Content.Get("application/json") == nil {
+		if status >= 400 && !isOAuth(op) && ref.Value.Content.Get("application/json") == nil {
 			c.add("error-schema", rw, "no application/json body with %s", ErrorSchemaRef)
 		}
 		if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && ref.Value.Headers[RetryAfter] == nil {

@@ -156,6 +156,37 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{"refresh URL on client credentials", "flows", "refreshUrl", func(_ *testing.T, doc *openapi3.T) {
 			doc.Components.SecuritySchemes["oauth2"].Value.Flows.ClientCredentials.RefreshURL = "/auth/v1/token"
 		}},
+		{"tokenUrl not an operation of the authorization server", "oauth-endpoints", `tokenUrl "/auth/v1/token"`, func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "POST", "/auth/v1/token").Tags = []string{"meta"}
+		}},
+		{"authorizationUrl without its GET", "oauth-endpoints", `authorizationUrl "/auth/v1/authorize"`, func(_ *testing.T, doc *openapi3.T) {
+			doc.Paths.Value("/auth/v1/authorize").Get = nil
+		}},
+		{"refreshUrl elsewhere", "oauth-endpoints", `refreshUrl "/auth/v1/refresh"`, func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.Password.RefreshURL = "/auth/v1/refresh"
+		}},
+		{"oauth operation with a bearer scope", "oauth-client-auth", "POST /auth/v1/revoke", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "POST", "/auth/v1/revoke").Security = security("urn:axa.assistance.travel.countries.read_only")
+		}},
+		{"oauth operation with a JSON body", "oauth-form", "application/json", func(t *testing.T, doc *openapi3.T) {
+			rb := op(t, doc, "POST", "/auth/v1/token").RequestBody.Value
+			rb.Content["application/json"] = rb.Content[contract.FormMediaType]
+		}},
+		{"oauth error in the API's Error", "oauth-errors", "POST /auth/v1/token → 400", func(t *testing.T, doc *openapi3.T) {
+			o := op(t, doc, "POST", "/auth/v1/token")
+			o.Responses.Set("400", op(t, doc, "GET", countries).Responses.Value("400"))
+		}},
+		{"invalid_client without its challenge", "oauth-errors", "WWW-Authenticate", func(t *testing.T, doc *openapi3.T) {
+			resp := *doc.Components.Responses["OAuthInvalidClient"].Value
+			resp.Headers = nil
+			op(t, doc, "POST", "/auth/v1/token").Responses.Set("401", &openapi3.ResponseRef{Value: &resp})
+		}},
+		{"oauth operation without 503", "responses", "503", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", "/auth/v1/jwks").Responses.Delete("503")
+		}},
+		{"a second API scheme", "one-scheme", "apiKey", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["apiKey"] = &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("apiKey").WithIn("header").WithName("X-Key")}
+		}},
 		{"range status code", "status-codes", "5XX", func(t *testing.T, doc *openapi3.T) {
 			o := op(t, doc, "GET", countries)
 			o.Responses.Set("5XX", o.Responses.Value("500"))

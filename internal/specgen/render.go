@@ -71,6 +71,13 @@ type Operation struct {
 	// Security lists the alternative requirements: meeting any one of them
 	// is enough (OR). It is empty when the operation needs no credentials.
 	Security []SecurityRequirement
+	// AuthorizationServer reports that the operation is served by the
+	// OAuth2 authorization server (tag "oauth": token, authorization,
+	// revocation, metadata, key set), not by the API: callers reach it
+	// through golang.org/x/oauth2, and whatever acts on the API's
+	// operations (the SDK's methods, the sandbox's resources and request
+	// validation, the command line's api commands) leaves it out.
+	AuthorizationServer bool
 }
 
 // LookupOperation returns the operation with the given id. Each call returns
@@ -83,6 +90,9 @@ func LookupOperation(id OperationID) (Operation, bool) {
 			ID:     {{.GoName}},
 			Method: {{printf "%q" .Method}},
 			Path:   {{printf "%q" .Path}},
+			{{- if .AuthorizationServer}}
+			AuthorizationServer: true,
+			{{- end}}
 			{{- if .Security}}
 			Security: []SecurityRequirement{
 				{{- range .Security}}

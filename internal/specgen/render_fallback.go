@@ -57,6 +57,9 @@ func renderFallback(pkg string, t *table, serverDir string) ([]byte, error) {
 	var ops []fallbackOp
 	var errs []error
 	for _, o := range t.Operations {
+		if o.AuthorizationServer {
+			continue // served by the sandbox's authorization server
+		}
 		name, _, ok := src.method(o.ID)
 		if !ok {
 			errs = append(errs, fmt.Errorf("%s: the generated strict server has no method for it", o.ID))

@@ -94,10 +94,14 @@ type Parameter struct {
 	Default string
 }
 
-// RequestBody is the JSON body an operation takes.
+// RequestBody is the body an operation takes.
 type RequestBody struct {
 	// Required reports whether the body must be sent.
 	Required bool
+	// ContentType is its media type: application/json, or
+	// application/x-www-form-urlencoded for the authorization server's
+	// operations.
+	ContentType string
 	// Schema is the name of its component schema, which is also the name
 	// of its Go type; empty for an inline schema.
 	Schema string
@@ -117,7 +121,7 @@ type OperationDoc struct {
 	Tags []string
 	// Parameters are its parameters, the path item's included.
 	Parameters []Parameter
-	// Body is its JSON request body, nil without one.
+	// Body is its request body, nil without one.
 	Body *RequestBody
 	// SuccessStatus is the first 2xx status it answers.
 	SuccessStatus int
@@ -146,7 +150,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			},
 			{{- end}}
 			{{- with .Body}}
-			Body:          &RequestBody{Required: {{.Required}}, Schema: {{q .Schema}}, Description: {{q .Description}}},
+			Body:          &RequestBody{Required: {{.Required}}, ContentType: {{q .ContentType}}, Schema: {{q .Schema}}, Description: {{q .Description}}},
 			{{- end}}
 			SuccessStatus: {{.Success}},
 		}, true
@@ -243,11 +247,17 @@ func renderScopesGolden(t *table) []byte {
 				}
 				parts = append(parts, ss.Scheme+"["+strings.Join(vs, " ")+"]")
 			}
+			if len(parts) == 0 {
+				parts = []string{"(no credentials)"}
+			}
 			alts = append(alts, strings.Join(parts, " + "))
 		}
 		need := "(no credentials)"
 		if len(alts) > 0 {
 			need = strings.Join(alts, " | ")
+		}
+		if o.AuthorizationServer {
+			need += "\t(authorization server)"
 		}
 		fmt.Fprintf(&b, "%s\t%s %s\t%s\n", o.ID, o.Method, o.Path, need)
 	}

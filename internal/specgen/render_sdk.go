@@ -128,11 +128,15 @@ func (s *goSource) isCollection(name string) bool {
 	return false
 }
 
-// sdkMethods builds the SDK's method of every operation.
+// sdkMethods builds the SDK's method of every API operation; the
+// authorization server's have none.
 func sdkMethods(t *table, src *goSource) ([]sdkMethod, error) {
 	var out []sdkMethod
 	var errs []error
 	for _, o := range t.Operations {
+		if o.AuthorizationServer {
+			continue // reached through golang.org/x/oauth2, not a method
+		}
 		name, ft, ok := src.method(o.ID)
 		if !ok {
 			errs = append(errs, fmt.Errorf("%s: the generated client has no method for it", o.ID))

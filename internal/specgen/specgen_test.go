@@ -396,3 +396,56 @@ type MakeThingJSONRequestBody = Thing
 		}
 	}
 }
+
+// The authorization server's operations (tag oauth) are in the table and
+// the matcher, marked, with their form body; the SDK gets no method for
+// them, and their body must be a form, as an API operation's must be JSON.
+func TestAuthorizationServerOperationsAreMarked(t *testing.T) {
+	const tokenOp = `  /auth/token:
+    post:
+      operationId: requestToken
+      tags: [oauth]
+      security: [{basic: []}, {}]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {grant_type: {type: string}}}
+      responses: {"200": {description: ok}}
+`
+	withToken := strings.Replace(opsSpec, "paths:\n", "paths:\n"+tokenOp, 1)
+	withToken = strings.Replace(withToken, "  securitySchemes:\n", "  securitySchemes:\n    basic: {type: http, scheme: basic}\n", 1)
+	tab, err := buildTable(loadTestSpec(t, withToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range tab.Operations {
+		if got := o.ID == "requestToken"; o.AuthorizationServer != got {
+			t.Errorf("%s: AuthorizationServer = %v", o.ID, o.AuthorizationServer)
+		}
+		if o.ID == "requestToken" && (o.Body == nil || o.Body.ContentType != formType || len(o.Security) != 2) {
+			t.Errorf("requestToken body %+v, security %+v", o.Body, o.Security)
+		}
+	}
+	golden := string(renderScopesGolden(tab))
+	if want := "requestToken\tPOST /auth/token\tbasic[] | (no credentials)\t(authorization server)\n"; !strings.Contains(golden, want) {
+		t.Errorf("golden lacks %q:\n%s", want, golden)
+	}
+	src, err := renderOperations("gen", tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), `segs[0] == "auth" && segs[1] == "token"`) {
+		t.Error("the matcher does not route requestToken")
+	}
+
+	// A JSON body on an oauth operation, a form on an API operation: refused.
+	for name, spec := range map[string]string{
+		"oauth with JSON": strings.Replace(withToken, "application/x-www-form-urlencoded:", "application/json:", 1),
+		"API with a form": strings.Replace(withToken, "      tags: [oauth]\n", "", 1),
+	} {
+		if _, err := buildTable(loadTestSpec(t, spec)); err == nil || !strings.Contains(err.Error(), "requestToken") {
+			t.Errorf("%s: err = %v, want requestToken refused", name, err)
+		}
+	}
+}

@@ -37,6 +37,9 @@ type operation struct {
 	Path   string
 	// Security is nil when the operation needs no authentication.
 	Security []requirement
+	// AuthorizationServer reports that the operation is the authorization
+	// server's (tag oauthTag), not the API's.
+	AuthorizationServer bool
 
 	Summary, Description string
 	Tags                 []string
@@ -60,12 +63,26 @@ type param struct {
 	Default             string
 }
 
-// body is an operation's JSON request body.
+// body is an operation's request body: JSON, or a form for the
+// authorization server's operations.
 type body struct {
 	Required    bool
+	ContentType string // jsonType or formType
 	Schema      string // the component schema's name, empty when inline
 	Description string
 }
+
+// oauthTag marks the operations of the authorization server: in the table
+// and the matcher, left out of the SDK's methods and the sandbox's
+// example answers.
+const oauthTag = "oauth"
+
+// The media types of request bodies: the API's, and the authorization
+// server's (RFC 6749 section 3.2).
+const (
+	jsonType = "application/json"
+	formType = "application/x-www-form-urlencoded"
+)
 
 // requirement is one security requirement object: all of its schemes, each
 // with all of its scopes.
@@ -184,7 +201,8 @@ func buildTable(doc *openapi3.T) (*table, error) {
 					reqs = *op.Security
 				}
 				o := operation{GoName: name, ID: op.OperationID, Method: method, Path: path,
-					Summary: oneLine(op.Summary), Description: strings.TrimSpace(op.Description), Tags: slices.Clone(op.Tags)}
+					Summary: oneLine(op.Summary), Description: strings.TrimSpace(op.Description), Tags: slices.Clone(op.Tags),
+					AuthorizationServer: slices.Contains(op.Tags, oauthTag)}
 				if err := describe(&o, item, op); err != nil {
 					errs = append(errs, fmt.Errorf("%s (%s): %w", op.OperationID, where, err))
 				}
@@ -313,11 +331,15 @@ func describe(o *operation, item *openapi3.PathItem, op *openapi3.Operation) err
 
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		rb := op.RequestBody.Value
-		mt := rb.Content.Get("application/json")
-		if mt == nil {
-			return errors.New("a request body without application/json content")
+		ct := jsonType
+		if o.AuthorizationServer {
+			ct = formType
 		}
-		b := &body{Required: rb.Required, Description: oneLine(rb.Description)}
+		mt := rb.Content.Get(ct)
+		if mt == nil || len(rb.Content) != 1 {
+			return fmt.Errorf("a request body without %s content alone", ct)
+		}
+		b := &body{Required: rb.Required, ContentType: ct, Description: oneLine(rb.Description)}
 		if mt.Schema != nil {
 			b.Schema = schemaName(mt.Schema.Ref)
 		}
@@ -343,7 +365,7 @@ func describe(o *operation, item *openapi3.PathItem, op *openapi3.Operation) err
 			if ref == nil || ref.Value == nil {
 				break
 			}
-			if mt := ref.Value.Content.Get("application/json"); mt != nil {
+			if mt := ref.Value.Content.Get(jsonType); mt != nil {
 				ex, err := exampleOf(mt)
 				if err != nil {
 					return fmt.Errorf("the example of response %s: %w", code, err)

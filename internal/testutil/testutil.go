@@ -5,8 +5,11 @@ package testutil
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -59,4 +62,21 @@ func Spec(t testing.TB) *openapi3.T {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+// FirstUnsafe returns the first rune of s a terminal could act on: a
+// control character other than a newline, a Unicode bidi control, or an
+// invalid UTF-8 byte (as utf8.RuneError); false when there is none. The
+// tests of whatever prints others' text use it (see internal/termtext).
+func FirstUnsafe(s string) (rune, bool) {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return r, true
+		case r == '\n':
+		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
+			return r, true
+		}
+	}
+	return 0, false
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // seen is what the fake API saw of the requests a test scripts.
@@ -315,6 +317,15 @@ func TestValidateInvoke(t *testing.T) {
 	}
 	if err := ValidateInvoke("getPlanet", nil, nil); !errors.Is(err, ErrUnknownOperation) {
 		t.Errorf("an unknown operation: %v, want ErrUnknownOperation", err)
+	}
+	// The authorization server's operations are no calls of the API: the
+	// client gets its tokens through golang.org/x/oauth2.
+	for _, op := range gen.Operations() {
+		if op.AuthorizationServer {
+			if err := ValidateInvoke(string(op.ID), nil, []byte(`{}`)); !errors.Is(err, ErrUnknownOperation) {
+				t.Errorf("%s: %v, want ErrUnknownOperation", op.ID, err)
+			}
+		}
 	}
 	var ie *InvalidRequestError
 	err := ValidateInvoke("searchMedicalProviders", map[string][]string{"lat": {"1"}}, nil)

@@ -50,6 +50,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		op, _ = gen.LookupOperation(id)
 		info.operation = string(op.ID)
 	}
+	if op.AuthorizationServer {
+		// Tokens come from the token source (golang.org/x/oauth2), never
+		// through the API's pipeline.
+		return fail(fmt.Errorf("%w: %s %s is the authorization server's, not the API's", errNoOperation, req.Method, req.URL.Path))
+	}
 	if len(op.Security) == 0 {
 		return t.next.RoundTrip(req)
 	}

@@ -31,7 +31,7 @@ func allScopes() []string {
 // that needs no token has none.
 func RequiredScopes(operationID string) ([]string, bool) {
 	op, ok := gen.LookupOperation(gen.OperationID(operationID))
-	if !ok {
+	if !ok || op.AuthorizationServer {
 		return nil, false
 	}
 	return requiredScopes(op), true

@@ -67,7 +67,9 @@ const (
 )
 
 // WithFault injects f into the answers of the operation with the given
-// operationId (e.g. "createPolicy"), FaultToken, or FaultAll.
+// operationId (e.g. "createPolicy", or an authorization server's such as
+// "revokeToken"; "requestToken" is FaultToken), FaultToken, or FaultAll.
+// At the authorization server an injected error is an RFC 6749 error.
 func WithFault(operationID string, f Fault) Option {
 	return func(c *config) error {
 		if f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetAfterCommitRate < 0 || f.ResetAfterCommitRate > 1 {
@@ -75,6 +77,9 @@ func WithFault(operationID string, f Fault) Option {
 		}
 		if _, ok := gen.LookupOperation(gen.OperationID(operationID)); !ok && operationID != FaultToken && operationID != FaultAll {
 			return fmt.Errorf("sandbox: no operation %q to inject faults into (use an operationId, %q or %q)", operationID, FaultToken, FaultAll)
+		}
+		if operationID == string(gen.OperationRequestToken) {
+			operationID = FaultToken // the token endpoint's one name for faults
 		}
 		c.faults[operationID] = f
 		return nil
@@ -95,7 +100,7 @@ func defaultConfig() *config {
 		log:           slog.New(slog.DiscardHandler),
 		clients: map[string]Client{DefaultClientID: {
 			ID: DefaultClientID, Secret: DefaultClientSecret,
-			Scopes:       append(oauth.AllScopes(), "openid"),
+			Scopes:       oauth.AllScopes(),
 			RedirectURLs: []string{DefaultRedirectURL},
 		}},
 		users:   map[string]User{DefaultUsername: {Login: DefaultUsername, Password: DefaultPassword}},
@@ -194,8 +199,9 @@ func WithClient(cl Client) Option {
 			return errors.New("sandbox: a client needs an ID and a secret")
 		}
 		for _, s := range cl.Scopes {
-			if s != "openid" && !slices.Contains(oauth.AllScopes(), s) {
-				return errors.New("sandbox: client " + cl.ID + " asks for unknown scope " + s)
+			if !oauth.ValidScope(s) {
+				// openid too: the sandbox issues no OpenID Connect ID token.
+				return errors.New("sandbox: client " + cl.ID + " asks for unknown scope " + s + " (the API's scopes only)")
 			}
 		}
 		c.clients[cl.ID] = cl

@@ -56,10 +56,10 @@ const (
 )
 
 // operationOf returns the operationId of a request, resolved by the
-// outermost handler, for faults: FaultToken for the token endpoint, "" for anything that
-// is not an operation of the spec.
+// outermost handler, for faults: FaultToken for the token endpoint
+// (requestToken), "" for anything that is not an operation of the spec.
 func operationOf(r *http.Request, st *reqctx.State) string {
-	if r.URL.Path == gen.TokenPath {
+	if st.Operation == gen.OperationRequestToken || r.URL.Path == gen.TokenPath {
 		return FaultToken
 	}
 	return string(st.Operation)

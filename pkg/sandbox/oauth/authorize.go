@@ -89,14 +89,14 @@ func (a *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	case err != nil && ar == nil:
 		a.errorPage(w, err)
 	case err != nil:
-		a.redirectError(w, r, ar, err)
+		a.redirectError(w, ar, err)
 	case r.Method == http.MethodGet && a.cfg.AutoApprove:
 		a.approve(w, r, ar, a.cfg.DefaultUser.Login)
 	case r.Method == http.MethodGet:
 		a.loginPage(w, ar, "", "")
 	case params.Get("decision") == "deny":
 		a.cfg.Log.InfoContext(r.Context(), "sandbox: authorization denied", "client", ar.client.ID)
-		a.redirectError(w, r, ar, oauthErrorf(http.StatusForbidden, codeAccessDenied, "the user denied the request"))
+		a.redirectError(w, ar, oauthErrorf(http.StatusForbidden, codeAccessDenied, "the user denied the request"))
 	case params.Get("decision") != "approve":
 		a.loginPage(w, ar, params.Get("login"), "Choose Approve or Deny.")
 	case !a.authenticateUser(params.Get("login"), params.Get("password")):
@@ -121,21 +121,21 @@ func (a *Server) approve(w http.ResponseWriter, r *http.Request, ar *authRequest
 	})
 	a.mu.Unlock()
 	a.cfg.Log.InfoContext(r.Context(), "sandbox: authorization approved", "client", ar.client.ID, "login", login)
-	a.redirectTo(w, r, ar, url.Values{"code": {code}})
+	a.redirectTo(w, ar, url.Values{"code": {code}})
 }
 
 // redirectError sends an error to the client's redirect URI.
-func (a *Server) redirectError(w http.ResponseWriter, r *http.Request, ar *authRequest, err error) {
+func (a *Server) redirectError(w http.ResponseWriter, ar *authRequest, err error) {
 	var oe *oauthError
 	if !errors.As(err, &oe) {
 		oe = &oauthError{code: codeServerError, description: "an unexpected error occurred"}
 	}
-	a.redirectTo(w, r, ar, url.Values{"error": {oe.code}, "error_description": {oe.description}})
+	a.redirectTo(w, ar, url.Values{"error": {oe.code}, "error_description": {oe.description}})
 }
 
 // redirectTo redirects to the request's redirect URI with params and the
 // request's state.
-func (a *Server) redirectTo(w http.ResponseWriter, r *http.Request, ar *authRequest, params url.Values) {
+func (a *Server) redirectTo(w http.ResponseWriter, ar *authRequest, params url.Values) {
 	u, err := url.Parse(ar.redirect)
 	if err != nil { // a registered URI that does not parse
 		a.errorPage(w, oauthErrorf(http.StatusBadRequest, codeInvalidRequest, "the registered redirect_uri is not a valid URI"))
@@ -149,7 +149,11 @@ func (a *Server) redirectTo(w http.ResponseWriter, r *http.Request, ar *authRequ
 		q.Set("state", ar.state)
 	}
 	u.RawQuery = q.Encode()
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	http.Redirect(w, r, u.String(), http.StatusFound) //nolint:gosec // ar.redirect is a URI registered for the client
+	// Location and no body, for GET and POST alike (http.Redirect would
+	// add an HTML note to a GET only), as the spec describes it.
+	h := w.Header()
+	h.Set("Location", u.String())
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(http.StatusFound)
 }

@@ -19,14 +19,14 @@ var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value=
 
 func TestOAuthAuthorizationCodeAutoApprove(t *testing.T) {
 	e := newOAuthEnv(t, withAutoApprove())
-	cfg := e.oauth2Config("http://127.0.0.1:9999/callback", AllScopes()[0], "openid")
+	cfg := e.oauth2Config("http://127.0.0.1:9999/callback", AllScopes()[0], AllScopes()[1])
 	verifier := oauth2.GenerateVerifier()
 	code := e.authorizeCode(cfg, verifier)
 	tok, err := cfg.Exchange(e.ctx(), code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok.RefreshToken == "" || tok.Extra("scope") != AllScopes()[0]+" openid" {
+	if tok.RefreshToken == "" || tok.Extra("scope") != AllScopes()[0]+" "+AllScopes()[1] {
 		t.Errorf("token %+v scope %v", tok, tok.Extra("scope"))
 	}
 	c, err := e.auth.Verify(tok.AccessToken)

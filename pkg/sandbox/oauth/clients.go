@@ -107,7 +107,7 @@ func notScopeChar(r rune) bool {
 
 // grantScopes returns the scopes to grant c for a scope parameter (see
 // parseScope): each must be known and registered for c. An empty parameter
-// grants the client's registered API scopes (not openid).
+// grants the client's registered API scopes.
 func grantScopes(c Client, param string) ([]string, error) {
 	asked, err := parseScope(param)
 	if err != nil {
@@ -116,7 +116,7 @@ func grantScopes(c Client, param string) ([]string, error) {
 	if len(asked) == 0 {
 		var out []string
 		for _, s := range c.Scopes {
-			if s != "openid" && ValidScope(s) && !slices.Contains(out, s) {
+			if ValidScope(s) && !slices.Contains(out, s) {
 				out = append(out, s)
 			}
 		}

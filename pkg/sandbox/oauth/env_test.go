@@ -68,7 +68,7 @@ func testConfig(opts ...option) Config {
 		Log:             slog.New(slog.DiscardHandler),
 		Clients: map[string]Client{defaultClientID: {
 			ID: defaultClientID, Secret: defaultClientSecret,
-			Scopes:       append(AllScopes(), "openid"),
+			Scopes:       AllScopes(),
 			RedirectURLs: []string{defaultRedirectURL},
 		}},
 		Users:       map[string]User{defaultUsername: {Login: defaultUsername, Password: defaultPassword}},

@@ -77,7 +77,5 @@ func (a *Server) writeOAuthError(w http.ResponseWriter, r *http.Request, err err
 	if oe.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="axa-assistance"`)
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
-	apierr.WriteJSON(w, oe.status, map[string]string{"error": oe.code, "error_description": oe.description})
+	apierr.WriteOAuth(w, oe.status, oe.code, oe.description)
 }

@@ -29,6 +29,6 @@ func (a *Server) metadata(w http.ResponseWriter, _ *http.Request) {
 		"code_challenge_methods_supported":           []string{"S256"},
 		"token_endpoint_auth_methods_supported":      authMethods,
 		"revocation_endpoint_auth_methods_supported": authMethods,
-		"scopes_supported":                           append(AllScopes(), "openid"),
+		"scopes_supported":                           AllScopes(),
 	})
 }

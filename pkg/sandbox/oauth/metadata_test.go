@@ -107,8 +107,8 @@ func TestOAuthMetadataAndJWKS(t *testing.T) {
 		}
 	}
 	if !slices.Equal(md.ResponseTypes, []string{"code"}) || !slices.Equal(md.ChallengeMethods, []string{"S256"}) ||
-		!slices.Equal(md.AuthMethods, []string{"client_secret_basic", "client_secret_post"}) || len(md.Scopes) != 6 {
-		t.Errorf("metadata %+v", md)
+		!slices.Equal(md.AuthMethods, []string{"client_secret_basic", "client_secret_post"}) || !slices.Equal(md.Scopes, AllScopes()) {
+		t.Errorf("metadata %+v (scopes_supported: the API's five, no openid)", md)
 	}
 
 	var set struct {
@@ -137,5 +137,54 @@ func TestOAuthMetadataAndJWKS(t *testing.T) {
 	}
 	if ed25519.Verify(ed25519.PublicKey(x), []byte(parts[0]+"."+parts[1]+"x"), sig) {
 		t.Error("the JWKS key verifies a changed token")
+	}
+}
+
+// Every endpoint the metadata names is an operation the spec declares, of
+// the authorization server, with the method a client uses there: the
+// metadata never sends a client where a validating proxy would refuse it.
+func TestMetadataNamesOnlyEndpointsOfTheSpec(t *testing.T) {
+	e := newOAuthEnv(t)
+	status, _, body := e.browser(http.MethodGet, e.srv.URL+metadataPath, nil)
+	if status != http.StatusOK {
+		t.Fatalf("metadata: %d", status)
+	}
+	var md map[string]any
+	if err := json.Unmarshal([]byte(body), &md); err != nil {
+		t.Fatal(err)
+	}
+	// The metadata itself, then each endpoint it names.
+	if id, _, ok := gen.MatchOperation(http.MethodGet, metadataPath); !ok || id != gen.OperationGetAuthorizationServerMetadata {
+		t.Errorf("GET %s is %q (%v) in the spec, want getAuthorizationServerMetadata", metadataPath, id, ok)
+	}
+	want := map[string]struct {
+		method string
+		id     gen.OperationID
+	}{
+		"authorization_endpoint": {http.MethodGet, gen.OperationAuthorize},
+		"token_endpoint":         {http.MethodPost, gen.OperationRequestToken},
+		"revocation_endpoint":    {http.MethodPost, gen.OperationRevokeToken},
+		"jwks_uri":               {http.MethodGet, gen.OperationGetJSONWebKeySet},
+	}
+	for k, v := range md {
+		s, isString := v.(string)
+		if k == "issuer" || !isString || (!strings.HasSuffix(k, "_endpoint") && !strings.HasSuffix(k, "_uri")) {
+			continue
+		}
+		w, known := want[k]
+		if !known {
+			t.Errorf("the metadata names %s %s, which this test does not know", k, s)
+			continue
+		}
+		path, found := strings.CutPrefix(s, strings.TrimSuffix(e.cfg.Issuer, "/"))
+		id, _, ok := gen.MatchOperation(w.method, path)
+		op, _ := gen.LookupOperation(id)
+		if !found || !ok || id != w.id || !op.AuthorizationServer {
+			t.Errorf("%s %s: %s %s is %q (%v) in the spec, want %s of the authorization server", k, s, w.method, path, id, ok, w.id)
+		}
+		delete(want, k)
+	}
+	for k := range want {
+		t.Errorf("the metadata lacks %s", k)
 	}
 }

@@ -1,7 +1,8 @@
-// Package oauth is the sandbox's OAuth2 authorization server: the token
-// endpoint with the client credentials, password, authorization code
-// (PKCE S256) and refresh token grants (rotation with reuse detection),
-// the authorization endpoint with its login and consent page, revocation
+// Package oauth is the sandbox's OAuth2 authorization server, as the spec
+// describes it (its operations tagged oauth, which gen marks
+// AuthorizationServer): the token endpoint with the client credentials,
+// password, authorization code (PKCE S256) and refresh token grants
+// (rotation with reuse detection), the authorization endpoint with its login and consent page, revocation
 // (RFC 7009), the RFC 8414 metadata and the JWKS; the access tokens it
 // signs are RFC 9068 JWTs (EdDSA, a random key per server unless one is
 // given), which Verify checks for the API.
@@ -36,12 +37,19 @@ import (
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
 
-// The paths of the authorization server.
-const (
-	revokePath   = "/auth/v1/revoke"
-	jwksPath     = "/auth/v1/jwks"
-	metadataPath = "/.well-known/oauth-authorization-server"
+// The paths of the authorization server's endpoints besides the flows'
+// (gen.TokenPath, gen.AuthorizePath): those of its operations in the spec.
+var (
+	revokePath   = operationPath(gen.OperationRevokeToken)
+	jwksPath     = operationPath(gen.OperationGetJSONWebKeySet)
+	metadataPath = operationPath(gen.OperationGetAuthorizationServerMetadata)
 )
+
+// operationPath returns the path of an operation of the spec.
+func operationPath(id gen.OperationID) string {
+	op, _ := gen.LookupOperation(id)
+	return op.Path
+}
 
 // Client is an OAuth2 client registered with the authorization server.
 type Client struct {

@@ -186,8 +186,9 @@ func AllScopes() []string {
 }
 
 // ValidScope reports whether s is one the server knows: a scope of the
-// API, or openid.
-func ValidScope(s string) bool { return s == "openid" || slices.Contains(AllScopes(), s) }
+// API. openid is not: the server issues no OpenID Connect ID token, so it
+// refuses the scope (invalid_scope) rather than grant it.
+func ValidScope(s string) bool { return slices.Contains(AllScopes(), s) }
 
 // ceilSecond rounds t up to a whole second.
 func ceilSecond(t time.Time) time.Time {

@@ -97,14 +97,14 @@ func TestOAuthClientCredentials(t *testing.T) {
 }
 
 func TestOAuthTokenNoScopeGrantsRegisteredScopes(t *testing.T) {
-	e := newOAuthEnv(t, withClient(Client{ID: "narrow", Secret: "narrow-secret", Scopes: []string{"openid", AllScopes()[2]}}))
+	e := newOAuthEnv(t, withClient(Client{ID: "narrow", Secret: "narrow-secret", Scopes: []string{AllScopes()[2]}}))
 	a := e.mustToken(url.Values{"grant_type": {"client_credentials"}})
 	if a.str("scope") != strings.Join(AllScopes(), " ") {
 		t.Errorf("default client, no scope: granted %q, want every API scope", a.str("scope"))
 	}
 	a = e.post(gen.TokenPath, url.Values{"grant_type": {"client_credentials"}}, "narrow", "narrow-secret")
 	if a.str("scope") != AllScopes()[2] {
-		t.Errorf("narrow client, no scope: granted %q, want %q (no openid)", a.str("scope"), AllScopes()[2])
+		t.Errorf("narrow client, no scope: granted %q, want %q", a.str("scope"), AllScopes()[2])
 	}
 }
 
@@ -170,8 +170,20 @@ func TestOAuthTokenScopes(t *testing.T) {
 	wantOAuthError(t, e.token(url.Values{"grant_type": {"client_credentials"}, "scope": {"admin"}}), 400, "invalid_scope")
 	a := e.post(gen.TokenPath, url.Values{"grant_type": {"client_credentials"}, "scope": {AllScopes()[1]}}, "narrow", "narrow-secret")
 	wantOAuthError(t, a, 400, "invalid_scope")
-	a = e.mustToken(url.Values{"grant_type": {"client_credentials"}, "scope": {"openid " + AllScopes()[0] + " " + AllScopes()[0]}})
-	if a.str("scope") != "openid "+AllScopes()[0] {
+	a = e.mustToken(url.Values{"grant_type": {"client_credentials"}, "scope": {AllScopes()[1] + " " + AllScopes()[0] + " " + AllScopes()[0]}})
+	if a.str("scope") != AllScopes()[1]+" "+AllScopes()[0] {
 		t.Errorf("granted %q", a.str("scope"))
+	}
+}
+
+// openid is refused: the server issues no OpenID Connect ID token, so
+// granting the scope would promise one it never gives.
+func TestOAuthRefusesOpenID(t *testing.T) {
+	e := newOAuthEnv(t)
+	for _, scope := range []string{"openid", "openid " + AllScopes()[0]} {
+		wantOAuthError(t, e.token(url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}), 400, "invalid_scope")
+	}
+	if ValidScope("openid") {
+		t.Error("ValidScope(openid) is true")
 	}
 }

@@ -100,6 +100,11 @@ func Handler(strict server.ServerInterface) http.Handler {
 func routesOf(doc *openapi3.T) map[gen.OperationID]route {
 	out := map[gen.OperationID]route{}
 	for _, op := range gen.Operations() {
+		if op.AuthorizationServer {
+			// Served by the authorization server, which answers its own
+			// errors (RFC 6749), never the API's Error.
+			continue
+		}
 		item := doc.Paths.Value(op.Path)
 		if item == nil || item.GetOperation(op.Method) == nil {
 			continue

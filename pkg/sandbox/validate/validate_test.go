@@ -373,6 +373,23 @@ func TestMethodNotAllowedIs405WithAllow(t *testing.T) {
 	}
 }
 
+// The authorization server's operations are not the validator's: one
+// that reaches it anyway (the authorization server is mounted in front of
+// it) is not validated as an API call, and is answered the RFC 6749 error,
+// never the API's Error, nor a Bearer challenge.
+func TestAuthorizationServerRequestsAreNotValidatedAsTheAPIs(t *testing.T) {
+	e, _ := newCaptureEnv(t)
+	for _, op := range gen.Operations() {
+		if !op.AuthorizationServer {
+			continue
+		}
+		got := e.do("", op.Method, op.Path, "", "")
+		if _, apiShape := got.Body["status_code"]; apiShape || got.Str("error") == "" || got.Header.Get("WWW-Authenticate") != "" {
+			t.Errorf("%s %s: %d %v (WWW-Authenticate %q); want an RFC 6749 error", op.Method, op.Path, got.Status, got.Body, got.Header.Get("WWW-Authenticate"))
+		}
+	}
+}
+
 // A 401 for a missing token carries an error code in its body (the spec's
 // Error requires one) but none in its challenge (RFC 6750 section 3.1); a
 // token the verifier refuses is 401 invalid_token, without echoing it.

@@ -1,7 +1,10 @@
 // Package apierr writes the API's answers that are not a resource: the
 // spec's Error body, with the Bearer challenge of RFC 6750 on 401 and 403,
 // every problem of a request that failed validation (WriteProblems), and
-// the errors resource handlers return to answer a status.
+// the errors resource handlers return to answer a status. A request to the
+// authorization server (an operation of gen marked AuthorizationServer) is
+// answered the RFC 6749 error instead (WriteOAuth), whoever refuses it: the
+// rate limit and injected faults too.
 package apierr
 
 import (
@@ -54,11 +57,46 @@ func WriteProblems(w http.ResponseWriter, r *http.Request, status int, code stri
 	write(w, r, Body{StatusCode: status, Error: code, Description: Summary(problems), Problems: problems[:min(len(problems), MaxProblems)]})
 }
 
-// write answers b, with the headers its status needs.
+// WriteOAuth answers the authorization server's error (RFC 6749 section
+// 5.2): the error code and its description, never cached.
+func WriteOAuth(w http.ResponseWriter, status int, code, desc string) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	WriteJSON(w, status, OAuthBody{Error: code, Description: desc})
+}
+
+// OAuthBody is the authorization server's error body (RFC 6749 section
+// 5.2; the spec's OAuthError).
+type OAuthBody struct {
+	// Error is the error code.
+	Error string `json:"error"`
+	// Description says what went wrong, for a person.
+	Description string `json:"error_description,omitempty"`
+}
+
+// oauthCode is the RFC 6749 code of an answer of the API's kind given at
+// the authorization server: a rate limit or an injected fault.
+func oauthCode(status int) string {
+	switch {
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+		return "temporarily_unavailable"
+	case status >= http.StatusInternalServerError:
+		return "server_error"
+	default:
+		return "invalid_request"
+	}
+}
+
+// write answers b, with the headers its status needs; at the authorization
+// server, as its RFC 6749 error.
 func write(w http.ResponseWriter, r *http.Request, b Body) {
 	status, code, desc := b.StatusCode, b.Error, b.Description
 	if id := reqctx.RequestID(r.Context()); id != "" {
 		w.Header().Set("X-Request-Id", id)
+	}
+	if op, ok := gen.LookupOperation(reqctx.Operation(r.Context())); ok && op.AuthorizationServer {
+		WriteOAuth(w, status, oauthCode(status), desc)
+		return
 	}
 	switch status {
 	case http.StatusUnauthorized:
