@@ -64,8 +64,8 @@ func TestTamperChangesOneByteOfTheSignature(t *testing.T) {
 }
 
 // TestInputsComeFromTheSpec: the inputs built from the spec for
-// every operation pass the spec's own request validation, and a variant
-// body differs and is still valid.
+// every operation pass the spec's own request validation, and for an
+// idempotent POST a variant body differs and is still valid.
 func TestInputsComeFromTheSpec(t *testing.T) {
 	r, err := newRunner(context.Background(), Config{BaseURL: "http://127.0.0.1:1"})
 	if err != nil {
@@ -87,6 +87,9 @@ func TestInputsComeFromTheSpec(t *testing.T) {
 		s := doc.Paths.Find(o.path).GetOperation(o.method).RequestBody.Value.Content.Get(in.mediaType).Schema.Value
 		if err := s.VisitJSON(in.body); err != nil {
 			t.Errorf("%s: the body built is not valid: %v", o.id, err)
+		}
+		if !o.idempotent() {
+			continue // the variant is for the key reuse check of an idempotent POST
 		}
 		other, ok := variant(in.bodySchema, in.body)
 		if !ok || reflect.DeepEqual(other, in.body) {
