@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/pkg/conformance"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
@@ -213,4 +214,55 @@ func firstKey(obj map[string]any) string {
 	}
 	slices.Sort(keys)
 	return keys[0]
+}
+
+// TestClientAuthDriftIsCaught: an operation secured by HTTP Basic (the
+// authorization server's, from the spec) must answer a missing or wrong
+// client authentication with a Basic challenge; a server that drops it
+// fails those checks.
+func TestClientAuthDriftIsCaught(t *testing.T) {
+	// The spec's operations secured by HTTP Basic, but the token endpoint,
+	// which the proxy leaves alone.
+	doc, err := api.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var basicOps []string
+	for path, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.Security == nil || len(*op.Security) == 0 || path == gen.TokenPath {
+				continue
+			}
+			for name := range (*op.Security)[0] {
+				if s := doc.Components.SecuritySchemes[name].Value; s.Type == "http" && strings.EqualFold(s.Scheme, "basic") {
+					basicOps = append(basicOps, op.OperationID)
+				}
+			}
+		}
+	}
+	if len(basicOps) == 0 {
+		t.Skip("the spec has no operation secured by HTTP Basic besides the token endpoint")
+	}
+	proxy := mutatingProxy(t, startSandbox(t), func(resp *http.Response, body any) any {
+		resp.Header.Del("WWW-Authenticate")
+		return body
+	})
+	rep, err := conformance.Check(t.Context(), conformance.Config{BaseURL: proxy, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, Operations: basicOps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range rep.Operations {
+		for _, c := range op.Checks {
+			switch c.Name {
+			case "no credentials", "wrong credentials":
+				if c.Outcome != conformance.Fail || c.Pointer != "header/WWW-Authenticate" {
+					t.Errorf("%s %s: %+v, want a failure at header/WWW-Authenticate", op.ID, c.Name, c)
+				}
+			case "response":
+				if c.Outcome != conformance.Pass {
+					t.Errorf("%s response: %+v", op.ID, c)
+				}
+			}
+		}
+	}
 }
