@@ -16,20 +16,17 @@ package axatest
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/internal/oprouter"
+	"github.com/axa-assistance-go/axa/internal/specresponse"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -133,44 +130,16 @@ func (s *specChecker) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // CheckResponse validates one answer to req against the spec routed by
-// router: the status must be documented, and the body must match its schema.
+// router: the status must be documented, the headers the spec requires
+// present and valid, and the body must match its schema. An answer that
+// breaks the spec is a *specresponse.Error listing where (status, header or
+// JSON pointer into the body), what the spec expects and what came; the
+// conformance run validates with the same code.
 func CheckResponse(router routers.Router, req *http.Request, status int, header http.Header, body []byte) error {
-	// Route on the path alone, whatever host the request went to.
-	req = req.Clone(req.Context())
-	req.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
-	req.Host = ""
-	route, params, err := router.FindRoute(req)
-	if err != nil {
-		return err
-	}
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{
-			Request: req, PathParams: params, Route: route,
-			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
-		},
-		Status:  status,
-		Header:  header,
-		Body:    io.NopCloser(bytes.NewReader(body)),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true},
-	}
-	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		var re *openapi3filter.ResponseError
-		if errors.As(err, &re) && re.Reason != "" {
-			return errors.New(re.Reason + ": " + firstLine(err.Error()))
-		}
-		return errors.New(firstLine(err.Error()))
-	}
-	return nil
+	return specresponse.Check(router, req, status, header, body)
 }
 
 // errReader fails every read with err.
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}

@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"errors"
 	"net/http"
 )
 
@@ -21,7 +20,9 @@ type Config struct {
 	AllowWrites bool
 	// Transport carries the requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
-	// Operations, when not empty, limits the run to these operationIds.
+	// Operations, when not empty, limits the report to these operationIds
+	// (one the spec lacks is an error); the operations they take a
+	// resource from, through the spec's links, still run.
 	Operations []string
 }
 
@@ -29,6 +30,19 @@ type Config struct {
 // cfg names and returns the report. The error is for a run that could not
 // start (a bad Config, no token at all); a server that breaks the spec is a
 // report with failed checks.
+//
+// The run reads everything from the spec: the operations (in operationId
+// order), valid inputs (examples, enums, defaults, else values generated
+// from the schemas), the resources an operation needs (the links of the
+// spec's responses, including the x-request-body-fields extension for a
+// field of a linked body), the scopes and the token endpoint. It asks one
+// token per scope with the client credentials grant and keeps it for the
+// run. No token, secret or Authorization header appears in the report or
+// in the error.
 func Check(ctx context.Context, cfg Config) (*Report, error) {
-	return nil, errors.New("conformance: not implemented yet") // replaced by the run
+	r, err := newRunner(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return r.run(ctx)
 }

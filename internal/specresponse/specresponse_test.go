@@ -1,0 +1,74 @@
+package specresponse_test
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/internal/oprouter"
+	"github.com/axa-assistance-go/axa/internal/specresponse"
+)
+
+func TestCheckSaysWhereAndWhat(t *testing.T) {
+	doc, err := api.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := oprouter.New(doc)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://127.0.0.1:1234/travel/v1/countries", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonCT := http.Header{"Content-Type": {"application/json"}}
+	for _, c := range []struct {
+		name              string
+		status            int
+		header            http.Header
+		body              string
+		pointer, expected string
+		got               string
+	}{
+		{"valid", 200, jsonCT, `[{"id":"fr","label":"France"}]`, "", "", ""},
+		{"pattern", 200, jsonCT, `[{"id":"FRA","label":"France"}]`, "/0/id", "pattern ^[a-z]{2}$", `"FRA"`},
+		{"required", 200, jsonCT, `[{"id":"fr"}]`, "/0/label", "required property", "absent"},
+		{"type", 200, jsonCT, `[{"id":"fr","label":7}]`, "/0/label", "type string", "7"},
+		{"root type", 200, jsonCT, `{"id":"fr"}`, "body", "type array", `{"id":"fr"}`},
+		{"required header", 401, jsonCT, `{"status_code":401,"error":"invalid_token"}`, "header/WWW-Authenticate", "present (required)", "absent"},
+		{"status", 418, jsonCT, `{"status_code":418,"error":"teapot"}`, "status", "one of the statuses 200, 400, 401, 403, 429, 500, 503", "418"},
+		{"media type", 200, http.Header{"Content-Type": {"text/plain"}}, `fr`, "header/Content-Type", "application/json", "text/plain"},
+	} {
+		err := specresponse.Check(router, req, c.status, c.header, []byte(c.body))
+		if c.pointer == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
+			continue
+		}
+		var se *specresponse.Error
+		if !errors.As(err, &se) {
+			t.Errorf("%s: err = %v, want a *specresponse.Error", c.name, err)
+			continue
+		}
+		f := se.Failures[0]
+		if f.Pointer != c.pointer || f.Expected != c.expected || f.Got != c.got {
+			t.Errorf("%s: failure = %+v, want pointer %q expected %q got %q", c.name, f, c.pointer, c.expected, c.got)
+		}
+	}
+}
+
+func TestCheckUnknownRoute(t *testing.T) {
+	doc, err := api.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://127.0.0.1:1234/nowhere", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = specresponse.Check(oprouter.New(doc), req, 200, http.Header{}, nil)
+	var se *specresponse.Error
+	if err == nil || errors.As(err, &se) {
+		t.Fatalf("err = %v, want a routing error", err)
+	}
+}

@@ -1,0 +1,423 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/google/uuid"
+
+	"github.com/axa-assistance-go/axa/internal/speclink"
+)
+
+// idempotencyKeyHeader is the request header of an idempotent POST (IETF
+// draft "The Idempotency-Key HTTP Header Field"); a parameter of that name
+// gets a fresh key per logical request instead of its example.
+const idempotencyKeyHeader = "Idempotency-Key"
+
+// Media types of request bodies the run can send.
+const (
+	mediaJSON = "application/json"
+	mediaForm = "application/x-www-form-urlencoded"
+)
+
+// inputs are the values of one request of an operation.
+type inputs struct {
+	// params are the parameter values, by parameter.
+	params []paramValue
+	// body is the decoded body (a JSON value), mediaType its media type;
+	// hasBody is false for an operation without a request body.
+	body      any
+	mediaType string
+	hasBody   bool
+	// bodySchema is the body's schema, for a variant of it.
+	bodySchema *openapi3.Schema
+}
+
+type paramValue struct {
+	p     *openapi3.Parameter
+	value any
+}
+
+// linked is what the links into an operation give it: parameter values by
+// name and body fields by JSON pointer.
+type linked struct {
+	params     map[string]any
+	bodyFields map[string]any
+}
+
+// buildInputs makes valid inputs for o from the spec: a link's value first,
+// then the parameter's or the media type's example, the schema's example,
+// enum, default, or a value generated from the schema. Optional parameters
+// are sent when the spec gives them an example.
+func buildInputs(o *operation, in linked) (inputs, error) {
+	var out inputs
+	for _, ref := range o.params {
+		p := ref.Value
+		if p == nil {
+			continue
+		}
+		if strings.EqualFold(p.Name, idempotencyKeyHeader) && p.In == openapi3.ParameterInHeader {
+			out.params = append(out.params, paramValue{p: p, value: newKey()})
+			continue
+		}
+		if v, ok := in.params[p.Name]; ok {
+			out.params = append(out.params, paramValue{p: p, value: v})
+			continue
+		}
+		v, ok := paramExample(p)
+		if !ok && !p.Required {
+			continue
+		}
+		if !ok {
+			v = generate(p.Schema, 0)
+		}
+		out.params = append(out.params, paramValue{p: p, value: v})
+	}
+	if o.op.RequestBody == nil || o.op.RequestBody.Value == nil {
+		return out, nil
+	}
+	rb := o.op.RequestBody.Value
+	mt, media := pickMedia(rb.Content)
+	if mt == nil {
+		return out, fmt.Errorf("%s: no request body media type the run can send (%s)", o.id, strings.Join(mediaTypesOf(rb.Content), ", "))
+	}
+	out.hasBody, out.mediaType = true, media
+	if mt.Schema != nil {
+		out.bodySchema = mt.Schema.Value
+	}
+	switch {
+	case mt.Example != nil:
+		out.body = clone(mt.Example)
+	case len(mt.Examples) > 0:
+		out.body = clone(firstExample(mt.Examples))
+	default:
+		out.body = generate(mt.Schema, 0)
+	}
+	for _, ptr := range sortedKeys(in.bodyFields) {
+		b, err := speclink.Set(out.body, ptr, in.bodyFields[ptr])
+		if err != nil {
+			return out, fmt.Errorf("%s: body field %s of a link: %w", o.id, ptr, err)
+		}
+		out.body = b
+	}
+	return out, nil
+}
+
+// withNewKey returns a copy of in with a fresh Idempotency-Key.
+func (in inputs) withNewKey() inputs {
+	out := in
+	out.params = slices.Clone(in.params)
+	for i, pv := range out.params {
+		if strings.EqualFold(pv.p.Name, idempotencyKeyHeader) && pv.p.In == openapi3.ParameterInHeader {
+			out.params[i].value = newKey()
+		}
+	}
+	return out
+}
+
+// hasIdempotencyKey reports whether the inputs carry an Idempotency-Key.
+func (in inputs) hasIdempotencyKey() bool {
+	return slices.ContainsFunc(in.params, func(pv paramValue) bool {
+		return strings.EqualFold(pv.p.Name, idempotencyKeyHeader) && pv.p.In == openapi3.ParameterInHeader
+	})
+}
+
+// newKey returns a fresh Idempotency-Key.
+func newKey() string { return uuid.NewString() }
+
+// request builds the HTTP request of inputs for o on base.
+func (in inputs) request(o *operation, base string) (*http.Request, error) {
+	path := o.path
+	query := url.Values{}
+	header := http.Header{}
+	for _, pv := range in.params {
+		vals := textValues(pv.value)
+		switch pv.p.In {
+		case openapi3.ParameterInPath:
+			path = strings.ReplaceAll(path, "{"+pv.p.Name+"}", url.PathEscape(strings.Join(vals, ",")))
+		case openapi3.ParameterInQuery:
+			for _, v := range vals {
+				query.Add(pv.p.Name, v)
+			}
+		case openapi3.ParameterInHeader:
+			header.Set(pv.p.Name, strings.Join(vals, ","))
+		case openapi3.ParameterInCookie:
+			header.Add("Cookie", pv.p.Name+"="+url.QueryEscape(strings.Join(vals, ",")))
+		}
+	}
+	u := strings.TrimSuffix(base, "/") + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var body string
+	if in.hasBody {
+		b, err := encodeBody(in.mediaType, in.body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", o.id, err)
+		}
+		body = b
+		header.Set("Content-Type", in.mediaType)
+	}
+	req, err := http.NewRequest(o.method, u, strings.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.id, err)
+	}
+	if !in.hasBody {
+		req.Body, req.ContentLength = http.NoBody, 0
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Accept", "application/json")
+	return req, nil
+}
+
+// encodeBody writes a decoded body in its media type.
+func encodeBody(media string, body any) (string, error) {
+	if media == mediaForm {
+		m, ok := body.(map[string]any)
+		if !ok {
+			return "", fmt.Errorf("a form body must be an object, not %T", body)
+		}
+		form := url.Values{}
+		for _, k := range sortedKeys(m) {
+			for _, v := range textValues(m[k]) {
+				form.Add(k, v)
+			}
+		}
+		return form.Encode(), nil
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return "", fmt.Errorf("encode the body: %w", err)
+	}
+	return string(b), nil
+}
+
+// textValues writes a parameter's value as text: one per element of an
+// array.
+func textValues(v any) []string {
+	switch v := v.(type) {
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			out = append(out, textValues(e)...)
+		}
+		return out
+	case nil:
+		return []string{""}
+	case string:
+		return []string{v}
+	case float64, bool, int, int64, json.Number:
+		return []string{fmt.Sprint(v)}
+	}
+	b, _ := json.Marshal(v)
+	return []string{string(b)}
+}
+
+// pickMedia picks the request body's media type: JSON, else a form.
+func pickMedia(content openapi3.Content) (*openapi3.MediaType, string) {
+	for _, m := range []string{mediaJSON, mediaForm} {
+		if mt := content.Get(m); mt != nil {
+			return mt, m
+		}
+	}
+	return nil, ""
+}
+
+func mediaTypesOf(content openapi3.Content) []string {
+	return sortedKeys(content)
+}
+
+// paramExample is the example value of a parameter: its own example or
+// first example, else its schema's example, enum or default.
+func paramExample(p *openapi3.Parameter) (any, bool) {
+	switch {
+	case p.Example != nil:
+		return clone(p.Example), true
+	case len(p.Examples) > 0:
+		return clone(firstExample(p.Examples)), true
+	}
+	if p.Schema == nil || p.Schema.Value == nil {
+		return nil, false
+	}
+	s := p.Schema.Value
+	switch {
+	case s.Example != nil:
+		return clone(s.Example), true
+	case len(s.Enum) > 0:
+		return s.Enum[0], true
+	case s.Default != nil:
+		return clone(s.Default), true
+	}
+	return nil, false
+}
+
+func firstExample(ex openapi3.Examples) any {
+	for _, k := range sortedKeys(ex) {
+		if ex[k] != nil && ex[k].Value != nil {
+			return ex[k].Value.Value
+		}
+	}
+	return nil
+}
+
+// maxGenerated bounds the items of a generated array and the length of a
+// generated string.
+const maxGenerated = 1000
+
+// maxDepth bounds the generation of nested schemas.
+const maxDepth = 8
+
+// generate makes a value valid for s: its example, first enum value or
+// default, else one built from its type, required properties and bounds.
+func generate(ref *openapi3.SchemaRef, depth int) any {
+	if ref == nil || ref.Value == nil || depth > maxDepth {
+		return nil
+	}
+	s := ref.Value
+	switch {
+	case s.Example != nil:
+		return clone(s.Example)
+	case len(s.Enum) > 0:
+		return s.Enum[0]
+	case s.Default != nil:
+		return clone(s.Default)
+	case len(s.AllOf) > 0:
+		out := map[string]any{}
+		for _, sub := range s.AllOf {
+			if m, ok := generate(sub, depth+1).(map[string]any); ok {
+				for k, v := range m {
+					out[k] = v
+				}
+			}
+		}
+		return out
+	case len(s.OneOf) > 0:
+		return generate(s.OneOf[0], depth+1)
+	case len(s.AnyOf) > 0:
+		return generate(s.AnyOf[0], depth+1)
+	}
+	switch {
+	case s.Type.Is(openapi3.TypeObject) || len(s.Properties) > 0:
+		out := map[string]any{}
+		for _, name := range s.Required {
+			out[name] = generate(s.Properties[name], depth+1)
+		}
+		return out
+	case s.Type.Is(openapi3.TypeArray):
+		n := int(max(min(s.MinItems, maxGenerated), 1))
+		out := make([]any, n)
+		for i := range out {
+			out[i] = generate(s.Items, depth+1)
+		}
+		return out
+	case s.Type.Is(openapi3.TypeInteger):
+		if s.Min != nil {
+			return float64(int64(*s.Min) + 1)
+		}
+		return float64(1)
+	case s.Type.Is(openapi3.TypeNumber):
+		if s.Min != nil {
+			return *s.Min
+		}
+		return float64(0)
+	case s.Type.Is(openapi3.TypeBoolean):
+		return true
+	}
+	return generateString(s)
+}
+
+// generateString makes a string of s's format, or of its minimum length.
+func generateString(s *openapi3.Schema) string {
+	now := time.Now().UTC()
+	switch s.Format {
+	case "date":
+		return now.AddDate(0, 0, 7).Format(time.DateOnly)
+	case "date-time":
+		return now.Format(time.RFC3339)
+	case "uuid":
+		return uuid.NewString()
+	case "email":
+		return "conformance@example.com"
+	case "uri", "url":
+		return "https://example.com/"
+	}
+	return strings.Repeat("x", int(max(min(s.MinLength, maxGenerated), 1)))
+}
+
+// variant returns a copy of body changed in one valid way, for the check
+// that reusing an Idempotency-Key with another body is refused: another
+// value of an enum, else an optional property added, searched depth first
+// in the order of property names.
+func variant(s *openapi3.Schema, body any) (any, bool) {
+	c := clone(body)
+	return c, vary(s, c, 0)
+}
+
+func vary(s *openapi3.Schema, v any, depth int) bool {
+	if s == nil || depth > maxDepth {
+		return false
+	}
+	switch v := v.(type) {
+	case []any:
+		return len(v) > 0 && s.Items != nil && vary(s.Items.Value, v[0], depth+1)
+	case map[string]any:
+		names := sortedKeys(s.Properties)
+		for _, name := range names { // another value of an enum
+			pv, ok := v[name]
+			prop := s.Properties[name].Value
+			if !ok || prop == nil || len(prop.Enum) < 2 {
+				continue
+			}
+			for _, e := range prop.Enum {
+				if fmt.Sprint(e) != fmt.Sprint(pv) {
+					v[name] = e
+					return true
+				}
+			}
+		}
+		for _, name := range names { // deeper
+			if pv, ok := v[name]; ok && vary(s.Properties[name].Value, pv, depth+1) {
+				return true
+			}
+		}
+		for _, name := range names { // an optional property added
+			if _, ok := v[name]; !ok {
+				if g := generate(s.Properties[name], depth+1); g != nil {
+					v[name] = g
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// clone deep-copies a JSON value.
+func clone(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return v
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

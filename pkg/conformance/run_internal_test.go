@@ -1,0 +1,114 @@
+package conformance
+
+import (
+	"context"
+	"maps"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/axa-assistance-go/axa/api"
+)
+
+func TestParseChallenges(t *testing.T) {
+	for in, want := range map[string][]challenge{
+		`Bearer realm="axa-assistance"`: {{"Bearer", map[string]string{"realm": "axa-assistance"}}},
+		`Bearer realm="a", error="insufficient_scope", error_description="needs \"x\", y", scope="s1 s2"`: {{"Bearer",
+			map[string]string{"realm": "a", "error": "insufficient_scope", "error_description": `needs "x", y`, "scope": "s1 s2"}}},
+		`bearer error=invalid_token, REALM=x`: {{"bearer", map[string]string{"error": "invalid_token", "realm": "x"}}},
+		`Basic realm="axa-assistance", Bearer error="invalid_token"`: {
+			{"Basic", map[string]string{"realm": "axa-assistance"}},
+			{"Bearer", map[string]string{"error": "invalid_token"}},
+		},
+		`Negotiate abc123==, Bearer`: {{"Negotiate", map[string]string{}}, {"Bearer", map[string]string{}}},
+		`Negotiate abc123=, Basic`:   {{"Negotiate", map[string]string{}}, {"Basic", map[string]string{}}},
+		``:                           nil,
+	} {
+		got := parseChallenges(in)
+		if len(got) != len(want) {
+			t.Errorf("parseChallenges(%q) = %v, want %v", in, got, want)
+			continue
+		}
+		for i := range got {
+			if got[i].scheme != want[i].scheme || !maps.Equal(got[i].params, want[i].params) {
+				t.Errorf("parseChallenges(%q)[%d] = %v, want %v", in, i, got[i], want[i])
+			}
+		}
+	}
+	if p, ok := findChallenge([]string{`Basic realm="x"`, `Bearer error="insufficient_scope"`}, "bearer"); !ok || p["error"] != "insufficient_scope" {
+		t.Errorf("findChallenge over two header values = %v, %v", p, ok)
+	}
+}
+
+func TestTamperChangesOneByteOfTheSignature(t *testing.T) {
+	for _, tok := range []string{"aGVhZA.Ym9keQ.c2lnbmF0dXJl", "opaque-token-value", "x.y.AAAA"} {
+		bad := tamper(tok)
+		if bad == tok || len(bad) != len(tok) {
+			t.Errorf("tamper(%q) = %q", tok, bad)
+		}
+		diff := 0
+		for i := range tok {
+			if tok[i] != bad[i] {
+				diff++
+				if dot := strings.LastIndexByte(tok, '.'); dot >= 0 && i <= dot {
+					t.Errorf("tamper(%q) changed byte %d, before the signature", tok, i)
+				}
+			}
+		}
+		if diff != 1 {
+			t.Errorf("tamper(%q) changed %d bytes", tok, diff)
+		}
+	}
+}
+
+// TestInputsComeFromTheSpec: the inputs built from the spec for
+// every operation pass the spec's own request validation, and for an
+// idempotent POST a variant body differs and is still valid.
+func TestInputsComeFromTheSpec(t *testing.T) {
+	r, err := newRunner(context.Background(), Config{BaseURL: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := api.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range r.ops {
+		in, err := buildInputs(o, linked{})
+		if err != nil {
+			t.Errorf("%s: %v", o.id, err)
+			continue
+		}
+		if !in.hasBody {
+			continue
+		}
+		s := doc.Paths.Find(o.path).GetOperation(o.method).RequestBody.Value.Content.Get(in.mediaType).Schema.Value
+		if err := s.VisitJSON(in.body); err != nil {
+			t.Errorf("%s: the body built is not valid: %v", o.id, err)
+		}
+		if !o.idempotent() {
+			continue // the variant is for the key reuse check of an idempotent POST
+		}
+		other, ok := variant(in.bodySchema, in.body)
+		if !ok || reflect.DeepEqual(other, in.body) {
+			t.Errorf("%s: no variant body", o.id)
+		} else if err := s.VisitJSON(other); err != nil {
+			t.Errorf("%s: the variant body is not valid: %v", o.id, err)
+		}
+	}
+}
+
+func TestGenerateFollowsTheSchema(t *testing.T) {
+	s := openapi3.NewObjectSchema().
+		WithProperty("when", openapi3.NewStringSchema().WithFormat("date")).
+		WithProperty("n", openapi3.NewIntegerSchema().WithMin(3)).
+		WithProperty("kind", openapi3.NewStringSchema().WithEnum("a", "b")).
+		WithProperty("list", openapi3.NewArraySchema().WithItems(openapi3.NewStringSchema().WithMinLength(2)).WithMinItems(2))
+	s.Required = []string{"when", "n", "kind", "list"}
+	v := generate(openapi3.NewSchemaRef("", s), 0)
+	if err := s.VisitJSON(v); err != nil {
+		t.Errorf("generated %v: %v", v, err)
+	}
+}

@@ -1,0 +1,57 @@
+package conformance
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Run checks the server cfg names from a test: it runs Check, then reports
+// each operation of the spec as a subtest (t.Run with its operationId),
+// each failed check as t.Errorf (where, what the spec expects, what came)
+// and each skipped one as t.Logf. A run that cannot start is t.Fatalf. It
+// returns the report, for assertions of the test's own.
+//
+//	func TestMyServerConforms(t *testing.T) {
+//		conformance.Run(t, conformance.Config{BaseURL: srv.URL, ClientID: id, ClientSecret: secret})
+//	}
+func Run(t *testing.T, cfg Config) *Report {
+	t.Helper()
+	rep, err := Check(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("conformance: %v", err)
+	}
+	for _, op := range rep.Operations {
+		t.Run(op.ID, func(t *testing.T) {
+			for _, c := range op.Checks {
+				switch c.Outcome {
+				case Fail:
+					t.Errorf("%s %s: %s", op.Method, op.Path, describe(c))
+				case Skip:
+					t.Logf("%s: skipped: %s", c.Name, c.Message)
+				}
+			}
+		})
+	}
+	return rep
+}
+
+// describe writes a failed check on one line.
+func describe(c Result) string {
+	s := c.Name + ": failed"
+	if c.Status != 0 {
+		s += fmt.Sprintf(" (status %d)", c.Status)
+	}
+	if c.Pointer != "" {
+		s += " at " + c.Pointer
+	}
+	if c.Expected != "" {
+		s += ": expected " + c.Expected
+	}
+	if c.Got != "" {
+		s += ", got " + c.Got
+	}
+	if c.Message != "" {
+		s += "; " + c.Message
+	}
+	return s
+}
