@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/internal/authchallenge"
 	"github.com/axa-assistance-go/axa/internal/loopback"
 	"github.com/axa-assistance-go/axa/internal/oprouter"
 	"github.com/axa-assistance-go/axa/internal/speclink"
@@ -500,7 +501,7 @@ func (r *runner) judgeRefusal(name string, ans *answer, want int, rule challenge
 		return res
 	}
 	values := ans.header.Values("WWW-Authenticate")
-	params, found := findChallenge(values, rule.scheme)
+	params, found := authchallenge.Find(values, rule.scheme)
 	if !found || !rule.ok(params, ans) {
 		res.Outcome, res.Pointer, res.Expected, res.Got = Fail, "header/WWW-Authenticate", rule.expected, strings.Join(values, ", ")
 		if len(values) == 0 {
@@ -783,96 +784,4 @@ func namesScopes(attr string, want []string) bool {
 		}
 	}
 	return true
-}
-
-// challenge is one challenge of a WWW-Authenticate header.
-type challenge struct {
-	scheme string
-	params map[string]string
-}
-
-// parseChallenges parses the challenges of a WWW-Authenticate value (RFC
-// 9110 section 11.6.1): schemes, and auth-params with lower-case names; a
-// token68 is skipped. What cannot be parsed ends the list. (pkg/axa has its
-// own copy: the SDK may not depend on anything the run needs.)
-func parseChallenges(v string) []challenge {
-	var out []challenge
-	s := v
-	for {
-		s = strings.TrimLeft(s, " \t,")
-		scheme, rest := httpToken(s)
-		if scheme == "" {
-			return out
-		}
-		c := challenge{scheme: scheme, params: map[string]string{}}
-		s = rest
-		for {
-			s = strings.TrimLeft(s, " \t")
-			name, rest := httpToken(s)
-			rest = strings.TrimLeft(rest, " \t")
-			if name == "" || !strings.HasPrefix(rest, "=") {
-				break // the next challenge's scheme, or the end
-			}
-			if after := strings.TrimLeft(strings.TrimLeft(rest, "="), " \t"); len(rest)-len(strings.TrimLeft(rest, "=")) > 1 ||
-				after == "" || after[0] == ',' {
-				s = after // a token68 ("abc=="): the challenge has no params
-				break
-			}
-			rest = strings.TrimLeft(rest[1:], " \t")
-			var value string
-			if strings.HasPrefix(rest, `"`) {
-				value, rest = quotedString(rest)
-			} else {
-				value, rest = httpToken(rest)
-			}
-			if _, seen := c.params[strings.ToLower(name)]; !seen {
-				c.params[strings.ToLower(name)] = value
-			}
-			s = strings.TrimLeft(rest, " \t")
-			if !strings.HasPrefix(s, ",") {
-				break
-			}
-			s = s[1:]
-		}
-		out = append(out, c)
-	}
-}
-
-// findChallenge returns the params of the first challenge of scheme in the
-// WWW-Authenticate values.
-func findChallenge(values []string, scheme string) (map[string]string, bool) {
-	for _, c := range parseChallenges(strings.Join(values, ", ")) {
-		if strings.EqualFold(c.scheme, scheme) {
-			return c.params, true
-		}
-	}
-	return nil, false
-}
-
-// httpToken splits a leading RFC 9110 token off s.
-func httpToken(s string) (string, string) {
-	i := 0
-	for i < len(s) && s[i] > ' ' && s[i] < 0x7f && !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(s[i])) {
-		i++
-	}
-	return s[:i], s[i:]
-}
-
-// quotedString splits a leading quoted-string off s, unescaping it.
-func quotedString(s string) (string, string) {
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			if i+1 < len(s) {
-				i++
-				b.WriteByte(s[i])
-			}
-		case '"':
-			return b.String(), s[i+1:]
-		default:
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String(), ""
 }

@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"maps"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,36 +10,6 @@ import (
 
 	"github.com/axa-assistance-go/axa/api"
 )
-
-func TestParseChallenges(t *testing.T) {
-	for in, want := range map[string][]challenge{
-		`Bearer realm="axa-assistance"`: {{"Bearer", map[string]string{"realm": "axa-assistance"}}},
-		`Bearer realm="a", error="insufficient_scope", error_description="needs \"x\", y", scope="s1 s2"`: {{"Bearer",
-			map[string]string{"realm": "a", "error": "insufficient_scope", "error_description": `needs "x", y`, "scope": "s1 s2"}}},
-		`bearer error=invalid_token, REALM=x`: {{"bearer", map[string]string{"error": "invalid_token", "realm": "x"}}},
-		`Basic realm="axa-assistance", Bearer error="invalid_token"`: {
-			{"Basic", map[string]string{"realm": "axa-assistance"}},
-			{"Bearer", map[string]string{"error": "invalid_token"}},
-		},
-		`Negotiate abc123==, Bearer`: {{"Negotiate", map[string]string{}}, {"Bearer", map[string]string{}}},
-		`Negotiate abc123=, Basic`:   {{"Negotiate", map[string]string{}}, {"Basic", map[string]string{}}},
-		``:                           nil,
-	} {
-		got := parseChallenges(in)
-		if len(got) != len(want) {
-			t.Errorf("parseChallenges(%q) = %v, want %v", in, got, want)
-			continue
-		}
-		for i := range got {
-			if got[i].scheme != want[i].scheme || !maps.Equal(got[i].params, want[i].params) {
-				t.Errorf("parseChallenges(%q)[%d] = %v, want %v", in, i, got[i], want[i])
-			}
-		}
-	}
-	if p, ok := findChallenge([]string{`Basic realm="x"`, `Bearer error="insufficient_scope"`}, "bearer"); !ok || p["error"] != "insufficient_scope" {
-		t.Errorf("findChallenge over two header values = %v, %v", p, ok)
-	}
-}
 
 func TestTamperChangesOneByteOfTheSignature(t *testing.T) {
 	for _, tok := range []string{"aGVhZA.Ym9keQ.c2lnbmF0dXJl", "opaque-token-value", "x.y.AAAA"} {
