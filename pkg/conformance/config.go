@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"net/http"
+	"time"
 )
 
 // Config says which server to check and how to get its tokens.
@@ -20,6 +21,10 @@ type Config struct {
 	AllowWrites bool
 	// Transport carries the requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
+	// Now is the run's clock, from which the trip dates of the spec's
+	// examples (x-relative-date) are moved to start tomorrow; nil means
+	// time.Now.
+	Now func() time.Time
 	// Operations, when not empty, limits the report to these operationIds
 	// (one the spec lacks is an error); the operations they take a
 	// resource from, through the spec's links, still run.

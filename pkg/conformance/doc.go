@@ -18,7 +18,11 @@
 // createPolicy's 201 to getPolicy): the standard parameters of a link fill
 // the linked operation's parameters, and the x-request-body-fields
 // extension, a map from a JSON pointer into the linked request body to a
-// runtime expression, fills one field of its body. Tokens come from the
+// runtime expression, fills one field of its body. A date property marked
+// x-relative-date (a trip's start and end) is relative to the day the
+// example is used: the run moves every such date of a body by the same
+// number of days so that the earliest is tomorrow (Config.Now), and an
+// example written today still makes a valid quote years later. Tokens come from the
 // token endpoint (gen.TokenPath) with the client credentials grant, one per
 // scope, kept for the run; operations secured by HTTP Basic are called with
 // the client credentials.

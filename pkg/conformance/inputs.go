@@ -54,8 +54,9 @@ type linked struct {
 // buildInputs makes valid inputs for o from the spec: a link's value first,
 // then the parameter's or the media type's example, the schema's example,
 // enum, default, or a value generated from the schema. Optional parameters
-// are sent when the spec gives them an example.
-func buildInputs(o *operation, in linked) (inputs, error) {
+// are sent when the spec gives them an example. The body's relative dates
+// (x-relative-date) are moved to start the day after today.
+func buildInputs(o *operation, in linked, today time.Time) (inputs, error) {
 	var out inputs
 	for _, ref := range o.params {
 		p := ref.Value
@@ -99,6 +100,7 @@ func buildInputs(o *operation, in linked) (inputs, error) {
 	default:
 		out.body = generate(mt.Schema, 0)
 	}
+	out.body = shiftRelativeDates(mt.Schema, out.body, today)
 	for _, ptr := range sortedKeys(in.bodyFields) {
 		b, err := speclink.Set(out.body, ptr, in.bodyFields[ptr])
 		if err != nil {

@@ -347,7 +347,7 @@ func (r *runner) respond(ctx context.Context, o *operation) *respMemo {
 		return m
 	}
 	lk, why := r.linkedValues(ctx, o)
-	in, err := buildInputs(o, lk)
+	in, err := buildInputs(o, lk, r.now())
 	if err != nil {
 		m.result.Outcome, m.result.Message = Skip, "cannot build a valid request from the spec: "+err.Error()
 		return m
@@ -517,12 +517,20 @@ func (r *runner) judgeRefusal(name string, ans *answer, want int, rule challenge
 	return res
 }
 
+// now is the run's clock: Config.Now, else the time.
+func (r *runner) now() time.Time {
+	if r.cfg.Now != nil {
+		return r.cfg.Now()
+	}
+	return time.Now()
+}
+
 // securityChecks checks that o refuses what its security refuses.
 func (r *runner) securityChecks(ctx context.Context, o *operation, m *respMemo) []Result {
 	in := m.in.withNewKey()
 	if !m.inOK {
 		var err error
-		if in, err = buildInputs(o, linked{}); err != nil {
+		if in, err = buildInputs(o, linked{}, r.now()); err != nil {
 			var out []Result
 			for _, n := range r.checkNames(o)[1:] {
 				if n != checkReplay && n != checkKeyReuse {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -45,7 +46,7 @@ func TestInputsComeFromTheSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range r.ops {
-		in, err := buildInputs(o, linked{})
+		in, err := buildInputs(o, linked{}, time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Errorf("%s: %v", o.id, err)
 			continue
