@@ -1462,7 +1462,7 @@ type ListProviderKindsResponse403Headers struct {
 
 // ListProviderKindsResponse429Headers the declared response headers of an HTTP 429 response for ListProviderKinds
 type ListProviderKindsResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -1598,7 +1598,7 @@ type SearchMedicalProvidersResponse403Headers struct {
 
 // SearchMedicalProvidersResponse429Headers the declared response headers of an HTTP 429 response for SearchMedicalProviders
 type SearchMedicalProvidersResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -1734,7 +1734,7 @@ type ListProviderSpecialitiesResponse403Headers struct {
 
 // ListProviderSpecialitiesResponse429Headers the declared response headers of an HTTP 429 response for ListProviderSpecialities
 type ListProviderSpecialitiesResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -1870,7 +1870,7 @@ type ListCountriesResponse403Headers struct {
 
 // ListCountriesResponse429Headers the declared response headers of an HTTP 429 response for ListCountries
 type ListCountriesResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -2006,7 +2006,7 @@ type ListAlertsResponse403Headers struct {
 
 // ListAlertsResponse429Headers the declared response headers of an HTTP 429 response for ListAlerts
 type ListAlertsResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -2147,7 +2147,7 @@ type GetCountryResponse404Headers struct {
 
 // GetCountryResponse429Headers the declared response headers of an HTTP 429 response for GetCountry
 type GetCountryResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -2297,7 +2297,7 @@ type ListCountryAlertsResponse404Headers struct {
 
 // ListCountryAlertsResponse429Headers the declared response headers of an HTTP 429 response for ListCountryAlerts
 type ListCountryAlertsResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -2447,7 +2447,7 @@ type GetCountryHealthResponse404Headers struct {
 
 // GetCountryHealthResponse429Headers the declared response headers of an HTTP 429 response for GetCountryHealth
 type GetCountryHealthResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -2597,7 +2597,7 @@ type GetCountrySecurityResponse404Headers struct {
 
 // GetCountrySecurityResponse429Headers the declared response headers of an HTTP 429 response for GetCountrySecurity
 type GetCountrySecurityResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -2759,7 +2759,7 @@ type CreatePolicyResponse422Headers struct {
 
 // CreatePolicyResponse429Headers the declared response headers of an HTTP 429 response for CreatePolicy
 type CreatePolicyResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -2922,7 +2922,7 @@ type GetPolicyResponse404Headers struct {
 
 // GetPolicyResponse429Headers the declared response headers of an HTTP 429 response for GetPolicy
 type GetPolicyResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -3081,7 +3081,7 @@ type RequestQuoteResponse422Headers struct {
 
 // RequestQuoteResponse429Headers the declared response headers of an HTTP 429 response for RequestQuote
 type RequestQuoteResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -3222,7 +3222,7 @@ func (r RequestQuoteResponse) ContentType() string {
 
 // GetVersionResponse429Headers the declared response headers of an HTTP 429 response for GetVersion
 type GetVersionResponse429Headers struct {
-	RetryAfter *string
+	RetryAfter string
 	XRequestID *string
 }
 
@@ -3682,10 +3682,10 @@ func ParseListProviderKindsResponse(rsp *http.Response) (*ListProviderKindsRespo
 		var headers ListProviderKindsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -3851,10 +3851,10 @@ func ParseSearchMedicalProvidersResponse(rsp *http.Response) (*SearchMedicalProv
 		var headers SearchMedicalProvidersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4020,10 +4020,10 @@ func ParseListProviderSpecialitiesResponse(rsp *http.Response) (*ListProviderSpe
 		var headers ListProviderSpecialitiesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4189,10 +4189,10 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		var headers ListCountriesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4358,10 +4358,10 @@ func ParseListAlertsResponse(rsp *http.Response) (*ListAlertsResponse, error) {
 		var headers ListAlertsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4544,10 +4544,10 @@ func ParseGetCountryResponse(rsp *http.Response) (*GetCountryResponse, error) {
 		var headers GetCountryResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4730,10 +4730,10 @@ func ParseListCountryAlertsResponse(rsp *http.Response) (*ListCountryAlertsRespo
 		var headers ListCountryAlertsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -4916,10 +4916,10 @@ func ParseGetCountryHealthResponse(rsp *http.Response) (*GetCountryHealthRespons
 		var headers GetCountryHealthResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5102,10 +5102,10 @@ func ParseGetCountrySecurityResponse(rsp *http.Response) (*GetCountrySecurityRes
 		var headers GetCountrySecurityResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5336,10 +5336,10 @@ func ParseCreatePolicyResponse(rsp *http.Response) (*CreatePolicyResponse, error
 		var headers CreatePolicyResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5512,10 +5512,10 @@ func ParseGetPolicyResponse(rsp *http.Response) (*GetPolicyResponse, error) {
 		var headers GetPolicyResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5739,10 +5739,10 @@ func ParseRequestQuoteResponse(rsp *http.Response) (*RequestQuoteResponse, error
 		var headers RequestQuoteResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -5833,10 +5833,10 @@ func ParseGetVersionResponse(rsp *http.Response) (*GetVersionResponse, error) {
 		var headers GetVersionResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string

@@ -35,6 +35,8 @@ func TestCheckSaysWhereAndWhat(t *testing.T) {
 		{"type", 200, jsonCT, `[{"id":"fr","label":7}]`, "/0/label", "type string", "7"},
 		{"root type", 200, jsonCT, `{"id":"fr"}`, "body", "type array", `{"id":"fr"}`},
 		{"required header", 401, jsonCT, `{"status_code":401,"error":"invalid_token"}`, "header/WWW-Authenticate", "present (required)", "absent"},
+		{"429 without Retry-After", 429, jsonCT, `{"status_code":429,"error":"rate_limited"}`, "header/Retry-After", "present (required)", "absent"},
+		{"429 with Retry-After", 429, http.Header{"Content-Type": {"application/json"}, "Retry-After": {"2"}}, `{"status_code":429,"error":"rate_limited"}`, "", "", ""},
 		{"status", 418, jsonCT, `{"status_code":418,"error":"teapot"}`, "status", "one of the statuses 200, 400, 401, 403, 429, 500, 503", "418"},
 		{"media type", 200, http.Header{"Content-Type": {"text/plain"}}, `fr`, "header/Content-Type", "application/json", "text/plain"},
 	} {
