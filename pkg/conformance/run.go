@@ -18,7 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/axa-assistance-go/axa/api"
-	"github.com/axa-assistance-go/axa/internal/authchallenge"
+	"github.com/axa-assistance-go/axa/internal/httpheader"
 	"github.com/axa-assistance-go/axa/internal/loopback"
 	"github.com/axa-assistance-go/axa/internal/oprouter"
 	"github.com/axa-assistance-go/axa/internal/speclink"
@@ -430,8 +430,39 @@ func bearer(tok string) func(*http.Request) {
 	return func(req *http.Request) { req.Header.Set("Authorization", "Bearer "+tok) }
 }
 
-// send sends one request of o and reads the answer.
+// A throttled request (429, or 503 with Retry-After) whose answer is valid
+// is sent again after its Retry-After, when that is at most
+// maxThrottleWait, up to throttleAttempts sends in all: a server's rate
+// limit is part of its contract, not a failure of the operation.
+const (
+	maxThrottleWait  = 10 * time.Second
+	throttleAttempts = 3
+)
+
+// send sends one request of o and reads the answer, waiting out a
+// throttled one (see maxThrottleWait).
 func (r *runner) send(ctx context.Context, o *operation, in inputs, auth func(*http.Request)) (*answer, error) {
+	for attempt := 1; ; attempt++ {
+		ans, err := r.sendOnce(ctx, o, in, auth)
+		if err != nil || attempt == throttleAttempts || (ans.status != http.StatusTooManyRequests && ans.status != http.StatusServiceUnavailable) {
+			return ans, err
+		}
+		wait, ok := httpheader.RetryAfter(ans.header.Get("Retry-After"), r.now())
+		if !ok || wait > maxThrottleWait || len(r.failures(ans)) > 0 {
+			return ans, nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ans, nil
+		case <-t.C:
+		}
+	}
+}
+
+// sendOnce sends one request of o and reads the answer.
+func (r *runner) sendOnce(ctx context.Context, o *operation, in inputs, auth func(*http.Request)) (*answer, error) {
 	req, err := in.request(o, r.base)
 	if err != nil {
 		return nil, err
@@ -501,7 +532,7 @@ func (r *runner) judgeRefusal(name string, ans *answer, want int, rule challenge
 		return res
 	}
 	values := ans.header.Values("WWW-Authenticate")
-	params, found := authchallenge.Find(values, rule.scheme)
+	params, found := httpheader.FindChallenge(values, rule.scheme)
 	if !found || !rule.ok(params, ans) {
 		res.Outcome, res.Pointer, res.Expected, res.Got = Fail, "header/WWW-Authenticate", rule.expected, strings.Join(values, ", ")
 		if len(values) == 0 {

@@ -1,8 +1,8 @@
-// Package authchallenge parses WWW-Authenticate challenges (RFC 9110
-// section 11.6.1, RFC 6750 section 3): the SDK reads the Bearer challenge
-// of a 401 or 403, and the conformance run checks every challenge a server
-// sends. Standard library only, so that the SDK can import it.
-package authchallenge
+// Package httpheader parses the HTTP headers that the SDK and the
+// conformance run both read: WWW-Authenticate challenges (RFC 9110 section
+// 11.6.1, RFC 6750 section 3) and Retry-After (RFC 9110 section 10.2.3).
+// Standard library only, so that the SDK can import it.
+package httpheader
 
 import "strings"
 
@@ -16,9 +16,9 @@ type Challenge struct {
 	Params map[string]string
 }
 
-// Parse parses the challenges of a WWW-Authenticate value. It never fails:
+// ParseChallenges parses the challenges of a WWW-Authenticate value. It never fails:
 // a token68 is skipped, and what cannot be parsed ends the list.
-func Parse(v string) []Challenge {
+func ParseChallenges(v string) []Challenge {
 	var out []Challenge
 	s := v
 	for {
@@ -61,10 +61,10 @@ func Parse(v string) []Challenge {
 	}
 }
 
-// Find returns the params of the first challenge of scheme (compared
+// FindChallenge returns the params of the first challenge of scheme (compared
 // without case) among the WWW-Authenticate header values.
-func Find(values []string, scheme string) (map[string]string, bool) {
-	for _, c := range Parse(strings.Join(values, ", ")) {
+func FindChallenge(values []string, scheme string) (map[string]string, bool) {
+	for _, c := range ParseChallenges(strings.Join(values, ", ")) {
 		if strings.EqualFold(c.Scheme, scheme) {
 			return c.Params, true
 		}

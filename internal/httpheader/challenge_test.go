@@ -1,11 +1,11 @@
-package authchallenge
+package httpheader
 
 import (
 	"maps"
 	"testing"
 )
 
-func TestParse(t *testing.T) {
+func TestParseChallenges(t *testing.T) {
 	for in, want := range map[string][]Challenge{
 		`Bearer realm="axa-assistance"`: {{"Bearer", map[string]string{"realm": "axa-assistance"}}},
 		`Bearer realm="a", error="insufficient_scope", error_description="needs \"x\", y", scope="s1 s2"`: {{"Bearer",
@@ -22,29 +22,29 @@ func TestParse(t *testing.T) {
 		``:                            nil,
 		`"quoted"`:                    nil,
 	} {
-		got := Parse(in)
+		got := ParseChallenges(in)
 		if len(got) != len(want) {
-			t.Errorf("Parse(%q) = %v, want %v", in, got, want)
+			t.Errorf("ParseChallenges(%q) = %v, want %v", in, got, want)
 			continue
 		}
 		for i := range got {
 			if got[i].Scheme != want[i].Scheme || !maps.Equal(got[i].Params, want[i].Params) {
-				t.Errorf("Parse(%q)[%d] = %v, want %v", in, i, got[i], want[i])
+				t.Errorf("ParseChallenges(%q)[%d] = %v, want %v", in, i, got[i], want[i])
 			}
 		}
 	}
 }
 
-func TestFind(t *testing.T) {
-	if p, ok := Find([]string{`Basic realm="x"`, `Bearer error="insufficient_scope"`}, "bearer"); !ok || p["error"] != "insufficient_scope" {
+func TestFindChallenge(t *testing.T) {
+	if p, ok := FindChallenge([]string{`Basic realm="x"`, `Bearer error="insufficient_scope"`}, "bearer"); !ok || p["error"] != "insufficient_scope" {
 		t.Errorf("Find over two header values = %v, %v", p, ok)
 	}
-	if p, ok := Find([]string{`Basic realm="x"`}, "Bearer"); ok || p != nil {
+	if p, ok := FindChallenge([]string{`Basic realm="x"`}, "Bearer"); ok || p != nil {
 		t.Errorf("Find of an absent scheme = %v, %v", p, ok)
 	}
 }
 
-func FuzzParse(f *testing.F) {
+func FuzzParseChallenges(f *testing.F) {
 	for _, s := range []string{
 		`Bearer realm="axa", error="invalid_token"`,
 		`Basic realm="x", Bearer error=invalid_token, scope="a b"`,
@@ -53,7 +53,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, h string) {
-		for _, c := range Parse(h) {
+		for _, c := range ParseChallenges(h) {
 			if c.Scheme == "" {
 				t.Fatalf("empty scheme parsed from %q", h)
 			}

@@ -1,0 +1,94 @@
+package conformance_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/conformance"
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+)
+
+// throttlingProxy serves target through a proxy that answers every other
+// API request 429 (with retryAfter, when not empty) before the server sees
+// it, and returns its URL and the count of 429s it gave.
+func throttlingProxy(t *testing.T, target, retryAfter string) (string, func() int) {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := httputil.NewSingleHostReverseProxy(u)
+	var mu sync.Mutex
+	odd, refused := false, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		id, _, ok := gen.MatchOperation(req.Method, req.URL.EscapedPath())
+		op, _ := gen.LookupOperation(id)
+		mu.Lock()
+		odd = !odd
+		throttle := ok && !op.AuthorizationServer && odd
+		if throttle {
+			refused++
+		}
+		mu.Unlock()
+		if !throttle {
+			p.ServeHTTP(w, req)
+			return
+		}
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"status_code":429,"error":"rate_limited","error_description":"Too many requests."}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, func() int { mu.Lock(); defer mu.Unlock(); return refused }
+}
+
+// TestThrottledRequestsAreSentAgain: a server that answers 429 with
+// Retry-After to every other request still conforms; the run waits and
+// sends again.
+func TestThrottledRequestsAreSentAgain(t *testing.T) {
+	url, refused := throttlingProxy(t, startSandbox(t), "0")
+	rep, err := conformance.Check(t.Context(), conformance.Config{BaseURL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range rep.Operations {
+		for _, c := range op.Checks {
+			if c.Outcome == conformance.Fail {
+				t.Errorf("%s: %s failed (%d) at %s: %s", op.ID, c.Name, c.Status, c.Pointer, c.Message)
+			}
+		}
+	}
+	if refused() < 10 {
+		t.Errorf("the proxy throttled %d requests: the test did not test", refused())
+	}
+}
+
+// TestThrottledWithoutRetryAfterFails: a 429 without the Retry-After the
+// spec requires is not waited out but reported, naming the header.
+func TestThrottledWithoutRetryAfterFails(t *testing.T) {
+	url, _ := throttlingProxy(t, startSandbox(t), "")
+	rep, err := conformance.Check(t.Context(), conformance.Config{BaseURL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, op := range rep.Operations {
+		for _, c := range op.Checks {
+			if c.Outcome == conformance.Fail && c.Status == http.StatusTooManyRequests && strings.Contains(c.Message, "header/Retry-After") {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no check of a 429 failed naming header/Retry-After")
+	}
+}
