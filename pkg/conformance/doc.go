@@ -44,6 +44,8 @@
 // Every answer must have a status the spec documents and validate against
 // it. Against a server that is not on a loopback address the run is read
 // only: the POSTs, and what needs their resources, are skipped unless
-// Config.AllowWrites. No client secret, token or Authorization header is
+// Config.AllowWrites. A valid 429 or 503 whose Retry-After is at most 10
+// seconds is waited out and the request sent again (three sends at most),
+// so a server's rate limit does not fail the run. No client secret, token or Authorization header is
 // ever in a report or an error.
 package conformance
