@@ -233,7 +233,7 @@ func TestCacheNeverStoresErrors(t *testing.T) {
 	clk.Advance(time.Minute)
 	e.change(func(e *etagAPI) { e.status = http.StatusInternalServerError })
 	var apiErr *Error
-	if _, err := c.ListCountries(t.Context(), nil, WithMaxRetries(0)); !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
+	if _, err := c.ListCountries(t.Context(), nil, WithMaxRetries(0)); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("err = %v", err)
 	}
 	e.change(func(e *etagAPI) { e.status = 0 })
