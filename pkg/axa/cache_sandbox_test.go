@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/axatest"
@@ -82,7 +83,10 @@ func ExampleWithCache() {
 // (axatest's checker sits under the cache layer), and the revalidated call
 // returns what the first returned.
 func TestCacheEveryReferenceOperationAgainstTheSandbox(t *testing.T) {
-	env := axatest.New(t)
+	// A clock at 10:00: every answer has its full max-age (an answer of the
+	// last second of an hour would be stale at once).
+	at10 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	env := axatest.New(t, sandbox.WithClock(func() time.Time { return at10 }))
 	counter := &apiCounter{next: axatest.SpecChecker(t, &http.Transport{})}
 	c, err := axa.NewClient(axa.WithoutEnvironment(), axa.WithBaseURL(env.URL), axa.WithTransport(counter),
 		axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret), axa.WithCache())

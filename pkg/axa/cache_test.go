@@ -241,6 +241,32 @@ func TestCacheNeverStoresErrors(t *testing.T) {
 	wantRequests(t, e, "", "", "", `"v1-en"`, `"v1-en"`)
 }
 
+// A 304 whose ETag is not the stored answer's cannot revalidate it: the
+// client asks again without If-None-Match.
+func TestCache304OfAnotherETag(t *testing.T) {
+	e, clk := newETagAPI(t), newFakeClock()
+	c := newTestClient(t, e.fakeAPI, clk, WithCache())
+	listLabel(t, c, "")
+	clk.Advance(time.Hour)
+	e.set(func(f *fakeAPI) {
+		next := f.apiFn
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
+			if r.Header.Get("If-None-Match") != "" && f.validToken(r.Header.Get("Authorization")) {
+				e.change(func(e *etagAPI) { e.ifNoneMatch = append(e.ifNoneMatch, r.Header.Get("If-None-Match")) })
+				w.Header().Set("ETag", `"someone-else"`)
+				w.WriteHeader(http.StatusNotModified)
+				return true
+			}
+			return next(w, r, n)
+		}
+	})
+	e.change(func(e *etagAPI) { e.version = 2 })
+	if got := listLabel(t, c, ""); got != "France en v2" {
+		t.Fatalf("after a 304 of another ETag: %s", got)
+	}
+	wantRequests(t, e, "", `"v1-en"`, "")
+}
+
 func TestCacheEvictsTheLeastRecentlyUsed(t *testing.T) {
 	e, clk := newETagAPI(t), newFakeClock()
 	mem := NewMemoryCache(2)
