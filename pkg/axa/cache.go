@@ -66,9 +66,12 @@ func (r *CachedResponse) clone() *CachedResponse {
 const DefaultCacheEntries = 4096
 
 // MemoryCache is a Cache in memory, bounded in entries: when full, storing
-// an answer evicts the least recently used one. It copies what it stores
-// and what it returns, so that no caller shares its bytes. It is safe for
-// concurrent use.
+// an answer evicts the least recently used one. It stores a copy of what it
+// is given, so that the caller of Set keeps its own bytes; what Get returns
+// shares the stored body and headers, read-only (the client never writes
+// to them: it serves the body through a reader and copies the headers, and
+// the values a call returns are decoded anew). It is safe for concurrent
+// use.
 type MemoryCache struct {
 	mu      sync.Mutex
 	max     int
@@ -100,20 +103,28 @@ func (m *MemoryCache) Get(_ context.Context, key string) (*CachedResponse, error
 		return nil, nil
 	}
 	m.order.MoveToFront(e)
-	return e.Value.(*memoryEntry).r.clone(), nil
+	r := *e.Value.(*memoryEntry).r // a new struct; Header and Body shared, read-only
+	return &r, nil
 }
 
 // Set implements Cache: it stores a copy of r under key, evicting the
 // least recently used answer when the cache is full. A nil r removes the
-// answer stored under key.
+// answer stored under key. An answer revalidated (a 304) comes back with
+// the body Get returned: that body, already the cache's own, is kept
+// without a copy.
 func (m *MemoryCache) Set(_ context.Context, key string, r *CachedResponse) error {
-	var stored *CachedResponse
-	if r != nil {
-		stored = r.clone()
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if e, ok := m.entries[key]; ok {
+	e, ok := m.entries[key]
+	var stored *CachedResponse
+	switch {
+	case r == nil:
+	case ok && sameBytes(e.Value.(*memoryEntry).r.Body, r.Body):
+		stored = &CachedResponse{StatusCode: r.StatusCode, Header: r.Header.Clone(), Body: e.Value.(*memoryEntry).r.Body, ETag: r.ETag, ReceivedAt: r.ReceivedAt}
+	default:
+		stored = r.clone()
+	}
+	if ok {
 		if stored == nil {
 			m.order.Remove(e)
 			delete(m.entries, key)
@@ -133,6 +144,12 @@ func (m *MemoryCache) Set(_ context.Context, key string, r *CachedResponse) erro
 		delete(m.entries, oldest.Value.(*memoryEntry).key)
 	}
 	return nil
+}
+
+// sameBytes reports whether a and b are the same bytes in memory, not
+// merely equal.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Len returns how many answers the cache holds.

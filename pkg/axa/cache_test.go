@@ -463,3 +463,34 @@ func TestCacheDirectives(t *testing.T) {
 		}
 	}
 }
+
+// MemoryCache keeps its own copy of what Set is given; a revalidated answer
+// handed back with the body Get returned keeps that body without a copy.
+func TestMemoryCacheOwnsItsBytes(t *testing.T) {
+	ctx := t.Context()
+	m := NewMemoryCache(0)
+	body := []byte(`[{"id":"fr"}]`)
+	h := http.Header{"Etag": {`"a"`}}
+	if err := m.Set(ctx, "k", &CachedResponse{StatusCode: http.StatusOK, Header: h, Body: body, ETag: `"a"`}); err != nil {
+		t.Fatal(err)
+	}
+	body[2], h["Etag"][0] = 'X', "changed"
+	got, err := m.Get(ctx, "k")
+	if err != nil || string(got.Body) != `[{"id":"fr"}]` || got.Header.Get("ETag") != `"a"` {
+		t.Fatalf("the cache shares its caller's bytes: %s %v %v", got.Body, got.Header, err)
+	}
+	later := time.Now()
+	revalidated := *got
+	revalidated.Header = http.Header{"Etag": {`"a"`}, "Cache-Control": {"max-age=9"}}
+	revalidated.ReceivedAt = later
+	if err := m.Set(ctx, "k", &revalidated); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := m.Get(ctx, "k")
+	if !sameBytes(again.Body, got.Body) || !again.ReceivedAt.Equal(later) || again.Header.Get("Cache-Control") != "max-age=9" {
+		t.Errorf("revalidated: %+v", again)
+	}
+	if err := m.Set(ctx, "k", nil); err != nil || m.Len() != 0 {
+		t.Errorf("Set(nil) left %d answers", m.Len())
+	}
+}
