@@ -38,22 +38,31 @@ type cacheTransport struct {
 	log   *slog.Logger
 }
 
-// keyedHeaders are the request headers of a cache key: the only ones an
-// answer may Vary on and still be stored.
-var keyedHeaders = []string{"Accept", "Accept-Language"}
+// keyedHeaders are the request headers of a cache key (space-separated):
+// the only ones an answer may Vary on and still be stored.
+const keyedHeaders = "Accept Accept-Language"
 
 // storedHeaders are the response headers a stored answer keeps.
-var storedHeaders = []string{"Content-Type", "Content-Language", "Cache-Control", "ETag", "Vary", "Last-Modified", "Date", "Expires"}
+const storedHeaders = "Content-Type Content-Language Cache-Control Etag Vary Last-Modified Date Expires"
 
-// bypassHeaders are the request headers that make a request the caller's
+// preconditionHeaders are the request headers that make a request the caller's
 // own conditional or partial request, which the cache leaves alone.
-var bypassHeaders = []string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"}
+const preconditionHeaders = "If-None-Match If-Modified-Since If-Match If-Unmodified-Since If-Range Range"
+
+// hasHeader reports whether h holds one of the space-separated names.
+func hasHeader(h http.Header, names string) bool {
+	for name := range strings.FieldsSeq(names) {
+		if len(h.Values(name)) > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // RoundTrip implements http.RoundTripper.
 func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	reqCC := cacheDirectives(req.Header.Values("Cache-Control"))
-	ownRequest := slices.ContainsFunc(bypassHeaders, func(name string) bool { return len(req.Header.Values(name)) > 0 })
-	if req.Method != http.MethodGet || reqCC.noStore || ownRequest {
+	if req.Method != http.MethodGet || reqCC.noStore || hasHeader(req.Header, preconditionHeaders) {
 		return t.next.RoundTrip(req)
 	}
 	ctx := req.Context()
@@ -139,7 +148,7 @@ func (t *cacheTransport) fresh(stored *CachedResponse) bool {
 func (t *cacheTransport) revalidated(stored *CachedResponse, h http.Header) *CachedResponse {
 	updated := *stored
 	updated.Header = stored.Header.Clone()
-	for _, name := range storedHeaders {
+	for name := range strings.FieldsSeq(storedHeaders) {
 		if name == "Content-Type" {
 			continue // a 304 describes no body
 		}
@@ -190,7 +199,7 @@ func cacheKey(req *http.Request) string {
 	b.WriteString(req.Method)
 	b.WriteByte(' ')
 	b.WriteString(req.URL.String())
-	for _, name := range keyedHeaders {
+	for name := range strings.FieldsSeq(keyedHeaders) {
 		b.WriteByte('\n')
 		b.WriteString(name)
 		b.WriteString(": ")
@@ -212,7 +221,7 @@ func storable(h http.Header) bool {
 	for _, v := range h.Values("Vary") {
 		for name := range strings.SplitSeq(v, ",") {
 			name = strings.TrimSpace(name)
-			if name != "" && !slices.ContainsFunc(keyedHeaders, func(k string) bool { return strings.EqualFold(k, name) }) {
+			if name != "" && !slices.ContainsFunc(strings.Fields(keyedHeaders), func(k string) bool { return strings.EqualFold(k, name) }) {
 				return false // "*" included
 			}
 		}
@@ -267,10 +276,10 @@ func headerAge(h http.Header) time.Duration {
 // comparison of RFC 9110 section 8.8.3.2.
 func weakETag(etag string) string { return strings.TrimPrefix(strings.TrimSpace(etag), "W/") }
 
-// keep returns the values of h under names, copied.
-func keep(h http.Header, names []string) http.Header {
-	out := make(http.Header, len(names))
-	for _, name := range names {
+// keep returns the values of h under the space-separated names, copied.
+func keep(h http.Header, names string) http.Header {
+	out := make(http.Header, 8)
+	for name := range strings.FieldsSeq(names) {
 		if vs := h.Values(name); len(vs) > 0 {
 			out[http.CanonicalHeaderKey(name)] = append([]string(nil), vs...)
 		}
