@@ -114,15 +114,22 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return resp, nil
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
-	_ = resp.Body.Close()
+	orig := resp.Body
+	body, err := io.ReadAll(io.LimitReader(orig, maxResponseBody+1))
 	if err != nil {
+		_ = orig.Close()
 		return nil, fmt.Errorf("axa: reading the response: %w", err)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if len(body) > maxResponseBody {
+		// Too large to store: hand it on whole, what was read first.
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), orig), orig}
 		return resp, nil
 	}
+	_ = orig.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
 	t.set(req, key, &CachedResponse{
 		StatusCode: http.StatusOK,
 		Header:     keep(resp.Header, storedHeaders),
