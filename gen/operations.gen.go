@@ -112,6 +112,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
 				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -124,6 +125,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
 				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -136,6 +138,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
 				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -174,6 +177,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"alerts"},
 			Parameters: []Parameter{
 				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "min_level", In: "query", Description: "Only alerts at this level or above (our design).", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
 			},
 			SuccessStatus: 200,
@@ -186,6 +190,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"countries"},
 			Parameters: []Parameter{
 				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -198,6 +203,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
 				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "min_level", In: "query", Description: "Only alerts at this level or above (our design).", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
 			},
 			SuccessStatus: 200,
@@ -210,6 +216,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"health"},
 			Parameters: []Parameter{
 				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true
@@ -221,6 +228,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"health"},
 			Parameters: []Parameter{
 				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true

@@ -1207,6 +1207,9 @@ type CountryIDPath = CountryID
 // IdempotencyKey Example: 5b0e9f3c-8a7d-4c2b-9e1f-3a4b5c6d7e8f
 type IdempotencyKey = string
 
+// IfNoneMatch Example: "3q2-7u8BEjRWeJq83vcSNA"
+type IfNoneMatch = string
+
 // BadRequest An error, with the API's own field names (as listed publicly in 2018).
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
@@ -1261,6 +1264,12 @@ type UnprocessableEntity = Error
 type ListProviderKindsParams struct {
 	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
+	// 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`.
+	// When one matches the current representation (weak comparison: `W/"x"` matches `"x"`),
+	// the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // SearchMedicalProvidersParams defines parameters for SearchMedicalProviders.
@@ -1291,12 +1300,24 @@ type SearchMedicalProvidersParams struct {
 type ListProviderSpecialitiesParams struct {
 	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
+	// 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`.
+	// When one matches the current representation (weak comparison: `W/"x"` matches `"x"`),
+	// the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // ListCountriesParams defines parameters for ListCountries.
 type ListCountriesParams struct {
 	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
+	// 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`.
+	// When one matches the current representation (weak comparison: `W/"x"` matches `"x"`),
+	// the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // ListAlertsParams defines parameters for ListAlerts.
@@ -1306,12 +1327,24 @@ type ListAlertsParams struct {
 
 	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
+	// 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`.
+	// When one matches the current representation (weak comparison: `W/"x"` matches `"x"`),
+	// the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // GetCountryParams defines parameters for GetCountry.
 type GetCountryParams struct {
 	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
+	// 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`.
+	// When one matches the current representation (weak comparison: `W/"x"` matches `"x"`),
+	// the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // ListCountryAlertsParams defines parameters for ListCountryAlerts.
@@ -1321,18 +1354,36 @@ type ListCountryAlertsParams struct {
 
 	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
+	// 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`.
+	// When one matches the current representation (weak comparison: `W/"x"` matches `"x"`),
+	// the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // GetCountryHealthParams defines parameters for GetCountryHealth.
 type GetCountryHealthParams struct {
 	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
+	// 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`.
+	// When one matches the current representation (weak comparison: `W/"x"` matches `"x"`),
+	// the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // GetCountrySecurityParams defines parameters for GetCountrySecurity.
 type GetCountrySecurityParams struct {
 	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
+	// 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`.
+	// When one matches the current representation (weak comparison: `W/"x"` matches `"x"`),
+	// the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // CreatePolicyParams defines parameters for CreatePolicy.

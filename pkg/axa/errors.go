@@ -42,6 +42,11 @@ var (
 	// ErrInsecureTransport: the client refused to send a token over plain
 	// HTTP to a host that is not loopback, or to another origin.
 	ErrInsecureTransport = errors.New("axa: refusing to send a token over an insecure or foreign connection")
+	// ErrNotModified: a call that sent its own If-None-Match (WithHeader,
+	// or a method's params) got 304 Not Modified: the representation it
+	// holds is current. A client made WithCache never answers its own
+	// revalidations with it.
+	ErrNotModified = errors.New("axa: not modified")
 	// ErrClosed: the client was closed.
 	ErrClosed = errors.New("axa: client closed")
 )
@@ -141,6 +146,8 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope"
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
+	case ErrNotModified:
+		return e.StatusCode == http.StatusNotModified
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrConflict:

@@ -197,34 +197,42 @@ type (
 	//
 	// Fields:
 	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
 	GetCountryHealthParams = gen.GetCountryHealthParams
 
 	// GetCountryParams is gen.GetCountryParams: defines parameters for GetCountry.
 	//
 	// Fields:
 	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
 	GetCountryParams = gen.GetCountryParams
 
 	// GetCountrySecurityParams is gen.GetCountrySecurityParams: defines parameters for GetCountrySecurity.
 	//
 	// Fields:
 	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
 	GetCountrySecurityParams = gen.GetCountrySecurityParams
 
 	// IdempotencyKey is gen.IdempotencyKey: Example: 5b0e9f3c-8a7d-4c2b-9e1f-3a4b5c6d7e8f
 	IdempotencyKey = gen.IdempotencyKey
+
+	// IfNoneMatch is gen.IfNoneMatch: Example: "3q2-7u8BEjRWeJq83vcSNA"
+	IfNoneMatch = gen.IfNoneMatch
 
 	// ListAlertsParams is gen.ListAlertsParams: defines parameters for ListAlerts.
 	//
 	// Fields:
 	//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
 	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
 	ListAlertsParams = gen.ListAlertsParams
 
 	// ListCountriesParams is gen.ListCountriesParams: defines parameters for ListCountries.
 	//
 	// Fields:
 	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
 	ListCountriesParams = gen.ListCountriesParams
 
 	// ListCountryAlertsParams is gen.ListCountryAlertsParams: defines parameters for ListCountryAlerts.
@@ -232,18 +240,21 @@ type (
 	// Fields:
 	//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
 	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
 	ListCountryAlertsParams = gen.ListCountryAlertsParams
 
 	// ListProviderKindsParams is gen.ListProviderKindsParams: defines parameters for ListProviderKinds.
 	//
 	// Fields:
 	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
 	ListProviderKindsParams = gen.ListProviderKindsParams
 
 	// ListProviderSpecialitiesParams is gen.ListProviderSpecialitiesParams: defines parameters for ListProviderSpecialities.
 	//
 	// Fields:
 	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
 	ListProviderSpecialitiesParams = gen.ListProviderSpecialitiesParams
 
 	// MedicalProvider is gen.MedicalProvider: A medical provider, with the listing's field names.

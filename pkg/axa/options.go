@@ -45,6 +45,7 @@ type config struct {
 	scopes          []string
 	noEnv           bool
 	clock           clock
+	cache           Cache         // WithCache; nil without
 	timeoutsSet     bool          // WithTimeouts was given
 	attemptTimeout  time.Duration // one attempt; 0 = none
 	callTimeout     time.Duration // a call without a deadline; 0 = none
@@ -160,6 +161,39 @@ func WithScopes(scopes ...string) Option {
 func WithTransport(rt http.RoundTripper) Option {
 	return func(c *config) error {
 		c.transport = rt
+		return nil
+	}
+}
+
+// WithCache keeps the API's answers to GET requests in cache and reuses
+// them as HTTP caching says (RFC 9111): the reference data (countries and
+// their cards, alerts, provider kinds and specialities) comes with an ETag
+// and Cache-Control: private, max-age=N. While an answer is fresh (younger
+// than its max-age) a call returns it without a request, a token or a
+// retry; once stale, the client revalidates it with If-None-Match, and a
+// 304 Not Modified returns the stored body: the caller never sees the 304.
+// A 200 replaces it. Errors and answers marked no-store are never stored;
+// answers are keyed by method, URL and the Accept and Accept-Language
+// headers, never by the token, which is never stored.
+//
+// With no argument, or nil, the client keeps up to DefaultCacheEntries
+// answers in memory (NewMemoryCache); pass a Cache of your own to bound
+// it otherwise or keep answers elsewhere. An error of the Cache is logged
+// and the call goes to the network. Without WithCache nothing is stored.
+//
+// A call that sends its own If-None-Match (WithHeader, or the params of a
+// method) or another precondition bypasses the cache: it gets the API's
+// answer as it is, and a 304 is an error matching ErrNotModified.
+func WithCache(cache ...Cache) Option {
+	return func(c *config) error {
+		if len(cache) > 1 {
+			return fmt.Errorf("axa: WithCache takes one Cache, not %d", len(cache))
+		}
+		if len(cache) == 0 || cache[0] == nil {
+			c.cache = NewMemoryCache(DefaultCacheEntries)
+			return nil
+		}
+		c.cache = cache[0]
 		return nil
 	}
 }

@@ -19,15 +19,20 @@ import (
 //     WithHeader headers, and its Idempotency-Key (WithIdempotencyKey, or a
 //     random one on a POST that has none), once per logical call, so every
 //     attempt carries the same key.
-//  2. retry (policy_retry.go): backoff and Retry-After, for idempotent
+//  2. cache (policy_cache.go), with WithCache only: below the headers, so
+//     that its key holds the call's Accept-Language; above retry and auth,
+//     so that a fresh answer costs no attempt and no token, and no
+//     Authorization header ever reaches the key or the store; it turns a
+//     304 of its own revalidation into the stored 200.
+//  3. retry (policy_retry.go): backoff and Retry-After, for idempotent
 //     requests and POSTs with an Idempotency-Key; one loop per logical call
 //     (WithMaxRetries tunes it per call); each attempt bounded by the
 //     per-attempt timeout of WithTimeouts.
-//  3. auth (policy_auth.go): picks the operation's scopes, gets a token,
+//  4. auth (policy_auth.go): picks the operation's scopes, gets a token,
 //     refuses insecure or foreign origins, replays once on 401 invalid_token.
-//  4. logging (policy_logging.go): one record per attempt (method, path,
+//  5. logging (policy_logging.go): one record per attempt (method, path,
 //     status, duration, attempt, request id); never headers or bodies.
-//  5. the caller's transport (WithTransport), or http.DefaultTransport.
+//  6. the caller's transport (WithTransport), or http.DefaultTransport.
 //
 // The token endpoint is called with a separate client (token_fetch.go): the
 // caller's transport, no redirects, none of these layers.
@@ -36,6 +41,9 @@ func buildPipeline(c *config, tokens *tokenCache, origin *url.URL, closed *atomi
 	rt = &logTransport{next: rt, log: c.logger, clock: c.clock}
 	rt = &authTransport{next: rt, tokens: tokens, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
 	rt = &retryTransport{next: rt, retrier: c.retry.retrier(c.clock, c.logger), perAttempt: c.attemptTimeout}
+	if c.cache != nil {
+		rt = &cacheTransport{next: rt, cache: c.cache, clock: c.clock, log: c.logger}
+	}
 	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed, overall: c.callTimeout}
 	return rt
 }

@@ -28,6 +28,7 @@ type resBench struct {
 	router    http.Handler
 	quoteBody []byte
 	keys      int
+	etag      string // getCountry's, for If-None-Match; "" to send none
 }
 
 func newResBench(b *testing.B) *resBench {
@@ -63,6 +64,10 @@ func (e *resBench) serve(b *testing.B, quote bool) {
 		status = http.StatusCreated
 	} else {
 		r = httptest.NewRequestWithContext(ctx, http.MethodGet, "/travel/v1/countries/fr", nil)
+		if e.etag != "" {
+			r.Header.Set("If-None-Match", e.etag)
+			status = http.StatusNotModified
+		}
 	}
 	r.Header.Set("Accept", "application/json")
 	w := httptest.NewRecorder()
@@ -91,11 +96,18 @@ func (e *resBench) fill(n int) {
 func BenchmarkHandlerOnly(b *testing.B) {
 	e := newResBench(b)
 	for _, op := range []struct {
-		name  string
-		quote bool
-	}{{"getCountry", false}, {"requestQuote", true}} {
+		name        string
+		quote       bool
+		notModified bool
+	}{{"getCountry", false, false}, {"getCountry304", false, true}, {"requestQuote", true, false}} {
 		b.Run(op.name, func(b *testing.B) {
 			e.fill(0)
+			e.etag = ""
+			if op.notModified { // a getCountry revalidating the ETag it got
+				w := httptest.NewRecorder()
+				e.router.ServeHTTP(w, httptest.NewRequestWithContext(reqctx.WithClaims(b.Context(), &reqctx.Claims{ClientID: testClient}), http.MethodGet, "/travel/v1/countries/fr", nil))
+				e.etag = w.Header().Get("ETag")
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				e.serve(b, op.quote)

@@ -14,9 +14,19 @@ import (
 const alertsLanguage = "en"
 
 // ListAlerts answers the latest WHO bulletins and AXA health and security
-// alerts worldwide, newest first, at min_level or above.
+// alerts worldwide, newest first, at min_level or above. Alerts are dated
+// from the hour: the answer changes with it.
 func (r *Resources) ListAlerts(_ context.Context, req server.ListAlertsRequestObject) (server.ListAlertsResponseObject, error) {
-	base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
+	// Alert texts are not translated: one answer serves every language.
+	key := answerKey{op: gen.OperationListAlerts, minLevel: levelKey(req.Params.MinLevel)}
+	return r.answer(key, hourly, req.Params.IfNoneMatch, func() (any, string) {
+		return r.worldwideAlerts(req.Params.MinLevel), alertsLanguage
+	})
+}
+
+// worldwideAlerts are the alerts of every country at minLevel or above.
+func (r *Resources) worldwideAlerts(minLevel *gen.AlertLevel) gen.WorldwideAlerts {
+	base, minRank := r.alertBase(), minLevelRank(minLevel)
 	w := gen.WorldwideAlerts{
 		WorldHealthOrganizationBulletins: []gen.WhoBulletin{},
 		AxaHealthAlerts:                  axaAlerts(r.data.Health, base, minRank, ""),
@@ -29,8 +39,7 @@ func (r *Resources) ListAlerts(_ context.Context, req server.ListAlertsRequestOb
 			})
 		}
 	}
-	lang := alertsLanguage
-	return server.ListAlerts200JSONResponse{Body: w, Headers: server.ListAlerts200ResponseHeaders{ContentLanguage: &lang}}, nil
+	return w
 }
 
 // ListCountryAlerts answers the latest AXA health and security alerts that
@@ -40,14 +49,23 @@ func (r *Resources) ListCountryAlerts(_ context.Context, req server.ListCountryA
 	if err != nil {
 		return nil, err
 	}
-	base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
-	body := gen.CountryAlerts{
-		CountryID:         c.ID,
-		AxaHealthAlerts:   axaAlerts(r.data.Health, base, minRank, c.ID),
-		AxaSecurityAlerts: axaAlerts(r.data.Security, base, minRank, c.ID),
+	key := answerKey{op: gen.OperationListCountryAlerts, id: c.ID, minLevel: levelKey(req.Params.MinLevel)}
+	return r.answer(key, hourly, req.Params.IfNoneMatch, func() (any, string) {
+		base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
+		return gen.CountryAlerts{
+			CountryID:         c.ID,
+			AxaHealthAlerts:   axaAlerts(r.data.Health, base, minRank, c.ID),
+			AxaSecurityAlerts: axaAlerts(r.data.Security, base, minRank, c.ID),
+		}, alertsLanguage
+	})
+}
+
+// levelKey is the min_level filter in an answer's key, "" when absent.
+func levelKey(l *gen.AlertLevel) string {
+	if l == nil {
+		return ""
 	}
-	lang := alertsLanguage
-	return server.ListCountryAlerts200JSONResponse{Body: body, Headers: server.ListCountryAlerts200ResponseHeaders{ContentLanguage: &lang}}, nil
+	return string(*l)
 }
 
 // alertBase is the time alerts are dated from: the sandbox clock, to the

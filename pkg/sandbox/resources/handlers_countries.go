@@ -14,23 +14,30 @@ import (
 )
 
 // ListCountries answers every country, sorted by id, labelled in the
-// language of Accept-Language.
+// language of Accept-Language (encoded once per language; conditional.go).
 func (r *Resources) ListCountries(_ context.Context, req server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	return server.ListCountries200JSONResponse{
-		Body:    slices.Clone(r.data.Lists[i]),
-		Headers: server.ListCountries200ResponseHeaders{ContentLanguage: &lang},
-	}, nil
+	return r.answer(answerKey{op: gen.OperationListCountries, lang: i}, timeless, req.Params.IfNoneMatch, func() (any, string) {
+		return r.data.Lists[i], lang
+	})
 }
 
 // GetCountry answers everything the sandbox knows about a country. Labels
-// follow Accept-Language; the longer texts are in English.
+// follow Accept-Language; the longer texts are in English. The public
+// holidays start today: the answer changes with the date.
 func (r *Resources) GetCountry(_ context.Context, req server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {
 	c, err := r.lookupCountry(req.CountryID)
 	if err != nil {
 		return nil, err
 	}
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
+	return r.answer(answerKey{op: gen.OperationGetCountry, id: c.ID, lang: i}, daily, req.Params.IfNoneMatch, func() (any, string) {
+		return r.countryDetail(c, i), lang
+	})
+}
+
+// countryDetail is a country's travel information in language i.
+func (r *Resources) countryDetail(c *data.Country, i int) gen.CountryDetail {
 	label := func(s data.Section) string { return data.SectionLabels[s][i] }
 	text := func(s data.Section, desc string) *gen.TextSection {
 		return &gen.TextSection{Label: label(s), Desc: desc}
@@ -67,7 +74,7 @@ func (r *Resources) GetCountry(_ context.Context, req server.GetCountryRequestOb
 	daily := c.Daily
 	daily.Label = label(data.SecDailyLife)
 	d.DailyLife = &daily
-	return server.GetCountry200JSONResponse{Body: d, Headers: server.GetCountry200ResponseHeaders{ContentLanguage: &lang}}, nil
+	return d
 }
 
 // GetCountryHealth answers a country's vaccinations, health risks, first
@@ -78,7 +85,15 @@ func (r *Resources) GetCountryHealth(_ context.Context, req server.GetCountryHea
 		return nil, err
 	}
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	h := gen.CountryHealth{
+	return r.answer(answerKey{op: gen.OperationGetCountryHealth, id: c.ID, lang: i}, daily, req.Params.IfNoneMatch, func() (any, string) {
+		return r.countryHealth(c, i), lang
+	})
+}
+
+// countryHealth is a country's health information in language i, updated
+// a number of days before today.
+func (r *Resources) countryHealth(c *data.Country, i int) gen.CountryHealth {
+	return gen.CountryHealth{
 		CountryID:        c.ID,
 		UpdatedAt:        r.today().AddDate(0, 0, -c.HealthAge),
 		Vaccinations:     &gen.TextSection{Label: data.SectionLabels[data.SecVaccinations][i], Desc: c.Vaccination},
@@ -86,7 +101,6 @@ func (r *Resources) GetCountryHealth(_ context.Context, req server.GetCountryHea
 		FirstAidKit:      &gen.TextSection{Label: data.SectionLabels[data.SecFirstAidKit][i], Desc: c.FirstAidKit},
 		EmergencyNumbers: emergencyNumbers(c, data.SectionLabels[data.SecEmergencyNumbers][i]),
 	}
-	return server.GetCountryHealth200JSONResponse{Body: h, Headers: server.GetCountryHealth200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
 
 // GetCountrySecurity answers a country's security level, summary, risk
@@ -97,7 +111,15 @@ func (r *Resources) GetCountrySecurity(_ context.Context, req server.GetCountryS
 		return nil, err
 	}
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	s := gen.CountrySecurity{
+	return r.answer(answerKey{op: gen.OperationGetCountrySecurity, id: c.ID, lang: i}, daily, req.Params.IfNoneMatch, func() (any, string) {
+		return r.countrySecurity(c, i), lang
+	})
+}
+
+// countrySecurity is a country's security information in language i,
+// updated a number of days before today.
+func (r *Resources) countrySecurity(c *data.Country, i int) gen.CountrySecurity {
+	return gen.CountrySecurity{
 		CountryID:        c.ID,
 		UpdatedAt:        r.today().AddDate(0, 0, -c.SecurityAge),
 		Level:            c.Security,
@@ -105,7 +127,6 @@ func (r *Resources) GetCountrySecurity(_ context.Context, req server.GetCountryS
 		RisksRatings:     &gen.RiskRatingsSection{Label: data.SectionLabels[data.SecRiskRatings][i], List: slices.Clone(c.Risks)},
 		EmergencyNumbers: emergencyNumbers(c, data.SectionLabels[data.SecEmergencyNumbers][i]),
 	}
-	return server.GetCountrySecurity200JSONResponse{Body: s, Headers: server.GetCountrySecurity200ResponseHeaders{ContentLanguage: &lang}}, nil
 }
 
 // lookupCountry returns a country, or the 404 to answer.

@@ -74,22 +74,26 @@ func (r *Resources) SearchMedicalProviders(_ context.Context, req server.SearchM
 // language of Accept-Language.
 func (r *Resources) ListProviderKinds(_ context.Context, req server.ListProviderKindsRequestObject) (server.ListProviderKindsResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	out := make([]gen.ProviderKind, 0, len(data.ProviderKinds))
-	for _, k := range data.ProviderKinds {
-		out = append(out, gen.ProviderKind{ID: k.ID, Label: k.Labels[i]})
-	}
-	return server.ListProviderKinds200JSONResponse{Body: out, Headers: server.ListProviderKinds200ResponseHeaders{ContentLanguage: &lang}}, nil
+	return r.answer(answerKey{op: gen.OperationListProviderKinds, lang: i}, timeless, req.Params.IfNoneMatch, func() (any, string) {
+		out := make([]gen.ProviderKind, 0, len(data.ProviderKinds))
+		for _, k := range data.ProviderKinds {
+			out = append(out, gen.ProviderKind{ID: k.ID, Label: k.Labels[i]})
+		}
+		return out, lang
+	})
 }
 
 // ListProviderSpecialities answers the medical specialities, labelled in
 // the language of Accept-Language.
 func (r *Resources) ListProviderSpecialities(_ context.Context, req server.ListProviderSpecialitiesRequestObject) (server.ListProviderSpecialitiesResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	out := make([]gen.ProviderSpeciality, 0, len(data.Specialities))
-	for _, s := range data.Specialities {
-		out = append(out, gen.ProviderSpeciality{ID: s.ID, Label: s.Labels[i]})
-	}
-	return server.ListProviderSpecialities200JSONResponse{Body: out, Headers: server.ListProviderSpecialities200ResponseHeaders{ContentLanguage: &lang}}, nil
+	return r.answer(answerKey{op: gen.OperationListProviderSpecialities, lang: i}, timeless, req.Params.IfNoneMatch, func() (any, string) {
+		out := make([]gen.ProviderSpeciality, 0, len(data.Specialities))
+		for _, s := range data.Specialities {
+			out = append(out, gen.ProviderSpeciality{ID: s.ID, Label: s.Labels[i]})
+		}
+		return out, lang
+	})
 }
 
 // knownSpeciality reports whether id is one of the specialities.

@@ -12,6 +12,7 @@
 //	handlers_alerts.go     the alerts
 //	handlers_health.go     the medical providers
 //	handlers_policies.go   quotes and policies, idempotency, owners
+//	conditional.go         reference answers encoded once, ETag, If-None-Match, 304
 //	store.go               the store
 //	fallback.go            the spec's example answers (fallback.gen.go)
 package resources
@@ -47,13 +48,14 @@ type Resources struct {
 	cfg            Config
 	data           *data.Dataset
 	store          *store
+	answers        *answerCache // the reference answers, encoded (conditional.go)
 }
 
 var _ server.StrictServerInterface = (*Resources)(nil)
 
 // New returns the resources over d, with an empty store.
 func New(cfg Config, d *data.Dataset) *Resources {
-	return &Resources{cfg: cfg, data: d, store: newStore()}
+	return &Resources{cfg: cfg, data: d, store: newStore(), answers: &answerCache{}}
 }
 
 // Reset forgets every quote, policy and idempotency record, for

@@ -172,9 +172,9 @@ func TestHandlerListCountries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	en := got.(server.ListCountries200JSONResponse)
-	if *en.Headers.ContentLanguage != "en" || len(en.Body) != 249 {
-		t.Fatalf("%s, %d countries", *en.Headers.ContentLanguage, len(en.Body))
+	en := answerOf[gen.CountryList](t, got)
+	if en.Lang != "en" || len(en.Body) != 249 {
+		t.Fatalf("%s, %d countries", en.Lang, len(en.Body))
 	}
 	label := func(list []gen.Country, id string) string {
 		i, ok := slices.BinarySearchFunc(list, id, func(c gen.Country, id string) int { return strings.Compare(c.ID, id) })
@@ -197,12 +197,12 @@ func TestHandlerListCountries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	french := got.(server.ListCountries200JSONResponse)
-	if *french.Headers.ContentLanguage != "fr" || label(french.Body, "ax") != "Îles Åland" || label(french.Body, "de") != "Allemagne" || label(french.Body, "zw") != "Zimbabwe" {
-		t.Errorf("French: %s %q %q", *french.Headers.ContentLanguage, label(french.Body, "ax"), label(french.Body, "de"))
+	french := answerOf[gen.CountryList](t, got)
+	if french.Lang != "fr" || label(french.Body, "ax") != "Îles Åland" || label(french.Body, "de") != "Allemagne" || label(french.Body, "zw") != "Zimbabwe" {
+		t.Errorf("French: %s %q %q", french.Lang, label(french.Body, "ax"), label(french.Body, "de"))
 	}
 	again, _ := r.ListCountries(ctx, server.ListCountriesRequestObject{})
-	if label(again.(server.ListCountries200JSONResponse).Body, "ae") != "United Arab Emirates" {
+	if label(answerOf[gen.CountryList](t, again).Body, "ae") != "United Arab Emirates" {
 		t.Error("a caller changed the sandbox's data through an answer")
 	}
 }
@@ -214,7 +214,7 @@ func TestHandlerGetCountry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fr := got.(server.GetCountry200JSONResponse).Body
+	fr := answerOf[gen.CountryDetail](t, got).Body
 	if fr.Label != "France" || fr.EmergencyNumbers == nil || *fr.EmergencyNumbers != (gen.EmergencyNumbers{Label: "Emergency numbers", Ambulance: "15", Police: "17", Fire: "18"}) {
 		t.Errorf("France: %+v %+v", fr.Label, fr.EmergencyNumbers)
 	}
@@ -240,9 +240,9 @@ func TestHandlerGetCountry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	german := got.(server.GetCountry200JSONResponse)
-	if *german.Headers.ContentLanguage != "de" || german.Body.Label != "Frankreich" || german.Body.GeneralInfo.Label != "Allgemeine Informationen" {
-		t.Errorf("German: %s %q %q", *german.Headers.ContentLanguage, german.Body.Label, german.Body.GeneralInfo.Label)
+	german := answerOf[gen.CountryDetail](t, got)
+	if german.Lang != "de" || german.Body.Label != "Frankreich" || german.Body.GeneralInfo.Label != "Allgemeine Informationen" {
+		t.Errorf("German: %s %q %q", german.Lang, german.Body.Label, german.Body.GeneralInfo.Label)
 	}
 
 	_, err = r.GetCountry(ctx, server.GetCountryRequestObject{CountryID: "xx"})
@@ -262,7 +262,7 @@ func TestHandlerCountryHealthAndSecurity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	br := got.(server.GetCountryHealth200JSONResponse).Body
+	br := answerOf[gen.CountryHealth](t, got).Body
 	if br.CountryID != "br" || br.UpdatedAt.After(testNow) || br.Vaccinations == nil || !strings.Contains(br.Vaccinations.Desc, "Yellow fever") {
 		t.Errorf("Brazil's health: %+v", br)
 	}
@@ -270,12 +270,12 @@ func TestHandlerCountryHealthAndSecurity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jp := got2.(server.GetCountrySecurity200JSONResponse).Body
+	jp := answerOf[gen.CountrySecurity](t, got2).Body
 	if jp.Level != gen.RiskLevelLow || jp.Summary == nil || jp.RisksRatings == nil || jp.EmergencyNumbers.Police != "110" {
 		t.Errorf("Japan's security: %+v", jp)
 	}
 	got2, _ = r.GetCountrySecurity(ctx, server.GetCountrySecurityRequestObject{CountryID: "sy"})
-	sy := got2.(server.GetCountrySecurity200JSONResponse).Body
+	sy := answerOf[gen.CountrySecurity](t, got2).Body
 	worst := slices.MaxFunc(sy.RisksRatings.List[1:4], func(a, b gen.RiskRating) int { return data.LevelRank(a.Rating) - data.LevelRank(b.Rating) })
 	if sy.Level != gen.RiskLevelCritical || worst.Rating != sy.Level {
 		t.Errorf("Syria's security: %s, worst theme %v", sy.Level, worst)
@@ -289,7 +289,7 @@ func TestHandlerAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := got.(server.ListAlerts200JSONResponse).Body
+	all := answerOf[gen.WorldwideAlerts](t, got).Body
 	if len(all.WorldHealthOrganizationBulletins) == 0 || len(all.AxaHealthAlerts) == 0 || len(all.AxaSecurityAlerts) == 0 {
 		t.Fatalf("alerts: %+v", all)
 	}
@@ -305,7 +305,7 @@ func TestHandlerAlerts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body := in.(server.ListCountryAlerts200JSONResponse).Body
+		body := answerOf[gen.CountryAlerts](t, in).Body
 		if !slices.ContainsFunc(append(body.AxaHealthAlerts, body.AxaSecurityAlerts...), func(b gen.AxaAlert) bool { return b.ID == a.ID }) {
 			t.Errorf("alert %s is not among %s's", a.ID, a.CountryIds[0])
 		}
@@ -318,7 +318,7 @@ func TestHandlerAlerts(t *testing.T) {
 
 	high := gen.AlertLevelHigh
 	got, _ = r.ListAlerts(ctx, server.ListAlertsRequestObject{Params: gen.ListAlertsParams{MinLevel: &high}})
-	some := got.(server.ListAlerts200JSONResponse).Body
+	some := answerOf[gen.WorldwideAlerts](t, got).Body
 	n := len(some.AxaSecurityAlerts) + len(some.AxaHealthAlerts) + len(some.WorldHealthOrganizationBulletins)
 	if n == 0 || n >= len(all.AxaSecurityAlerts)+len(all.AxaHealthAlerts)+len(all.WorldHealthOrganizationBulletins) {
 		t.Errorf("min_level=high kept %d alerts", n)
@@ -337,7 +337,7 @@ func TestHandlerAlerts(t *testing.T) {
 	// Dates follow the clock.
 	r.advance(48 * time.Hour)
 	got, _ = r.ListAlerts(ctx, server.ListAlertsRequestObject{})
-	later := got.(server.ListAlerts200JSONResponse).Body
+	later := answerOf[gen.WorldwideAlerts](t, got).Body
 	if d := later.AxaSecurityAlerts[0].AlertDate.Sub(all.AxaSecurityAlerts[0].AlertDate); d != 48*time.Hour {
 		t.Errorf("two days later, the alert moved by %s", d)
 	}
@@ -450,8 +450,8 @@ func TestProviderKindsAndSpecialities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := got.(server.ListProviderKinds200JSONResponse)
-	if len(kinds.Body) != 7 || *kinds.Headers.ContentLanguage != "fr" || !slices.ContainsFunc(kinds.Body, func(k gen.ProviderKind) bool { return k.Label == "Pharmacie" }) {
+	kinds := answerOf[gen.ProviderKindList](t, got)
+	if len(kinds.Body) != 7 || kinds.Lang != "fr" || !slices.ContainsFunc(kinds.Body, func(k gen.ProviderKind) bool { return k.Label == "Pharmacie" }) {
 		t.Errorf("kinds: %v", kinds.Body)
 	}
 	for _, k := range kinds.Body {
@@ -463,7 +463,7 @@ func TestProviderKindsAndSpecialities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	specs := got2.(server.ListProviderSpecialities200JSONResponse).Body
+	specs := answerOf[gen.ProviderSpecialityList](t, got2).Body
 	pattern := regexp.MustCompile(`^[a-z][a-z_]{1,63}$`)
 	if !slices.IsSortedFunc(specs, func(a, b gen.ProviderSpeciality) int { return strings.Compare(a.ID, b.ID) }) || len(specs) < 10 {
 		t.Errorf("specialities: %v", specs)

@@ -1,0 +1,160 @@
+package axa
+
+import (
+	"container/list"
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// A Cache stores the API's answers for a client made with WithCache: the
+// reference data (countries and their cards, alerts, provider kinds and
+// specialities), which the API marks with an ETag and a Cache-Control
+// max-age. The client stores only the 200 answers of GET requests, never
+// an error, never an answer marked no-store, and never a token: neither the
+// key nor the stored answer holds the Authorization header.
+//
+// NewMemoryCache makes the in-memory one; implement Cache to keep answers
+// elsewhere (a file, Redis). Implementations must be safe for concurrent
+// use. An error of Get or Set is not the call's: the client logs it and
+// goes to the network as if nothing were stored. A Cache shared by several
+// clients shares their answers: share one only between clients of the
+// same API whose credentials may read the same data.
+type Cache interface {
+	// Get returns the answer stored under key, or nil and no error when
+	// there is none. The client does not modify what Get returns.
+	Get(ctx context.Context, key string) (*CachedResponse, error)
+	// Set stores r under key, replacing what was there; a nil r removes
+	// what was there (the API no longer lets it be stored). The client
+	// does not modify r afterwards.
+	Set(ctx context.Context, key string, r *CachedResponse) error
+}
+
+// CachedResponse is an answer as a Cache stores it.
+type CachedResponse struct {
+	// StatusCode is the answer's status: 200.
+	StatusCode int
+	// Header holds the headers a stored answer keeps: Content-Type,
+	// Content-Language, Cache-Control, ETag, Vary, Last-Modified, Date and
+	// Expires; never Set-Cookie nor a request id.
+	Header http.Header
+	// Body is the answer's body, whole.
+	Body []byte
+	// ETag is the answer's entity tag, sent back in If-None-Match to
+	// revalidate it; empty when the API gave none.
+	ETag string
+	// ReceivedAt is when the answer, or its last revalidation, arrived by
+	// the client's clock, less the Age the API reported: the answer's age
+	// is the time since, and it is fresh while that age is below its
+	// Cache-Control max-age (RFC 9111 section 4.2).
+	ReceivedAt time.Time
+}
+
+// clone returns a deep copy of r.
+func (r *CachedResponse) clone() *CachedResponse {
+	out := *r
+	out.Header = r.Header.Clone()
+	out.Body = slices.Clone(r.Body)
+	return &out
+}
+
+// DefaultCacheEntries is how many answers NewMemoryCache keeps when given
+// no positive bound, and the bound of WithCache without a Cache: enough for
+// every country's answers in a few languages.
+const DefaultCacheEntries = 4096
+
+// MemoryCache is a Cache in memory, bounded in entries: when full, storing
+// an answer evicts the least recently used one. It stores a copy of what it
+// is given, so that the caller of Set keeps its own bytes; what Get returns
+// shares the stored body and headers, read-only (the client never writes
+// to them: it serves the body through a reader and copies the headers, and
+// the values a call returns are decoded anew). It is safe for concurrent
+// use.
+type MemoryCache struct {
+	mu      sync.Mutex
+	max     int
+	order   *list.List // of *memoryEntry, most recently used first
+	entries map[string]*list.Element
+}
+
+type memoryEntry struct {
+	key string
+	r   *CachedResponse
+}
+
+// NewMemoryCache returns an empty in-memory cache of at most maxEntries
+// answers (DefaultCacheEntries when maxEntries is 0 or less).
+func NewMemoryCache(maxEntries int) *MemoryCache {
+	if maxEntries <= 0 {
+		maxEntries = DefaultCacheEntries
+	}
+	return &MemoryCache{max: maxEntries, order: list.New(), entries: map[string]*list.Element{}}
+}
+
+// Get implements Cache: a copy of the answer stored under key, nil when
+// there is none.
+func (m *MemoryCache) Get(_ context.Context, key string) (*CachedResponse, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.entries[key]
+	if !ok {
+		return nil, nil
+	}
+	m.order.MoveToFront(e)
+	r := *e.Value.(*memoryEntry).r // a new struct; Header and Body shared, read-only
+	return &r, nil
+}
+
+// Set implements Cache: it stores a copy of r under key, evicting the
+// least recently used answer when the cache is full. A nil r removes the
+// answer stored under key. An answer revalidated (a 304) comes back with
+// the body Get returned: that body, already the cache's own, is kept
+// without a copy.
+func (m *MemoryCache) Set(_ context.Context, key string, r *CachedResponse) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.entries[key]
+	var stored *CachedResponse
+	switch {
+	case r == nil:
+	case ok && sameBytes(e.Value.(*memoryEntry).r.Body, r.Body):
+		stored = &CachedResponse{StatusCode: r.StatusCode, Header: r.Header.Clone(), Body: e.Value.(*memoryEntry).r.Body, ETag: r.ETag, ReceivedAt: r.ReceivedAt}
+	default:
+		stored = r.clone()
+	}
+	if ok {
+		if stored == nil {
+			m.order.Remove(e)
+			delete(m.entries, key)
+			return nil
+		}
+		e.Value.(*memoryEntry).r = stored
+		m.order.MoveToFront(e)
+		return nil
+	}
+	if stored == nil {
+		return nil
+	}
+	m.entries[key] = m.order.PushFront(&memoryEntry{key: key, r: stored})
+	for m.order.Len() > m.max {
+		oldest := m.order.Back()
+		m.order.Remove(oldest)
+		delete(m.entries, oldest.Value.(*memoryEntry).key)
+	}
+	return nil
+}
+
+// sameBytes reports whether a and b are the same bytes in memory, not
+// merely equal.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// Len returns how many answers the cache holds.
+func (m *MemoryCache) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.order.Len()
+}

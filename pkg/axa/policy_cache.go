@@ -1,0 +1,295 @@
+package axa
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cacheTransport is the layer of WithCache, under the header layer (so that
+// the call's headers, Accept-Language among them, are set) and above the
+// retry and auth layers (so that an answer served from the cache costs
+// neither a token nor an attempt, and the key never sees Authorization). It
+// acts on GET requests only (RFC 9111):
+//
+//   - an answer stored and fresh (its age below its Cache-Control max-age,
+//     section 4.2) is served without a request;
+//   - a stored answer that is stale, or marked no-cache, is revalidated
+//     with If-None-Match: its ETag; a 304 serves the stored body with the
+//     304's headers merged in (section 4.3.4), a 200 replaces it;
+//   - a 200 is stored unless it is marked no-store or varies on a header
+//     the key does not hold; no other status is ever stored.
+//
+// A request that carries its own precondition (If-None-Match,
+// If-Modified-Since, ...), a Range, or Cache-Control: no-store passes
+// through untouched: its caller handles the answer, a 304 included. A
+// request with Cache-Control: no-cache or max-age=0 is revalidated even when
+// fresh.
+type cacheTransport struct {
+	next  http.RoundTripper
+	cache Cache
+	clock clock
+	log   *slog.Logger
+}
+
+// keyedHeaders are the request headers of a cache key (space-separated):
+// the only ones an answer may Vary on and still be stored.
+const keyedHeaders = "Accept Accept-Language"
+
+// storedHeaders are the response headers a stored answer keeps.
+const storedHeaders = "Content-Type Content-Language Cache-Control Etag Vary Last-Modified Date Expires"
+
+// preconditionHeaders are the request headers that make a request the caller's
+// own conditional or partial request, which the cache leaves alone.
+const preconditionHeaders = "If-None-Match If-Modified-Since If-Match If-Unmodified-Since If-Range Range"
+
+// hasHeader reports whether h holds one of the space-separated names.
+func hasHeader(h http.Header, names string) bool {
+	for name := range strings.FieldsSeq(names) {
+		if len(h.Values(name)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	reqCC := cacheDirectives(req.Header.Values("Cache-Control"))
+	if req.Method != http.MethodGet || reqCC.noStore || hasHeader(req.Header, preconditionHeaders) {
+		return t.next.RoundTrip(req)
+	}
+	ctx := req.Context()
+	key := cacheKey(req)
+	stored, err := t.cache.Get(ctx, key)
+	if err != nil {
+		t.log.LogAttrs(ctx, slog.LevelWarn, "axa: cache get failed; asking the API", slog.String("path", req.URL.Path), slog.String("error", err.Error()))
+		stored = nil
+	}
+	if stored != nil && (stored.StatusCode != http.StatusOK || stored.Header == nil) {
+		stored = nil // not something this layer stored
+	}
+	if stored != nil && !reqCC.noCache && reqCC.maxAge != 0 && t.fresh(stored) {
+		closeBody(req)
+		t.log.LogAttrs(ctx, slog.LevelDebug, "axa: answered from the cache", slog.String("method", req.Method), slog.String("path", req.URL.Path))
+		return t.serve(req, stored, nil), nil
+	}
+
+	out := req
+	if stored != nil && stored.ETag != "" {
+		out = req.Clone(ctx)
+		out.Header.Set("If-None-Match", stored.ETag)
+	}
+	resp, err := t.next.RoundTrip(out)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusNotModified && out != req {
+		if etag := resp.Header.Get("ETag"); etag != "" && weakETag(etag) != weakETag(stored.ETag) {
+			// Not the answer stored: ask again, unconditionally.
+			drain(resp)
+			return t.next.RoundTrip(req)
+		}
+		drain(resp)
+		updated := t.revalidated(stored, resp.Header)
+		if cacheDirectives(updated.Header.Values("Cache-Control")).noStore {
+			t.set(req, key, nil)
+		} else {
+			t.set(req, key, updated)
+		}
+		return t.serve(req, updated, resp), nil
+	}
+	if resp.StatusCode != http.StatusOK {
+		return resp, nil // never stored; the stored answer, if any, stays
+	}
+	if !storable(resp.Header) {
+		if stored != nil {
+			t.set(req, key, nil)
+		}
+		return resp, nil
+	}
+	orig := resp.Body
+	body, err := io.ReadAll(io.LimitReader(orig, maxResponseBody+1))
+	if err != nil {
+		_ = orig.Close()
+		return nil, fmt.Errorf("axa: reading the response: %w", err)
+	}
+	if len(body) > maxResponseBody {
+		// Too large to store: hand it on whole, what was read first.
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), orig), orig}
+		return resp, nil
+	}
+	_ = orig.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	t.set(req, key, &CachedResponse{
+		StatusCode: http.StatusOK,
+		Header:     keep(resp.Header, storedHeaders),
+		Body:       body,
+		ETag:       resp.Header.Get("ETag"),
+		ReceivedAt: t.clock.Now().Add(-headerAge(resp.Header)),
+	})
+	return resp, nil
+}
+
+// fresh reports whether stored may be served without asking the API: its
+// age is below its max-age, and it is not marked no-cache.
+func (t *cacheTransport) fresh(stored *CachedResponse) bool {
+	cc := cacheDirectives(stored.Header.Values("Cache-Control"))
+	if cc.noCache || cc.maxAge <= 0 {
+		return false
+	}
+	return t.clock.Now().Sub(stored.ReceivedAt) < time.Duration(cc.maxAge)*time.Second
+}
+
+// revalidated returns stored updated by the headers of a 304 (RFC 9111
+// section 4.3.4), as received now.
+func (t *cacheTransport) revalidated(stored *CachedResponse, h http.Header) *CachedResponse {
+	updated := *stored
+	updated.Header = stored.Header.Clone()
+	for name := range strings.FieldsSeq(storedHeaders) {
+		if name == "Content-Type" {
+			continue // a 304 describes no body
+		}
+		if vs := h.Values(name); len(vs) > 0 {
+			updated.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vs...)
+		}
+	}
+	updated.ReceivedAt = t.clock.Now().Add(-headerAge(h))
+	return &updated
+}
+
+// set stores r (nil: removes the answer) under key; a failure is logged,
+// not the call's.
+func (t *cacheTransport) set(req *http.Request, key string, r *CachedResponse) {
+	if err := t.cache.Set(req.Context(), key, r); err != nil {
+		t.log.LogAttrs(req.Context(), slog.LevelWarn, "axa: cache set failed", slog.String("path", req.URL.Path), slog.String("error", err.Error()))
+	}
+}
+
+// serve answers req with stored, as a 200 with an Age header (RFC 9111
+// section 5.1); after a revalidation, with the 304's request id.
+func (t *cacheTransport) serve(req *http.Request, stored *CachedResponse, notModified *http.Response) *http.Response {
+	h := stored.Header.Clone()
+	age := max(0, t.clock.Now().Sub(stored.ReceivedAt))
+	h.Set("Age", strconv.FormatInt(int64(age/time.Second), 10))
+	if notModified != nil {
+		if id := notModified.Header.Get("X-Request-Id"); id != "" {
+			h.Set("X-Request-Id", id)
+		}
+	}
+	return &http.Response{
+		Status:        "200 OK",
+		StatusCode:    http.StatusOK,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          io.NopCloser(bytes.NewReader(stored.Body)),
+		ContentLength: int64(len(stored.Body)),
+		Request:       req,
+	}
+}
+
+// cacheKey is the key of req's answer: its method, its URL and its values
+// of keyedHeaders. Never a credential.
+func cacheKey(req *http.Request) string {
+	var b strings.Builder
+	b.WriteString(req.Method)
+	b.WriteByte(' ')
+	b.WriteString(req.URL.String())
+	for name := range strings.FieldsSeq(keyedHeaders) {
+		b.WriteByte('\n')
+		b.WriteString(name)
+		b.WriteString(": ")
+		b.WriteString(strings.Join(req.Header.Values(name), ", "))
+	}
+	return b.String()
+}
+
+// storable reports whether a 200 with header h may be stored: not
+// no-store, and varying on no header but those of the key.
+func storable(h http.Header) bool {
+	cc := cacheDirectives(h.Values("Cache-Control"))
+	if cc.noStore {
+		return false
+	}
+	if h.Get("ETag") == "" && (cc.noCache || cc.maxAge <= 0) {
+		return false // it could never be used again
+	}
+	for _, v := range h.Values("Vary") {
+		for name := range strings.SplitSeq(v, ",") {
+			name = strings.TrimSpace(name)
+			if name != "" && !slices.ContainsFunc(strings.Fields(keyedHeaders), func(k string) bool { return strings.EqualFold(k, name) }) {
+				return false // "*" included
+			}
+		}
+	}
+	return true
+}
+
+// directives are the Cache-Control directives the cache acts on.
+type directives struct {
+	noStore, noCache bool
+	maxAge           int // -1 without one
+}
+
+// cacheDirectives parses Cache-Control field values (RFC 9111 section 5.2):
+// names are case-insensitive, an argument may be quoted; a max-age that is
+// not a number counts as 0 (stale), and a repeated one keeps the lowest.
+func cacheDirectives(values []string) directives {
+	d := directives{maxAge: -1}
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			name, arg, _ := strings.Cut(strings.TrimSpace(part), "=")
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "no-store":
+				d.noStore = true
+			case "no-cache":
+				d.noCache = true
+			case "max-age":
+				n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(arg), `"`))
+				if err != nil || n < 0 {
+					n = 0
+				}
+				if d.maxAge < 0 || n < d.maxAge {
+					d.maxAge = n
+				}
+			}
+		}
+	}
+	return d
+}
+
+// headerAge is the Age an answer reports (RFC 9111 section 5.1), 0 when
+// absent or not a number.
+func headerAge(h http.Header) time.Duration {
+	n, err := strconv.ParseInt(strings.TrimSpace(h.Get("Age")), 10, 64)
+	if err != nil || n < 0 || n > 1<<31 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
+}
+
+// weakETag is an entity tag without its weakness indicator, for the weak
+// comparison of RFC 9110 section 8.8.3.2.
+func weakETag(etag string) string { return strings.TrimPrefix(strings.TrimSpace(etag), "W/") }
+
+// keep returns the values of h under the space-separated names, copied.
+func keep(h http.Header, names string) http.Header {
+	out := make(http.Header, 8)
+	for name := range strings.FieldsSeq(names) {
+		if vs := h.Values(name); len(vs) > 0 {
+			out[http.CanonicalHeaderKey(name)] = append([]string(nil), vs...)
+		}
+	}
+	return out
+}
