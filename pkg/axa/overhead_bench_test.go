@@ -1,0 +1,206 @@
+package axa_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/axa"
+)
+
+// BenchmarkOverhead measures what the SDK adds to a call where nothing else
+// hides it: the server answers precomputed bytes (no sandbox work, no
+// validation, no JWT check), so the time and allocations left are the
+// client's. Each case compares the SDK's method ("sdk") with the
+// hand-written net/http + encoding/json code a program without the SDK
+// would have ("raw", getByHand): the same kind of keep-alive transport, the
+// same bearer header, decoded into the same types. The canned answers are
+// the sandbox's own, taken once at set-up: one country
+// (/travel/v1/countries/fr, GetCountry) and the 249-country list
+// (/travel/v1/countries, ListCountries). The token endpoint answers once,
+// before the clock starts (the SDK caches the token).
+func BenchmarkOverhead(b *testing.B) {
+	canned, tokenHits := cannedServer(b)
+	ctx := b.Context()
+
+	b.Run("GetCountry/raw", func(b *testing.B) {
+		hc := &http.Client{Transport: benchTransport(b, 1)}
+		bearer := "Bearer " + benchToken(b, hc, canned, string(gen.ScopeTravelCountriesReadOnly))
+		endpoint := canned + "/travel/v1/countries/fr"
+		benchLoop(b, tokenHits, func() error {
+			d, err := getByHand[axa.CountryDetail](ctx, hc, endpoint, bearer)
+			if err == nil && d.ID != "fr" {
+				err = fmt.Errorf("raw: country %q, want fr", d.ID)
+			}
+			return err
+		})
+	})
+	b.Run("GetCountry/sdk", func(b *testing.B) {
+		client := benchClient(b, canned, benchTransport(b, 1))
+		benchLoop(b, tokenHits, func() error {
+			d, err := client.GetCountry(ctx, "fr", nil)
+			if err == nil && d.ID != "fr" {
+				err = fmt.Errorf("sdk: country %q, want fr", d.ID)
+			}
+			return err
+		})
+	})
+	b.Run("ListCountries/raw", func(b *testing.B) {
+		hc := &http.Client{Transport: benchTransport(b, 1)}
+		bearer := "Bearer " + benchToken(b, hc, canned, string(gen.ScopeTravelCountriesReadOnly))
+		endpoint := canned + "/travel/v1/countries"
+		benchLoop(b, tokenHits, func() error {
+			list, err := getByHand[axa.CountryList](ctx, hc, endpoint, bearer)
+			if err == nil && len(*list) != 249 {
+				err = fmt.Errorf("raw: %d countries, want 249", len(*list))
+			}
+			return err
+		})
+	})
+	b.Run("ListCountries/sdk", func(b *testing.B) {
+		client := benchClient(b, canned, benchTransport(b, 1))
+		benchLoop(b, tokenHits, func() error {
+			list, err := client.ListCountries(ctx, nil)
+			if err == nil && len(list) != 249 {
+				err = fmt.Errorf("sdk: %d countries, want 249", len(list))
+			}
+			return err
+		})
+	})
+}
+
+// benchLoop runs call once before the clock starts (which fetches and
+// caches a token, and checks the answer), then in the benchmark's loop,
+// reporting allocations. It fails when the loop made token requests
+// (tokenHits counts them): the SDK's token is cached.
+func benchLoop(b *testing.B, tokenHits *atomic.Int64, call func() error) {
+	b.Helper()
+	if err := call(); err != nil {
+		b.Fatal(err)
+	}
+	hits := tokenHits.Load()
+	defer func() {
+		if n := tokenHits.Load() - hits; n != 0 {
+			b.Errorf("%d token requests during the loop, want none", n)
+		}
+	}()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := call(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// cannedAnswer is a response recorded from the sandbox, served as it is.
+type cannedAnswer struct {
+	header http.Header
+	body   []byte
+}
+
+// cannedServer records the sandbox's answers to GET /travel/v1/countries/fr
+// and GET /travel/v1/countries, then serves them (and a token response)
+// from memory on loopback: the handler copies precomputed headers and
+// writes precomputed bytes. It returns the server's URL and the count of
+// token requests.
+func cannedServer(b *testing.B) (string, *atomic.Int64) {
+	b.Helper()
+	sandboxURL := benchServer(b, nil)
+	hc := &http.Client{Transport: benchTransport(b, 1)}
+	bearer := "Bearer " + benchToken(b, hc, sandboxURL, string(gen.ScopeTravelCountriesReadOnly))
+	answers := map[string]cannedAnswer{}
+	for _, path := range []string{"/travel/v1/countries/fr", "/travel/v1/countries"} {
+		answers[path] = record(b, hc, sandboxURL+path, bearer)
+	}
+	token, err := json.Marshal(map[string]any{
+		"access_token": "canned-token", "token_type": "Bearer", "expires_in": 3600,
+		"scope": string(gen.ScopeTravelCountriesReadOnly),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	answers["/auth/v1/token"] = cannedAnswer{
+		header: http.Header{"Content-Type": {"application/json"}, "Content-Length": {strconv.Itoa(len(token))}, "Cache-Control": {"no-store"}},
+		body:   token,
+	}
+	tokenHits := &atomic.Int64{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, ok := answers[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if r.URL.Path == "/auth/v1/token" {
+			tokenHits.Add(1)
+		}
+		h := w.Header()
+		for k, v := range a.header {
+			h[k] = v
+		}
+		_, _ = w.Write(a.body)
+	}))
+	b.Cleanup(srv.Close)
+	return srv.URL, tokenHits
+}
+
+// record gets url with the bearer header and returns the answer's body and
+// headers (but Date, which the canned server sets itself).
+func record(b *testing.B, hc *http.Client, url, bearer string) cannedAnswer {
+	b.Helper()
+	req, err := http.NewRequestWithContext(b.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Authorization", bearer)
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		b.Fatalf("GET %s: %d, %v", url, resp.StatusCode, err)
+	}
+	h := resp.Header.Clone()
+	h.Del("Date")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	return cannedAnswer{header: h, body: body}
+}
+
+// getByHand is the hand-written baseline of the SDK benchmarks: a plain
+// net/http GET with a bearer token, decoded with encoding/json into T. It
+// decodes with json.NewDecoder on the body, the idiomatic way to read a
+// JSON response (no copy of the whole body first), then reads what is left
+// so that the connection serves the next request.
+func getByHand[T any](ctx context.Context, hc *http.Client, endpoint, bearer string) (*T, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", bearer)
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", endpoint, resp.Status)
+	}
+	var v T
+	err = json.NewDecoder(resp.Body).Decode(&v)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
