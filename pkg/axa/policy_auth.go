@@ -78,7 +78,14 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return fail(err)
 	}
-	resp, err := t.send(req, tok)
+	// Below the header layer the request is the pipeline's own clone,
+	// sent once (callInfo.owned): the header goes on it. Used on its own,
+	// the layer never changes the request it is given.
+	first := req
+	if !info.owned {
+		first = req.Clone(ctx)
+	}
+	resp, err := t.send(first, tok)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !invalidToken(resp) {
 		return resp, err
 	}
@@ -97,10 +104,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.send(r, tok)
 }
 
-func (t *authTransport) send(req *http.Request, tok *Token) (*http.Response, error) {
-	r := req.Clone(req.Context())
+// send sets tok's Authorization header on r, a request of the layer's own
+// (a clone), and hands it on.
+func (t *authTransport) send(r *http.Request, tok *Token) (*http.Response, error) {
 	r.Header.Set("Authorization", tok.authorization())
-	infoFrom(req.Context()).grantedScopes = tok.scopes // shared: errors.go copies what it shows
+	infoFrom(r.Context()).grantedScopes = tok.scopes // shared: errors.go copies what it shows
 	return t.next.RoundTrip(r)
 }
 
