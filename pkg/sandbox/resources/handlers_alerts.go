@@ -19,10 +19,10 @@ func (r *Resources) ListAlerts(_ context.Context, req server.ListAlertsRequestOb
 	base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
 	w := gen.WorldwideAlerts{
 		WorldHealthOrganizationBulletins: []gen.WhoBulletin{},
-		AxaHealthAlerts:                  axaAlerts(r.data.Health, base, minRank, ""),
-		AxaSecurityAlerts:                axaAlerts(r.data.Security, base, minRank, ""),
+		AxaHealthAlerts:                  axaAlerts(r.data.Health(), base, minRank, ""),
+		AxaSecurityAlerts:                axaAlerts(r.data.Security(), base, minRank, ""),
 	}
-	for _, a := range r.data.Bulletins {
+	for _, a := range r.data.Bulletins() {
 		if data.LevelRank(a.Level) >= minRank {
 			w.WorldHealthOrganizationBulletins = append(w.WorldHealthOrganizationBulletins, gen.WhoBulletin{
 				ID: a.ID, Title: a.Title, ShortDescription: a.Short, Level: a.Level, AlertDate: base.Add(-a.Age),
@@ -43,8 +43,8 @@ func (r *Resources) ListCountryAlerts(_ context.Context, req server.ListCountryA
 	base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
 	body := gen.CountryAlerts{
 		CountryID:         c.ID,
-		AxaHealthAlerts:   axaAlerts(r.data.Health, base, minRank, c.ID),
-		AxaSecurityAlerts: axaAlerts(r.data.Security, base, minRank, c.ID),
+		AxaHealthAlerts:   axaAlerts(r.data.Health(), base, minRank, c.ID),
+		AxaSecurityAlerts: axaAlerts(r.data.Security(), base, minRank, c.ID),
 	}
 	lang := alertsLanguage
 	return server.ListCountryAlerts200JSONResponse{Body: body, Headers: server.ListCountryAlerts200ResponseHeaders{ContentLanguage: &lang}}, nil

@@ -18,7 +18,7 @@ import (
 func (r *Resources) ListCountries(_ context.Context, req server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
 	return server.ListCountries200JSONResponse{
-		Body:    slices.Clone(r.data.Lists[i]),
+		Body:    slices.Clone(r.data.List(i)),
 		Headers: server.ListCountries200ResponseHeaders{ContentLanguage: &lang},
 	}, nil
 }
@@ -50,7 +50,7 @@ func (r *Resources) GetCountry(_ context.Context, req server.GetCountryRequestOb
 		d.Airports = &gen.AirportsSection{Label: label(data.SecAirports), List: slices.Clone(c.Airports)}
 	}
 	if c.Currency != "" {
-		d.CurrencyConverter = &gen.CurrencySection{Label: label(data.SecCurrency), CurrencyCode: c.Currency, CurrencyName: cmp.Or(data.CurrencyNames[c.Currency], c.Currency)}
+		d.CurrencyConverter = &gen.CurrencySection{Label: label(data.SecCurrency), CurrencyCode: c.Currency, CurrencyName: cmp.Or(data.CurrencyName(c.Currency), c.Currency)}
 		if c.CurrencyTip != "" {
 			d.CurrencyConverter.Desc = data.PointerTo(c.CurrencyTip)
 		}
