@@ -42,6 +42,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/axa-assistance-go/axa/gen/server"
@@ -73,6 +74,31 @@ type Sandbox struct {
 	handler http.Handler
 	auth    *oauth.Server
 	res     *resources.Resources
+	api     *backgroundHandler // the validator in front of the resources
+}
+
+// backgroundHandler is a handler made by a goroutine started with it: a
+// request waits until it is made, and is answered 500 if making it failed.
+type backgroundHandler struct {
+	get func() (http.Handler, error)
+}
+
+// newBackgroundHandler starts making a handler with build, in a goroutine
+// of its own.
+func newBackgroundHandler(build func() (http.Handler, error)) *backgroundHandler {
+	h := &backgroundHandler{get: sync.OnceValues(build)}
+	go h.get() //nolint:errcheck // the error is the requests' (ServeHTTP)
+	return h
+}
+
+// ServeHTTP serves r with the handler, once made.
+func (h *backgroundHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	next, err := h.get()
+	if err != nil {
+		apierr.Write(w, r, http.StatusInternalServerError, "server_error", "the sandbox could not load its spec: "+err.Error())
+		return
+	}
+	next.ServeHTTP(w, r)
 }
 
 // New builds a sandbox. With no options it registers DefaultClientID with
@@ -100,10 +126,13 @@ func New(opts ...Option) (*Sandbox, error) {
 		Now: cfg.now, QuoteLifetime: cfg.quoteLifetime, Audience: cfg.audience, BuiltAt: cfg.builtAt, Commit: cfg.commit,
 	}, data.NewDataset(cfg.seed))}
 
-	api, err := validate.New(validate.Config{Verifier: auth, MaxBody: cfg.maxBody}, validate.Handler(strictServer(s.res, cfg.log)))
-	if err != nil {
-		return nil, err
-	}
+	// The validator loads the spec (kin-openapi, most of New's cost): it is
+	// made in the background from here on, so that New returns and the
+	// sandbox listens at once; an API request waits for it.
+	api := newBackgroundHandler(func() (http.Handler, error) {
+		return validate.New(validate.Config{Verifier: auth, MaxBody: cfg.maxBody}, validate.Handler(strictServer(s.res, cfg.log)))
+	})
+	s.api = api
 
 	mux := http.NewServeMux()
 	auth.Routes(mux)
