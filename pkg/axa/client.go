@@ -194,7 +194,7 @@ func call[T any](ctx context.Context, op gen.OperationID, opts []RequestOption, 
 		return zero, newError(resp, body, info)
 	}
 	ct := resp.Header.Get("Content-Type")
-	if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+	if !isJSONMediaType(ct) {
 		return zero, newDecodeError(string(op), resp, body, fmt.Errorf("content type %q is not JSON", ct))
 	}
 	if t := bytes.TrimSpace(body); len(t) == 0 || string(t) == "null" {
@@ -205,6 +205,17 @@ func call[T any](ctx context.Context, op gen.OperationID, opts []RequestOption, 
 		return zero, newDecodeError(string(op), resp, body, err)
 	}
 	return v, nil
+}
+
+// isJSONMediaType reports whether a Content-Type names JSON:
+// application/json or a +json type, whatever its parameters.
+func isJSONMediaType(ct string) bool {
+	// The API's own answer, without mime's parsing (and its map).
+	if ct == "application/json" || strings.HasPrefix(ct, "application/json;") {
+		return true
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // bodyBuffer holds a response body read whole, and the error that ended
