@@ -280,6 +280,12 @@ func serveBackground(ctx context.Context, dir string, idle time.Duration, opts [
 		_ = ln.Close()
 		return &usageError{err}
 	}
+	// The commands find the sandbox through the state file written below:
+	// it is ready to answer them by then.
+	if err := sb.Ready(); err != nil {
+		_ = ln.Close()
+		return err
+	}
 	key := make([]byte, 16)
 	_, _ = rand.Read(key)
 	st := sandboxState{

@@ -173,7 +173,7 @@ func BenchmarkNew(b *testing.B) {
 			}
 			// New makes the validator in the background: wait for it, as
 			// the first API request does.
-			if _, err := sb.api.get(); err != nil {
+			if err := sb.Ready(); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -156,6 +156,16 @@ func strictServer(res server.StrictServerInterface, log *slog.Logger) server.Ser
 	})
 }
 
+// Ready waits until the sandbox can answer its API: New loads the spec in
+// the background, and the first API request waits for it. It returns the
+// error the API would answer 500 for, nil once ready. A process that tells
+// others where the sandbox listens can call it first, so that none of them
+// waits.
+func (s *Sandbox) Ready() error {
+	_, err := s.api.get()
+	return err
+}
+
 // ServeHTTP serves the sandbox's API and OAuth2 endpoints.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
