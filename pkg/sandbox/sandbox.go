@@ -103,7 +103,10 @@ func (h *backgroundHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // New builds a sandbox. With no options it registers DefaultClientID with
 // every scope, the user DefaultUsername, and deterministic data (seed 1);
-// it signs tokens with a key of its own, random (see WithSigningKey).
+// it signs tokens with a key of its own, random (see WithSigningKey). It
+// returns before the spec is loaded: that goes on in the background, and
+// the first API request (or Ready) waits for it; the data set is made on
+// first use too.
 func New(opts ...Option) (*Sandbox, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
