@@ -98,7 +98,7 @@ func ExitCode(err error) int {
 func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	f := &Factory{Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, SpawnSandbox: spawnSelf}
+	f := &Factory{Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, SpawnSandbox: defaultSpawn()}
 	return f.Run(ctx, args)
 }
 

@@ -280,19 +280,32 @@ func serveBackground(ctx context.Context, dir string, idle time.Duration, opts [
 		_ = ln.Close()
 		return &usageError{err}
 	}
+	// The commands find the sandbox through the state file written below:
+	// it is ready to answer them by then.
+	if err := sb.Ready(); err != nil {
+		_ = ln.Close()
+		return err
+	}
 	key := make([]byte, 16)
 	_, _ = rand.Read(key)
 	st := sandboxState{
 		URL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret,
 		StopKey: hex.EncodeToString(key), PID: os.Getpid(),
 	}
-	var last atomic.Int64
+	// The sandbox is idle when no request is in flight and none ended for
+	// idle: a slow request (the first API request waits for the spec's
+	// loading) does not count as idle time.
+	var last, inFlight atomic.Int64
 	last.Store(time.Now().UnixNano())
 	stop := make(chan struct{}, 1)
 	srv := &http.Server{
 		ReadHeaderTimeout: 10 * time.Second,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			last.Store(time.Now().UnixNano())
+			inFlight.Add(1)
+			defer func() {
+				last.Store(time.Now().UnixNano())
+				inFlight.Add(-1)
+			}()
 			if r.URL.Path == stopPath {
 				if r.Method != http.MethodPost || subtle.ConstantTimeCompare([]byte(r.Header.Get(stopHeader)), []byte(st.StopKey)) != 1 {
 					http.NotFound(w, r)
@@ -335,10 +348,10 @@ wait:
 			return err
 		case <-idleTimer.C:
 			since := time.Since(time.Unix(0, last.Load()))
-			if since >= idle {
+			if inFlight.Load() == 0 && since >= idle {
 				break wait
 			}
-			idleTimer.Reset(idle - since)
+			idleTimer.Reset(max(idle-since, idle/10))
 		}
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -15,6 +15,12 @@ type callInfo struct {
 	attempt       int
 	grantedScopes []string
 	neededScopes  []string
+	// owned is set by the header layer, which hands the layers below a
+	// clone of the caller's request: each request they are handed is then
+	// the pipeline's own and sent once (the retry layer sends a new clone
+	// per attempt), so the auth layer sets its header on it rather than
+	// cloning it again.
+	owned bool
 }
 
 type callInfoKey struct{}

@@ -1,6 +1,7 @@
 package axa
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -183,18 +184,20 @@ func call[T any](ctx context.Context, op gen.OperationID, opts []RequestOption, 
 	}
 	defer resp.Body.Close()
 	ro.fill(resp)
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
-	if err != nil {
-		return zero, fmt.Errorf("axa: %s: reading the response: %w", op, err)
+	buf := readBody(resp)
+	defer releaseBody(buf)
+	if buf.err != nil {
+		return zero, fmt.Errorf("axa: %s: reading the response: %w", op, buf.err)
 	}
+	body := buf.Bytes()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return zero, newError(resp, body, info)
 	}
 	ct := resp.Header.Get("Content-Type")
-	if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+	if !isJSONMediaType(ct) {
 		return zero, newDecodeError(string(op), resp, body, fmt.Errorf("content type %q is not JSON", ct))
 	}
-	if t := strings.TrimSpace(string(body)); t == "" || t == "null" {
+	if t := bytes.TrimSpace(body); len(t) == 0 || string(t) == "null" {
 		return zero, newDecodeError(string(op), resp, body, errors.New("empty response where the spec promises a value"))
 	}
 	var v T
@@ -202,6 +205,60 @@ func call[T any](ctx context.Context, op gen.OperationID, opts []RequestOption, 
 		return zero, newDecodeError(string(op), resp, body, err)
 	}
 	return v, nil
+}
+
+// isJSONMediaType reports whether a Content-Type names JSON:
+// application/json or a +json type, whatever its parameters.
+func isJSONMediaType(ct string) bool {
+	// The API's own answer, without mime's parsing (and its map).
+	if ct == "application/json" || strings.HasPrefix(ct, "application/json;") {
+		return true
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// bodyBuffer holds a response body read whole, and the error that ended
+// the reading.
+type bodyBuffer struct {
+	bytes.Buffer
+	err error
+}
+
+// bodyBuffers recycles the buffers call reads bodies into: the decoded
+// value and the errors copy what they keep (json.Unmarshal copies strings
+// and json.RawMessage, snippet copies), so a body's bytes are not needed
+// once call returns.
+var bodyBuffers = sync.Pool{New: func() any { return new(bodyBuffer) }}
+
+// maxPooledBody is the largest buffer put back in bodyBuffers: a rare huge
+// answer is left to the garbage collector rather than kept for the life of
+// the process.
+const maxPooledBody = 1 << 20
+
+// readBody reads resp's body, up to maxResponseBody, into a buffer of
+// bodyBuffers sized from Content-Length when the server sent one. Give the
+// buffer back with releaseBody once done with its bytes.
+func readBody(resp *http.Response) *bodyBuffer {
+	buf := bodyBuffers.Get().(*bodyBuffer)
+	buf.Reset()
+	if n := resp.ContentLength; n > 0 && n <= maxResponseBody {
+		// One allocation for the whole body (none with a recycled buffer),
+		// and room for ReadFrom's last read, which finds the end.
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	lr := io.LimitedReader{R: resp.Body, N: maxResponseBody}
+	_, buf.err = buf.ReadFrom(&lr)
+	return buf
+}
+
+// releaseBody returns buf to bodyBuffers.
+func releaseBody(buf *bodyBuffer) {
+	if buf.Cap() > maxPooledBody {
+		return
+	}
+	buf.err = nil
+	bodyBuffers.Put(buf)
 }
 
 // ptr returns a pointer to a copy of v, for the methods whose response is

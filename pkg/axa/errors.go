@@ -289,9 +289,9 @@ func newError(resp *http.Response, body []byte, info *callInfo) *Error {
 	if resp.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope" {
 		e.RequiredScopes = strings.Fields(challenge["scope"])
 		if len(e.RequiredScopes) == 0 {
-			e.RequiredScopes = info.neededScopes
+			e.RequiredScopes = slices.Clone(info.neededScopes)
 		}
-		e.GrantedScopes = info.grantedScopes
+		e.GrantedScopes = slices.Clone(info.grantedScopes)
 	}
 	return e
 }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
+	"sync"
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/loopback"
@@ -40,16 +40,17 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// The operation the caller chose decides the scopes; only raw calls
 	// are matched on their path (escaped, so that an id holding "/" cannot
 	// pose as another operation).
-	op, ok := gen.LookupOperation(gen.OperationID(info.operation))
-	if !ok || op.Method != req.Method {
+	a, ok := operationAuths()[gen.OperationID(info.operation)]
+	if !ok || a.op.Method != req.Method {
 		path := strings.TrimPrefix(req.URL.EscapedPath(), t.basePath)
 		id, _, found := gen.MatchOperation(req.Method, path)
 		if !found {
 			return fail(fmt.Errorf("%w: %s %s", errNoOperation, req.Method, req.URL.Path))
 		}
-		op, _ = gen.LookupOperation(id)
-		info.operation = string(op.ID)
+		a = operationAuths()[id]
+		info.operation = string(id)
 	}
+	op := a.op
 	if op.AuthorizationServer {
 		// Tokens come from the token source (golang.org/x/oauth2), never
 		// through the API's pipeline.
@@ -58,11 +59,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if len(op.Security) == 0 {
 		return t.next.RoundTrip(req)
 	}
-	scopes := requiredScopes(op)
+	scopes := a.scopes
 	if len(t.fixedScopes) > 0 {
 		scopes = t.fixedScopes
 	}
-	info.neededScopes = requiredScopes(op)
+	info.neededScopes = a.scopes // shared: errors.go copies what it shows
 	if t.tokens == nil {
 		return fail(fmt.Errorf("%w: %s needs a token with scope %s", ErrNoCredentials, op.ID, strings.Join(scopes, " ")))
 	}
@@ -77,7 +78,14 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return fail(err)
 	}
-	resp, err := t.send(req, tok)
+	// Below the header layer the request is the pipeline's own clone,
+	// sent once (callInfo.owned): the header goes on it. Used on its own,
+	// the layer never changes the request it is given.
+	first := req
+	if !info.owned {
+		first = req.Clone(ctx)
+	}
+	resp, err := t.send(first, tok)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !invalidToken(resp) {
 		return resp, err
 	}
@@ -96,10 +104,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.send(r, tok)
 }
 
-func (t *authTransport) send(req *http.Request, tok *Token) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	r.Header.Set("Authorization", "Bearer "+tok.accessToken)
-	infoFrom(req.Context()).grantedScopes = slices.Clone(tok.scopes)
+// send sets tok's Authorization header on r, a request of the layer's own
+// (a clone), and hands it on.
+func (t *authTransport) send(r *http.Request, tok *Token) (*http.Response, error) {
+	r.Header.Set("Authorization", tok.authorization())
+	infoFrom(r.Context()).grantedScopes = tok.scopes // shared: errors.go copies what it shows
 	return t.next.RoundTrip(r)
 }
 
@@ -107,6 +116,26 @@ func (t *authTransport) send(req *http.Request, tok *Token) (*http.Response, err
 func invalidToken(resp *http.Response) bool {
 	return bearerParams(resp.Header.Get("WWW-Authenticate"))["error"] == "invalid_token"
 }
+
+// operationAuth is what the auth layer needs of an operation: the
+// operation, and the scopes of requiredScopes.
+type operationAuth struct {
+	op     gen.Operation
+	scopes []string
+}
+
+// operationAuths maps every operation of the API to its operationAuth, made
+// once: a call looks its operation up without copying the generated
+// tables (gen.LookupOperation returns new slices on each call). Nothing
+// changes the map or its slices.
+var operationAuths = sync.OnceValue(func() map[gen.OperationID]operationAuth {
+	ops := gen.Operations()
+	m := make(map[gen.OperationID]operationAuth, len(ops))
+	for _, op := range ops {
+		m[op.ID] = operationAuth{op: op, scopes: requiredScopes(op)}
+	}
+	return m
+})
 
 // requiredScopes returns the OAuth2 scopes of an operation's first security
 // requirement (each operation of this API has exactly one).

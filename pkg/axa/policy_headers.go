@@ -43,7 +43,9 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// what they learn here.
 		ctx = withCallInfo(ctx, &callInfo{})
 	}
-	ro := infoFrom(ctx).opts
+	info := infoFrom(ctx)
+	info.owned = true // r below
+	ro := info.opts
 	if ro == nil {
 		ro = &requestOptions{}
 	}

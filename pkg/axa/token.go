@@ -18,6 +18,24 @@ type Token struct {
 	refreshToken string
 	expiry       time.Time
 	scopes       []string
+	// header is the Authorization header value, "Bearer " and the access
+	// token, made once with the token (withHeader) so that calls do not
+	// build it each time; empty on a Token made otherwise.
+	header string
+}
+
+// withHeader returns t with its Authorization header value made.
+func (t *Token) withHeader() *Token {
+	t.header = "Bearer " + t.accessToken
+	return t
+}
+
+// authorization returns the Authorization header value that sends t.
+func (t *Token) authorization() string {
+	if t.header != "" {
+		return t.header
+	}
+	return "Bearer " + t.accessToken
 }
 
 // NewToken returns a Token carrying access, refresh (empty for none),

@@ -116,7 +116,7 @@ func (f *tokenFetcher) accept(raw *oauth2.Token, want []string, start time.Time)
 		lifetime = f.opts.FallbackLifetime
 	}
 	lifetime = min(lifetime, MaxTokenLifetime)
-	tok := &Token{accessToken: raw.AccessToken, refreshToken: raw.RefreshToken, scopes: slices.Clone(granted), expiry: start.Add(lifetime)}
+	tok := (&Token{accessToken: raw.AccessToken, refreshToken: raw.RefreshToken, scopes: slices.Clone(granted), expiry: start.Add(lifetime)}).withHeader()
 	return tok, lifetime, nil
 }
 

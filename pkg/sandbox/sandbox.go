@@ -42,6 +42,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/axa-assistance-go/axa/gen/server"
@@ -73,11 +74,39 @@ type Sandbox struct {
 	handler http.Handler
 	auth    *oauth.Server
 	res     *resources.Resources
+	api     *backgroundHandler // the validator in front of the resources
+}
+
+// backgroundHandler is a handler made by a goroutine started with it: a
+// request waits until it is made, and is answered 500 if making it failed.
+type backgroundHandler struct {
+	get func() (http.Handler, error)
+}
+
+// newBackgroundHandler starts making a handler with build, in a goroutine
+// of its own.
+func newBackgroundHandler(build func() (http.Handler, error)) *backgroundHandler {
+	h := &backgroundHandler{get: sync.OnceValues(build)}
+	go h.get() //nolint:errcheck // the error is the requests' (ServeHTTP)
+	return h
+}
+
+// ServeHTTP serves r with the handler, once made.
+func (h *backgroundHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	next, err := h.get()
+	if err != nil {
+		apierr.Write(w, r, http.StatusInternalServerError, "server_error", "the sandbox could not load its spec: "+err.Error())
+		return
+	}
+	next.ServeHTTP(w, r)
 }
 
 // New builds a sandbox. With no options it registers DefaultClientID with
 // every scope, the user DefaultUsername, and deterministic data (seed 1);
-// it signs tokens with a key of its own, random (see WithSigningKey).
+// it signs tokens with a key of its own, random (see WithSigningKey). It
+// returns before the spec is loaded: that goes on in the background, and
+// the first API request (or Ready) waits for it; the data set is made on
+// first use too.
 func New(opts ...Option) (*Sandbox, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -100,10 +129,13 @@ func New(opts ...Option) (*Sandbox, error) {
 		Now: cfg.now, QuoteLifetime: cfg.quoteLifetime, Audience: cfg.audience, BuiltAt: cfg.builtAt, Commit: cfg.commit,
 	}, data.NewDataset(cfg.seed))}
 
-	api, err := validate.New(validate.Config{Verifier: auth, MaxBody: cfg.maxBody}, validate.Handler(strictServer(s.res, cfg.log)))
-	if err != nil {
-		return nil, err
-	}
+	// The validator loads the spec (kin-openapi, most of New's cost): it is
+	// made in the background from here on, so that New returns and the
+	// sandbox listens at once; an API request waits for it.
+	api := newBackgroundHandler(func() (http.Handler, error) {
+		return validate.New(validate.Config{Verifier: auth, MaxBody: cfg.maxBody}, validate.Handler(strictServer(s.res, cfg.log)))
+	})
+	s.api = api
 
 	mux := http.NewServeMux()
 	auth.Routes(mux)
@@ -125,6 +157,16 @@ func strictServer(res server.StrictServerInterface, log *slog.Logger) server.Ser
 		},
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) { apierr.Handle(log, w, r, err) },
 	})
+}
+
+// Ready waits until the sandbox can answer its API: New loads the spec in
+// the background, and the first API request waits for it. It returns the
+// error the API would answer 500 for, nil once ready. A process that tells
+// others where the sandbox listens can call it first, so that none of them
+// waits.
+func (s *Sandbox) Ready() error {
+	_, err := s.api.get()
+	return err
 }
 
 // ServeHTTP serves the sandbox's API and OAuth2 endpoints.

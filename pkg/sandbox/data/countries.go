@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -16,9 +17,9 @@ import (
 // The sandbox's reference facts are data, not code: data/*.json, embedded
 // in the binary, shaped as the spec's models wherever a record is one (an
 // airport is a gen.Airport, a landmark hospital a gen.MedicalProvider).
-// They are decoded once per process, on the first dataset made, and shared
-// read-only by every dataset; what a seed draws from them stays in
-// data.go. TestDataFilesMatchTheSpec validates the files against the
+// Each file is decoded once per process, when a dataset first needs it
+// (sync.OnceValue), and shared read-only by every dataset; what a seed
+// draws from them stays in data.go. TestDataFilesMatchTheSpec validates the files against the
 // spec's schemas.
 //
 //go:embed *.json
@@ -202,38 +203,60 @@ type embassyTables struct {
 	Streets              []string         `json:"streets"` // generic diplomatic addresses
 }
 
-// tables are the decoded data files. Read-only.
-type tables struct {
+// countryFile is data/countries.json, decoded. Read-only.
+type countryFile struct {
 	countries []countryRecord // sorted by id
 	byID      map[string]*countryRecord
-	regions   []regionRecord // in the order of data/regions.json
-	byGroup   [len(regionGroupNames)]*regionRecord
-	cities    []providerCity
-	alerts    alertTemplates
-	embassies embassyTables
 }
 
-// loadTables decodes the data files, once per process. The files are part
-// of the build and their tests check them, so a bad one panics.
-var loadTables = sync.OnceValue(func() *tables {
-	t, err := decodeTables()
+// regionFile is data/regions.json, decoded. Read-only.
+type regionFile struct {
+	regions []regionRecord // in the order of data/regions.json
+	byGroup [len(regionGroupNames)]*regionRecord
+}
+
+// The data files, each decoded once per process on first use. The files
+// are part of the build and their tests check them, so a bad one panics.
+var (
+	countryRecords = sync.OnceValue(func() *countryFile { return must(decodeCountries()) })
+	regionRecords  = sync.OnceValue(func() *regionFile { return must(decodeRegions()) })
+	cityRecords    = sync.OnceValue(func() []providerCity { return must(decodeCities()) })
+	alertRecords   = sync.OnceValue(func() *alertTemplates { return must(decodeAlerts()) })
+	embassyRecords = sync.OnceValue(func() *embassyTables { return must(decodeEmbassies()) })
+	currencyNames  = sync.OnceValue(func() map[string]string { return must(decodeCurrencies()) })
+)
+
+// must returns v, or panics with err: for the embedded data files.
+func must[T any](v T, err error) T {
 	if err != nil {
 		panic("sandbox: " + err.Error())
 	}
-	return t
-})
+	return v
+}
 
-// decodeTables decodes and checks the data files.
-func decodeTables() (*tables, error) {
-	t := &tables{}
-	var cityRecords []cityRecord
-	for name, v := range map[string]any{
-		"countries.json": &t.countries, "regions.json": &t.regions, "cities.json": &cityRecords,
-		"alerts.json": &t.alerts, "embassies.json": &t.embassies,
-	} {
-		if err := decodeDataFile(name, v); err != nil {
-			return nil, err
-		}
+// decodeAll decodes and checks every data file, for the tests.
+func decodeAll() error {
+	var errs []error
+	_, err := decodeCountries()
+	errs = append(errs, err)
+	_, err = decodeRegions()
+	errs = append(errs, err)
+	_, err = decodeCities()
+	errs = append(errs, err)
+	_, err = decodeAlerts()
+	errs = append(errs, err)
+	_, err = decodeEmbassies()
+	errs = append(errs, err)
+	_, err = decodeCurrencies()
+	errs = append(errs, err)
+	return errors.Join(errs...)
+}
+
+// decodeCountries decodes and checks data/countries.json.
+func decodeCountries() (*countryFile, error) {
+	t := &countryFile{}
+	if err := decodeDataFile("countries.json", &t.countries); err != nil {
+		return nil, err
 	}
 	t.byID = make(map[string]*countryRecord, len(t.countries))
 	for i := range t.countries {
@@ -242,6 +265,15 @@ func decodeTables() (*tables, error) {
 			return nil, fmt.Errorf("countries.json: %q is out of order", c.ID)
 		}
 		t.byID[c.ID] = c
+	}
+	return t, nil
+}
+
+// decodeRegions decodes and checks data/regions.json.
+func decodeRegions() (*regionFile, error) {
+	t := &regionFile{}
+	if err := decodeDataFile("regions.json", &t.regions); err != nil {
+		return nil, err
 	}
 	for i := range t.regions {
 		r := &t.regions[i]
@@ -262,6 +294,16 @@ func decodeTables() (*tables, error) {
 			return nil, fmt.Errorf("regions.json: no %s", regionGroupNames[g])
 		}
 	}
+	return t, nil
+}
+
+// decodeCities decodes and checks data/cities.json.
+func decodeCities() ([]providerCity, error) {
+	var cityRecords []cityRecord
+	if err := decodeDataFile("cities.json", &cityRecords); err != nil {
+		return nil, err
+	}
+	var out []providerCity
 	for _, r := range cityRecords {
 		c := providerCity{
 			name: r.Name, country: r.CountryID, area: r.Area, lat: r.Lat, lng: r.Lng,
@@ -277,9 +319,18 @@ func decodeTables() (*tables, error) {
 		if len(r.ProviderNames) != len(ProviderKinds) {
 			return nil, fmt.Errorf("cities.json: %s names kinds that do not exist", r.Name)
 		}
-		t.cities = append(t.cities, c)
+		out = append(out, c)
 	}
-	for _, list := range [][]alertTemplate{t.alerts.WhoBulletins, t.alerts.AxaHealthAlerts, t.alerts.AxaSecurityAlerts} {
+	return out, nil
+}
+
+// decodeAlerts decodes and checks data/alerts.json.
+func decodeAlerts() (*alertTemplates, error) {
+	t := &alertTemplates{}
+	if err := decodeDataFile("alerts.json", t); err != nil {
+		return nil, err
+	}
+	for _, list := range [][]alertTemplate{t.WhoBulletins, t.AxaHealthAlerts, t.AxaSecurityAlerts} {
 		for i := range list {
 			a := &list[i]
 			if LevelRank(a.MinLevel) > LevelRank(a.MaxLevel) || !a.MinLevel.Valid() || !a.MaxLevel.Valid() || len(a.Countries) == 0 {
@@ -292,6 +343,24 @@ func decodeTables() (*tables, error) {
 		}
 	}
 	return t, nil
+}
+
+// decodeEmbassies decodes data/embassies.json.
+func decodeEmbassies() (*embassyTables, error) {
+	t := &embassyTables{}
+	if err := decodeDataFile("embassies.json", t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// decodeCurrencies decodes data/currencies.json.
+func decodeCurrencies() (map[string]string, error) {
+	var m map[string]string
+	if err := decodeDataFile("currencies.json", &m); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // decodeDataFile decodes data/name into v, refusing unknown fields and
@@ -312,16 +381,9 @@ func decodeDataFile(name string, v any) error {
 	return nil
 }
 
-// CurrencyNames are the English names of ISO 4217 currencies,
-// data/currencies.json. Handlers index it directly, so it is decoded when
-// the package is initialized (a few tens of microseconds). Read-only.
-var CurrencyNames = func() map[string]string {
-	var m map[string]string
-	if err := decodeDataFile("currencies.json", &m); err != nil {
-		panic("sandbox: " + err.Error())
-	}
-	return m
-}()
+// CurrencyName returns the English name of an ISO 4217 currency
+// (data/currencies.json), "" for a code it does not know.
+func CurrencyName(code string) string { return currencyNames()[code] }
 
 // holidayKind says how a holidayRule finds its date in a year.
 type holidayKind uint8

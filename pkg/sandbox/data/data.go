@@ -1,11 +1,13 @@
 // Package data is the sandbox's reference data: 249 countries with their
 // labels in eight languages, details, risk ratings and holidays; WHO
 // bulletins and AXA alerts; medical providers around ten cities. The facts
-// are embedded JSON files (*.json, decoded once per process and validated
-// against the spec's schemas by TestDataFilesMatchTheSpec); a seed draws
-// the rest (NewDataset), so that the same seed gives the same data. A
-// Dataset is only read once made, and shared by the resources without
-// locks.
+// are embedded JSON files (*.json, each decoded once per process, on first
+// use, and validated against the spec's schemas by
+// TestDataFilesMatchTheSpec); a seed draws the rest (NewDataset), so that
+// the same seed gives the same data. A Dataset makes each part (labels,
+// countries, alerts, providers) on its first use, once, so that a process
+// pays only for what it answers; once made a part is only read, and shared
+// by the resources without locks.
 //
 //	data.go        Dataset, NewDataset, the label tables, the drawing
 //	countries.go   the embedded files and their decoding
@@ -19,6 +21,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -124,18 +127,42 @@ var Specialities = [...]struct {
 }
 
 // Dataset holds the sandbox's reference data: countries, alerts and
-// medical providers. It is made once from a seed and only read afterwards,
-// so handlers share it without locks. Dates are kept as offsets and turned
-// into times relative to the sandbox's clock when answered.
+// medical providers. Each part is made from the seed on its first use,
+// once (sync.OnceValue), from its own stream of random numbers, so that
+// what a part holds does not depend on which part was asked for first;
+// afterwards it is only read, so handlers share it without locks. Dates
+// are kept as offsets and turned into times relative to the sandbox's
+// clock when answered.
 type Dataset struct {
-	matcher   language.Matcher
-	countries []*Country // sorted by id
-	byID      map[string]*Country
-	Lists     [len(supportedLanguages)][]gen.Country // the country list, by language
-	Bulletins []Alert                                // WHO bulletins, newest first
-	Health    []Alert                                // AXA health alerts, newest first
-	Security  []Alert                                // AXA security alerts, newest first
-	Providers []gen.MedicalProvider                  // Position.DistanceInMeters is 0
+	matcher   func() language.Matcher
+	labels    func() *labelTable   // the countries' names, by language
+	countries func() *countryTable // every country, described
+	alerts    func() *alertSet
+	providers func() []gen.MedicalProvider // Position.DistanceInMeters is 0
+}
+
+// labelTable holds the countries' names in every supported language, in
+// the order of data/countries.json (sorted by id).
+type labelTable struct {
+	labels []Localized
+	index  map[string]int                         // position by country id
+	lists  [len(supportedLanguages)][]gen.Country // the country list, by language
+}
+
+// english returns the English name of a country of the table.
+func (l *labelTable) english(id string) string { return l.labels[l.index[id]][0] }
+
+// countryTable holds every country, described.
+type countryTable struct {
+	list []*Country // sorted by id
+	byID map[string]*Country
+}
+
+// alertSet holds the alerts, each list newest first.
+type alertSet struct {
+	bulletins []Alert // WHO bulletins
+	health    []Alert // AXA health alerts
+	security  []Alert // AXA security alerts
 }
 
 // regionGroup is a coarse part of the world; it picks the generated texts.
@@ -207,17 +234,16 @@ func newRand(seed, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, stream)) //nolint:gosec // deterministic sample data, not secrets
 }
 
-// NewDataset makes the reference data of a seed: the same seed gives the
-// same data.
+// NewDataset returns the reference data of a seed: the same seed gives the
+// same data. Nothing is made yet: each part is made on its first use.
 func NewDataset(seed uint64) *Dataset {
-	t := loadTables()
 	d := &Dataset{
-		matcher: language.NewMatcher(supportedLanguages[:]),
-		byID:    make(map[string]*Country, len(t.countries)),
+		matcher: sync.OnceValue(func() language.Matcher { return language.NewMatcher(supportedLanguages[:]) }),
+		labels:  sync.OnceValue(buildLabels),
 	}
-	d.buildCountries(t, newRand(seed, 0xC0_0A7_121E5))
-	d.buildAlerts(t, newRand(seed, 0xA1_E475))
-	d.buildProviders(t, newRand(seed, 0x9_0B1DE25))
+	d.countries = sync.OnceValue(func() *countryTable { return d.buildCountries(newRand(seed, 0xC0_0A7_121E5)) })
+	d.alerts = sync.OnceValue(func() *alertSet { return d.buildAlerts(newRand(seed, 0xA1_E475)) })
+	d.providers = sync.OnceValue(func() []gen.MedicalProvider { return buildProviders(newRand(seed, 0x9_0B1DE25)) })
 	return d
 }
 
@@ -229,7 +255,7 @@ func (d *Dataset) Language(accept *string) (int, string) {
 	i := 0
 	if accept != nil && strings.TrimSpace(*accept) != "" {
 		if tags, _, err := language.ParseAcceptLanguage(*accept); err == nil && len(tags) > 0 {
-			if _, idx, conf := d.matcher.Match(tags...); conf != language.No {
+			if _, idx, conf := d.matcher().Match(tags...); conf != language.No {
 				i = idx
 			}
 		}
@@ -237,11 +263,28 @@ func (d *Dataset) Language(accept *string) (int, string) {
 	return i, supportedLanguages[i].String()
 }
 
+// List returns the country list in the language of index lang (see
+// Language), sorted by id. Read-only: clone it to change it.
+func (d *Dataset) List(lang int) []gen.Country { return d.labels().lists[lang] }
+
 // Country returns a country by its lower-case id.
 func (d *Dataset) Country(id string) (*Country, bool) {
-	c, ok := d.byID[id]
+	c, ok := d.countries().byID[id]
 	return c, ok
 }
+
+// Bulletins returns the WHO bulletins, newest first. Read-only.
+func (d *Dataset) Bulletins() []Alert { return d.alerts().bulletins }
+
+// Health returns the AXA health alerts, newest first. Read-only.
+func (d *Dataset) Health() []Alert { return d.alerts().health }
+
+// Security returns the AXA security alerts, newest first. Read-only.
+func (d *Dataset) Security() []Alert { return d.alerts().security }
+
+// Providers returns every medical provider (Position.DistanceInMeters is
+// 0). Read-only.
+func (d *Dataset) Providers() []gen.MedicalProvider { return d.providers() }
 
 // typographicQuotes replaces the quotes foldASCII folds.
 var typographicQuotes = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u02bb", "'")
@@ -265,28 +308,50 @@ func foldASCII(s string) string {
 	return typographicQuotes.Replace(out)
 }
 
-// buildCountries makes every country of data/countries.json, with its
-// labels in every supported language and its generated texts.
-func (d *Dataset) buildCountries(t *tables, rng *rand.Rand) {
+// buildLabels names every country of data/countries.json in every
+// supported language (x/text's CLDR names; the English ones folded to
+// ASCII, as the API has them).
+func buildLabels() *labelTable {
+	rows := countryRecords().countries
 	names := make([]display.Namer, len(supportedLanguages))
 	for i, t := range supportedLanguages {
 		names[i] = display.Regions(t)
 	}
 	english := display.English.Regions()
-	for i := range t.countries {
-		row := &t.countries[i]
-		region := language.MustParseRegion(strings.ToUpper(row.ID))
-		c := &Country{ID: row.ID, rec: row, capital: row.Capital, group: groupRemote, fact: row.Facts}
-		for i, n := range names {
-			c.Labels[i] = n.Name(region)
-			if c.Labels[i] == "" {
-				c.Labels[i] = english.Name(region)
+	l := &labelTable{labels: make([]Localized, len(rows)), index: make(map[string]int, len(rows))}
+	for i := range rows {
+		region := language.MustParseRegion(strings.ToUpper(rows[i].ID))
+		for j, n := range names {
+			if l.labels[i][j] = n.Name(region); l.labels[i][j] == "" {
+				l.labels[i][j] = english.Name(region)
 			}
 		}
-		c.Labels[0] = foldASCII(c.Labels[0])
+		l.labels[i][0] = foldASCII(l.labels[i][0])
+		l.index[rows[i].ID] = i
+	}
+	for j := range supportedLanguages {
+		list := make([]gen.Country, len(rows))
+		for i := range rows {
+			list[i] = gen.Country{ID: rows[i].ID, Label: l.labels[i][j]}
+		}
+		l.lists[j] = list
+	}
+	return l
+}
+
+// buildCountries makes every country of data/countries.json, with its
+// labels in every supported language and its generated texts.
+func (d *Dataset) buildCountries(rng *rand.Rand) *countryTable {
+	rows, regions, labels := countryRecords().countries, regionRecords(), d.labels()
+	english := display.English.Regions()
+	ct := &countryTable{byID: make(map[string]*Country, len(rows))}
+	for i := range rows {
+		row := &rows[i]
+		region := language.MustParseRegion(strings.ToUpper(row.ID))
+		c := &Country{ID: row.ID, rec: row, capital: row.Capital, group: groupRemote, fact: row.Facts, Labels: labels.labels[i]}
 		c.area = row.OceanArea
 	regions:
-		for _, r := range t.regions {
+		for _, r := range regions.regions {
 			for _, sub := range r.subregions {
 				if sub.Contains(region) {
 					c.group, c.area = r.Group, english.Name(sub)
@@ -305,21 +370,15 @@ func (d *Dataset) buildCountries(t *tables, rng *rand.Rand) {
 		} else if u, ok := currency.FromRegion(region); ok && u.String() != "XXX" {
 			c.Currency = u.String()
 		}
-		d.describeCountry(t.byGroup[c.group], c, rng)
-		d.countries = append(d.countries, c)
-		d.byID[c.ID] = c
-	}
-	for i := range supportedLanguages {
-		list := make([]gen.Country, len(d.countries))
-		for j, c := range d.countries {
-			list[j] = gen.Country{ID: c.ID, Label: c.Labels[i]}
-		}
-		d.Lists[i] = list
+		describeCountry(regions.byGroup[c.group], c, rng)
+		ct.list = append(ct.list, c)
+		ct.byID[c.ID] = c
 	}
 	// Embassies name other countries, so they come once all are known.
-	for _, c := range d.countries {
-		d.embassies(t, c, rng)
+	for _, c := range ct.list {
+		embassies(labels, c, rng)
 	}
+	return ct
 }
 
 // LevelRank orders risk and alert levels.
@@ -344,7 +403,7 @@ func rankLevel(rank int) gen.RiskLevel { return riskLevels[max(0, min(3, rank))]
 
 // describeCountry generates a country's texts from those of its region;
 // the hand-written facts win.
-func (d *Dataset) describeCountry(region *regionRecord, c *Country, rng *rand.Rand) {
+func describeCountry(region *regionRecord, c *Country, rng *rand.Rand) {
 	name := c.Labels[0]
 	f, rec := c.fact, c.rec
 	uninhabited := c.capital == ""
@@ -404,7 +463,7 @@ func (d *Dataset) describeCountry(region *regionRecord, c *Country, rng *rand.Ra
 	default:
 		fmt.Fprintf(&gi, "; its capital is %s.", c.capital)
 	}
-	if n := CurrencyNames[c.Currency]; n != "" {
+	if n := CurrencyName(c.Currency); n != "" {
 		if n == "Euro" || n == "Pound sterling" {
 			n = strings.ToLower(n[:1]) + n[1:]
 		}
@@ -507,7 +566,7 @@ func (d *Dataset) describeCountry(region *regionRecord, c *Country, rng *rand.Ra
 // theName returns a country's English name as used in a sentence: "the
 // United Kingdom".
 func theName(id, name string) string {
-	if c := loadTables().byID[id]; c != nil && c.DefiniteArticle {
+	if c := countryRecords().byID[id]; c != nil && c.DefiniteArticle {
 		return "the " + name
 	}
 	return name
@@ -572,13 +631,14 @@ func digits(rng *rand.Rand, pattern string) string {
 
 // embassies lists a country's own missions in the national embassy hosts
 // of data/embassies.json and its foreign missions in its capital.
-func (d *Dataset) embassies(t *tables, c *Country, rng *rand.Rand) {
+func embassies(labels *labelTable, c *Country, rng *rand.Rand) {
 	if c.rec.DependentTerritory || c.capital == "" {
 		return
 	}
 	name := c.Labels[0]
 	s := slug(name)
-	for _, h := range t.embassies.NationalEmbassyHosts {
+	tables := embassyRecords()
+	for _, h := range tables.NationalEmbassyHosts {
 		if h.CountryID == c.ID {
 			continue
 		}
@@ -587,20 +647,20 @@ func (d *Dataset) embassies(t *tables, c *Country, rng *rand.Rand) {
 		site := fmt.Sprintf("https://www.%s-embassy.example/%s", s, slug(h.City))
 		email := openapi_types.Email(fmt.Sprintf("consulate.%s@%s-embassy.example", slug(h.City), s))
 		c.National = append(c.National, gen.Embassy{
-			Label: "Embassy of " + theName(c.ID, name) + " in " + theName(h.CountryID, d.byID[h.CountryID].Labels[0]), Country: c.ID, Type: gen.EmbassyTypeEmbassy,
+			Label: "Embassy of " + theName(c.ID, name) + " in " + theName(h.CountryID, labels.english(h.CountryID)), Country: c.ID, Type: gen.EmbassyTypeEmbassy,
 			Address: &addr, PhoneNumber: &phone, Website: &site, Email: &email,
 		})
 	}
 	city := cmp.Or(c.rec.EmbassyCity, c.capital)
-	streets := t.embassies.Streets
-	for _, m := range t.embassies.ForeignMissions {
+	streets := tables.Streets
+	for _, m := range tables.ForeignMissions {
 		if m.CountryID == c.ID {
 			continue
 		}
 		addr := fmt.Sprintf("%d %s, %s", 1+rng.IntN(80), streets[rng.IntN(len(streets))], city)
 		site := m.Website
 		c.Foreign = append(c.Foreign, gen.Embassy{
-			Label: "Embassy of " + theName(m.CountryID, d.byID[m.CountryID].Labels[0]), Country: m.CountryID, Type: gen.EmbassyTypeEmbassy,
+			Label: "Embassy of " + theName(m.CountryID, labels.english(m.CountryID)), Country: m.CountryID, Type: gen.EmbassyTypeEmbassy,
 			Address: &addr, Website: &site,
 		})
 	}
@@ -676,7 +736,9 @@ var alertLevels = [...]gen.AlertLevel{gen.AlertLevelLow, gen.AlertLevelModerate,
 
 // buildAlerts draws the WHO bulletins and the AXA health and security
 // alerts, newest first.
-func (d *Dataset) buildAlerts(tables *tables, rng *rand.Rand) {
+func (d *Dataset) buildAlerts(rng *rand.Rand) *alertSet {
+	templates, labels := alertRecords(), d.labels()
+	set := &alertSet{}
 	draw := func(t *alertTemplate, country string, worldwide bool) Alert {
 		lo, hi := LevelRank(t.MinLevel), LevelRank(t.MaxLevel)
 		a := Alert{
@@ -690,7 +752,7 @@ func (d *Dataset) buildAlerts(tables *tables, rng *rand.Rand) {
 			if country == "" {
 				a.Title += " - Global situation"
 			} else {
-				a.Title += " - " + d.byID[country].Labels[0]
+				a.Title += " - " + labels.english(country)
 			}
 			return a
 		}
@@ -700,10 +762,10 @@ func (d *Dataset) buildAlerts(tables *tables, rng *rand.Rand) {
 		}
 		return a
 	}
-	who := tables.alerts.WhoBulletins
+	who := templates.WhoBulletins
 	for _, i := range rng.Perm(len(who))[:8] {
 		t := &who[i]
-		d.Bulletins = append(d.Bulletins, draw(t, t.draw[rng.IntN(len(t.draw))], true))
+		set.bulletins = append(set.bulletins, draw(t, t.draw[rng.IntN(len(t.draw))], true))
 	}
 	// AXA alerts: a few per template, never twice the same one in a country.
 	fill := func(templates []alertTemplate, n int) []Alert {
@@ -720,11 +782,12 @@ func (d *Dataset) buildAlerts(tables *tables, rng *rand.Rand) {
 		}
 		return out
 	}
-	d.Health = fill(tables.alerts.AxaHealthAlerts, 14)
-	d.Security = fill(tables.alerts.AxaSecurityAlerts, 18)
-	for _, list := range [][]Alert{d.Bulletins, d.Health, d.Security} {
+	set.health = fill(templates.AxaHealthAlerts, 14)
+	set.security = fill(templates.AxaSecurityAlerts, 18)
+	for _, list := range [][]Alert{set.bulletins, set.health, set.security} {
 		slices.SortStableFunc(list, func(a, b Alert) int { return cmp.Compare(a.Age, b.Age) })
 	}
+	return set
 }
 
 // providerCity is a city around which the sandbox has medical providers, a
@@ -761,27 +824,29 @@ const metresPerDegree = 111_320.0
 
 // buildProviders makes the medical providers of every city: its landmark
 // hospital and generated providers of every kind, with distinct names.
-func (d *Dataset) buildProviders(t *tables, rng *rand.Rand) {
-	for _, city := range t.cities {
+func buildProviders(rng *rand.Rand) []gen.MedicalProvider {
+	var out []gen.MedicalProvider
+	for _, city := range cityRecords() {
 		lm := city.landmark
 		lm.ID = randomUUID(rng)
-		d.Providers = append(d.Providers, lm)
+		out = append(out, lm)
 		seen := map[string]bool{lm.Name: true}
 		for k, kind := range ProviderKinds {
 			for range providersPerKind[k] {
-				p := d.provider(rng, &city, kind.ID, k)
+				p := provider(rng, &city, kind.ID, k)
 				for try := 0; seen[p.Name] && try < 10; try++ {
-					p = d.provider(rng, &city, kind.ID, k)
+					p = provider(rng, &city, kind.ID, k)
 				}
 				seen[p.Name] = true
-				d.Providers = append(d.Providers, p)
+				out = append(out, p)
 			}
 		}
 	}
+	return out
 }
 
 // provider generates one medical provider of a kind near a city.
-func (d *Dataset) provider(rng *rand.Rand, city *providerCity, kind gen.ProviderKindID, k int) gen.MedicalProvider {
+func provider(rng *rand.Rand, city *providerCity, kind gen.ProviderKindID, k int) gen.MedicalProvider {
 	place := city.places[rng.IntN(len(city.places))]
 	first, last := city.first[rng.IntN(len(city.first))], city.last[rng.IntN(len(city.last))]
 	name := strings.NewReplacer("{p}", place, "{f}", first, "{l}", last).Replace(city.templates[k])
@@ -852,7 +917,7 @@ type ProviderQuery struct {
 // their distance from the point searched.
 func (d *Dataset) SearchProviders(q ProviderQuery) []gen.MedicalProvider {
 	out := []gen.MedicalProvider{}
-	for _, p := range d.Providers {
+	for _, p := range d.providers() {
 		if q.Kind != "" && p.Kind != q.Kind {
 			continue
 		}

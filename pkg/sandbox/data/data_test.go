@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -39,7 +40,7 @@ func TestCountryTableIsISO3166(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, row := range loadTables().countries {
+	for _, row := range countryRecords().countries {
 		if _, err := language.ParseRegion(row.ID); err != nil {
 			t.Errorf("%s does not parse: %v", row.ID, err)
 		}
@@ -52,7 +53,7 @@ func TestCountryTableIsISO3166(t *testing.T) {
 
 func TestDataCountryLabels(t *testing.T) {
 	d := NewDataset(1)
-	en, fr := d.Lists[0], d.Lists[1]
+	en, fr := d.List(0), d.List(1)
 	if len(en) != 249 || len(fr) != 249 {
 		t.Fatalf("%d English and %d French labels, want 249", len(en), len(fr))
 	}
@@ -79,8 +80,8 @@ func TestDataCountryLabels(t *testing.T) {
 				break
 			}
 		}
-		for l, list := range d.Lists {
-			if list[i].Label == "" {
+		for l := range supportedLanguages {
+			if list := d.List(l); list[i].Label == "" {
 				t.Errorf("no %s label for %s", supportedLanguages[l], list[i].ID)
 			}
 		}
@@ -422,17 +423,30 @@ func TestDataFilesMatchTheSpec(t *testing.T) {
 	}
 }
 
-// BenchmarkDataDecode is what a process pays once, on its first dataset,
-// to decode the data files (BenchmarkNew's later iterations share them).
+// BenchmarkDataDecode is what a process pays once to decode every data
+// file, each on its first use (BenchmarkNew's later iterations share them).
 func BenchmarkDataDecode(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := decodeTables(); err != nil {
+		if err := decodeAll(); err != nil {
 			b.Fatal(err)
 		}
-		var m map[string]string
-		if err := decodeDataFile("currencies.json", &m); err != nil {
-			b.Fatal(err)
-		}
+	}
+}
+
+// A dataset makes its parts on first use, each from its own stream of the
+// seed: what a part holds does not depend on which part was asked for
+// first.
+func TestDataPartsDoNotDependOnTheOrderOfUse(t *testing.T) {
+	countriesFirst, alertsFirst := NewDataset(3), NewDataset(3)
+	fr1, _ := countriesFirst.Country("fr")
+	a1, p1 := countriesFirst.Health(), countriesFirst.Providers()
+	p2, a2 := alertsFirst.Providers(), alertsFirst.Health()
+	fr2, _ := alertsFirst.Country("fr")
+	if !reflect.DeepEqual(fr1, fr2) || !reflect.DeepEqual(a1, a2) || !reflect.DeepEqual(p1, p2) {
+		t.Error("the same seed gave other data when its parts were asked for in another order")
+	}
+	if !reflect.DeepEqual(countriesFirst.List(1), alertsFirst.List(1)) {
+		t.Error("the same seed gave other country lists")
 	}
 }

@@ -97,7 +97,7 @@ func TestDataEveryCountryAnswers(t *testing.T) {
 			}
 		}
 	}
-	if _, err := json.Marshal(data.NewDataset(1).Providers); err != nil {
+	if _, err := json.Marshal(data.NewDataset(1).Providers()); err != nil {
 		t.Errorf("providers do not encode: %v", err)
 	}
 }

@@ -29,10 +29,10 @@ func (r *Resources) worldwideAlerts(minLevel *gen.AlertLevel) gen.WorldwideAlert
 	base, minRank := r.alertBase(), minLevelRank(minLevel)
 	w := gen.WorldwideAlerts{
 		WorldHealthOrganizationBulletins: []gen.WhoBulletin{},
-		AxaHealthAlerts:                  axaAlerts(r.data.Health, base, minRank, ""),
-		AxaSecurityAlerts:                axaAlerts(r.data.Security, base, minRank, ""),
+		AxaHealthAlerts:                  axaAlerts(r.data.Health(), base, minRank, ""),
+		AxaSecurityAlerts:                axaAlerts(r.data.Security(), base, minRank, ""),
 	}
-	for _, a := range r.data.Bulletins {
+	for _, a := range r.data.Bulletins() {
 		if data.LevelRank(a.Level) >= minRank {
 			w.WorldHealthOrganizationBulletins = append(w.WorldHealthOrganizationBulletins, gen.WhoBulletin{
 				ID: a.ID, Title: a.Title, ShortDescription: a.Short, Level: a.Level, AlertDate: base.Add(-a.Age),
@@ -54,8 +54,8 @@ func (r *Resources) ListCountryAlerts(_ context.Context, req server.ListCountryA
 		base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
 		return gen.CountryAlerts{
 			CountryID:         c.ID,
-			AxaHealthAlerts:   axaAlerts(r.data.Health, base, minRank, c.ID),
-			AxaSecurityAlerts: axaAlerts(r.data.Security, base, minRank, c.ID),
+			AxaHealthAlerts:   axaAlerts(r.data.Health(), base, minRank, c.ID),
+			AxaSecurityAlerts: axaAlerts(r.data.Security(), base, minRank, c.ID),
 		}, alertsLanguage
 	})
 }

@@ -18,7 +18,7 @@ import (
 func (r *Resources) ListCountries(_ context.Context, req server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
 	return r.answer(answerKey{op: gen.OperationListCountries, lang: i}, timeless, req.Params.IfNoneMatch, func() (any, string) {
-		return r.data.Lists[i], lang
+		return r.data.List(i), lang
 	})
 }
 
@@ -57,7 +57,7 @@ func (r *Resources) countryDetail(c *data.Country, i int) gen.CountryDetail {
 		d.Airports = &gen.AirportsSection{Label: label(data.SecAirports), List: slices.Clone(c.Airports)}
 	}
 	if c.Currency != "" {
-		d.CurrencyConverter = &gen.CurrencySection{Label: label(data.SecCurrency), CurrencyCode: c.Currency, CurrencyName: cmp.Or(data.CurrencyNames[c.Currency], c.Currency)}
+		d.CurrencyConverter = &gen.CurrencySection{Label: label(data.SecCurrency), CurrencyCode: c.Currency, CurrencyName: cmp.Or(data.CurrencyName(c.Currency), c.Currency)}
 		if c.CurrencyTip != "" {
 			d.CurrencyConverter.Desc = data.PointerTo(c.CurrencyTip)
 		}

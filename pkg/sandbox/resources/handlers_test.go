@@ -474,7 +474,7 @@ func TestProviderKindsAndSpecialities(t *testing.T) {
 		}
 	}
 	// Every provider's speciality is listed.
-	for _, p := range r.data.Providers {
+	for _, p := range r.data.Providers() {
 		if p.Speciality != nil && !knownSpeciality(*p.Speciality) {
 			t.Errorf("%s has unlisted speciality %s", p.Name, *p.Speciality)
 		}
