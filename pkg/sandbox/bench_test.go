@@ -18,6 +18,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/loadgen"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/oauth"
@@ -316,18 +317,8 @@ func (e *benchEnv) throughput(b *testing.B, base string, op benchOp, conns int) 
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
-	b.ReportMetric(float64(percentile(all, 50))/float64(time.Microsecond), "p50-µs")
-	b.ReportMetric(float64(percentile(all, 99))/float64(time.Microsecond), "p99-µs")
-}
-
-// percentile returns the p-th percentile of sorted durations (nearest
-// rank).
-func percentile(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 × n)
-	return sorted[max(rank, 1)-1]
+	b.ReportMetric(float64(loadgen.Percentile(all, 50))/float64(time.Microsecond), "p50-µs")
+	b.ReportMetric(float64(loadgen.Percentile(all, 99))/float64(time.Microsecond), "p99-µs")
 }
 
 // benchStatusError is an answer with an unexpected status.
