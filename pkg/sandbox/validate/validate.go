@@ -57,6 +57,7 @@ type Config struct {
 type validator struct {
 	cfg    Config
 	routes map[gen.OperationID]route
+	names  *nameCache // the names of the spec's schemas, for checkNames
 	next   http.Handler
 }
 
@@ -77,7 +78,7 @@ func New(cfg Config, next http.Handler) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &validator{cfg: cfg, routes: routesOf(doc), next: next}, nil
+	return &validator{cfg: cfg, routes: routesOf(doc), names: &nameCache{}, next: next}, nil
 }
 
 // Handler is the generated router in front of strict, the resources:
@@ -218,7 +219,7 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if raw.Len() > 0 && isJSON(r.Header.Get("Content-Type")) {
-		problems = append(problems, checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type")))...)
+		problems = append(problems, checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type")), v.names)...)
 	}
 	if len(problems) > 0 {
 		apierr.WriteProblems(w, r, http.StatusBadRequest, "invalid_request", sortProblems(problems))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -787,5 +788,47 @@ func TestBindingProblems(t *testing.T) {
 	}
 	if ps := answerProblems(t, a); a.Status != http.StatusBadRequest || ps["header/Accept-Language"] != "must be sent once" {
 		t.Errorf("Accept-Language twice: %d %v", a.Status, a.Body)
+	}
+}
+
+// validTokens reads a valid body as json.Decoder does: the same
+// delimiters and strings (escapes decoded), in the same order, then io.EOF;
+// other values come back as their text.
+func TestValidTokensReadAsTheDecoder(t *testing.T) {
+	for _, body := range []string{
+		`{}`, `[]`, `"s"`, `12.5e3`, `true`, `null`,
+		` { "a" : 1 , "b":[true,false,null,-0.5,"x"], "c":{"d":{}} } `,
+		`{"na\u006de":"v\"al\\ue","ſtreet":"\u00e9\ud83d\ude00","e\/f":[[],[{}]]}`,
+		"{\"trip_type\":\"single_trip\",\"travellers\":[{\"birth_date\":\"1985-04-12\"}],\n\t\"n\":1}",
+	} {
+		if !json.Valid([]byte(body)) {
+			t.Fatalf("%s: not valid JSON", body)
+		}
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		fast := &validTokens{b: []byte(body)}
+		for i := 0; ; i++ {
+			want, wantErr := dec.Token()
+			got, gotErr := fast.Token()
+			if errors.Is(wantErr, io.EOF) != errors.Is(gotErr, io.EOF) || (wantErr != nil && !errors.Is(wantErr, io.EOF)) || (gotErr != nil && !errors.Is(gotErr, io.EOF)) {
+				t.Fatalf("%s: token %d: errors %v and %v", body, i, gotErr, wantErr)
+			}
+			if wantErr != nil {
+				break
+			}
+			switch w := want.(type) {
+			case json.Delim, string, json.Number:
+				if got != want {
+					t.Errorf("%s: token %d: %#v, want %#v", body, i, got, want)
+				}
+			default: // bool or nil: its text
+				if g, ok := got.(json.Number); !ok || (string(g) != fmt.Sprint(w) && !(w == nil && g == "null")) {
+					t.Errorf("%s: token %d: %#v, want the text of %#v", body, i, got, want)
+				}
+			}
+			if dec.More() != fast.More() {
+				t.Fatalf("%s: after token %d: More differs", body, i)
+			}
+		}
 	}
 }
