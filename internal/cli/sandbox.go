@@ -120,8 +120,9 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 	fl.Float64Var(&resetRate, "reset-rate", 0, "fraction of requests served, then reset before the answer")
 	fl.IntVar(&tooMany, "too-many", 0, "answer the first N requests 429")
 	fl.StringArrayVar(&faults, "fault", nil, "OP=KEY:VALUE,... faults of one operation (see above); repeat for several")
-	fl.Float64Var(&rateLimit, "rate-limit", 100, "requests per second and client (0 = no limit)")
-	fl.IntVar(&rateBurst, "rate-burst", 0, "burst of the rate limit (default twice the rate)")
+	fl.Float64Var(&rateLimit, "rate-limit", sandbox.DefaultRateLimit,
+		"requests per second and client, on average (0 = no limit, for load tests); the default fits a test suite")
+	fl.IntVar(&rateBurst, "rate-burst", 0, "largest burst of the rate limit (default twice the rate)")
 	fl.BoolVar(&quietLog, "quiet", false, "no access log")
 	helpWithout(cmd, clientFlags...)
 	return cmd
