@@ -17,7 +17,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -61,11 +60,21 @@ type validator struct {
 	next   http.Handler
 }
 
-// route is an operation's kin-openapi route and the names of its path
-// parameters, in the path template's order.
+// route is an operation's kin-openapi route, the security requirements
+// of the operation, and the names of its path parameters, in the path
+// template's order.
 type route struct {
 	route *routers.Route
-	names []string
+	// security are the operation's requirements (the spec's global ones
+	// when it has none of its own), which the validator checks itself
+	// before anything else.
+	security openapi3.SecurityRequirements
+	// checked is route with no security requirement, for kin-openapi's
+	// check of the parameters and the body once the token was checked:
+	// otherwise it reads the body into memory once more to check security
+	// again, and sorts its scheme names, on every request.
+	checked *routers.Route
+	names   []string
 }
 
 // New returns the handler that validates each request and passes the
@@ -116,9 +125,18 @@ func routesOf(doc *openapi3.T) map[gen.OperationID]route {
 				names = append(names, strings.TrimSuffix(name, "}"))
 			}
 		}
+		operation := item.GetOperation(op.Method)
+		security := doc.Security
+		if operation.Security != nil {
+			security = *operation.Security
+		}
+		unsecured := *operation
+		unsecured.Security = &openapi3.SecurityRequirements{}
 		out[op.ID] = route{
-			route: &routers.Route{Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: item.GetOperation(op.Method)},
-			names: names,
+			route:    &routers.Route{Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: operation},
+			security: security,
+			checked:  &routers.Route{Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: &unsecured},
+			names:    names,
 		}
 	}
 	return out
@@ -141,8 +159,7 @@ func (rt route) params(values []string) (map[string]string, bool) {
 	return params, true
 }
 
-// authError is the AuthenticationFunc's verdict; errors.As finds it through
-// kin-openapi's SecurityRequirementsError.
+// authError is authenticate's verdict.
 type authError struct {
 	status int
 	code   string
@@ -179,34 +196,29 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if op.RequestBody != nil {
 		r.Body = teeBody{Reader: io.TeeReader(r.Body, &raw), Closer: r.Body}
 	}
-	routeCopy := *rt.route
+	// The token and its scopes first, alone: a request that may not be
+	// made is 401 or 403 whatever else is wrong with it, and its body is
+	// not read.
+	if err := v.checkSecurity(r, rt.security); err != nil {
+		v.reject(w, r, err)
+		return
+	}
+	// Then every parameter and the body, each problem collected; the
+	// token was checked above.
+	routeCopy := *rt.checked
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: params,
 		Route:      &routeCopy,
 		Options: &openapi3filter.Options{
-			AuthenticationFunc:  v.authenticate,
+			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+			MultiError:          true,
 			SkipSettingDefaults: true, // the handlers apply defaults; the request stays as sent
 			// The generated handler binds this value, the one validated,
 			// with exact names, instead of decoding the body again.
 			KeepValidatedValue: true,
 		},
 	}
-	// The token and its scopes first, alone: a request that may not be
-	// made is 401 or 403 whatever else is wrong with it, and its body is
-	// not read.
-	security := op.Security
-	if security == nil {
-		security = &rt.route.Spec.Security
-	}
-	if err := openapi3filter.ValidateSecurityRequirements(r.Context(), in, *security); err != nil {
-		v.reject(w, r, err)
-		return
-	}
-	// Then every parameter and the body, each problem collected; the
-	// token was checked above.
-	in.Options.AuthenticationFunc = openapi3filter.NoopAuthenticationFunc
-	in.Options.MultiError = true
 	err := openapi3filter.ValidateRequest(r.Context(), in)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -228,16 +240,42 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	v.next.ServeHTTP(w, r)
 }
 
-// authenticate is kin-openapi's AuthenticationFunc: it verifies the bearer
-// token, unless an earlier layer of this request did (reqctx.State), and
-// that it carries the scopes the operation requires.
-func (v *validator) authenticate(ctx context.Context, in *openapi3filter.AuthenticationInput) error {
-	raw := reqctx.BearerToken(in.RequestValidationInput.Request)
+// checkSecurity checks the request against an operation's security
+// requirements as kin-openapi's ValidateSecurityRequirements would with
+// authenticate as its AuthenticationFunc: no requirement, or one
+// requirement all of whose schemes pass, lets it through; otherwise the
+// error is the first requirement's first failure. Every scheme of the
+// spec is the API's OAuth2 bearer token, so each is authenticate's check
+// of the token and the scheme's scopes. It never reads the body.
+func (v *validator) checkSecurity(r *http.Request, security openapi3.SecurityRequirements) error {
+	var first error
+	for _, req := range security {
+		var failed error
+		for _, scopes := range req {
+			if err := v.authenticate(r, scopes); err != nil {
+				failed = err
+				break
+			}
+		}
+		if failed == nil {
+			return nil
+		}
+		if first == nil {
+			first = failed
+		}
+	}
+	return first
+}
+
+// authenticate verifies the request's bearer token, unless an earlier layer
+// of this request did (reqctx.State), and that it carries scopes.
+func (v *validator) authenticate(r *http.Request, scopes []string) error {
+	raw := reqctx.BearerToken(r)
 	if raw == "" {
 		// RFC 6750 section 3.1: no error code when no token was sent.
 		return &authError{status: http.StatusUnauthorized, desc: "this operation needs a bearer token"}
 	}
-	st := reqctx.From(ctx)
+	st := reqctx.From(r.Context())
 	c := st.Verified(raw)
 	if c == nil {
 		var err error
@@ -246,9 +284,8 @@ func (v *validator) authenticate(ctx context.Context, in *openapi3filter.Authent
 		}
 		st.SetToken(raw, c)
 	}
-	granted := c.Scopes()
-	for _, s := range in.Scopes {
-		if !slices.Contains(granted, s) {
+	for _, s := range scopes {
+		if !c.HasScope(s) {
 			return &authError{status: http.StatusForbidden, code: "insufficient_scope", desc: "this operation needs the scope " + s}
 		}
 	}

@@ -832,3 +832,58 @@ func TestValidTokensReadAsTheDecoder(t *testing.T) {
 		}
 	}
 }
+
+// checkSecurity reads a list of requirements as OpenAPI does: none, or an
+// empty one, lets any request through; otherwise one requirement whose
+// every scheme passes does, and the refusal is the first requirement's.
+// It never reads the body.
+func TestCheckSecurityRequirements(t *testing.T) {
+	v := &validator{cfg: Config{Verifier: stubVerifier{}}}
+	body := &watchedBody{}
+	countries, policies := string(gen.ScopeTravelCountriesReadOnly), string(gen.ScopeTravelPoliciesCreationRequest)
+	req := func(token string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/travel/v1/quotes", body)
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		r, _ = reqctx.Ensure(r)
+		return r
+	}
+	status := func(err error) int {
+		var ae *authError
+		if errors.As(err, &ae) {
+			return ae.status
+		}
+		if err != nil {
+			return -1
+		}
+		return 0
+	}
+	for _, tc := range []struct {
+		name     string
+		token    string
+		security openapi3.SecurityRequirements
+		want     int
+	}{
+		{"no requirement", "", nil, 0},
+		{"an empty requirement", "", openapi3.SecurityRequirements{{}}, 0},
+		{"no token", "", openapi3.SecurityRequirements{{"oauth2": {countries}}}, http.StatusUnauthorized},
+		{"a bad token", "forged", openapi3.SecurityRequirements{{"oauth2": {countries}}}, http.StatusUnauthorized},
+		{"the scope", tokenCountries, openapi3.SecurityRequirements{{"oauth2": {countries}}}, 0},
+		{"a scope missing", tokenCountries, openapi3.SecurityRequirements{{"oauth2": {countries, policies}}}, http.StatusForbidden},
+		{"the second alternative", tokenCountries, openapi3.SecurityRequirements{{"oauth2": {policies}}, {"oauth2": {countries}}}, 0},
+		{"the first refusal", tokenCountries, openapi3.SecurityRequirements{{"oauth2": {policies}}, {"other": {policies}}}, http.StatusForbidden},
+	} {
+		if got := status(v.checkSecurity(req(tc.token), tc.security)); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	if body.read {
+		t.Error("the body was read")
+	}
+}
+
+// watchedBody is a body that records whether it was read.
+type watchedBody struct{ read bool }
+
+func (b *watchedBody) Read([]byte) (int, error) { b.read = true; return 0, io.EOF }
