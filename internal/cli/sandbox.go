@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -93,6 +95,7 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 			if err != nil {
 				return &usageError{err}
 			}
+			serverGC()
 			srv, err := sb.Start(addr)
 			if err != nil {
 				return err
@@ -126,6 +129,19 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 	fl.BoolVar(&quietLog, "quiet", false, "no access log")
 	helpWithout(cmd, clientFlags...)
 	return cmd
+}
+
+// serverGCPercent is the GOGC of a process serving the sandbox.
+const serverGCPercent = 400
+
+// serverGC makes the garbage collector of a process that serves the
+// sandbox run less often, unless GOGC is set: the sandbox's live heap is a
+// few MiB, so at the default GOGC of 100 it collected every ~160 requests
+// under load, a sixth of the CPU; at 400 the heap stays a few tens of MiB.
+func serverGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(serverGCPercent)
+	}
 }
 
 // helpWithout makes the help of cmd itself leave out the inherited flags
