@@ -115,8 +115,8 @@ func run(ctx context.Context, axaBin, prismBin, spec string, conns []int, rounds
 		cmd  *exec.Cmd
 	}{
 		// Both log each request as they do by default, into /dev/null.
-		{"sandbox", "http://" + sbAddr, exec.CommandContext(ctx, axaBin, "sandbox", "--rate-limit", "0", "--addr", sbAddr)},
-		{"prism", "http://" + prismAddr, exec.CommandContext(ctx, prismBin, "mock", "-h", host, "-p", port, spec)},
+		{"sandbox", "http://" + sbAddr, exec.CommandContext(ctx, axaBin, "sandbox", "--rate-limit", "0", "--addr", sbAddr)}, //nolint:gosec // the commands make bench-peers names
+		{"prism", "http://" + prismAddr, exec.CommandContext(ctx, prismBin, "mock", "-h", host, "-p", port, spec)},          //nolint:gosec // the commands make bench-peers names
 	}
 	for _, s := range servers {
 		if err := s.cmd.Start(); err != nil {
@@ -198,8 +198,11 @@ func freeAddr() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		return "", err
+	}
+	return addr, nil
 }
 
 // waitReady polls base until it answers anything over HTTP, for at most
