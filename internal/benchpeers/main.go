@@ -149,9 +149,7 @@ func run(ctx context.Context, axaBin, prismBin, spec string, conns []int, rounds
 						req.Header = header.Clone()
 						req.Header.Set("Content-Type", "application/json")
 					}
-					hc := loadgen.NewClient(n)
-					res, err := loadgen.Run(ctx, hc, req, loadgen.Config{Conns: n, Duration: d})
-					hc.CloseIdleConnections()
+					res, err := loadgen.Run(ctx, req, loadgen.Config{Conns: n, Duration: d})
 					if err != nil {
 						return nil, err
 					}

@@ -1,4 +1,4 @@
-// Package loadgen sends one HTTP request over and over on keep-alive
+// Package loadgen sends one HTTP/1.1 request over and over on keep-alive
 // connections, one goroutine per connection, for a fixed duration or a
 // fixed number of requests, and counts what came back: requests per second,
 // the latency of each request as the client sees it (p50, p99), the
@@ -6,16 +6,26 @@
 // generator of the module: `make bench-peers` (internal/benchpeers) points
 // it at the sandbox and at Prism, and the sandbox's benchmarks share its
 // percentile.
+//
+// It writes each request's bytes itself, prepared once (only the
+// Idempotency-Key changes), and reads the answers with http.ReadResponse,
+// as wrk does, rather than through net/http's Client: on a machine whose
+// cores the client shares with the server, the Client's own work (its
+// request objects, its two goroutines per connection) took a third of the
+// CPU and so capped the faster server's figures.
 package loadgen
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -114,16 +124,6 @@ func Median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// NewClient returns an HTTP client for a run over conns keep-alive
-// connections to one host: at most conns connections, all kept idle
-// between requests, no compression.
-func NewClient(conns int) *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns,
-		IdleConnTimeout: time.Minute, DisableCompression: true,
-	}}
-}
-
 // counter hands out the requests of a run: a request count when it has
 // one, else until the deadline.
 type counter struct {
@@ -148,19 +148,31 @@ type tally struct {
 	firstErr  error
 }
 
-// Run sends req with hc over cfg.Conns connections until cfg says stop or
-// ctx ends, and returns what it measured. The connections are opened
-// before the clock starts (one request each, not counted).
-func Run(ctx context.Context, hc *http.Client, req Request, cfg Config) (*Result, error) {
+// Run sends req over cfg.Conns connections until cfg says stop or ctx
+// ends, and returns what it measured. The connections are opened before
+// the clock starts (one request each, not counted). req.URL is http; a
+// connection the server closes, or that fails, is dialled again.
+func Run(ctx context.Context, req Request, cfg Config) (*Result, error) {
 	if cfg.Conns < 1 || (cfg.Requests <= 0 && cfg.Duration <= 0) {
 		return nil, errors.New("loadgen: a run needs a connection and a request count or a duration")
 	}
+	w, err := newWire(req)
+	if err != nil {
+		return nil, err
+	}
 	keys := keyMaker{prefix: "loadgen-" + rand.Text()[:12] + "-"}
+	conns := make([]*conn, cfg.Conns)
 	var warm sync.WaitGroup
-	for range cfg.Conns {
-		warm.Go(func() { _, _ = send(ctx, hc, req, &keys) })
+	for i := range conns {
+		conns[i] = &conn{wire: w}
+		warm.Go(func() { _, _ = conns[i].send(ctx, &keys) })
 	}
 	warm.Wait()
+	defer func() {
+		for _, c := range conns {
+			c.close()
+		}
+	}()
 
 	cnt := &counter{limit: int64(cfg.Requests)}
 	tallies := make([]tally, cfg.Conns)
@@ -172,7 +184,7 @@ func Run(ctx context.Context, hc *http.Client, req Request, cfg Config) (*Result
 			t := &tallies[i]
 			t.status = map[int]int{}
 			for now := time.Now(); ctx.Err() == nil && cnt.next(now); {
-				code, err := send(ctx, hc, req, &keys)
+				code, err := conns[i].send(ctx, &keys)
 				end := time.Now()
 				t.latencies = append(t.latencies, end.Sub(now))
 				now = end
@@ -220,29 +232,95 @@ type keyMaker struct {
 // next returns a key not returned before.
 func (k *keyMaker) next() string { return k.prefix + strconv.FormatInt(k.n.Add(1), 10) }
 
-// send sends req once, reads the answer whole and returns its status.
-func send(ctx context.Context, hc *http.Client, req Request, keys *keyMaker) (int, error) {
-	var body io.Reader
+// wire is a request's bytes, prepared once: its head up to the
+// Idempotency-Key, and its body.
+type wire struct {
+	addr    string // host:port to dial
+	head    []byte // request line and headers, without the final CRLF
+	body    []byte
+	withKey bool
+}
+
+// newWire prepares req's bytes.
+func newWire(req Request) (*wire, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return nil, fmt.Errorf("loadgen: %q is not an http URL", req.URL)
+	}
+	addr := u.Host
+	if u.Port() == "" {
+		addr = net.JoinHostPort(u.Hostname(), "80")
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, u.RequestURI(), u.Host)
+	if err := req.Header.Write(&b); err != nil {
+		return nil, err
+	}
 	if req.Body != nil {
-		body = bytes.NewReader(req.Body)
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(req.Body))
 	}
-	r, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
+	return &wire{addr: addr, head: b.Bytes(), body: req.Body, withKey: req.IdempotencyKey}, nil
+}
+
+// conn is one keep-alive connection and its buffers.
+type conn struct {
+	*wire
+	c   net.Conn
+	br  *bufio.Reader
+	out []byte
+}
+
+// close closes the connection, if open.
+func (c *conn) close() {
+	if c.c != nil {
+		_ = c.c.Close()
+		c.c = nil
+	}
+}
+
+// send sends the request once, reads the answer whole and returns its
+// status; on an error the connection is closed, and dialled again next
+// time.
+func (c *conn) send(ctx context.Context, keys *keyMaker) (int, error) {
+	code, err := c.roundTrip(ctx, keys)
+	if err != nil {
+		c.close()
+	}
+	return code, err
+}
+
+// roundTrip writes the request and reads its answer.
+func (c *conn) roundTrip(ctx context.Context, keys *keyMaker) (int, error) {
+	if c.c == nil {
+		var d net.Dialer
+		nc, err := d.DialContext(ctx, "tcp", c.addr)
+		if err != nil {
+			return 0, err
+		}
+		c.c, c.br = nc, bufio.NewReaderSize(nc, 16<<10)
+	}
+	c.out = append(c.out[:0], c.head...)
+	if c.withKey {
+		c.out = append(c.out, "Idempotency-Key: "...)
+		c.out = append(c.out, keys.next()...)
+		c.out = append(c.out, "\r\n"...)
+	}
+	c.out = append(c.out, "\r\n"...)
+	c.out = append(c.out, c.body...)
+	if _, err := c.c.Write(c.out); err != nil {
+		return 0, err
+	}
+	resp, err := http.ReadResponse(c.br, nil)
 	if err != nil {
 		return 0, err
 	}
-	for name, values := range req.Header {
-		r.Header[name] = values
-	}
-	if req.IdempotencyKey {
-		r.Header.Set("Idempotency-Key", keys.next())
-	}
-	resp, err := hc.Do(r)
+	_, err = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
 	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
 		return 0, fmt.Errorf("read the answer: %w", err)
+	}
+	if resp.Close {
+		c.close() // the server ends the connection: dial again next time
 	}
 	return resp.StatusCode, nil
 }

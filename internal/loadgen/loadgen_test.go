@@ -122,8 +122,7 @@ func TestRunCountsAnswers(t *testing.T) {
 	}))
 	defer srv.Close()
 	const conns, requests = 4, 200
-	hc := NewClient(conns)
-	res, err := Run(t.Context(), hc, Request{
+	res, err := Run(t.Context(), Request{
 		Method: http.MethodPost, URL: srv.URL, Header: http.Header{"Authorization": {"Bearer t"}},
 		Body: []byte(`{"a":1}`), IdempotencyKey: true,
 	}, Config{Conns: conns, Requests: requests})
@@ -152,7 +151,7 @@ func TestRunCountsTransportErrors(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	res, err := Run(t.Context(), NewClient(1), Request{Method: http.MethodGet, URL: url}, Config{Conns: 1, Requests: 3})
+	res, err := Run(t.Context(), Request{Method: http.MethodGet, URL: url}, Config{Conns: 1, Requests: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,8 +162,34 @@ func TestRunCountsTransportErrors(t *testing.T) {
 
 func TestRunRefusesAnEmptyConfig(t *testing.T) {
 	for _, cfg := range []Config{{}, {Conns: 1}, {Requests: 1}} {
-		if _, err := Run(t.Context(), NewClient(1), Request{Method: http.MethodGet, URL: "http://127.0.0.1:1"}, cfg); err == nil {
+		if _, err := Run(t.Context(), Request{Method: http.MethodGet, URL: "http://127.0.0.1:1"}, cfg); err == nil {
 			t.Errorf("Run(%+v) = nil error", cfg)
+		}
+	}
+}
+
+// A connection the server closes after an answer is dialled again: every
+// request is answered.
+func TestRunRedialsClosedConnections(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Connection", "close")
+		_, _ = io.WriteString(w, "bye")
+	}))
+	defer srv.Close()
+	res, err := Run(t.Context(), Request{Method: http.MethodGet, URL: srv.URL + "/x?y=1"}, Config{Conns: 2, Requests: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status[http.StatusOK] != 20 || res.Errors != 0 {
+		t.Errorf("statuses %v, %d errors (%v); want 20 × 200", res.Status, res.Errors, res.FirstError)
+	}
+}
+
+// Only http URLs are measured.
+func TestRunRefusesOtherURLs(t *testing.T) {
+	for _, u := range []string{"https://127.0.0.1:1/", "127.0.0.1:1", "http://"} {
+		if _, err := Run(t.Context(), Request{Method: http.MethodGet, URL: u}, Config{Conns: 1, Requests: 1}); err == nil {
+			t.Errorf("Run(%q) = nil error", u)
 		}
 	}
 }
