@@ -309,18 +309,43 @@ func table(cells []*cell) string {
 		fmt.Fprintf(w, "| %s | %s | %d | %.0f | %s | %s | %d / %d |\n", c.server, c.endpoint, c.conns, s.perSecond, ms(s.p50), ms(s.p99), s.non2xx, s.requests)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| endpoint | conns | req/s sandbox/Prism | p99 Prism/sandbox |")
-	fmt.Fprintln(w, "| --- | --- | --- | --- |")
+	fmt.Fprintln(w, "| endpoint | conns | req/s sandbox/Prism (of the medians) | paired by round: median (each round) | p99 Prism/sandbox |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
+	byKey := map[string]*cell{}
+	for _, c := range cells {
+		byKey[c.server+c.endpoint+strconv.Itoa(c.conns)] = c
+	}
 	for _, c := range cells {
 		if c.server != "sandbox" {
 			continue
 		}
 		k := c.endpoint + strconv.Itoa(c.conns)
 		sb, pr := sums["sandbox"+k], sums["prism"+k]
-		fmt.Fprintf(w, "| %s | %d | **%s** | **%s** |\n", c.endpoint, c.conns, ratio(sb.perSecond, pr.perSecond), ratio(pr.p99, sb.p99))
+		paired, each := pairedRatios(c, byKey["prism"+k])
+		fmt.Fprintf(w, "| %s | %d | **%s** | %s (%s) | **%s** |\n", c.endpoint, c.conns, ratio(sb.perSecond, pr.perSecond),
+			strconv.FormatFloat(paired, 'f', 1, 64)+"×", each, ratio(pr.p99, sb.p99))
 	}
 	_ = w.Flush()
 	return b.String()
+}
+
+// pairedRatios returns the sandbox/Prism req/s ratio of each round, the
+// two measured back to back, and their median: less exposed to a change
+// of the machine's load between rounds than the ratio of the medians.
+func pairedRatios(sb, pr *cell) (float64, string) {
+	if pr == nil {
+		return 0, ""
+	}
+	var ratios []float64
+	var each []string
+	for i := range min(len(sb.rounds), len(pr.rounds)) {
+		if p := pr.rounds[i].PerSecond(); p > 0 {
+			r := sb.rounds[i].PerSecond() / p
+			ratios = append(ratios, r)
+			each = append(each, strconv.FormatFloat(r, 'f', 1, 64))
+		}
+	}
+	return loadgen.Median(ratios), strings.Join(each, ", ")
 }
 
 // ms prints microseconds as milliseconds.

@@ -38,7 +38,8 @@ func TestTableMediansAndRatios(t *testing.T) {
 		"Medians of 3 rounds.",
 		"| sandbox | GET /x | 64 | 2000 | 2.00 ms | 2.00 ms | 1 / 6000 |",
 		"| prism | GET /x | 64 | 200 | 20.00 ms | 20.00 ms | 0 / 600 |",
-		"| GET /x | 64 | **10.0×** | **10.0×** |",
+		// Rounds paired: 1000/100, 3000/200, 2000/300.
+		"| GET /x | 64 | **10.0×** | 10.0× (10.0, 15.0, 6.7) | **10.0×** |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the table lacks %q:\n%s", want, got)
