@@ -9,7 +9,8 @@
 // Every request carries the bearer token, every POST a fresh
 // Idempotency-Key, and the quote's body is the spec's example of
 // QuoteRequest. Every answer of the sandbox must be 2xx: the others are
-// counted, and the command exits 1 if there are any.
+// counted, and the command exits 1 if there are any. Both servers get a
+// warm-up first, not counted (Prism runs on Node's JIT).
 //
 //	go run ./internal/benchpeers -axa bin/axa -prism node_modules/.bin/prism
 package main
@@ -29,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +62,7 @@ func main() {
 		spec     = flag.String("spec", "api/openapi.yaml", "the spec Prism serves")
 		duration = flag.Duration("duration", 5*time.Second, "length of each measurement")
 		rounds   = flag.Int("rounds", 3, "rounds of every measurement; the table gives their medians")
+		warmup   = flag.Duration("warmup", 2*time.Second, "load on each server and endpoint before the rounds, not counted (Prism's JIT)")
 		connsArg = flag.String("conns", "1,64", "connection counts, comma-separated")
 	)
 	flag.Parse()
@@ -78,7 +81,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	cells, err := run(ctx, *axaBin, *prismBin, *spec, conns, *rounds, *duration)
+	cells, err := run(ctx, *axaBin, *prismBin, *spec, conns, *rounds, *duration, *warmup)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchpeers:", err)
 		os.Exit(1)
@@ -91,7 +94,7 @@ func main() {
 }
 
 // run starts the two servers and measures them.
-func run(ctx context.Context, axaBin, prismBin, spec string, conns []int, rounds int, d time.Duration) ([]*cell, error) {
+func run(ctx context.Context, axaBin, prismBin, spec string, conns []int, rounds int, d, warmup time.Duration) ([]*cell, error) {
 	quote, err := quoteExample(ctx)
 	if err != nil {
 		return nil, err
@@ -137,18 +140,31 @@ func run(ctx context.Context, axaBin, prismBin, spec string, conns []int, rounds
 		return nil, err
 	}
 	header := http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}}
+	request := func(ep endpoint, base string) loadgen.Request {
+		req := loadgen.Request{Method: ep.method, URL: base + ep.path, Header: header}
+		if ep.body != nil {
+			req.Body, req.IdempotencyKey = ep.body, true
+			req.Header = header.Clone()
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req
+	}
+	if warmup > 0 {
+		for _, ep := range endpoints {
+			for _, s := range servers {
+				if _, err := loadgen.Run(ctx, request(ep, s.url), loadgen.Config{Conns: slices.Max(conns), Duration: warmup}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	var cells []*cell
 	byKey := map[string]*cell{}
 	for round := range rounds {
 		for _, ep := range endpoints {
 			for _, n := range conns {
 				for _, s := range servers {
-					req := loadgen.Request{Method: ep.method, URL: s.url + ep.path, Header: header}
-					if ep.body != nil {
-						req.Body, req.IdempotencyKey = ep.body, true
-						req.Header = header.Clone()
-						req.Header.Set("Content-Type", "application/json")
-					}
+					req := request(ep, s.url)
 					res, err := loadgen.Run(ctx, req, loadgen.Config{Conns: n, Duration: d})
 					if err != nil {
 						return nil, err
