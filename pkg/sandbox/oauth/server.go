@@ -18,6 +18,7 @@
 //	metadata.go     GET /.well-known/oauth-authorization-server
 //	jwks.go         GET /auth/v1/jwks
 //	signer.go       JWT signing and verification
+//	verifycache.go  the tokens verified, kept until their exp (Verify)
 //	clients.go      client and user authentication, scopes, redirect URIs
 //	expiry.go       the expiry queue that forgets old state
 //	errors.go       OAuth2 error answers and form parsing
