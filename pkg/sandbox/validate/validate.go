@@ -1,8 +1,9 @@
 // Package validate checks every API request against the spec before a
 // resource handler sees it: the route, from the operation the outermost
-// handler resolved (reqctx), the bearer token and its scopes (through
-// kin-openapi's AuthenticationFunc), the parameters and the body, and the
-// names of a JSON body (names.go). A request that fails is answered the
+// handler resolved (reqctx), the bearer token and its scopes (against the
+// operation's security requirements, each distinct token's signature
+// checked once by the Verifier), the parameters and the body (kin-openapi),
+// and the names of a JSON body (names.go). A request that fails is answered the
 // spec's Error: 401 or 403 for the token, before anything else; 413 for a
 // body too large; otherwise 400 with every problem of its parameters and
 // body at once, each at its location (problems.go), error_description
@@ -15,8 +16,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -47,8 +50,8 @@ type Config struct {
 }
 
 // validator checks every API request against the spec before a handler
-// sees it: the route, the bearer token and its scopes (through kin-openapi's
-// AuthenticationFunc), the parameters and the body. The handler is handed
+// sees it: the route, the bearer token and its scopes (checkSecurity), the
+// parameters and the body (kin-openapi). The handler is handed
 // the very value validated (bound with exact names), and a body whose names
 // two JSON decoders could read differently is refused (checkNames). It
 // answers the spec's Error schema with short messages: kin-openapi's own
@@ -251,8 +254,10 @@ func (v *validator) checkSecurity(r *http.Request, security openapi3.SecurityReq
 	var first error
 	for _, req := range security {
 		var failed error
-		for _, scopes := range req {
-			if err := v.authenticate(r, scopes); err != nil {
+		// The schemes in kin-openapi's order (sorted), so that the same
+		// failure is reported; the spec's requirements have one scheme.
+		for _, name := range slices.Sorted(maps.Keys(req)) {
+			if err := v.authenticate(r, req[name]); err != nil {
 				failed = err
 				break
 			}
