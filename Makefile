@@ -10,7 +10,7 @@ GOLANGCI_LINT         := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-
 
 FUZZTIME              ?= 10s
 
-.PHONY: all check generate test test-short vet fmt-check tidy-check lint breaking fuzz bench bench-smoke examples-otel tools clean
+.PHONY: all check generate test test-short vet fmt-check tidy-check lint breaking fuzz bench bench-smoke bench-peers examples-otel tools clean
 
 all: check
 
@@ -47,6 +47,27 @@ bench-smoke:
 ## bench: the benchmarks of BENCHMARKS.md
 bench:
 	for i in 1 2 3 4 5 6; do $(GO) test -run '^$$' -bench . -benchmem -count 1 ./pkg/axa/ ./pkg/sandbox/... ./internal/cli/; done | tee bench.txt
+
+## bench-peers: the sandbox against Prism (prism mock on api/openapi.yaml), back to back with one
+## load generator (internal/benchpeers; BENCHMARKS.md). Prism is installed with npm into PEERS_DIR,
+## outside the module; not part of check. Without npm or node it says so and does nothing.
+## PEERS_FLAGS passes flags (-duration 5s -rounds 3 -conns 1,64).
+PEERS_DIR   ?= $(or $(TMPDIR),/tmp)/axa-bench-peers
+PRISM_VERSION := 5.16.x
+PEERS_FLAGS ?=
+bench-peers:
+	@if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then \
+		echo "bench-peers: skipped: npm and node are needed to install and run Prism (@stoplight/prism-cli@$(PRISM_VERSION))"; \
+		exit 0; \
+	fi; \
+	set -e; mkdir -p "$(PEERS_DIR)"; \
+	if ! "$(PEERS_DIR)/node_modules/.bin/prism" --version 2>/dev/null | grep -q '^5\.16\.'; then \
+		npm install --prefix "$(PEERS_DIR)" --no-audit --no-fund --no-save @stoplight/prism-cli@$(PRISM_VERSION); \
+	fi; \
+	$(GO) build -o "$(PEERS_DIR)/axa" ./cmd/axa; \
+	echo "load: $$(cat /proc/loadavg 2>/dev/null || uptime)"; \
+	$(GO) run ./internal/benchpeers -axa "$(PEERS_DIR)/axa" -prism "$(PEERS_DIR)/node_modules/.bin/prism" $(PEERS_FLAGS); \
+	echo "load: $$(cat /proc/loadavg 2>/dev/null || uptime)"
 
 ## examples-otel: the OpenTelemetry example, its own module (examples/otel) so that
 ## neither the SDK nor its importers compile otel; ./... above does not reach it

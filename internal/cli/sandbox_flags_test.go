@@ -104,6 +104,14 @@ func TestSandboxRateLimitFlag(t *testing.T) {
 	}
 }
 
+// The default limit lets a test suite through: 500 quick requests of one
+// client, fewer than the default burst, so however fast they come.
+func TestSandboxDefaultRateLimitFitsATestSuite(t *testing.T) {
+	if n := countTooMany(t, serveSandbox(t), 500); n != 0 {
+		t.Errorf("500 requests under the default limit: %d answered 429, want none", n)
+	}
+}
+
 func TestSandboxFaultFlag(t *testing.T) {
 	base := serveSandbox(t, "--fault", "token=status:500,fail-first:1", "--fault", "getCountry=too-many:1")
 	if code, _ := postToken(t, base); code != http.StatusInternalServerError {

@@ -455,6 +455,7 @@ func newCmdSandboxServeBackground(f *Factory) *cobra.Command {
 			if dir == "" || idle <= 0 {
 				return usagef("--state-dir and a positive --idle are required")
 			}
+			serverGC()
 			return serveBackground(cmd.Context(), dir, idle, f.SandboxOptions, f.Err)
 		},
 	}

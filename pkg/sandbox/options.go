@@ -104,8 +104,8 @@ func defaultConfig() *config {
 			RedirectURLs: []string{DefaultRedirectURL},
 		}},
 		users:   map[string]User{DefaultUsername: {Login: DefaultUsername, Password: DefaultPassword}},
-		rate:    100,
-		burst:   200,
+		rate:    DefaultRateLimit,
+		burst:   DefaultRateBurst,
 		maxBody: 64 << 10,
 		faults:  map[string]Fault{},
 		builtAt: builtAt,
@@ -214,9 +214,22 @@ func WithUser(u User) Option {
 	return func(c *config) error { c.users[u.Login] = u; return nil }
 }
 
+// The default per-client rate limit (WithRateLimit): 1,000 requests a
+// second on average, in bursts of up to 2,000. A test suite sharing one
+// sandbox and one client (the axa command's, or `axa sandbox`'s) stays
+// well under it: requests one after the other come at most a few thousand
+// a second, and any run of up to 2,000 passes whatever its pace. A client
+// looping without pause for seconds, or retrying without backing off, gets
+// 429 with Retry-After, as it would from the API. Load tests turn the limit
+// off (WithRateLimit(0, 0), `axa sandbox --rate-limit 0`).
+const (
+	DefaultRateLimit = 1000
+	DefaultRateBurst = 2000
+)
+
 // WithRateLimit sets the per-client rate limit: perSecond requests on
-// average, bursts of burst. The default is 100 per second, bursts of 200;
-// a rate of 0 turns the limit off.
+// average, bursts of burst. The default is DefaultRateLimit per second,
+// bursts of DefaultRateBurst; a rate of 0 turns the limit off.
 func WithRateLimit(perSecond float64, burst int) Option {
 	return func(c *config) error {
 		if perSecond > 0 && burst < 1 {

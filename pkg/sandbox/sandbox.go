@@ -15,7 +15,9 @@
 //	oauth/                   the authorization server: token, authorize
 //	                         (its consent page), revoke, metadata, JWKS;
 //	                         JWT signing (a random key per sandbox) and
-//	                         verification; clients and users; the expiry queue
+//	                         verification (each token's signature once,
+//	                         cached until its exp); clients and users; the
+//	                         expiry queue
 //	middleware/              the access log (request id, the operation
 //	                         resolved once), injected faults, rate limits
 //	validate/                spec validation of requests, with the token check

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/axa-assistance-go/axa/gen"
 )
@@ -46,4 +47,33 @@ func benchFillRefresh(a *Server, n int) {
 	for i := range n {
 		a.addRefresh(secretKey("rt_bench_"+strconv.Itoa(i)), &refreshToken{grant: g, expires: exp})
 	}
+}
+
+// BenchmarkSignatureCheck is the signer's full check of an access token
+// (EdDSA signature, type, expiry, issuer, audience, claims): what Verify
+// costs for a token it has not seen, next to "cached", Verify of a token it
+// has (BenchmarkVerifyJWT in package sandbox measures the same through the
+// sandbox).
+func BenchmarkSignatureCheck(b *testing.B) {
+	a, _ := newServer(b)
+	tok, err := a.Issue(defaultClientID, "", AllScopes(), time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("signature", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := a.signer.verify(tok, a.cfg.Now()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("cached", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := a.Verify(tok); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

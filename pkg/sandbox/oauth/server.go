@@ -18,6 +18,7 @@
 //	metadata.go     GET /.well-known/oauth-authorization-server
 //	jwks.go         GET /auth/v1/jwks
 //	signer.go       JWT signing and verification
+//	verifycache.go  the tokens verified, kept until their exp (Verify)
 //	clients.go      client and user authentication, scopes, redirect URIs
 //	expiry.go       the expiry queue that forgets old state
 //	errors.go       OAuth2 error answers and form parsing
@@ -107,8 +108,9 @@ type Config struct {
 // expiry when stored, and token requests forget the expired ones from the
 // front of the queue: never a walk of the whole state.
 type Server struct {
-	cfg    Config
-	signer *signer
+	cfg      Config
+	signer   *signer
+	verified *verifyCache // tokens whose signature was checked
 
 	mu       sync.Mutex
 	codes    map[string]*authCode     // by secretKey of the code
@@ -160,9 +162,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	return &Server{
 		cfg: cfg, signer: newSigner(key, cfg.Issuer, cfg.Audience),
-		codes:   map[string]*authCode{},
-		refresh: map[string]*refreshToken{},
-		revoked: map[string]time.Time{},
+		verified: newVerifyCache(maxVerifiedTokens),
+		codes:    map[string]*authCode{},
+		refresh:  map[string]*refreshToken{},
+		revoked:  map[string]time.Time{},
 	}, nil
 }
 
@@ -186,10 +189,21 @@ func (a *Server) Issuer() string { return a.signer.iss() }
 // Verify checks an access token: type, signature, expiry, issuer,
 // audience, and that it was not revoked. Its errors wrap ErrTokenInvalid
 // and say why in a few words, never echoing the token.
+//
+// Each distinct token's signature is checked once and remembered until the
+// token's exp (verifyCache, by its SHA-256 digest, bounded); revocation is
+// looked up on every call, so a revoked token is refused at once. The
+// claims returned are the caller's own copy.
 func (a *Server) Verify(raw string) (*reqctx.Claims, error) {
-	c, err := a.signer.verify(raw, a.cfg.Now())
-	if err != nil {
-		return nil, err
+	now := a.cfg.Now()
+	key := sha256.Sum256([]byte(raw))
+	c := a.verified.get(key, now, a.signer.iss())
+	if c == nil {
+		var err error
+		if c, err = a.signer.verify(raw, now); err != nil {
+			return nil, err
+		}
+		a.verified.put(key, c)
 	}
 	a.mu.Lock()
 	_, revoked := a.revoked[c.ID]
@@ -197,7 +211,8 @@ func (a *Server) Verify(raw string) (*reqctx.Claims, error) {
 	if revoked {
 		return nil, fmt.Errorf("%w: the access token was revoked", ErrTokenInvalid)
 	}
-	return c, nil
+	own := *c
+	return &own, nil
 }
 
 // Issue signs an access token for a client (and a user, when login is

@@ -57,13 +57,21 @@ func bodySchema(op *openapi3.Operation, contentType string) *openapi3.Schema {
 // the sandbox's body limit; it is walked token by token, never decoded
 // whole again. It returns a problem for every name refused, at the JSON
 // pointer of the member; a body that is not JSON is one problem at "body".
-func checkNames(body []byte, schema *openapi3.Schema) []gen.Problem {
+func checkNames(body []byte, schema *openapi3.Schema, cache *nameCache) []gen.Problem {
 	var schemas []*openapi3.Schema
 	if schema != nil {
 		schemas = []*openapi3.Schema{schema}
 	}
-	w := &nameWalker{dec: json.NewDecoder(bytes.NewReader(body))}
-	w.dec.UseNumber()
+	w := &nameWalker{cache: cache}
+	if json.Valid(body) {
+		// The common case, walked without encoding/json's Decoder, whose
+		// Token costs allocations and an error value per scalar.
+		w.dec = &validTokens{b: body}
+	} else {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		w.dec = dec
+	}
 	if err := w.value(schemas); err != nil {
 		return append(w.problems, gen.Problem{Location: "body", Message: "not valid JSON"})
 	}
@@ -73,10 +81,22 @@ func checkNames(body []byte, schema *openapi3.Schema) []gen.Problem {
 	return w.problems
 }
 
+// tokens is what nameWalker reads a body with: a json.Decoder, or
+// validTokens for a body json.Valid accepts.
+type tokens interface {
+	// Token returns the next token: a json.Delim, a string (a name or a
+	// string value) or another value; io.EOF after the last.
+	Token() (json.Token, error)
+	// More reports whether the array or object being read has another
+	// element.
+	More() bool
+}
+
 // nameWalker walks a JSON value's tokens, checking the names of its objects
 // against each other and against the schemas the value must match.
 type nameWalker struct {
-	dec      *json.Decoder
+	dec      tokens
+	cache    *nameCache    // the names of each schema; nil keeps none
 	path     []string      // where the walk is, from the body's root
 	problems []gen.Problem // the names refused so far
 }
@@ -98,11 +118,8 @@ func (w *nameWalker) value(schemas []*openapi3.Schema) error {
 
 // object walks an object's members, after its '{'.
 func (w *nameWalker) object(schemas []*openapi3.Schema) error {
-	props := declaredProperties(schemas)
-	declared := make(map[string]string, len(props)) // folded name → property
-	for name := range props {
-		declared[foldName(name)] = name
-	}
+	names := w.cache.namesOf(schemas)
+	props, declared := names.props, names.declared
 	seen := map[string]string{} // folded name → the name as sent
 	for w.dec.More() {
 		tok, err := w.dec.Token()
@@ -125,7 +142,7 @@ func (w *nameWalker) object(schemas []*openapi3.Schema) error {
 		}
 		sub, ok := props[name]
 		if !ok {
-			sub = additionalProperties(schemas)
+			sub = names.additional
 		}
 		w.path = append(w.path, name)
 		if err := w.value(sub); err != nil {
@@ -141,14 +158,9 @@ func (w *nameWalker) object(schemas []*openapi3.Schema) error {
 
 // array walks an array's items, after its '['.
 func (w *nameWalker) array(schemas []*openapi3.Schema) error {
-	var items []*openapi3.Schema
-	for _, s := range flatten(schemas) {
-		if s.Items != nil && s.Items.Value != nil {
-			items = append(items, s.Items.Value)
-		}
-	}
+	items := w.cache.namesOf(schemas).items
 	for i := 0; w.dec.More(); i++ {
-		w.path = append(w.path, fmt.Sprint(i))
+		w.path = append(w.path, strconv.Itoa(i))
 		if err := w.value(items); err != nil {
 			return err
 		}

@@ -1,8 +1,9 @@
 // Package validate checks every API request against the spec before a
 // resource handler sees it: the route, from the operation the outermost
-// handler resolved (reqctx), the bearer token and its scopes (through
-// kin-openapi's AuthenticationFunc), the parameters and the body, and the
-// names of a JSON body (names.go). A request that fails is answered the
+// handler resolved (reqctx), the bearer token and its scopes (against the
+// operation's security requirements, each distinct token's signature
+// checked once by the Verifier), the parameters and the body (kin-openapi),
+// and the names of a JSON body (names.go). A request that fails is answered the
 // spec's Error: 401 or 403 for the token, before anything else; 413 for a
 // body too large; otherwise 400 with every problem of its parameters and
 // body at once, each at its location (problems.go), error_description
@@ -15,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -48,8 +50,8 @@ type Config struct {
 }
 
 // validator checks every API request against the spec before a handler
-// sees it: the route, the bearer token and its scopes (through kin-openapi's
-// AuthenticationFunc), the parameters and the body. The handler is handed
+// sees it: the route, the bearer token and its scopes (checkSecurity), the
+// parameters and the body (kin-openapi). The handler is handed
 // the very value validated (bound with exact names), and a body whose names
 // two JSON decoders could read differently is refused (checkNames). It
 // answers the spec's Error schema with short messages: kin-openapi's own
@@ -57,14 +59,25 @@ type Config struct {
 type validator struct {
 	cfg    Config
 	routes map[gen.OperationID]route
+	names  *nameCache // the names of the spec's schemas, for checkNames
 	next   http.Handler
 }
 
-// route is an operation's kin-openapi route and the names of its path
-// parameters, in the path template's order.
+// route is an operation's kin-openapi route, the security requirements
+// of the operation, and the names of its path parameters, in the path
+// template's order.
 type route struct {
 	route *routers.Route
-	names []string
+	// security are the operation's requirements (the spec's global ones
+	// when it has none of its own), which the validator checks itself
+	// before anything else.
+	security openapi3.SecurityRequirements
+	// checked is route with no security requirement, for kin-openapi's
+	// check of the parameters and the body once the token was checked:
+	// otherwise it reads the body into memory once more to check security
+	// again, and sorts its scheme names, on every request.
+	checked *routers.Route
+	names   []string
 }
 
 // New returns the handler that validates each request and passes the
@@ -77,7 +90,7 @@ func New(cfg Config, next http.Handler) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &validator{cfg: cfg, routes: routesOf(doc), next: next}, nil
+	return &validator{cfg: cfg, routes: routesOf(doc), names: &nameCache{}, next: next}, nil
 }
 
 // Handler is the generated router in front of strict, the resources:
@@ -115,9 +128,18 @@ func routesOf(doc *openapi3.T) map[gen.OperationID]route {
 				names = append(names, strings.TrimSuffix(name, "}"))
 			}
 		}
+		operation := item.GetOperation(op.Method)
+		security := doc.Security
+		if operation.Security != nil {
+			security = *operation.Security
+		}
+		unsecured := *operation
+		unsecured.Security = &openapi3.SecurityRequirements{}
 		out[op.ID] = route{
-			route: &routers.Route{Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: item.GetOperation(op.Method)},
-			names: names,
+			route:    &routers.Route{Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: operation},
+			security: security,
+			checked:  &routers.Route{Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: &unsecured},
+			names:    names,
 		}
 	}
 	return out
@@ -140,8 +162,7 @@ func (rt route) params(values []string) (map[string]string, bool) {
 	return params, true
 }
 
-// authError is the AuthenticationFunc's verdict; errors.As finds it through
-// kin-openapi's SecurityRequirementsError.
+// authError is authenticate's verdict.
 type authError struct {
 	status int
 	code   string
@@ -178,34 +199,29 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if op.RequestBody != nil {
 		r.Body = teeBody{Reader: io.TeeReader(r.Body, &raw), Closer: r.Body}
 	}
-	routeCopy := *rt.route
+	// The token and its scopes first, alone: a request that may not be
+	// made is 401 or 403 whatever else is wrong with it, and its body is
+	// not read.
+	if err := v.checkSecurity(r, rt.security); err != nil {
+		v.reject(w, r, err)
+		return
+	}
+	// Then every parameter and the body, each problem collected; the
+	// token was checked above.
+	routeCopy := *rt.checked
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: params,
 		Route:      &routeCopy,
 		Options: &openapi3filter.Options{
-			AuthenticationFunc:  v.authenticate,
+			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+			MultiError:          true,
 			SkipSettingDefaults: true, // the handlers apply defaults; the request stays as sent
 			// The generated handler binds this value, the one validated,
 			// with exact names, instead of decoding the body again.
 			KeepValidatedValue: true,
 		},
 	}
-	// The token and its scopes first, alone: a request that may not be
-	// made is 401 or 403 whatever else is wrong with it, and its body is
-	// not read.
-	security := op.Security
-	if security == nil {
-		security = &rt.route.Spec.Security
-	}
-	if err := openapi3filter.ValidateSecurityRequirements(r.Context(), in, *security); err != nil {
-		v.reject(w, r, err)
-		return
-	}
-	// Then every parameter and the body, each problem collected; the
-	// token was checked above.
-	in.Options.AuthenticationFunc = openapi3filter.NoopAuthenticationFunc
-	in.Options.MultiError = true
 	err := openapi3filter.ValidateRequest(r.Context(), in)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -218,7 +234,7 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if raw.Len() > 0 && isJSON(r.Header.Get("Content-Type")) {
-		problems = append(problems, checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type")))...)
+		problems = append(problems, checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type")), v.names)...)
 	}
 	if len(problems) > 0 {
 		apierr.WriteProblems(w, r, http.StatusBadRequest, "invalid_request", sortProblems(problems))
@@ -227,16 +243,44 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	v.next.ServeHTTP(w, r)
 }
 
-// authenticate is kin-openapi's AuthenticationFunc: it verifies the bearer
-// token, unless an earlier layer of this request did (reqctx.State), and
-// that it carries the scopes the operation requires.
-func (v *validator) authenticate(ctx context.Context, in *openapi3filter.AuthenticationInput) error {
-	raw := reqctx.BearerToken(in.RequestValidationInput.Request)
+// checkSecurity checks the request against an operation's security
+// requirements as kin-openapi's ValidateSecurityRequirements would with
+// authenticate as its AuthenticationFunc: no requirement, or one
+// requirement all of whose schemes pass, lets it through; otherwise the
+// error is the first requirement's first failure. Every scheme of the
+// spec is the API's OAuth2 bearer token, so each is authenticate's check
+// of the token and the scheme's scopes. It never reads the body.
+func (v *validator) checkSecurity(r *http.Request, security openapi3.SecurityRequirements) error {
+	var first error
+	for _, req := range security {
+		var failed error
+		// The schemes in kin-openapi's order (sorted), so that the same
+		// failure is reported; the spec's requirements have one scheme.
+		for _, name := range slices.Sorted(maps.Keys(req)) {
+			if err := v.authenticate(r, req[name]); err != nil {
+				failed = err
+				break
+			}
+		}
+		if failed == nil {
+			return nil
+		}
+		if first == nil {
+			first = failed
+		}
+	}
+	return first
+}
+
+// authenticate verifies the request's bearer token, unless an earlier layer
+// of this request did (reqctx.State), and that it carries scopes.
+func (v *validator) authenticate(r *http.Request, scopes []string) error {
+	raw := reqctx.BearerToken(r)
 	if raw == "" {
 		// RFC 6750 section 3.1: no error code when no token was sent.
 		return &authError{status: http.StatusUnauthorized, desc: "this operation needs a bearer token"}
 	}
-	st := reqctx.From(ctx)
+	st := reqctx.From(r.Context())
 	c := st.Verified(raw)
 	if c == nil {
 		var err error
@@ -245,9 +289,8 @@ func (v *validator) authenticate(ctx context.Context, in *openapi3filter.Authent
 		}
 		st.SetToken(raw, c)
 	}
-	granted := c.Scopes()
-	for _, s := range in.Scopes {
-		if !slices.Contains(granted, s) {
+	for _, s := range scopes {
+		if !c.HasScope(s) {
 			return &authError{status: http.StatusForbidden, code: "insufficient_scope", desc: "this operation needs the scope " + s}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -789,3 +790,100 @@ func TestBindingProblems(t *testing.T) {
 		t.Errorf("Accept-Language twice: %d %v", a.Status, a.Body)
 	}
 }
+
+// validTokens reads a valid body as json.Decoder does: the same
+// delimiters and strings (escapes decoded), in the same order, then io.EOF;
+// other values come back as their text.
+func TestValidTokensReadAsTheDecoder(t *testing.T) {
+	for _, body := range []string{
+		`{}`, `[]`, `"s"`, `12.5e3`, `true`, `null`,
+		` { "a" : 1 , "b":[true,false,null,-0.5,"x"], "c":{"d":{}} } `,
+		`{"na\u006de":"v\"al\\ue","ſtreet":"\u00e9\ud83d\ude00","e\/f":[[],[{}]]}`,
+		"{\"trip_type\":\"single_trip\",\"travellers\":[{\"birth_date\":\"1985-04-12\"}],\n\t\"n\":1}",
+	} {
+		if !json.Valid([]byte(body)) {
+			t.Fatalf("%s: not valid JSON", body)
+		}
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		fast := &validTokens{b: []byte(body)}
+		for i := 0; ; i++ {
+			want, wantErr := dec.Token()
+			got, gotErr := fast.Token()
+			if errors.Is(wantErr, io.EOF) != errors.Is(gotErr, io.EOF) || (wantErr != nil && !errors.Is(wantErr, io.EOF)) || (gotErr != nil && !errors.Is(gotErr, io.EOF)) {
+				t.Fatalf("%s: token %d: errors %v and %v", body, i, gotErr, wantErr)
+			}
+			if wantErr != nil {
+				break
+			}
+			switch w := want.(type) {
+			case json.Delim, string, json.Number:
+				if got != want {
+					t.Errorf("%s: token %d: %#v, want %#v", body, i, got, want)
+				}
+			default: // bool or nil: its text
+				if g, ok := got.(json.Number); !ok || (string(g) != fmt.Sprint(w) && (w != nil || g != "null")) {
+					t.Errorf("%s: token %d: %#v, want the text of %#v", body, i, got, want)
+				}
+			}
+			if dec.More() != fast.More() {
+				t.Fatalf("%s: after token %d: More differs", body, i)
+			}
+		}
+	}
+}
+
+// checkSecurity reads a list of requirements as OpenAPI does: none, or an
+// empty one, lets any request through; otherwise one requirement whose
+// every scheme passes does, and the refusal is the first requirement's.
+// It never reads the body.
+func TestCheckSecurityRequirements(t *testing.T) {
+	v := &validator{cfg: Config{Verifier: stubVerifier{}}}
+	body := &watchedBody{}
+	countries, policies := string(gen.ScopeTravelCountriesReadOnly), string(gen.ScopeTravelPoliciesCreationRequest)
+	req := func(token string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/travel/v1/quotes", body)
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		r, _ = reqctx.Ensure(r)
+		return r
+	}
+	status := func(err error) int {
+		var ae *authError
+		if errors.As(err, &ae) {
+			return ae.status
+		}
+		if err != nil {
+			return -1
+		}
+		return 0
+	}
+	for _, tc := range []struct {
+		name     string
+		token    string
+		security openapi3.SecurityRequirements
+		want     int
+	}{
+		{"no requirement", "", nil, 0},
+		{"an empty requirement", "", openapi3.SecurityRequirements{{}}, 0},
+		{"no token", "", openapi3.SecurityRequirements{{"oauth2": {countries}}}, http.StatusUnauthorized},
+		{"a bad token", "forged", openapi3.SecurityRequirements{{"oauth2": {countries}}}, http.StatusUnauthorized},
+		{"the scope", tokenCountries, openapi3.SecurityRequirements{{"oauth2": {countries}}}, 0},
+		{"a scope missing", tokenCountries, openapi3.SecurityRequirements{{"oauth2": {countries, policies}}}, http.StatusForbidden},
+		{"the second alternative", tokenCountries, openapi3.SecurityRequirements{{"oauth2": {policies}}, {"oauth2": {countries}}}, 0},
+		{"the first refusal", tokenCountries, openapi3.SecurityRequirements{{"oauth2": {policies}}, {"other": {policies}}}, http.StatusForbidden},
+	} {
+		if got := status(v.checkSecurity(req(tc.token), tc.security)); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	if body.read {
+		t.Error("the body was read")
+	}
+}
+
+// watchedBody is a body that records whether it was read.
+type watchedBody struct{ read bool }
+
+func (b *watchedBody) Read([]byte) (int, error) { b.read = true; return 0, io.EOF }

@@ -39,6 +39,17 @@ type CustomData struct {
 // Scopes returns the granted scopes.
 func (c *Claims) Scopes() []string { return strings.Fields(c.Scope) }
 
+// HasScope reports whether scope is one of the granted scopes, without
+// splitting them into a slice.
+func (c *Claims) HasScope(scope string) bool {
+	for s := range strings.FieldsSeq(c.Scope) {
+		if s == scope {
+			return true
+		}
+	}
+	return false
+}
+
 // Login returns the user's login, empty for client-only grants.
 func (c *Claims) Login() string {
 	if c.CustomData == nil {

@@ -46,3 +46,12 @@ func TestBearerToken(t *testing.T) {
 		}
 	}
 }
+
+func TestHasScope(t *testing.T) {
+	c := &Claims{Scope: "a b  urn:x.y"}
+	for scope, want := range map[string]bool{"a": true, "b": true, "urn:x.y": true, "": false, "urn:x": false, "a b": false} {
+		if got := c.HasScope(scope); got != want {
+			t.Errorf("HasScope(%q) = %v, want %v", scope, got, want)
+		}
+	}
+}
