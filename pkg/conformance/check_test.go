@@ -1,7 +1,6 @@
 package conformance_test
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/pkg/axatest"
 	"github.com/axa-assistance-go/axa/pkg/conformance"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -17,25 +17,12 @@ import (
 // trip starts after it.
 var specDay = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
-// startSandbox starts a sandbox on loopback, on the spec's day and without
-// a rate limit, and returns its URL.
+// startSandbox starts a sandbox on loopback (axatest), on the spec's day and
+// without a rate limit, and returns its URL.
 func startSandbox(t *testing.T, opts ...sandbox.Option) string {
 	t.Helper()
 	opts = append([]sandbox.Option{sandbox.WithClock(func() time.Time { return specDay }), sandbox.WithRateLimit(0, 0)}, opts...)
-	sb, err := sandbox.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	return srv.URL()
+	return axatest.New(t, opts...).URL
 }
 
 // TestSandboxConforms: against the sandbox, every operation of the spec is

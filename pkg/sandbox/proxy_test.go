@@ -25,6 +25,7 @@ import (
 	"github.com/axa-assistance-go/axa/api"
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/pkg/axa"
+	"github.com/axa-assistance-go/axa/pkg/axatest"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
@@ -184,16 +185,7 @@ var hiddenField = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value=
 // that every operation of the authorization server went through.
 func TestValidatingProxyInFront(t *testing.T) {
 	ctx := t.Context()
-	sb, err := sandbox.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	p := newValidatingProxy(t, srv.URL())
+	p := newValidatingProxy(t, axatest.New(t).URL)
 	plain := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	do := func(method, path string, form url.Values, basic bool) (int, http.Header, string) {
 		t.Helper()
@@ -373,17 +365,9 @@ func TestValidatingProxyInFront(t *testing.T) {
 func TestValidatingProxyPassesTheAuthorizationServersFaults(t *testing.T) {
 	ctx := t.Context()
 	// requestToken is FaultToken's other name.
-	sb, err := sandbox.New(sandbox.WithFault(string(gen.OperationRequestToken), sandbox.Fault{TooManyRequests: 1, FailFirst: 1}),
+	env := axatest.New(t, sandbox.WithFault(string(gen.OperationRequestToken), sandbox.Fault{TooManyRequests: 1, FailFirst: 1}),
 		sandbox.WithFault(string(gen.OperationGetJSONWebKeySet), sandbox.Fault{FailFirst: 1}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	p := newValidatingProxy(t, srv.URL())
+	p := newValidatingProxy(t, env.URL)
 
 	var statuses []int
 	for range 3 {
