@@ -19,6 +19,13 @@ import (
 // idempotencyRetention is how long an answer is kept for replay.
 const idempotencyRetention = 24 * time.Hour
 
+// MaxRecordsPerOwner bounds what the sandbox keeps for one owner (a client,
+// or a user through a client): its newest quotes, and its newest
+// Idempotency-Keys, each. A quote pushed out answers as one that does not
+// exist (quote_not_found); a key pushed out acts afresh. The bound keeps a
+// long load test's memory, and the garbage collector's work, flat.
+const MaxRecordsPerOwner = 10_000
+
 // owner is who a quote, a policy or an idempotency record belongs to: a
 // client, for what it does under its own token (client credentials grant),
 // or one user of a client, for what is done under that user's token
@@ -53,8 +60,13 @@ type store struct {
 	policies    map[uuid.UUID]*policyRecord
 	quotePolicy map[uuid.UUID]uuid.UUID // the policy issued from a quote
 	idem        map[idemKey]*idemRecord
-	lastNumber  uint64    // of the last policy issued
-	lastPrune   time.Time // when expired idempotency records were last dropped
+	lastNumber  uint64 // of the last policy issued
+	// quoteOrder and idemOrder are each owner's quotes and Idempotency-Keys
+	// in the order they came: the oldest is dropped past
+	// MaxRecordsPerOwner, and expired keys from the front, never by a walk
+	// of the whole store.
+	quoteOrder map[owner]*fifo[uuid.UUID]
+	idemOrder  map[owner]*fifo[string]
 }
 
 // quoteRecord is a quote and what issuing a policy from it checks.
@@ -102,7 +114,19 @@ func newStore() *store {
 		policies:    map[uuid.UUID]*policyRecord{},
 		quotePolicy: map[uuid.UUID]uuid.UUID{},
 		idem:        map[idemKey]*idemRecord{},
+		quoteOrder:  map[owner]*fifo[uuid.UUID]{},
+		idemOrder:   map[owner]*fifo[string]{},
 	}
+}
+
+// orderOf returns the queue of o in m, made on first use.
+func orderOf[T any](m map[owner]*fifo[T], o owner) *fifo[T] {
+	q, ok := m[o]
+	if !ok {
+		q = &fifo[T]{}
+		m[o] = q
+	}
+	return q
 }
 
 // requestHash fingerprints a request: its operation and the canonical JSON
@@ -122,21 +146,26 @@ func requestHash(operation string, body any) ([sha256.Size]byte, error) {
 func (s *store) beginIdempotent(o owner, key string, hash [sha256.Size]byte, now time.Time) (idemState, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Prune expired answers at most once a minute: walking every record on
-	// every POST would make a request's cost grow with the store.
-	if now.Sub(s.lastPrune) >= time.Minute {
-		s.lastPrune = now
-		for k, r := range s.idem {
-			if r.done && now.Sub(r.created) > idempotencyRetention {
-				delete(s.idem, k)
-			}
+	// Forget o's expired answers, oldest first, and its oldest keys past
+	// the bound; a key still in flight is kept (and what came after it).
+	order := orderOf(s.idemOrder, o)
+	for order.len() > 0 {
+		k := idemKey{o, order.front()}
+		r, ok := s.idem[k]
+		if ok && (!r.done || (now.Sub(r.created) <= idempotencyRetention && order.len() < MaxRecordsPerOwner)) {
+			break
 		}
+		if ok {
+			delete(s.idem, k)
+		}
+		order.pop()
 	}
 	k := idemKey{o, key}
 	r, ok := s.idem[k]
 	switch {
 	case !ok:
 		s.idem[k] = &idemRecord{hash: hash, created: now}
+		order.push(key)
 		return idemNew, nil
 	case r.hash != hash:
 		return idemMismatch, nil
@@ -171,6 +200,14 @@ func (s *store) addQuote(o owner, q gen.Quote, birthDates []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.quotes[q.ID] = &quoteRecord{owner: o, quote: q, birthDates: birthDates}
+	order := orderOf(s.quoteOrder, o)
+	order.push(q.ID)
+	for order.len() > MaxRecordsPerOwner {
+		id := order.front()
+		delete(s.quotes, id)
+		delete(s.quotePolicy, id) // its policy stays; the quote is gone
+		order.pop()
+	}
 }
 
 // issuePolicy issues a policy from an owner's quote, atomically: the quote
@@ -222,6 +259,8 @@ func (s *store) reset() {
 	clear(s.policies)
 	clear(s.quotePolicy)
 	clear(s.idem)
+	clear(s.quoteOrder)
+	clear(s.idemOrder)
 }
 
 // allPolicies returns every policy, whoever owns it.
