@@ -29,7 +29,7 @@ func TestStoreKeepsTheNewestQuotesPerOwner(t *testing.T) {
 	}
 	issue := func(o owner, id uuid.UUID) error {
 		_, err := s.issuePolicy(o, id, now, func(*quoteRecord) error { return nil },
-			func(q *quoteRecord, number string) gen.Policy {
+			func(_ *quoteRecord, number string) gen.Policy {
 				return gen.Policy{ID: uuid.New(), PolicyNumber: number}
 			})
 		return err
