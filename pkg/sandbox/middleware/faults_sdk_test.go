@@ -165,7 +165,7 @@ func TestLatencyFaultHonoursTheCallerDeadline(t *testing.T) {
 }
 
 func TestAccessLogNeverPrintsTokens(t *testing.T) {
-	logs := &testutil.Buffer{}
+	logs := testutil.NewBuffer()
 	env := axatest.New(t, sandbox.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
 	tok, err := env.Client.Token(t.Context(), axa.ScopeCountries)
 	if err != nil {
@@ -174,10 +174,21 @@ func TestAccessLogNeverPrintsTokens(t *testing.T) {
 	if _, err := env.Client.ListCountries(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}
-	out := logs.String()
-	if !strings.Contains(out, `"path":"/travel/v1/countries"`) || !strings.Contains(out, `"status":200`) {
-		t.Errorf("the access log does not record the request: %s", out)
+	// The access log writes its line once the handler has returned, which
+	// may be after the client has read the answer: wait for it.
+	recorded := func(out string) bool {
+		return strings.Contains(out, `"path":"/travel/v1/countries"`) && strings.Contains(out, `"status":200`)
 	}
+	guard := time.NewTimer(10 * time.Second) // a failure guard, not a timing
+	defer guard.Stop()
+	for !recorded(logs.String()) {
+		select {
+		case <-logs.Changed():
+		case <-guard.C:
+			t.Fatalf("the access log does not record the request: %s", logs.String())
+		}
+	}
+	out := logs.String()
 	for _, secret := range []string{tok.AccessToken(), sandbox.DefaultClientSecret} {
 		if strings.Contains(out, secret) {
 			t.Errorf("the access log holds a secret: %s", out)
