@@ -5,9 +5,11 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,40 +54,10 @@ logout revokes and deletes it.`,
 			if err != nil {
 				return err
 			}
-			// The callback answers only the authorization response that
-			// brings back this login's state: any other one, forged by
-			// another local process or a web page, or left by an old login,
-			// is refused and the login goes on waiting (RFC 6749 section
-			// 10.12).
-			type result struct{ code, state, err, desc string }
-			got := make(chan result, 1)
-			ignored := make(chan struct{}, 1)
-			srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.URL.Path != "/callback" {
-					http.NotFound(w, r)
-					return
-				}
-				q := r.URL.Query()
-				if q.Get("code") == "" && q.Get("error") == "" {
-					http.Error(w, "axa: this is not an authorization response", http.StatusBadRequest)
-					return // a stray request (a favicon, a scanner): keep waiting
-				}
-				if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(req.State)) != 1 {
-					select {
-					case ignored <- struct{}{}:
-					default:
-					}
-					http.Error(w, "axa: this authorization response is not for the login in progress (its state does not match); ignored", http.StatusBadRequest)
-					return
-				}
-				select {
-				case got <- result{q.Get("code"), q.Get("state"), q.Get("error"), q.Get("error_description")}:
-				default:
-				}
-				fmt.Fprintln(w, "axa: you can close this window and go back to the terminal.")
-			})}
+			cb := newCallback(req.State)
+			srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: cb}
 			go func() { _ = srv.Serve(ln) }()
-			defer srv.Close() //nolint:errcheck // best effort
+			defer shutdown(srv)
 
 			fmt.Fprintf(f.Err, "axa: open this URL in a browser to log in:\n  %s\n", req.URL)
 			if f.OpenBrowser != nil {
@@ -95,14 +67,14 @@ logout revokes and deletes it.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
 			defer cancel()
-			var res result
+			var res callbackResult
 			said := false
 		waiting:
 			for {
 				select {
-				case res = <-got:
+				case res = <-cb.got:
 					break waiting
-				case <-ignored:
+				case <-cb.ignored:
 					if !said { // once: a forger must not flood the terminal
 						said = true
 						fmt.Fprintln(f.Err, "axa: ignored an authorization response that does not carry this login's state; still waiting")
@@ -134,6 +106,74 @@ logout revokes and deletes it.`,
 	cmd.Flags().StringArrayVar(&scopes, "scope", nil, "a scope to ask for; repeat for several (default all)")
 	cmd.Flags().DurationVar(&wait, "wait", 2*time.Minute, "how long to wait for the browser")
 	return cmd
+}
+
+// callbackResult is what an authorization response brought back.
+type callbackResult struct{ code, state, err, desc string }
+
+// callback serves the loopback redirect of one login. It answers only the
+// authorization response that brings back this login's state: any other
+// one, forged by another local process or a web page, or left by an old
+// login, is refused and the login goes on waiting (RFC 6749 section 10.12).
+// Each answer is on the wire before the login hears of it, so a login that
+// ends at once still leaves the browser its whole page.
+type callback struct {
+	state   string
+	got     chan callbackResult // the first response with this login's state
+	ignored chan struct{}       // a response with another state came
+}
+
+func newCallback(state string) *callback {
+	return &callback{state: state, got: make(chan callbackResult, 1), ignored: make(chan struct{}, 1)}
+}
+
+func (cb *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/callback" {
+		writePage(w, http.StatusNotFound, "axa: not found")
+		return
+	}
+	q := r.URL.Query()
+	if q.Get("code") == "" && q.Get("error") == "" {
+		writePage(w, http.StatusBadRequest, "axa: this is not an authorization response")
+		return // a stray request (a favicon, a scanner): keep waiting
+	}
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(cb.state)) != 1 {
+		writePage(w, http.StatusBadRequest, "axa: this authorization response is not for the login in progress (its state does not match); ignored")
+		select {
+		case cb.ignored <- struct{}{}:
+		default:
+		}
+		return
+	}
+	writePage(w, http.StatusOK, "axa: you can close this window and go back to the terminal.")
+	select {
+	case cb.got <- callbackResult{q.Get("code"), q.Get("state"), q.Get("error"), q.Get("error_description")}:
+	default:
+	}
+}
+
+// writePage writes a short plain-text page whole (its length announced)
+// and flushes it to the connection.
+func writePage(w http.ResponseWriter, status int, text string) {
+	body := text + "\n"
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+	_ = http.NewResponseController(w).Flush()
+}
+
+// shutdown ends the loopback server, letting an answer in progress finish
+// (bounded), then closes what is left.
+func shutdown(srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if srv.Shutdown(ctx) != nil {
+		_ = srv.Close()
+	}
 }
 
 // userClient is a client for the authorization code grant with redirect.

@@ -3,8 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -146,5 +149,112 @@ func TestLoginWithPKCE(t *testing.T) {
 	r := run(t, f, "login", "--scope", "urn:axa.assistance.travel.countries.read_only", "--wait", "20s")
 	if r.code != ExitOK || !strings.Contains(r.out, "Logged in") || !strings.Contains(r.err, "/auth/v1/authorize?") {
 		t.Fatalf("exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+}
+
+// The browser is told it may close the window: the callback's page reaches
+// it whole, even when the login ends at once (an error answer needs no
+// exchange) and the command shuts its loopback server down.
+func TestLoginCallbackPageReachesTheBrowser(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		query func(state string) url.Values
+		code  int
+	}{
+		{"refused", func(state string) url.Values {
+			return url.Values{"state": {state}, "error": {"access_denied"}}
+		}, ExitError},
+		{"approved", nil, ExitOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := make(chan string, 1)
+			f := &Factory{
+				SandboxOptions: []sandbox.Option{sandbox.WithAutoApprove()},
+				OpenBrowser: func(u string) error {
+					callback, state, err := authorizeParams(u)
+					if err != nil {
+						return err
+					}
+					if tc.query != nil {
+						u = callback + "?" + tc.query(state).Encode()
+					}
+					go func() {
+						req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
+						if err != nil {
+							page <- err.Error()
+							return
+						}
+						resp, err := http.DefaultClient.Do(req)
+						if err != nil {
+							page <- err.Error()
+							return
+						}
+						defer resp.Body.Close()
+						b, err := io.ReadAll(resp.Body)
+						if err != nil {
+							page <- fmt.Sprintf("%s (after %q)", err, b)
+							return
+						}
+						page <- string(b)
+					}()
+					return nil
+				},
+			}
+			r := run(t, f, "login", "--wait", "20s")
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d: out %q, err %q", r.code, tc.code, r.out, r.err)
+			}
+			if got := <-page; !strings.Contains(got, "you can close this window") {
+				t.Errorf("the browser got %q, want the page telling it to close the window", got)
+			}
+		})
+	}
+}
+
+// blockingWriter is a ResponseWriter whose first write waits for release,
+// telling writing once it has begun.
+type blockingWriter struct {
+	*httptest.ResponseRecorder
+	writing, release chan struct{}
+}
+
+func (w *blockingWriter) Write(b []byte) (int, error) {
+	close(w.writing)
+	<-w.release
+	return w.ResponseRecorder.Write(b)
+}
+
+func (w *blockingWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
+
+// The login hears of the authorization response only once the browser's
+// page is written: a login that ends at once (and shuts its server down)
+// must not cut the page off. The check is on order, not on timing: while
+// the page's write is held, the result must not have been delivered.
+func TestCallbackAnswersBeforeTheLoginHears(t *testing.T) {
+	for _, q := range []url.Values{
+		{"state": {"s1"}, "code": {"c"}},
+		{"state": {"s1"}, "error": {"access_denied"}},
+		{"state": {"other"}, "code": {"c"}},
+	} {
+		cb := newCallback("s1")
+		w := &blockingWriter{httptest.NewRecorder(), make(chan struct{}), make(chan struct{})}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			cb.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/callback?"+q.Encode(), nil))
+		}()
+		<-w.writing
+		select {
+		case <-cb.got:
+			t.Errorf("%s: the login heard of the response before its page was written", q.Encode())
+		case <-cb.ignored:
+			t.Errorf("%s: the login heard of the ignored response before its page was written", q.Encode())
+		default:
+		}
+		close(w.release)
+		<-done
+		if got := w.Header().Get("Content-Length"); got != strconv.Itoa(w.Body.Len()) {
+			t.Errorf("%s: Content-Length %q for a %d-byte page", q.Encode(), got, w.Body.Len())
+		}
 	}
 }
