@@ -19,9 +19,12 @@ import (
 // NewMemoryCache makes the in-memory one; implement Cache to keep answers
 // elsewhere (a file, Redis). Implementations must be safe for concurrent
 // use. An error of Get or Set is not the call's: the client logs it and
-// goes to the network as if nothing were stored. A Cache shared by several
-// clients shares their answers: share one only between clients of the
-// same API whose credentials may read the same data.
+// goes to the network as if nothing were stored. A Cache may be shared by
+// several clients: each key starts with a digest of the identity that got
+// the answer (the grant, the client ID, the password grant's user, the
+// scopes of WithScopes), so clients of one identity share their answers and
+// a client of another never gets them; an authorization code client
+// shares with none.
 type Cache interface {
 	// Get returns the answer stored under key, or nil and no error when
 	// there is none. The client does not modify what Get returns.

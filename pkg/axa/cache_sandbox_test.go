@@ -2,6 +2,7 @@ package axa_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -174,5 +175,70 @@ func BenchmarkListCountriesCache(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// One Cache shared by clients of several identities (one store for a
+// service's clients, as a Redis behind Cache would be) must not hand one
+// identity what the API gave another: a client whose credentials may not
+// read the countries gets the API's 403, not the countries another client
+// stored; a client limited by WithScopes likewise; a second password user
+// is asked for afresh. Clients of the same identity do share: the second
+// one's call is served from the cache without a request.
+func TestCacheSharedBetweenIdentities(t *testing.T) {
+	at10 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	env := axatest.New(t,
+		sandbox.WithClock(func() time.Time { return at10 }),
+		sandbox.WithClient(sandbox.Client{ID: "quotes-only", Secret: "quotes-secret", Scopes: []string{axa.ScopeQuotes}}),
+		sandbox.WithUser(sandbox.User{Login: "alice", Password: "alice-pw"}),
+		sandbox.WithUser(sandbox.User{Login: "bob", Password: "bob-pw"}),
+	)
+	shared := axa.NewMemoryCache(0)
+	counter := &apiCounter{next: &http.Transport{}}
+	client := func(opts ...axa.Option) *axa.Client {
+		t.Helper()
+		c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(env.URL),
+			axa.WithTransport(counter), axa.WithCache(shared)}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	list := func(c *axa.Client) error {
+		_, err := c.ListCountries(t.Context(), nil)
+		return err
+	}
+	owner := client(axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret))
+	if err := list(owner); err != nil {
+		t.Fatal(err)
+	}
+
+	before := counter.requests.Load()
+	same := client(axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret))
+	if err := list(same); err != nil || counter.requests.Load() != before {
+		t.Errorf("a client of the same identity: %v, %d requests; want the stored answer and none", err, counter.requests.Load()-before)
+	}
+
+	for name, c := range map[string]*axa.Client{
+		"a client not allowed the scope": client(axa.WithClientCredentials("quotes-only", "quotes-secret")),
+		"a client limited by WithScopes": client(axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret),
+			axa.WithScopes(axa.ScopeQuotes)),
+	} {
+		// The refusal comes from the token endpoint or the API: either
+		// way, never the stored answer.
+		if err := list(c); !errors.Is(err, axa.ErrInsufficientScope) && !errors.Is(err, axa.ErrUnauthorized) {
+			t.Errorf("%s got %v from the shared cache; want the API's refusal", name, err)
+		}
+	}
+
+	alice := client(axa.WithPassword(sandbox.DefaultClientID, sandbox.DefaultClientSecret, "alice", "alice-pw"))
+	bob := client(axa.WithPassword(sandbox.DefaultClientID, sandbox.DefaultClientSecret, "bob", "bob-pw"))
+	if err := list(alice); err != nil {
+		t.Fatal(err)
+	}
+	before = counter.requests.Load()
+	if err := list(bob); err != nil || counter.requests.Load() == before {
+		t.Errorf("bob: %v, %d requests; want his own answer from the API", err, counter.requests.Load()-before)
 	}
 }

@@ -173,8 +173,9 @@ func WithTransport(rt http.RoundTripper) Option {
 // retry; once stale, the client revalidates it with If-None-Match, and a
 // 304 Not Modified returns the stored body: the caller never sees the 304.
 // A 200 replaces it. Errors and answers marked no-store are never stored;
-// answers are keyed by method, URL and the Accept and Accept-Language
-// headers, never by the token, which is never stored.
+// answers are keyed by the client's identity (see Cache), method, URL and
+// the Accept and Accept-Language headers, never by the token, which is
+// never stored.
 //
 // With no argument, or nil, the client keeps up to DefaultCacheEntries
 // answers in memory (NewMemoryCache); pass a Cache of your own to bound

@@ -32,10 +32,11 @@ import (
 // request with Cache-Control: no-cache or max-age=0 is revalidated even when
 // fresh.
 type cacheTransport struct {
-	next  http.RoundTripper
-	cache Cache
-	clock clock
-	log   *slog.Logger
+	next      http.RoundTripper
+	cache     Cache
+	clock     clock
+	log       *slog.Logger
+	partition string // whose answers: cacheIdentity of the client
 }
 
 // keyedHeaders are the request headers of a cache key (space-separated):
@@ -66,7 +67,7 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(req)
 	}
 	ctx := req.Context()
-	key := cacheKey(req)
+	key := cacheKey(t.partition, req)
 	stored, err := t.cache.Get(ctx, key)
 	if err != nil {
 		t.log.LogAttrs(ctx, slog.LevelWarn, "axa: cache get failed; asking the API", slog.String("path", req.URL.Path), slog.String("error", err.Error()))
@@ -199,10 +200,13 @@ func (t *cacheTransport) serve(req *http.Request, stored *CachedResponse, notMod
 	}
 }
 
-// cacheKey is the key of req's answer: its method, its URL and its values
-// of keyedHeaders. Never a credential.
-func cacheKey(req *http.Request) string {
+// cacheKey is the key of req's answer for the client of partition: the
+// partition, the request's method, its URL and its values of keyedHeaders.
+// Never a credential.
+func cacheKey(partition string, req *http.Request) string {
 	var b strings.Builder
+	b.WriteString(partition)
+	b.WriteByte(' ')
 	b.WriteString(req.Method)
 	b.WriteByte(' ')
 	b.WriteString(req.URL.String())

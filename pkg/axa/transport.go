@@ -42,7 +42,7 @@ func buildPipeline(c *config, tokens *tokenCache, origin *url.URL, closed *atomi
 	rt = &authTransport{next: rt, tokens: tokens, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
 	rt = &retryTransport{next: rt, retrier: c.retry.retrier(c.clock, c.logger), perAttempt: c.attemptTimeout}
 	if c.cache != nil {
-		rt = &cacheTransport{next: rt, cache: c.cache, clock: c.clock, log: c.logger}
+		rt = &cacheTransport{next: rt, cache: c.cache, clock: c.clock, log: c.logger, partition: c.cacheIdentity()}
 	}
 	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed, overall: c.callTimeout}
 	return rt
