@@ -34,6 +34,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/axa-assistance-go/axa/internal/atomicfile"
 )
 
 func main() {
@@ -62,7 +64,7 @@ func run(importPath, pkg, rename, out string, files []string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(out, src, 0o644) //nolint:gosec // generated source, world-readable like the rest of the tree
+	return atomicfile.Write(out, src, 0o644)
 }
 
 type decl struct {

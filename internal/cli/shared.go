@@ -22,6 +22,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axa-assistance-go/axa/internal/atomicfile"
 	"github.com/axa-assistance-go/axa/internal/loopback"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -88,30 +89,13 @@ func (f *Factory) idleTimeout() (time.Duration, error) {
 	return d, nil
 }
 
-// writeFile0600 writes data to path atomically (a temporary file renamed),
-// with mode 0600, creating its directory with mode 0700.
+// writeFile0600 writes data to path atomically (atomicfile), with mode
+// 0600, creating its directory with mode 0700.
 func writeFile0600(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) //nolint:errcheck // gone after the rename
-	if err := tmp.Chmod(0o600); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, data, 0o600)
 }
 
 func readState(dir string) (*sandboxState, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -91,10 +92,24 @@ func TestCompareNamesEachKindOfDrift(t *testing.T) {
 	}
 }
 
-// copyTree copies the files the generators need into a scratch module.
+// copyTree copies the files the generators need into a scratch module: the
+// module files, the spec, gen, and the packages of this module that
+// internal/specgen builds from.
 func copyTree(t *testing.T, from, to string) {
 	t.Helper()
-	for _, rel := range []string{"go.mod", "go.sum", "tools.go", "api", "gen", "internal/specgen"} {
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", "./internal/specgen")
+	cmd.Dir = from
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./internal/specgen: %v", err)
+	}
+	rels := []string{"go.mod", "go.sum", "tools.go", "api", "gen"}
+	for dir := range strings.FieldsSeq(string(out)) {
+		if rel, err := filepath.Rel(from, dir); err == nil && strings.HasPrefix(rel, "internal"+string(filepath.Separator)) {
+			rels = append(rels, rel)
+		}
+	}
+	for _, rel := range rels {
 		src := filepath.Join(from, rel)
 		err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {

@@ -28,6 +28,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+
+	"github.com/axa-assistance-go/axa/internal/atomicfile"
 )
 
 func main() {
@@ -76,5 +78,5 @@ func runEmit(specPath, pkg, emit, genDir, out string) error {
 		_, err = os.Stdout.Write(src)
 		return err
 	}
-	return writeFileAtomic(out, src)
+	return atomicfile.Write(out, src, 0o644)
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
@@ -266,29 +264,6 @@ func goIdentifier(s string) string {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory, so that a failed run never leaves a half-written file behind.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".specgen-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) //nolint:errcheck // best effort: gone after the rename
-	if _, err := f.Write(data); err != nil {
-		f.Close() //nolint:errcheck,gosec // the write error is the one to report
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close() //nolint:errcheck,gosec // the chmod error is the one to report
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // describe fills what an operation takes and answers: its parameters (the
