@@ -95,9 +95,16 @@ func New(cfg Config, next http.Handler) (http.Handler, error) {
 
 // Handler is the generated router in front of strict, the resources:
 // it binds the validated request to the operation's handler, answering
-// the spec's Error when it cannot.
+// the spec's Error when it cannot. A request it has no route for (the
+// generated matcher, which the validator resolves with, ignores a trailing
+// slash; the router does not) is the API's 404, not net/http's text.
 func Handler(strict server.ServerInterface) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		apierr.Write(w, r, http.StatusNotFound, "not_found", "no operation at "+r.URL.Path)
+	})
 	return server.HandlerWithOptions(strict, server.StdHTTPServerOptions{
+		BaseRouter: mux,
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			if p, ok := bindProblem(r, err); ok {
 				apierr.WriteProblems(w, r, http.StatusBadRequest, "invalid_request", []gen.Problem{p})
