@@ -241,6 +241,7 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if raw.Len() > 0 && isJSON(r.Header.Get("Content-Type")) {
+		problems = append(problems, encodingProblems(raw.Bytes())...)
 		problems = append(problems, checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type")), v.names)...)
 	}
 	if len(problems) > 0 {

@@ -1,0 +1,52 @@
+package sandbox_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/sandboxtest"
+)
+
+// A JSON body must be UTF-8 (RFC 8259 section 8.1): one that is not (here
+// Latin-1, as its Content-Type says) is refused with 400 and a problem at
+// "body". encoding/json would read each invalid byte in a string as U+FFFD,
+// so the sandbox would act on, and store, text the client never sent.
+func TestBodyMustBeUTF8(t *testing.T) {
+	sb, err := sandbox.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := token(t, sb, allScopes()...)
+	n := 0
+	quote := func(contentType, body string) (int, []byte) {
+		n++
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/travel/v1/quotes", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("Idempotency-Key", "latin-1-"+strconv.Itoa(n))
+		rec := httptest.NewRecorder()
+		sb.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.Bytes()
+	}
+	// "Côte": ô as Latin-1 (0xF4), not UTF-8.
+	latin1 := sandboxtest.QuoteJSON(`,"promo_code":"C` + "\xf4" + `te"`)
+	for _, ct := range []string{"application/json", "application/json; charset=iso-8859-1"} {
+		status, body := quote(ct, latin1)
+		var e struct {
+			Problems []struct{ Location, Message string }
+		}
+		if err := json.Unmarshal(body, &e); err != nil || status != http.StatusBadRequest ||
+			len(e.Problems) != 1 || e.Problems[0].Location != "body" || !strings.Contains(e.Problems[0].Message, "UTF-8") {
+			t.Errorf("Content-Type %s, a body not UTF-8: %d %s; want 400, one problem at body about UTF-8", ct, status, body)
+		}
+	}
+	// The same in UTF-8 reaches the handler (which knows no such code).
+	if status, body := quote("application/json", strings.ReplaceAll(latin1, "\xf4", "ô")); status != http.StatusUnprocessableEntity {
+		t.Errorf("the body in UTF-8: %d %s; want 422 invalid_promo_code", status, body)
+	}
+}
