@@ -51,3 +51,37 @@ func TestTrailingSlashIsTheAPIsNotFound(t *testing.T) {
 		}
 	}
 }
+
+// A path with an empty or a dot segment (a client that joins its base URL
+// and a path with a slash too many, say) is no operation: it is the API's
+// 404, as any unknown path. net/http's ServeMux redirected it (307, an HTML
+// body) to its clean form, which hid the client's bug: a Go client follows
+// the redirect and succeeds, where a gateway in front of the API would not.
+func TestUncleanPathIsTheAPIsNotFound(t *testing.T) {
+	sb, err := sandbox.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := token(t, sb, allScopes()...)
+	for _, path := range []string{
+		"//version",
+		"/travel/v1//countries",
+		"/travel/v1/countries/./fr",
+		"/travel/v1/countries/fr//alerts",
+		"/travel/v1/x/../countries/fr",
+		"//auth/v1/jwks",
+	} {
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		sb.ServeHTTP(rec, req)
+		var e struct {
+			StatusCode int    `json:"status_code"`
+			Error      string `json:"error"`
+		}
+		err := json.Unmarshal(rec.Body.Bytes(), &e)
+		if rec.Code != http.StatusNotFound || err != nil || e.Error != "not_found" || rec.Header().Get("Location") != "" {
+			t.Errorf("GET %s: %d, Location %q, %q; want 404 and the API's Error, not_found", path, rec.Code, rec.Header().Get("Location"), rec.Body)
+		}
+	}
+}
