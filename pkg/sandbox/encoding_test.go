@@ -45,6 +45,14 @@ func TestBodyMustBeUTF8(t *testing.T) {
 			t.Errorf("Content-Type %s, a body not UTF-8: %d %s; want 400, one problem at body about UTF-8", ct, status, body)
 		}
 	}
+	// Neither JSON nor UTF-8: each problem once.
+	status, body := quote("application/json", "{\xff")
+	var e struct {
+		Problems []struct{ Location, Message string }
+	}
+	if err := json.Unmarshal(body, &e); err != nil || status != http.StatusBadRequest || len(e.Problems) != 2 {
+		t.Errorf("a body neither JSON nor UTF-8: %d %s; want 400, two problems (not JSON, not UTF-8)", status, body)
+	}
 	// The same in UTF-8 reaches the handler (which knows no such code).
 	if status, body := quote("application/json", strings.ReplaceAll(latin1, "\xf4", "ô")); status != http.StatusUnprocessableEntity {
 		t.Errorf("the body in UTF-8: %d %s; want 422 invalid_promo_code", status, body)
