@@ -208,7 +208,12 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The token and its scopes first, alone: a request that may not be
 	// made is 401 or 403 whatever else is wrong with it, and its body is
-	// not read.
+	// not read. Two Authorization lines are two credentials: refused
+	// (RFC 6750 section 3.1, invalid_request).
+	if !singleAuthorization(r.Header) {
+		apierr.Write(w, r, http.StatusBadRequest, "invalid_request", "send one Authorization header, not several")
+		return
+	}
 	if err := v.checkSecurity(r, rt.security); err != nil {
 		v.reject(w, r, err)
 		return
@@ -221,7 +226,8 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// Then every parameter and the body, each problem collected; the
-	// token was checked above.
+	// token was checked above. A list field on several lines is one.
+	joinListLines(r.Header)
 	routeCopy := *rt.checked
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
