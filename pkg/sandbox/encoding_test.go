@@ -45,6 +45,21 @@ func TestBodyMustBeUTF8(t *testing.T) {
 			t.Errorf("Content-Type %s, a body not UTF-8: %d %s; want 400, one problem at body about UTF-8", ct, status, body)
 		}
 	}
+	// A lone surrogate escape (\ud800) is no character: encoding/json read
+	// it as U+FFFD, as it reads invalid UTF-8. A pair is one character.
+	for _, esc := range []string{`\ud800`, `\udc00`, `\ud800x`, `\ud800\u0041`} {
+		status, body := quote("application/json", sandboxtest.QuoteJSON(`,"promo_code":"`+esc+`"`))
+		var e struct {
+			Problems []struct{ Location, Message string }
+		}
+		if err := json.Unmarshal(body, &e); err != nil || status != http.StatusBadRequest ||
+			len(e.Problems) != 1 || e.Problems[0].Location != "body" {
+			t.Errorf("a lone surrogate %s: %d %s; want 400, one problem at body", esc, status, body)
+		}
+	}
+	if status, body := quote("application/json", sandboxtest.QuoteJSON(`,"promo_code":"\ud83d\ude00 \\ud800"`)); status != http.StatusUnprocessableEntity {
+		t.Errorf("a surrogate pair, and an escaped backslash before ud800: %d %s; want 422 invalid_promo_code", status, body)
+	}
 	// Neither JSON nor UTF-8: each problem once.
 	status, body := quote("application/json", "{\xff")
 	var e struct {
