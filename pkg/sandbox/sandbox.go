@@ -46,6 +46,7 @@ import (
 	"path"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/axa-assistance-go/axa/gen/server"
@@ -78,6 +79,9 @@ type Sandbox struct {
 	auth    *oauth.Server
 	res     *resources.Resources
 	api     *backgroundHandler // the validator in front of the resources
+
+	mu      sync.Mutex
+	serving *Server // the server whose URL is the issuer, nil when none runs
 }
 
 // backgroundHandler is a handler made by a goroutine started with it: a
@@ -211,6 +215,7 @@ type Server struct {
 	url    string
 	ln     net.Listener
 	cancel context.CancelFunc // ends the requests' contexts, and so injected waits
+	done   atomic.Bool        // Shutdown or Close was called
 }
 
 // URL returns the base URL of the running sandbox, e.g.
@@ -221,6 +226,7 @@ func (s *Server) URL() string { return s.url }
 // latencies cut short, and requests in flight finish until ctx ends; then
 // the rest are closed.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.done.Store(true)
 	s.cancel()
 	if err := s.srv.Shutdown(ctx); err != nil {
 		_ = s.srv.Close()
@@ -231,12 +237,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close stops the server at once.
 func (s *Server) Close() error {
+	s.done.Store(true)
 	s.cancel()
 	return s.srv.Close()
 }
 
 // Start serves the sandbox on addr, which must be a loopback address such
-// as "127.0.0.1:8080" ("127.0.0.1:0" picks a free port).
+// as "127.0.0.1:8080" ("127.0.0.1:0" picks a free port). Without
+// WithIssuer, the issuer is the URL served, so a sandbox runs one server at
+// a time: Start refuses while an earlier server has not been shut down.
 func (s *Sandbox) Start(addr string) (*Server, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -244,6 +253,11 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	}
 	if !loopback.Host(host) {
 		return nil, fmt.Errorf("sandbox: %q is not a loopback address: the sandbox serves this machine only", addr)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.cfg.issuerSet && s.serving != nil && !s.serving.done.Load() {
+		return nil, fmt.Errorf("sandbox: already serving at %s, which is its issuer: shut that server down first, or give WithIssuer to serve on several addresses", s.serving.url)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -266,7 +280,9 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 			s.cfg.log.Error("sandbox: serve", "error", err)
 		}
 	}()
-	return &Server{srv: srv, ln: ln, url: url, cancel: cancel}, nil
+	server := &Server{srv: srv, ln: ln, url: url, cancel: cancel}
+	s.serving = server
+	return server, nil
 }
 
 // buildInfo returns when and from which commit this binary was built, from
