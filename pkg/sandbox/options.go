@@ -158,9 +158,15 @@ func WithTokenLifetime(d time.Duration) Option {
 }
 
 // WithQuoteLifetime sets how long a quote can be turned into a policy
-// (default 24 hours).
+// (default 24 hours). It must be positive.
 func WithQuoteLifetime(d time.Duration) Option {
-	return func(c *config) error { c.quoteLifetime = d; return nil }
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("sandbox: quote lifetime must be positive")
+		}
+		c.quoteLifetime = d
+		return nil
+	}
 }
 
 // WithLogger receives the access log and the sandbox's own messages. Tokens

@@ -45,6 +45,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/axa-assistance-go/axa/gen/server"
@@ -77,6 +78,9 @@ type Sandbox struct {
 	auth    *oauth.Server
 	res     *resources.Resources
 	api     *backgroundHandler // the validator in front of the resources
+
+	mu      sync.Mutex
+	serving *Server // the server whose URL is the issuer, nil when none runs
 }
 
 // backgroundHandler is a handler made by a goroutine started with it: a
@@ -146,7 +150,7 @@ func New(opts ...Option) (*Sandbox, error) {
 	// once, for every layer below (reqctx).
 	s.handler = middleware.AccessLog(cfg.log,
 		middleware.Faults(cfg.faults, cfg.seed,
-			middleware.RateLimit(middleware.RateLimitConfig{PerSecond: cfg.rate, Burst: cfg.burst, Now: cfg.now, Auth: auth}, mux)))
+			middleware.RateLimit(middleware.RateLimitConfig{PerSecond: cfg.rate, Burst: cfg.burst, Now: cfg.now, Auth: auth}, cleanPathsOnly(mux, api))))
 	return s, nil
 }
 
@@ -182,6 +186,7 @@ type Server struct {
 	url    string
 	ln     net.Listener
 	cancel context.CancelFunc // ends the requests' contexts, and so injected waits
+	done   atomic.Bool        // Shutdown or Close was called
 }
 
 // URL returns the base URL of the running sandbox, e.g.
@@ -192,6 +197,7 @@ func (s *Server) URL() string { return s.url }
 // latencies cut short, and requests in flight finish until ctx ends; then
 // the rest are closed.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.done.Store(true)
 	s.cancel()
 	if err := s.srv.Shutdown(ctx); err != nil {
 		_ = s.srv.Close()
@@ -202,12 +208,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close stops the server at once.
 func (s *Server) Close() error {
+	s.done.Store(true)
 	s.cancel()
 	return s.srv.Close()
 }
 
 // Start serves the sandbox on addr, which must be a loopback address such
-// as "127.0.0.1:8080" ("127.0.0.1:0" picks a free port).
+// as "127.0.0.1:8080" ("127.0.0.1:0" picks a free port). Without
+// WithIssuer, the issuer is the URL served, so a sandbox runs one server at
+// a time: Start refuses while an earlier server has not been shut down.
 func (s *Sandbox) Start(addr string) (*Server, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -215,6 +224,11 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	}
 	if !loopback.Host(host) {
 		return nil, fmt.Errorf("sandbox: %q is not a loopback address: the sandbox serves this machine only", addr)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.cfg.issuerSet && s.serving != nil && !s.serving.done.Load() {
+		return nil, fmt.Errorf("sandbox: already serving at %s, which is its issuer: shut that server down first, or give WithIssuer to serve on several addresses", s.serving.url)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -237,7 +251,9 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 			s.cfg.log.Error("sandbox: serve", "error", err)
 		}
 	}()
-	return &Server{srv: srv, ln: ln, url: url, cancel: cancel}, nil
+	server := &Server{srv: srv, ln: ln, url: url, cancel: cancel}
+	s.serving = server
+	return server, nil
 }
 
 // buildInfo returns when and from which commit this binary was built, from

@@ -43,7 +43,8 @@ func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // X-Request-Id and its state, with the operation it resolves to
 // (reqctx.Begin, the one match of the request), and logs method, path,
 // status, duration and request id: never headers, bodies or query
-// strings, so never a token or a secret.
+// strings, so never a token or a secret. A panic below it is answered 500
+// (recoverAnswer).
 func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := "req_" + rand.Text()[:20]
@@ -51,7 +52,10 @@ func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 		r, st := reqctx.Begin(r, id)
 		rec := &statusRecorder{ResponseWriter: w}
 		start := time.Now()
-		next.ServeHTTP(rec, r)
+		func() {
+			defer recoverAnswer(log, rec, r)
+			next.ServeHTTP(rec, r)
+		}()
 		log.LogAttrs(r.Context(), slog.LevelInfo, "sandbox: request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("operation", string(st.Operation)), slog.Int("status", rec.status),
 			slog.Duration("duration", time.Since(start)), slog.String("request_id", id))

@@ -116,7 +116,12 @@ func Faults(faults map[string]Fault, seed uint64, next http.Handler) http.Handle
 			t := time.NewTimer(f.Latency)
 			select {
 			case <-r.Context().Done():
+				// Cut short by Shutdown or by the client's end: the
+				// request was not served, which a 503 says (an empty
+				// 200 would be a success); a client gone reads nothing.
 				t.Stop()
+				w.Header().Set("Retry-After", "1")
+				apierr.Write(w, r, http.StatusServiceUnavailable, "unavailable", "the sandbox is shutting down, or the request was canceled; it was not served")
 				return
 			case <-t.C:
 			}

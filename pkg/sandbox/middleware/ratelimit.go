@@ -16,9 +16,11 @@ import (
 )
 
 // clientKey names the client of a request for rate limits: the client of a
-// verified bearer token, the client of valid Basic credentials, or else the
-// remote address. An unverified name is never trusted, so that nobody can
-// spend another client's budget. It never reads the body.
+// verified bearer token, the client of valid Basic credentials or of valid
+// credentials in a token or revocation request's form, or else the remote
+// address. An unverified name is never trusted, so that nobody can spend
+// another client's budget. It reads no body but such a form
+// (formCredentials), which it gives back whole.
 func clientKey(auth Authenticator, r *http.Request, st *reqctx.State) string {
 	if id, secret, ok := r.BasicAuth(); ok {
 		if v, err := url.QueryUnescape(id); err == nil {
@@ -30,6 +32,9 @@ func clientKey(auth Authenticator, r *http.Request, st *reqctx.State) string {
 		if auth.ClientAuthenticated(id, secret) {
 			return "client:" + id
 		}
+	}
+	if id, secret, ok := formCredentials(r, st); ok && auth.ClientAuthenticated(id, secret) {
+		return "client:" + id
 	}
 	if c := verifiedClaims(r, auth, st); c != nil {
 		return "client:" + c.ClientID

@@ -31,6 +31,9 @@ func secretEqual(a, b string) bool {
 // client_secret in the form (client_secret_post), never both. The form must
 // be parsed already.
 func (a *Server) authenticateClient(r *http.Request) (Client, error) {
+	if len(r.Header.Values("Authorization")) > 1 {
+		return Client{}, oauthErrorf(http.StatusBadRequest, codeInvalidRequest, "send one Authorization header, not several")
+	}
 	id, secret, basic := r.BasicAuth()
 	formID, formSecret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	_, hasFormSecret := r.PostForm["client_secret"]

@@ -47,6 +47,9 @@ func oauthErrorf(status int, code, format string, args ...any) error {
 // parseForm reads a small form-encoded body into r.PostForm. Parameters
 // belong in the body, once each (RFC 6749 section 3.2).
 func parseForm(w http.ResponseWriter, r *http.Request) error {
+	if r.Body == nil {
+		r.Body = http.NoBody // a request built for a client, served in process
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
 		return oauthErrorf(http.StatusBadRequest, codeInvalidRequest, "the body must be application/x-www-form-urlencoded")

@@ -91,15 +91,17 @@ func (v validity) maxAge(epoch, now time.Time) int {
 // answer returns the reference answer of key for the request's
 // If-None-Match (nil when absent): the encoded answer, built by build (its
 // body and Content-Language) when missing or made for another epoch, as a
-// 200, or as a 304 when If-None-Match matches its ETag.
-func (r *Resources) answer(key answerKey, v validity, ifNoneMatch *string, build func() (any, string)) (refAnswer, error) {
+// 200, or as a 304 when If-None-Match matches its ETag. build makes the
+// body for now, the instant the epoch is of: it must not read the clock
+// again, which may have passed into the next epoch meanwhile.
+func (r *Resources) answer(key answerKey, v validity, ifNoneMatch *string, build func(now time.Time) (any, string)) (refAnswer, error) {
 	now := r.cfg.Now()
 	epoch := v.epoch(now)
 	var a *encodedAnswer
 	if got, ok := r.answers.m.Load(key); ok && got.(*encodedAnswer).epoch.Equal(epoch) {
 		a = got.(*encodedAnswer)
 	} else {
-		body, lang := build()
+		body, lang := build(now)
 		var buf bytes.Buffer
 		// As the generated strict server encodes a 200: same bytes.
 		if err := json.NewEncoder(&buf).Encode(body); err != nil {

@@ -19,14 +19,15 @@ const alertsLanguage = "en"
 func (r *Resources) ListAlerts(_ context.Context, req server.ListAlertsRequestObject) (server.ListAlertsResponseObject, error) {
 	// Alert texts are not translated: one answer serves every language.
 	key := answerKey{op: gen.OperationListAlerts, minLevel: levelKey(req.Params.MinLevel)}
-	return r.answer(key, hourly, req.Params.IfNoneMatch, func() (any, string) {
-		return r.worldwideAlerts(req.Params.MinLevel), alertsLanguage
+	return r.answer(key, hourly, req.Params.IfNoneMatch, func(now time.Time) (any, string) {
+		return r.worldwideAlerts(req.Params.MinLevel, alertBase(now)), alertsLanguage
 	})
 }
 
-// worldwideAlerts are the alerts of every country at minLevel or above.
-func (r *Resources) worldwideAlerts(minLevel *gen.AlertLevel) gen.WorldwideAlerts {
-	base, minRank := r.alertBase(), minLevelRank(minLevel)
+// worldwideAlerts are the alerts of every country at minLevel or above,
+// dated from base.
+func (r *Resources) worldwideAlerts(minLevel *gen.AlertLevel, base time.Time) gen.WorldwideAlerts {
+	minRank := minLevelRank(minLevel)
 	w := gen.WorldwideAlerts{
 		WorldHealthOrganizationBulletins: []gen.WhoBulletin{},
 		AxaHealthAlerts:                  axaAlerts(r.data.Health(), base, minRank, ""),
@@ -50,8 +51,8 @@ func (r *Resources) ListCountryAlerts(_ context.Context, req server.ListCountryA
 		return nil, err
 	}
 	key := answerKey{op: gen.OperationListCountryAlerts, id: c.ID, minLevel: levelKey(req.Params.MinLevel)}
-	return r.answer(key, hourly, req.Params.IfNoneMatch, func() (any, string) {
-		base, minRank := r.alertBase(), minLevelRank(req.Params.MinLevel)
+	return r.answer(key, hourly, req.Params.IfNoneMatch, func(now time.Time) (any, string) {
+		base, minRank := alertBase(now), minLevelRank(req.Params.MinLevel)
 		return gen.CountryAlerts{
 			CountryID:         c.ID,
 			AxaHealthAlerts:   axaAlerts(r.data.Health(), base, minRank, c.ID),
@@ -68,10 +69,10 @@ func levelKey(l *gen.AlertLevel) string {
 	return string(*l)
 }
 
-// alertBase is the time alerts are dated from: the sandbox clock, to the
-// hour, so that answers are stable within an hour.
-func (r *Resources) alertBase() time.Time {
-	return r.cfg.Now().UTC().Truncate(time.Hour)
+// alertBase is the time alerts are dated from: the sandbox clock's now, to
+// the hour, so that answers are stable within an hour.
+func alertBase(now time.Time) time.Time {
+	return now.UTC().Truncate(time.Hour)
 }
 
 // minLevelRank is the rank of the min_level filter, 0 (low) when absent.

@@ -17,7 +17,7 @@ import (
 // language of Accept-Language (encoded once per language; conditional.go).
 func (r *Resources) ListCountries(_ context.Context, req server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	return r.answer(answerKey{op: gen.OperationListCountries, lang: i}, timeless, req.Params.IfNoneMatch, func() (any, string) {
+	return r.answer(answerKey{op: gen.OperationListCountries, lang: i}, timeless, req.Params.IfNoneMatch, func(time.Time) (any, string) {
 		return r.data.List(i), lang
 	})
 }
@@ -31,13 +31,13 @@ func (r *Resources) GetCountry(_ context.Context, req server.GetCountryRequestOb
 		return nil, err
 	}
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	return r.answer(answerKey{op: gen.OperationGetCountry, id: c.ID, lang: i}, daily, req.Params.IfNoneMatch, func() (any, string) {
-		return r.countryDetail(c, i), lang
+	return r.answer(answerKey{op: gen.OperationGetCountry, id: c.ID, lang: i}, daily, req.Params.IfNoneMatch, func(now time.Time) (any, string) {
+		return r.countryDetail(c, i, dateOf(now)), lang
 	})
 }
 
 // countryDetail is a country's travel information in language i.
-func (r *Resources) countryDetail(c *data.Country, i int) gen.CountryDetail {
+func (r *Resources) countryDetail(c *data.Country, i int, today time.Time) gen.CountryDetail {
 	label := func(s data.Section) string { return data.SectionLabels[s][i] }
 	text := func(s data.Section, desc string) *gen.TextSection {
 		return &gen.TextSection{Label: label(s), Desc: desc}
@@ -69,7 +69,7 @@ func (r *Resources) countryDetail(c *data.Country, i int) gen.CountryDetail {
 		d.ForeignEmbassies = &gen.EmbassiesSection{Label: label(data.SecForeignEmbassies), List: slices.Clone(c.Foreign)}
 	}
 	if len(c.Holidays) > 0 {
-		d.PublicHolidays = &gen.PublicHolidaysSection{Label: label(data.SecPublicHolidays), List: c.HolidaysFrom(r.today())}
+		d.PublicHolidays = &gen.PublicHolidaysSection{Label: label(data.SecPublicHolidays), List: c.HolidaysFrom(today)}
 	}
 	daily := c.Daily
 	daily.Label = label(data.SecDailyLife)
@@ -85,17 +85,17 @@ func (r *Resources) GetCountryHealth(_ context.Context, req server.GetCountryHea
 		return nil, err
 	}
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	return r.answer(answerKey{op: gen.OperationGetCountryHealth, id: c.ID, lang: i}, daily, req.Params.IfNoneMatch, func() (any, string) {
-		return r.countryHealth(c, i), lang
+	return r.answer(answerKey{op: gen.OperationGetCountryHealth, id: c.ID, lang: i}, daily, req.Params.IfNoneMatch, func(now time.Time) (any, string) {
+		return r.countryHealth(c, i, dateOf(now)), lang
 	})
 }
 
 // countryHealth is a country's health information in language i, updated
 // a number of days before today.
-func (r *Resources) countryHealth(c *data.Country, i int) gen.CountryHealth {
+func (r *Resources) countryHealth(c *data.Country, i int, today time.Time) gen.CountryHealth {
 	return gen.CountryHealth{
 		CountryID:        c.ID,
-		UpdatedAt:        r.today().AddDate(0, 0, -c.HealthAge),
+		UpdatedAt:        today.AddDate(0, 0, -c.HealthAge),
 		Vaccinations:     &gen.TextSection{Label: data.SectionLabels[data.SecVaccinations][i], Desc: c.Vaccination},
 		HealthRisks:      &gen.TextSection{Label: data.SectionLabels[data.SecHealthRisks][i], Desc: c.HealthRisks},
 		FirstAidKit:      &gen.TextSection{Label: data.SectionLabels[data.SecFirstAidKit][i], Desc: c.FirstAidKit},
@@ -111,17 +111,17 @@ func (r *Resources) GetCountrySecurity(_ context.Context, req server.GetCountryS
 		return nil, err
 	}
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	return r.answer(answerKey{op: gen.OperationGetCountrySecurity, id: c.ID, lang: i}, daily, req.Params.IfNoneMatch, func() (any, string) {
-		return r.countrySecurity(c, i), lang
+	return r.answer(answerKey{op: gen.OperationGetCountrySecurity, id: c.ID, lang: i}, daily, req.Params.IfNoneMatch, func(now time.Time) (any, string) {
+		return r.countrySecurity(c, i, dateOf(now)), lang
 	})
 }
 
 // countrySecurity is a country's security information in language i,
 // updated a number of days before today.
-func (r *Resources) countrySecurity(c *data.Country, i int) gen.CountrySecurity {
+func (r *Resources) countrySecurity(c *data.Country, i int, today time.Time) gen.CountrySecurity {
 	return gen.CountrySecurity{
 		CountryID:        c.ID,
-		UpdatedAt:        r.today().AddDate(0, 0, -c.SecurityAge),
+		UpdatedAt:        today.AddDate(0, 0, -c.SecurityAge),
 		Level:            c.Security,
 		Summary:          data.PointerTo(c.Summary),
 		RisksRatings:     &gen.RiskRatingsSection{Label: data.SectionLabels[data.SecRiskRatings][i], List: slices.Clone(c.Risks)},
@@ -136,11 +136,6 @@ func (r *Resources) lookupCountry(id string) (*data.Country, error) {
 		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No country with id %q.", id)
 	}
 	return c, nil
-}
-
-// today is the sandbox clock's date, at midnight UTC.
-func (r *Resources) today() time.Time {
-	return dateOf(r.cfg.Now())
 }
 
 // dateOf returns the date of t in UTC, at midnight.

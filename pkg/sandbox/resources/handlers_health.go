@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
@@ -74,7 +75,7 @@ func (r *Resources) SearchMedicalProviders(_ context.Context, req server.SearchM
 // language of Accept-Language.
 func (r *Resources) ListProviderKinds(_ context.Context, req server.ListProviderKindsRequestObject) (server.ListProviderKindsResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	return r.answer(answerKey{op: gen.OperationListProviderKinds, lang: i}, timeless, req.Params.IfNoneMatch, func() (any, string) {
+	return r.answer(answerKey{op: gen.OperationListProviderKinds, lang: i}, timeless, req.Params.IfNoneMatch, func(time.Time) (any, string) {
 		out := make([]gen.ProviderKind, 0, len(data.ProviderKinds))
 		for _, k := range data.ProviderKinds {
 			out = append(out, gen.ProviderKind{ID: k.ID, Label: k.Labels[i]})
@@ -87,7 +88,7 @@ func (r *Resources) ListProviderKinds(_ context.Context, req server.ListProvider
 // the language of Accept-Language.
 func (r *Resources) ListProviderSpecialities(_ context.Context, req server.ListProviderSpecialitiesRequestObject) (server.ListProviderSpecialitiesResponseObject, error) {
 	i, lang := r.data.Language(req.Params.AcceptLanguage)
-	return r.answer(answerKey{op: gen.OperationListProviderSpecialities, lang: i}, timeless, req.Params.IfNoneMatch, func() (any, string) {
+	return r.answer(answerKey{op: gen.OperationListProviderSpecialities, lang: i}, timeless, req.Params.IfNoneMatch, func(time.Time) (any, string) {
 		out := make([]gen.ProviderSpeciality, 0, len(data.Specialities))
 		for _, s := range data.Specialities {
 			out = append(out, gen.ProviderSpeciality{ID: s.ID, Label: s.Labels[i]})

@@ -284,8 +284,18 @@ func (r *Resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 		PlanCode:             req.PlanCode,
 		Premium:              gen.Money{Amount: math.Round(total*100) / 100, Currency: premiumCurrency},
 		CreatedAt:            created,
-		ValidUntil:           created.Add(r.cfg.QuoteLifetime),
+		ValidUntil:           ceilSecond(now.UTC().Add(r.cfg.QuoteLifetime)),
 	}, births, nil
+}
+
+// ceilSecond rounds t up to a whole second: a quote's valid_until, so that
+// it lives at least its lifetime from the moment it was asked for, though
+// its created_at is the second it was made in.
+func ceilSecond(t time.Time) time.Time {
+	if f := t.Truncate(time.Second); !f.Equal(t) {
+		return f.Add(time.Second)
+	}
+	return t
 }
 
 // CreatePolicy issues a policy from a valid quote of the same owner, once

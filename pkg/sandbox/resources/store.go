@@ -66,7 +66,7 @@ type store struct {
 	// MaxRecordsPerOwner, and expired keys from the front, never by a walk
 	// of the whole store.
 	quoteOrder map[owner]*fifo[uuid.UUID]
-	idemOrder  map[owner]*fifo[string]
+	idemOrder  map[owner]*idemQueue
 }
 
 // quoteRecord is a quote and what issuing a policy from it checks.
@@ -115,7 +115,7 @@ func newStore() *store {
 		quotePolicy: map[uuid.UUID]uuid.UUID{},
 		idem:        map[idemKey]*idemRecord{},
 		quoteOrder:  map[owner]*fifo[uuid.UUID]{},
-		idemOrder:   map[owner]*fifo[string]{},
+		idemOrder:   map[owner]*idemQueue{},
 	}
 }
 
@@ -139,33 +139,81 @@ func requestHash(operation string, body any) ([sha256.Size]byte, error) {
 	return sha256.Sum256(append([]byte(operation+"\x00"), b...)), nil
 }
 
+// idemEntry is an Idempotency-Key in its owner's queue, with the record
+// it was queued for: a key abandoned and sent again is queued again, and
+// only the entry of its current record may drop it.
+type idemEntry struct {
+	key string
+	rec *idemRecord
+}
+
+// idemQueue is an owner's Idempotency-Keys in the order they came, and how
+// many of them have a record: the bound counts keys, not queue entries.
+type idemQueue struct {
+	fifo[idemEntry]
+	live int
+}
+
+// expired reports whether a finished request's answer is past its
+// retention at now; a request in flight never expires.
+func (r *idemRecord) expired(now time.Time) bool {
+	return r.done && now.Sub(r.created) > idempotencyRetention
+}
+
 // beginIdempotent reserves an Idempotency-Key for an owner's request, or
 // tells why not: the stored answer (idemReplay), a request still in flight
 // (idemInFlight) or another body (idemMismatch). After idemNew, the caller
 // must call finishIdempotent or abandonIdempotent.
+//
+// An owner keeps its newest MaxRecordsPerOwner keys: only a new key pushes
+// the oldest out, and a key in flight is never pushed out (nor what came
+// after it). An answer past its retention is never replayed: the key acts
+// afresh.
 func (s *store) beginIdempotent(o owner, key string, hash [sha256.Size]byte, now time.Time) (idemState, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Forget o's expired answers, oldest first, and its oldest keys past
-	// the bound; a key still in flight is kept (and what came after it).
-	order := orderOf(s.idemOrder, o)
-	for order.len() > 0 {
-		k := idemKey{o, order.front()}
-		r, ok := s.idem[k]
-		if ok && (!r.done || (now.Sub(r.created) <= idempotencyRetention && order.len() < MaxRecordsPerOwner)) {
-			break
+	q, ok := s.idemOrder[o]
+	if !ok {
+		q = &idemQueue{}
+		s.idemOrder[o] = q
+	}
+	// Forget o's expired answers from the front, and the entries of
+	// abandoned records.
+	for q.len() > 0 {
+		e := q.front()
+		if r := s.idem[idemKey{o, e.key}]; r == e.rec {
+			if !r.expired(now) {
+				break
+			}
+			delete(s.idem, idemKey{o, e.key})
+			q.live--
 		}
-		if ok {
-			delete(s.idem, k)
-		}
-		order.pop()
+		q.pop()
 	}
 	k := idemKey{o, key}
 	r, ok := s.idem[k]
+	if ok && r.expired(now) { // behind a key still in flight
+		delete(s.idem, k)
+		q.live--
+		ok = false
+	}
 	switch {
 	case !ok:
-		s.idem[k] = &idemRecord{hash: hash, created: now}
-		order.push(key)
+		for q.live >= MaxRecordsPerOwner && q.len() > 0 {
+			e := q.front()
+			if r := s.idem[idemKey{o, e.key}]; r == e.rec {
+				if !r.done {
+					break
+				}
+				delete(s.idem, idemKey{o, e.key})
+				q.live--
+			}
+			q.pop()
+		}
+		r = &idemRecord{hash: hash, created: now}
+		s.idem[k] = r
+		q.push(idemEntry{key: key, rec: r})
+		q.live++
 		return idemNew, nil
 	case r.hash != hash:
 		return idemMismatch, nil
@@ -186,12 +234,14 @@ func (s *store) finishIdempotent(o owner, key string, answer any) {
 }
 
 // abandonIdempotent forgets a request that began with idemNew and failed,
-// so that it can be retried with the same key.
+// so that it can be retried with the same key. Its queue entry stays, and
+// is dropped once at the front.
 func (s *store) abandonIdempotent(o owner, key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r, ok := s.idem[idemKey{o, key}]; ok && !r.done {
 		delete(s.idem, idemKey{o, key})
+		s.idemOrder[o].live--
 	}
 }
 

@@ -95,9 +95,16 @@ func New(cfg Config, next http.Handler) (http.Handler, error) {
 
 // Handler is the generated router in front of strict, the resources:
 // it binds the validated request to the operation's handler, answering
-// the spec's Error when it cannot.
+// the spec's Error when it cannot. A request it has no route for (the
+// generated matcher, which the validator resolves with, ignores a trailing
+// slash; the router does not) is the API's 404, not net/http's text.
 func Handler(strict server.ServerInterface) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		apierr.Write(w, r, http.StatusNotFound, "not_found", "no operation at "+r.URL.Path)
+	})
 	return server.HandlerWithOptions(strict, server.StdHTTPServerOptions{
+		BaseRouter: mux,
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			if p, ok := bindProblem(r, err); ok {
 				apierr.WriteProblems(w, r, http.StatusBadRequest, "invalid_request", []gen.Problem{p})
@@ -201,13 +208,26 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The token and its scopes first, alone: a request that may not be
 	// made is 401 or 403 whatever else is wrong with it, and its body is
-	// not read.
+	// not read. Two Authorization lines are two credentials: refused
+	// (RFC 6750 section 3.1, invalid_request).
+	if !singleAuthorization(r.Header) {
+		apierr.Write(w, r, http.StatusBadRequest, "invalid_request", "send one Authorization header, not several")
+		return
+	}
 	if err := v.checkSecurity(r, rt.security); err != nil {
 		v.reject(w, r, err)
 		return
 	}
+	// A body in a content coding is not read: the sandbox decodes none.
+	if op.RequestBody != nil {
+		if p := contentCodingProblems(r.Header); len(p) > 0 {
+			apierr.WriteProblems(w, r, http.StatusBadRequest, "invalid_request", p)
+			return
+		}
+	}
 	// Then every parameter and the body, each problem collected; the
-	// token was checked above.
+	// token was checked above. A list field on several lines is one.
+	joinListLines(r.Header)
 	routeCopy := *rt.checked
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
@@ -235,6 +255,9 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if raw.Len() > 0 && isJSON(r.Header.Get("Content-Type")) {
 		problems = append(problems, checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type")), v.names)...)
+		// After checkNames: its "not valid JSON" comes next to
+		// kin-openapi's, so that sortProblems drops the repeat.
+		problems = append(problems, encodingProblems(raw.Bytes())...)
 	}
 	if len(problems) > 0 {
 		apierr.WriteProblems(w, r, http.StatusBadRequest, "invalid_request", sortProblems(problems))
