@@ -267,7 +267,7 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 				if err != nil {
 					return err
 				}
-				if sandboxed && !answers(cmd.Context(), s.BaseURL) {
+				if sandboxed && !f.sandboxOfSession(cmd.Context(), s) {
 					fmt.Fprintln(f.Err, "axa: the sandbox of this session has ended, and its tokens with it")
 				} else {
 					ctx, cancel := f.context(cmd)
@@ -299,6 +299,19 @@ func (f *Factory) sessionClient(s *session) (id, secret string, base string, san
 		return "", "", "", false, usagef("the session is for client %s: set %s and %s to it", termtext.Line(s.ClientID), axa.EnvClientID, axa.EnvClientSecret)
 	}
 	return id, secret, s.BaseURL, false, nil
+}
+
+// sandboxOfSession tells whether the shared sandbox a session of the
+// sandbox's client was made with still serves: the state file names it and
+// it proves to be the one recorded (isRecorded). Once it has ended, another
+// server may listen on its port: it must not be sent the refresh token.
+func (f *Factory) sandboxOfSession(ctx context.Context, s *session) bool {
+	dir, err := f.stateDir()
+	if err != nil {
+		return false
+	}
+	st := liveState(ctx, dir)
+	return st != nil && strings.TrimSuffix(st.URL, "/") == strings.TrimSuffix(s.BaseURL, "/")
 }
 
 // jwtClaims decodes, without verifying, the payload of a JWT access token:
@@ -349,9 +362,12 @@ not verified), the client, the API and the scopes. No token is printed.`,
 				}
 				return nil
 			}
-			id, secret, _, _, err := f.sessionClient(s)
+			id, secret, _, sandboxed, err := f.sessionClient(s)
 			if err != nil {
 				return err
+			}
+			if sandboxed && !f.sandboxOfSession(cmd.Context(), s) {
+				return fmt.Errorf("the sandbox of the session at %s has ended, and its tokens with it (axa login again)", termtext.Line(s.BaseURL))
 			}
 			c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli"), axa.WithBaseURL(s.BaseURL),
 				axa.WithAuthorizationCode(id, secret, s.RedirectURL), axa.WithRefreshToken(s.RefreshToken),

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
@@ -46,6 +48,11 @@ const (
 	sandboxLogFile   = "sandbox.log"
 	stopPath         = "/.axa-cli/stop"
 	stopHeader       = "X-Axa-Stop"
+	// proofPath answers HMAC-SHA256(stop key, nonce) in proofHeader: the
+	// commands ask it before they use a recorded sandbox, so that a server
+	// that took the port of one that ended is not taken for it.
+	proofPath   = "/.axa-cli/proof"
+	proofHeader = "X-Axa-Proof"
 	// startWait bounds how long a command waits for the shared sandbox to
 	// start (its own, or one another command is starting).
 	startWait = 15 * time.Second
@@ -134,13 +141,50 @@ func answers(ctx context.Context, url string) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// liveState returns the recorded sandbox if it answers, else nil.
+// liveState returns the recorded sandbox if it answers and proves it is
+// the one recorded (see isRecorded), else nil.
 func liveState(ctx context.Context, dir string) *sandboxState {
 	st, err := readState(dir)
-	if err != nil || !answers(ctx, st.URL) {
+	if err != nil || !isRecorded(ctx, st) {
 		return nil
 	}
 	return st
+}
+
+// proof is what the sandbox recorded with key answers to nonce.
+func proof(key, nonce string) string {
+	m := hmac.New(sha256.New, []byte(key))
+	m.Write([]byte(nonce))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// isRecorded tells whether the server at st.URL is the sandbox st records:
+// it answers a fresh nonce with the proof only its stop key makes. A
+// sandbox that ended leaves its state file, and another server may listen
+// on its port since: the commands would send it the client, and the
+// refresh token of a login to that sandbox. The key is not sent.
+func isRecorded(ctx context.Context, st *sandboxState) bool {
+	if st.StopKey == "" {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, probeWait)
+	defer cancel()
+	n := make([]byte, 16)
+	_, _ = rand.Read(n)
+	nonce := hex.EncodeToString(n)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, st.URL+proofPath+"?nonce="+nonce, nil)
+	if err != nil {
+		return false
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	_ = resp.Body.Close()
+	got := resp.Header.Get(proofHeader)
+	return resp.StatusCode == http.StatusNoContent && hmac.Equal([]byte(got), []byte(proof(st.StopKey, nonce)))
 }
 
 // SpawnFunc starts the shared sandbox in the background, serving until it
@@ -290,6 +334,16 @@ func serveBackground(ctx context.Context, dir string, idle time.Duration, opts [
 				last.Store(time.Now().UnixNano())
 				inFlight.Add(-1)
 			}()
+			if r.URL.Path == proofPath {
+				nonce := r.URL.Query().Get("nonce")
+				if r.Method != http.MethodGet || len(nonce) < 16 || len(nonce) > 128 {
+					http.NotFound(w, r)
+					return
+				}
+				w.Header().Set(proofHeader, proof(st.StopKey, nonce))
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
 			if r.URL.Path == stopPath {
 				if r.Method != http.MethodPost || subtle.ConstantTimeCompare([]byte(r.Header.Get(stopHeader)), []byte(st.StopKey)) != 1 {
 					http.NotFound(w, r)
@@ -360,7 +414,7 @@ func stopShared(ctx context.Context, dir string) (bool, error) {
 		return false, nil
 	}
 	defer os.Remove(path) //nolint:errcheck // best effort; the sandbox removes it too
-	if !answers(ctx, st.URL) {
+	if !isRecorded(ctx, st) { // ended; another server may have its port
 		return false, nil
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, st.URL+stopPath, nil)
