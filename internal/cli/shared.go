@@ -413,7 +413,7 @@ func stopShared(ctx context.Context, dir string) (bool, error) {
 		_ = os.Remove(path)
 		return false, nil
 	}
-	defer os.Remove(path) //nolint:errcheck // best effort; the sandbox removes it too
+	defer os.Remove(path)     //nolint:errcheck // best effort; the sandbox removes it too
 	if !isRecorded(ctx, st) { // ended; another server may have its port
 		return false, nil
 	}
