@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -59,18 +60,42 @@ func (f *Factory) sessionPath() (string, error) {
 	return filepath.Join(dir, sessionFile), nil
 }
 
+// maxSessionFile bounds the session file read: it holds a few short
+// strings.
+const maxSessionFile = 64 << 10
+
+// errTooLarge says that a file is larger than the CLI reads.
+var errTooLarge = errors.New("larger than expected")
+
+// readBounded reads the file at path if it holds at most limit bytes.
+func readBounded(path string, limit int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close() //nolint:errcheck // read only
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w (over %d bytes)", errTooLarge, limit)
+	}
+	return data, nil
+}
+
 // loadSession returns the recorded session, nil when there is none.
 func (f *Factory) loadSession() (*session, string, error) {
 	path, err := f.sessionPath()
 	if err != nil {
 		return nil, "", err
 	}
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, maxSessionFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, path, nil
 	}
 	if err != nil {
-		return nil, path, usagef("login session %s: %w", path, err)
+		return nil, path, usagef("login session %s: %w (run axa logout --forget, then axa login)", path, err)
 	}
 	var s session
 	if err := json.Unmarshal(data, &s); err != nil || s.RefreshToken == "" || s.ClientID == "" || s.BaseURL == "" {
@@ -297,6 +322,14 @@ func (f *Factory) sessionClient(s *session) (id, secret string, base string, san
 	}
 	if id != s.ClientID {
 		return "", "", "", false, usagef("the session is for client %s: set %s and %s to it", termtext.Line(s.ClientID), axa.EnvClientID, axa.EnvClientSecret)
+	}
+	// The secret configured is for the API configured: it is not sent to
+	// another, which a session file may name (a login there with the same
+	// client id, or a file changed by someone else).
+	base = cmp.Or(f.env(axa.EnvBaseURL, f.baseURL), axa.ProductionURL)
+	if strings.TrimSuffix(base, "/") != strings.TrimSuffix(s.BaseURL, "/") {
+		return "", "", "", false, usagef("the session is for the API at %s, not %s: set %s to it (or axa logout --forget)",
+			termtext.Line(s.BaseURL), termtext.Line(base), axa.EnvBaseURL)
 	}
 	return id, secret, s.BaseURL, false, nil
 }

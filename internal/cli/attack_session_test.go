@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/axa-assistance-go/axa/pkg/axa"
+)
+
+// A login session meets another configuration: a command for another API
+// (AXA_BASE_URL) or another client must not send that API the session's
+// refresh token, nor use it for the other client.
+func TestSessionStaysWithItsAPIAndClient(t *testing.T) {
+	env, dir := sessionSandbox(t)
+	newF := func(extra ...string) *Factory {
+		e := map[string]string{}
+		for k, v := range env {
+			e[k] = v
+		}
+		for i := 0; i+1 < len(extra); i += 2 {
+			e[extra[i]] = extra[i+1]
+		}
+		return &Factory{Getenv: func(k string) string { return e[k] }, OpenBrowser: browser}
+	}
+	if r := run(t, newF(), "login", "--wait", "20s"); r.code != ExitOK {
+		t.Fatalf("login: exit %d: %s", r.code, r.err)
+	}
+	s := readSession(t, dir)
+	rec := &recorder{}
+	other := rec.start(t)
+	for _, args := range [][]string{{"countries", "fr"}, {"token"}, {"--base-url", other.URL, "countries", "fr"}} {
+		run(t, newF(axa.EnvBaseURL, other.URL), args...)
+	}
+	// Another client at the session's API.
+	run(t, newF(axa.EnvClientID, "other-client", axa.EnvClientSecret, "other-secret"), "countries", "fr")
+	for _, req := range rec.got() {
+		if strings.Contains(req, s.RefreshToken) || strings.Contains(req, "refresh_token") {
+			t.Errorf("another API was sent the session: %q", req)
+		}
+	}
+	if got := readSession(t, dir); got.RefreshToken != s.RefreshToken {
+		t.Error("a command for another client or API used (rotated) the session")
+	}
+}
+
+// A session file naming another API than the one configured (tampered, or
+// a login to another API with the same client id): axa auth status and axa
+// logout must not send that API the configured client's secret.
+func TestSessionForAnotherAPIGetsNotTheSecret(t *testing.T) {
+	for _, args := range [][]string{{"auth", "status"}, {"logout"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			env, dir := sessionSandbox(t)
+			rec := &recorder{}
+			other := rec.start(t)
+			const canaryRefresh = "canary-refresh-Kk90wR"
+			if err := saveSession(filepath.Join(dir, sessionFile), session{BaseURL: other.URL, ClientID: canaryID,
+				RedirectURL: "http://127.0.0.1/callback", RefreshToken: canaryRefresh}); err != nil {
+				t.Fatal(err)
+			}
+			r := run(t, &Factory{Getenv: func(k string) string { return env[k] }}, args...)
+			for _, req := range rec.got() {
+				if strings.Contains(req, "Basic ") || strings.Contains(req, canaryRefresh) {
+					t.Errorf("the session's API, not the configured one, was sent a credential: %q", req)
+				}
+			}
+			if r.code != ExitUsage || !strings.Contains(r.err, other.URL) {
+				t.Errorf("exit %d, err %q; want a usage error naming the session's API", r.code, r.err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, sessionFile)); err != nil {
+				t.Errorf("the session was lost: %v", err)
+			}
+		})
+	}
+}
+
+// A huge session file is refused without being read whole.
+func TestHugeSessionFileIsNotReadWhole(t *testing.T) {
+	dir := t.TempDir()
+	fh, err := os.OpenFile(filepath.Join(dir, sessionFile), os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.Truncate(256 << 20); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	_ = fh.Close()
+	env := map[string]string{EnvStateDir: dir, axa.EnvClientID: canaryID, axa.EnvClientSecret: canarySecret, axa.EnvBaseURL: "http://127.0.0.1:1"}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := run(t, &Factory{Getenv: func(k string) string { return env[k] }}, "auth", "status")
+	runtime.ReadMemStats(&after)
+	if r.code != ExitUsage || !strings.Contains(r.err, "session") {
+		t.Errorf("exit %d, err %q; want a usage error about the session", r.code, r.err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+		t.Errorf("reading the session allocated %d MiB", n>>20)
+	}
+}
