@@ -5,10 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -101,5 +103,39 @@ func TestSandboxSessionNotSentToAForeignServer(t *testing.T) {
 			}
 			t.Logf("exit %d, out %q, err %q", r.code, r.out, r.err)
 		})
+	}
+}
+
+// Commands started at once, with a "starting" file left by a command that
+// died while it started the sandbox: one of them takes over, and they
+// still start one sandbox between them.
+func TestConcurrentCommandsTakeOverAStaleStartOnce(t *testing.T) {
+	for round := range 5 {
+		newF, sp, dir := sharedEnv(t)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		starting := filepath.Join(dir, startingFile)
+		if err := os.WriteFile(starting, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-time.Hour)
+		if err := os.Chtimes(starting, old, old); err != nil {
+			t.Fatal(err)
+		}
+		results := make([]result, 8)
+		var wg sync.WaitGroup
+		for i := range results {
+			wg.Go(func() { results[i] = run(t, newF(nil), "countries", "fr") })
+		}
+		wg.Wait()
+		for i, r := range results {
+			if r.code != ExitOK {
+				t.Errorf("round %d, command %d: exit %d: %s", round, i, r.code, r.err)
+			}
+		}
+		if n := sp.started.Load(); n != 1 {
+			t.Fatalf("round %d: %d sandboxes started, want 1", round, n)
+		}
 	}
 }

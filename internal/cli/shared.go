@@ -216,7 +216,7 @@ func spawnSelf(dir string, idle time.Duration) error {
 
 // sharedSandbox returns the state of the session's shared sandbox, started
 // if none answers. Two commands at once start one sandbox: the one that
-// creates the "starting" file (O_EXCL) starts it, the other waits for the
+// holds the "starting" lock (startLock) starts it, the other waits for the
 // state file.
 func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error) {
 	dir, err := f.stateDir()
@@ -234,31 +234,24 @@ func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error
 		return nil, false, fmt.Errorf("state directory: %w", err)
 	}
 	deadline := time.Now().Add(startWait)
-	starting := filepath.Join(dir, startingFile)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		lock, err := os.OpenFile(starting, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			_ = lock.Close()
-			st, err := f.startShared(ctx, dir, idle, deadline, tick)
-			_ = os.Remove(starting)
-			return st, st != nil, err
-		}
-		if !errors.Is(err, fs.ErrExist) {
+		release, ok, err := startLock(filepath.Join(dir, startingFile))
+		if err != nil {
 			return nil, false, fmt.Errorf("state directory: %w", err)
 		}
-		// Another command is starting it: wait for its state file, or take
-		// over a "starting" file its command left when it died.
+		if ok {
+			st, err := f.startShared(ctx, dir, idle, deadline, tick)
+			release()
+			return st, st != nil, err
+		}
+		// Another command is starting it: wait for its state file.
 		if st := liveState(ctx, dir); st != nil {
 			return st, false, nil
 		}
-		if fi, err := os.Stat(starting); err == nil && time.Since(fi.ModTime()) > startWait {
-			_ = os.Remove(starting)
-			continue
-		}
 		if time.Now().After(deadline) {
-			return nil, false, fmt.Errorf("the background sandbox did not start within %s (another command holds %s)", startWait, starting)
+			return nil, false, fmt.Errorf("the background sandbox did not start within %s (another command holds %s)", startWait, filepath.Join(dir, startingFile))
 		}
 		select {
 		case <-ctx.Done():
