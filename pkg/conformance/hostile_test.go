@@ -1,0 +1,221 @@
+package conformance_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/conformance"
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+)
+
+// hostileProxy serves the sandbox's authorization server (tokens come
+// from it) and answers every API request with bad.
+func hostileProxy(t *testing.T, bad http.HandlerFunc) string {
+	t.Helper()
+	u, err := url.Parse(startSandbox(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		id, _, ok := gen.MatchOperation(req.Method, req.URL.EscapedPath())
+		op, _ := gen.LookupOperation(id)
+		if ok && op.AuthorizationServer {
+			p.ServeHTTP(w, req)
+			return
+		}
+		bad(w, req)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// checkHostile runs the check against base and returns the report, or
+// fails the test when the run does not end (a failure guard).
+func checkHostile(t *testing.T, ctx context.Context, base string, ops ...string) (*conformance.Report, error) {
+	t.Helper()
+	type out struct {
+		rep *conformance.Report
+		err error
+	}
+	done := make(chan out, 1)
+	go func() {
+		rep, err := conformance.Check(ctx, conformance.Config{BaseURL: base, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, Operations: ops})
+		done <- out{rep, err}
+	}()
+	select {
+	case o := <-done:
+		return o.rep, o.err
+	case <-time.After(2 * time.Minute): // a failure guard, not a timing
+		t.Fatal("the run did not end")
+		return nil, nil
+	}
+}
+
+// A server that redirects every API request to another host: the run does
+// not follow, so the other host is sent no token.
+func TestHostileRedirectIsNotFollowed(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	other := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+	}))
+	t.Cleanup(other.Close)
+	base := hostileProxy(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	})
+	rep, err := checkHostile(t, t.Context(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed() == 0 {
+		t.Error("no check failed against a server that redirects every request")
+	}
+	// The token endpoint too: the client's Basic credentials stay.
+	all := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(all.Close)
+	if _, err := checkHostile(t, t.Context(), all.URL); err == nil {
+		t.Error("a run with no token at all did not fail")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) > 0 {
+		t.Errorf("the run followed redirects to another host: %q", got)
+	}
+}
+
+// Answers that never end, or nest deeply, or throttle for ever: the run
+// ends, with failures, and its report stays valid.
+func TestHostileBodiesAndThrottles(t *testing.T) {
+	chunk := bytes.Repeat([]byte("["), 64<<10)
+	cases := map[string]http.HandlerFunc{
+		"endless": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			for {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		},
+		"deep": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(bytes.Repeat([]byte("["), 1<<20))
+			_, _ = w.Write(bytes.Repeat([]byte("]"), 1<<20))
+		},
+		"retry-after huge": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Retry-After", "999999")
+			w.WriteHeader(http.StatusTooManyRequests)
+		},
+		"retry-after negative": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Retry-After", "-3")
+			w.WriteHeader(http.StatusTooManyRequests)
+		},
+		"retry-after past": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		},
+	}
+	for name, bad := range cases {
+		t.Run(name, func(t *testing.T) {
+			// Two operations: each request reads up to the run's bound.
+			rep, err := checkHostile(t, t.Context(), hostileProxy(t, bad), string(gen.OperationGetCountry), string(gen.OperationListCountries))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Failed() == 0 {
+				t.Error("no check failed")
+			}
+			assertValidOutputs(t, rep)
+		})
+	}
+}
+
+// A server that sends headers never: the run ends with its context.
+func TestHostileSlowHeadersEndWithTheContext(t *testing.T) {
+	release := make(chan struct{})
+	base := hostileProxy(t, func(http.ResponseWriter, *http.Request) { <-release })
+	t.Cleanup(func() { close(release) })
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	_, err := checkHostile(t, ctx, base)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err %v, want the context's deadline", err)
+	}
+}
+
+// A server whose words are hostile: control characters, escape sequences,
+// markup, invalid UTF-8, in its error codes, descriptions and request ids.
+func TestHostileTextKeepsTheReportsValid(t *testing.T) {
+	evil := "\x1b]52;c;Y2xpcA==\x07\x1b[2J</failure><x a=\"\"/>&amp;\u202e\xff\xfe\x00\r\nnext"
+	base := hostileProxy(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "id\x1b[31m\u202e")
+		w.Header().Set("WWW-Authenticate", `Bearer error="`+strings.ReplaceAll(evil, `"`, "")+`"`)
+		w.WriteHeader(http.StatusBadRequest)
+		b, _ := json.Marshal(map[string]string{"error": evil, "error_description": evil, "id": evil})
+		_, _ = w.Write(b)
+	})
+	rep, err := checkHostile(t, t.Context(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertValidOutputs(t, rep)
+}
+
+func assertValidOutputs(t *testing.T, rep *conformance.Report) {
+	t.Helper()
+	var js, table, junit bytes.Buffer
+	if err := rep.WriteJSON(&js); err != nil || !json.Valid(js.Bytes()) {
+		t.Errorf("WriteJSON: %v, valid %v", err, json.Valid(js.Bytes()))
+	}
+	if err := rep.WriteTable(&table); err != nil {
+		t.Error(err)
+	}
+	if err := rep.WriteJUnit(&junit); err != nil {
+		t.Error(err)
+	}
+	dec := xml.NewDecoder(bytes.NewReader(junit.Bytes()))
+	for {
+		_, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Errorf("the JUnit XML is not well-formed: %v", err)
+			break
+		}
+	}
+	for _, out := range []struct {
+		name string
+		b    []byte
+	}{{"table", table.Bytes()}, {"junit", junit.Bytes()}, {"json", js.Bytes()}} {
+		for _, bad := range []string{"\x1b", "\x07", "\x00", "\u202e", "\xff"} {
+			if bytes.Contains(out.b, []byte(bad)) {
+				t.Errorf("the %s holds %q", out.name, bad)
+			}
+		}
+	}
+	if js.Len()+junit.Len()+table.Len() > 1<<20 {
+		t.Errorf("the reports are large: json %d bytes, junit %d bytes, table %d bytes", js.Len(), junit.Len(), table.Len())
+	}
+	if n := strings.Count(table.String(), "\n"); n > 40*len(rep.Operations)+10 {
+		t.Errorf("the table has %d lines", n)
+	}
+}
