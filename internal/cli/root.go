@@ -159,6 +159,9 @@ the user cache directory).`,
 			if f.timeout <= 0 {
 				return usagef("--timeout %s: want a positive duration, e.g. 30s", f.timeout)
 			}
+			if f.lang != "" && (strings.TrimSpace(f.lang) == "" || strings.ContainsFunc(f.lang, isControl)) {
+				return usagef("--lang %q: want a language tag, e.g. fr", f.lang)
+			}
 			return nil
 		},
 	}
@@ -180,11 +183,21 @@ the user cache directory).`,
 	return root
 }
 
-// args wraps a cobra arguments check so that its failure is a usage error.
+// isControl reports whether r is a control character, which no HTTP header
+// value may hold.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// args wraps a cobra arguments check so that its failure is a usage error;
+// an empty or blank argument (an unset shell variable) is one too.
 func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, a []string) error {
 		if err := check(cmd, a); err != nil {
 			return &usageError{err}
+		}
+		for i, v := range a {
+			if strings.TrimSpace(v) == "" {
+				return usagef("argument %d is empty", i+1)
+			}
 		}
 		return nil
 	}

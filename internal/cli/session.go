@@ -223,6 +223,8 @@ func (f *Factory) apiCredentials() (string, error) {
 	id, secret := f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
 	base := f.env(axa.EnvBaseURL, f.baseURL)
 	switch {
+	case (id != "" && strings.TrimSpace(id) == "") || (secret != "" && strings.TrimSpace(secret) == ""):
+		return "", usagef("the client id or the client secret is blank")
 	case id != "" && secret != "":
 		return id, nil
 	case id != "" || secret != "":

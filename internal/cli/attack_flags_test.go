@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// Empty or blank values, and values a header cannot carry, are usage
+// errors (exit 2) told before anything is sent: an unset shell variable
+// ("$OP") must not widen what a command does.
+func TestBlankAndBadValuesAreUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--lang", "fr\r\nX-Evil: 1", "countries", "fr"}, "--lang"},
+		{[]string{"--lang", "   ", "countries", "fr"}, "--lang"},
+		{[]string{"countries", ""}, "empty"},
+		{[]string{"countries", "  "}, "empty"},
+		{[]string{"policy", "get", ""}, "empty"},
+		{[]string{"--client-id", " ", "--client-secret", " ", "countries"}, "blank"},
+		{[]string{"--client-id", "id", "--client-secret", "\t", "countries"}, "blank"},
+		{[]string{"token", "--scope", ""}, "--scope"},
+		{[]string{"token", "--scope", " "}, "--scope"},
+	} {
+		r := run(t, nil, tc.args...)
+		if r.code != ExitUsage || !strings.Contains(r.err, tc.want) {
+			t.Errorf("axa %q: exit %d, err %q; want 2 and %q", tc.args, r.code, r.err, tc.want)
+		}
+		if strings.Contains(r.err, "sandbox") {
+			t.Errorf("axa %q: a sandbox was started for a usage error: %q", tc.args, r.err)
+		}
+	}
+}
+
+// axa conform with --operation "" or --junit "" (an unset variable in a CI
+// script) is a usage error: it ran every operation, or wrote no report,
+// and exited 0.
+func TestConformEmptyFlagValuesAreUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"conform", "--operation", ""},
+		{"conform", "--operation", "getCountry", "--operation", ""},
+		{"conform", "--junit", ""},
+		{"conform", "--junit", " "},
+	} {
+		canned := &cannedConform{report: cannedReport(false)}
+		r := run(t, &Factory{Getenv: apiEnv(t), Conform: canned.check}, args...)
+		if r.code != ExitUsage {
+			t.Errorf("axa %q: exit %d, err %q; want 2", args, r.code, r.err)
+		}
+		if n := len(canned.configs()); n != 0 {
+			t.Errorf("axa %q: the run was called", args)
+		}
+	}
+}
