@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -97,5 +101,39 @@ func TestHugeSessionFileIsNotReadWhole(t *testing.T) {
 	}
 	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
 		t.Errorf("reading the session allocated %d MiB", n>>20)
+	}
+}
+
+// A server whose errors echo what it was sent (a buggy gateway): the
+// client secret and the refresh token are not printed, in a line a CI log
+// keeps.
+func TestErrorsDoNotPrintEchoedSecrets(t *testing.T) {
+	const canaryRefresh = "canary-refresh-Ee44tY"
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		id, secret, _ := r.BasicAuth()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": "invalid_client",
+			"error_description": "client " + id + " secret " + secret + " refresh " + r.PostForm.Get("refresh_token") + " auth " + r.Header.Get("Authorization")})
+	}))
+	t.Cleanup(echo.Close)
+	dir := t.TempDir()
+	if err := saveSession(filepath.Join(dir, sessionFile), session{BaseURL: echo.URL, ClientID: canaryID,
+		RedirectURL: "http://127.0.0.1/callback", RefreshToken: canaryRefresh}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{EnvStateDir: dir, axa.EnvBaseURL: echo.URL, axa.EnvClientID: canaryID, axa.EnvClientSecret: canarySecret}
+	basic := base64.StdEncoding.EncodeToString([]byte(canaryID + ":" + canarySecret))
+	for _, args := range [][]string{{"countries", "fr"}, {"auth", "status"}, {"token", "--json"}, {"logout"}} {
+		r := run(t, &Factory{Getenv: func(k string) string { return env[k] }}, args...)
+		if r.code == ExitOK {
+			t.Errorf("axa %q: exit 0 against a server that refuses", args)
+		}
+		for _, s := range []string{canarySecret, canaryRefresh, basic} {
+			if strings.Contains(r.out+r.err, s) {
+				t.Errorf("axa %q printed a secret: %q", args, r.err)
+			}
+		}
 	}
 }

@@ -199,7 +199,7 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 		return nil, err
 	}
 	opts = append(opts, axa.WithAuthorizationCode(id, secret, redirect),
-		axa.WithTokenHook(sessionHook(path, session{BaseURL: base, ClientID: id, RedirectURL: redirect})))
+		axa.WithTokenHook(f.sessionHook(path, session{BaseURL: base, ClientID: id, RedirectURL: redirect})))
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
 		return nil, &usageError{err} // the options are the user's: a base URL, credentials

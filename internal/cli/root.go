@@ -8,13 +8,17 @@ package cli
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -65,6 +69,48 @@ type Factory struct {
 
 	client  *axa.Client
 	closers []func()
+
+	secretsMu sync.Mutex
+	secrets   []string // what the error line must not print (see addSecret)
+}
+
+// minSecret is the shortest string the error line redacts: a shorter one
+// would blank ordinary words.
+const minSecret = 4
+
+// addSecret records a secret the command holds (a refresh or access
+// token): a server may echo it in an error, and the error line, which a CI
+// log keeps, must not print it.
+func (f *Factory) addSecret(s string) {
+	if len(s) < minSecret {
+		return
+	}
+	f.secretsMu.Lock()
+	defer f.secretsMu.Unlock()
+	if !slices.Contains(f.secrets, s) {
+		f.secrets = append(f.secrets, s)
+	}
+}
+
+// redact replaces in msg every secret the command held: the ones recorded
+// by addSecret, and the client secret configured, as sent (form-encoded,
+// and in the HTTP Basic credentials).
+func (f *Factory) redact(msg string) string {
+	if secret := f.env(axa.EnvClientSecret, f.clientSecret); secret != "" {
+		id := f.env(axa.EnvClientID, f.clientID)
+		f.addSecret(secret)
+		f.addSecret(url.QueryEscape(secret))
+		f.addSecret(base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret))))
+		f.addSecret(base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)))
+	}
+	f.secretsMu.Lock()
+	list := slices.Clone(f.secrets)
+	f.secretsMu.Unlock()
+	slices.SortFunc(list, func(a, b string) int { return len(b) - len(a) }) // a token may hold a shorter secret
+	for _, s := range list {
+		msg = strings.ReplaceAll(msg, s, "[redacted]")
+	}
+	return msg
 }
 
 // usageError is a wrong command line: exit code 2.
@@ -114,7 +160,7 @@ func (f *Factory) Run(ctx context.Context, args []string) int {
 	}
 	err := root.ExecuteContext(ctx)
 	if err != nil {
-		fmt.Fprintln(f.Err, oneLine(err))
+		fmt.Fprintln(f.Err, f.redact(oneLine(err)))
 	}
 	return ExitCode(err)
 }

@@ -98,7 +98,9 @@ func (f *Factory) loadSession() (*session, string, error) {
 		return nil, path, usagef("login session %s: %w (run axa logout --forget, then axa login)", path, err)
 	}
 	var s session
-	if err := json.Unmarshal(data, &s); err != nil || s.RefreshToken == "" || s.ClientID == "" || s.BaseURL == "" {
+	err = json.Unmarshal(data, &s)
+	f.addSecret(s.RefreshToken)
+	if err != nil || s.RefreshToken == "" || s.ClientID == "" || s.BaseURL == "" {
 		return nil, path, usagef("login session %s is damaged: run axa logout --forget, then axa login", path)
 	}
 	return &s, path, nil
@@ -160,8 +162,10 @@ func (f *Factory) lockSession() error {
 
 // sessionHook returns a token hook that records each new refresh token of
 // the session at path.
-func sessionHook(path string, s session) func(context.Context, axa.Token) error {
+func (f *Factory) sessionHook(path string, s session) func(context.Context, axa.Token) error {
 	return func(_ context.Context, t axa.Token) error {
+		f.addSecret(t.AccessToken())
+		f.addSecret(t.RefreshToken())
 		if t.RefreshToken() == "" {
 			return nil
 		}
@@ -191,7 +195,7 @@ func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, error) 
 	return []axa.Option{
 		axa.WithAuthorizationCode(id, secret, s.RedirectURL),
 		axa.WithRefreshToken(s.RefreshToken),
-		axa.WithTokenHook(sessionHook(path, *s)),
+		axa.WithTokenHook(f.sessionHook(path, *s)),
 	}, nil
 }
 
@@ -406,7 +410,7 @@ not verified), the client, the API and the scopes. No token is printed.`,
 			}
 			c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli"), axa.WithBaseURL(s.BaseURL),
 				axa.WithAuthorizationCode(id, secret, s.RedirectURL), axa.WithRefreshToken(s.RefreshToken),
-				axa.WithTokenHook(sessionHook(path, *s))}, f.ClientOptions...)...)
+				axa.WithTokenHook(f.sessionHook(path, *s))}, f.ClientOptions...)...)
 			if err != nil {
 				return &usageError{err}
 			}
