@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,19 @@ func TestConformEmptyFlagValuesAreUsageErrors(t *testing.T) {
 		}
 		if n := len(canned.configs()); n != 0 {
 			t.Errorf("axa %q: the run was called", args)
+		}
+	}
+}
+
+// axa login with half a configuration is the usage error the other
+// commands give: with AXA_BASE_URL (or a secret) but no client id it
+// logged in to the embedded sandbox instead, silently.
+func TestLoginHalfConfiguredIsAUsageError(t *testing.T) {
+	for _, extra := range [][]string{{"--base-url", "https://api.example.test"}, {"--client-secret", "s3cret"}, {"--client-id", " "}} {
+		f := &Factory{OpenBrowser: func(string) error { return errors.New("no browser in this test") }}
+		r := run(t, f, append(extra, "login", "--wait", "1s")...)
+		if r.code != ExitUsage || strings.Contains(r.err, "sandbox at") {
+			t.Errorf("axa %q login: exit %d, err %q; want 2 and no sandbox", extra, r.code, r.err)
 		}
 	}
 }

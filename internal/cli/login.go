@@ -181,6 +181,14 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 	opts := []axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli")}
 	id, secret := f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
 	base := f.env(axa.EnvBaseURL, f.baseURL)
+	switch {
+	case id != "" && strings.TrimSpace(id) == "":
+		return nil, usagef("the client id is blank")
+	case id == "" && (secret != "" || base != ""):
+		// As the other commands: half a configuration is not the sandbox.
+		return nil, usagef("a client secret or a base URL is set but no client id is: set %s (and %s for a confidential client), or neither to use the embedded sandbox",
+			axa.EnvClientID, axa.EnvClientSecret)
+	}
 	if id == "" {
 		url, err := f.startSandbox()
 		if err != nil {
