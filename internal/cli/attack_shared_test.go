@@ -139,3 +139,42 @@ func TestConcurrentCommandsTakeOverAStaleStartOnce(t *testing.T) {
 		}
 	}
 }
+
+// A state file others may write (a shared AXA_STATE_DIR): it may have been
+// planted with a key its server knows, so its proof says nothing; the
+// commands do not use it.
+func TestStateFileOthersMayWriteIsNotUsed(t *testing.T) {
+	newF, sp, dir := sharedEnv(t)
+	const key = "0123456789abcdef0123456789abcdef"
+	rec := &recorder{}
+	planted := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == proofPath {
+			w.Header().Set(proofHeader, proof(key, r.URL.Query().Get("nonce")))
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		rec.mu.Lock()
+		rec.reqs = append(rec.reqs, r.Method+" "+r.URL.Path)
+		rec.mu.Unlock()
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(planted.Close)
+	data, _ := json.Marshal(sandboxState{URL: planted.URL, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, StopKey: key})
+	path := filepath.Join(dir, sandboxStateFile)
+	if err := writeFile0600(path, data); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, newF(nil), "countries", "fr")
+	if r.code != ExitOK {
+		t.Errorf("exit %d: %s", r.code, r.err)
+	}
+	if got := rec.got(); len(got) > 0 {
+		t.Errorf("the planted server was used: %q", got)
+	}
+	if n := sp.started.Load(); n != 1 {
+		t.Errorf("%d sandboxes started, want 1", n)
+	}
+}

@@ -106,7 +106,17 @@ func writeFile0600(path string, data []byte) error {
 }
 
 func readState(dir string) (*sandboxState, error) {
-	data, err := os.ReadFile(filepath.Join(dir, sandboxStateFile))
+	path := filepath.Join(dir, sandboxStateFile)
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	// A file another user wrote, or may write, names a server of theirs
+	// (its proof, below, is made with a key they chose).
+	if !privateFile(fi) {
+		return nil, fmt.Errorf("state file %s is not this user's alone (mode %v)", path, fi.Mode())
+	}
+	data, err := readBounded(path, maxSessionFile)
 	if err != nil {
 		return nil, err
 	}
