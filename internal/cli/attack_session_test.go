@@ -137,3 +137,47 @@ func TestErrorsDoNotPrintEchoedSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A session file others may read (mode 0644) has a refresh token others may
+// have: the commands refuse to act with it, say why, and keep it, so that
+// axa logout can still revoke it. One others may write (planted in a
+// shared AXA_STATE_DIR: a session fixation) is not used, not even by
+// logout, which would send it the client secret.
+func TestSessionFileOthersMayReadOrWrite(t *testing.T) {
+	for _, tc := range []struct {
+		mode       os.FileMode
+		logoutCode int
+	}{{0o644, ExitOK}, {0o640, ExitOK}, {0o666, ExitUsage}, {0o602, ExitUsage}} {
+		t.Run(tc.mode.String(), func(t *testing.T) {
+			env, dir := sessionSandbox(t)
+			newF := func() *Factory {
+				return &Factory{Getenv: func(k string) string { return env[k] }, OpenBrowser: browser}
+			}
+			if r := run(t, newF(), "login", "--wait", "20s"); r.code != ExitOK {
+				t.Fatalf("login: exit %d: %s", r.code, r.err)
+			}
+			path := filepath.Join(dir, sessionFile)
+			before := readSession(t, dir)
+			if err := os.Chmod(path, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"countries", "fr"}, {"auth", "status"}} {
+				r := run(t, newF(), args...)
+				if r.code != ExitUsage || !strings.Contains(r.err, "session") {
+					t.Errorf("axa %q with a session file of mode %v: exit %d, err %q; want 2 naming the session", args, tc.mode, r.code, r.err)
+				}
+			}
+			data, err := os.ReadFile(path)
+			if err != nil || !strings.Contains(string(data), before.RefreshToken) {
+				t.Fatalf("the session was lost or changed: %v", err)
+			}
+			r := run(t, newF(), "logout")
+			if r.code != tc.logoutCode {
+				t.Errorf("logout: exit %d, want %d: %s", r.code, tc.logoutCode, r.err)
+			}
+			if tc.logoutCode == ExitOK && refreshStatus(t, env[axa.EnvBaseURL], before.RefreshToken) == http.StatusOK {
+				t.Error("logout did not revoke the session")
+			}
+		})
+	}
+}

@@ -84,16 +84,36 @@ func readBounded(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// loadSession returns the recorded session, nil when there is none.
+// loadSession returns the recorded session, nil when there is none. A
+// session file others may read is refused (its refresh token may be
+// theirs too: axa logout revokes it, see loadSessionToRevoke), and one
+// others may write too (it may be theirs: a session fixation).
 func (f *Factory) loadSession() (*session, string, error) {
+	return f.readSessionFile(false)
+}
+
+// loadSessionToRevoke is loadSession for axa logout: a session file others
+// may read, but not write, is read, to be revoked.
+func (f *Factory) loadSessionToRevoke() (*session, string, error) {
+	return f.readSessionFile(true)
+}
+
+func (f *Factory) readSessionFile(readableByOthers bool) (*session, string, error) {
 	path, err := f.sessionPath()
 	if err != nil {
 		return nil, "", err
 	}
-	data, err := readBounded(path, maxSessionFile)
+	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, path, nil
 	}
+	if err == nil && !privateFile(fi) {
+		return nil, path, usagef("login session %s is not this user's alone (mode %v): it is not used; check who wrote it, then axa logout --forget and axa login", path, fi.Mode())
+	}
+	if err == nil && !readableByOthers && fi.Mode().Perm()&0o077 != 0 {
+		return nil, path, usagef("login session %s may be read by others (mode %v): its refresh token may have leaked; axa logout revokes it (then axa login), or chmod 600 it", path, fi.Mode())
+	}
+	data, err := readBounded(path, maxSessionFile)
 	if err != nil {
 		return nil, path, usagef("login session %s: %w (run axa logout --forget, then axa login)", path, err)
 	}
@@ -285,7 +305,7 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 			if err := f.lockSession(); err != nil {
 				return err
 			}
-			s, path, err := f.loadSession()
+			s, path, err := f.loadSessionToRevoke()
 			if err != nil && !forget {
 				return err
 			}
