@@ -45,7 +45,7 @@ func hostileProxy(t *testing.T, bad http.HandlerFunc) string {
 
 // checkHostile runs the check against base and returns the report, or
 // fails the test when the run does not end (a failure guard).
-func checkHostile(t *testing.T, ctx context.Context, base string, ops ...string) (*conformance.Report, error) {
+func checkHostile(ctx context.Context, t *testing.T, base string, ops ...string) (*conformance.Report, error) {
 	t.Helper()
 	type out struct {
 		rep *conformance.Report
@@ -79,7 +79,7 @@ func TestHostileRedirectIsNotFollowed(t *testing.T) {
 	base := hostileProxy(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	})
-	rep, err := checkHostile(t, t.Context(), base)
+	rep, err := checkHostile(t.Context(), t, base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestHostileRedirectIsNotFollowed(t *testing.T) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	}))
 	t.Cleanup(all.Close)
-	if _, err := checkHostile(t, t.Context(), all.URL); err == nil {
+	if _, err := checkHostile(t.Context(), t, all.URL); err == nil {
 		t.Error("a run with no token at all did not fail")
 	}
 	mu.Lock()
@@ -135,7 +135,7 @@ func TestHostileBodiesAndThrottles(t *testing.T) {
 	for name, bad := range cases {
 		t.Run(name, func(t *testing.T) {
 			// Two operations: each request reads up to the run's bound.
-			rep, err := checkHostile(t, t.Context(), hostileProxy(t, bad), string(gen.OperationGetCountry), string(gen.OperationListCountries))
+			rep, err := checkHostile(t.Context(), t, hostileProxy(t, bad), string(gen.OperationGetCountry), string(gen.OperationListCountries))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,7 +154,7 @@ func TestHostileSlowHeadersEndWithTheContext(t *testing.T) {
 	t.Cleanup(func() { close(release) })
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
-	_, err := checkHostile(t, ctx, base)
+	_, err := checkHostile(ctx, t, base)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err %v, want the context's deadline", err)
 	}
@@ -172,7 +172,7 @@ func TestHostileTextKeepsTheReportsValid(t *testing.T) {
 		b, _ := json.Marshal(map[string]string{"error": evil, "error_description": evil, "id": evil})
 		_, _ = w.Write(b)
 	})
-	rep, err := checkHostile(t, t.Context(), base)
+	rep, err := checkHostile(t.Context(), t, base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,5 +217,38 @@ func assertValidOutputs(t *testing.T, rep *conformance.Report) {
 	}
 	if n := strings.Count(table.String(), "\n"); n > 40*len(rep.Operations)+10 {
 		t.Errorf("the table has %d lines", n)
+	}
+}
+
+// methodRecorder records the method and path of every request it carries.
+type methodRecorder struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	seen []string
+}
+
+func (m *methodRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	m.mu.Lock()
+	m.seen = append(m.seen, req.Method+" "+req.URL.Path)
+	m.mu.Unlock()
+	return m.next.RoundTrip(req)
+}
+
+// Against a server not on loopback, without AllowWrites, the only POST
+// sent is the token request.
+func TestRemoteRunSendsNoWrite(t *testing.T) {
+	rec := &methodRecorder{next: remoteTransport(t, startSandbox(t))}
+	for _, base := range []string{"http://conform.test", "http://127.0.0.1.conform.test", "http://localhost.conform.test"} {
+		if _, err := conformance.Check(t.Context(), conformance.Config{BaseURL: base, ClientID: sandbox.DefaultClientID,
+			ClientSecret: sandbox.DefaultClientSecret, Transport: rec}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, s := range rec.seen {
+		if m, path, _ := strings.Cut(s, " "); m != http.MethodGet && m != http.MethodHead && path != gen.TokenPath {
+			t.Errorf("sent %s to a remote server without AllowWrites", s)
+		}
 	}
 }
