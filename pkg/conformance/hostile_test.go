@@ -238,7 +238,7 @@ func (m *methodRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 // sent is the token request.
 func TestRemoteRunSendsNoWrite(t *testing.T) {
 	rec := &methodRecorder{next: remoteTransport(t, startSandbox(t))}
-	for _, base := range []string{"http://conform.test", "http://127.0.0.1.conform.test", "http://localhost.conform.test"} {
+	for _, base := range []string{"https://conform.test", "https://127.0.0.1.conform.test", "https://localhost.conform.test"} {
 		if _, err := conformance.Check(t.Context(), conformance.Config{BaseURL: base, ClientID: sandbox.DefaultClientID,
 			ClientSecret: sandbox.DefaultClientSecret, Transport: rec}); err != nil {
 			t.Fatal(err)
@@ -250,5 +250,23 @@ func TestRemoteRunSendsNoWrite(t *testing.T) {
 		if m, path, _ := strings.Cut(s, " "); m != http.MethodGet && m != http.MethodHead && path != gen.TokenPath {
 			t.Errorf("sent %s to a remote server without AllowWrites", s)
 		}
+	}
+}
+
+// Plain HTTP to a host that is not loopback would carry the client secret
+// and the tokens in clear: the run refuses it before sending anything, as
+// the SDK and the CLI do.
+func TestPlainHTTPToARemoteHostIsRefused(t *testing.T) {
+	rec := &methodRecorder{next: http.DefaultTransport}
+	for _, base := range []string{"http://conform.test", "http://10.0.0.1:8080", "http://127.0.0.1.conform.test"} {
+		_, err := conformance.Check(t.Context(), conformance.Config{BaseURL: base, ClientID: "id", ClientSecret: "canary-secret-Pp0", Transport: rec})
+		if err == nil || !strings.Contains(err.Error(), "https") {
+			t.Errorf("Check(%s): %v, want a refusal naming https", base, err)
+		}
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.seen) > 0 {
+		t.Errorf("sent %q", rec.seen)
 	}
 }

@@ -111,6 +111,11 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("conformance: base URL %q is not an absolute http or https URL", cfg.BaseURL)
 	}
+	// The run sends the client secret and tokens: never in clear over a
+	// network (the SDK's rule).
+	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
+		return nil, fmt.Errorf("conformance: base URL %s: use https, or http only to a loopback address (127.0.0.1, ::1, localhost)", u.Redacted())
+	}
 	doc, err := api.Load(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("conformance: %w", err)
