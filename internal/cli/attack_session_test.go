@@ -181,3 +181,22 @@ func TestSessionFileOthersMayReadOrWrite(t *testing.T) {
 		})
 	}
 }
+
+// axa login while logged in to another API or as another client: the
+// session there would be replaced without being revoked, its refresh
+// token still valid and out of axa logout's reach. It is refused, and the
+// session kept.
+func TestLoginKeepsASessionForAnotherAPI(t *testing.T) {
+	env, dir := sessionSandbox(t)
+	other := session{BaseURL: "https://api.example.test", ClientID: "other-client", RedirectURL: "http://127.0.0.1/callback", RefreshToken: "canary-refresh-Oo31zM"}
+	if err := saveSession(filepath.Join(dir, sessionFile), other); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, &Factory{Getenv: func(k string) string { return env[k] }, OpenBrowser: browser}, "login", "--wait", "20s")
+	if r.code != ExitUsage || !strings.Contains(r.err, "logout") {
+		t.Errorf("login over another API's session: exit %d, err %q; want 2 and axa logout", r.code, r.err)
+	}
+	if got := readSession(t, dir); got != other {
+		t.Errorf("the other API's session was replaced: %+v", got)
+	}
+}

@@ -201,6 +201,18 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 	} else {
 		base = axa.ProductionURL
 	}
+	// A session for another client or API would be replaced unrevoked,
+	// its refresh token out of axa logout's reach (unless it was one of a
+	// sandbox that has ended, and its tokens with it).
+	old, _, err := f.loadSessionToRevoke()
+	if err != nil {
+		return nil, err
+	}
+	if old != nil && (old.ClientID != id || strings.TrimSuffix(old.BaseURL, "/") != strings.TrimSuffix(base, "/")) &&
+		(old.ClientID != sandbox.DefaultClientID || f.sandboxOfSession(context.Background(), old)) {
+		return nil, usagef("already logged in to %s as client %s: axa logout first (with that API and client configured), or axa logout --forget",
+			termtext.Line(old.BaseURL), termtext.Line(old.ClientID))
+	}
 	// The session is recorded with the refresh token the exchange brings.
 	path, err := f.sessionPath()
 	if err != nil {
