@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/axa-assistance-go/axa/pkg/axa"
@@ -198,5 +199,45 @@ func TestLoginKeepsASessionForAnotherAPI(t *testing.T) {
 	}
 	if got := readSession(t, dir); got != other {
 		t.Errorf("the other API's session was replaced: %+v", got)
+	}
+}
+
+// The session changes between the command's first look and its lock (an
+// axa login elsewhere replaced it with one for another API): the session
+// read under the lock is used only if it is still for this client and API.
+func TestSessionReplacedWhileWaitingForTheLock(t *testing.T) {
+	rec := &recorder{}
+	configured := rec.start(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, sessionFile)
+	mine := session{BaseURL: configured.URL, ClientID: canaryID, RedirectURL: "http://127.0.0.1/callback", RefreshToken: "canary-refresh-Mine1"}
+	theirs := session{BaseURL: "https://api.example.test", ClientID: "other-client", RedirectURL: "http://127.0.0.1/callback", RefreshToken: "canary-refresh-Theirs2"}
+	if err := saveSession(path, mine); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{EnvStateDir: dir, axa.EnvBaseURL: configured.URL, axa.EnvClientID: canaryID, axa.EnvClientSecret: canarySecret}
+	var mu sync.Mutex
+	looks := 0
+	getenv := func(k string) string {
+		if k == EnvStateDir {
+			mu.Lock()
+			looks++
+			if looks == 2 { // the lock: after the first look
+				if err := saveSession(path, theirs); err != nil {
+					t.Error(err)
+				}
+			}
+			mu.Unlock()
+		}
+		return env[k]
+	}
+	run(t, &Factory{Getenv: getenv}, "countries", "fr")
+	for _, req := range rec.got() {
+		if strings.Contains(req, theirs.RefreshToken) {
+			t.Errorf("another API's session was sent to the configured one: %q", req)
+		}
+	}
+	if looks < 2 {
+		t.Fatalf("the state directory was looked up %d times: the test no longer replaces the session in between", looks)
 	}
 }

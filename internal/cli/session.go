@@ -201,15 +201,19 @@ func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, error) 
 	if err != nil || s == nil {
 		return nil, err
 	}
-	if s.ClientID != id || strings.TrimSuffix(s.BaseURL, "/") != strings.TrimSuffix(base, "/") {
+	ours := func(s *session) bool {
+		return s.ClientID == id && strings.TrimSuffix(s.BaseURL, "/") == strings.TrimSuffix(base, "/")
+	}
+	if !ours(s) {
 		return nil, nil
 	}
-	// Read again under the lock: another command may have rotated it.
+	// Read again under the lock: another command may have rotated it, or
+	// an axa login replaced it with one for another client or API.
 	if err := f.lockSession(); err != nil {
 		return nil, err
 	}
 	s, path, err := f.loadSession()
-	if err != nil || s == nil {
+	if err != nil || s == nil || !ours(s) {
 		return nil, err
 	}
 	return []axa.Option{
