@@ -241,3 +241,25 @@ func TestSessionReplacedWhileWaitingForTheLock(t *testing.T) {
 		t.Fatalf("the state directory was looked up %d times: the test no longer replaces the session in between", looks)
 	}
 }
+
+// axa login records its session under the session lock: a command that
+// holds it (and may record a rotated refresh token of the session it
+// read, over the new one) makes the login wait, not write through.
+func TestLoginRecordsUnderTheSessionLock(t *testing.T) {
+	env, dir := sessionSandbox(t)
+	fh, err := os.OpenFile(filepath.Join(dir, "session.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = fh.Close() })
+	if err := tryLock(fh); err != nil {
+		t.Skipf("no lock on this system: %v", err)
+	}
+	r := run(t, &Factory{Getenv: func(k string) string { return env[k] }, OpenBrowser: browser}, "--timeout", "300ms", "login", "--wait", "20s")
+	if r.code == ExitOK {
+		t.Error("login recorded its session while another command held the session lock")
+	}
+	if _, err := os.Stat(filepath.Join(dir, sessionFile)); err == nil {
+		t.Error("the session file was written while another command held the lock")
+	}
+}

@@ -92,6 +92,12 @@ logout revokes and deletes it.`,
 				}
 				return errors.New(msg)
 			}
+			// The exchange records the session: under the lock, so that a
+			// command using the old one does not record its rotated
+			// refresh token over it.
+			if err := f.lockSession(); err != nil {
+				return err
+			}
 			tok, err := c.Exchange(ctx, req, res.state, res.code)
 			if err != nil {
 				return err
