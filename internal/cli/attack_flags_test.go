@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,5 +67,27 @@ func TestLoginHalfConfiguredIsAUsageError(t *testing.T) {
 		if r.code != ExitUsage || strings.Contains(r.err, "sandbox at") {
 			t.Errorf("axa %q login: exit %d, err %q; want 2 and no sandbox", extra, r.code, r.err)
 		}
+	}
+}
+
+// With --json, what a command prints on stdout is JSON, whichever command.
+func TestJSONOutputOfEveryCommandIsJSON(t *testing.T) {
+	newF, _, dir := sharedEnv(t)
+	for _, args := range [][]string{
+		{"countries", "fr"}, {"alerts"}, {"version"}, {"token"}, {"auth", "status"},
+		{"logout"}, {"logout", "--forget"}, {"api", "getCountry", "--country_id", "fr"},
+		{"sandbox", "stop"}, {"sandbox", "stop"},
+	} {
+		r := run(t, newF(nil), append(args, "--json")...)
+		if r.code != ExitOK || !json.Valid([]byte(r.out)) {
+			t.Errorf("axa %q --json: exit %d, out %q, err %q; want JSON", args, r.code, r.out, r.err)
+		}
+	}
+	// A session to log out of.
+	if err := saveSession(filepath.Join(dir, sessionFile), session{BaseURL: "http://127.0.0.1:1", ClientID: "c", RedirectURL: "http://127.0.0.1/cb", RefreshToken: "rt-0000"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, newF(nil), "logout", "--forget", "--json"); r.code != ExitOK || !json.Valid([]byte(r.out)) {
+		t.Errorf("axa logout --forget --json: exit %d, out %q; want JSON", r.code, r.out)
 	}
 }

@@ -314,8 +314,7 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 				return err
 			}
 			if s == nil && !forget {
-				fmt.Fprintln(f.Out, "axa: not logged in")
-				return nil
+				return f.print(map[string]any{"logged_out": false, "logged_in": false}, func(w *table) { w.Printf("axa: not logged in\n") })
 			}
 			if !forget {
 				id, secret, _, sandboxed, err := f.sessionClient(s)
@@ -335,8 +334,7 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
-			fmt.Fprintln(f.Out, "axa: logged out")
-			return nil
+			return f.print(map[string]any{"logged_out": true, "logged_in": false}, func(w *table) { w.Printf("axa: logged out\n") })
 		},
 	}
 	cmd.Flags().BoolVar(&forget, "forget", false, "delete the session without revoking it")

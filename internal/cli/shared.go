@@ -470,12 +470,11 @@ default, without a request), and remove its state file.`,
 			if err != nil {
 				return err
 			}
+			msg := "axa: no background sandbox was running\n"
 			if was {
-				fmt.Fprintln(f.Out, "axa: stopped the background sandbox")
-			} else {
-				fmt.Fprintln(f.Out, "axa: no background sandbox was running")
+				msg = "axa: stopped the background sandbox\n"
 			}
-			return nil
+			return f.print(map[string]any{"stopped": was}, func(w *table) { w.Printf("%s", msg) })
 		},
 	}
 	helpWithout(cmd, "base-url", "client-id", "client-secret", "json", "lang") // --timeout applies
