@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/axa-assistance-go/axa/pkg/axa"
 )
 
 // Empty or blank values, and values a header cannot carry, are usage
@@ -89,5 +91,28 @@ func TestJSONOutputOfEveryCommandIsJSON(t *testing.T) {
 	}
 	if r := run(t, newF(nil), "logout", "--forget", "--json"); r.code != ExitOK || !json.Valid([]byte(r.out)) {
 		t.Errorf("axa logout --forget --json: exit %d, out %q; want JSON", r.code, r.out)
+	}
+}
+
+// A path parameter of "." or "..": the SDK resolves the dot segment
+// (axa countries .. called GET /travel/v1/, another endpoint, with the
+// token), a server or proxy may too; and an empty one names the list. They
+// are usage errors, and nothing is sent.
+func TestDotSegmentsAreUsageErrors(t *testing.T) {
+	rec := &recorder{}
+	srv := rec.start(t)
+	env := map[string]string{axa.EnvBaseURL: srv.URL, axa.EnvClientID: "a", axa.EnvClientSecret: "b", EnvStateDir: t.TempDir()}
+	for _, args := range [][]string{
+		{"countries", ".."}, {"countries", "."}, {"country-health", ".."},
+		{"api", "getCountry", "--country_id", ".."}, {"api", "getCountry", "--country_id", "."},
+		{"api", "getCountry", "--country_id", ""}, {"api", "getPolicy", "--policy_id", ".."},
+	} {
+		r := run(t, &Factory{Getenv: func(k string) string { return env[k] }}, args...)
+		if r.code != ExitUsage {
+			t.Errorf("axa %q: exit %d, err %q; want 2", args, r.code, r.err)
+		}
+	}
+	if got := rec.got(); len(got) > 0 {
+		t.Errorf("sent %q", got)
 	}
 }

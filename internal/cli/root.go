@@ -229,6 +229,9 @@ the user cache directory).`,
 	return root
 }
 
+// isDotSegment reports whether v, as a path segment, is "." or "..".
+func isDotSegment(v string) bool { return v == "." || v == ".." }
+
 // isControl reports whether r is a control character, which no HTTP header
 // value may hold.
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
@@ -243,6 +246,11 @@ func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 		for i, v := range a {
 			if strings.TrimSpace(v) == "" {
 				return usagef("argument %d is empty", i+1)
+			}
+			// Every argument is an id that goes in a path: a dot segment
+			// would name another path (the SDK resolves it).
+			if isDotSegment(v) {
+				return usagef("argument %d is %q: not an id", i+1, v)
 			}
 		}
 		return nil
