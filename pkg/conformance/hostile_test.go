@@ -270,3 +270,34 @@ func TestPlainHTTPToARemoteHostIsRefused(t *testing.T) {
 		t.Errorf("sent %q", rec.seen)
 	}
 }
+
+// Huge headers (a 4 MiB challenge and request id, within what the client
+// takes) are quoted in the report: each string of a check is bounded, so
+// that a hostile server cannot make the report, kept in memory and written
+// three times, hundreds of megabytes.
+func TestHugeHeadersKeepTheReportSmall(t *testing.T) {
+	big := strings.Repeat("x", 4<<20)
+	base := hostileProxy(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="`+big+`"`)
+		w.Header().Set("X-Request-Id", big)
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	rep, err := checkHostile(t.Context(), t, base, string(gen.OperationGetCountry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed() == 0 {
+		t.Error("no check failed")
+	}
+	var js, junit bytes.Buffer
+	if err := rep.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.WriteJUnit(&junit); err != nil {
+		t.Fatal(err)
+	}
+	if js.Len() > 1<<20 || junit.Len() > 1<<20 {
+		t.Errorf("the report of one operation is %d bytes of JSON, %d of JUnit", js.Len(), junit.Len())
+	}
+	assertValidOutputs(t, rep)
+}
