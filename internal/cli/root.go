@@ -160,15 +160,24 @@ func (f *Factory) Run(ctx context.Context, args []string) int {
 	}
 	err := root.ExecuteContext(ctx)
 	if err != nil {
-		fmt.Fprintln(f.Err, f.redact(oneLine(err)))
+		fmt.Fprintln(f.Err, oneLine(err, f.redact))
 	}
 	return ExitCode(err)
 }
 
-// oneLine renders an error as one line, prefixed "axa: " once. An error
-// may carry the server's words, so it is sanitized.
-func oneLine(err error) string {
-	msg := strings.Join(strings.Fields(termtext.Line(err.Error())), " ")
+// maxErrorLine bounds, in runes, the error line: an error may quote a
+// server's description of megabytes.
+const maxErrorLine = 2000
+
+// oneLine renders an error as one line, prefixed "axa: " once, at most
+// maxErrorLine runes before the usage hint, with the secrets redact
+// knows redacted. An error may carry the server's words, so it is
+// sanitized.
+func oneLine(err error, redact func(string) string) string {
+	msg := redact(strings.Join(strings.Fields(termtext.Line(err.Error())), " ")) // before the cut, which could halve a secret
+	if r := []rune(msg); len(r) > maxErrorLine {
+		msg = string(r[:maxErrorLine-1]) + "…"
+	}
 	var ue *usageError
 	if errors.As(err, &ue) {
 		msg += " (see --help)"
