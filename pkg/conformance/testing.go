@@ -20,7 +20,7 @@ func Run(t *testing.T, cfg Config) *Report {
 	t.Helper()
 	rep, err := Check(t.Context(), cfg)
 	if err != nil {
-		t.Fatalf("conformance: %v", err)
+		t.Fatal(startFailure(err))
 	}
 	for _, op := range rep.Operations {
 		t.Run(op.ID, func(t *testing.T) {
@@ -35,6 +35,12 @@ func Run(t *testing.T, cfg Config) *Report {
 		})
 	}
 	return rep
+}
+
+// startFailure writes the error of a run that could not start: it may
+// quote the server (its token endpoint's error code).
+func startFailure(err error) string {
+	return termtext.Line("conformance: " + err.Error())
 }
 
 // skipped writes a skipped check on one line.
