@@ -364,6 +364,9 @@ func (v *paramValue) Set(s string) error {
 	if p.In == "path" && (strings.TrimSpace(s) == "" || isDotSegment(s)) {
 		return fmt.Errorf(`%q: a path parameter is not empty, "." or ".."`, s)
 	}
+	if strings.TrimSpace(s) == "" { // an unset variable in a script
+		return errors.New("empty")
+	}
 	v.values = append(v.values, s)
 	return nil
 }

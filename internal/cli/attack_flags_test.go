@@ -116,3 +116,29 @@ func TestDotSegmentsAreUsageErrors(t *testing.T) {
 		t.Errorf("sent %q", got)
 	}
 }
+
+// A command's own flag given an empty value (an unset variable in a
+// script) is a usage error: --idempotency-key "$KEY" meant the same key on
+// a retry, and an empty one silently meant a new key, so a second policy.
+func TestEmptyCommandFlagsAreUsageErrors(t *testing.T) {
+	rec := &recorder{}
+	srv := rec.start(t)
+	env := map[string]string{axa.EnvBaseURL: srv.URL, axa.EnvClientID: "a", axa.EnvClientSecret: "b", EnvStateDir: t.TempDir()}
+	holder := writeHolder(t)
+	for _, args := range [][]string{
+		{"policy", "create", "--quote", "8b0a4bde-8ac4-4a4e-a1e0-6c0e3b1b9a10", "--file", holder, "--idempotency-key", ""},
+		{"quote", "--from", "fr", "--to", "jp", "--start", "2027-03-01", "--end", "2027-03-15", "--traveller", "1985-04-12", "--idempotency-key", ""},
+		{"quote", "--from", "fr", "--to", "jp", "--start", "2027-03-01", "--end", "2027-03-15", "--traveller", "1985-04-12", "--idempotency-key", " "},
+		{"alerts", "--country", ""},
+		{"login", "--scope", "", "--wait", "1s"},
+		{"api", "listAlerts", "--min_level", ""},
+	} {
+		r := run(t, &Factory{Getenv: func(k string) string { return env[k] }}, args...)
+		if r.code != ExitUsage {
+			t.Errorf("axa %q: exit %d, err %q; want 2", args, r.code, r.err)
+		}
+	}
+	if got := rec.got(); len(got) > 0 {
+		t.Errorf("sent %q", got)
+	}
+}

@@ -210,7 +210,10 @@ the user cache directory).`,
 		// error (exit 1) instead of a usage error (exit 2).
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
-		PersistentPreRunE: func(*cobra.Command, []string) error {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := emptyLocalFlag(cmd); err != nil {
+				return err
+			}
 			if f.timeout <= 0 {
 				return usagef("--timeout %s: want a positive duration, e.g. 30s", f.timeout)
 			}
@@ -236,6 +239,44 @@ the user cache directory).`,
 		NewCmdAPI(f), NewCmdConform(f),
 	)
 	return root
+}
+
+// valueFlags are the commands' own flags that take a string (or strings):
+// none of them means anything given empty. (The api command's parameter
+// flags are checked as they are set, see paramValue.)
+var valueFlags = []string{
+	"addr", "country", "end", "fault", "fault-op", "file", "from", "idempotency-key", "junit", "kind",
+	"min-level", "operation", "plan", "quote", "scope", "speciality", "start", "state-dir", "to",
+	"traveller", "trip-type",
+}
+
+// emptyLocalFlag returns a usage error naming the first of cmd's own flags
+// given an empty or blank value: an unset variable in a script ("$KEY")
+// must not stand for the default (for --idempotency-key, a new key: a
+// second policy on a retry). The global flags are not checked: empty, they
+// stand for their variable, as documented.
+func emptyLocalFlag(cmd *cobra.Command) error {
+	local := cmd.LocalNonPersistentFlags()
+	for _, name := range valueFlags {
+		fl := local.Lookup(name)
+		if fl == nil || !fl.Changed {
+			continue
+		}
+		values := []string{fl.Value.String()}
+		if sv, ok := fl.Value.(interface{ GetSlice() []string }); ok {
+			if values = sv.GetSlice(); len(values) == 0 {
+				values = []string{""} // --to "" parses to no value
+			}
+		} else if fl.Value.Type() != "string" {
+			continue
+		}
+		for _, v := range values {
+			if strings.TrimSpace(v) == "" {
+				return usagef("--%s is empty", fl.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // isDotSegment reports whether v, as a path segment, is "." or "..".
