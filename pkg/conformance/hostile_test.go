@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -300,4 +301,19 @@ func TestHugeHeadersKeepTheReportSmall(t *testing.T) {
 		t.Errorf("the report of one operation is %d bytes of JSON, %d of JUnit", js.Len(), junit.Len())
 	}
 	assertValidOutputs(t, rep)
+}
+
+// A token endpoint whose error code is megabytes long: the run's error
+// stays short.
+func TestHugeTokenErrorIsCut(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": strings.Repeat("e", 1<<20)})
+	}))
+	t.Cleanup(srv.Close)
+	_, err := checkHostile(t.Context(), t, srv.URL)
+	if err == nil || len(err.Error()) > 4<<10 {
+		t.Errorf("an error of %d bytes, want a short one", len(fmt.Sprint(err)))
+	}
 }

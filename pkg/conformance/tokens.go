@@ -9,9 +9,14 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/axa-assistance-go/axa/gen"
 )
+
+// maxErrorCode bounds, in bytes, the error code of a token answer the
+// run's error quotes: an RFC 6749 code is a word.
+const maxErrorCode = 200
 
 // tokenResponse is the part of an RFC 6749 token response the run reads.
 type tokenResponse struct {
@@ -67,6 +72,13 @@ func (r *runner) fetchToken(ctx context.Context, scope string) (string, error) {
 		code := tr.Error
 		if code == "" {
 			code = "no access_token"
+		}
+		if len(code) > maxErrorCode { // the server's words, in an error
+			cut := maxErrorCode
+			for cut > 0 && !utf8.RuneStart(code[cut]) {
+				cut--
+			}
+			code = code[:cut] + "…"
 		}
 		return "", fmt.Errorf("conformance: token for scope %q: %s answered %d (%s)", scope, gen.TokenPath, resp.StatusCode, code)
 	}
