@@ -317,3 +317,27 @@ func TestHugeTokenErrorIsCut(t *testing.T) {
 		t.Errorf("an error of %d bytes, want a short one", len(fmt.Sprint(err)))
 	}
 }
+
+// An answer over the run's bound (4 MiB) is not judged on its first 4 MiB
+// as if they were the body: the check says the body was too large.
+func TestBodyOverTheBoundIsSaidSo(t *testing.T) {
+	chunk := bytes.Repeat([]byte(" "), 64<<10)
+	base := hostileProxy(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"id":"fr","label":"France"}`))
+		for range 80 { // 5 MiB of blanks: valid JSON once closed
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		_, _ = w.Write([]byte(`]`))
+	})
+	rep, err := checkHostile(t.Context(), t, base, string(gen.OperationListCountries))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rep.Operations[0].Checks[0]
+	if c.Outcome != conformance.Fail || !strings.Contains(c.Message, "MiB") {
+		t.Errorf("response: %s %q (at %q, got %q); want a failure saying the body is over the bound", c.Outcome, c.Message, c.Pointer, c.Got)
+	}
+}

@@ -481,9 +481,12 @@ func (r *runner) sendOnce(ctx context.Context, o *operation, in inputs, auth fun
 		return nil, fmt.Errorf("no answer: %w", unwrapURLError(err))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("%d answered, but its body could not be read: %w", resp.StatusCode, err)
+	}
+	if len(body) > maxBody { // its beginning is not the body: not judged as one
+		return nil, fmt.Errorf("%d answered a body over %d MiB, more than the run reads", resp.StatusCode, maxBody>>20)
 	}
 	r.secrets.addFromBody(body)
 	return &answer{req: req, status: resp.StatusCode, header: resp.Header, body: body}, nil
