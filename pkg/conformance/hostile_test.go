@@ -207,7 +207,7 @@ func assertValidOutputs(t *testing.T, rep *conformance.Report) {
 		name string
 		b    []byte
 	}{{"table", table.Bytes()}, {"junit", junit.Bytes()}, {"json", js.Bytes()}} {
-		for _, bad := range []string{"\x1b", "\x07", "\x00", "\u202e", "\xff"} {
+		for _, bad := range []string{"\x1b", "\x07", "\x00", "\u202e", "\xff", "\u009b"} {
 			if bytes.Contains(out.b, []byte(bad)) {
 				t.Errorf("the %s holds %q", out.name, bad)
 			}
@@ -390,4 +390,19 @@ func TestThrottledTokenRequestsAreSentAgain(t *testing.T) {
 	if refused == 0 {
 		t.Error("no token request was throttled: the test did not test")
 	}
+}
+
+// A report a program built, with hostile text in every field, operation
+// names, methods, paths, outcomes and the base URL included: the three
+// forms stay valid and hold no control character.
+func TestHostileNamesEverywhere(t *testing.T) {
+	evil := "\x1b[2J\x1b]0;owned\x07op\u202e\u009b31m\x7f\x00\n<b>&]]></b>\xff"
+	rep := &conformance.Report{BaseURL: "https://x/" + evil, SpecVersion: evil, Operations: []conformance.OperationResult{{
+		ID: evil, Method: evil, Path: evil, Checks: []conformance.Result{
+			{Name: evil, Outcome: conformance.Outcome(evil), Status: -1, Pointer: evil, Expected: evil, Got: evil, Message: evil},
+			{Name: evil, Outcome: conformance.Fail, Pointer: evil, Expected: evil, Got: evil, Message: evil},
+			{Name: evil, Outcome: conformance.Skip, Message: evil},
+		},
+	}}}
+	assertValidOutputs(t, rep)
 }
