@@ -19,3 +19,7 @@ func privateFile(fi fs.FileInfo) bool {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	return !ok || int(st.Uid) == os.Getuid()
 }
+
+// othersMayRead reports whether fi's mode lets a user other than its owner
+// read or use it (group or other bits).
+func othersMayRead(fi fs.FileInfo) bool { return fi.Mode().Perm()&0o077 != 0 }

@@ -110,7 +110,7 @@ func (f *Factory) readSessionFile(readableByOthers bool) (*session, string, erro
 	if err == nil && !privateFile(fi) {
 		return nil, path, usagef("login session %s is not this user's alone (mode %v): it is not used; check who wrote it, then axa logout --forget and axa login", path, fi.Mode())
 	}
-	if err == nil && !readableByOthers && fi.Mode().Perm()&0o077 != 0 {
+	if err == nil && !readableByOthers && othersMayRead(fi) {
 		return nil, path, usagef("login session %s may be read by others (mode %v): its refresh token may have leaked; axa logout revokes it (then axa login), or chmod 600 it", path, fi.Mode())
 	}
 	data, err := readBounded(path, maxSessionFile)
