@@ -406,3 +406,19 @@ func TestHostileNamesEverywhere(t *testing.T) {
 	}}}
 	assertValidOutputs(t, rep)
 }
+
+// A base URL with credentials in it: Go's client would send them as Basic
+// credentials on every request the run means to send without any (the
+// "no token" and "no credentials" checks). Refused, as the SDK does.
+func TestBaseURLWithCredentialsIsRefused(t *testing.T) {
+	rec := &methodRecorder{next: http.DefaultTransport}
+	_, err := conformance.Check(t.Context(), conformance.Config{BaseURL: "http://user:canary-pw-Uu7@127.0.0.1:1", ClientID: "id", ClientSecret: "secret", Transport: rec})
+	if err == nil || strings.Contains(err.Error(), "canary-pw-Uu7") {
+		t.Errorf("Check: %v; want a refusal without the password", err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.seen) > 0 {
+		t.Errorf("sent %q", rec.seen)
+	}
+}

@@ -111,6 +111,11 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("conformance: base URL %q is not an absolute http or https URL", cfg.BaseURL)
 	}
+	// Credentials in the URL would go, as Basic credentials, with the
+	// requests the run sends without any (the SDK's rule).
+	if u.User != nil {
+		return nil, fmt.Errorf("conformance: base URL %s: credentials go in ClientID and ClientSecret, not in the URL", u.Redacted())
+	}
 	// The run sends the client secret and tokens: never in clear over a
 	// network (the SDK's rule).
 	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
