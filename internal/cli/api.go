@@ -359,6 +359,14 @@ func (v *paramValue) Set(s string) error {
 	if len(p.Enum) > 0 && !slices.Contains(p.Enum, s) {
 		return fmt.Errorf("want one of %s", strings.Join(p.Enum, ", "))
 	}
+	// A path parameter is one segment: empty, or a dot segment, it would
+	// name another path (the SDK resolves "..").
+	if p.In == "path" && (strings.TrimSpace(s) == "" || isDotSegment(s)) {
+		return fmt.Errorf(`%q: a path parameter is not empty, "." or ".."`, s)
+	}
+	if strings.TrimSpace(s) == "" { // an unset variable in a script
+		return errors.New("empty")
+	}
 	v.values = append(v.values, s)
 	return nil
 }

@@ -32,9 +32,9 @@ const conformTimeout = 5 * time.Minute
 // written as JUnit XML.
 func NewCmdConform(f *Factory) *cobra.Command {
 	var (
-		allowWrites bool
-		junit       string
-		operations  []string
+		allowWrites   bool
+		junit         string
+		rawOperations []string
 	)
 	cmd := &cobra.Command{
 		Use:   "conform",
@@ -65,6 +65,18 @@ bounds the whole run: 5m unless given.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Everything local is checked before a sandbox or a server is
 			// reached.
+			var operations []string
+			for _, v := range rawOperations {
+				for id := range strings.SplitSeq(v, ",") {
+					if id = strings.TrimSpace(id); id == "" {
+						return usagef("--operation %q: an empty operationId", v)
+					}
+					operations = append(operations, id)
+				}
+			}
+			if cmd.Flags().Changed("junit") && strings.TrimSpace(junit) == "" {
+				return usagef("--junit %q: want the file to write", junit)
+			}
 			if err := knownOperations(operations); err != nil {
 				return err
 			}
@@ -136,7 +148,7 @@ bounds the whole run: 5m unless given.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&allowWrites, "allow-writes", false, "create quotes and policies on a server not on loopback (on loopback they always are)")
 	fl.StringVar(&junit, "junit", "", "also write the report as JUnit XML to this file (replaced atomically, mode 0600)")
-	fl.StringSliceVar(&operations, "operation", nil, "check only the operation with this `ID` (an operationId; repeat, or comma-separate, for several; axa api lists them)")
+	fl.StringArrayVar(&rawOperations, "operation", nil, "check only the operation with this `ID` (an operationId; repeat, or comma-separate, for several; axa api lists them)")
 	_ = cmd.RegisterFlagCompletionFunc("operation", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return operationIDs(), cobra.ShellCompDirectiveNoFileComp
 	})

@@ -92,6 +92,12 @@ logout revokes and deletes it.`,
 				}
 				return errors.New(msg)
 			}
+			// The exchange records the session: under the lock, so that a
+			// command using the old one does not record its rotated
+			// refresh token over it.
+			if err := f.lockSession(); err != nil {
+				return err
+			}
 			tok, err := c.Exchange(ctx, req, res.state, res.code)
 			if err != nil {
 				return err
@@ -181,6 +187,14 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 	opts := []axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli")}
 	id, secret := f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
 	base := f.env(axa.EnvBaseURL, f.baseURL)
+	switch {
+	case id != "" && strings.TrimSpace(id) == "":
+		return nil, usagef("the client id is blank")
+	case id == "" && (secret != "" || base != ""):
+		// As the other commands: half a configuration is not the sandbox.
+		return nil, usagef("a client secret or a base URL is set but no client id is: set %s (and %s for a confidential client), or neither to use the embedded sandbox",
+			axa.EnvClientID, axa.EnvClientSecret)
+	}
 	if id == "" {
 		url, err := f.startSandbox()
 		if err != nil {
@@ -193,13 +207,25 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 	} else {
 		base = axa.ProductionURL
 	}
+	// A session for another client or API would be replaced unrevoked,
+	// its refresh token out of axa logout's reach (unless it was one of a
+	// sandbox that has ended, and its tokens with it).
+	old, _, err := f.loadSessionToRevoke()
+	if err != nil {
+		return nil, err
+	}
+	if old != nil && (old.ClientID != id || strings.TrimSuffix(old.BaseURL, "/") != strings.TrimSuffix(base, "/")) &&
+		(old.ClientID != sandbox.DefaultClientID || f.sandboxOfSession(context.Background(), old)) {
+		return nil, usagef("already logged in to %s as client %s: axa logout first (with that API and client configured), or axa logout --forget",
+			termtext.Line(old.BaseURL), termtext.Line(old.ClientID))
+	}
 	// The session is recorded with the refresh token the exchange brings.
 	path, err := f.sessionPath()
 	if err != nil {
 		return nil, err
 	}
 	opts = append(opts, axa.WithAuthorizationCode(id, secret, redirect),
-		axa.WithTokenHook(sessionHook(path, session{BaseURL: base, ClientID: id, RedirectURL: redirect})))
+		axa.WithTokenHook(f.sessionHook(path, session{BaseURL: base, ClientID: id, RedirectURL: redirect})))
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
 		return nil, &usageError{err} // the options are the user's: a base URL, credentials

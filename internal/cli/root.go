@@ -8,13 +8,17 @@ package cli
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -65,6 +69,48 @@ type Factory struct {
 
 	client  *axa.Client
 	closers []func()
+
+	secretsMu sync.Mutex
+	secrets   []string // what the error line must not print (see addSecret)
+}
+
+// minSecret is the shortest string the error line redacts: a shorter one
+// would blank ordinary words.
+const minSecret = 4
+
+// addSecret records a secret the command holds (a refresh or access
+// token): a server may echo it in an error, and the error line, which a CI
+// log keeps, must not print it.
+func (f *Factory) addSecret(s string) {
+	if len(s) < minSecret {
+		return
+	}
+	f.secretsMu.Lock()
+	defer f.secretsMu.Unlock()
+	if !slices.Contains(f.secrets, s) {
+		f.secrets = append(f.secrets, s)
+	}
+}
+
+// redact replaces in msg every secret the command held: the ones recorded
+// by addSecret, and the client secret configured, as sent (form-encoded,
+// and in the HTTP Basic credentials).
+func (f *Factory) redact(msg string) string {
+	if secret := f.env(axa.EnvClientSecret, f.clientSecret); secret != "" {
+		id := f.env(axa.EnvClientID, f.clientID)
+		f.addSecret(secret)
+		f.addSecret(url.QueryEscape(secret))
+		f.addSecret(base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret))))
+		f.addSecret(base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)))
+	}
+	f.secretsMu.Lock()
+	list := slices.Clone(f.secrets)
+	f.secretsMu.Unlock()
+	slices.SortFunc(list, func(a, b string) int { return len(b) - len(a) }) // a token may hold a shorter secret
+	for _, s := range list {
+		msg = strings.ReplaceAll(msg, s, "[redacted]")
+	}
+	return msg
 }
 
 // usageError is a wrong command line: exit code 2.
@@ -114,15 +160,24 @@ func (f *Factory) Run(ctx context.Context, args []string) int {
 	}
 	err := root.ExecuteContext(ctx)
 	if err != nil {
-		fmt.Fprintln(f.Err, oneLine(err))
+		fmt.Fprintln(f.Err, oneLine(err, f.redact))
 	}
 	return ExitCode(err)
 }
 
-// oneLine renders an error as one line, prefixed "axa: " once. An error
-// may carry the server's words, so it is sanitized.
-func oneLine(err error) string {
-	msg := strings.Join(strings.Fields(termtext.Line(err.Error())), " ")
+// maxErrorLine bounds, in runes, the error line: an error may quote a
+// server's description of megabytes.
+const maxErrorLine = 2000
+
+// oneLine renders an error as one line, prefixed "axa: " once, at most
+// maxErrorLine runes before the usage hint, with the secrets redact
+// knows redacted. An error may carry the server's words, so it is
+// sanitized.
+func oneLine(err error, redact func(string) string) string {
+	msg := redact(strings.Join(strings.Fields(termtext.Line(err.Error())), " ")) // before the cut, which could halve a secret
+	if r := []rune(msg); len(r) > maxErrorLine {
+		msg = string(r[:maxErrorLine-1]) + "…"
+	}
 	var ue *usageError
 	if errors.As(err, &ue) {
 		msg += " (see --help)"
@@ -155,9 +210,15 @@ the user cache directory).`,
 		// error (exit 1) instead of a usage error (exit 2).
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
-		PersistentPreRunE: func(*cobra.Command, []string) error {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := emptyLocalFlag(cmd); err != nil {
+				return err
+			}
 			if f.timeout <= 0 {
 				return usagef("--timeout %s: want a positive duration, e.g. 30s", f.timeout)
+			}
+			if f.lang != "" && (strings.TrimSpace(f.lang) == "" || strings.ContainsFunc(f.lang, isControl)) {
+				return usagef("--lang %q: want a language tag, e.g. fr", f.lang)
 			}
 			return nil
 		},
@@ -180,11 +241,67 @@ the user cache directory).`,
 	return root
 }
 
-// args wraps a cobra arguments check so that its failure is a usage error.
+// valueFlags are the commands' own flags that take a string (or strings):
+// none of them means anything given empty. (The api command's parameter
+// flags are checked as they are set, see paramValue.)
+var valueFlags = []string{
+	"addr", "country", "end", "fault", "fault-op", "file", "from", "idempotency-key", "junit", "kind",
+	"min-level", "operation", "plan", "quote", "scope", "speciality", "start", "state-dir", "to",
+	"traveller", "trip-type",
+}
+
+// emptyLocalFlag returns a usage error naming the first of cmd's own flags
+// given an empty or blank value: an unset variable in a script ("$KEY")
+// must not stand for the default (for --idempotency-key, a new key: a
+// second policy on a retry). The global flags are not checked: empty, they
+// stand for their variable, as documented.
+func emptyLocalFlag(cmd *cobra.Command) error {
+	local := cmd.LocalNonPersistentFlags()
+	for _, name := range valueFlags {
+		fl := local.Lookup(name)
+		if fl == nil || !fl.Changed {
+			continue
+		}
+		values := []string{fl.Value.String()}
+		if sv, ok := fl.Value.(interface{ GetSlice() []string }); ok {
+			if values = sv.GetSlice(); len(values) == 0 {
+				values = []string{""} // --to "" parses to no value
+			}
+		} else if fl.Value.Type() != "string" {
+			continue
+		}
+		for _, v := range values {
+			if strings.TrimSpace(v) == "" {
+				return usagef("--%s is empty", fl.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// isDotSegment reports whether v, as a path segment, is "." or "..".
+func isDotSegment(v string) bool { return v == "." || v == ".." }
+
+// isControl reports whether r is a control character, which no HTTP header
+// value may hold.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// args wraps a cobra arguments check so that its failure is a usage error;
+// an empty or blank argument (an unset shell variable) is one too.
 func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, a []string) error {
 		if err := check(cmd, a); err != nil {
 			return &usageError{err}
+		}
+		for i, v := range a {
+			if strings.TrimSpace(v) == "" {
+				return usagef("argument %d is empty", i+1)
+			}
+			// Every argument is an id that goes in a path: a dot segment
+			// would name another path (the SDK resolves it).
+			if isDotSegment(v) {
+				return usagef("argument %d is %q: not an id", i+1, v)
+			}
 		}
 		return nil
 	}

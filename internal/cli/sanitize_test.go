@@ -64,7 +64,7 @@ func TestServerTextIsPrintedWithoutControlCharacters(t *testing.T) {
 
 // Every error line goes through the sanitizer, whatever made it.
 func TestErrorLineIsSanitized(t *testing.T) {
-	got := oneLine(errors.New("boom\x1b[2J\nsecond line\u202e"))
+	got := oneLine(errors.New("boom\x1b[2J\nsecond line\u202e"), func(s string) string { return s })
 	if got != "axa: boom second line" {
 		t.Errorf("oneLine = %q", got)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -59,21 +60,67 @@ func (f *Factory) sessionPath() (string, error) {
 	return filepath.Join(dir, sessionFile), nil
 }
 
-// loadSession returns the recorded session, nil when there is none.
+// maxSessionFile bounds the session file read: it holds a few short
+// strings.
+const maxSessionFile = 64 << 10
+
+// errTooLarge says that a file is larger than the CLI reads.
+var errTooLarge = errors.New("larger than expected")
+
+// readBounded reads the file at path if it holds at most limit bytes.
+func readBounded(path string, limit int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close() //nolint:errcheck // read only
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w (over %d bytes)", errTooLarge, limit)
+	}
+	return data, nil
+}
+
+// loadSession returns the recorded session, nil when there is none. A
+// session file others may read is refused (its refresh token may be
+// theirs too: axa logout revokes it, see loadSessionToRevoke), and one
+// others may write too (it may be theirs: a session fixation).
 func (f *Factory) loadSession() (*session, string, error) {
+	return f.readSessionFile(false)
+}
+
+// loadSessionToRevoke is loadSession for axa logout: a session file others
+// may read, but not write, is read, to be revoked.
+func (f *Factory) loadSessionToRevoke() (*session, string, error) {
+	return f.readSessionFile(true)
+}
+
+func (f *Factory) readSessionFile(readableByOthers bool) (*session, string, error) {
 	path, err := f.sessionPath()
 	if err != nil {
 		return nil, "", err
 	}
-	data, err := os.ReadFile(path)
+	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, path, nil
 	}
+	if err == nil && !privateFile(fi) {
+		return nil, path, usagef("login session %s is not this user's alone (mode %v): it is not used; check who wrote it, then axa logout --forget and axa login", path, fi.Mode())
+	}
+	if err == nil && !readableByOthers && othersMayRead(fi) {
+		return nil, path, usagef("login session %s may be read by others (mode %v): its refresh token may have leaked; axa logout revokes it (then axa login), or chmod 600 it", path, fi.Mode())
+	}
+	data, err := readBounded(path, maxSessionFile)
 	if err != nil {
-		return nil, path, usagef("login session %s: %w", path, err)
+		return nil, path, usagef("login session %s: %w (run axa logout --forget, then axa login)", path, err)
 	}
 	var s session
-	if err := json.Unmarshal(data, &s); err != nil || s.RefreshToken == "" || s.ClientID == "" || s.BaseURL == "" {
+	err = json.Unmarshal(data, &s)
+	f.addSecret(s.RefreshToken)
+	if err != nil || s.RefreshToken == "" || s.ClientID == "" || s.BaseURL == "" {
 		return nil, path, usagef("login session %s is damaged: run axa logout --forget, then axa login", path)
 	}
 	return &s, path, nil
@@ -135,8 +182,10 @@ func (f *Factory) lockSession() error {
 
 // sessionHook returns a token hook that records each new refresh token of
 // the session at path.
-func sessionHook(path string, s session) func(context.Context, axa.Token) error {
+func (f *Factory) sessionHook(path string, s session) func(context.Context, axa.Token) error {
 	return func(_ context.Context, t axa.Token) error {
+		f.addSecret(t.AccessToken())
+		f.addSecret(t.RefreshToken())
 		if t.RefreshToken() == "" {
 			return nil
 		}
@@ -152,21 +201,25 @@ func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, error) 
 	if err != nil || s == nil {
 		return nil, err
 	}
-	if s.ClientID != id || strings.TrimSuffix(s.BaseURL, "/") != strings.TrimSuffix(base, "/") {
+	ours := func(s *session) bool {
+		return s.ClientID == id && strings.TrimSuffix(s.BaseURL, "/") == strings.TrimSuffix(base, "/")
+	}
+	if !ours(s) {
 		return nil, nil
 	}
-	// Read again under the lock: another command may have rotated it.
+	// Read again under the lock: another command may have rotated it, or
+	// an axa login replaced it with one for another client or API.
 	if err := f.lockSession(); err != nil {
 		return nil, err
 	}
 	s, path, err := f.loadSession()
-	if err != nil || s == nil {
+	if err != nil || s == nil || !ours(s) {
 		return nil, err
 	}
 	return []axa.Option{
 		axa.WithAuthorizationCode(id, secret, s.RedirectURL),
 		axa.WithRefreshToken(s.RefreshToken),
-		axa.WithTokenHook(sessionHook(path, *s)),
+		axa.WithTokenHook(f.sessionHook(path, *s)),
 	}, nil
 }
 
@@ -198,6 +251,8 @@ func (f *Factory) apiCredentials() (string, error) {
 	id, secret := f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
 	base := f.env(axa.EnvBaseURL, f.baseURL)
 	switch {
+	case (id != "" && strings.TrimSpace(id) == "") || (secret != "" && strings.TrimSpace(secret) == ""):
+		return "", usagef("the client id or the client secret is blank")
 	case id != "" && secret != "":
 		return id, nil
 	case id != "" || secret != "":
@@ -254,20 +309,19 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 			if err := f.lockSession(); err != nil {
 				return err
 			}
-			s, path, err := f.loadSession()
+			s, path, err := f.loadSessionToRevoke()
 			if err != nil && !forget {
 				return err
 			}
 			if s == nil && !forget {
-				fmt.Fprintln(f.Out, "axa: not logged in")
-				return nil
+				return f.print(map[string]any{"logged_out": false, "logged_in": false}, func(w *table) { w.Printf("axa: not logged in\n") })
 			}
 			if !forget {
 				id, secret, _, sandboxed, err := f.sessionClient(s)
 				if err != nil {
 					return err
 				}
-				if sandboxed && !answers(cmd.Context(), s.BaseURL) {
+				if sandboxed && !f.sandboxOfSession(cmd.Context(), s) {
 					fmt.Fprintln(f.Err, "axa: the sandbox of this session has ended, and its tokens with it")
 				} else {
 					ctx, cancel := f.context(cmd)
@@ -280,8 +334,7 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
-			fmt.Fprintln(f.Out, "axa: logged out")
-			return nil
+			return f.print(map[string]any{"logged_out": true, "logged_in": false}, func(w *table) { w.Printf("axa: logged out\n") })
 		},
 	}
 	cmd.Flags().BoolVar(&forget, "forget", false, "delete the session without revoking it")
@@ -298,7 +351,28 @@ func (f *Factory) sessionClient(s *session) (id, secret string, base string, san
 	if id != s.ClientID {
 		return "", "", "", false, usagef("the session is for client %s: set %s and %s to it", termtext.Line(s.ClientID), axa.EnvClientID, axa.EnvClientSecret)
 	}
+	// The secret configured is for the API configured: it is not sent to
+	// another, which a session file may name (a login there with the same
+	// client id, or a file changed by someone else).
+	base = cmp.Or(f.env(axa.EnvBaseURL, f.baseURL), axa.ProductionURL)
+	if strings.TrimSuffix(base, "/") != strings.TrimSuffix(s.BaseURL, "/") {
+		return "", "", "", false, usagef("the session is for the API at %s, not %s: set %s to it (or axa logout --forget)",
+			termtext.Line(s.BaseURL), termtext.Line(base), axa.EnvBaseURL)
+	}
 	return id, secret, s.BaseURL, false, nil
+}
+
+// sandboxOfSession tells whether the shared sandbox a session of the
+// sandbox's client was made with still serves: the state file names it and
+// it proves to be the one recorded (isRecorded). Once it has ended, another
+// server may listen on its port: it must not be sent the refresh token.
+func (f *Factory) sandboxOfSession(ctx context.Context, s *session) bool {
+	dir, err := f.stateDir()
+	if err != nil {
+		return false
+	}
+	st := liveState(ctx, dir)
+	return st != nil && strings.TrimSuffix(st.URL, "/") == strings.TrimSuffix(s.BaseURL, "/")
 }
 
 // jwtClaims decodes, without verifying, the payload of a JWT access token:
@@ -349,13 +423,16 @@ not verified), the client, the API and the scopes. No token is printed.`,
 				}
 				return nil
 			}
-			id, secret, _, _, err := f.sessionClient(s)
+			id, secret, _, sandboxed, err := f.sessionClient(s)
 			if err != nil {
 				return err
 			}
+			if sandboxed && !f.sandboxOfSession(cmd.Context(), s) {
+				return fmt.Errorf("the sandbox of the session at %s has ended, and its tokens with it (axa login again)", termtext.Line(s.BaseURL))
+			}
 			c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli"), axa.WithBaseURL(s.BaseURL),
 				axa.WithAuthorizationCode(id, secret, s.RedirectURL), axa.WithRefreshToken(s.RefreshToken),
-				axa.WithTokenHook(sessionHook(path, *s))}, f.ClientOptions...)...)
+				axa.WithTokenHook(f.sessionHook(path, *s))}, f.ClientOptions...)...)
 			if err != nil {
 				return &usageError{err}
 			}

@@ -191,7 +191,7 @@ func TestLogoutForget(t *testing.T) {
 	if err := saveSession(path, session{BaseURL: "http://127.0.0.1:1", ClientID: canaryID, RedirectURL: "http://127.0.0.1/callback", RefreshToken: "canary-refresh-Yy5"}); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{EnvStateDir: dir, axa.EnvClientID: canaryID, axa.EnvClientSecret: canarySecret}
+	env := map[string]string{EnvStateDir: dir, axa.EnvBaseURL: "http://127.0.0.1:1", axa.EnvClientID: canaryID, axa.EnvClientSecret: canarySecret}
 	newF := func() *Factory { return &Factory{Getenv: func(k string) string { return env[k] }} }
 	r := run(t, newF(), "logout")
 	if r.code != ExitError || !strings.Contains(r.err, "--forget") {

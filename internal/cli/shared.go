@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
@@ -46,6 +48,11 @@ const (
 	sandboxLogFile   = "sandbox.log"
 	stopPath         = "/.axa-cli/stop"
 	stopHeader       = "X-Axa-Stop"
+	// proofPath answers HMAC-SHA256(stop key, nonce) in proofHeader: the
+	// commands ask it before they use a recorded sandbox, so that a server
+	// that took the port of one that ended is not taken for it.
+	proofPath   = "/.axa-cli/proof"
+	proofHeader = "X-Axa-Proof"
 	// startWait bounds how long a command waits for the shared sandbox to
 	// start (its own, or one another command is starting).
 	startWait = 15 * time.Second
@@ -99,7 +106,17 @@ func writeFile0600(path string, data []byte) error {
 }
 
 func readState(dir string) (*sandboxState, error) {
-	data, err := os.ReadFile(filepath.Join(dir, sandboxStateFile))
+	path := filepath.Join(dir, sandboxStateFile)
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	// A file another user wrote, or may write, names a server of theirs
+	// (its proof, below, is made with a key they chose).
+	if !privateFile(fi) {
+		return nil, fmt.Errorf("state file %s is not this user's alone (mode %v)", path, fi.Mode())
+	}
+	data, err := readBounded(path, maxSessionFile)
 	if err != nil {
 		return nil, err
 	}
@@ -134,13 +151,50 @@ func answers(ctx context.Context, url string) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// liveState returns the recorded sandbox if it answers, else nil.
+// liveState returns the recorded sandbox if it answers and proves it is
+// the one recorded (see isRecorded), else nil.
 func liveState(ctx context.Context, dir string) *sandboxState {
 	st, err := readState(dir)
-	if err != nil || !answers(ctx, st.URL) {
+	if err != nil || !isRecorded(ctx, st) {
 		return nil
 	}
 	return st
+}
+
+// proof is what the sandbox recorded with key answers to nonce.
+func proof(key, nonce string) string {
+	m := hmac.New(sha256.New, []byte(key))
+	m.Write([]byte(nonce))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// isRecorded tells whether the server at st.URL is the sandbox st records:
+// it answers a fresh nonce with the proof only its stop key makes. A
+// sandbox that ended leaves its state file, and another server may listen
+// on its port since: the commands would send it the client, and the
+// refresh token of a login to that sandbox. The key is not sent.
+func isRecorded(ctx context.Context, st *sandboxState) bool {
+	if st.StopKey == "" {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, probeWait)
+	defer cancel()
+	n := make([]byte, 16)
+	_, _ = rand.Read(n)
+	nonce := hex.EncodeToString(n)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, st.URL+proofPath+"?nonce="+nonce, nil)
+	if err != nil {
+		return false
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	_ = resp.Body.Close()
+	got := resp.Header.Get(proofHeader)
+	return resp.StatusCode == http.StatusNoContent && hmac.Equal([]byte(got), []byte(proof(st.StopKey, nonce)))
 }
 
 // SpawnFunc starts the shared sandbox in the background, serving until it
@@ -172,7 +226,7 @@ func spawnSelf(dir string, idle time.Duration) error {
 
 // sharedSandbox returns the state of the session's shared sandbox, started
 // if none answers. Two commands at once start one sandbox: the one that
-// creates the "starting" file (O_EXCL) starts it, the other waits for the
+// holds the "starting" lock (startLock) starts it, the other waits for the
 // state file.
 func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error) {
 	dir, err := f.stateDir()
@@ -190,31 +244,24 @@ func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error
 		return nil, false, fmt.Errorf("state directory: %w", err)
 	}
 	deadline := time.Now().Add(startWait)
-	starting := filepath.Join(dir, startingFile)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		lock, err := os.OpenFile(starting, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			_ = lock.Close()
-			st, err := f.startShared(ctx, dir, idle, deadline, tick)
-			_ = os.Remove(starting)
-			return st, st != nil, err
-		}
-		if !errors.Is(err, fs.ErrExist) {
+		release, ok, err := startLock(filepath.Join(dir, startingFile))
+		if err != nil {
 			return nil, false, fmt.Errorf("state directory: %w", err)
 		}
-		// Another command is starting it: wait for its state file, or take
-		// over a "starting" file its command left when it died.
+		if ok {
+			st, err := f.startShared(ctx, dir, idle, deadline, tick)
+			release()
+			return st, st != nil, err
+		}
+		// Another command is starting it: wait for its state file.
 		if st := liveState(ctx, dir); st != nil {
 			return st, false, nil
 		}
-		if fi, err := os.Stat(starting); err == nil && time.Since(fi.ModTime()) > startWait {
-			_ = os.Remove(starting)
-			continue
-		}
 		if time.Now().After(deadline) {
-			return nil, false, fmt.Errorf("the background sandbox did not start within %s (another command holds %s)", startWait, starting)
+			return nil, false, fmt.Errorf("the background sandbox did not start within %s (another command holds %s)", startWait, filepath.Join(dir, startingFile))
 		}
 		select {
 		case <-ctx.Done():
@@ -290,6 +337,16 @@ func serveBackground(ctx context.Context, dir string, idle time.Duration, opts [
 				last.Store(time.Now().UnixNano())
 				inFlight.Add(-1)
 			}()
+			if r.URL.Path == proofPath {
+				nonce := r.URL.Query().Get("nonce")
+				if r.Method != http.MethodGet || len(nonce) < 16 || len(nonce) > 128 {
+					http.NotFound(w, r)
+					return
+				}
+				w.Header().Set(proofHeader, proof(st.StopKey, nonce))
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
 			if r.URL.Path == stopPath {
 				if r.Method != http.MethodPost || subtle.ConstantTimeCompare([]byte(r.Header.Get(stopHeader)), []byte(st.StopKey)) != 1 {
 					http.NotFound(w, r)
@@ -359,8 +416,8 @@ func stopShared(ctx context.Context, dir string) (bool, error) {
 		_ = os.Remove(path)
 		return false, nil
 	}
-	defer os.Remove(path) //nolint:errcheck // best effort; the sandbox removes it too
-	if !answers(ctx, st.URL) {
+	defer os.Remove(path)     //nolint:errcheck // best effort; the sandbox removes it too
+	if !isRecorded(ctx, st) { // ended; another server may have its port
 		return false, nil
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, st.URL+stopPath, nil)
@@ -413,12 +470,11 @@ default, without a request), and remove its state file.`,
 			if err != nil {
 				return err
 			}
+			msg := "axa: no background sandbox was running\n"
 			if was {
-				fmt.Fprintln(f.Out, "axa: stopped the background sandbox")
-			} else {
-				fmt.Fprintln(f.Out, "axa: no background sandbox was running")
+				msg = "axa: stopped the background sandbox\n"
 			}
-			return nil
+			return f.print(map[string]any{"stopped": was}, func(w *table) { w.Printf("%s", msg) })
 		},
 	}
 	helpWithout(cmd, "base-url", "client-id", "client-secret", "json", "lang") // --timeout applies

@@ -22,6 +22,11 @@ grants. The token itself is a secret: it is printed only with --show-token.`,
 		Example: "  axa token --scope urn:axa.assistance.travel.countries.read_only\n  axa token --show-token --json",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, s := range scopes {
+				if strings.TrimSpace(s) == "" || strings.ContainsFunc(s, isControl) || strings.Contains(s, " ") {
+					return usagef("--scope %q: want one scope, e.g. %s", s, axa.ScopeCountries)
+				}
+			}
 			if len(scopes) == 0 {
 				scopes = []string{axa.ScopeCountries, axa.ScopeAlerts, axa.ScopeQuotes, axa.ScopePolicies, axa.ScopeHealthProviders}
 			}

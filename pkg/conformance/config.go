@@ -9,7 +9,8 @@ import (
 // Config says which server to check and how to get its tokens.
 type Config struct {
 	// BaseURL is the server's base URL, for example
-	// "https://api.axa-assistance.example" or a sandbox's URL.
+	// "https://api.axa-assistance.example" or a sandbox's URL: https, or
+	// http to a loopback address only (the run sends the client secret).
 	BaseURL string
 	// ClientID and ClientSecret are the client credentials the run asks
 	// tokens with, one scope at a time; the client must be allowed every

@@ -20,7 +20,8 @@ import (
 // sanitizer, and the JSON escapes what a terminal would act on.
 
 // maxCell bounds, in runes, one string of the table (an answer quoted in
-// Got can be a whole body); the JSON and the XML keep it whole.
+// Got can be a whole body); the JSON and the XML keep it as the run
+// reported it (each string at most 8 KiB).
 const maxCell = 300
 
 // Counts returns how many operations and checks the report has, and how

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // redacted replaces a secret in the report.
@@ -81,14 +82,34 @@ func scrubPrefixes(text, secret string) string {
 	}
 }
 
-// scrubReport removes every secret from the report's text.
+// scrubReport removes every secret from the report's text, and bounds
+// each string (see bounded).
 func (s *secrets) scrubReport(rep *Report) {
 	for i := range rep.Operations {
 		for j := range rep.Operations[i].Checks {
 			c := &rep.Operations[i].Checks[j]
-			c.Pointer, c.Expected, c.Got, c.Message = s.scrub(c.Pointer), s.scrub(c.Expected), s.scrub(c.Got), s.scrub(c.Message)
+			c.Pointer, c.Expected = bounded(s.scrub(c.Pointer)), bounded(s.scrub(c.Expected))
+			c.Got, c.Message = bounded(s.scrub(c.Got)), bounded(s.scrub(c.Message))
 		}
 	}
+}
+
+// maxField bounds, in bytes, each string of a check in the report: they
+// quote the server (a header of megabytes, within what the client takes),
+// and the report is kept whole in memory and written up to three times.
+const maxField = 8 << 10
+
+// bounded returns text cut to maxField bytes at a character's start,
+// marked "…" when cut.
+func bounded(text string) string {
+	if len(text) <= maxField {
+		return text
+	}
+	cut := maxField - len("…")
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut] + "…"
 }
 
 // scrubError returns err with every secret removed from its text; it

@@ -2,6 +2,8 @@ package conformance_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net"
@@ -18,17 +20,26 @@ import (
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
-// remoteTransport sends every request for any host to the loopback server
-// at target, so that a run can name a host that is not loopback.
+// remoteTransport sends every request for any host, over TLS, to a proxy
+// in front of the loopback server at target, so that a run can name a host
+// that is not loopback (https: plain HTTP to one is refused). The proxy's
+// certificate is trusted for the name example.com, whatever the host.
 func remoteTransport(t *testing.T, target string) http.RoundTripper {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, network, u.Host)
-	}}
+	proxy := httptest.NewTLSServer(httputil.NewSingleHostReverseProxy(u))
+	t.Cleanup(proxy.Close)
+	roots := x509.NewCertPool()
+	roots.AddCert(proxy.Certificate())
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, proxy.Listener.Addr().String())
+		},
+		TLSClientConfig: &tls.Config{RootCAs: roots, ServerName: "example.com", MinVersion: tls.VersionTLS12},
+	}
 	t.Cleanup(tr.CloseIdleConnections)
 	return tr
 }
@@ -38,7 +49,7 @@ func remoteTransport(t *testing.T, target string) http.RoundTripper {
 // policy created, too; with AllowWrites they run.
 func TestRemoteServerIsReadOnlyWithoutAllowWrites(t *testing.T) {
 	tr := remoteTransport(t, startSandbox(t))
-	cfg := conformance.Config{BaseURL: "http://conform.test", ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, Transport: tr}
+	cfg := conformance.Config{BaseURL: "https://conform.test", ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, Transport: tr}
 	rep, err := conformance.Check(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)

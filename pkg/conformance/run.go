@@ -111,6 +111,16 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("conformance: base URL %q is not an absolute http or https URL", cfg.BaseURL)
 	}
+	// Credentials in the URL would go, as Basic credentials, with the
+	// requests the run sends without any (the SDK's rule).
+	if u.User != nil {
+		return nil, fmt.Errorf("conformance: base URL %s: credentials go in ClientID and ClientSecret, not in the URL", u.Redacted())
+	}
+	// The run sends the client secret and tokens: never in clear over a
+	// network (the SDK's rule).
+	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
+		return nil, fmt.Errorf("conformance: base URL %s: use https, or http only to a loopback address (127.0.0.1, ::1, localhost)", u.Redacted())
+	}
 	doc, err := api.Load(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("conformance: %w", err)
@@ -476,9 +486,12 @@ func (r *runner) sendOnce(ctx context.Context, o *operation, in inputs, auth fun
 		return nil, fmt.Errorf("no answer: %w", unwrapURLError(err))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("%d answered, but its body could not be read: %w", resp.StatusCode, err)
+	}
+	if len(body) > maxBody { // its beginning is not the body: not judged as one
+		return nil, fmt.Errorf("%d answered a body over %d MiB, more than the run reads", resp.StatusCode, maxBody>>20)
 	}
 	r.secrets.addFromBody(body)
 	return &answer{req: req, status: resp.StatusCode, header: resp.Header, body: body}, nil

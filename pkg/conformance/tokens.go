@@ -9,9 +9,16 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/httpheader"
 )
+
+// maxErrorCode bounds, in bytes, the error code of a token answer the
+// run's error quotes: an RFC 6749 code is a word.
+const maxErrorCode = 200
 
 // tokenResponse is the part of an RFC 6749 token response the run reads.
 type tokenResponse struct {
@@ -37,26 +44,50 @@ type cachedToken struct {
 	err   error
 }
 
+// fetchToken asks a token for scope, waiting out a throttled answer as
+// send does for the API's requests (see maxThrottleWait).
 func (r *runner) fetchToken(ctx context.Context, scope string) (string, error) {
+	for attempt := 1; ; attempt++ {
+		tok, throttled, err := r.fetchTokenOnce(ctx, scope)
+		if throttled == nil || attempt == throttleAttempts {
+			return tok, err
+		}
+		wait, ok := httpheader.RetryAfter(throttled.Get("Retry-After"), r.now())
+		if !ok || wait > maxThrottleWait {
+			return tok, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return tok, err
+		case <-t.C:
+		}
+	}
+}
+
+// fetchTokenOnce asks a token for scope once; throttled is the header of a
+// 429 or 503 answer, nil for another.
+func (r *runner) fetchTokenOnce(ctx context.Context, scope string) (tok string, throttled http.Header, err error) {
 	form := url.Values{"grant_type": {"client_credentials"}}
 	if scope != "" {
 		form.Set("scope", scope)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.base+gen.TokenPath, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", fmt.Errorf("conformance: token request: %w", err)
+		return "", nil, fmt.Errorf("conformance: token request: %w", err)
 	}
 	req.Header.Set("Content-Type", mediaForm)
 	req.Header.Set("Accept", "application/json")
 	r.setBasic(req, r.cfg.ClientSecret)
 	resp, err := r.http.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("conformance: token for scope %q: %w", scope, err)
+		return "", nil, fmt.Errorf("conformance: token for scope %q: %w", scope, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return "", fmt.Errorf("conformance: token for scope %q: read the answer: %w", scope, err)
+		return "", nil, fmt.Errorf("conformance: token for scope %q: read the answer: %w", scope, err)
 	}
 	var tr tokenResponse
 	_ = json.Unmarshal(body, &tr) // an answer that is not JSON is told below
@@ -68,9 +99,19 @@ func (r *runner) fetchToken(ctx context.Context, scope string) (string, error) {
 		if code == "" {
 			code = "no access_token"
 		}
-		return "", fmt.Errorf("conformance: token for scope %q: %s answered %d (%s)", scope, gen.TokenPath, resp.StatusCode, code)
+		if len(code) > maxErrorCode { // the server's words, in an error
+			cut := maxErrorCode
+			for cut > 0 && !utf8.RuneStart(code[cut]) {
+				cut--
+			}
+			code = code[:cut] + "…"
+		}
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			throttled = resp.Header
+		}
+		return "", throttled, fmt.Errorf("conformance: token for scope %q: %s answered %d (%s)", scope, gen.TokenPath, resp.StatusCode, code)
 	}
-	return tr.AccessToken, nil
+	return tr.AccessToken, nil, nil
 }
 
 // setBasic authenticates req as the configured client with secret (RFC 6749
