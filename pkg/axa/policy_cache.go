@@ -78,6 +78,11 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if stored != nil && !reqCC.noCache && reqCC.maxAge != 0 && t.fresh(stored) {
 		closeBody(req)
+		if err := ctx.Err(); err != nil {
+			// The caller gave up: its context's error, as from the
+			// network, not an answer it no longer waits for.
+			return nil, err
+		}
 		t.log.LogAttrs(ctx, slog.LevelDebug, "axa: answered from the cache", slog.String("method", req.Method), slog.String("path", req.URL.Path))
 		return t.serve(req, stored, nil), nil
 	}

@@ -1,0 +1,206 @@
+package axa
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/axa-assistance-go/axa/gen"
+)
+
+// Cross-feature tests: what happens when two features of the client meet
+// (the cache and a cancelled context, Close and a retry's wait, ...).
+
+// TestCancelledContextBeatsAFreshCacheHit: a call whose context is already
+// cancelled fails with the context's error, even when the cache could
+// answer it without a request.
+func TestCancelledContextBeatsAFreshCacheHit(t *testing.T) {
+	e, clk := newETagAPI(t), newFakeClock()
+	c := newTestClient(t, e.fakeAPI, clk, WithCache())
+	listLabel(t, c, "")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	got, err := c.ListCountries(ctx, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ListCountries with a cancelled context = %v, %v; want context.Canceled", got, err)
+	}
+	listLabel(t, c, "") // still usable
+}
+
+// signalTransport tells, on headers, each time the base transport has
+// handed back a response's headers (the body not yet read).
+type signalTransport struct {
+	headers chan struct{}
+}
+
+func (s *signalTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil && req.URL.Path != gen.TokenPath {
+		select {
+		case s.headers <- struct{}{}:
+		default:
+		}
+	}
+	return resp, err
+}
+
+// TestContextCancelledWhileReadingTheBody: a context cancelled while the
+// body is being read makes the call fail with the context's error, with
+// and without the cache (which reads the body itself), and the client
+// stays usable.
+func TestContextCancelledWhileReadingTheBody(t *testing.T) {
+	for _, cached := range []bool{false, true} {
+		name := "no cache"
+		if cached {
+			name = "WithCache"
+		}
+		t.Run(name, func(t *testing.T) {
+			f := newFakeAPI(t)
+			stall, release := releaseOnCleanup(t)
+			f.set(func(f *fakeAPI) {
+				f.apiFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
+					if r.URL.Path != "/travel/v1/countries" || n != 1 {
+						return false
+					}
+					w.Header().Set("Content-Type", "application/json")
+					w.Header().Set("Cache-Control", "max-age=60")
+					w.Header().Set("ETag", `"v1"`)
+					w.WriteHeader(http.StatusOK)
+					_, _ = w.Write([]byte(`[{"id":"fr",`))
+					w.(http.Flusher).Flush()
+					select {
+					case <-stall:
+					case <-r.Context().Done():
+					}
+					return true
+				}
+			})
+			sig := &signalTransport{headers: make(chan struct{}, 1)}
+			opts := []Option{WithTransport(sig)}
+			if cached {
+				opts = append(opts, WithCache())
+			}
+			c := newTestClient(t, f, newFakeClock(), opts...)
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.ListCountries(ctx, nil)
+				done <- err
+			}()
+			select {
+			case <-sig.headers:
+			case <-time.After(guard):
+				t.Fatal("no response headers")
+			}
+			cancel()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(guard):
+				t.Fatal("the call did not end with its context")
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v (%T), want context.Canceled", err, err)
+			}
+			release()
+			got, err := c.ListCountries(t.Context(), nil)
+			if err != nil || len(got) != 2 {
+				t.Fatalf("the next call: %v, %v (requests %+v)", got, err, f.APIRequests())
+			}
+		})
+	}
+}
+
+// blockingClock is a clock whose Sleep tells sleeping it started, then
+// waits for its context: a retry's wait that only ends with the call.
+type blockingClock struct {
+	*fakeClock
+	sleeping chan time.Duration
+}
+
+func (c *blockingClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.sleeping <- d
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestCloseEndsARetrysWait: Close while a call waits out a Retry-After
+// before its next attempt ends the call at once with ErrClosed.
+func TestCloseEndsARetrysWait(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			w.Header().Set("Retry-After", "20")
+			unavailable(w)
+			return true
+		}
+	})
+	clk := &blockingClock{fakeClock: newFakeClock(), sleeping: make(chan time.Duration, 1)}
+	c := newClientOf(t, f, clk)
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.GetVersion(t.Context())
+		done <- err
+	}()
+	select {
+	case d := <-clk.sleeping:
+		if d != 20*time.Second {
+			t.Fatalf("waits %v, want the Retry-After", d)
+		}
+	case <-time.After(guard):
+		t.Fatal("the call never waited")
+	}
+	closed := make(chan struct{})
+	go func() { _ = c.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(guard):
+		t.Fatal("Close did not return")
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("err = %v, want ErrClosed", err)
+		}
+	case <-time.After(guard):
+		t.Fatal("the call still waits for its retry after Close")
+	}
+}
+
+// TestCancelDuringARetrysWaitAfterATransportError: a call whose context
+// ends while it waits to retry a transport error fails with the context's
+// error (the transport error still said), not with the transport error
+// alone.
+func TestCancelDuringARetrysWaitAfterATransportError(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			hangUp(t, w)
+			return true
+		}
+	})
+	clk := &blockingClock{fakeClock: newFakeClock(), sleeping: make(chan time.Duration, 1)}
+	c := newClientOf(t, f, clk)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.GetVersion(ctx)
+		done <- err
+	}()
+	select {
+	case <-clk.sleeping:
+	case <-time.After(guard):
+		t.Fatal("the call never waited")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(guard):
+		t.Fatal("the call did not end with its context")
+	}
+}
