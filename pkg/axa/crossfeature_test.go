@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/axa-assistance-go/axa/gen"
 )
 
@@ -203,4 +205,64 @@ func TestCancelDuringARetrysWaitAfterATransportError(t *testing.T) {
 	case <-time.After(guard):
 		t.Fatal("the call did not end with its context")
 	}
+}
+
+// TestCloseDuringATokenFetch: Close while calls wait for a token the
+// endpoint is slow to give ends them at once with ErrClosed, returns
+// promptly, and leaves no goroutine behind.
+func TestCloseDuringATokenFetch(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	f := newFakeAPI(t)
+	gate, release := releaseOnCleanup(t)
+	asked := make(chan struct{}, 1)
+	f.set(func(f *fakeAPI) {
+		f.tokenFn = func(_ http.ResponseWriter, r *http.Request, _ int) bool {
+			asked <- struct{}{}
+			select {
+			case <-r.Context().Done():
+			case <-gate:
+			}
+			return true
+		}
+	})
+	tr := &http.Transport{}
+	c, err := NewClient(WithoutEnvironment(), WithBaseURL(f.URL()),
+		WithClientCredentials(testClientID, testClientSecret), WithTransport(tr), WithCache())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const calls = 3
+	done := make(chan error, calls)
+	for range calls {
+		go func() {
+			_, err := c.ListCountries(context.Background(), nil)
+			done <- err
+		}()
+	}
+	select {
+	case <-asked:
+	case <-time.After(guard):
+		t.Fatal("no token request")
+	}
+	closed := make(chan struct{})
+	go func() { _ = c.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(guard):
+		t.Fatal("Close did not return")
+	}
+	for range calls {
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrClosed) {
+				t.Errorf("err = %v, want ErrClosed", err)
+			}
+		case <-time.After(guard):
+			t.Fatal("a call still waits after Close")
+		}
+	}
+	f.srv.Close()
+	tr.CloseIdleConnections()
+	release()
+	goleak.VerifyNone(t, ignore)
 }
