@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -265,4 +266,38 @@ func TestCloseDuringATokenFetch(t *testing.T) {
 	tr.CloseIdleConnections()
 	release()
 	goleak.VerifyNone(t, ignore)
+}
+
+// TestCacheStoresTheAnswerAfterA304OfAnotherETag: when a revalidation's
+// 304 names another ETag, the client asks again unconditionally; the 200
+// it gets then is stored like any other, replacing the stale answer, so
+// the next call is served from the cache.
+func TestCacheStoresTheAnswerAfterA304OfAnotherETag(t *testing.T) {
+	e, clk := newETagAPI(t), newFakeClock()
+	c := newTestClient(t, e.fakeAPI, clk, WithCache())
+	listLabel(t, c, "")
+	clk.Advance(time.Hour)
+	e.change(func(e *etagAPI) { e.version = 2 })
+	var odd atomic.Bool
+	odd.Store(true)
+	e.set(func(f *fakeAPI) {
+		next := f.apiFn
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
+			if odd.Load() && r.Header.Get("If-None-Match") != "" && f.validToken(r.Header.Get("Authorization")) {
+				odd.Store(false)
+				e.change(func(e *etagAPI) { e.ifNoneMatch = append(e.ifNoneMatch, r.Header.Get("If-None-Match")) })
+				w.Header().Set("ETag", `"v2-en"`)
+				w.WriteHeader(http.StatusNotModified)
+				return true
+			}
+			return next(w, r, n)
+		}
+	})
+	if got := listLabel(t, c, ""); got != "France en v2" {
+		t.Fatalf("after a 304 of another ETag: %s", got)
+	}
+	if got := listLabel(t, c, ""); got != "France en v2" {
+		t.Fatalf("next: %s", got)
+	}
+	wantRequests(t, e, "", `"v1-en"`, "")
 }

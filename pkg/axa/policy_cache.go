@@ -97,20 +97,29 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	if resp.StatusCode == http.StatusNotModified && out != req {
-		if etag := resp.Header.Get("ETag"); etag != "" && weakETag(etag) != weakETag(stored.ETag) {
-			// Not the answer stored: ask again, unconditionally.
+		if etag := resp.Header.Get("ETag"); etag == "" || weakETag(etag) == weakETag(stored.ETag) {
 			drain(resp)
-			return t.next.RoundTrip(req)
+			updated := t.revalidated(stored, resp.Header)
+			if cacheDirectives(updated.Header.Values("Cache-Control")).noStore {
+				t.set(req, key, nil)
+			} else {
+				t.set(req, key, updated)
+			}
+			return t.serve(req, updated, resp), nil
 		}
+		// Not the answer stored: ask again, unconditionally, and keep
+		// what comes like any answer.
 		drain(resp)
-		updated := t.revalidated(stored, resp.Header)
-		if cacheDirectives(updated.Header.Values("Cache-Control")).noStore {
-			t.set(req, key, nil)
-		} else {
-			t.set(req, key, updated)
+		if resp, err = t.next.RoundTrip(req); err != nil {
+			return nil, err
 		}
-		return t.serve(req, updated, resp), nil
 	}
+	return t.keep(req, key, stored, resp)
+}
+
+// keep hands on resp, the API's answer to req, and stores it under key
+// when it may be stored, replacing stored (nil without one).
+func (t *cacheTransport) keep(req *http.Request, key string, stored *CachedResponse, resp *http.Response) (*http.Response, error) {
 	if resp.StatusCode != http.StatusOK {
 		return resp, nil // never stored; the stored answer, if any, stays
 	}
