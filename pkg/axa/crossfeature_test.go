@@ -2,8 +2,12 @@ package axa
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -300,4 +304,171 @@ func TestCacheStoresTheAnswerAfterA304OfAnotherETag(t *testing.T) {
 		t.Fatalf("next: %s", got)
 	}
 	wantRequests(t, e, "", `"v1-en"`, "")
+}
+
+// TestCacheRevalidationMeetsAuthAndRetry: a revalidation refused with 401
+// invalid_token is replayed with a new token and still conditional; one
+// answered 429 with a Retry-After is retried, still conditional; both end
+// in the stored answer.
+func TestCacheRevalidationMeetsAuthAndRetry(t *testing.T) {
+	e, clk := newETagAPI(t), newFakeClock()
+	c := newTestClient(t, e.fakeAPI, clk, WithCache())
+	listLabel(t, c, "")
+
+	// The API forgets the tokens it issued: 401, a new token, the replay.
+	clk.Advance(time.Hour)
+	e.set(func(f *fakeAPI) { f.issued = nil })
+	if got := listLabel(t, c, ""); got != "France en v1" {
+		t.Fatal(got)
+	}
+	wantRequests(t, e, "", `"v1-en"`)
+
+	// A 429 with Retry-After on the next revalidation.
+	clk.Advance(time.Hour)
+	var limited atomic.Bool
+	limited.Store(true)
+	e.set(func(f *fakeAPI) {
+		next := f.apiFn
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
+			if limited.Swap(false) {
+				e.change(func(e *etagAPI) { e.ifNoneMatch = append(e.ifNoneMatch, r.Header.Get("If-None-Match")) })
+				w.Header().Set("Retry-After", "3")
+				writeJSON(w, http.StatusTooManyRequests, map[string]any{"status_code": 429, "error": "rate_limited"})
+				return true
+			}
+			return next(w, r, n)
+		}
+	})
+	var resp Response
+	// No overall timeout: its deadline is on the real clock, which the
+	// fake one has run two hours ahead of.
+	if got := listLabel(t, c, "", WithResponseInto(&resp), WithRequestTimeout(0)); got != "France en v1" {
+		t.Fatal(got)
+	}
+	wantRequests(t, e, "", `"v1-en"`, `"v1-en"`, `"v1-en"`)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Age") != "0" {
+		t.Errorf("revalidated after a 429: %d, Age %q", resp.StatusCode, resp.Header.Get("Age"))
+	}
+	if slept := clk.Slept(); len(slept) != 1 || slept[0] != 3*time.Second {
+		t.Errorf("slept %v, want the Retry-After", slept)
+	}
+}
+
+// TestInvokeSharesTheCacheOfTheTypedMethod: Invoke's GET of an operation
+// is the same request as the typed method's, so it is served by the same
+// stored answer, and its raw JSON is the API's.
+func TestInvokeSharesTheCacheOfTheTypedMethod(t *testing.T) {
+	e, clk := newETagAPI(t), newFakeClock()
+	c := newTestClient(t, e.fakeAPI, clk, WithCache())
+	listLabel(t, c, "fr")
+	raw, err := c.Invoke(t.Context(), "listCountries", map[string][]string{"Accept-Language": {"fr"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"id":"fr","label":"France fr v1"}]`; strings.TrimSpace(string(raw)) != want {
+		t.Errorf("Invoke = %s, want %s", raw, want)
+	}
+	wantRequests(t, e, "")
+}
+
+// TestPooledBodiesAreNotShared: values and errors of calls running at once
+// (typed, Invoke's raw JSON, *Error bodies, DecodeError snippets, cached
+// answers) never share the pooled buffers their bodies were read into:
+// each still holds its own answer after many later calls.
+func TestPooledBodiesAreNotShared(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+			q := r.URL.Query().Get("k")
+			switch {
+			case r.URL.Path == "/version" && q == "":
+				return false
+			case r.URL.Path == "/version" && strings.HasPrefix(q, "bad"):
+				w.Header().Set("Content-Type", "text/plain")
+				_, _ = w.Write([]byte("not json " + q))
+			case r.URL.Path == "/version":
+				writeJSON(w, http.StatusTeapot, map[string]any{"status_code": 418, "error": "teapot", "error_description": q})
+			default:
+				return false
+			}
+			return true
+		}
+	})
+	clk := newFakeClock()
+	c := newTestClient(t, f, clk, WithCache(), WithRetryOptions(RetryOptions{MaxAttempts: 1}))
+	type result struct {
+		want string
+		got  func() string
+	}
+	results := make(chan result, 400)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 25 {
+				k := fmt.Sprintf("%d-%d", i, j)
+				switch j % 4 {
+				case 0:
+					raw, err := c.Invoke(t.Context(), "getVersion", nil, nil)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					want := string(raw)
+					results <- result{want, func() string { return string(raw) }}
+				case 1:
+					var resp Response
+					v, err := c.GetVersion(t.Context(), WithResponseInto(&resp))
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					want := v.CommitSha + " " + resp.Header.Get("Content-Type")
+					results <- result{want, func() string { return v.CommitSha + " " + resp.Header.Get("Content-Type") }}
+				case 2:
+					got, err := c.ListCountries(t.Context(), nil)
+					if err != nil || len(got) != 2 {
+						t.Error(got, err)
+						return
+					}
+					results <- result{"France Japan", func() string { return got[0].Label + " " + got[1].Label }}
+				case 3:
+					var ae *Error
+					_, err := callVersion(t, c, k)
+					if !errors.As(err, &ae) {
+						t.Error(err)
+						return
+					}
+					results <- result{k, func() string { return ae.Description }}
+					results <- result{`{"error":"teapot","error_description":"` + k + `","status_code":418}`, func() string { return strings.TrimSpace(ae.Body) }}
+					var de *DecodeError
+					_, err = callVersion(t, c, "bad"+k)
+					if !errors.As(err, &de) {
+						t.Error(err)
+						return
+					}
+					results <- result{"not json bad" + k, func() string { return de.Snippet }}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(results)
+	for r := range results {
+		if got := r.got(); got != r.want {
+			t.Errorf("after later calls: %q, want %q", got, r.want)
+		}
+	}
+}
+
+// callVersion calls getVersion with the query k=k, through Invoke's
+// pipeline (call), so that the answer is read into a pooled buffer.
+func callVersion(t *testing.T, c *Client, k string) (json.RawMessage, error) {
+	t.Helper()
+	return call[json.RawMessage](t.Context(), "getVersion", nil, func(ctx context.Context) (*http.Response, error) {
+		r, err := http.NewRequestWithContext(ctx, http.MethodGet, c.BaseURL()+"/version?k="+k, nil)
+		if err != nil {
+			return nil, err
+		}
+		return c.http.Do(r)
+	})
 }
