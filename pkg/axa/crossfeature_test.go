@@ -472,3 +472,144 @@ func callVersion(t *testing.T, c *Client, k string) (json.RawMessage, error) {
 		return c.http.Do(r)
 	})
 }
+
+// cacheLayer returns the cache layer of c's pipeline.
+func cacheLayer(t *testing.T, c *Client) *cacheTransport {
+	t.Helper()
+	ct, ok := c.http.Transport.(*headerTransport).next.(*cacheTransport)
+	if !ok {
+		t.Fatal("no cache layer")
+	}
+	return ct
+}
+
+// gatedCountries makes e's countries requests wait, each, until gate is
+// closed or its request's context ends; arrived hears of each arrival.
+func gatedCountries(e *etagAPI, gate <-chan struct{}, arrived chan<- struct{}) {
+	e.set(func(f *fakeAPI) {
+		next := f.apiFn
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
+			if r.URL.Path == "/travel/v1/countries" {
+				arrived <- struct{}{}
+				select {
+				case <-gate:
+				case <-r.Context().Done():
+					return true
+				}
+			}
+			return next(w, r, n)
+		}
+	})
+}
+
+// TestCacheConcurrentMissesShareOneRequest: calls that miss the same key
+// at once (nothing stored, or a stale answer to revalidate) send one
+// request; the others are served its answer.
+func TestCacheConcurrentMissesShareOneRequest(t *testing.T) {
+	const callers = 5
+	for _, stale := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stale=%v", stale), func(t *testing.T) {
+			e, clk := newETagAPI(t), newFakeClock()
+			c := newTestClient(t, e.fakeAPI, clk, WithCache())
+			want := []string{""}
+			if stale {
+				listLabel(t, c, "")
+				clk.Advance(time.Hour)
+				want = []string{"", `"v1-en"`}
+			}
+			gate, release := releaseOnCleanup(t)
+			arrived := make(chan struct{}, callers)
+			gatedCountries(e, gate, arrived)
+			joined := make(chan struct{}, 2*callers)
+			cacheLayer(t, c).joined = func() { joined <- struct{}{} }
+
+			labels := make(chan string, callers)
+			for range callers {
+				go func() {
+					labels <- firstLabel(c.ListCountries(t.Context(), nil))
+				}()
+			}
+			<-arrived
+			for range callers - 1 {
+				select {
+				case <-joined:
+				case <-arrived:
+					t.Fatal("a second request for the same key while the first was in flight")
+				case <-time.After(guard):
+					t.Fatal("the callers neither joined nor sent")
+				}
+			}
+			release()
+			for range callers {
+				if got := <-labels; got != "France en v1" {
+					t.Errorf("label %q", got)
+				}
+			}
+			wantRequests(t, e, want...)
+		})
+	}
+}
+
+// TestCacheSharedRequestOutlivesItsCallersCancel: when the call whose
+// request the others joined is cancelled, the others are not: one of them
+// sends the request again and all get the answer.
+func TestCacheSharedRequestOutlivesItsCallersCancel(t *testing.T) {
+	const callers = 4
+	e, clk := newETagAPI(t), newFakeClock()
+	c := newTestClient(t, e.fakeAPI, clk, WithCache())
+	gate, release := releaseOnCleanup(t)
+	arrived := make(chan struct{}, callers+1)
+	gatedCountries(e, gate, arrived)
+	joined := make(chan struct{}, 2*callers)
+	cacheLayer(t, c).joined = func() { joined <- struct{}{} }
+
+	first, cancel := context.WithCancel(t.Context())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := c.ListCountries(first, nil)
+		firstErr <- err
+	}()
+	<-arrived
+	labels := make(chan string, callers)
+	for range callers {
+		go func() {
+			labels <- firstLabel(c.ListCountries(t.Context(), nil))
+		}()
+	}
+	for range callers {
+		select {
+		case <-joined:
+		case <-arrived:
+			t.Fatal("a second request for the same key while the first was in flight")
+		case <-time.After(guard):
+			t.Fatal("the callers neither joined nor sent")
+		}
+	}
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled call: %v", err)
+	}
+	select {
+	case <-arrived: // one of the others asks again
+	case <-time.After(guard):
+		t.Fatal("nobody asked again after the first call was cancelled")
+	}
+	release()
+	for range callers {
+		if got := <-labels; got != "France en v1" {
+			t.Errorf("label %q", got)
+		}
+	}
+	if n := len(e.APIRequests()); n != 2 {
+		t.Errorf("%d requests, want 2 (the cancelled one, and one for the others)", n)
+	}
+}
+
+// firstLabel is the label of a one-country answer, else what came instead:
+// for goroutines, which must not fail the test themselves.
+func firstLabel(got []Country, err error) string {
+	if err != nil || len(got) != 1 {
+		return fmt.Sprint(got, err)
+	}
+	return got[0].Label
+}
