@@ -111,6 +111,10 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			closeBody(req)
 			return nil, ctx.Err()
 		}
+		if err := ctx.Err(); err != nil {
+			closeBody(req)
+			return nil, err // ended as the flight landed
+		}
 		if fl.answer != nil {
 			closeBody(req)
 			t.log.LogAttrs(ctx, slog.LevelDebug, "axa: answered by the same request in flight", slog.String("method", req.Method), slog.String("path", req.URL.Path))
