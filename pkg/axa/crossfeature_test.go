@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
 
 // Cross-feature tests: what happens when two features of the client meet
@@ -612,4 +614,119 @@ func firstLabel(got []Country, err error) string {
 		return fmt.Sprint(got, err)
 	}
 	return got[0].Label
+}
+
+// TestSecretsNeverLeakOnTheCrossFeaturePaths: a password client made
+// WithCache and debug logging, through a revalidation refused with 401,
+// a shared flight, a retry's wait cancelled after a transport error, and
+// Close during a token fetch: no secret in the logs, the errors, the
+// formatted values, or what the Cache is given (keys and answers).
+func TestSecretsNeverLeakOnTheCrossFeaturePaths(t *testing.T) {
+	logs := &testutil.Buffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e, clk := newETagAPI(t), newFakeClock()
+	e.set(func(f *fakeAPI) {
+		f.tokenFn = func(w http.ResponseWriter, _ *http.Request, n int) bool {
+			form := f.TokenRequests()[n-1].Form
+			if form.Get("password") != testPassword {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant"})
+				return true
+			}
+			f.issue(w, form.Get("scope"), "")
+			return true
+		}
+	})
+	rc := &recordingCache{MemoryCache: NewMemoryCache(0)}
+	c := newClientOf(t, e.fakeAPI, clk, WithPassword(testClientID, testClientSecret, testUsername, testPassword),
+		WithCache(rc), WithLogger(logger))
+	var errs []error
+	keep := func(_ any, err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	listLabel(t, c, "")
+	clk.Advance(time.Hour)
+	e.set(func(f *fakeAPI) { f.issued = nil })
+	listLabel(t, c, "") // 401, new token, 304
+	wantRequests(t, e, "", `"v1-en"`)
+
+	// A retry's wait, cancelled after a transport error.
+	bc := &blockingClock{fakeClock: clk, sleeping: make(chan time.Duration, 1)}
+	e.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			hangUp(t, w)
+			return true
+		}
+	})
+	c2 := newClientOf(t, e.fakeAPI, bc, WithPassword(testClientID, testClientSecret, testUsername, testPassword),
+		WithCache(rc), WithLogger(logger))
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		// No overall timeout: its deadline is on the real clock, which the
+		// fake one has run an hour ahead of.
+		_, err := c2.ListCountries(ctx, nil, WithHeader("Cache-Control", "no-cache"), WithRequestTimeout(0))
+		done <- err
+	}()
+	select {
+	case <-bc.sleeping:
+	case err := <-done:
+		t.Fatalf("the call ended without waiting to retry: %v", err)
+	}
+	cancel()
+	keep(nil, <-done)
+
+	// Close during a token fetch.
+	gate, release := releaseOnCleanup(t)
+	asked := make(chan struct{}, 1)
+	e.set(func(f *fakeAPI) {
+		f.tokenFn = func(_ http.ResponseWriter, r *http.Request, _ int) bool {
+			asked <- struct{}{}
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+			}
+			return true
+		}
+	})
+	c3 := newClientOf(t, e.fakeAPI, clk, WithPassword(testClientID, testClientSecret, "dominique", testPassword+"2"),
+		WithCache(rc), WithLogger(logger))
+	go func() {
+		_, err := c3.ListCountries(context.Background(), nil)
+		done <- err
+	}()
+	select {
+	case <-asked:
+	case err := <-done:
+		t.Fatalf("the call ended without asking for a token: %v", err)
+	}
+	_ = c3.Close()
+	keep(nil, <-done)
+	release()
+
+	if len(errs) != 2 || !errors.Is(errs[0], context.Canceled) || !errors.Is(errs[1], ErrClosed) {
+		t.Errorf("errors %v, want the cancelled call's and the closed one's", errs)
+	}
+	for _, err := range errs {
+		assertNoCanary(t, "error", err.Error())
+		assertNoCanary(t, "error formatted", formats(err))
+	}
+	for _, v := range []any{c, c2, c3} {
+		assertNoCanary(t, fmt.Sprintf("%T", v), formats(v))
+	}
+	rc.mu.Lock()
+	for _, k := range rc.keys {
+		assertNoCanary(t, "cache key", k)
+		if strings.Contains(k, testUsername) {
+			t.Errorf("cache key names the user: %q", k)
+		}
+	}
+	for _, r := range rc.stored {
+		if r != nil {
+			assertNoCanary(t, "cached answer", formats(*r)+string(r.Body))
+		}
+	}
+	rc.mu.Unlock()
+	assertNoCanary(t, "logs", logs.String())
 }
