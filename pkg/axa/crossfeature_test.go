@@ -730,3 +730,70 @@ func TestSecretsNeverLeakOnTheCrossFeaturePaths(t *testing.T) {
 	rc.mu.Unlock()
 	assertNoCanary(t, "logs", logs.String())
 }
+
+// TestTimeoutWhileReadingTheBody: a call whose own timeout
+// (WithRequestTimeout) or context deadline ends while the body is read
+// fails with an error matching context.DeadlineExceeded, with and
+// without the cache.
+func TestTimeoutWhileReadingTheBody(t *testing.T) {
+	for _, cached := range []bool{false, true} {
+		for _, own := range []bool{false, true} {
+			t.Run(fmt.Sprintf("cache=%v,WithRequestTimeout=%v", cached, own), func(t *testing.T) {
+				f := newFakeAPI(t)
+				stall, _ := releaseOnCleanup(t)
+				f.set(func(f *fakeAPI) {
+					f.apiFn = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+						if r.URL.Path != "/travel/v1/countries" {
+							return false
+						}
+						w.Header().Set("Content-Type", "application/json")
+						w.Header().Set("Cache-Control", "max-age=60")
+						w.WriteHeader(http.StatusOK)
+						_, _ = w.Write([]byte(`[{"id":"fr",`))
+						w.(http.Flusher).Flush()
+						select {
+						case <-stall:
+						case <-r.Context().Done():
+						}
+						return true
+					}
+				})
+				var opts []Option
+				if cached {
+					opts = append(opts, WithCache())
+				}
+				c := newTestClient(t, f, newFakeClock(), opts...)
+				ctx := t.Context()
+				var ropts []RequestOption
+				if own {
+					ropts = append(ropts, WithRequestTimeout(100*time.Millisecond))
+				} else {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, 100*time.Millisecond)
+					defer cancel()
+				}
+				_, err := c.ListCountries(ctx, nil, ropts...)
+				if !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("err = %v (%T), want context.DeadlineExceeded", err, err)
+				}
+			})
+		}
+	}
+}
+
+// TestCache304ThatNowVariesOnAnotherHeader: a 304 whose headers make the
+// answer one the cache may not store (Vary: * or a header outside the
+// key) answers its call, but the answer is no longer stored: the next
+// call asks the API.
+func TestCache304ThatNowVariesOnAnotherHeader(t *testing.T) {
+	e, clk := newETagAPI(t), newFakeClock()
+	c := newTestClient(t, e.fakeAPI, clk, WithCache())
+	listLabel(t, c, "")
+	clk.Advance(time.Hour)
+	e.change(func(e *etagAPI) { e.vary = "Accept-Language, Cookie" })
+	if got := listLabel(t, c, ""); got != "France en v1" {
+		t.Fatal(got)
+	}
+	listLabel(t, c, "")
+	wantRequests(t, e, "", `"v1-en"`, "")
+}

@@ -173,7 +173,10 @@ func (t *cacheTransport) ask(req *http.Request, key string, stored *CachedRespon
 		if etag := resp.Header.Get("ETag"); etag == "" || weakETag(etag) == weakETag(stored.ETag) {
 			drain(resp)
 			updated := t.revalidated(stored, resp.Header)
-			if cacheDirectives(updated.Header.Values("Cache-Control")).noStore {
+			if !storable(updated.Header) {
+				// The 304 makes it an answer the cache may not keep
+				// (no-store, a Vary outside the key): it answers this
+				// call, and is dropped.
 				t.set(req, key, nil)
 				return t.serve(req, updated, resp.Header.Get("X-Request-Id")), nil, nil
 			}
