@@ -285,10 +285,14 @@ func ptr[T any](v T, err error) (*T, error) {
 // asked for here with other scopes never replaces theirs. A client of the
 // authorization code grant holds the one token the user consented to: asked
 // for scopes it is known not to carry, Token fails with an error matching
-// ErrInsufficientScope.
+// ErrInsufficientScope. A context already ended fails it with the
+// context's error, even when a token is cached.
 func (c *Client) Token(ctx context.Context, scopes ...string) (*Token, error) {
 	if c.closed.Load() {
 		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("axa: token: %w", err)
 	}
 	if c.tokens == nil {
 		return nil, ErrNoCredentials

@@ -797,3 +797,22 @@ func TestCache304ThatNowVariesOnAnotherHeader(t *testing.T) {
 	listLabel(t, c, "")
 	wantRequests(t, e, "", `"v1-en"`, "")
 }
+
+// TestTokenWithACancelledContext: Token asked with a cancelled context
+// fails with the context's error, even when a fresh token is cached; the
+// client stays usable.
+func TestTokenWithACancelledContext(t *testing.T) {
+	f := newFakeAPI(t)
+	c := newTestClient(t, f, newFakeClock())
+	if _, err := c.Token(t.Context(), ScopeCountries); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if tok, err := c.Token(ctx, ScopeCountries); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Token with a cancelled context = %v, %v; want context.Canceled", tok, err)
+	}
+	if _, err := c.Token(t.Context(), ScopeCountries); err != nil {
+		t.Fatal(err)
+	}
+}
