@@ -816,3 +816,129 @@ func TestTokenWithACancelledContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCloseUnderLoad: Close while calls are in flight everywhere at once
+// (a cache flight and its followers blocked at the API, calls waiting out
+// a Retry-After, a token fetch blocked at the endpoint) returns promptly;
+// the waiting calls end with ErrClosed, those already sent get their real
+// answer once it comes; no goroutine is left behind.
+func TestCloseUnderLoad(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	f := newFakeAPI(t)
+	gate, release := releaseOnCleanup(t)
+	arrived := make(chan string, 16)
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+			switch r.URL.Path {
+			case "/travel/v1/countries":
+				arrived <- "countries"
+				select {
+				case <-gate:
+				case <-r.Context().Done():
+					return true
+				}
+				w.Header().Set("Cache-Control", "max-age=60")
+				w.Header().Set("ETag", `"v1"`)
+				return false
+			case "/travel/v1/countries/alerts":
+				arrived <- "alerts"
+				w.Header().Set("Retry-After", "20")
+				unavailable(w)
+				return true
+			}
+			return false
+		}
+		f.tokenFn = func(_ http.ResponseWriter, r *http.Request, n int) bool {
+			if n == 1 {
+				return false // the first token: all scopes the calls need
+			}
+			arrived <- "token"
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+			}
+			return true
+		}
+		f.grantAll = true
+	})
+	clk := &blockingClock{fakeClock: newFakeClock(), sleeping: make(chan time.Duration, 16)}
+	tr := &http.Transport{}
+	c, err := NewClient(WithoutEnvironment(), WithBaseURL(f.URL()), withClock(clk),
+		WithClientCredentials(testClientID, testClientSecret), WithTransport(tr), WithCache())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Token(t.Context(), ScopeCountries); err != nil {
+		t.Fatal(err)
+	}
+	joined := make(chan struct{}, 16)
+	cacheLayer(t, c).joined = func() { joined <- struct{}{} }
+
+	type result struct {
+		what string
+		err  error
+	}
+	results := make(chan result, 16)
+	run := func(what string, fn func() error) {
+		go func() { results <- result{what, fn()} }()
+	}
+	const sent, followers, waiting = 1, 2, 2
+	run("leader", func() error { _, err := c.ListCountries(context.Background(), nil); return err })
+	if got := <-arrived; got != "countries" {
+		t.Fatalf("arrived %s", got)
+	}
+	for range followers {
+		run("follower", func() error { _, err := c.ListCountries(context.Background(), nil); return err })
+		<-joined
+	}
+	for range waiting {
+		// no-store: past the cache, which would make the second join the
+		// first's flight.
+		run("retry", func() error {
+			_, err := c.ListAlerts(context.Background(), nil, WithHeader("Cache-Control", "no-store"))
+			return err
+		})
+		<-arrived
+		<-clk.sleeping
+	}
+	run("token", func() error { _, err := c.Token(context.Background(), "other-scope"); return err })
+	if got := <-arrived; got != "token" {
+		t.Fatalf("arrived %s", got)
+	}
+
+	closed := make(chan struct{})
+	go func() { _ = c.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(guard):
+		t.Fatal("Close did not return")
+	}
+	// Those that were waiting end at once with ErrClosed.
+	for range waiting + 1 {
+		select {
+		case r := <-results:
+			if r.what == "leader" || r.what == "follower" {
+				t.Fatalf("%s ended before its answer came: %v", r.what, r.err)
+			}
+			if !errors.Is(r.err, ErrClosed) {
+				t.Errorf("%s: %v, want ErrClosed", r.what, r.err)
+			}
+		case <-time.After(guard):
+			t.Fatal("a waiting call did not end with Close")
+		}
+	}
+	// The request already sent gets its answer, shared with its followers.
+	release()
+	for range sent + followers {
+		r := <-results
+		if r.err != nil {
+			t.Errorf("%s: %v, want the answer", r.what, r.err)
+		}
+	}
+	if _, err := c.ListCountries(t.Context(), nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("a call after Close: %v", err)
+	}
+	f.srv.Close()
+	tr.CloseIdleConnections()
+	goleak.VerifyNone(t, ignore)
+}
