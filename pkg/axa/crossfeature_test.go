@@ -528,7 +528,9 @@ func TestCacheConcurrentMissesShareOneRequest(t *testing.T) {
 			labels := make(chan string, callers)
 			for range callers {
 				go func() {
-					labels <- firstLabel(c.ListCountries(t.Context(), nil))
+					var resp Response
+					label := firstLabel(c.ListCountries(t.Context(), nil, WithResponseInto(&resp)))
+					labels <- label + " " + resp.RequestID
 				}()
 			}
 			<-arrived
@@ -542,9 +544,14 @@ func TestCacheConcurrentMissesShareOneRequest(t *testing.T) {
 				}
 			}
 			release()
+			// Every caller sees the one request's answer and request id.
+			wantID := "req-1"
+			if stale {
+				wantID = "req-2"
+			}
 			for range callers {
-				if got := <-labels; got != "France en v1" {
-					t.Errorf("label %q", got)
+				if got := <-labels; got != "France en v1 "+wantID {
+					t.Errorf("label and request id %q", got)
 				}
 			}
 			wantRequests(t, e, want...)
