@@ -242,3 +242,34 @@ func TestCacheSharedBetweenIdentities(t *testing.T) {
 		t.Errorf("bob: %v, %d requests; want his own answer from the API", err, counter.requests.Load()-before)
 	}
 }
+
+// Concurrent calls that all revalidate one answer (Cache-Control:
+// no-cache) share the requests in flight: requests/op, below 1, is the
+// share of calls that reached the API.
+func BenchmarkListCountriesCacheParallelRevalidate(b *testing.B) {
+	base := benchServer(b, nil)
+	counter := &apiCounter{next: benchTransport(b, 8)}
+	client, err := axa.NewClient(axa.WithoutEnvironment(), axa.WithBaseURL(base), axa.WithTransport(counter),
+		axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret), axa.WithCache())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = client.Close() })
+	ctx := b.Context()
+	if _, err := client.ListCountries(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	counter.requests.Store(0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			list, err := client.ListCountries(ctx, nil, axa.WithHeader("Cache-Control", "no-cache"))
+			if err != nil || len(list) != 249 {
+				b.Errorf("%v, %d countries", err, len(list))
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(counter.requests.Load())/float64(b.N), "requests/op")
+}

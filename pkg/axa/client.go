@@ -50,6 +50,10 @@ type Client struct {
 
 	closeOnce sync.Once
 	closed    atomic.Bool
+	// closing ends when Close is called: a call waiting to retry stops
+	// waiting then (policy_retry.go).
+	closing  context.Context
+	endCalls context.CancelFunc
 }
 
 type oauthEndpoints struct{ tokenURL, authorizeURL string }
@@ -86,8 +90,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		c.tokens = newTokenCache(c.tokenFetcher(g).fetch, cfg.tokenOpts, cfg.clock, cfg.logger, g.userBound())
 	}
 
+	c.closing, c.endCalls = context.WithCancel(context.Background())
 	c.http = &http.Client{
-		Transport: buildPipeline(cfg, c.tokens, origin, &c.closed),
+		Transport: buildPipeline(c.closing, cfg, c.tokens, origin, &c.closed),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 || !sameOrigin(req.URL, origin) {
 				return http.ErrUseLastResponse
@@ -127,10 +132,13 @@ func parseBaseURL(raw string) (*url.URL, error) {
 }
 
 // Close stops token fetches in flight and waits for them. Calls made after
-// Close fail with ErrClosed.
+// Close fail with ErrClosed, and so does a call in flight that would
+// otherwise wait before retrying (a Retry-After, a backoff): it stops
+// waiting at once. A request already sent is left to finish.
 func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
 		c.closed.Store(true)
+		c.endCalls()
 		if c.tokens != nil {
 			c.tokens.Close()
 		}
@@ -277,10 +285,14 @@ func ptr[T any](v T, err error) (*T, error) {
 // asked for here with other scopes never replaces theirs. A client of the
 // authorization code grant holds the one token the user consented to: asked
 // for scopes it is known not to carry, Token fails with an error matching
-// ErrInsufficientScope.
+// ErrInsufficientScope. A context already ended fails it with the
+// context's error, even when a token is cached.
 func (c *Client) Token(ctx context.Context, scopes ...string) (*Token, error) {
 	if c.closed.Load() {
 		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("axa: token: %w", err)
 	}
 	if c.tokens == nil {
 		return nil, ErrNoCredentials

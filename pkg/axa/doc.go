@@ -26,7 +26,8 @@
 //     sentinels such as [ErrNotFound] and [ErrInsufficientScope];
 //   - opt-in HTTP caching of the reference data ([WithCache], [Cache],
 //     [NewMemoryCache]): fresh answers reused without a request, stale ones
-//     revalidated with If-None-Match, a 304 turned into the stored 200;
+//     revalidated with If-None-Match, a 304 turned into the stored 200,
+//     concurrent misses of one answer sharing one request;
 //   - secrets (client secret, password, tokens) that never appear in logs,
 //     errors or fmt output, and tokens that are never sent over plain HTTP
 //     (except to loopback) or to another host.

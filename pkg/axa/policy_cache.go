@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -24,7 +25,15 @@ import (
 //     with If-None-Match: its ETag; a 304 serves the stored body with the
 //     304's headers merged in (section 4.3.4), a 200 replaces it;
 //   - a 200 is stored unless it is marked no-store or varies on a header
-//     the key does not hold; no other status is ever stored.
+//     the key does not hold; no other status is ever stored;
+//   - calls that would ask the API for the same key at once send one
+//     request (flights): the others wait for it and are served the answer
+//     it stored; when it stored none (an error, an answer not storable)
+//     each asks on its own, and when the first caller's context ends, the
+//     others are not failed: one of them asks again;
+//   - a revalidation that fails (an error status, a transport error) fails
+//     the call: a stale answer is never served in its place (RFC 9111
+//     section 4.2.4), and it stays stored for the next revalidation.
 //
 // A request that carries its own precondition (If-None-Match,
 // If-Modified-Since, ...), a Range, or Cache-Control: no-store passes
@@ -37,6 +46,10 @@ type cacheTransport struct {
 	clock     clock
 	log       *slog.Logger
 	partition string // whose answers: cacheIdentity of the client
+	flights   flights
+	// joined, when set (tests), is called when a call joins the request
+	// of another in flight.
+	joined func()
 }
 
 // keyedHeaders are the request headers of a cache key (space-separated):
@@ -68,58 +81,137 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	key := cacheKey(t.partition, req)
-	stored, err := t.cache.Get(ctx, key)
+	alone := false // true: ask the API without joining a request in flight
+	for {
+		stored := t.lookup(req, key)
+		if stored != nil && !reqCC.noCache && reqCC.maxAge != 0 && t.fresh(stored) {
+			closeBody(req)
+			if err := ctx.Err(); err != nil {
+				// The caller gave up: its context's error, as from the
+				// network, not an answer it no longer waits for.
+				return nil, err
+			}
+			t.log.LogAttrs(ctx, slog.LevelDebug, "axa: answered from the cache", slog.String("method", req.Method), slog.String("path", req.URL.Path))
+			return t.serve(req, stored, ""), nil
+		}
+		if alone {
+			resp, _, err := t.ask(req, key, stored)
+			return resp, err
+		}
+		fl, leader := t.flights.join(key)
+		if leader {
+			return t.lead(req, key, stored, fl)
+		}
+		if t.joined != nil {
+			t.joined()
+		}
+		select {
+		case <-fl.done:
+		case <-ctx.Done():
+			closeBody(req)
+			return nil, ctx.Err()
+		}
+		if err := ctx.Err(); err != nil {
+			closeBody(req)
+			return nil, err // ended as the flight landed
+		}
+		if fl.answer != nil {
+			closeBody(req)
+			t.log.LogAttrs(ctx, slog.LevelDebug, "axa: answered by the same request in flight", slog.String("method", req.Method), slog.String("path", req.URL.Path))
+			return t.serve(req, fl.answer, fl.requestID), nil
+		}
+		// Nothing to share: an error, an answer that may not be stored,
+		// or a leader whose own context ended (then join a new flight).
+		alone = !fl.again
+	}
+}
+
+// lookup returns the answer stored under key, nil when there is none
+// this layer could have stored; a failing Cache is logged.
+func (t *cacheTransport) lookup(req *http.Request, key string) *CachedResponse {
+	stored, err := t.cache.Get(req.Context(), key)
 	if err != nil {
-		t.log.LogAttrs(ctx, slog.LevelWarn, "axa: cache get failed; asking the API", slog.String("path", req.URL.Path), slog.String("error", err.Error()))
-		stored = nil
+		t.log.LogAttrs(req.Context(), slog.LevelWarn, "axa: cache get failed; asking the API", slog.String("path", req.URL.Path), slog.String("error", err.Error()))
+		return nil
 	}
 	if stored != nil && (stored.StatusCode != http.StatusOK || stored.Header == nil) {
-		stored = nil // not something this layer stored
+		return nil // not something this layer stored
 	}
-	if stored != nil && !reqCC.noCache && reqCC.maxAge != 0 && t.fresh(stored) {
-		closeBody(req)
-		t.log.LogAttrs(ctx, slog.LevelDebug, "axa: answered from the cache", slog.String("method", req.Method), slog.String("path", req.URL.Path))
-		return t.serve(req, stored, nil), nil
-	}
+	return stored
+}
 
+// lead asks the API for the calls of flight fl, req's the first of them,
+// and lands fl with what may be shared once the answer is in.
+func (t *cacheTransport) lead(req *http.Request, key string, stored *CachedResponse, fl *flight) (resp *http.Response, err error) {
+	var shared *CachedResponse
+	defer func() {
+		requestID := ""
+		if shared != nil && resp != nil {
+			requestID = resp.Header.Get("X-Request-Id")
+		}
+		t.flights.land(key, fl, shared, requestID, err != nil && req.Context().Err() != nil)
+	}()
+	resp, shared, err = t.ask(req, key, stored)
+	return resp, err
+}
+
+// ask sends req to the API, conditional when stored has an ETag, and
+// stores what may be stored. shared is the answer now stored (after a 200
+// or a 304), which the calls that joined req's flight may be served; nil
+// when nothing was stored.
+func (t *cacheTransport) ask(req *http.Request, key string, stored *CachedResponse) (resp *http.Response, shared *CachedResponse, err error) {
 	out := req
 	if stored != nil && stored.ETag != "" {
-		out = req.Clone(ctx)
+		out = req.Clone(req.Context())
 		out.Header.Set("If-None-Match", stored.ETag)
 	}
-	resp, err := t.next.RoundTrip(out)
+	resp, err = t.next.RoundTrip(out)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if resp.StatusCode == http.StatusNotModified && out != req {
-		if etag := resp.Header.Get("ETag"); etag != "" && weakETag(etag) != weakETag(stored.ETag) {
-			// Not the answer stored: ask again, unconditionally.
+		if etag := resp.Header.Get("ETag"); etag == "" || weakETag(etag) == weakETag(stored.ETag) {
 			drain(resp)
-			return t.next.RoundTrip(req)
-		}
-		drain(resp)
-		updated := t.revalidated(stored, resp.Header)
-		if cacheDirectives(updated.Header.Values("Cache-Control")).noStore {
-			t.set(req, key, nil)
-		} else {
+			updated := t.revalidated(stored, resp.Header)
+			if !storable(updated.Header) {
+				// The 304 makes it an answer the cache may not keep
+				// (no-store, a Vary outside the key): it answers this
+				// call, and is dropped.
+				t.set(req, key, nil)
+				return t.serve(req, updated, resp.Header.Get("X-Request-Id")), nil, nil
+			}
 			t.set(req, key, updated)
+			served := t.serve(req, updated, resp.Header.Get("X-Request-Id"))
+			return served, updated, nil
 		}
-		return t.serve(req, updated, resp), nil
+		// Not the answer stored: ask again, unconditionally, and keep
+		// what comes like any answer.
+		drain(resp)
+		if resp, err = t.next.RoundTrip(req); err != nil {
+			return nil, nil, err
+		}
 	}
+	return t.keep(req, key, stored, resp)
+}
+
+// keep hands on resp, the API's answer to req, and stores it under key
+// when it may be stored, replacing stored (nil without one); shared is
+// what it stored, nil when nothing.
+func (t *cacheTransport) keep(req *http.Request, key string, stored *CachedResponse, resp *http.Response) (_ *http.Response, shared *CachedResponse, _ error) {
 	if resp.StatusCode != http.StatusOK {
-		return resp, nil // never stored; the stored answer, if any, stays
+		return resp, nil, nil // never stored; the stored answer, if any, stays
 	}
 	if !storable(resp.Header) {
 		if stored != nil {
 			t.set(req, key, nil)
 		}
-		return resp, nil
+		return resp, nil, nil
 	}
 	orig := resp.Body
 	body, err := io.ReadAll(io.LimitReader(orig, maxResponseBody+1))
 	if err != nil {
 		_ = orig.Close()
-		return nil, fmt.Errorf("axa: reading the response: %w", err)
+		return nil, nil, fmt.Errorf("axa: reading the response: %w", err)
 	}
 	if len(body) > maxResponseBody {
 		// Too large to store: hand it on whole, what was read first.
@@ -127,18 +219,62 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			io.Reader
 			io.Closer
 		}{io.MultiReader(bytes.NewReader(body), orig), orig}
-		return resp, nil
+		return resp, nil, nil
 	}
 	_ = orig.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	t.set(req, key, &CachedResponse{
+	shared = &CachedResponse{
 		StatusCode: http.StatusOK,
 		Header:     keep(resp.Header, storedHeaders),
 		Body:       body,
 		ETag:       resp.Header.Get("ETag"),
 		ReceivedAt: t.clock.Now().Add(-headerAge(resp.Header)),
-	})
-	return resp, nil
+	}
+	t.set(req, key, shared)
+	return resp, shared, nil
+}
+
+// flights are the requests the cache layer has sent to the API and not
+// yet had answered, by key: a call that would send the same request joins
+// the one in flight instead (single flight), and is served its answer when
+// the cache could store it. A leader's context is its own: when it ends,
+// the calls that joined are not failed, one of them asks again.
+type flights struct {
+	mu sync.Mutex
+	m  map[string]*flight
+}
+
+// flight is one request in flight; its fields are set before done closes.
+type flight struct {
+	done      chan struct{}
+	answer    *CachedResponse // what the calls that joined are served; nil: ask themselves
+	requestID string          // the X-Request-Id of the answer
+	again     bool            // the leader's context ended: join a new flight
+}
+
+// join returns the flight of key and whether the caller leads it: a
+// leader asks the API and must land the flight.
+func (fs *flights) join(key string) (*flight, bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fl, ok := fs.m[key]; ok {
+		return fl, false
+	}
+	if fs.m == nil {
+		fs.m = map[string]*flight{}
+	}
+	fl := &flight{done: make(chan struct{})}
+	fs.m[key] = fl
+	return fl, true
+}
+
+// land ends the flight of key with what its calls get.
+func (fs *flights) land(key string, fl *flight, answer *CachedResponse, requestID string, again bool) {
+	fs.mu.Lock()
+	delete(fs.m, key)
+	fs.mu.Unlock()
+	fl.answer, fl.requestID, fl.again = answer, requestID, again
+	close(fl.done)
 }
 
 // fresh reports whether stored may be served without asking the API: its
@@ -177,15 +313,15 @@ func (t *cacheTransport) set(req *http.Request, key string, r *CachedResponse) {
 }
 
 // serve answers req with stored, as a 200 with an Age header (RFC 9111
-// section 5.1); after a revalidation, with the 304's request id.
-func (t *cacheTransport) serve(req *http.Request, stored *CachedResponse, notModified *http.Response) *http.Response {
+// section 5.1); with requestID as its X-Request-Id when not empty (the
+// 304's after a revalidation, the shared request's for a call that joined
+// it).
+func (t *cacheTransport) serve(req *http.Request, stored *CachedResponse, requestID string) *http.Response {
 	h := stored.Header.Clone()
 	age := max(0, t.clock.Now().Sub(stored.ReceivedAt))
 	h.Set("Age", strconv.FormatInt(int64(age/time.Second), 10))
-	if notModified != nil {
-		if id := notModified.Header.Get("X-Request-Id"); id != "" {
-			h.Set("X-Request-Id", id)
-		}
+	if requestID != "" {
+		h.Set("X-Request-Id", requestID)
 	}
 	return &http.Response{
 		Status:        "200 OK",

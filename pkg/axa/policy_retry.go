@@ -3,6 +3,7 @@ package axa
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -58,6 +59,9 @@ type retrier struct {
 	clock clock
 	log   *slog.Logger
 	msg   string // the message of the Info record logged before each wait
+	// closing, when set, ends with the client (Close): a wait stops then,
+	// and no attempt follows (ErrClosed).
+	closing context.Context
 }
 
 // outcome is what one attempt tells the loop.
@@ -82,8 +86,9 @@ type outcome struct {
 // the server asks for a longer wait than the cap, or the wait would end
 // past the context's deadline. The caller keeps the last attempt's result
 // itself (try's closure); do returns nil then. It returns the context's
-// error when the context ended during a wait: the last response has been
-// discarded by then.
+// error when the context ended during a wait, ErrClosed when the client
+// was closed before the next attempt: the last response has been discarded
+// by then.
 func (r *retrier) do(ctx context.Context, try func(attempt int) outcome) error {
 	for attempt := 1; ; attempt++ {
 		o := try(attempt)
@@ -101,10 +106,31 @@ func (r *retrier) do(ctx context.Context, try func(attempt int) outcome) error {
 			r.log.LogAttrs(ctx, slog.LevelInfo, r.msg, attrs...)
 		}
 		drain(o.discard)
-		if err := r.clock.Sleep(ctx, delay); err != nil {
+		if err := r.sleep(ctx, delay); err != nil {
 			return err
 		}
 	}
+}
+
+// sleep waits d before the next attempt, or until ctx ends (its error), or
+// until the client is closed (ErrClosed, also when the wait ended as the
+// client was closed: no attempt follows Close).
+func (r *retrier) sleep(ctx context.Context, d time.Duration) error {
+	if r.closing == nil {
+		return r.clock.Sleep(ctx, d)
+	}
+	if r.closing.Err() != nil {
+		return ErrClosed
+	}
+	wait, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(r.closing, func() { cancel(ErrClosed) })
+	defer stop()
+	err := r.clock.Sleep(wait, d)
+	if ctx.Err() == nil && r.closing.Err() != nil {
+		return ErrClosed
+	}
+	return err
 }
 
 // retryDelay is the wait before another attempt after a response with
@@ -231,11 +257,12 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return o
 	})
 	if waitErr != nil {
-		// The context ended while waiting; the response was discarded.
-		if err == nil {
-			err = waitErr
+		// The context ended, or the client was closed, while waiting; the
+		// response was discarded. The last attempt's failure is said too.
+		if err != nil {
+			return nil, fmt.Errorf("%w (the last attempt: %w)", waitErr, err)
 		}
-		return nil, err
+		return nil, waitErr
 	}
 	return resp, err
 }

@@ -40,7 +40,11 @@ type Response struct {
 	// Header holds the answer's headers (a copy).
 	Header http.Header
 	// RequestID is the answer's X-Request-Id: quote it to support. A
-	// successful call exposes it here; an *Error carries it too.
+	// successful call exposes it here; an *Error carries it too. With
+	// WithCache, an answer served without a request has none (StatusCode
+	// is 200 and Header holds the stored headers and an Age); one
+	// revalidated, or shared with a concurrent call's request, has that
+	// request's.
 	RequestID string
 	// IdempotentReplayed is true when the API answered a repeated
 	// Idempotency-Key with the result of the first request

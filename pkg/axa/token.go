@@ -278,6 +278,11 @@ func (c *tokenCache) start(e *cacheEntry) {
 		ctx, cancel := context.WithTimeout(c.base, c.opts.FetchTimeout)
 		tok, lifetime, err := c.fetch(ctx, scopes)
 		cancel()
+		if err != nil && c.base.Err() != nil {
+			// Close stopped the fetch: its waiters get ErrClosed, not a
+			// context error they would take for their own context's.
+			err = ErrClosed
+		}
 
 		c.mu.Lock()
 		now := c.clock.Now()

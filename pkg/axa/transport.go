@@ -1,6 +1,7 @@
 package axa
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -36,11 +37,15 @@ import (
 //
 // The token endpoint is called with a separate client (token_fetch.go): the
 // caller's transport, no redirects, none of these layers.
-func buildPipeline(c *config, tokens *tokenCache, origin *url.URL, closed *atomic.Bool) http.RoundTripper {
+//
+// closing ends when the client is closed: the retry layer stops waiting.
+func buildPipeline(closing context.Context, c *config, tokens *tokenCache, origin *url.URL, closed *atomic.Bool) http.RoundTripper {
 	var rt = c.baseTransport()
 	rt = &logTransport{next: rt, log: c.logger, clock: c.clock}
 	rt = &authTransport{next: rt, tokens: tokens, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
-	rt = &retryTransport{next: rt, retrier: c.retry.retrier(c.clock, c.logger), perAttempt: c.attemptTimeout}
+	loop := c.retry.retrier(c.clock, c.logger)
+	loop.closing = closing
+	rt = &retryTransport{next: rt, retrier: loop, perAttempt: c.attemptTimeout}
 	if c.cache != nil {
 		rt = &cacheTransport{next: rt, cache: c.cache, clock: c.clock, log: c.logger, partition: c.cacheIdentity()}
 	}
