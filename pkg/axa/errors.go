@@ -34,7 +34,9 @@ var (
 	// ErrConflict: a request with the same Idempotency-Key is still being
 	// processed (409).
 	ErrConflict = errors.New("axa: conflict")
-	// ErrValidation: the API rejected the request's content (400 or 422).
+	// ErrValidation: the API rejected the request's content (400 or 422),
+	// or the client refused a path parameter before sending (empty, "."
+	// or "..": the request would have been another operation's).
 	ErrValidation = errors.New("axa: validation failed")
 	// ErrNoCredentials: the operation needs a token and the client has no
 	// credentials to get one.

@@ -40,15 +40,20 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// The operation the caller chose decides the scopes; only raw calls
 	// are matched on their path (escaped, so that an id holding "/" cannot
 	// pose as another operation).
+	path := strings.TrimPrefix(req.URL.EscapedPath(), t.basePath)
 	a, ok := operationAuths()[gen.OperationID(info.operation)]
 	if !ok || a.op.Method != req.Method {
-		path := strings.TrimPrefix(req.URL.EscapedPath(), t.basePath)
 		id, _, found := gen.MatchOperation(req.Method, path)
 		if !found {
 			return fail(fmt.Errorf("%w: %s %s", errNoOperation, req.Method, req.URL.Path))
 		}
 		a = operationAuths()[id]
 		info.operation = string(id)
+	} else if id, _, found := gen.MatchOperation(req.Method, path); !found || id != a.op.ID {
+		// A path parameter made the path another operation's or none's:
+		// an empty one, or "." or ".." that URL resolution removed.
+		return fail(fmt.Errorf("%w: %s: a path parameter is empty, \".\" or \"..\", which would send %s %s instead of %s %s",
+			ErrValidation, a.op.ID, req.Method, req.URL.Path, a.op.Method, a.op.Path))
 	}
 	op := a.op
 	if op.AuthorizationServer {
