@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
 // benchHello is the baseline program of BenchmarkColdStart: a Go binary
@@ -25,14 +27,14 @@ func main() { fmt.Println("hello") }
 // instead of sharing a background one) and the hello-world baseline into a
 // temporary directory and returns their paths. It skips the benchmark when
 // the go command is not installed.
-func benchBuild(b *testing.B) (axaBin, inProcessBin, helloBin string) {
+func benchBuild(b *testing.B) (axaBin, inProcessBin, helloBin, thinBin string) {
 	b.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		b.Skip("the go command is not available to build the binaries:", err)
 	}
 	dir := b.TempDir()
-	axaBin, inProcessBin, helloBin = filepath.Join(dir, "axa"), filepath.Join(dir, "axa-inprocess"), filepath.Join(dir, "hello")
+	axaBin, inProcessBin, helloBin, thinBin = filepath.Join(dir, "axa"), filepath.Join(dir, "axa-inprocess"), filepath.Join(dir, "hello"), filepath.Join(dir, "thinclient")
 	if err := os.WriteFile(filepath.Join(dir, "hello.go"), []byte(benchHello), 0o600); err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +49,8 @@ func benchBuild(b *testing.B) (axaBin, inProcessBin, helloBin string) {
 	build(filepath.Join("..", ".."), axaBin, "./cmd/axa")
 	build(filepath.Join("..", ".."), inProcessBin, "./cmd/axa", "-tags", "axa_inprocess")
 	build(dir, helloBin, "hello.go")
-	return axaBin, inProcessBin, helloBin
+	build(filepath.Join("..", ".."), thinBin, "./internal/cli/testdata/thinclient")
+	return axaBin, inProcessBin, helloBin, thinBin
 }
 
 // benchEnviron is the environment of the child processes: this one without
@@ -71,16 +74,21 @@ func benchEnviron() []string {
 // a token and one API call over loopback), and "countries-inprocess" is
 // the same command built with the axa_inprocess tag, which starts the
 // embedded sandbox in its own process (sandbox.New, listening, a token and
-// one call, shutdown). Each is a ratio against baseline. Besides the wall
+// one call, shutdown), and "countries-thinclient" is the same call made by
+// a binary that links the SDK and cobra but not the sandbox
+// (testdata/thinclient), against the same shared sandbox: what `axa
+// countries` would cost if the sandbox and the conformance run lived in
+// another binary. Each is a ratio against baseline. Besides the wall
 // time (ns/op) each reports cpu-ms/op, the user and system CPU time of the
 // process (not of the background sandbox it calls), which moves less than
 // the wall time when other programs share the machine.
 func BenchmarkColdStart(b *testing.B) {
-	axaBin, inProcessBin, helloBin := benchBuild(b)
+	axaBin, inProcessBin, helloBin, thinBin := benchBuild(b)
 	// The commands share a background sandbox, in a state directory of
 	// the benchmark's own, stopped at the end: "countries" measures a
 	// command that finds it running (started by its first, unmeasured run).
-	env := append(benchEnviron(), "AXA_STATE_DIR="+b.TempDir())
+	env := append(benchEnviron(), "AXA_STATE_DIR="+b.TempDir(),
+		"THIN_CLIENT_ID="+sandbox.DefaultClientID, "THIN_CLIENT_SECRET="+sandbox.DefaultClientSecret)
 	b.Cleanup(func() {
 		cmd := exec.CommandContext(context.Background(), axaBin, "sandbox", "stop")
 		cmd.Env = env
@@ -96,6 +104,8 @@ func BenchmarkColdStart(b *testing.B) {
 		{"help", axaBin, []string{"--help"}, "Usage:"},
 		{"countries", axaBin, []string{"countries"}, "ID"},
 		{"countries-inprocess", inProcessBin, []string{"countries"}, "ID"},
+		// After "countries", which left the shared sandbox running.
+		{"countries-thinclient", thinBin, nil, "ID"},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
