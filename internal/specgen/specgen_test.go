@@ -449,3 +449,31 @@ func TestAuthorizationServerOperationsAreMarked(t *testing.T) {
 		}
 	}
 }
+
+// The sandbox's example answer of an operation with a required
+// Idempotency-Key and a body goes through the key's store; the others answer
+// the example as they are.
+func TestRenderFallbackKeepsIdempotentAnswersPerKey(t *testing.T) {
+	doc, err := loadSpec(filepath.Join("..", "..", "api", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := buildTable(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := renderFallback("resources", tab, filepath.Join("..", "..", "gen", "server"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(out)
+	for _, want := range []string{
+		"func (e exampleAnswers) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {\n\ta, err := e.idempotent(ctx, gen.OperationCreatePolicy, req.Params.IdempotencyKey, req.Body)",
+		"func (e exampleAnswers) RequestQuote(ctx context.Context, req server.RequestQuoteRequestObject)",
+		"func (exampleAnswers) GetCountry(context.Context, server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {\n\treturn exampleAnswer{id: gen.OperationGetCountry}, nil",
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("fallback lacks %q", want)
+		}
+	}
+}

@@ -55,7 +55,9 @@ var _ server.StrictServerInterface = (*Resources)(nil)
 
 // New returns the resources over d, with an empty store.
 func New(cfg Config, d *data.Dataset) *Resources {
-	return &Resources{cfg: cfg, data: d, store: newStore(), answers: &answerCache{}}
+	r := &Resources{cfg: cfg, data: d, store: newStore(), answers: &answerCache{}}
+	r.exampleAnswers = exampleAnswers{idem: r.idempotentExample}
+	return r
 }
 
 // Reset forgets every quote, policy and idempotency record, for
