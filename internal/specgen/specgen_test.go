@@ -477,3 +477,35 @@ func TestRenderFallbackKeepsIdempotentAnswersPerKey(t *testing.T) {
 		}
 	}
 }
+
+// An array in the query is described with how it is sent: repeated by
+// default, comma-separated with explode: false; another style is refused,
+// the SDK's Invoke and the CLI sending only the form style.
+func TestBuildTableDescribesQueryArrays(t *testing.T) {
+	spec := func(extra string) string {
+		return strings.Replace(testSpec, "      operationId: inheritsDefault\n", `      operationId: inheritsDefault
+      parameters:
+        - {name: many, in: query, schema: {type: array, items: {type: string}}}
+        - {name: joined, in: query, explode: false, schema: {type: array, items: {type: string, enum: [a, b]}}}
+`+extra, 1)
+	}
+	tab, err := buildTable(loadTestSpec(t, spec("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, o := range tab.Operations {
+		if o.ID == "inheritsDefault" {
+			for _, p := range o.Params {
+				got[p.Name] = p.CommaSeparated
+			}
+		}
+	}
+	if len(got) != 2 || got["many"] || !got["joined"] {
+		t.Errorf("CommaSeparated by parameter = %v, want many false, joined true", got)
+	}
+	_, err = buildTable(loadTestSpec(t, spec("        - {name: piped, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}\n")))
+	if err == nil || !strings.Contains(err.Error(), "piped") {
+		t.Errorf("a pipeDelimited array: %v, want an error naming it", err)
+	}
+}
