@@ -44,7 +44,7 @@ type Config struct {
 // without a handler here answers its spec example (exampleAnswers, in
 // fallback.gen.go) until one is written.
 type Resources struct {
-	exampleAnswers //nolint:unused // promotes the example answer of an operation without a handler (none today)
+	exampleAnswers // promotes the example answer of an operation without a handler (none today)
 	cfg            Config
 	data           *data.Dataset
 	store          *store
