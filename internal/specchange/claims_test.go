@@ -195,6 +195,7 @@ const claimsCall = `package proof
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -270,6 +271,22 @@ func TestTheNewScopeAndPOSTThroughTheSDK(t *testing.T) {
 		t.Errorf("CreateClaim without the scope: %v, want 403 insufficient_scope", err)
 	}
 
+	// The authorization server offers the new scope.
+	resp, err := http.Get(srv.URL() + "/.well-known/oauth-authorization-server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md struct {
+		Scopes []string ` + "`" + `json:"scopes_supported"` + "`" + `
+	}
+	err = json.NewDecoder(resp.Body).Decode(&md)
+	resp.Body.Close()
+	if err != nil || !slices.Contains(md.Scopes, claimsScope) {
+		t.Errorf("scopes_supported = %v (%v), want %s among them", md.Scopes, err, claimsScope)
+	}
+
+	// The default client (which conformance uses, a token per scope) is
+	// allowed the new scope too.
 	rep, err := conformance.Check(ctx, conformance.Config{BaseURL: srv.URL(), ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, Operations: []string{"createClaim", "getClaim"}})
 	if err != nil {
 		t.Fatal(err)

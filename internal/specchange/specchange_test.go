@@ -261,10 +261,18 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	}
 
 	// Additions are not breaking changes: oasdiff (the gate's) finds none.
+	gate, err := os.ReadFile(filepath.Join(root, "internal", "breaking", "main.go"))
+	if err != nil || !bytes.Contains(gate, []byte(`"`+oasdiffModule+`"`)) {
+		t.Errorf("internal/breaking no longer pins %s (%v): update oasdiffModule here", oasdiffModule, err)
+	}
 	if out, ok := oasdiffBreaking(t, filepath.Join(root, "api", "openapi.yaml"), specPath); ok && strings.TrimSpace(out) != "[]" {
 		t.Errorf("the breaking-change gate's oasdiff reports the additions as breaking: %s", out)
 	}
 }
+
+// oasdiffModule is the oasdiff the breaking-change gate (internal/breaking)
+// pins.
+const oasdiffModule = "github.com/oasdiff/oasdiff@v1.37.0"
 
 // oasdiffBreaking runs the breaking-change gate's oasdiff (internal/breaking,
 // pinned there) on two specs and returns its JSON; ok is false, and the test
@@ -273,7 +281,7 @@ func oasdiffBreaking(t *testing.T, base, head string) (string, bool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "run", "github.com/oasdiff/oasdiff@v1.37.0", "breaking", base, head, "--format", "json")
+	cmd := exec.CommandContext(ctx, "go", "run", oasdiffModule, "breaking", base, head, "--format", "json")
 	cmd.Env = append(cleanEnv(), "GOWORK=off")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
