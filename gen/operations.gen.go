@@ -27,6 +27,9 @@ type Parameter struct {
 	Enum []string
 	// Default is the value the server assumes without one, as text.
 	Default string
+	// CommaSeparated is an array in the query whose values go in one
+	// comma-separated value (style form, explode false), not repeated.
+	CommaSeparated bool
 }
 
 // RequestBody is the body an operation takes.

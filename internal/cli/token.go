@@ -17,7 +17,7 @@ func NewCmdToken(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Get an access token and show its scopes and expiry",
-		Long: `Get an access token for the given scopes (all five by default) and show what it
+		Long: `Get an access token for the given scopes (every scope of the API by default) and show what it
 grants. The token itself is a secret: it is printed only with --show-token.`,
 		Example: "  axa token --scope urn:axa.assistance.travel.countries.read_only\n  axa token --show-token --json",
 		Args:    args(cobra.NoArgs),

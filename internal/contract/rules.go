@@ -18,7 +18,9 @@ import (
 )
 
 // SeedScopes returns the five scopes the API Quickstart lists, verbatim. The
-// spec must declare exactly these, in every OAuth2 flow, and use each of them.
+// spec must declare these, in every OAuth2 flow, and use each of them; it may
+// declare more (a new scope is an edit of the spec alone), named like them
+// (ScopePattern) and declared in every flow too.
 func SeedScopes() []string {
 	return []string{
 		"urn:axa.assistance.travel.countries.read_only",
@@ -58,6 +60,32 @@ func localizedTags() []string { return []string{"countries", "alerts", "health"}
 
 var operationIDPattern = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
 
+// ScopePattern is the form of the API's scopes, the seed scopes' own:
+// urn:axa.assistance. then dot-separated lower-case words.
+var ScopePattern = regexp.MustCompile(`^urn:axa\.assistance\.[a-z][a-z_]*(\.[a-z][a-z_]*)+$`)
+
+// DeclaredScopes returns the scopes the OAuth2 scheme's flows declare (the
+// union of them), sorted: the API's scopes.
+func DeclaredScopes(doc *openapi3.T) []string {
+	if doc.Components == nil {
+		return nil
+	}
+	ref := doc.Components.SecuritySchemes[SchemeName]
+	if ref == nil || ref.Value == nil || ref.Value.Flows == nil {
+		return nil
+	}
+	set := map[string]bool{}
+	f := ref.Value.Flows
+	for _, flow := range []*openapi3.OAuthFlow{f.ClientCredentials, f.Password, f.AuthorizationCode, f.Implicit} {
+		if flow != nil {
+			for s := range flow.Scopes {
+				set[s] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
 // Violation is one broken house rule.
 type Violation struct {
 	// Rule names the rule, e.g. "scopes-known".
@@ -76,6 +104,8 @@ func (v Violation) String() string {
 type checker struct {
 	doc        *openapi3.T
 	seedScopes []string
+	// scopes are those the scheme declares (DeclaredScopes).
+	scopes     []string
 	violations []Violation
 }
 
@@ -86,7 +116,7 @@ func (c *checker) add(rule, where, format string, args ...any) {
 // Check returns every house-rule violation of doc, sorted; none means the
 // document follows the rules. doc should already pass openapi3's Validate.
 func Check(doc *openapi3.T) []Violation {
-	c := &checker{doc: doc, seedScopes: SeedScopes()}
+	c := &checker{doc: doc, seedScopes: SeedScopes(), scopes: DeclaredScopes(doc)}
 	c.checkSecurityScheme()
 	c.checkOperations()
 	c.checkOAuthEndpoints()
@@ -169,14 +199,16 @@ func (c *checker) checkSecurityScheme() {
 			c.add("flows", fw, "authorizationUrl %q: want a path relative to the base URL", flow.AuthorizationURL)
 		}
 		for scope, desc := range flow.Scopes {
-			if !slices.Contains(c.seedScopes, scope) {
-				c.add("scopes-known", fw, "declares scope %q, which is not one of the API's five", scope)
+			if !slices.Contains(c.seedScopes, scope) && !ScopePattern.MatchString(scope) {
+				c.add("scopes-known", fw, "declares scope %q, which is not named like the API's scopes (%s)", scope, ScopePattern)
 			}
 			if strings.TrimSpace(desc) == "" {
 				c.add("scopes-described", fw, "scope %q has no description", scope)
 			}
 		}
-		for _, scope := range c.seedScopes {
+		// Every flow offers every scope: the seed scopes, and those the
+		// other flows declare.
+		for _, scope := range slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(c.seedScopes), c.scopes...)))) {
 			if _, ok := flow.Scopes[scope]; !ok {
 				c.add("scopes-declared", fw, "does not declare scope %q", scope)
 			}
@@ -368,8 +400,8 @@ func (c *checker) checkOperations() {
 						c.add("scopes-known", w, "uses security scheme %q", scheme)
 					}
 					for _, s := range scopes {
-						if !slices.Contains(c.seedScopes, s) {
-							c.add("scopes-known", w, "requires scope %q, which is not one of the API's five", s)
+						if !slices.Contains(c.scopes, s) {
+							c.add("scopes-known", w, "requires scope %q, which the %q scheme's flows do not declare", s, SchemeName)
 						}
 						used[s] = true
 					}
@@ -403,7 +435,7 @@ func (c *checker) checkOperations() {
 
 		c.checkResponses(w, op)
 	}
-	for _, s := range c.seedScopes {
+	for _, s := range c.scopes {
 		if !used[s] {
 			c.add("scopes-used", "paths", "no operation requires scope %q", s)
 		}

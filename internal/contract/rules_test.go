@@ -3,6 +3,7 @@ package contract_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,6 +47,16 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		}},
 		{"flow declares a sixth scope", "scopes-known", `"openid"`, func(_ *testing.T, doc *openapi3.T) {
 			doc.Components.SecuritySchemes["oauth2"].Value.Flows.ClientCredentials.Scopes["openid"] = "OpenID Connect"
+		}},
+		{"a new scope declared by one flow only", "scopes-declared", "rule_test.only", func(t *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.ClientCredentials.Scopes["urn:axa.assistance.travel.rule_test.only"] = "A scope of this test."
+			op(t, doc, "GET", countries).Security = security("urn:axa.assistance.travel.rule_test.only")
+		}},
+		{"a new scope declared but used by no operation", "scopes-used", "rule_test.only", func(_ *testing.T, doc *openapi3.T) {
+			f := doc.Components.SecuritySchemes["oauth2"].Value.Flows
+			for _, flow := range []*openapi3.OAuthFlow{f.ClientCredentials, f.Password, f.AuthorizationCode} {
+				flow.Scopes["urn:axa.assistance.travel.rule_test.only"] = "A scope of this test."
+			}
 		}},
 		{"flow lacks one of the five", "scopes-declared", "quote_request", func(_ *testing.T, doc *openapi3.T) {
 			delete(doc.Components.SecuritySchemes["oauth2"].Value.Flows.Password.Scopes, "urn:axa.assistance.travel.policies.quote_request")
@@ -204,6 +215,27 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 			}
 			t.Errorf("Check did not report rule %q (containing %q); it reported %v", tc.rule, tc.contains, violations)
 		})
+	}
+}
+
+// A new scope is an edit of the spec: declared in every flow and required by
+// an operation, it breaks no house rule.
+func TestANewScopeDeclaredInEveryFlowPasses(t *testing.T) {
+	doc, err := api.LoadData(context.Background(), api.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const scope = "urn:axa.assistance.travel.rule_test.only"
+	f := doc.Components.SecuritySchemes["oauth2"].Value.Flows
+	for _, flow := range []*openapi3.OAuthFlow{f.ClientCredentials, f.Password, f.AuthorizationCode} {
+		flow.Scopes[scope] = "Declare travel claims."
+	}
+	op(t, doc, "GET", "/travel/v1/countries").Security = security(scope)
+	if violations := contract.Check(doc); len(violations) != 0 {
+		t.Fatalf("a new scope declared in every flow and used: %v", violations)
+	}
+	if got := contract.DeclaredScopes(doc); !slices.Contains(got, scope) {
+		t.Errorf("DeclaredScopes = %v, want it to hold %s", got, scope)
 	}
 }
 

@@ -159,6 +159,19 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	}
 	spec = bytes.Replace(spec, []byte(pathAnchor), []byte(newPath+"\n"+pathAnchor), 1)
 	spec = bytes.Replace(spec, []byte(schemaAnchor), []byte(newSchemas+"\n"+schemaAnchor), 1)
+	// The claims operations, their tag and their scope, in every flow.
+	for _, a := range []string{claimsPathAnchor, claimsSchemaAnchor, claimsTagAnchor} {
+		if !bytes.Contains(spec, []byte(a)) {
+			t.Fatalf("the anchor %q of the claims operations is gone from the spec: update this test", a)
+		}
+	}
+	if n := bytes.Count(spec, []byte(claimsScopeAnchor)); n != 3 {
+		t.Fatalf("the scope anchor is in %d flows, want 3: update this test", n)
+	}
+	spec = bytes.Replace(spec, []byte(claimsPathAnchor), []byte(claimsPaths+"\n"+claimsPathAnchor), 1)
+	spec = bytes.Replace(spec, []byte(claimsSchemaAnchor), []byte(claimsSchemas+claimsSchemaAnchor), 1)
+	spec = bytes.Replace(spec, []byte(claimsTagAnchor), []byte(claimsTag+claimsTagAnchor), 1)
+	spec = bytes.ReplaceAll(spec, []byte(claimsScopeAnchor), []byte(claimsScopeAnchor+claimsScope))
 	if err := os.WriteFile(specPath, spec, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -179,13 +192,16 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 		t.Errorf("go generate changed %s, which is written by hand", rel)
 	}
 
-	goCmd(t, dst, "test", "./pkg/axa/", "./api/")
+	goCmd(t, dst, "test", "./pkg/axa/", "./api/", "./internal/contract/")
 
 	proofDir := filepath.Join(dst, "internal", "specchangeproof")
 	if err := os.MkdirAll(proofDir, 0o750); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(proofDir, "proof_test.go"), []byte(sdkCall), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proofDir, "claims_test.go"), []byte(claimsCall), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	goCmd(t, dst, "test", "./internal/specchangeproof/")
@@ -220,6 +236,60 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	if len(got) != 2 || got[0]["name"] != "Embassy of Japan" || got[1]["city"] != "Marseille" {
 		t.Errorf("axa api listCountryEmbassies = %v, want the spec's example", got)
 	}
+
+	// The POST, its body from a file, twice with one Idempotency-Key: the
+	// second is the replay of the first (a third, with another body, is
+	// refused); the GET with a uuid and a query array of two values.
+	bodyPath := filepath.Join(t.TempDir(), "claim.json")
+	if err := os.WriteFile(bodyPath, []byte(`{"policy_id":"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f","kind":"medical","incident_date":"2026-12-24"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var claims [2]map[string]string
+	for i := range claims {
+		out := axa("api", "createClaim", "--file", bodyPath, "--idempotency-key", "claim-1")
+		if err := json.Unmarshal([]byte(out), &claims[i]); err != nil {
+			t.Fatalf("axa api createClaim printed %q: %v", out, err)
+		}
+	}
+	if claims[0]["id"] == "" || claims[0]["status"] != "received" || claims[1]["id"] != claims[0]["id"] {
+		t.Errorf("axa api createClaim twice = %v, want the spec's example twice", claims)
+	}
+	out = axa("api", "getClaim", "--claim_id", claims[0]["id"], "--include", "documents", "--include", "payments")
+	var claim map[string]string
+	if err := json.Unmarshal([]byte(out), &claim); err != nil || claim["id"] != claims[0]["id"] {
+		t.Errorf("axa api getClaim printed %q (%v), want the claim", out, err)
+	}
+
+	// Additions are not breaking changes: oasdiff (the gate's) finds none.
+	gate, err := os.ReadFile(filepath.Join(root, "internal", "breaking", "main.go"))
+	if err != nil || !bytes.Contains(gate, []byte(`"`+oasdiffModule+`"`)) {
+		t.Errorf("internal/breaking no longer pins %s (%v): update oasdiffModule here", oasdiffModule, err)
+	}
+	if out, ok := oasdiffBreaking(t, filepath.Join(root, "api", "openapi.yaml"), specPath); ok && strings.TrimSpace(out) != "[]" {
+		t.Errorf("the breaking-change gate's oasdiff reports the additions as breaking: %s", out)
+	}
+}
+
+// oasdiffModule is the oasdiff the breaking-change gate (internal/breaking)
+// pins.
+const oasdiffModule = "github.com/oasdiff/oasdiff@v1.37.0"
+
+// oasdiffBreaking runs the breaking-change gate's oasdiff (internal/breaking,
+// pinned there) on two specs and returns its JSON; ok is false, and the test
+// logs why, when it cannot run (no network and not in the module cache).
+func oasdiffBreaking(t *testing.T, base, head string) (string, bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "run", oasdiffModule, "breaking", base, head, "--format", "json")
+	cmd.Env = append(cleanEnv(), "GOWORK=off")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Logf("the breaking-change check did not run (oasdiff: %v): %s", err, stderr.String())
+		return "", false
+	}
+	return stdout.String(), true
 }
 
 // copyModule copies the module's files (not .git, not bin) into dst and

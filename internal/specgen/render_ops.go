@@ -92,6 +92,9 @@ type Parameter struct {
 	Enum []string
 	// Default is the value the server assumes without one, as text.
 	Default string
+	// CommaSeparated is an array in the query whose values go in one
+	// comma-separated value (style form, explode false), not repeated.
+	CommaSeparated bool
 }
 
 // RequestBody is the body an operation takes.
@@ -145,7 +148,8 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{{- range .Params}}
 				{Name: {{q .Name}}, In: {{q .In}}, Description: {{q .Description}}, Required: {{.Required}}, Type: {{q .Type}}, Format: {{q .Format}}, Items: {{q .Items}}
 					{{- if .Enum}}, Enum: []string{ {{- range $i, $e := .Enum}}{{if $i}}, {{end}}{{q $e}}{{end -}} }{{end -}}
-					{{- if .Default}}, Default: {{q .Default}}{{end -}} },
+					{{- if .Default}}, Default: {{q .Default}}{{end -}}
+					{{- if .CommaSeparated}}, CommaSeparated: true{{end -}} },
 				{{- end}}
 			},
 			{{- end}}

@@ -449,3 +449,63 @@ func TestAuthorizationServerOperationsAreMarked(t *testing.T) {
 		}
 	}
 }
+
+// The sandbox's example answer of an operation with a required
+// Idempotency-Key and a body goes through the key's store; the others answer
+// the example as they are.
+func TestRenderFallbackKeepsIdempotentAnswersPerKey(t *testing.T) {
+	doc, err := loadSpec(filepath.Join("..", "..", "api", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := buildTable(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := renderFallback("resources", tab, filepath.Join("..", "..", "gen", "server"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(out)
+	for _, want := range []string{
+		"func (e exampleAnswers) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {\n\ta, err := e.idempotent(ctx, gen.OperationCreatePolicy, req.Params.IdempotencyKey, req.Body)",
+		"func (e exampleAnswers) RequestQuote(ctx context.Context, req server.RequestQuoteRequestObject)",
+		"func (exampleAnswers) GetCountry(context.Context, server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {\n\treturn exampleAnswer{id: gen.OperationGetCountry}, nil",
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("fallback lacks %q", want)
+		}
+	}
+}
+
+// An array in the query is described with how it is sent: repeated by
+// default, comma-separated with explode: false; another style is refused,
+// the SDK's Invoke and the CLI sending only the form style.
+func TestBuildTableDescribesQueryArrays(t *testing.T) {
+	spec := func(extra string) string {
+		return strings.Replace(testSpec, "      operationId: inheritsDefault\n", `      operationId: inheritsDefault
+      parameters:
+        - {name: many, in: query, schema: {type: array, items: {type: string}}}
+        - {name: joined, in: query, explode: false, schema: {type: array, items: {type: string, enum: [a, b]}}}
+`+extra, 1)
+	}
+	tab, err := buildTable(loadTestSpec(t, spec("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, o := range tab.Operations {
+		if o.ID == "inheritsDefault" {
+			for _, p := range o.Params {
+				got[p.Name] = p.CommaSeparated
+			}
+		}
+	}
+	if len(got) != 2 || got["many"] || !got["joined"] {
+		t.Errorf("CommaSeparated by parameter = %v, want many false, joined true", got)
+	}
+	_, err = buildTable(loadTestSpec(t, spec("        - {name: piped, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}\n")))
+	if err == nil || !strings.Contains(err.Error(), "piped") {
+		t.Errorf("a pipeDelimited array: %v, want an error naming it", err)
+	}
+}

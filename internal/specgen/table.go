@@ -59,6 +59,9 @@ type param struct {
 	Type, Format, Items string
 	Enum                []string
 	Default             string
+	// CommaSeparated is an array in the query whose values go in one
+	// comma-separated value (style form, explode false), not repeated.
+	CommaSeparated bool
 }
 
 // body is an operation's request body: JSON, or a form for the
@@ -297,6 +300,14 @@ func describe(o *operation, item *openapi3.PathItem, op *openapi3.Operation) err
 				if np.Description == "" {
 					np.Description = oneLine(sc.Description)
 				}
+			}
+			if np.Type == "array" && np.In == openapi3.ParameterInQuery {
+				// Query arrays are sent in the form style: repeated
+				// (explode, the default) or comma-separated.
+				if p.Style != "" && p.Style != openapi3.SerializationForm {
+					return fmt.Errorf("%s: query parameter %s: style %q: only the form style of an array is sent by the SDK's Invoke and the CLI", o.ID, p.Name, p.Style)
+				}
+				np.CommaSeparated = p.Explode != nil && !*p.Explode
 			}
 			params = slices.DeleteFunc(params, func(q param) bool { return q.Name == np.Name && q.In == np.In })
 			params = append(params, np)

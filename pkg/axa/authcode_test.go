@@ -183,8 +183,8 @@ func TestExchangeRefusesAForgedState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(req.Scopes) != 5 {
-		t.Errorf("AuthCodeURL without scopes asks for %v, want all five", req.Scopes)
+	if !slices.Equal(req.Scopes, allScopes()) {
+		t.Errorf("AuthCodeURL without scopes asks for %v, want every scope of the spec %v", req.Scopes, allScopes())
 	}
 	code, _ := a.authorize(t, req.URL)
 	if _, err := c.Exchange(context.Background(), req, "forged", code); !errors.Is(err, ErrStateMismatch) {

@@ -51,8 +51,9 @@ func (e *InvalidRequestError) Error() string {
 // "min_level", "Accept-Language"); a url.Values will do. Path parameters are
 // escaped into the path, query parameters go in the query, header
 // parameters in headers (their names, like HTTP's, are case-insensitive). A
-// parameter takes one value, except an array: repeated in the query,
-// comma-separated in a path or header. A POST without an Idempotency-Key
+// parameter takes one value, except an array: repeated in the query (or
+// comma-separated, where the spec says explode: false), comma-separated in a
+// path or header. A POST without an Idempotency-Key
 // gets a random one, sent unchanged on every attempt, even where the spec
 // requires the header.
 //
@@ -176,7 +177,17 @@ func buildInvoke(op gen.Operation, doc gen.OperationDoc, params map[string][]str
 			}
 			req.path = strings.ReplaceAll(req.path, "{"+p.Name+"}", url.PathEscape(v))
 		case "query":
-			req.query[p.Name] = slices.Clone(vs)
+			if !p.CommaSeparated {
+				req.query[p.Name] = slices.Clone(vs)
+				continue
+			}
+			// One value, the elements joined by commas (style form,
+			// explode false): an element cannot hold a comma.
+			if slices.ContainsFunc(vs, func(v string) bool { return strings.Contains(v, ",") }) {
+				problems = append(problems, fmt.Sprintf("query parameter %s: a value holds a comma, which separates its values", p.Name))
+				continue
+			}
+			req.query.Set(p.Name, strings.Join(vs, ","))
 		case "header":
 			v := strings.Join(vs, ",")
 			if !validHeaderValue(v) {

@@ -333,3 +333,27 @@ func TestValidateInvoke(t *testing.T) {
 		t.Errorf("searchMedicalProviders without lng: %v, want one problem naming lng", err)
 	}
 }
+
+// An array in the query goes repeated, or in one comma-separated value
+// where the spec says explode: false (which a spec can add: the validator
+// then refuses the repeated form); a value holding a comma cannot be sent
+// that way.
+func TestInvokeSendsQueryArraysAsTheSpecSays(t *testing.T) {
+	op := gen.Operation{ID: "getThing", Method: http.MethodGet, Path: "/things"}
+	doc := gen.OperationDoc{Parameters: []gen.Parameter{
+		{Name: "repeated", In: "query", Type: "array", Items: "string"},
+		{Name: "joined", In: "query", Type: "array", Items: "string", CommaSeparated: true},
+	}}
+	req, err := buildInvoke(op, doc, map[string][]string{"repeated": {"a", "b"}, "joined": {"c", "d"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := req.query.Encode(), "joined=c%2Cd&repeated=a&repeated=b"; got != want {
+		t.Errorf("query = %s, want %s", got, want)
+	}
+	_, err = buildInvoke(op, doc, map[string][]string{"joined": {"c,d"}}, nil)
+	var ie *InvalidRequestError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "joined") || !strings.Contains(err.Error(), "comma") {
+		t.Errorf("a value with a comma: %v, want an InvalidRequestError naming it", err)
+	}
+}

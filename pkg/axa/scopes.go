@@ -2,8 +2,10 @@ package axa
 
 import "github.com/axa-assistance-go/axa/gen"
 
-// The five scopes of the API. Calls ask for the one their operation needs
-// on their own; name scopes yourself only with WithScopes or AuthCodeURL.
+// The five scopes of the API's Quickstart. Calls ask for the one their
+// operation needs on their own; name scopes yourself only with WithScopes or
+// AuthCodeURL. A scope the spec adds later is a gen.Scope constant
+// (string(gen.ScopeX)) and in RequiredScopes before it gets a name here.
 const (
 	// ScopeCountries reads travel information about countries.
 	ScopeCountries = string(gen.ScopeTravelCountriesReadOnly)

@@ -108,7 +108,7 @@ func TestOAuthMetadataAndJWKS(t *testing.T) {
 	}
 	if !slices.Equal(md.ResponseTypes, []string{"code"}) || !slices.Equal(md.ChallengeMethods, []string{"S256"}) ||
 		!slices.Equal(md.AuthMethods, []string{"client_secret_basic", "client_secret_post"}) || !slices.Equal(md.Scopes, AllScopes()) {
-		t.Errorf("metadata %+v (scopes_supported: the API's five, no openid)", md)
+		t.Errorf("metadata %+v (scopes_supported: the spec's scopes, no openid)", md)
 	}
 
 	var set struct {

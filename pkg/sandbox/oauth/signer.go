@@ -176,7 +176,7 @@ func (s *signer) jwks() map[string]any {
 	}}}
 }
 
-// AllScopes returns the API's five scopes.
+// AllScopes returns the API's scopes, those the spec declares (gen.AllScopes).
 func AllScopes() []string {
 	var out []string
 	for _, s := range gen.AllScopes() {

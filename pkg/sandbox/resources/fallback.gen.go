@@ -14,138 +14,146 @@ import (
 // the spec gives of its success answer. The resources embed it: an
 // operation that has no handler of its own yet still answers, after the
 // same validation, authentication and scope check as every other; the
-// handler, once written, replaces it.
-type exampleAnswers struct{}
-
-// exampleAnswer is the spec's example answer of an operation.
-type exampleAnswer gen.OperationID
+// handler, once written, replaces it. An operation that takes an
+// Idempotency-Key keeps its answer per key, through idem (fallback.go).
+type exampleAnswers struct {
+	idem idempotency
+}
 
 // CreatePolicy answers createPolicy with its example.
-func (exampleAnswers) CreatePolicy(context.Context, server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
-	return exampleAnswer(gen.OperationCreatePolicy), nil
+func (e exampleAnswers) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
+	a, err := e.idempotent(ctx, gen.OperationCreatePolicy, req.Params.IdempotencyKey, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // VisitCreatePolicyResponse writes the example.
 func (a exampleAnswer) VisitCreatePolicyResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // GetCountry answers getCountry with its example.
 func (exampleAnswers) GetCountry(context.Context, server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {
-	return exampleAnswer(gen.OperationGetCountry), nil
+	return exampleAnswer{id: gen.OperationGetCountry}, nil
 }
 
 // VisitGetCountryResponse writes the example.
 func (a exampleAnswer) VisitGetCountryResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // GetCountryHealth answers getCountryHealth with its example.
 func (exampleAnswers) GetCountryHealth(context.Context, server.GetCountryHealthRequestObject) (server.GetCountryHealthResponseObject, error) {
-	return exampleAnswer(gen.OperationGetCountryHealth), nil
+	return exampleAnswer{id: gen.OperationGetCountryHealth}, nil
 }
 
 // VisitGetCountryHealthResponse writes the example.
 func (a exampleAnswer) VisitGetCountryHealthResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // GetCountrySecurity answers getCountrySecurity with its example.
 func (exampleAnswers) GetCountrySecurity(context.Context, server.GetCountrySecurityRequestObject) (server.GetCountrySecurityResponseObject, error) {
-	return exampleAnswer(gen.OperationGetCountrySecurity), nil
+	return exampleAnswer{id: gen.OperationGetCountrySecurity}, nil
 }
 
 // VisitGetCountrySecurityResponse writes the example.
 func (a exampleAnswer) VisitGetCountrySecurityResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // GetPolicy answers getPolicy with its example.
 func (exampleAnswers) GetPolicy(context.Context, server.GetPolicyRequestObject) (server.GetPolicyResponseObject, error) {
-	return exampleAnswer(gen.OperationGetPolicy), nil
+	return exampleAnswer{id: gen.OperationGetPolicy}, nil
 }
 
 // VisitGetPolicyResponse writes the example.
 func (a exampleAnswer) VisitGetPolicyResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // GetVersion answers getVersion with its example.
 func (exampleAnswers) GetVersion(context.Context, server.GetVersionRequestObject) (server.GetVersionResponseObject, error) {
-	return exampleAnswer(gen.OperationGetVersion), nil
+	return exampleAnswer{id: gen.OperationGetVersion}, nil
 }
 
 // VisitGetVersionResponse writes the example.
 func (a exampleAnswer) VisitGetVersionResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // ListAlerts answers listAlerts with its example.
 func (exampleAnswers) ListAlerts(context.Context, server.ListAlertsRequestObject) (server.ListAlertsResponseObject, error) {
-	return exampleAnswer(gen.OperationListAlerts), nil
+	return exampleAnswer{id: gen.OperationListAlerts}, nil
 }
 
 // VisitListAlertsResponse writes the example.
 func (a exampleAnswer) VisitListAlertsResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // ListCountries answers listCountries with its example.
 func (exampleAnswers) ListCountries(context.Context, server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
-	return exampleAnswer(gen.OperationListCountries), nil
+	return exampleAnswer{id: gen.OperationListCountries}, nil
 }
 
 // VisitListCountriesResponse writes the example.
 func (a exampleAnswer) VisitListCountriesResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // ListCountryAlerts answers listCountryAlerts with its example.
 func (exampleAnswers) ListCountryAlerts(context.Context, server.ListCountryAlertsRequestObject) (server.ListCountryAlertsResponseObject, error) {
-	return exampleAnswer(gen.OperationListCountryAlerts), nil
+	return exampleAnswer{id: gen.OperationListCountryAlerts}, nil
 }
 
 // VisitListCountryAlertsResponse writes the example.
 func (a exampleAnswer) VisitListCountryAlertsResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // ListProviderKinds answers listProviderKinds with its example.
 func (exampleAnswers) ListProviderKinds(context.Context, server.ListProviderKindsRequestObject) (server.ListProviderKindsResponseObject, error) {
-	return exampleAnswer(gen.OperationListProviderKinds), nil
+	return exampleAnswer{id: gen.OperationListProviderKinds}, nil
 }
 
 // VisitListProviderKindsResponse writes the example.
 func (a exampleAnswer) VisitListProviderKindsResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // ListProviderSpecialities answers listProviderSpecialities with its example.
 func (exampleAnswers) ListProviderSpecialities(context.Context, server.ListProviderSpecialitiesRequestObject) (server.ListProviderSpecialitiesResponseObject, error) {
-	return exampleAnswer(gen.OperationListProviderSpecialities), nil
+	return exampleAnswer{id: gen.OperationListProviderSpecialities}, nil
 }
 
 // VisitListProviderSpecialitiesResponse writes the example.
 func (a exampleAnswer) VisitListProviderSpecialitiesResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // RequestQuote answers requestQuote with its example.
-func (exampleAnswers) RequestQuote(context.Context, server.RequestQuoteRequestObject) (server.RequestQuoteResponseObject, error) {
-	return exampleAnswer(gen.OperationRequestQuote), nil
+func (e exampleAnswers) RequestQuote(ctx context.Context, req server.RequestQuoteRequestObject) (server.RequestQuoteResponseObject, error) {
+	a, err := e.idempotent(ctx, gen.OperationRequestQuote, req.Params.IdempotencyKey, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // VisitRequestQuoteResponse writes the example.
 func (a exampleAnswer) VisitRequestQuoteResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }
 
 // SearchMedicalProviders answers searchMedicalProviders with its example.
 func (exampleAnswers) SearchMedicalProviders(context.Context, server.SearchMedicalProvidersRequestObject) (server.SearchMedicalProvidersResponseObject, error) {
-	return exampleAnswer(gen.OperationSearchMedicalProviders), nil
+	return exampleAnswer{id: gen.OperationSearchMedicalProviders}, nil
 }
 
 // VisitSearchMedicalProvidersResponse writes the example.
 func (a exampleAnswer) VisitSearchMedicalProvidersResponse(w http.ResponseWriter) error {
-	return writeExample(w, gen.OperationID(a))
+	return a.write(w)
 }

@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"context"
 	"encoding/json"
 	"go/ast"
 	"go/parser"
@@ -12,8 +13,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
 
 // handlerMethods returns the names, lower-cased, of the methods written by
@@ -140,4 +147,54 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 	ja, _ := json.Marshal(va)
 	jb, _ := json.Marshal(vb)
 	return string(ja) == string(jb)
+}
+
+// The example answer of an operation that takes an Idempotency-Key (one the
+// spec adds without a handler) honours the key as the handlers do: the same
+// key and body replay it, saying so; another body with the key is a 422;
+// another owner's key is its own.
+func TestIdempotentExampleAnswerHonoursTheKey(t *testing.T) {
+	res := New(testConfig(time.Now), data.NewDataset(1))
+	// The fallback's own method, not the handler that shadows it.
+	fallback := res.exampleAnswers
+	ctx := func(client string) context.Context {
+		return reqctx.WithClaims(context.Background(), &reqctx.Claims{ClientID: client})
+	}
+	body := &gen.PolicyRequest{QuoteID: uuid.MustParse("0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c")}
+	body.PolicyHolder.Email = "camille.martin@example.com"
+	call := func(ctx context.Context, key string, body *gen.PolicyRequest) (*httptest.ResponseRecorder, error) {
+		t.Helper()
+		answer, err := fallback.CreatePolicy(ctx, server.CreatePolicyRequestObject{Params: gen.CreatePolicyParams{IdempotencyKey: key}, Body: body})
+		if err != nil {
+			return nil, err
+		}
+		rec := httptest.NewRecorder()
+		if err := answer.VisitCreatePolicyResponse(rec); err != nil {
+			t.Fatal(err)
+		}
+		return rec, nil
+	}
+	for i, want := range []string{"false", "true", "true"} {
+		rec, err := call(ctx("a"), "k1", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Code != http.StatusCreated || rec.Header().Get("Idempotent-Replayed") != want {
+			t.Errorf("call %d: %d, Idempotent-Replayed %q, want 201 and %q", i, rec.Code, rec.Header().Get("Idempotent-Replayed"), want)
+		}
+	}
+	other := &gen.PolicyRequest{QuoteID: uuid.MustParse("1c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c")}
+	other.PolicyHolder.Email = body.PolicyHolder.Email
+	_, err := call(ctx("a"), "k1", other)
+	wantError(t, err, http.StatusUnprocessableEntity, "idempotency_key_reused")
+	if rec, err := call(ctx("b"), "k1", other); err != nil || rec.Header().Get("Idempotent-Replayed") != "false" {
+		t.Errorf("another owner's key: %v, %v, want a first answer", rec, err)
+	}
+	// Without the Resources' store (a bare exampleAnswers), every
+	// request is answered afresh.
+	rec := httptest.NewRecorder()
+	answer, err := exampleAnswers{}.CreatePolicy(ctx("a"), server.CreatePolicyRequestObject{Params: gen.CreatePolicyParams{IdempotencyKey: "k1"}, Body: body})
+	if err != nil || answer.VisitCreatePolicyResponse(rec) != nil || rec.Header().Get("Idempotent-Replayed") != "false" {
+		t.Errorf("bare fallback: %v, %q", err, rec.Header().Get("Idempotent-Replayed"))
+	}
 }

@@ -44,7 +44,7 @@ type Config struct {
 // without a handler here answers its spec example (exampleAnswers, in
 // fallback.gen.go) until one is written.
 type Resources struct {
-	exampleAnswers //nolint:unused // promotes the example answer of an operation without a handler (none today)
+	exampleAnswers // promotes the example answer of an operation without a handler (none today)
 	cfg            Config
 	data           *data.Dataset
 	store          *store
@@ -55,7 +55,9 @@ var _ server.StrictServerInterface = (*Resources)(nil)
 
 // New returns the resources over d, with an empty store.
 func New(cfg Config, d *data.Dataset) *Resources {
-	return &Resources{cfg: cfg, data: d, store: newStore(), answers: &answerCache{}}
+	r := &Resources{cfg: cfg, data: d, store: newStore(), answers: &answerCache{}}
+	r.exampleAnswers = exampleAnswers{idem: r.idempotentExample}
+	return r
 }
 
 // Reset forgets every quote, policy and idempotency record, for
