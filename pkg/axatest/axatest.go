@@ -16,8 +16,11 @@ package axatest
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -124,7 +127,7 @@ func (s *specChecker) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if verr := CheckResponse(s.router, req, resp.StatusCode, resp.Header, body); verr != nil && !s.done.Load() {
-		s.t.Errorf("axatest: %s %s answered %d, which the spec does not allow: %v", req.Method, req.URL.Path, resp.StatusCode, verr)
+		s.t.Errorf("axatest: %s", failureText(req, resp.StatusCode, verr))
 	}
 	return resp, nil
 }
@@ -137,6 +140,23 @@ func (s *specChecker) RoundTrip(req *http.Request) (*http.Response, error) {
 // conformance run validates with the same code.
 func CheckResponse(router routers.Router, req *http.Request, status int, header http.Header, body []byte) error {
 	return specresponse.Check(router, req, status, header, body)
+}
+
+// failureText says what answer broke the spec and how: the operation, the
+// request's method and path, the status, then every failure on a line of
+// its own (where, what the spec expects, what came; secrets redacted).
+func failureText(req *http.Request, status int, err error) string {
+	var serr *specresponse.Error
+	if !errors.As(err, &serr) || len(serr.Failures) == 0 {
+		return fmt.Sprintf("%s %s answered %d, which the spec does not allow: %v", req.Method, req.URL.Path, status, err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s %s) answered %d, which the spec does not allow:", serr.Operation, req.Method, req.URL.Path, status)
+	for _, f := range serr.Failures {
+		b.WriteString("\n\t")
+		b.WriteString(f.String())
+	}
+	return b.String()
 }
 
 // errReader fails every read with err.
