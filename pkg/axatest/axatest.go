@@ -21,6 +21,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -78,6 +79,10 @@ func New(t testing.TB, opts ...sandbox.Option) *Env {
 // NewClient returns another client of the sandbox, configured by opts (give
 // it credentials), sending through the same spec checks. It is closed when
 // the test ends.
+//
+// An axa.WithTransport among opts replaces the transport that checks the
+// answers: wrap yours to keep the checks,
+// axa.WithTransport(axatest.SpecChecker(t, yours)).
 func (e *Env) NewClient(opts ...axa.Option) *axa.Client {
 	e.t.Helper()
 	base := []axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(e.URL), axa.WithTransport(e.transport)}
@@ -94,11 +99,11 @@ func (e *Env) NewClient(opts ...axa.Option) *axa.Client {
 // does not validate fails t. Use it to check a server of your own.
 func SpecChecker(t testing.TB, next http.RoundTripper) http.RoundTripper {
 	t.Helper()
-	doc, err := api.Load(context.Background())
+	router, err := specRouter()
 	if err != nil {
-		t.Fatalf("axatest: %v", err)
+		t.Fatalf("%v", err)
 	}
-	c := &specChecker{t: t, next: next, router: oprouter.New(doc)}
+	c := &specChecker{t: t, next: next, router: router}
 	t.Cleanup(func() { c.done.Store(true) }) // a late answer must not report on a finished test
 	return c
 }
@@ -132,15 +137,43 @@ func (s *specChecker) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// SpecError is what CheckResponse returns for an answer that breaks the
+// spec: the operation answered, and its failures, at least one.
+type SpecError = specresponse.Error
+
+// SpecFailure is one way an answer breaks the spec: where (Pointer:
+// "status", "header/Name", a JSON pointer into the body, or "body"), what
+// the spec expects there and what came (Got, shortened, secrets redacted).
+type SpecFailure = specresponse.Failure
+
 // CheckResponse validates one answer to req against the spec routed by
 // router: the status must be documented, the headers the spec requires
 // present and valid, and the body must match its schema. An answer that
-// breaks the spec is a *specresponse.Error listing where (status, header or
+// breaks the spec is a *SpecError listing where (status, header or
 // JSON pointer into the body), what the spec expects and what came; the
 // conformance run validates with the same code.
+//
+// A nil router routes with the API's spec (api/openapi.yaml) on the
+// request's path alone, whatever its host, as SpecChecker does. A router
+// of your own must route path-only URLs too.
 func CheckResponse(router routers.Router, req *http.Request, status int, header http.Header, body []byte) error {
+	if router == nil {
+		var err error
+		if router, err = specRouter(); err != nil {
+			return err
+		}
+	}
 	return specresponse.Check(router, req, status, header, body)
 }
+
+// specRouter is the router of the API's spec, loaded once.
+var specRouter = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := api.Load(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("axatest: %w", err)
+	}
+	return oprouter.New(doc), nil
+})
 
 // failureText says what answer broke the spec and how: the operation, the
 // request's method and path, the status, then every failure on a line of

@@ -307,3 +307,50 @@ func TestSpecCheckReportsNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// The AXA_* environment of the developer's shell does not redirect
+// axatest's clients.
+func TestNewIgnoresTheEnvironment(t *testing.T) {
+	t.Setenv("AXA_BASE_URL", "https://apis.example.invalid")
+	t.Setenv("AXA_CLIENT_ID", "someone")
+	t.Setenv("AXA_CLIENT_SECRET", "else")
+	t.Setenv("AXA_SCOPES", axa.ScopeAlerts)
+	env := axatest.New(t)
+	if _, err := env.Client.ListCountries(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// With the SDK's cache, revalidations (304) pass the spec check, and the
+// caller gets the 200's value.
+func TestNewClientWithCache(t *testing.T) {
+	rec := &recTB{TB: t}
+	env := axatest.New(rec)
+	c := env.NewClient(axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret), axa.WithCache())
+	for range 3 {
+		l, err := c.ListCountries(t.Context(), nil, axa.WithHeader("Cache-Control", "no-cache"))
+		if err != nil || len(l) == 0 {
+			t.Fatalf("ListCountries: %d, %v", len(l), err)
+		}
+	}
+	if r := rec.reports(); len(r) > 0 {
+		t.Errorf("reports: %q", r)
+	}
+}
+
+// A client given its own transport wrapped in SpecChecker, as NewClient's
+// documentation says, has its answers checked.
+func TestNewClientWithTransportStillChecks(t *testing.T) {
+	rec := &recTB{TB: t}
+	env := axatest.New(rec, sandbox.WithFault("getCountry", sandbox.Fault{ErrorRate: 1, Status: http.StatusTeapot}))
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	c := env.NewClient(axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret),
+		axa.WithTransport(axatest.SpecChecker(rec, tr)))
+	if _, err := c.GetCountry(t.Context(), "fr", nil, axa.WithMaxRetries(0)); err == nil {
+		t.Fatal("no error")
+	}
+	if r := rec.reports(); len(r) != 1 {
+		t.Errorf("reports = %q, want the 418", r)
+	}
+}
