@@ -8,9 +8,23 @@
 //	}
 //
 // The sandbox listens on a loopback port and stops, with the client, when
-// the test ends. Every answer the client receives is checked against the
-// API's spec (api/openapi.yaml): an answer the real API could not give fails
-// the test.
+// the test ends (or the benchmark: New takes a testing.TB). Every answer the
+// client receives is checked against the API's spec (api/openapi.yaml): an
+// answer the real API could not give fails the test, with a message naming
+// the operation and, for each failure, where (status, header, or a JSON
+// pointer into the body), what the spec expects and what came; tokens and
+// secrets are never printed. Sandbox options combine: a fault injected with
+// sandbox.WithFault, or a 429 of sandbox.WithRateLimit, is an answer the
+// spec allows, so it reaches the code under test without failing the test.
+//
+// Each New is its own sandbox (port, signing key, store): parallel tests do
+// not share state, and one's tokens are refused by another. For one sandbox
+// shared by a package, start it in TestMain with sandbox.New and Start, and
+// give each test a client checked by SpecChecker:
+//
+//	c, err := axa.NewClient(axa.WithoutEnvironment(), axa.WithBaseURL(srv.URL()),
+//		axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret),
+//		axa.WithTransport(axatest.SpecChecker(t, http.DefaultTransport)))
 package axatest
 
 import (
