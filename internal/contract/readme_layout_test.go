@@ -89,9 +89,10 @@ func layoutSections(lines []string) map[string]string {
 }
 
 // TestReadmeLayoutNamesWhatExists keeps README.md's "Where things live"
-// honest: every path it names exists, and every Go file of pkg/axa and
-// pkg/sandbox is named (by itself, a glob, or a mention in the block) or
-// lives in a directory the block names below those two.
+// honest: every path it names exists, every package directory of internal/
+// and pkg/ is named, and every Go file of pkg/axa and pkg/sandbox is named
+// (by itself, a glob, or a mention in its directory's lines) or lives in a
+// directory the block names below those two.
 func TestReadmeLayoutNamesWhatExists(t *testing.T) {
 	lines := layoutBlock(t)
 	entries := layoutEntries(lines)
@@ -124,6 +125,21 @@ func TestReadmeLayoutNamesWhatExists(t *testing.T) {
 			}
 		}
 		return false
+	}
+	named := map[string]bool{}
+	for _, e := range entries {
+		named[strings.TrimSuffix(e, "/")] = true
+	}
+	for _, top := range []string{"internal", "pkg"} {
+		dirs, err := os.ReadDir(filepath.Join(repoRoot, top))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range dirs {
+			if d.IsDir() && !named[top+"/"+d.Name()] {
+				t.Errorf("README.md's layout does not name %s/%s", top, d.Name())
+			}
+		}
 	}
 	for _, dir := range []string{"pkg/axa", "pkg/sandbox"} {
 		err := filepath.WalkDir(filepath.Join(repoRoot, dir), func(path string, d fs.DirEntry, err error) error {
