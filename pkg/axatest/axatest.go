@@ -14,8 +14,10 @@
 // the operation and, for each failure, where (status, header, or a JSON
 // pointer into the body), what the spec expects and what came; tokens and
 // secrets are never printed. Sandbox options combine: a fault injected with
-// sandbox.WithFault, or a 429 of sandbox.WithRateLimit, is an answer the
-// spec allows, so it reaches the code under test without failing the test.
+// sandbox.WithFault (503 by default, or another status the operation's spec
+// documents, at the token endpoint too), or a 429 of sandbox.WithRateLimit,
+// is an answer the spec allows, so it reaches the code under test without
+// failing the test; a status the spec does not document fails it.
 //
 // Each New is its own sandbox (port, signing key, store): parallel tests do
 // not share state, and one's tokens are refused by another. For one sandbox

@@ -359,3 +359,21 @@ func TestNewClientWithTransportStillChecks(t *testing.T) {
 		t.Errorf("reports = %q, want the 418", r)
 	}
 }
+
+// Errors injected at the token endpoint are RFC 6749 answers the spec
+// allows: the call fails with the token error, the test does not.
+func TestTokenEndpointFaultsPassTheSpecCheck(t *testing.T) {
+	for _, status := range []int{0, http.StatusInternalServerError} { // 0: the default, 503
+		rec := &recTB{TB: t}
+		env := axatest.New(rec, sandbox.WithFault(sandbox.FaultToken, sandbox.Fault{ErrorRate: 1, Status: status}))
+		c := env.NewClient(axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret),
+			axa.WithRetryOptions(axa.RetryOptions{MaxAttempts: 1}))
+		var terr *axa.TokenError
+		if _, err := c.ListCountries(t.Context(), nil); !errors.As(err, &terr) {
+			t.Errorf("status %d: %v, want a *axa.TokenError", status, err)
+		}
+		if r := rec.reports(); len(r) > 0 {
+			t.Errorf("status %d: the spec check reported:\n%s", status, strings.Join(r, "\n"))
+		}
+	}
+}
