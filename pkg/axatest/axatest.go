@@ -38,7 +38,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -120,7 +119,11 @@ func SpecChecker(t testing.TB, next http.RoundTripper) http.RoundTripper {
 		t.Fatalf("%v", err)
 	}
 	c := &specChecker{t: t, next: next, router: router}
-	t.Cleanup(func() { c.done.Store(true) }) // a late answer must not report on a finished test
+	t.Cleanup(func() { // a late answer must not report on a finished test
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.done = true
+	})
 	return c
 }
 
@@ -128,7 +131,10 @@ type specChecker struct {
 	t      testing.TB
 	next   http.RoundTripper
 	router routers.Router
-	done   atomic.Bool
+	// mu is held while a failure is reported, so that the test cannot
+	// finish between the check of done and the report.
+	mu   sync.RWMutex
+	done bool
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -147,8 +153,12 @@ func (s *specChecker) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if verr := CheckResponse(s.router, req, resp.StatusCode, resp.Header, body); verr != nil && !s.done.Load() {
-		s.t.Errorf("axatest: %s", failureText(req, resp.StatusCode, verr))
+	if verr := CheckResponse(s.router, req, resp.StatusCode, resp.Header, body); verr != nil {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		if !s.done {
+			s.t.Errorf("axatest: %s", failureText(req, resp.StatusCode, verr))
+		}
 	}
 	return resp, nil
 }

@@ -377,3 +377,36 @@ func TestTokenEndpointFaultsPassTheSpecCheck(t *testing.T) {
 		}
 	}
 }
+
+// blockingTransport answers 418 once released.
+type blockingTransport struct{ release chan struct{} }
+
+func (b blockingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	<-b.release
+	return &http.Response{StatusCode: http.StatusTeapot, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: http.NoBody, Request: req}, nil
+}
+
+// An answer that comes after its test has ended is not reported on it (a
+// report then would panic: "Log in goroutine after Test... has completed").
+func TestLateAnswerIsNotReported(t *testing.T) {
+	rec := &recTB{TB: t}
+	bt := blockingTransport{release: make(chan struct{})}
+	done := make(chan struct{})
+	t.Run("ends before the answer", func(st *testing.T) {
+		rec.TB = st
+		rt := axatest.SpecChecker(rec, bt)
+		go func() {
+			defer close(done)
+			req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1/travel/v1/countries", nil)
+			if resp, err := rt.RoundTrip(req); err == nil {
+				_ = resp.Body.Close()
+			}
+		}()
+	})
+	close(bt.release)
+	<-done
+	if r := rec.reports(); len(r) > 0 {
+		t.Errorf("a late answer was reported: %q", r)
+	}
+}
