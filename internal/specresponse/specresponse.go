@@ -32,7 +32,8 @@ type Failure struct {
 	Pointer string
 	// Expected is what the spec asks for there ("type string", "required
 	// property", "one of: low, moderate", "one of the statuses 200, 401");
-	// Got is what came, shortened.
+	// Got is what came, shortened, with the value of every member named as
+	// a secret (access_token, refresh_token, client_secret, ...) Redacted.
 	Expected, Got string
 	// Reason is kin-openapi's reason, in a few words; it never holds the
 	// value itself.
@@ -53,6 +54,8 @@ func (f Failure) String() string {
 
 // Error is an answer that breaks the spec: its failures, at least one.
 type Error struct {
+	// Operation is the operationId of the answered operation.
+	Operation string
 	// Failures are where and how, in the order kin-openapi found them.
 	Failures []Failure
 }
@@ -109,7 +112,7 @@ func Check(router routers.Router, req *http.Request, status int, header http.Hea
 	if verr == nil {
 		return nil
 	}
-	return &Error{Failures: failures(route.Operation, status, header, verr)}
+	return &Error{Operation: route.Operation.OperationID, Failures: failures(route.Operation, status, header, verr)}
 }
 
 var headerReason = regexp.MustCompile(`^(?:response header|unable to decode header) "([^"]+)"`)
@@ -182,7 +185,12 @@ func schemaFailures(err error, prefix string) []Failure {
 
 // schemaFailure is one schema error as a failure.
 func schemaFailure(se *openapi3.SchemaError, prefix string) Failure {
-	f := Failure{Pointer: orBody(prefix + pointer(se.JSONPointer())), Reason: se.Reason, Got: gotOf(se.Value)}
+	path := se.JSONPointer()
+	got := gotOf(redactSecrets(se.Value))
+	if len(path) > 0 && secretName(path[len(path)-1]) {
+		got = Redacted
+	}
+	f := Failure{Pointer: orBody(prefix + pointer(path)), Reason: se.Reason, Got: got}
 	s := se.Schema
 	if s == nil {
 		return f
@@ -278,6 +286,44 @@ func orBody(p string) string {
 		return "body"
 	}
 	return p
+}
+
+// Redacted stands for a secret in Failure.Got.
+const Redacted = "[redacted]"
+
+// secretName reports whether a JSON member of that name holds a secret:
+// a token (access_token, refresh_token, id_token), a secret, a password,
+// an authorization code or its PKCE verifier.
+func secretName(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "token") || strings.Contains(n, "secret") || strings.Contains(n, "password") ||
+		n == "code" || n == "code_verifier" || n == "assertion"
+}
+
+// redactSecrets returns v with the value of every member named as a
+// secret (secretName), at any depth, replaced by Redacted: a failure's Got
+// shows the value that broke the schema, which may be an object or array
+// holding tokens.
+func redactSecrets(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			if secretName(k) {
+				out[k] = Redacted
+			} else {
+				out[k] = redactSecrets(e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = redactSecrets(e)
+		}
+		return out
+	}
+	return v
 }
 
 // gotOf shows a value the way JSON writes it, shortened.

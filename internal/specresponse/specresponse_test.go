@@ -76,3 +76,41 @@ func TestCheckUnknownRoute(t *testing.T) {
 		t.Fatalf("err = %v, want a routing error", err)
 	}
 }
+
+// A failure's Got never shows a secret: the value of a member named as one
+// is redacted, at the failing pointer and inside an object or array shown
+// whole; the error names the operation.
+func TestCheckRedactsSecretsAndNamesTheOperation(t *testing.T) {
+	doc, err := api.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := oprouter.New(doc)
+	const canary = "CANARY-2b9d41"
+	jsonCT := http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}}
+	for _, c := range []struct {
+		method, path, body, operation string
+	}{
+		{http.MethodPost, "/auth/v1/token", `{"access_token":["` + canary + `"],"token_type":"Bearer","expires_in":60}`, "requestToken"},
+		{http.MethodPost, "/auth/v1/token", `{"access_token":{"v":"` + canary + `"},"token_type":"Bearer","expires_in":60}`, "requestToken"},
+		{http.MethodGet, "/travel/v1/countries", `{"refresh_token":"` + canary + `","nested":[{"client_secret":"` + canary + `"}]}`, "listCountries"},
+	} {
+		req, err := http.NewRequestWithContext(t.Context(), c.method, "http://127.0.0.1:1234"+c.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = specresponse.Check(router, req, 200, jsonCT, []byte(c.body))
+		var se *specresponse.Error
+		if !errors.As(err, &se) {
+			t.Fatalf("%s: %v, want *specresponse.Error", c.body, err)
+		}
+		if se.Operation != c.operation {
+			t.Errorf("%s: Operation = %q, want %q", c.body, se.Operation, c.operation)
+		}
+		for _, f := range se.Failures {
+			if strings.Contains(f.String(), canary) {
+				t.Errorf("%s: failure shows a secret: %s", c.body, f)
+			}
+		}
+	}
+}

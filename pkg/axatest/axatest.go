@@ -8,17 +8,36 @@
 //	}
 //
 // The sandbox listens on a loopback port and stops, with the client, when
-// the test ends. Every answer the client receives is checked against the
-// API's spec (api/openapi.yaml): an answer the real API could not give fails
-// the test.
+// the test ends (or the benchmark: New takes a testing.TB). Every answer the
+// client receives is checked against the API's spec (api/openapi.yaml): an
+// answer the real API could not give fails the test, with a message naming
+// the operation and, for each failure, where (status, header, or a JSON
+// pointer into the body), what the spec expects and what came; tokens and
+// secrets are never printed. Sandbox options combine: a fault injected with
+// sandbox.WithFault (503 by default, or another status the operation's spec
+// documents, at the token endpoint too), or a 429 of sandbox.WithRateLimit,
+// is an answer the spec allows, so it reaches the code under test without
+// failing the test; a status the spec does not document fails it.
+//
+// Each New is its own sandbox (port, signing key, store): parallel tests do
+// not share state, and one's tokens are refused by another. For one sandbox
+// shared by a package, start it in TestMain with sandbox.New and Start, and
+// give each test a client checked by SpecChecker:
+//
+//	c, err := axa.NewClient(axa.WithoutEnvironment(), axa.WithBaseURL(srv.URL()),
+//		axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret),
+//		axa.WithTransport(axatest.SpecChecker(t, http.DefaultTransport)))
 package axatest
 
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
-	"sync/atomic"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,6 +94,10 @@ func New(t testing.TB, opts ...sandbox.Option) *Env {
 // NewClient returns another client of the sandbox, configured by opts (give
 // it credentials), sending through the same spec checks. It is closed when
 // the test ends.
+//
+// An axa.WithTransport among opts replaces the transport that checks the
+// answers: wrap yours to keep the checks,
+// axa.WithTransport(axatest.SpecChecker(t, yours)).
 func (e *Env) NewClient(opts ...axa.Option) *axa.Client {
 	e.t.Helper()
 	base := []axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(e.URL), axa.WithTransport(e.transport)}
@@ -91,12 +114,16 @@ func (e *Env) NewClient(opts ...axa.Option) *axa.Client {
 // does not validate fails t. Use it to check a server of your own.
 func SpecChecker(t testing.TB, next http.RoundTripper) http.RoundTripper {
 	t.Helper()
-	doc, err := api.Load(context.Background())
+	router, err := specRouter()
 	if err != nil {
-		t.Fatalf("axatest: %v", err)
+		t.Fatalf("%v", err)
 	}
-	c := &specChecker{t: t, next: next, router: oprouter.New(doc)}
-	t.Cleanup(func() { c.done.Store(true) }) // a late answer must not report on a finished test
+	c := &specChecker{t: t, next: next, router: router}
+	t.Cleanup(func() { // a late answer must not report on a finished test
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.done = true
+	})
 	return c
 }
 
@@ -104,7 +131,10 @@ type specChecker struct {
 	t      testing.TB
 	next   http.RoundTripper
 	router routers.Router
-	done   atomic.Bool
+	// mu is held while a failure is reported, so that the test cannot
+	// finish between the check of done and the report.
+	mu   sync.RWMutex
+	done bool
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -123,20 +153,69 @@ func (s *specChecker) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if verr := CheckResponse(s.router, req, resp.StatusCode, resp.Header, body); verr != nil && !s.done.Load() {
-		s.t.Errorf("axatest: %s %s answered %d, which the spec does not allow: %v", req.Method, req.URL.Path, resp.StatusCode, verr)
+	if verr := CheckResponse(s.router, req, resp.StatusCode, resp.Header, body); verr != nil {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		if !s.done {
+			s.t.Errorf("axatest: %s", failureText(req, resp.StatusCode, verr))
+		}
 	}
 	return resp, nil
 }
 
+// SpecError is what CheckResponse returns for an answer that breaks the
+// spec: the operation answered, and its failures, at least one.
+type SpecError = specresponse.Error
+
+// SpecFailure is one way an answer breaks the spec: where (Pointer:
+// "status", "header/Name", a JSON pointer into the body, or "body"), what
+// the spec expects there and what came (Got, shortened, secrets redacted).
+type SpecFailure = specresponse.Failure
+
 // CheckResponse validates one answer to req against the spec routed by
 // router: the status must be documented, the headers the spec requires
 // present and valid, and the body must match its schema. An answer that
-// breaks the spec is a *specresponse.Error listing where (status, header or
+// breaks the spec is a *SpecError listing where (status, header or
 // JSON pointer into the body), what the spec expects and what came; the
 // conformance run validates with the same code.
+//
+// A nil router routes with the API's spec (api/openapi.yaml) on the
+// request's path alone, whatever its host, as SpecChecker does. A router
+// of your own must route path-only URLs too.
 func CheckResponse(router routers.Router, req *http.Request, status int, header http.Header, body []byte) error {
+	if router == nil {
+		var err error
+		if router, err = specRouter(); err != nil {
+			return err
+		}
+	}
 	return specresponse.Check(router, req, status, header, body)
+}
+
+// specRouter is the router of the API's spec, loaded once.
+var specRouter = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := api.Load(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("axatest: %w", err)
+	}
+	return oprouter.New(doc), nil
+})
+
+// failureText says what answer broke the spec and how: the operation, the
+// request's method and path, the status, then every failure on a line of
+// its own (where, what the spec expects, what came; secrets redacted).
+func failureText(req *http.Request, status int, err error) string {
+	var serr *specresponse.Error
+	if !errors.As(err, &serr) || len(serr.Failures) == 0 {
+		return fmt.Sprintf("%s %s answered %d, which the spec does not allow: %v", req.Method, req.URL.Path, status, err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s %s) answered %d, which the spec does not allow:", serr.Operation, req.Method, req.URL.Path, status)
+	for _, f := range serr.Failures {
+		b.WriteString("\n\t")
+		b.WriteString(f.String())
+	}
+	return b.String()
 }
 
 // errReader fails every read with err.

@@ -12,6 +12,8 @@
 // The pieces, one package each, wired by New:
 //
 //	sandbox.go, options.go   New, the options, the handler chain, Start
+//	paths.go                 a path with an empty or dot segment answers the
+//	                         API's 404 instead of a redirect
 //	oauth/                   the authorization server: token, authorize
 //	                         (its consent page), revoke, metadata, JWKS;
 //	                         JWT signing (a random key per sandbox) and
@@ -30,10 +32,13 @@
 //	internal/reqctx          a request's state under one context key: its
 //	                         operation, its id, its verified token
 //	internal/apierr          the API's Error answers
+//	internal/sandboxtest     what the tests of these packages share (only
+//	                         tests import it)
 //
 // Dependencies point down only: package sandbox imports the others, which
 // never import it; among them, resources imports data, and every one may
-// import the two internal packages, which import no other.
+// import internal/reqctx and internal/apierr, of which only apierr imports
+// another (reqctx).
 package sandbox
 
 import (
