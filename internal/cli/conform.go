@@ -21,9 +21,9 @@ import (
 // conformance.Check's signature.
 type ConformFunc func(ctx context.Context, cfg conformance.Config) (*conformance.Report, error)
 
-// conformTimeout bounds `axa conform` when --timeout is not given: a run
-// makes several requests per operation, token requests included, so the
-// 30 seconds of one command are short for a remote server.
+// conformTimeout is the default of `axa conform --timeout`: a run makes
+// several requests per operation, token requests included, so the 30
+// seconds of one command are short for a remote server.
 const conformTimeout = 5 * time.Minute
 
 // NewCmdConform builds `axa conform`: conformance.Check against the server
@@ -35,6 +35,7 @@ func NewCmdConform(f *Factory) *cobra.Command {
 		allowWrites   bool
 		junit         string
 		rawOperations []string
+		timeout       time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "conform",
@@ -65,6 +66,9 @@ bounds the whole run: 5m unless given.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Everything local is checked before a sandbox or a server is
 			// reached.
+			if timeout <= 0 {
+				return usagef("--timeout %s: want a positive duration, e.g. 5m", timeout)
+			}
 			var operations []string
 			for _, v := range rawOperations {
 				for id := range strings.SplitSeq(v, ",") {
@@ -101,10 +105,6 @@ bounds the whole run: 5m unless given.`,
 				return &usageError{err}
 			}
 			_ = c.Close()
-			timeout := f.timeout
-			if !cmd.Flags().Changed("timeout") {
-				timeout = conformTimeout
-			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
 			check := f.Conform
@@ -146,6 +146,9 @@ bounds the whole run: 5m unless given.`,
 		},
 	}
 	fl := cmd.Flags()
+	// The command's own --timeout, in place of the global one (whose
+	// default, 30s, its help would otherwise show): the whole run.
+	fl.DurationVar(&timeout, "timeout", conformTimeout, "give up the whole run after this long")
 	fl.BoolVar(&allowWrites, "allow-writes", false, "create quotes and policies on a server not on loopback (on loopback they always are)")
 	fl.StringVar(&junit, "junit", "", "also write the report as JUnit XML to this file (replaced atomically, mode 0600)")
 	fl.StringArrayVar(&rawOperations, "operation", nil, "check only the operation with this `ID` (an operationId; repeat, or comma-separate, for several; axa api lists them)")

@@ -256,6 +256,15 @@ func TestConformTimeout(t *testing.T) {
 			t.Errorf("axa %s: the run had %v left; want between %v and %v", strings.Join(tc.args, " "), left, tc.min, tc.max)
 		}
 	}
+	// The help says the default the run has, not the other commands' 30s.
+	if r := run(t, &Factory{Getenv: apiEnv(t)}, "conform", "--help"); !strings.Contains(r.out, "(default 5m0s)") || strings.Contains(r.out, "(default 30s)") {
+		t.Errorf("conform --help does not show its 5m default:\n%s", r.out)
+	}
+	// A bad --timeout is refused before any server is reached.
+	canned := &cannedConform{report: cannedReport(false)}
+	if r := run(t, &Factory{Getenv: apiEnv(t), Conform: canned.check}, "conform", "--timeout", "0"); r.code != ExitUsage || len(canned.configs()) != 0 {
+		t.Errorf("conform --timeout 0: exit %d, %d runs; want 2 and none", r.code, len(canned.configs()))
+	}
 }
 
 // A run that cannot start (no token at all, the server unreachable) is

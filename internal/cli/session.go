@@ -258,7 +258,7 @@ func (f *Factory) apiCredentials() (string, error) {
 	case id != "" || secret != "":
 		return "", usagef("give both a client id and a client secret, or neither to use the embedded sandbox")
 	case base != "":
-		return "", usagef("%s is set but no credentials are: set %s and %s", axa.EnvBaseURL, axa.EnvClientID, axa.EnvClientSecret)
+		return "", usagef("a base URL is set (--base-url or %s) but no credentials are: set %s and %s (or the flags), or neither to use the embedded sandbox", axa.EnvBaseURL, axa.EnvClientID, axa.EnvClientSecret)
 	}
 	return "", errNoCredentials
 }
