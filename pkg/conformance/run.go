@@ -457,17 +457,27 @@ func (r *runner) send(ctx context.Context, o *operation, in inputs, auth func(*h
 		if err != nil || attempt == throttleAttempts || (ans.status != http.StatusTooManyRequests && ans.status != http.StatusServiceUnavailable) {
 			return ans, err
 		}
-		wait, ok := httpheader.RetryAfter(ans.header.Get("Retry-After"), r.now())
-		if !ok || wait > maxThrottleWait || len(r.failures(ans)) > 0 {
+		if len(r.failures(ans)) > 0 || !r.waitThrottle(ctx, ans.header) {
 			return ans, nil
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ans, nil
-		case <-t.C:
-		}
+	}
+}
+
+// waitThrottle waits out the Retry-After of a throttled answer's header h
+// and reports whether to send again: not when the header is missing or
+// invalid, asks for more than maxThrottleWait, or ctx ends first.
+func (r *runner) waitThrottle(ctx context.Context, h http.Header) bool {
+	wait, ok := httpheader.RetryAfter(h.Get("Retry-After"), r.now())
+	if !ok || wait > maxThrottleWait {
+		return false
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

@@ -9,11 +9,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/axa-assistance-go/axa/gen"
-	"github.com/axa-assistance-go/axa/internal/httpheader"
 )
 
 // maxErrorCode bounds, in bytes, the error code of a token answer the
@@ -52,16 +50,8 @@ func (r *runner) fetchToken(ctx context.Context, scope string) (string, error) {
 		if throttled == nil || attempt == throttleAttempts {
 			return tok, err
 		}
-		wait, ok := httpheader.RetryAfter(throttled.Get("Retry-After"), r.now())
-		if !ok || wait > maxThrottleWait {
+		if !r.waitThrottle(ctx, throttled) {
 			return tok, err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return tok, err
-		case <-t.C:
 		}
 	}
 }
