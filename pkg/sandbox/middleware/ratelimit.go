@@ -68,8 +68,47 @@ type limiterEntry struct {
 	seen time.Time
 }
 
-// maxLimiters bounds the limiters kept; beyond it, idle ones are dropped.
+// maxLimiters is how many limiters are kept before idle ones (unused for
+// a minute) are dropped.
 const maxLimiters = 1024
+
+// limiterSet is the limiters of the clients, by key. Idle limiters are
+// dropped when a new client would make the set reach sweepAt, which then
+// becomes twice what is left (at least maxLimiters): a set full of active
+// clients is walked once per doubling, not on every request.
+type limiterSet struct {
+	mu        sync.Mutex
+	perSecond float64
+	burst     int
+	m         map[string]*limiterEntry
+	sweepAt   int
+	walked    int // entries visited by sweeps, for the tests
+}
+
+func newLimiterSet(perSecond float64, burst int) *limiterSet {
+	return &limiterSet{perSecond: perSecond, burst: burst, m: map[string]*limiterEntry{}, sweepAt: maxLimiters}
+}
+
+// get returns key's limiter, made if new, marked used at now. The caller
+// holds mu.
+func (s *limiterSet) get(key string, now time.Time) *limiterEntry {
+	e := s.m[key]
+	if e == nil {
+		if len(s.m) >= s.sweepAt {
+			for k, old := range s.m {
+				s.walked++
+				if now.Sub(old.seen) > time.Minute {
+					delete(s.m, k)
+				}
+			}
+			s.sweepAt = max(maxLimiters, 2*len(s.m))
+		}
+		e = &limiterEntry{l: rate.NewLimiter(rate.Limit(s.perSecond), s.burst)}
+		s.m[key] = e
+	}
+	e.seen = now
+	return e
+}
 
 // Authenticator tells a client's credentials and verifies bearer tokens:
 // the authorization server, for the rate limit to know whose budget a
@@ -102,32 +141,19 @@ func RateLimit(cfg RateLimitConfig, next http.Handler) http.Handler {
 	if cfg.PerSecond <= 0 {
 		return next
 	}
-	var mu sync.Mutex
-	limiters := map[string]*limiterEntry{}
+	set := newLimiterSet(cfg.PerSecond, cfg.Burst)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r, st := reqctx.Ensure(r)
 		key := clientKey(cfg.Auth, r, st)
 		now := cfg.Now()
-		mu.Lock()
-		if len(limiters) >= maxLimiters {
-			for k, e := range limiters {
-				if now.Sub(e.seen) > time.Minute {
-					delete(limiters, k)
-				}
-			}
-		}
-		e := limiters[key]
-		if e == nil {
-			e = &limiterEntry{l: rate.NewLimiter(rate.Limit(cfg.PerSecond), cfg.Burst)}
-			limiters[key] = e
-		}
-		e.seen = now
+		set.mu.Lock()
+		e := set.get(key, now)
 		res := e.l.ReserveN(now, 1)
 		delay := res.DelayFrom(now)
 		if !res.OK() || delay > 0 {
 			res.CancelAt(now)
 		}
-		mu.Unlock()
+		set.mu.Unlock()
 		if !res.OK() || delay > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(delay.Seconds())))))
 			apierr.Write(w, r, http.StatusTooManyRequests, "rate_limited", "too many requests from this client; retry later")
