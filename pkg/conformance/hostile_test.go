@@ -346,35 +346,8 @@ func TestBodyOverTheBoundIsSaidSo(t *testing.T) {
 // request: the run waits it out, as for the API's requests, instead of
 // failing the checks of that scope.
 func TestThrottledTokenRequestsAreSentAgain(t *testing.T) {
-	u, err := url.Parse(startSandbox(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := httputil.NewSingleHostReverseProxy(u)
-	var mu sync.Mutex
-	odd, refused := false, 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		throttle := false
-		if r.URL.Path == gen.TokenPath {
-			odd = !odd
-			throttle = odd
-			if throttle {
-				refused++
-			}
-		}
-		mu.Unlock()
-		if !throttle {
-			p.ServeHTTP(w, r)
-			return
-		}
-		w.Header().Set("Retry-After", "0")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusTooManyRequests)
-		_, _ = w.Write([]byte(`{"error":"rate_limited"}`))
-	}))
-	t.Cleanup(srv.Close)
-	rep, err := checkHostile(t.Context(), t, srv.URL, string(gen.OperationGetCountry), string(gen.OperationListAlerts))
+	base, refused := throttlingProxy(t, startSandbox(t), "0", func(req *http.Request) bool { return req.URL.Path == gen.TokenPath })
+	rep, err := checkHostile(t.Context(), t, base, string(gen.OperationGetCountry), string(gen.OperationListAlerts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,9 +358,7 @@ func TestThrottledTokenRequestsAreSentAgain(t *testing.T) {
 			}
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if refused == 0 {
+	if refused() == 0 {
 		t.Error("no token request was throttled: the test did not test")
 	}
 }
