@@ -2,13 +2,70 @@
 
 package gen
 
-// TokenPath is the path of the OAuth2 token endpoint, relative to the API's
-// base URL: the tokenUrl of the spec's security scheme.
-const TokenPath = "/auth/v1/token"
+// TokenPath, AuthorizePath and RevocationPath are the paths of the token,
+// authorization and revocation endpoints of the local sandbox's
+// authorization server (the spec's loopback environment), where the
+// operations tagged oauth are served. The SDK looks for them there, under
+// the base URL, when the base URL is of no environment of the spec and no
+// authorization server is given.
+const (
+	TokenPath      = "/auth/v1/token"
+	AuthorizePath  = "/auth/v1/authorize"
+	RevocationPath = "/auth/v1/revoke"
+)
 
-// AuthorizePath is the path of the OAuth2 authorization endpoint, relative
-// to the API's base URL: the authorizationUrl of the spec's security scheme.
-const AuthorizePath = "/auth/v1/authorize"
+// Environment is one environment of the API: a server of the spec, named by
+// its x-environment, with the authorization server that issues its tokens
+// (its x-authorization-server).
+type Environment struct {
+	// Name is the environment's name.
+	Name string
+	// Description is the server's description, on one line.
+	Description string
+	// URL is the API's base URL; it may hold {variables}, whose defaults
+	// are in Variables.
+	URL       string
+	Variables map[string]string
+	// Issuer, TokenEndpoint, AuthorizationEndpoint and RevocationEndpoint
+	// are the authorization server's, absolute, and may use the URL's
+	// variables; each may be empty (an endpoint left out is named by the
+	// issuer's RFC 8414 metadata).
+	Issuer, TokenEndpoint, AuthorizationEndpoint, RevocationEndpoint string
+	// TokenParameters are parameters every token request carries.
+	TokenParameters map[string]string
+}
+
+// Environments returns the environments of the spec, the default first.
+// Each call returns new values.
+func Environments() []Environment {
+	return []Environment{
+		{
+			Name:                  "production",
+			Description:           "Production. Needs credentials issued by AXA Assistance.",
+			URL:                   "https://apis.axa-assistance.com",
+			Issuer:                "https://auth.api.axapartners.com/",
+			TokenEndpoint:         "https://auth.api.axapartners.com/oauth/token",
+			AuthorizationEndpoint: "https://auth.api.axapartners.com/authorize",
+			RevocationEndpoint:    "https://auth.api.axapartners.com/oauth/revoke",
+		},
+		{
+			Name:          "sandbox",
+			Description:   "AXA Assistance's hosted sandbox (the host of the 2018 listing). Needs credentials issued by AXA Assistance.",
+			URL:           "https://sandbox.api.axa-assistance.com",
+			TokenEndpoint: "https://maam.axa.com/maam/v2/token",
+		},
+		{
+			Name:                  "local",
+			Description:           "The local sandbox of the axa command (axa sandbox), no account needed; its authorization server is on the same origin unless it was started with --auth-addr.",
+			URL:                   "http://127.0.0.1:{port}",
+			Variables:             map[string]string{"port": "8080"},
+			Issuer:                "http://127.0.0.1:{port}",
+			TokenEndpoint:         "http://127.0.0.1:{port}/auth/v1/token",
+			AuthorizationEndpoint: "http://127.0.0.1:{port}/auth/v1/authorize",
+			RevocationEndpoint:    "http://127.0.0.1:{port}/auth/v1/revoke",
+		},
+	}
+}
 
 // Parameter is one parameter of an operation, as the spec declares it.
 type Parameter struct {
@@ -83,6 +140,8 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "state", In: "query", Description: "An opaque value the redirect carries back, for the client to match the answer with its request.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "code_challenge", In: "query", Description: "The PKCE challenge (RFC 7636 section 4.2), the unpadded base64url SHA-256 of the `code_verifier` the token request will send.", Required: true, Type: "string", Format: "", Items: ""},
 				{Name: "code_challenge_method", In: "query", Description: "`S256`; any other (`plain`, say) is redirected back as `invalid_request`.", Required: true, Type: "string", Format: "", Items: ""},
+				{Name: "audience", In: "query", Description: "The API the token is for, as an Auth0 tenant asks for it (see `requestToken`); when present it must name this API, else the redirect carries `invalid_target`.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "resource", In: "query", Description: "The API the token is for, an absolute URI (RFC 8707 section 2); when present it must name this API, else the redirect carries `invalid_target`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 		}, true

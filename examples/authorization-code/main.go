@@ -78,7 +78,7 @@ func run(ctx context.Context, w io.Writer, in io.Reader, getenv func(string) str
 
 	// 1. Send the user to the authorization URL; a web application keeps
 	// req in the user's session.
-	req, err := client.AuthCodeURL(axa.ScopeCountries)
+	req, err := client.AuthCodeURL(ctx, axa.ScopeCountries)
 	if err != nil {
 		return err
 	}

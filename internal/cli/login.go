@@ -50,7 +50,7 @@ logout revokes and deletes it.`,
 			if err != nil {
 				return err
 			}
-			req, err := c.AuthCodeURL(scopes...)
+			req, err := c.AuthCodeURL(cmd.Context(), scopes...)
 			if err != nil {
 				return err
 			}

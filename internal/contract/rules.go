@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/axa-assistance-go/axa/internal/specenv"
 )
 
 // SeedScopes returns the five scopes the API Quickstart lists, verbatim. The
@@ -119,6 +121,7 @@ func Check(doc *openapi3.T) []Violation {
 	c := &checker{doc: doc, seedScopes: SeedScopes(), scopes: DeclaredScopes(doc)}
 	c.checkSecurityScheme()
 	c.checkOperations()
+	c.checkEnvironments()
 	c.checkOAuthEndpoints()
 	c.checkSchemaExamples()
 	c.checkPropertyDescriptions()
@@ -167,10 +170,13 @@ func (c *checker) checkSecurityScheme() {
 	if s.Flows.Implicit != nil {
 		c.add("flows", where+"."+SchemeName, "the implicit flow is not offered by the API and is deprecated by RFC 9700")
 	}
-	// The endpoints are decided once, in the flows, and generated into
-	// gen.TokenPath and gen.AuthorizePath: the flows must agree on them,
-	// and name them relative to the API's base URL.
-	var tokenURL string
+	// The flows name the default environment's authorization server (the
+	// first server's x-authorization-server), absolute: each environment
+	// names its own in the servers (checkEnvironments).
+	var def specenv.Environment
+	if envs, _ := specenv.Parse(c.doc); len(envs) > 0 {
+		def = envs[0]
+	}
 	for _, name := range []string{"authorizationCode", "clientCredentials", "password"} {
 		flow := flows[name]
 		fw := where + "." + SchemeName + ".flows." + name
@@ -178,11 +184,8 @@ func (c *checker) checkSecurityScheme() {
 			c.add("flows", fw, "missing: the API offers the %s grant", name)
 			continue
 		}
-		if tokenURL == "" {
-			tokenURL = flow.TokenURL
-		}
-		if !strings.HasPrefix(flow.TokenURL, "/") || flow.TokenURL != tokenURL {
-			c.add("flows", fw, "tokenUrl %q: every flow must name the same path, relative to the base URL (%q)", flow.TokenURL, tokenURL)
+		if flow.TokenURL != def.TokenEndpoint {
+			c.add("flows", fw, "tokenUrl %q is not the token_endpoint of the default environment (servers[0]): %q", flow.TokenURL, def.TokenEndpoint)
 		}
 		if flow.RefreshURL != "" && flow.RefreshURL != flow.TokenURL {
 			c.add("flows", fw, "refreshUrl %q is not the tokenUrl %q", flow.RefreshURL, flow.TokenURL)
@@ -195,8 +198,8 @@ func (c *checker) checkSecurityScheme() {
 		if name != "clientCredentials" && flow.RefreshURL == "" {
 			c.add("flows", fw, "no refreshUrl")
 		}
-		if name == "authorizationCode" && !strings.HasPrefix(flow.AuthorizationURL, "/") {
-			c.add("flows", fw, "authorizationUrl %q: want a path relative to the base URL", flow.AuthorizationURL)
+		if name == "authorizationCode" && flow.AuthorizationURL != def.AuthorizationEndpoint {
+			c.add("flows", fw, "authorizationUrl %q is not the authorization_endpoint of the default environment (servers[0]): %q", flow.AuthorizationURL, def.AuthorizationEndpoint)
 		}
 		for scope, desc := range flow.Scopes {
 			if !slices.Contains(c.seedScopes, scope) && !ScopePattern.MatchString(scope) {
@@ -293,42 +296,63 @@ func (c *checker) checkOAuthOperation(w string, op *openapi3.Operation) {
 	}
 }
 
-// checkOAuthEndpoints asks the OAuth2 flows' endpoints to be operations of
-// the authorization server: tokenUrl and refreshUrl a POST, authorizationUrl
-// a GET, each tagged OAuthTag, so that a validating proxy knows them.
+// checkEnvironments asks every server to be an environment with its
+// authorization server (internal/specenv says what that takes), the default
+// one (the first) to name its token and authorization endpoints (the flows
+// repeat them), and one environment to be the local sandbox's, on loopback.
+func (c *checker) checkEnvironments() {
+	envs, probs := specenv.Parse(c.doc)
+	for _, p := range probs {
+		c.add("environments", p.Where, "%s", p.Message)
+	}
+	if len(envs) > 0 && (envs[0].TokenEndpoint == "" || envs[0].AuthorizationEndpoint == "") {
+		c.add("environments", envs[0].Where+"."+specenv.ServerExtension, "the default environment names no token_endpoint or no authorization_endpoint, which the OAuth2 flows must repeat")
+	}
+	var local []string
+	for _, e := range envs {
+		if e.Loopback() {
+			local = append(local, e.Where)
+		}
+	}
+	if len(local) != 1 {
+		c.add("environments", "servers", "%d environments on loopback (%s): want one, the local sandbox's", len(local), strings.Join(local, ", "))
+	}
+}
+
+// checkOAuthEndpoints asks the local sandbox's authorization server, which
+// serves the operations tagged OAuthTag, to name them: its token and
+// revocation endpoints a POST, its authorization endpoint a GET, each
+// tagged OAuthTag, and its issuer the sandbox's URL (where the metadata
+// is), so that the sandbox, a validating proxy and a conformance run know
+// them.
 func (c *checker) checkOAuthEndpoints() {
-	if c.doc.Components == nil {
-		return
+	envs, _ := specenv.Parse(c.doc)
+	local, ok := specenv.Local(envs)
+	if !ok {
+		return // checkEnvironments says so
 	}
-	ref := c.doc.Components.SecuritySchemes[SchemeName]
-	if ref == nil || ref.Value == nil || ref.Value.Flows == nil {
-		return
+	w := local.Where + "." + specenv.ServerExtension
+	if local.Issuer != "" && strings.TrimSuffix(local.Issuer, "/") != strings.TrimSuffix(local.URL, "/") {
+		c.add("oauth-endpoints", w+".issuer", "%q is not the local sandbox's URL %q, where it serves its metadata", local.Issuer, local.URL)
 	}
-	f := ref.Value.Flows
-	named := map[string]*openapi3.OAuthFlow{"clientCredentials": f.ClientCredentials, "password": f.Password, "authorizationCode": f.AuthorizationCode}
-	for _, name := range slices.Sorted(maps.Keys(named)) {
-		flow := named[name]
-		if flow == nil {
+	for _, e := range []struct{ field, url, method string }{
+		{"token_endpoint", local.TokenEndpoint, http.MethodPost},
+		{"authorization_endpoint", local.AuthorizationEndpoint, http.MethodGet},
+		{"revocation_endpoint", local.RevocationEndpoint, http.MethodPost},
+	} {
+		if e.url == "" {
+			c.add("oauth-endpoints", w, "no %s: the local sandbox serves one", e.field)
 			continue
 		}
-		fw := "components.securitySchemes." + SchemeName + ".flows." + name
-		for _, e := range []struct{ field, url, method string }{
-			{"tokenUrl", flow.TokenURL, http.MethodPost},
-			{"refreshUrl", flow.RefreshURL, http.MethodPost},
-			{"authorizationUrl", flow.AuthorizationURL, http.MethodGet},
-		} {
-			if e.url == "" {
-				continue
+		path := local.Path(e.url)
+		var op *openapi3.Operation
+		if c.doc.Paths != nil {
+			if item := c.doc.Paths.Value(path); item != nil {
+				op = item.GetOperation(e.method)
 			}
-			var op *openapi3.Operation
-			if c.doc.Paths != nil {
-				if item := c.doc.Paths.Value(e.url); item != nil {
-					op = item.GetOperation(e.method)
-				}
-			}
-			if op == nil || !isOAuth(op) {
-				c.add("oauth-endpoints", fw, "%s %q is not the path of a %s operation tagged %q", e.field, e.url, e.method, OAuthTag)
-			}
+		}
+		if op == nil || !isOAuth(op) {
+			c.add("oauth-endpoints", w+"."+e.field, "%q: %s %s is not an operation tagged %q", e.url, e.method, path, OAuthTag)
 		}
 	}
 }

@@ -29,6 +29,17 @@ func security(scopes ...string) *openapi3.SecurityRequirements {
 
 // Each case breaks one rule on a fresh copy of the real spec and expects
 // Check to name that rule, so that no rule can silently stop working.
+// localServer returns the x-authorization-server of the spec's loopback
+// environment (the local sandbox's), to break it.
+func localServer(doc *openapi3.T) map[string]any {
+	for _, srv := range doc.Servers {
+		if strings.HasPrefix(srv.URL, "http://127.0.0.1") {
+			return srv.Extensions["x-authorization-server"].(map[string]any)
+		}
+	}
+	panic("no loopback server in the spec")
+}
+
 func TestEachRuleCatchesItsViolation(t *testing.T) {
 	const (
 		countries = "/travel/v1/countries"
@@ -167,14 +178,59 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{"refresh URL on client credentials", "flows", "refreshUrl", func(_ *testing.T, doc *openapi3.T) {
 			doc.Components.SecuritySchemes["oauth2"].Value.Flows.ClientCredentials.RefreshURL = "/auth/v1/token"
 		}},
-		{"tokenUrl not an operation of the authorization server", "oauth-endpoints", `tokenUrl "/auth/v1/token"`, func(t *testing.T, doc *openapi3.T) {
+		{"local token endpoint not an operation of the authorization server", "oauth-endpoints", "token_endpoint", func(t *testing.T, doc *openapi3.T) {
 			op(t, doc, "POST", "/auth/v1/token").Tags = []string{"meta"}
 		}},
-		{"authorizationUrl without its GET", "oauth-endpoints", `authorizationUrl "/auth/v1/authorize"`, func(_ *testing.T, doc *openapi3.T) {
+		{"local authorization endpoint without its GET", "oauth-endpoints", "GET /auth/v1/authorize", func(_ *testing.T, doc *openapi3.T) {
 			doc.Paths.Value("/auth/v1/authorize").Get = nil
 		}},
-		{"refreshUrl elsewhere", "oauth-endpoints", `refreshUrl "/auth/v1/refresh"`, func(_ *testing.T, doc *openapi3.T) {
+		{"local revocation endpoint elsewhere", "oauth-endpoints", "POST /auth/v1/revocation", func(_ *testing.T, doc *openapi3.T) {
+			localServer(doc)["revocation_endpoint"] = "http://127.0.0.1:{port}/auth/v1/revocation"
+		}},
+		{"local issuer not the sandbox's URL", "oauth-endpoints", "issuer", func(_ *testing.T, doc *openapi3.T) {
+			localServer(doc)["issuer"] = "http://127.0.0.1:{port}/elsewhere"
+		}},
+		{"refreshUrl elsewhere", "flows", `refreshUrl "/auth/v1/refresh"`, func(_ *testing.T, doc *openapi3.T) {
 			doc.Components.SecuritySchemes["oauth2"].Value.Flows.Password.RefreshURL = "/auth/v1/refresh"
+		}},
+		{"tokenUrl not the default environment's", "flows", "token_endpoint of the default environment", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.Password.TokenURL = "/auth/v1/token"
+		}},
+		{"authorizationUrl not the default environment's", "flows", "authorization_endpoint of the default environment", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.SecuritySchemes["oauth2"].Value.Flows.AuthorizationCode.AuthorizationURL = "https://elsewhere.example/authorize"
+		}},
+		{"server without an environment name", "environments", "no x-environment", func(_ *testing.T, doc *openapi3.T) {
+			delete(doc.Servers[1].Extensions, "x-environment")
+		}},
+		{"environment name used twice", "environments", `"production" also names`, func(_ *testing.T, doc *openapi3.T) {
+			doc.Servers[1].Extensions["x-environment"] = "production"
+		}},
+		{"environment without an authorization server", "environments", "x-authorization-server", func(_ *testing.T, doc *openapi3.T) {
+			delete(doc.Servers[1].Extensions, "x-authorization-server")
+		}},
+		{"authorization server with neither issuer nor token endpoint", "environments", "neither an issuer nor a token_endpoint", func(_ *testing.T, doc *openapi3.T) {
+			doc.Servers[1].Extensions["x-authorization-server"] = map[string]any{"revocation_endpoint": "https://auth.example/revoke"}
+		}},
+		{"authorization server over plain http", "environments", "want https", func(_ *testing.T, doc *openapi3.T) {
+			doc.Servers[1].Extensions["x-authorization-server"] = map[string]any{"token_endpoint": "http://auth.example/token"}
+		}},
+		{"authorization server URL relative", "environments", "not an absolute URL", func(_ *testing.T, doc *openapi3.T) {
+			doc.Servers[1].Extensions["x-authorization-server"] = map[string]any{"token_endpoint": "/auth/v1/token"}
+		}},
+		{"authorization server with an unknown member", "environments", "unknown member", func(_ *testing.T, doc *openapi3.T) {
+			doc.Servers[1].Extensions["x-authorization-server"] = map[string]any{"token_endpoint": "https://auth.example/token", "token_url": "https://auth.example/token"}
+		}},
+		{"authorization server URL with an undeclared variable", "environments", "{region}", func(_ *testing.T, doc *openapi3.T) {
+			doc.Servers[1].Extensions["x-authorization-server"] = map[string]any{"token_endpoint": "https://{region}.auth.example/token"}
+		}},
+		{"token parameter the grants send", "environments", "grants send themselves", func(_ *testing.T, doc *openapi3.T) {
+			doc.Servers[1].Extensions["x-authorization-server"] = map[string]any{"token_endpoint": "https://auth.example/token", "token_parameters": map[string]any{"scope": "all"}}
+		}},
+		{"no environment on loopback", "environments", "environments on loopback", func(_ *testing.T, doc *openapi3.T) {
+			doc.Servers = doc.Servers[:2]
+		}},
+		{"default environment without its endpoints", "environments", "default environment names no token_endpoint", func(_ *testing.T, doc *openapi3.T) {
+			doc.Servers[0].Extensions["x-authorization-server"] = map[string]any{"issuer": "https://auth.example/"}
 		}},
 		{"oauth operation with a bearer scope", "oauth-client-auth", "POST /auth/v1/revoke", func(t *testing.T, doc *openapi3.T) {
 			op(t, doc, "POST", "/auth/v1/revoke").Security = security("urn:axa.assistance.travel.countries.read_only")

@@ -67,13 +67,70 @@ var opsTemplate = template.Must(template.New("operations").Funcs(template.FuncMa
 
 package {{.Package}}
 
-// TokenPath is the path of the OAuth2 token endpoint, relative to the API's
-// base URL: the tokenUrl of the spec's security scheme.
-const TokenPath = {{q .T.TokenPath}}
+// TokenPath, AuthorizePath and RevocationPath are the paths of the token,
+// authorization and revocation endpoints of the local sandbox's
+// authorization server (the spec's loopback environment), where the
+// operations tagged oauth are served. The SDK looks for them there, under
+// the base URL, when the base URL is of no environment of the spec and no
+// authorization server is given.
+const (
+	TokenPath      = {{q .T.TokenPath}}
+	AuthorizePath  = {{q .T.AuthorizePath}}
+	RevocationPath = {{q .T.RevocationPath}}
+)
 
-// AuthorizePath is the path of the OAuth2 authorization endpoint, relative
-// to the API's base URL: the authorizationUrl of the spec's security scheme.
-const AuthorizePath = {{q .T.AuthorizePath}}
+// Environment is one environment of the API: a server of the spec, named by
+// its x-environment, with the authorization server that issues its tokens
+// (its x-authorization-server).
+type Environment struct {
+	// Name is the environment's name.
+	Name string
+	// Description is the server's description, on one line.
+	Description string
+	// URL is the API's base URL; it may hold {variables}, whose defaults
+	// are in Variables.
+	URL       string
+	Variables map[string]string
+	// Issuer, TokenEndpoint, AuthorizationEndpoint and RevocationEndpoint
+	// are the authorization server's, absolute, and may use the URL's
+	// variables; each may be empty (an endpoint left out is named by the
+	// issuer's RFC 8414 metadata).
+	Issuer, TokenEndpoint, AuthorizationEndpoint, RevocationEndpoint string
+	// TokenParameters are parameters every token request carries.
+	TokenParameters map[string]string
+}
+
+// Environments returns the environments of the spec, the default first.
+// Each call returns new values.
+func Environments() []Environment {
+	return []Environment{
+{{- range .T.Environments}}
+		{
+			Name:        {{q .Name}},
+			Description: {{q .Description}},
+			URL:         {{q .URL}},
+			{{- if .Variables}}
+			Variables:   map[string]string{ {{- range $k, $v := .Variables}}{{q $k}}: {{q $v}}, {{end -}} },
+			{{- end}}
+			{{- if .Issuer}}
+			Issuer: {{q .Issuer}},
+			{{- end}}
+			{{- if .TokenEndpoint}}
+			TokenEndpoint: {{q .TokenEndpoint}},
+			{{- end}}
+			{{- if .AuthorizationEndpoint}}
+			AuthorizationEndpoint: {{q .AuthorizationEndpoint}},
+			{{- end}}
+			{{- if .RevocationEndpoint}}
+			RevocationEndpoint: {{q .RevocationEndpoint}},
+			{{- end}}
+			{{- if .TokenParameters}}
+			TokenParameters: map[string]string{ {{- range $k, $v := .TokenParameters}}{{q $k}}: {{q $v}}, {{end -}} },
+			{{- end}}
+		},
+{{- end}}
+	}
+}
 
 // Parameter is one parameter of an operation, as the spec declares it.
 type Parameter struct {

@@ -292,6 +292,17 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 )
+
+// The environments of the API, for [WithEnvironment]; AXA_ENV takes their
+// names.
+const (
+{{- range .Envs}}
+{{- range .Doc}}
+	//{{if .}} {{.}}{{end}}
+{{- end}}
+	{{.GoName}} Environment = {{printf "%q" .Name}}
+{{- end}}
+)
 {{range .Methods}}
 {{range .Doc}}//{{if .}} {{.}}{{end}}
 {{end -}}
@@ -314,11 +325,21 @@ func renderSDK(pkg string, t *table, genDir string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	type env struct {
+		GoName, Name string
+		Doc          []string
+	}
+	var envs []env
+	for _, e := range t.Environments {
+		g := "Environment" + goIdentifier(e.Name)
+		envs = append(envs, env{GoName: g, Name: e.Name, Doc: wrap(fmt.Sprintf("%s is the environment %q: %s", g, e.Name, e.Description), 72)})
+	}
 	var buf bytes.Buffer
 	if err := sdkTemplate.Execute(&buf, struct {
 		Package string
 		Methods []sdkMethod
-	}{pkg, methods}); err != nil {
+		Envs    []env
+	}{pkg, methods, envs}); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	out, err := format.Source(buf.Bytes())

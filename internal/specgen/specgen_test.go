@@ -15,6 +15,18 @@ import (
 // of scopes and of schemes, the document-level default, and `security: []`.
 const testSpec = `openapi: 3.0.3
 info: {title: t, version: 2.1.0}
+servers:
+  - url: https://api.example.com
+    x-environment: production
+    x-authorization-server: {issuer: "https://auth.example.com/", token_endpoint: "https://auth.example.com/token", token_parameters: {audience: "https://api.example.com"}}
+  - url: http://127.0.0.1:{port}
+    x-environment: local
+    variables: {port: {default: "8080"}}
+    x-authorization-server:
+      issuer: http://127.0.0.1:{port}
+      token_endpoint: http://127.0.0.1:{port}/auth/token
+      authorization_endpoint: http://127.0.0.1:{port}/auth/authorize
+      revocation_endpoint: http://127.0.0.1:{port}/auth/revoke
 security:
   - oauth2: [urn:axa.assistance.a.read]
 paths:
@@ -202,6 +214,18 @@ func TestRunWritesTheFileAtomically(t *testing.T) {
 // must beat a parameter.
 const opsSpec = `openapi: 3.0.3
 info: {title: t, version: 1.0.0}
+servers:
+  - url: https://api.example.com
+    x-environment: production
+    x-authorization-server: {issuer: "https://auth.example.com/", token_endpoint: "https://auth.example.com/token", token_parameters: {audience: "https://api.example.com"}}
+  - url: http://127.0.0.1:{port}
+    x-environment: local
+    variables: {port: {default: "8080"}}
+    x-authorization-server:
+      issuer: http://127.0.0.1:{port}
+      token_endpoint: http://127.0.0.1:{port}/auth/token
+      authorization_endpoint: http://127.0.0.1:{port}/auth/authorize
+      revocation_endpoint: http://127.0.0.1:{port}/auth/revoke
 paths:
   /things/{thing_id}:
     parameters:
@@ -288,10 +312,42 @@ func TestBuildTableDescribesOperations(t *testing.T) {
 	}
 }
 
-func TestBuildTableRefusesFlowsThatDisagree(t *testing.T) {
-	spec := strings.Replace(opsSpec, "refreshUrl: /auth/token", "refreshUrl: /other/token", 1)
-	if _, err := buildTable(loadTestSpec(t, spec)); err == nil || !strings.Contains(err.Error(), "/other/token") {
-		t.Fatalf("err = %v, want the disagreeing refreshUrl named", err)
+func TestBuildTableRefusesBadEnvironments(t *testing.T) {
+	for _, c := range []struct{ name, from, to, want string }{
+		{"no name", "x-environment: production", "x-nothing: production", "no x-environment"},
+		{"plain http", "token_endpoint: \"https://auth.example.com/token\"", "token_endpoint: \"http://auth.example.com/token\"", "want https"},
+		{"no local sandbox", "http://127.0.0.1:{port}\n", "https://staging{port}.example.com\n", "on loopback"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			spec := strings.Replace(opsSpec, c.from, c.to, 1)
+			if spec == opsSpec {
+				t.Fatalf("%q is not in the test spec", c.from)
+			}
+			if _, err := buildTable(loadTestSpec(t, spec)); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestEnvironmentsAreGenerated(t *testing.T) {
+	tab, err := buildTable(loadTestSpec(t, opsSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := renderOperations("gen", tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(string(src)), " ") // gofmt's alignment aside
+	for _, want := range []string{
+		`Name: "production"`, `TokenParameters: map[string]string{"audience": "https://api.example.com"}`,
+		`URL: "http://127.0.0.1:{port}"`, `Variables: map[string]string{"port": "8080"}`,
+		`RevocationEndpoint: "http://127.0.0.1:{port}/auth/revoke"`, `RevocationPath = "/auth/revoke"`,
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("generated code lacks %s", want)
+		}
 	}
 }
 
@@ -315,7 +371,7 @@ func TestRoutesPreferLiteralSegments(t *testing.T) {
 	if _, err := parser.ParseFile(token.NewFileSet(), "operations.gen.go", src, 0); err != nil {
 		t.Fatalf("generated code does not parse: %v", err)
 	}
-	for _, want := range []string{`const TokenPath = "/auth/token"`, `case OperationMakeThing:`, `[]byte("{\"id\":\"first\"}")`} {
+	for _, want := range []string{`TokenPath      = "/auth/token"`, `case OperationMakeThing:`, `[]byte("{\"id\":\"first\"}")`} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("generated code lacks %s", want)
 		}

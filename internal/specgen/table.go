@@ -10,6 +10,8 @@ import (
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/axa-assistance-go/axa/internal/specenv"
 )
 
 // table is what the generated files declare.
@@ -17,9 +19,12 @@ type table struct {
 	SpecVersion string
 	Scopes      []scope
 	Operations  []operation
-	// TokenPath and AuthorizePath are the OAuth2 endpoints of the security
-	// schemes' flows; every flow must name the same ones.
-	TokenPath, AuthorizePath string
+	// Environments are the spec's servers with their authorization servers.
+	Environments []specenv.Environment
+	// TokenPath, AuthorizePath and RevocationPath are the paths of the
+	// local sandbox's (the loopback environment's) authorization server
+	// endpoints: where the operations tagged oauth are served.
+	TokenPath, AuthorizePath, RevocationPath string
 }
 
 type scope struct {
@@ -236,8 +241,18 @@ func buildTable(doc *openapi3.T) (*table, error) {
 			}
 		}
 	}
-	if doc.Components != nil {
-		t.TokenPath, t.AuthorizePath, errs = endpoints(doc.Components.SecuritySchemes, errs)
+	envs, probs := specenv.Parse(doc)
+	for _, p := range probs {
+		errs = append(errs, fmt.Errorf("%s", p))
+	}
+	t.Environments = envs
+	if local, ok := specenv.Local(envs); ok {
+		t.TokenPath, t.AuthorizePath, t.RevocationPath = local.Path(local.TokenEndpoint), local.Path(local.AuthorizationEndpoint), local.Path(local.RevocationEndpoint)
+	} else if len(probs) == 0 {
+		errs = append(errs, errors.New("servers: want exactly one environment on loopback, the local sandbox, whose authorization server serves the oauth operations"))
+	}
+	if t.TokenPath == "" && len(errs) == 0 {
+		errs = append(errs, errors.New("servers: the local sandbox's environment names no token_endpoint"))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -391,41 +406,6 @@ func exampleOf(mt *openapi3.MediaType) (string, error) {
 		return "", err
 	}
 	return string(b), nil
-}
-
-// endpoints returns the token and authorization paths the OAuth2 flows of
-// the security schemes name, adding an error when two flows disagree.
-func endpoints(schemes openapi3.SecuritySchemes, errs []error) (tokenPath, authorizePath string, _ []error) {
-	names := make([]string, 0, len(schemes))
-	for n := range schemes {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	same := func(kind, name string, have *string, v string) {
-		switch {
-		case v == "":
-		case *have == "":
-			*have = v
-		case *have != v:
-			errs = append(errs, fmt.Errorf("security scheme %s: %s %q, but another flow says %q", name, kind, v, *have))
-		}
-	}
-	for _, n := range names {
-		ref := schemes[n]
-		if ref == nil || ref.Value == nil || ref.Value.Flows == nil {
-			continue
-		}
-		f := ref.Value.Flows
-		for _, flow := range []*openapi3.OAuthFlow{f.ClientCredentials, f.Password, f.AuthorizationCode, f.Implicit} {
-			if flow == nil {
-				continue
-			}
-			same("tokenUrl", n, &tokenPath, flow.TokenURL)
-			same("refreshUrl", n, &tokenPath, flow.RefreshURL)
-			same("authorizationUrl", n, &authorizePath, flow.AuthorizationURL)
-		}
-	}
-	return tokenPath, authorizePath, errs
 }
 
 // schemaType returns the one JSON type of a schema, empty when it has none

@@ -2,6 +2,7 @@ package axa
 
 import (
 	"context"
+	"maps"
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
@@ -46,15 +47,17 @@ func (r AuthRequest) LogValue() slog.Value { return logValue(r.String()) }
 // the request's: the redirect may be forged (RFC 6749 section 10.12).
 var ErrStateMismatch = errors.New("axa: authorization response state does not match the request")
 
-func (c *Client) oauth2Config(scopes []string) oauth2.Config {
+// oauth2Config returns the x/oauth2 configuration of the client's
+// authorization code grant, with these endpoints.
+func (c *Client) oauth2Config(scopes []string, authURL, tokenURL string) oauth2.Config {
 	return oauth2.Config{
 		ClientID:     c.cfg.clientID,
 		ClientSecret: c.cfg.clientSecret,
 		RedirectURL:  c.cfg.redirectURL,
 		Scopes:       scopes,
 		Endpoint: oauth2.Endpoint{
-			AuthURL:   c.oauth.authorizeURL,
-			TokenURL:  c.oauth.tokenURL,
+			AuthURL:   authURL,
+			TokenURL:  tokenURL,
 			AuthStyle: authStyle(c.cfg.clientSecret),
 		},
 	}
@@ -62,11 +65,18 @@ func (c *Client) oauth2Config(scopes []string) oauth2.Config {
 
 // AuthCodeURL starts the authorization code grant (the client needs
 // WithAuthorizationCode): it makes a random state and a PKCE S256 verifier
-// and returns the URL to send the user to. Without scopes it asks for the
-// WithScopes set, or else every scope of the API.
-func (c *Client) AuthCodeURL(scopes ...string) (*AuthRequest, error) {
+// and returns the URL to send the user to, on the authorization server's
+// authorization endpoint (found in its issuer's metadata when the client
+// was given an issuer only: ctx bounds that request). The authorization
+// server's TokenParameters go in the URL too. Without scopes it asks for
+// the WithScopes set, or else every scope of the API.
+func (c *Client) AuthCodeURL(ctx context.Context, scopes ...string) (*AuthRequest, error) {
 	if c.refresh == nil {
 		return nil, fmt.Errorf("%w: AuthCodeURL needs WithAuthorizationCode", ErrNoCredentials)
+	}
+	authURL, err := c.as.endpoint(ctx, authorizationEndpoint)
+	if err != nil {
+		return nil, err
 	}
 	if len(scopes) == 0 {
 		scopes = c.cfg.scopes
@@ -75,8 +85,12 @@ func (c *Client) AuthCodeURL(scopes ...string) (*AuthRequest, error) {
 		scopes = allScopes()
 	}
 	req := &AuthRequest{State: rand.Text(), Scopes: slices.Clone(scopes), Verifier: oauth2.GenerateVerifier()}
-	cfg := c.oauth2Config(scopes)
-	req.URL = cfg.AuthCodeURL(req.State, oauth2.S256ChallengeOption(req.Verifier))
+	cfg := c.oauth2Config(scopes, authURL, "")
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(req.Verifier)}
+	for _, k := range slices.Sorted(maps.Keys(c.as.cfg.TokenParameters)) {
+		opts = append(opts, oauth2.SetAuthURLParam(k, c.as.cfg.TokenParameters.Get(k)))
+	}
+	req.URL = cfg.AuthCodeURL(req.State, opts...)
 	return req, nil
 }
 
@@ -97,8 +111,12 @@ func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code str
 	if code == "" {
 		return nil, errors.New("axa: Exchange needs the authorization code the redirect brought")
 	}
+	tokenURL, err := c.as.endpoint(ctx, tokenEndpoint)
+	if err != nil {
+		return nil, &TokenError{Grant: "authorization_code", Err: err}
+	}
 	f := c.tokenFetcher(c.refresh)
-	cfg := c.oauth2Config(req.Scopes)
+	cfg := c.oauth2Config(req.Scopes, "", tokenURL)
 	start := f.clock.Now()
 	seen := &tokenResponse{}
 	xctx := context.WithValue(context.WithValue(ctx, oauth2.HTTPClient, f.hc), tokenResponseKey{}, seen)

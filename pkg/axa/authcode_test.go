@@ -129,7 +129,7 @@ func TestAuthorizationCodeWithPKCEAndRotation(t *testing.T) {
 	c := newAuthCodeClient(t, f, clk, &events)
 	ctx := context.Background()
 
-	req, err := c.AuthCodeURL(ScopeCountries)
+	req, err := c.AuthCodeURL(t.Context(), ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestExchangeRefusesAForgedState(t *testing.T) {
 	var events []string
 	a := newAuthServer(f, &events)
 	c := newAuthCodeClient(t, f, newFakeClock(), &events)
-	req, err := c.AuthCodeURL()
+	req, err := c.AuthCodeURL(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,11 +200,11 @@ func TestExchangeWithAWrongVerifierFails(t *testing.T) {
 	var events []string
 	a := newAuthServer(f, &events)
 	c := newAuthCodeClient(t, f, newFakeClock(), &events)
-	first, err := c.AuthCodeURL(ScopeCountries)
+	first, err := c.AuthCodeURL(t.Context(), ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := c.AuthCodeURL(ScopeCountries)
+	second, err := c.AuthCodeURL(t.Context(), ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestRefreshTokenHookFailureFailsTheCall(t *testing.T) {
 func TestAuthCodeNeedsItsOption(t *testing.T) {
 	f := newFakeAPI(t)
 	c := newTestClient(t, f, newFakeClock())
-	if _, err := c.AuthCodeURL(); !errors.Is(err, ErrNoCredentials) {
+	if _, err := c.AuthCodeURL(t.Context()); !errors.Is(err, ErrNoCredentials) {
 		t.Fatalf("AuthCodeURL on a client-credentials client: %v", err)
 	}
 	if _, err := NewClient(WithoutEnvironment(), WithRefreshToken("x")); err == nil {
@@ -276,7 +276,7 @@ func consented(t *testing.T) (f *fakeAPI, c *Client, req *AuthRequest, code, sta
 	var events []string
 	a := newAuthServer(f, &events)
 	c = newAuthCodeClient(t, f, newFakeClock(), &events)
-	req, err := c.AuthCodeURL(ScopeCountries)
+	req, err := c.AuthCodeURL(t.Context(), ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func TestHookSeesTheExpiry(t *testing.T) {
 	var expiry time.Time
 	c := newAuthCodeClient(t, f, clk, &events,
 		WithTokenHook(func(_ context.Context, tok Token) error { expiry = tok.Expiry(); return nil }))
-	req, err := c.AuthCodeURL(ScopeCountries)
+	req, err := c.AuthCodeURL(t.Context(), ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +341,7 @@ func TestAuthRequestSurvivesJSON(t *testing.T) {
 	var events []string
 	a := newAuthServer(f, &events)
 	c := newAuthCodeClient(t, f, newFakeClock(), &events)
-	req, err := c.AuthCodeURL(ScopeCountries)
+	req, err := c.AuthCodeURL(t.Context(), ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +370,7 @@ func TestPublicClientSendsItsIDInTheBody(t *testing.T) {
 		}
 	})
 	c := newClientOf(t, f, newFakeClock(), WithAuthorizationCode(testClientID, "", "https://app.example/callback"))
-	req, err := c.AuthCodeURL(ScopeCountries)
+	req, err := c.AuthCodeURL(t.Context(), ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,9 +44,10 @@ type Client struct {
 	http      *http.Client
 	gen       *gen.Client
 	tokens    *tokenCache // nil without credentials
-	tokenHTTP *http.Client
+	tokenHTTP *http.Client // token requests: the token parameters added, no redirects
+	plainHTTP *http.Client // metadata and revocation requests: no redirects
 	refresh   *refreshGrant
-	oauth     oauthEndpoints
+	as        *oauthServer
 
 	closeOnce sync.Once
 	closed    atomic.Bool
@@ -56,11 +57,10 @@ type Client struct {
 	endCalls context.CancelFunc
 }
 
-type oauthEndpoints struct{ tokenURL, authorizeURL string }
-
 // NewClient returns a client configured by opts. Without options it calls
 // the production API with the credentials of the AXA_* environment
-// variables (see EnvClientID); without credentials, only GetVersion works.
+// variables (see EnvClientID), and gets its tokens from production's
+// authorization server; without credentials, only GetVersion works.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg, err := buildConfig(opts)
 	if err != nil {
@@ -70,20 +70,23 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, origin: origin, oauth: oauthEndpoints{
-		tokenURL:     origin.String() + gen.TokenPath,
-		authorizeURL: origin.String() + gen.AuthorizePath,
-	}}
-
-	c.tokenHTTP = newTokenHTTPClient(cfg.baseTransport(), userAgent(cfg.userAgentSuffix))
+	as, err := cfg.resolveAuthorizationServer(origin, cfg.getenv)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, origin: origin}
+	ua := userAgent(cfg.userAgentSuffix)
+	c.tokenHTTP = newTokenHTTPClient(cfg.baseTransport(), ua, as.TokenParameters)
+	c.plainHTTP = newTokenHTTPClient(cfg.baseTransport(), ua, nil)
+	c.as = newOAuthServer(as, c.plainHTTP, cfg.clock)
 	var g grant
 	switch cfg.grantKind {
 	case "client_credentials":
-		g = clientCredentialsGrant{id: cfg.clientID, secret: cfg.clientSecret, tokenURL: c.oauth.tokenURL}
+		g = clientCredentialsGrant{id: cfg.clientID, secret: cfg.clientSecret}
 	case "password":
-		g = passwordGrant{id: cfg.clientID, secret: cfg.clientSecret, tokenURL: c.oauth.tokenURL, username: cfg.username, password: cfg.password}
+		g = passwordGrant{id: cfg.clientID, secret: cfg.clientSecret, username: cfg.username, password: cfg.password}
 	case "authorization_code":
-		c.refresh = &refreshGrant{cfg: c.oauth2Config(nil), onNew: cfg.onToken, rt: cfg.refreshToken}
+		c.refresh = &refreshGrant{cfg: c.oauth2Config(nil, "", ""), onNew: cfg.onToken, rt: cfg.refreshToken}
 		g = c.refresh
 	}
 	if g != nil {
@@ -110,7 +113,7 @@ func NewClient(opts ...Option) (*Client, error) {
 // tokenFetcher returns the fetcher of g over the client's token endpoint
 // client.
 func (c *Client) tokenFetcher(g grant) *tokenFetcher {
-	return newTokenFetcher(g, c.tokenHTTP, c.cfg.tokenOpts, c.cfg.clock, c.cfg.logger)
+	return newTokenFetcher(g, c.as, c.tokenHTTP, c.cfg.tokenOpts, c.cfg.clock, c.cfg.logger)
 }
 
 // parseBaseURL checks a base URL: absolute, without userinfo, https or
@@ -161,8 +164,8 @@ func (c *Client) String() string {
 	if grant == "" {
 		grant = "none"
 	}
-	return fmt.Sprintf("axa.Client{baseURL: %s, grant: %s, clientID: %q, clientSecret: %s, password: %s, refreshToken: %s}",
-		c.origin, grant, c.cfg.clientID, secretState(c.cfg.clientSecret), secretState(c.cfg.password), secretState(c.cfg.refreshToken))
+	return fmt.Sprintf("axa.Client{baseURL: %s, %s, grant: %s, clientID: %q, clientSecret: %s, password: %s, refreshToken: %s}",
+		c.origin, c.as.cfg, grant, c.cfg.clientID, secretState(c.cfg.clientSecret), secretState(c.cfg.password), secretState(c.cfg.refreshToken))
 }
 
 // GoString describes the client without its secrets, for %#v.

@@ -51,6 +51,11 @@ var (
 	ErrNotModified = errors.New("axa: not modified")
 	// ErrClosed: the client was closed.
 	ErrClosed = errors.New("axa: client closed")
+	// ErrDiscovery: the authorization server's metadata (RFC 8414), which
+	// names the endpoints an AuthorizationServer given by its Issuer left
+	// out, could not be had or used: not found, not answered, redirected
+	// (never followed), or naming another issuer.
+	ErrDiscovery = errors.New("axa: authorization server metadata")
 )
 
 // maxBodySnippet bounds the part of a response body an error keeps.

@@ -81,7 +81,7 @@ func Example_authorizationCode() {
 	defer client.Close()
 
 	// 1. Send the user to the authorization URL; keep req in their session.
-	req, err := client.AuthCodeURL(axa.ScopeCountries)
+	req, err := client.AuthCodeURL(context.Background(), axa.ScopeCountries)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -16,24 +16,25 @@ import (
 type grant interface {
 	// name is the grant_type, for errors and logs.
 	name() string
-	// token asks the endpoint once. scopes is nil for grants bound to the
-	// user's consent (the refresh token's scopes apply).
-	token(ctx context.Context, scopes []string) (*oauth2.Token, error)
+	// token asks the token endpoint at tokenURL once. scopes is nil for
+	// grants bound to the user's consent (the refresh token's scopes
+	// apply).
+	token(ctx context.Context, tokenURL string, scopes []string) (*oauth2.Token, error)
 	// userBound reports whether the grant's scopes are fixed by a user's
 	// consent rather than asked per call.
 	userBound() bool
 }
 
 type clientCredentialsGrant struct {
-	id, secret, tokenURL string
+	id, secret string
 }
 
 func (clientCredentialsGrant) name() string    { return "client_credentials" }
 func (clientCredentialsGrant) userBound() bool { return false }
 
-func (g clientCredentialsGrant) token(ctx context.Context, scopes []string) (*oauth2.Token, error) {
+func (g clientCredentialsGrant) token(ctx context.Context, tokenURL string, scopes []string) (*oauth2.Token, error) {
 	cfg := clientcredentials.Config{
-		ClientID: g.id, ClientSecret: g.secret, TokenURL: g.tokenURL,
+		ClientID: g.id, ClientSecret: g.secret, TokenURL: tokenURL,
 		Scopes: scopes, AuthStyle: oauth2.AuthStyleInHeader,
 	}
 	return cfg.Token(ctx)
@@ -43,16 +44,16 @@ func (g clientCredentialsGrant) token(ctx context.Context, scopes []string) (*oa
 // 2.0 Security Best Current Practice (RFC 9700, section 2.4) says it MUST NOT
 // be used; it is here because the API offers it.
 type passwordGrant struct {
-	id, secret, tokenURL, username, password string
+	id, secret, username, password string
 }
 
 func (passwordGrant) name() string    { return "password" }
 func (passwordGrant) userBound() bool { return false }
 
-func (g passwordGrant) token(ctx context.Context, scopes []string) (*oauth2.Token, error) {
+func (g passwordGrant) token(ctx context.Context, tokenURL string, scopes []string) (*oauth2.Token, error) {
 	cfg := oauth2.Config{
 		ClientID: g.id, ClientSecret: g.secret, Scopes: scopes,
-		Endpoint: oauth2.Endpoint{TokenURL: g.tokenURL, AuthStyle: oauth2.AuthStyleInHeader},
+		Endpoint: oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInHeader},
 	}
 	return cfg.PasswordCredentialsToken(ctx, g.username, g.password)
 }
@@ -61,7 +62,7 @@ func (g passwordGrant) token(ctx context.Context, scopes []string) (*oauth2.Toke
 // refresh token, and hands each rotated refresh token to the hook before the
 // access token that came with it is used.
 type refreshGrant struct {
-	cfg    oauth2.Config
+	cfg    oauth2.Config // its endpoint set per request
 	onNew  func(context.Context, Token) error
 	mu     sync.Mutex
 	rt     string
@@ -77,12 +78,22 @@ func (g *refreshGrant) refreshToken() string {
 	return g.rt
 }
 
-func (g *refreshGrant) token(ctx context.Context, _ []string) (*oauth2.Token, error) {
+func (g *refreshGrant) token(ctx context.Context, tokenURL string, _ []string) (*oauth2.Token, error) {
 	rt := g.refreshToken()
 	if rt == "" {
 		return nil, fmt.Errorf("%w: the authorization code grant has no refresh token yet: call Exchange, or resume with WithRefreshToken", ErrNoCredentials)
 	}
-	return g.cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: rt}).Token()
+	cfg := g.cfg
+	cfg.Endpoint.TokenURL = tokenURL
+	return cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: rt}).Token()
+}
+
+// forget drops the refresh token (it was revoked): the grant needs a new
+// Exchange.
+func (g *refreshGrant) forget() {
+	g.mu.Lock()
+	g.rt, g.scopes = "", nil
+	g.mu.Unlock()
 }
 
 // rotated records the refresh token that came with tok and, when it changed,

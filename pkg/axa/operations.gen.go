@@ -9,6 +9,22 @@ import (
 	"github.com/axa-assistance-go/axa/gen"
 )
 
+// The environments of the API, for [WithEnvironment]; AXA_ENV takes their
+// names.
+const (
+	// EnvironmentProduction is the environment "production": Production. Needs
+	// credentials issued by AXA Assistance.
+	EnvironmentProduction Environment = "production"
+	// EnvironmentSandbox is the environment "sandbox": AXA Assistance's hosted
+	// sandbox (the host of the 2018 listing). Needs credentials issued by AXA
+	// Assistance.
+	EnvironmentSandbox Environment = "sandbox"
+	// EnvironmentLocal is the environment "local": The local sandbox of the
+	// axa command (axa sandbox), no account needed; its authorization server
+	// is on the same origin unless it was started with --auth-addr.
+	EnvironmentLocal Environment = "local"
+)
+
 // CreatePolicy calls createPolicy (POST /travel/v1/policies): Issue a travel insurance policy from a quote.
 //
 // Issues a policy from a valid, unexpired quote, for the policy holder and the

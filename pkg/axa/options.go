@@ -29,6 +29,21 @@ const (
 	// EnvScopes fixes the scopes of every token (space-separated), as
 	// WithScopes does.
 	EnvScopes = "AXA_SCOPES"
+	// EnvEnvironment names the environment (see Environments), as
+	// WithEnvironment does: its base URL unless AXA_BASE_URL is set, and
+	// its authorization server unless the variables below name one.
+	EnvEnvironment = "AXA_ENV"
+	// EnvIssuer, EnvTokenURL, EnvAuthorizationURL and EnvRevocationURL
+	// name the authorization server, as WithAuthorizationServer does.
+	EnvIssuer           = "AXA_ISSUER"
+	EnvTokenURL         = "AXA_TOKEN_URL"
+	EnvAuthorizationURL = "AXA_AUTHORIZATION_URL"
+	EnvRevocationURL    = "AXA_REVOCATION_URL"
+	// EnvAudience and EnvResource add the audience and resource (RFC
+	// 8707) parameters to every token request, unless the client was
+	// given WithAuthorizationServer.
+	EnvAudience = "AXA_AUDIENCE"
+	EnvResource = "AXA_RESOURCE"
 )
 
 // An Option configures a Client.
@@ -50,6 +65,11 @@ type config struct {
 	attemptTimeout  time.Duration // one attempt; 0 = none
 	callTimeout     time.Duration // a call without a deadline; 0 = none
 
+	environment    Environment          // WithEnvironment
+	envEnvironment Environment          // AXA_ENV, when WithEnvironment was not given
+	authServer     *AuthorizationServer // WithAuthorizationServer
+	getenv         func(string) string  // the environment, or nothing with WithoutEnvironment
+
 	grantKind    string // "", client_credentials, password, authorization_code
 	clientID     string
 	clientSecret string
@@ -69,8 +89,11 @@ func (c *config) baseTransport() http.RoundTripper {
 	return http.DefaultTransport
 }
 
-// WithBaseURL sets the API's base URL (default ProductionURL). Tokens are
-// only ever sent to this origin, and over plain HTTP only to loopback.
+// WithBaseURL sets the API's base URL (default ProductionURL, or the
+// environment's: see WithEnvironment). Tokens are only ever sent to this
+// origin, and over plain HTTP only to loopback. The tokens come from the
+// authorization server of the environment whose URL this is (the local
+// sandbox on any port), else as WithAuthorizationServer says.
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
 		c.baseURL = u
@@ -78,8 +101,9 @@ func WithBaseURL(u string) Option {
 	}
 }
 
-// WithSandbox points the client at a local sandbox at SandboxURL.
-func WithSandbox() Option { return WithBaseURL(SandboxURL) }
+// WithSandbox points the client at a local sandbox at SandboxURL: the
+// environment EnvironmentLocal.
+func WithSandbox() Option { return WithEnvironment(EnvironmentLocal) }
 
 // WithClientCredentials authenticates the application itself with the
 // OAuth2 client credentials grant: the usual choice for a service.
@@ -281,8 +305,13 @@ func withClock(clk clock) Option {
 
 // applyEnv fills what the options left unset from the environment.
 func (c *config) applyEnv(getenv func(string) string) {
-	if c.baseURL == "" {
-		c.baseURL = getenv(EnvBaseURL)
+	// WithEnvironment decides the base URL and the authorization server:
+	// the variables that would name others are not read.
+	if c.environment == "" {
+		if c.baseURL == "" {
+			c.baseURL = getenv(EnvBaseURL)
+		}
+		c.envEnvironment = Environment(getenv(EnvEnvironment))
 	}
 	if c.grantKind == "" {
 		if id, secret := getenv(EnvClientID), getenv(EnvClientSecret); id != "" && secret != "" {
@@ -304,11 +333,25 @@ func buildConfig(opts []Option) (*config, error) {
 			return nil, err
 		}
 	}
+	c.getenv = func(string) string { return "" }
 	if !c.noEnv {
+		c.getenv = os.Getenv
 		c.applyEnv(os.Getenv)
 	}
+	if c.envEnvironment != "" {
+		if _, ok := c.envEnvironment.lookup(); !ok {
+			return nil, fmt.Errorf("%s: %w", EnvEnvironment, errUnknownEnvironment(string(c.envEnvironment)))
+		}
+	}
 	if c.baseURL == "" {
-		c.baseURL = ProductionURL
+		switch {
+		case c.environment != "":
+			c.baseURL = c.environment.BaseURL()
+		case c.envEnvironment != "":
+			c.baseURL = c.envEnvironment.BaseURL()
+		default:
+			c.baseURL = ProductionURL
+		}
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)

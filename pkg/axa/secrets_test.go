@@ -121,7 +121,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	var events []string
 	as := newAuthServer(a, &events)
 	ac := newAuthCodeClient(t, a, newFakeClock(), &events, WithLogger(logger))
-	req, err := ac.AuthCodeURL(ScopeCountries)
+	req, err := ac.AuthCodeURL(t.Context(), ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}

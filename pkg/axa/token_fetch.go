@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ import (
 // dates what the endpoint gives.
 type tokenFetcher struct {
 	grant   grant
+	as      *oauthServer
 	hc      *http.Client // tokenTransport, no redirects, none of the pipeline's layers
 	opts    TokenOptions // defaults applied
 	clock   clock
@@ -29,14 +31,15 @@ type tokenFetcher struct {
 }
 
 // newTokenFetcher returns the fetcher of grant g over hc.
-func newTokenFetcher(g grant, hc *http.Client, opts TokenOptions, clk clock, log *slog.Logger) *tokenFetcher {
-	return &tokenFetcher{grant: g, hc: hc, opts: opts.withDefaults(), clock: clk, retrier: opts.retrier(clk, log)}
+func newTokenFetcher(g grant, as *oauthServer, hc *http.Client, opts TokenOptions, clk clock, log *slog.Logger) *tokenFetcher {
+	return &tokenFetcher{grant: g, as: as, hc: hc, opts: opts.withDefaults(), clock: clk, retrier: opts.retrier(clk, log)}
 }
 
-// newTokenHTTPClient returns the client of the token endpoint: the caller's
-// transport under tokenTransport, and no redirects.
-func newTokenHTTPClient(base http.RoundTripper, userAgent string) *http.Client {
-	return &http.Client{Transport: &tokenTransport{next: base, userAgent: userAgent}, CheckRedirect: noRedirects}
+// newTokenHTTPClient returns a client of the authorization server: the
+// caller's transport under tokenTransport, which adds params to each form it
+// sends, and no redirects.
+func newTokenHTTPClient(base http.RoundTripper, userAgent string, params url.Values) *http.Client {
+	return &http.Client{Transport: &tokenTransport{next: base, userAgent: userAgent, params: params}, CheckRedirect: noRedirects}
 }
 
 // noRedirects is the token endpoint client's CheckRedirect: a token request
@@ -58,9 +61,17 @@ func (f *tokenFetcher) fetch(ctx context.Context, scopes []string) (*Token, time
 	)
 	// A wait cut short by ctx leaves the last attempt's error standing.
 	_ = f.retrier.do(ctx, func(int) outcome {
+		tokenURL, derr := f.as.endpoint(ctx, tokenEndpoint)
+		if derr != nil {
+			err = &TokenError{Grant: f.grant.name(), Err: derr, Retryable: temporaryDiscovery(derr)}
+			if !temporaryDiscovery(derr) {
+				return outcome{}
+			}
+			return outcome{retry: true, who: []slog.Attr{slog.String("grant", f.grant.name())}, why: slog.String("error", derr.Error())}
+		}
 		start := f.clock.Now()
 		seen := &tokenResponse{}
-		raw, rerr := f.grant.token(context.WithValue(ctx, tokenResponseKey{}, seen), want)
+		raw, rerr := f.grant.token(context.WithValue(ctx, tokenResponseKey{}, seen), tokenURL, want)
 		if rerr == nil {
 			tok, lifetime, err = f.accept(raw, want, start)
 			if rg, ok := f.grant.(*refreshGrant); ok && err == nil {
@@ -70,6 +81,10 @@ func (f *tokenFetcher) fetch(ctx context.Context, scopes []string) (*Token, time
 		}
 		te, header := tokenError(ctx, f.grant.name(), seen, rerr, f.clock.Now())
 		err = te
+		if te.Code == "" && ctx.Err() == nil {
+			// No OAuth answer: the endpoint may have moved.
+			f.as.failed()
+		}
 		if !te.Retryable {
 			return outcome{}
 		}
@@ -156,6 +171,9 @@ func expiresIn(raw *oauth2.Token) (time.Duration, bool) {
 type tokenTransport struct {
 	next      http.RoundTripper
 	userAgent string
+	// params are added to the form of each request (AuthorizationServer's
+	// TokenParameters); the grants' own parameters are never replaced.
+	params url.Values
 }
 
 // maxTokenResponse bounds the token response read: x/oauth2 reads no more.
@@ -170,10 +188,38 @@ type tokenResponse struct {
 
 type tokenResponseKey struct{}
 
+// addParams adds t.params to r's form body, but for those it already has.
+func (t *tokenTransport) addParams(r *http.Request) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxTokenResponse))
+	_ = r.Body.Close()
+	if err != nil {
+		return fmt.Errorf("reading the token request: %w", err)
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return fmt.Errorf("the token request is not a form: %w", err)
+	}
+	for k, vs := range t.params {
+		if _, ok := form[k]; !ok {
+			form[k] = vs
+		}
+	}
+	enc := form.Encode()
+	r.Body = io.NopCloser(strings.NewReader(enc))
+	r.ContentLength = int64(len(enc))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(enc)), nil }
+	return nil
+}
+
 // RoundTrip implements http.RoundTripper.
 func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("User-Agent", t.userAgent)
+	if len(t.params) > 0 && req.Body != nil {
+		if err := t.addParams(r); err != nil {
+			return nil, err
+		}
+	}
 	resp, err := t.next.RoundTrip(r)
 	rec, ok := req.Context().Value(tokenResponseKey{}).(*tokenResponse)
 	if err != nil || !ok {

@@ -911,7 +911,7 @@ func FuzzTokenResponse(f *testing.F) {
 		f.Add(s, "s1")
 	}
 	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	fetcher := newTokenFetcher(clientCredentialsGrant{}, nil, TokenOptions{}, realClock{}, slog.New(slog.DiscardHandler))
+	fetcher := newTokenFetcher(clientCredentialsGrant{}, nil, nil, TokenOptions{}, realClock{}, slog.New(slog.DiscardHandler))
 	f.Fuzz(func(t *testing.T, body, want string) {
 		var raw map[string]any
 		if json.Unmarshal([]byte(body), &raw) != nil {

@@ -211,7 +211,7 @@ func TestAuthorizationCodeThroughTheSDK(t *testing.T) {
 		return loc.Query().Get("code"), loc.Query().Get("state")
 	}
 
-	req, err := c.AuthCodeURL(axa.ScopeCountries, axa.ScopeAlerts)
+	req, err := c.AuthCodeURL(t.Context(), axa.ScopeCountries, axa.ScopeAlerts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,11 +231,11 @@ func TestAuthorizationCodeThroughTheSDK(t *testing.T) {
 	}
 
 	// A code exchanged with another request's verifier: refused.
-	other, err := c.AuthCodeURL(axa.ScopeCountries)
+	other, err := c.AuthCodeURL(t.Context(), axa.ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}
-	third, err := c.AuthCodeURL(axa.ScopeCountries)
+	third, err := c.AuthCodeURL(t.Context(), axa.ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -245,7 +245,7 @@ func TestValidatingProxyInFront(t *testing.T) {
 	// The authorization code grant with PKCE: the consent page, its form
 	// (a wrong password, a denial, an approval), the redirect, the exchange.
 	ac := newClient(axa.WithAuthorizationCode(sandbox.DefaultClientID, sandbox.DefaultClientSecret, "http://127.0.0.1:9999/callback"))
-	authReq, err := ac.AuthCodeURL(axa.ScopeCountries)
+	authReq, err := ac.AuthCodeURL(t.Context(), axa.ScopeCountries)
 	if err != nil {
 		t.Fatal(err)
 	}
