@@ -11,18 +11,22 @@ import (
 	"strings"
 )
 
-// Revoke ends what the client holds at the authorization server, with its
-// revocation endpoint (RFC 7009): the refresh token of an authorization
-// code client (at most servers that revokes the whole grant, every access
-// token with it), or else every access token the client holds. The client
-// forgets them whatever the answer: later calls of an authorization code
-// client need a new Exchange; the other grants fetch new tokens. The client
-// authenticates as at the token endpoint, and the tokens are sent to the
+// Revoke ends the session of an authorization code client at the
+// authorization server: it revokes the refresh token with the revocation
+// endpoint (RFC 7009; at most servers, and the sandbox, that revokes the
+// whole grant, its access tokens included), and the client forgets its
+// tokens: later calls need a new Exchange, or WithRefreshToken. The client
+// authenticates as at the token endpoint; the refresh token goes to the
 // revocation endpoint only. A token the server does not know is revoked
-// already (section 2.2): that is a success.
+// already (section 2.2): that is a success. The client forgets its tokens
+// even when the request fails.
+//
+// A client of another grant holds no refresh token: Revoke forgets its
+// access tokens (the next call fetches a new one) and sends nothing, for an
+// access token stays the API's credential alone.
 //
 // It fails when the authorization server names no revocation endpoint, and
-// with a *TokenError when the endpoint refuses (its Grant is "revocation").
+// with a *TokenError (Grant "revocation") when the endpoint refuses.
 func (c *Client) Revoke(ctx context.Context) error {
 	if c.closed.Load() {
 		return ErrClosed
@@ -30,33 +34,20 @@ func (c *Client) Revoke(ctx context.Context) error {
 	if c.tokens == nil {
 		return ErrNoCredentials
 	}
-	type held struct{ token, hint string }
-	var todo []held
-	if c.refresh != nil {
-		if rt := c.refresh.refreshToken(); rt != "" {
-			todo = append(todo, held{rt, "refresh_token"})
-		}
-		c.refresh.forget()
+	c.tokens.drop()
+	if c.refresh == nil {
+		return nil
 	}
-	for _, tok := range c.tokens.drop() {
-		if c.refresh == nil {
-			todo = append(todo, held{tok.accessToken, "access_token"})
-		}
-	}
-	if len(todo) == 0 {
+	rt := c.refresh.refreshToken()
+	c.refresh.forget()
+	if rt == "" {
 		return nil
 	}
 	endpoint, err := c.as.endpoint(ctx, revocationEndpoint)
 	if err != nil {
 		return err
 	}
-	var errs []error
-	for _, h := range todo {
-		if err := c.revoke(ctx, endpoint, h.token, h.hint); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return c.revoke(ctx, endpoint, rt, "refresh_token")
 }
 
 // revoke sends one revocation request.

@@ -348,17 +348,12 @@ func (c *tokenCache) Close() {
 	c.wg.Wait()
 }
 
-// drop empties the cache and returns the tokens it held; fetches in flight
-// go on, and their tokens are kept when they end.
-func (c *tokenCache) drop() []*Token {
+// drop empties the cache; fetches in flight go on, and their tokens are
+// kept when they end.
+func (c *tokenCache) drop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var out []*Token
 	for _, e := range c.entries {
-		if e.tok != nil {
-			out = append(out, e.tok)
-		}
 		e.tok, e.refreshAt = nil, time.Time{}
 	}
-	return out
 }
