@@ -2,12 +2,12 @@ package axa
 
 import (
 	"context"
-	"maps"
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 
 	"golang.org/x/oauth2"

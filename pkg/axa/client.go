@@ -43,7 +43,7 @@ type Client struct {
 	origin    *url.URL
 	http      *http.Client
 	gen       *gen.Client
-	tokens    *tokenCache // nil without credentials
+	tokens    *tokenCache  // nil without credentials
 	tokenHTTP *http.Client // token requests: the token parameters added, no redirects
 	plainHTTP *http.Client // metadata and revocation requests: no redirects
 	refresh   *refreshGrant

@@ -98,7 +98,7 @@ func TestMetadataOfAnotherIssuerIsNotUsed(t *testing.T) {
 
 func TestMetadataIsNeverFollowedAcrossARedirect(t *testing.T) {
 	var elsewhere atomic.Int32
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		elsewhere.Add(1)
 		writeJSON(w, http.StatusOK, map[string]any{"issuer": "x"})
 	}))

@@ -36,7 +36,7 @@ const (
 	// EnvIssuer, EnvTokenURL, EnvAuthorizationURL and EnvRevocationURL
 	// name the authorization server, as WithAuthorizationServer does.
 	EnvIssuer           = "AXA_ISSUER"
-	EnvTokenURL         = "AXA_TOKEN_URL"
+	EnvTokenURL         = "AXA_TOKEN_URL" //nolint:gosec // the name of a variable, not a secret
 	EnvAuthorizationURL = "AXA_AUTHORIZATION_URL"
 	EnvRevocationURL    = "AXA_REVOCATION_URL"
 	// EnvAudience and EnvResource add the audience and resource (RFC
