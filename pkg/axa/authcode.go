@@ -68,7 +68,7 @@ func (c *Client) oauth2Config(scopes []string, authURL, tokenURL string) oauth2.
 // and returns the URL to send the user to, on the authorization server's
 // authorization endpoint (found in its issuer's metadata when the client
 // was given an issuer only: ctx bounds that request). The authorization
-// server's TokenParameters go in the URL too. Without scopes it asks for
+// client's token parameters (WithTokenParameters) go in the URL too. Without scopes it asks for
 // the WithScopes set, or else every scope of the API.
 func (c *Client) AuthCodeURL(ctx context.Context, scopes ...string) (*AuthRequest, error) {
 	if c.refresh == nil {
@@ -87,8 +87,8 @@ func (c *Client) AuthCodeURL(ctx context.Context, scopes ...string) (*AuthReques
 	req := &AuthRequest{State: rand.Text(), Scopes: slices.Clone(scopes), Verifier: oauth2.GenerateVerifier()}
 	cfg := c.oauth2Config(scopes, authURL, "")
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(req.Verifier)}
-	for _, k := range slices.Sorted(maps.Keys(c.as.cfg.TokenParameters)) {
-		opts = append(opts, oauth2.SetAuthURLParam(k, c.as.cfg.TokenParameters.Get(k)))
+	for _, k := range slices.Sorted(maps.Keys(c.as.params)) {
+		opts = append(opts, oauth2.SetAuthURLParam(k, c.as.params.Get(k)))
 	}
 	req.URL = cfg.AuthCodeURL(req.State, opts...)
 	return req, nil

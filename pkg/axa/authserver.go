@@ -36,11 +36,6 @@ type AuthorizationServer struct {
 	// RevocationURL is the revocation endpoint (RFC 7009), for
 	// [Client.Revoke].
 	RevocationURL string
-	// TokenParameters are added to every token request and to the
-	// authorization request: an Auth0 tenant's "audience", an RFC 8707
-	// "resource". They cannot replace a parameter the grants send
-	// (grant_type, scope, client_id, ...).
-	TokenParameters url.Values
 }
 
 // String describes the authorization server (it holds no secret).
@@ -52,9 +47,6 @@ func (a AuthorizationServer) String() string {
 		if f.v != "" {
 			parts = append(parts, f.name+" "+f.v)
 		}
-	}
-	if len(a.TokenParameters) > 0 {
-		parts = append(parts, "parameters "+a.TokenParameters.Encode())
 	}
 	return "authorization server: " + strings.Join(parts, ", ")
 }
@@ -71,7 +63,7 @@ func reservedTokenParameter(name string) bool {
 }
 
 // check refuses what the client cannot use: a relative or insecure URL, user
-// info, neither a token endpoint nor an issuer, a reserved parameter.
+// info, neither a token endpoint nor an issuer.
 func (a AuthorizationServer) check() error {
 	if a.Issuer == "" && a.TokenURL == "" {
 		return fmt.Errorf("axa: %s: give a TokenURL or an Issuer", a)
@@ -89,9 +81,14 @@ func (a AuthorizationServer) check() error {
 	if u, _ := url.Parse(a.Issuer); u != nil && (u.RawQuery != "" || u.ForceQuery) {
 		return fmt.Errorf("axa: authorization server Issuer %q has a query, which an issuer never has (RFC 8414 section 2)", a.Issuer)
 	}
-	for name := range a.TokenParameters {
+	return nil
+}
+
+// checkTokenParameters refuses a parameter the grants send themselves.
+func checkTokenParameters(params url.Values) error {
+	for name := range params {
 		if reservedTokenParameter(name) {
-			return fmt.Errorf("axa: authorization server: token parameter %q is one the grants send themselves", name)
+			return fmt.Errorf("axa: token parameter %q is one the grants send themselves", name)
 		}
 	}
 	return nil
@@ -114,12 +111,6 @@ func checkEndpointURL(raw string) error {
 		return fmt.Errorf("%w: %s: use https, or http only to loopback (127.0.0.1, ::1, localhost)", ErrInsecureTransport, shown)
 	}
 	return nil
-}
-
-// clone returns a copy of a that shares nothing with it.
-func (a AuthorizationServer) clone() AuthorizationServer {
-	a.TokenParameters = cloneValues(a.TokenParameters)
-	return a
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -182,6 +173,13 @@ func (e Environment) AuthorizationServer() AuthorizationServer {
 	return authServerOf(g, nil)
 }
 
+// TokenParameters returns the parameters the spec says every token request
+// of the environment carries (an Auth0 audience, say); nil for none.
+func (e Environment) TokenParameters() url.Values {
+	g, _ := e.lookup()
+	return tokenParametersOf(g)
+}
+
 // Description returns what the spec says of the environment.
 func (e Environment) Description() string {
 	g, _ := e.lookup()
@@ -200,19 +198,24 @@ func errUnknownEnvironment(name string) error {
 // authServerOf returns g's authorization server, its URLs expanded with
 // vars (the defaults for those vars lacks).
 func authServerOf(g gen.Environment, vars map[string]string) AuthorizationServer {
-	a := AuthorizationServer{
+	return AuthorizationServer{
 		Issuer:           expand(g, g.Issuer, vars),
 		TokenURL:         expand(g, g.TokenEndpoint, vars),
 		AuthorizationURL: expand(g, g.AuthorizationEndpoint, vars),
 		RevocationURL:    expand(g, g.RevocationEndpoint, vars),
 	}
+}
+
+// tokenParametersOf returns g's token parameters, nil for none.
+func tokenParametersOf(g gen.Environment) url.Values {
+	var out url.Values
 	for _, k := range slices.Sorted(maps.Keys(g.TokenParameters)) {
-		if a.TokenParameters == nil {
-			a.TokenParameters = url.Values{}
+		if out == nil {
+			out = url.Values{}
 		}
-		a.TokenParameters.Set(k, g.TokenParameters[k])
+		out.Set(k, g.TokenParameters[k])
 	}
-	return a
+	return out
 }
 
 // expand replaces the {variables} of s with vars' values, or g's defaults.
@@ -290,8 +293,23 @@ func WithAuthorizationServer(as AuthorizationServer) Option {
 		if err := as.check(); err != nil {
 			return err
 		}
-		as = as.clone()
 		c.authServer = &as
+		return nil
+	}
+}
+
+// WithTokenParameters adds params to every token request and to the
+// authorization request: an Auth0 tenant's "audience", an RFC 8707
+// "resource". They come on top of those the spec declares for the
+// environment, replacing one of the same name, and of AXA_AUDIENCE and
+// AXA_RESOURCE. A parameter the grants send themselves (grant_type, scope,
+// client_id, ...) is refused.
+func WithTokenParameters(params url.Values) Option {
+	return func(c *config) error {
+		if err := checkTokenParameters(params); err != nil {
+			return err
+		}
+		c.tokenParams = cloneValues(params)
 		return nil
 	}
 }
@@ -299,59 +317,71 @@ func WithAuthorizationServer(as AuthorizationServer) Option {
 // resolveAuthorizationServer decides the client's authorization server,
 // first found: WithAuthorizationServer; WithEnvironment's; the
 // AXA_ISSUER/AXA_TOKEN_URL/... variables; AXA_ENV's; the environment the
-// base URL is of; the local sandbox's paths under the base URL. AXA_AUDIENCE
-// and AXA_RESOURCE add token parameters to any but the first.
-func (c *config) resolveAuthorizationServer(origin *url.URL, getenv func(string) string) (AuthorizationServer, error) {
-	if c.authServer != nil {
-		return c.authServer.clone(), nil
-	}
-	var as AuthorizationServer
+// base URL is of; the local sandbox's paths under the base URL. It returns
+// the token parameters too: the environment's (when the server is an
+// environment's), AXA_AUDIENCE and AXA_RESOURCE, then WithTokenParameters.
+func (c *config) resolveAuthorizationServer(origin *url.URL, getenv func(string) string) (AuthorizationServer, url.Values, error) {
+	var (
+		as     AuthorizationServer
+		params url.Values
+	)
 	fromEnv := AuthorizationServer{
 		Issuer: getenv(EnvIssuer), TokenURL: getenv(EnvTokenURL),
 		AuthorizationURL: getenv(EnvAuthorizationURL), RevocationURL: getenv(EnvRevocationURL),
 	}
 	switch {
+	case c.authServer != nil:
+		as = *c.authServer
 	case c.environment != "":
-		as = c.environmentAuthServer(c.environment, origin)
-	case fromEnv.Issuer != "" || fromEnv.TokenURL != "" || fromEnv.AuthorizationURL != "" || fromEnv.RevocationURL != "":
+		as, params = c.environmentAuthServer(c.environment, origin)
+	case fromEnv != (AuthorizationServer{}):
 		as = fromEnv
 	case c.envEnvironment != "":
-		as = c.environmentAuthServer(c.envEnvironment, origin)
+		as, params = c.environmentAuthServer(c.envEnvironment, origin)
 	default:
 		if g, vars, ok := matchEnvironment(origin); ok {
-			as = authServerOf(g, vars)
+			as, params = authServerOf(g, vars), tokenParametersOf(g)
 		} else {
 			base := origin.String()
 			as = AuthorizationServer{TokenURL: base + gen.TokenPath, AuthorizationURL: base + gen.AuthorizePath, RevocationURL: base + gen.RevocationPath}
 		}
 	}
-	for name, v := range map[string]string{"audience": getenv(EnvAudience), "resource": getenv(EnvResource)} {
-		if v == "" {
-			continue
-		}
-		if as.TokenParameters == nil {
-			as.TokenParameters = url.Values{}
-		}
-		as.TokenParameters.Set(name, v)
-	}
 	if err := as.check(); err != nil {
-		return AuthorizationServer{}, err
+		return AuthorizationServer{}, nil, err
 	}
-	return as, nil
+	set := func(k string, vs []string) {
+		if params == nil {
+			params = url.Values{}
+		}
+		params[k] = vs
+	}
+	for _, name := range []string{"audience", "resource"} {
+		if v := getenv(map[string]string{"audience": EnvAudience, "resource": EnvResource}[name]); v != "" {
+			set(name, []string{v})
+		}
+	}
+	for k, vs := range c.tokenParams {
+		set(k, slices.Clone(vs))
+	}
+	return as, params, nil
 }
 
-// environmentAuthServer returns e's authorization server, its variables
-// those of origin when origin is e's URL (the local sandbox on another
-// port), else their defaults.
-func (c *config) environmentAuthServer(e Environment, origin *url.URL) AuthorizationServer {
+// environmentAuthServer returns e's authorization server and token
+// parameters, its variables those of origin when origin is e's URL (the
+// local sandbox on another port), else their defaults.
+func (c *config) environmentAuthServer(e Environment, origin *url.URL) (AuthorizationServer, url.Values) {
 	g, _ := e.lookup()
 	if m, vars, ok := matchEnvironment(origin); ok && m.Name == g.Name {
-		return authServerOf(g, vars)
+		return authServerOf(g, vars), tokenParametersOf(g)
 	}
-	return authServerOf(g, nil)
+	return authServerOf(g, nil), tokenParametersOf(g)
 }
 
 // AuthorizationServer returns the authorization server the client gets its
 // tokens from, as configured: the endpoints it discovers from an issuer are
 // not in it.
-func (c *Client) AuthorizationServer() AuthorizationServer { return c.as.cfg.clone() }
+func (c *Client) AuthorizationServer() AuthorizationServer { return c.as.cfg }
+
+// TokenParameters returns the parameters the client adds to every token
+// request (see WithTokenParameters); nil for none.
+func (c *Client) TokenParameters() url.Values { return cloneValues(c.as.params) }

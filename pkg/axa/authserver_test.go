@@ -312,17 +312,17 @@ func TestATokenWithoutExpiryLivesTheFallbackLifetimeAndIsRefreshedOnA401(t *test
 func TestTokenParametersReachEveryTokenRequestAndTheAuthorizationURL(t *testing.T) {
 	o := newTwoOrigins(t)
 	as := o.server()
-	as.TokenParameters = url.Values{"audience": {"https://apis.axa-assistance.com"}, "resource": {"https://apis.axa-assistance.com/"}}
+	params := WithTokenParameters(url.Values{"audience": {"https://apis.axa-assistance.com"}, "resource": {"https://apis.axa-assistance.com/"}})
 	ctx := t.Context()
-	cc := newClientOf(t, &fakeAPI{srv: o.api}, realClock{}, WithAuthorizationServer(as), WithClientCredentials(testClientID, testClientSecret))
+	cc := newClientOf(t, &fakeAPI{srv: o.api}, realClock{}, WithAuthorizationServer(as), params, WithClientCredentials(testClientID, testClientSecret))
 	if _, err := cc.ListCountries(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	pw := newClientOf(t, &fakeAPI{srv: o.api}, realClock{}, WithAuthorizationServer(as), WithPassword(testClientID, testClientSecret, testUsername, testPassword))
+	pw := newClientOf(t, &fakeAPI{srv: o.api}, realClock{}, WithAuthorizationServer(as), params, WithPassword(testClientID, testClientSecret, testUsername, testPassword))
 	if _, err := pw.ListCountries(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	ac := newClientOf(t, &fakeAPI{srv: o.api}, realClock{}, WithAuthorizationServer(as), WithAuthorizationCode(testClientID, testClientSecret, "http://127.0.0.1/callback"))
+	ac := newClientOf(t, &fakeAPI{srv: o.api}, realClock{}, WithAuthorizationServer(as), params, WithAuthorizationCode(testClientID, testClientSecret, "http://127.0.0.1/callback"))
 	req, err := ac.AuthCodeURL(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -356,9 +356,7 @@ func TestTokenParametersReachEveryTokenRequestAndTheAuthorizationURL(t *testing.
 
 func TestTokenParametersCannotReplaceTheGrants(t *testing.T) {
 	for _, name := range []string{"grant_type", "scope", "client_secret", "username", "refresh_token", ""} {
-		_, err := NewClient(WithoutEnvironment(), WithAuthorizationServer(AuthorizationServer{
-			TokenURL: "https://auth.example/token", TokenParameters: url.Values{name: {"x"}},
-		}))
+		_, err := NewClient(WithoutEnvironment(), WithTokenParameters(url.Values{name: {"x"}}))
 		if err == nil || !strings.Contains(err.Error(), "grants send themselves") {
 			t.Errorf("token parameter %q: err = %v", name, err)
 		}
@@ -415,6 +413,9 @@ func TestEnvironmentsResolve(t *testing.T) {
 			as := c.AuthorizationServer()
 			if as.TokenURL != expand(g, g.TokenEndpoint, nil) || as.Issuer != expand(g, g.Issuer, nil) || as.RevocationURL != expand(g, g.RevocationEndpoint, nil) {
 				t.Errorf("authorization server %v, spec's %+v", as, g)
+			}
+			if got, want := c.TokenParameters().Encode(), e.TokenParameters().Encode(); got != want || len(g.TokenParameters) != len(e.TokenParameters()) {
+				t.Errorf("token parameters %q, spec's %v", got, g.TokenParameters)
 			}
 			// The same from AXA_ENV.
 			t.Setenv(EnvEnvironment, g.Name)
@@ -490,8 +491,8 @@ func TestEnvironmentVariablesNameTheAuthorizationServer(t *testing.T) {
 	}
 	defer c.Close()
 	as := c.AuthorizationServer()
-	if as.TokenURL != "https://auth.example/token" || as.RevocationURL != "https://auth.example/revoke" || as.TokenParameters.Get("audience") != "https://apis.example" {
-		t.Errorf("%v", as)
+	if as.TokenURL != "https://auth.example/token" || as.RevocationURL != "https://auth.example/revoke" || c.TokenParameters().Get("audience") != "https://apis.example" {
+		t.Errorf("%v %v", as, c.TokenParameters())
 	}
 	// Options win over the variables.
 	c2, err := NewClient(WithAuthorizationServer(AuthorizationServer{Issuer: "https://other.example"}))
@@ -499,8 +500,17 @@ func TestEnvironmentVariablesNameTheAuthorizationServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c2.Close()
-	if as := c2.AuthorizationServer(); as.Issuer != "https://other.example" || as.TokenURL != "" || as.TokenParameters != nil {
+	if as := c2.AuthorizationServer(); as.Issuer != "https://other.example" || as.TokenURL != "" {
 		t.Errorf("WithAuthorizationServer under AXA_TOKEN_URL: %v", as)
+	}
+	// WithTokenParameters replaces AXA_AUDIENCE's value.
+	c4, err := NewClient(WithTokenParameters(url.Values{"audience": {"https://mine.example"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c4.Close()
+	if got := c4.TokenParameters().Get("audience"); got != "https://mine.example" {
+		t.Errorf("audience %q", got)
 	}
 	c3, err := NewClient(WithEnvironment(EnvironmentLocal))
 	if err != nil {

@@ -70,15 +70,15 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	as, err := cfg.resolveAuthorizationServer(origin, cfg.getenv)
+	as, params, err := cfg.resolveAuthorizationServer(origin, cfg.getenv)
 	if err != nil {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, origin: origin}
 	ua := userAgent(cfg.userAgentSuffix)
-	c.tokenHTTP = newTokenHTTPClient(cfg.baseTransport(), ua, as.TokenParameters)
+	c.tokenHTTP = newTokenHTTPClient(cfg.baseTransport(), ua, params)
 	c.plainHTTP = newTokenHTTPClient(cfg.baseTransport(), ua, nil)
-	c.as = newOAuthServer(as, c.plainHTTP, cfg.clock)
+	c.as = newOAuthServer(as, params, c.plainHTTP, cfg.clock)
 	var g grant
 	switch cfg.grantKind {
 	case "client_credentials":

@@ -36,14 +36,15 @@ func (k endpointKind) String() string {
 // oauthServer is a client's authorization server at run time: the endpoints
 // configured, and those its issuer's metadata names.
 type oauthServer struct {
-	cfg  AuthorizationServer
-	disc *discovery // nil when there is nothing to discover
+	cfg    AuthorizationServer
+	params url.Values // added to each token request and the authorization request
+	disc   *discovery // nil when there is nothing to discover
 }
 
 // newOAuthServer returns the run-time authorization server of cfg; hc sends
 // the metadata requests (no redirects, no credentials).
-func newOAuthServer(cfg AuthorizationServer, hc *http.Client, clk clock) *oauthServer {
-	a := &oauthServer{cfg: cfg}
+func newOAuthServer(cfg AuthorizationServer, params url.Values, hc *http.Client, clk clock) *oauthServer {
+	a := &oauthServer{cfg: cfg, params: params}
 	if cfg.Issuer != "" && (cfg.TokenURL == "" || cfg.AuthorizationURL == "" || cfg.RevocationURL == "") {
 		a.disc = &discovery{issuer: cfg.Issuer, hc: hc, clock: clk}
 	}

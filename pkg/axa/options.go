@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -40,8 +41,8 @@ const (
 	EnvAuthorizationURL = "AXA_AUTHORIZATION_URL"
 	EnvRevocationURL    = "AXA_REVOCATION_URL"
 	// EnvAudience and EnvResource add the audience and resource (RFC
-	// 8707) parameters to every token request, unless the client was
-	// given WithAuthorizationServer.
+	// 8707) parameters to every token request, as WithTokenParameters
+	// does (which replaces them).
 	EnvAudience = "AXA_AUDIENCE"
 	EnvResource = "AXA_RESOURCE"
 )
@@ -68,6 +69,7 @@ type config struct {
 	environment    Environment          // WithEnvironment
 	envEnvironment Environment          // AXA_ENV, when WithEnvironment was not given
 	authServer     *AuthorizationServer // WithAuthorizationServer
+	tokenParams    url.Values           // WithTokenParameters
 	getenv         func(string) string  // the environment, or nothing with WithoutEnvironment
 
 	grantKind    string // "", client_credentials, password, authorization_code
