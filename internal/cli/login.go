@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
@@ -194,6 +195,9 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 		// As the other commands: half a configuration is not the sandbox.
 		return nil, usagef("a client secret or a base URL is set but no client id is: set %s (and %s for a confidential client), or neither to use the embedded sandbox",
 			axa.EnvClientID, axa.EnvClientSecret)
+	case id == "" && f.authConfigured() != "":
+		return nil, usagef("%s is set but no client id is: set %s (and %s for a confidential client), or neither to use the embedded sandbox",
+			f.authConfigured(), axa.EnvClientID, axa.EnvClientSecret)
 	}
 	if id == "" {
 		url, err := f.startSandbox()
@@ -202,19 +206,21 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 		}
 		id, secret, base = sandbox.DefaultClientID, sandbox.DefaultClientSecret, url
 	}
-	if base != "" {
-		opts = append(opts, axa.WithBaseURL(base))
-	} else {
-		base = axa.ProductionURL
+	base = cmp.Or(base, f.apiBase())
+	as, err := f.resolveAuthServer(base)
+	if err != nil {
+		return nil, err
 	}
-	// A session for another client or API would be replaced unrevoked,
-	// its refresh token out of axa logout's reach (unless it was one of a
-	// sandbox that has ended, and its tokens with it).
+	// A session for another client, API or authorization server would be
+	// replaced unrevoked, its refresh token out of axa logout's reach
+	// (unless it was one of a sandbox that has ended, and its tokens with
+	// it).
 	old, _, err := f.loadSessionToRevoke()
 	if err != nil {
 		return nil, err
 	}
-	if old != nil && (old.ClientID != id || strings.TrimSuffix(old.BaseURL, "/") != strings.TrimSuffix(base, "/")) &&
+	if old != nil && (old.ClientID != id || strings.TrimSuffix(old.BaseURL, "/") != strings.TrimSuffix(base, "/") ||
+		old.authServer() != (axa.AuthorizationServer{}) && old.authServer() != as) &&
 		(old.ClientID != sandbox.DefaultClientID || f.sandboxOfSession(context.Background(), old)) {
 		return nil, usagef("already logged in to %s as client %s: axa logout first (with that API and client configured), or axa logout --forget",
 			termtext.Line(old.BaseURL), termtext.Line(old.ClientID))
@@ -224,8 +230,10 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts = append(opts, axa.WithBaseURL(base))
+	opts = append(opts, f.authOptions()...)
 	opts = append(opts, axa.WithAuthorizationCode(id, secret, redirect),
-		axa.WithTokenHook(f.sessionHook(path, session{BaseURL: base, ClientID: id, RedirectURL: redirect})))
+		axa.WithTokenHook(f.sessionHook(path, newSession(base, id, redirect, as))))
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
 		return nil, &usageError{err} // the options are the user's: a base URL, credentials

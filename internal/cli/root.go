@@ -63,6 +63,8 @@ type Factory struct {
 	Conform ConformFunc
 
 	baseURL, clientID, clientSecret string
+	envName, issuer, tokenURL       string // see authserver.go
+	audience                        string
 	jsonOut                         bool
 	lang                            string
 	timeout                         time.Duration
@@ -197,7 +199,9 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 and medical providers.
 
 With AXA_CLIENT_ID and AXA_CLIENT_SECRET (or --client-id/--client-secret) it calls
-the API at AXA_BASE_URL (default https://apis.axa-assistance.com). Without
+the API at AXA_BASE_URL (default https://apis.axa-assistance.com, or the base URL of
+the environment --env names), with tokens from that environment's authorization
+server, on its own host (--issuer or --token-url name another). Without
 credentials it uses the embedded sandbox on loopback, so it works on any machine:
 the first command starts it in the background and the next ones share it (a quote
 made by one is there for the next) until ` + "`axa sandbox stop`" + ` or 30 minutes without
@@ -220,7 +224,7 @@ the user cache directory).`,
 			if f.lang != "" && (strings.TrimSpace(f.lang) == "" || strings.ContainsFunc(f.lang, isControl)) {
 				return usagef("--lang %q: want a language tag, e.g. fr", f.lang)
 			}
-			return nil
+			return f.checkEnvironment()
 		},
 	}
 	p := root.PersistentFlags()
@@ -230,6 +234,7 @@ the user cache directory).`,
 	p.BoolVar(&f.jsonOut, "json", false, "print JSON instead of a table")
 	p.StringVar(&f.lang, "lang", "", "language of labels (Accept-Language), e.g. fr; free texts stay in English")
 	p.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
+	f.authFlags(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 
 	root.AddCommand(
@@ -329,11 +334,8 @@ func (f *Factory) Client() (*axa.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if base != "" {
-		opts = append(opts, axa.WithBaseURL(base))
-	} else {
-		base = axa.ProductionURL
-	}
+	opts = append(opts, axa.WithBaseURL(base))
+	opts = append(opts, f.authOptions()...)
 	// A login session for this client and API: act as that user.
 	sess, err := f.sessionOptions(id, secret, base)
 	if err != nil {

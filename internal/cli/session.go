@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -9,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,8 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/axa-assistance-go/axa/gen"
-	"github.com/axa-assistance-go/axa/internal/loopback"
 	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
@@ -39,6 +34,35 @@ type session struct {
 	ClientID     string `json:"client_id"`
 	RedirectURL  string `json:"redirect_url"`
 	RefreshToken string `json:"refresh_token"`
+	// The authorization server that issued it, where it is refreshed and
+	// revoked (empty in a session of an older axa: the base URL's).
+	Issuer           string `json:"issuer,omitempty"`
+	TokenURL         string `json:"token_url,omitempty"`
+	AuthorizationURL string `json:"authorization_url,omitempty"`
+	RevocationURL    string `json:"revocation_url,omitempty"`
+}
+
+// newSession returns the session of a login to base, with the
+// authorization server as.
+func newSession(base, id, redirect string, as axa.AuthorizationServer) session {
+	return session{BaseURL: base, ClientID: id, RedirectURL: redirect,
+		Issuer: as.Issuer, TokenURL: as.TokenURL, AuthorizationURL: as.AuthorizationURL, RevocationURL: as.RevocationURL}
+}
+
+// authServer returns the authorization server that issued s, the zero
+// value when the session does not say (the base URL's, then).
+func (s *session) authServer() axa.AuthorizationServer {
+	return axa.AuthorizationServer{Issuer: s.Issuer, TokenURL: s.TokenURL, AuthorizationURL: s.AuthorizationURL, RevocationURL: s.RevocationURL}
+}
+
+// serverOptions returns the options that make a client use s's API and
+// authorization server.
+func (s *session) serverOptions() []axa.Option {
+	opts := []axa.Option{axa.WithBaseURL(s.BaseURL)}
+	if as := s.authServer(); as != (axa.AuthorizationServer{}) {
+		opts = append(opts, axa.WithAuthorizationServer(as))
+	}
+	return opts
 }
 
 func (f *Factory) configDir() (string, error) {
@@ -201,8 +225,13 @@ func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, error) 
 	if err != nil || s == nil {
 		return nil, err
 	}
+	as, err := f.resolveAuthServer(base)
+	if err != nil {
+		return nil, err
+	}
 	ours := func(s *session) bool {
-		return s.ClientID == id && strings.TrimSuffix(s.BaseURL, "/") == strings.TrimSuffix(base, "/")
+		return s.ClientID == id && strings.TrimSuffix(s.BaseURL, "/") == strings.TrimSuffix(base, "/") &&
+			(s.authServer() == (axa.AuthorizationServer{}) || s.authServer() == as)
 	}
 	if !ours(s) {
 		return nil, nil
@@ -224,14 +253,13 @@ func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, error) 
 }
 
 // credentials returns the client the commands use and the base URL it
-// calls ("" for the SDK's default), starting the shared sandbox when no
-// credentials are set.
+// calls, starting the shared sandbox when no credentials are set.
 func (f *Factory) credentials() (id, secret, base string, sandboxed bool, err error) {
 	if id, err = f.apiCredentials(); !errors.Is(err, errNoCredentials) {
 		if err != nil {
 			return "", "", "", false, err
 		}
-		return id, f.env(axa.EnvClientSecret, f.clientSecret), f.env(axa.EnvBaseURL, f.baseURL), false, nil
+		return id, f.env(axa.EnvClientSecret, f.clientSecret), f.apiBase(), false, nil
 	}
 	url, err := f.startSandbox()
 	if err != nil {
@@ -259,38 +287,25 @@ func (f *Factory) apiCredentials() (string, error) {
 		return "", usagef("give both a client id and a client secret, or neither to use the embedded sandbox")
 	case base != "":
 		return "", usagef("a base URL is set (--base-url or %s) but no credentials are: set %s and %s (or the flags), or neither to use the embedded sandbox", axa.EnvBaseURL, axa.EnvClientID, axa.EnvClientSecret)
+	case f.authConfigured() != "":
+		return "", usagef("%s is set but no credentials are: set %s and %s (or the flags), or neither to use the embedded sandbox", f.authConfigured(), axa.EnvClientID, axa.EnvClientSecret)
 	}
 	return "", errNoCredentials
 }
 
-// revoke revokes token at base's revocation endpoint (RFC 7009), over
-// HTTPS or to a loopback address only.
-func revoke(ctx context.Context, base, id, secret, token string) error {
-	op, _ := gen.LookupOperation(gen.OperationRevokeToken)
-	u, err := url.Parse(strings.TrimSuffix(base, "/") + op.Path)
-	if err != nil || (u.Scheme != "https" && !loopback.URL(u)) {
-		return usagef("%q: the session is revoked over HTTPS, or to a loopback address only", base)
-	}
-	form := url.Values{"token": {token}, "token_type_hint": {"refresh_token"}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
+// revokeSession revokes s's refresh token at the revocation endpoint of the
+// authorization server that issued it (RFC 7009), with the SDK: over HTTPS,
+// or to a loopback address only.
+func (f *Factory) revokeSession(ctx context.Context, s *session, id, secret string) error {
+	opts := append([]axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli")}, s.serverOptions()...)
+	opts = append(opts, axa.WithAuthorizationCode(id, secret, s.RedirectURL), axa.WithRefreshToken(s.RefreshToken))
+	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
-		return err
+		return &usageError{fmt.Errorf("revoking the session: %w", err)}
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
-	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := hc.Do(req)
-	if err != nil {
+	defer c.Close()
+	if err := c.Revoke(ctx); err != nil {
 		return fmt.Errorf("revoking the session: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error       string `json:"error"`
-			Description string `json:"error_description"`
-		}
-		_ = json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&e)
-		return fmt.Errorf("revoking the session: %s %s %s", resp.Status, e.Error, e.Description)
 	}
 	return nil
 }
@@ -326,7 +341,7 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 				} else {
 					ctx, cancel := f.context(cmd)
 					defer cancel()
-					if err := revoke(ctx, s.BaseURL, id, secret, s.RefreshToken); err != nil {
+					if err := f.revokeSession(ctx, s, id, secret); err != nil {
 						return fmt.Errorf("%w (axa logout --forget deletes the session without revoking it)", err)
 					}
 				}
@@ -354,10 +369,19 @@ func (f *Factory) sessionClient(s *session) (id, secret string, base string, san
 	// The secret configured is for the API configured: it is not sent to
 	// another, which a session file may name (a login there with the same
 	// client id, or a file changed by someone else).
-	base = cmp.Or(f.env(axa.EnvBaseURL, f.baseURL), axa.ProductionURL)
+	base = f.apiBase()
 	if strings.TrimSuffix(base, "/") != strings.TrimSuffix(s.BaseURL, "/") {
 		return "", "", "", false, usagef("the session is for the API at %s, not %s: set %s to it (or axa logout --forget)",
 			termtext.Line(s.BaseURL), termtext.Line(base), axa.EnvBaseURL)
+	}
+	// Nor to another authorization server than the session's.
+	as, err := f.resolveAuthServer(base)
+	if err != nil {
+		return "", "", "", false, err
+	}
+	if rec := s.authServer(); rec != (axa.AuthorizationServer{}) && rec != as {
+		return "", "", "", false, usagef("the session was issued by the %s, not the %s configured: configure that one (--env, --issuer, --token-url or the AXA_* variables), or axa logout --forget",
+			termtext.Line(rec.String()), termtext.Line(as.String()))
 	}
 	return id, secret, s.BaseURL, false, nil
 }
@@ -430,9 +454,11 @@ not verified), the client, the API and the scopes. No token is printed.`,
 			if sandboxed && !f.sandboxOfSession(cmd.Context(), s) {
 				return fmt.Errorf("the sandbox of the session at %s has ended, and its tokens with it (axa login again)", termtext.Line(s.BaseURL))
 			}
-			c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli"), axa.WithBaseURL(s.BaseURL),
-				axa.WithAuthorizationCode(id, secret, s.RedirectURL), axa.WithRefreshToken(s.RefreshToken),
-				axa.WithTokenHook(f.sessionHook(path, *s))}, f.ClientOptions...)...)
+			opts := append([]axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli")}, s.serverOptions()...)
+			opts = append(opts, f.tokenParamOptions()...)
+			opts = append(opts, axa.WithAuthorizationCode(id, secret, s.RedirectURL), axa.WithRefreshToken(s.RefreshToken),
+				axa.WithTokenHook(f.sessionHook(path, *s)))
+			c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 			if err != nil {
 				return &usageError{err}
 			}

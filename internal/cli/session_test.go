@@ -213,9 +213,16 @@ func TestLogoutForget(t *testing.T) {
 
 // The session is revoked over HTTPS or to loopback only.
 func TestRevokeRefusesPlainHTTP(t *testing.T) {
-	err := revoke(t.Context(), "http://api.example.com", "id", "secret", "token")
-	if err == nil || ExitCode(err) != ExitUsage {
-		t.Errorf("revoke over plain http to another host: %v", err)
+	f := &Factory{Getenv: func(string) string { return "" }}
+	for _, s := range []session{
+		{BaseURL: "http://api.example.com", ClientID: "id", RefreshToken: "token", RedirectURL: "http://127.0.0.1/callback"},
+		{BaseURL: "https://api.example.com", ClientID: "id", RefreshToken: "token", RedirectURL: "http://127.0.0.1/callback",
+			TokenURL: "https://auth.example.com/token", RevocationURL: "http://auth.example.com/revoke"},
+	} {
+		err := f.revokeSession(t.Context(), &s, "id", "secret")
+		if err == nil || ExitCode(err) != ExitUsage {
+			t.Errorf("revoke over plain http to another host (%+v): %v", s, err)
+		}
 	}
 }
 
