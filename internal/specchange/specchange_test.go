@@ -82,6 +82,48 @@ const (
           city: Paris`
 )
 
+// The environment the proof adds: a staging API whose authorization server
+// is found through its issuer, with an audience every token request sends.
+const (
+	envAnchor = "\n  - url: http://127.0.0.1:{port}\n"
+	newEnv    = `
+  - url: https://staging.api.axa-assistance.example
+    description: A staging environment, added by the spec-change proof.
+    x-environment: staging
+    x-authorization-server:
+      issuer: https://auth.staging.axa-assistance.example/
+      token_parameters:
+        audience: https://staging.api.axa-assistance.example`
+)
+
+// envCall uses the new environment from the SDK: its constant, base URL,
+// authorization server and audience, all from go generate.
+const envCall = `package proof
+
+import (
+	"testing"
+
+	"github.com/axa-assistance-go/axa/pkg/axa"
+)
+
+func TestTheNewEnvironment(t *testing.T) {
+	c, err := axa.NewClient(axa.WithoutEnvironment(), axa.WithEnvironment(axa.EnvironmentStaging))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.BaseURL() != "https://staging.api.axa-assistance.example" {
+		t.Errorf("base URL %s", c.BaseURL())
+	}
+	if as := c.AuthorizationServer(); as.Issuer != "https://auth.staging.axa-assistance.example/" || as.TokenURL != "" {
+		t.Errorf("authorization server %v", as)
+	}
+	if got := c.TokenParameters().Get("audience"); got != "https://staging.api.axa-assistance.example" {
+		t.Errorf("audience %q", got)
+	}
+}
+`
+
 // sdkCall is the program of a user of the SDK, in a directory of its own
 // in the copy: it calls the new operation with a client that can only get
 // the scope the spec gives it, so its success proves the token's scope.
@@ -172,6 +214,11 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	spec = bytes.Replace(spec, []byte(claimsSchemaAnchor), []byte(claimsSchemas+claimsSchemaAnchor), 1)
 	spec = bytes.Replace(spec, []byte(claimsTagAnchor), []byte(claimsTag+claimsTagAnchor), 1)
 	spec = bytes.ReplaceAll(spec, []byte(claimsScopeAnchor), []byte(claimsScopeAnchor+claimsScope))
+	// The staging environment, before the local sandbox's.
+	if !bytes.Contains(spec, []byte(envAnchor)) {
+		t.Fatal("the anchor of the new environment is gone from the spec: update this test")
+	}
+	spec = bytes.Replace(spec, []byte(envAnchor), []byte(newEnv+envAnchor), 1)
 	if err := os.WriteFile(specPath, spec, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -204,6 +251,9 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(proofDir, "claims_test.go"), []byte(claimsCall), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(proofDir, "env_test.go"), []byte(envCall), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	goCmd(t, dst, "test", "./internal/specchangeproof/")
 
 	// The command's background sandbox lives in a state directory of this
@@ -212,7 +262,7 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	axaBin := filepath.Join(t.TempDir(), "axa")
 	goCmd(t, dst, "build", "-o", axaBin, "./cmd/axa")
 	stateDir := t.TempDir()
-	axa := func(args ...string) string {
+	run := func(args ...string) (stdout, stderr string, err error) {
 		t.Helper()
 		// Not t.Context(): the stop runs in a cleanup, after it ended.
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -220,14 +270,28 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 		cmd := exec.CommandContext(ctx, axaBin, args...)
 		cmd.Dir = dst
 		cmd.Env = append(cleanEnv(), "AXA_STATE_DIR="+stateDir)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("axa %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err = cmd.Run()
+		return out.String(), errOut.String(), err
+	}
+	axa := func(args ...string) string {
+		t.Helper()
+		stdout, stderr, err := run(args...)
+		if err != nil {
+			t.Fatalf("axa %s: %v\n%s%s", strings.Join(args, " "), err, stdout, stderr)
 		}
-		return stdout.String()
+		return stdout
 	}
 	t.Cleanup(func() { axa("sandbox", "stop") })
+	// The command knows the new environment: --env takes it, and without
+	// credentials says they are missing rather than that it is unknown.
+	if _, stderr, err := run("--env", "staging", "countries"); err == nil || !strings.Contains(stderr, "the environment staging") {
+		t.Errorf("axa --env staging without credentials: %v %s", err, stderr)
+	}
+	if out := axa("--help"); !strings.Contains(out, "staging") {
+		t.Errorf("axa --help does not name the new environment: %s", out)
+	}
 	out := axa("api", "listCountryEmbassies", "--country_id", "fr")
 	var got []map[string]string
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
