@@ -124,7 +124,7 @@ func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code str
 	if err != nil {
 		te, _ := tokenError(ctx, "authorization_code", seen, err, f.clock.Now())
 		te.Retryable = false // a code is single-use
-		return nil, te
+		return nil, te.redact(append(basicCredentials(c.cfg.clientID, c.cfg.clientSecret), c.cfg.clientSecret, code, req.Verifier)...)
 	}
 	tok, lifetime, err := f.accept(raw, nil, start)
 	if err != nil {

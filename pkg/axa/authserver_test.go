@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -552,5 +553,55 @@ func TestRevokeNeedsARevocationEndpoint(t *testing.T) {
 	}
 	if _, err := cc.ListCountries(ctx, nil); err != nil || len(o.requests("as")) != before+1 {
 		t.Errorf("after Revoke: %v, %d token requests (want a new token)", err, len(o.requests("as"))-before)
+	}
+}
+
+// A token or revocation endpoint that echoes the request in its
+// error_description does not put a secret into the error: the client
+// secret, the password, the refresh token, the code and the PKCE verifier
+// are redacted, as sent (form-encoded) too.
+func TestAnEchoingAuthorizationServerLeaksNoSecretIntoErrors(t *testing.T) {
+	o := newTwoOrigins(t)
+	var echo atomic.Bool
+	o.metadata = func(w http.ResponseWriter, r *http.Request) bool {
+		if !echo.Load() || r.Method != http.MethodPost {
+			return false
+		}
+		body, _ := io.ReadAll(r.Body)
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": string(body) + " " + r.Header.Get("Authorization")})
+		return true
+	}
+	ctx := t.Context()
+	api := &fakeAPI{srv: o.api}
+	ac := newClientOf(t, api, realClock{}, WithAuthorizationServer(o.server()), WithAuthorizationCode(testClientID, testClientSecret, "http://127.0.0.1/callback"))
+	req, err := ac.AuthCodeURL(ctx, ScopeCountries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ac.Exchange(ctx, req, req.State, testCode); err != nil {
+		t.Fatal(err)
+	}
+	echo.Store(true)
+	var errs []error
+	_, err = ac.Exchange(ctx, req, req.State, testCode)
+	errs = append(errs, err)
+	errs = append(errs, ac.Revoke(ctx))
+	for _, grant := range [][]Option{{WithClientCredentials(testClientID, testClientSecret)}, {WithPassword(testClientID, testClientSecret, testUsername, testPassword)},
+		{WithAuthorizationCode(testClientID, testClientSecret, "http://127.0.0.1/callback"), WithRefreshToken(refreshPrefix + "echoed")}} {
+		c := newClientOf(t, api, realClock{}, append([]Option{WithAuthorizationServer(o.server())}, grant...)...)
+		_, err := c.ListCountries(ctx, nil)
+		errs = append(errs, err)
+	}
+	for i, err := range errs {
+		if err == nil {
+			t.Errorf("call %d succeeded against an echoing server", i)
+			continue
+		}
+		text := fmt.Sprintf("%v %+v %#v", err, err, err)
+		for _, canary := range append(secretForms(testClientSecret), testPassword, refreshPrefix, testCode, req.Verifier) {
+			if strings.Contains(text, canary) {
+				t.Errorf("error %d shows %q: %s", i, canary, text)
+			}
+		}
 	}
 }

@@ -23,6 +23,8 @@ type grant interface {
 	// userBound reports whether the grant's scopes are fixed by a user's
 	// consent rather than asked per call.
 	userBound() bool
+	// secrets are what the grant sends that no error may show.
+	secrets() []string
 }
 
 type clientCredentialsGrant struct {
@@ -31,6 +33,10 @@ type clientCredentialsGrant struct {
 
 func (clientCredentialsGrant) name() string    { return "client_credentials" }
 func (clientCredentialsGrant) userBound() bool { return false }
+
+func (g clientCredentialsGrant) secrets() []string {
+	return append(basicCredentials(g.id, g.secret), g.secret)
+}
 
 func (g clientCredentialsGrant) token(ctx context.Context, tokenURL string, scopes []string) (*oauth2.Token, error) {
 	cfg := clientcredentials.Config{
@@ -49,6 +55,10 @@ type passwordGrant struct {
 
 func (passwordGrant) name() string    { return "password" }
 func (passwordGrant) userBound() bool { return false }
+
+func (g passwordGrant) secrets() []string {
+	return append(basicCredentials(g.id, g.secret), g.secret, g.password)
+}
 
 func (g passwordGrant) token(ctx context.Context, tokenURL string, scopes []string) (*oauth2.Token, error) {
 	cfg := oauth2.Config{
@@ -71,6 +81,10 @@ type refreshGrant struct {
 
 func (*refreshGrant) name() string    { return "refresh_token" }
 func (*refreshGrant) userBound() bool { return true }
+
+func (g *refreshGrant) secrets() []string {
+	return append(basicCredentials(g.cfg.ClientID, g.cfg.ClientSecret), g.cfg.ClientSecret, g.refreshToken())
+}
 
 func (g *refreshGrant) refreshToken() string {
 	g.mu.Lock()

@@ -1,9 +1,11 @@
 package axa
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 )
 
@@ -50,4 +52,41 @@ func hideUserinfo(raw string) string {
 		return raw[:start] + "[userinfo hidden]@" + raw[start+at+1:]
 	}
 	return raw
+}
+
+// redactSecrets replaces in s each secret as it travels in a request: as
+// is, form-encoded (a token request's body, which a server may echo in its
+// error_description) and inside HTTP Basic credentials. Secrets shorter
+// than minRedacted are left: they would blank ordinary words.
+func redactSecrets(s string, secrets ...string) string {
+	for _, secret := range secrets {
+		if len(secret) < minRedacted {
+			continue
+		}
+		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+			s = strings.ReplaceAll(s, form, redacted)
+		}
+	}
+	return s
+}
+
+// basicCredentials returns the HTTP Basic credentials of a client as they
+// may be sent: each part form-encoded (RFC 6749 section 2.3.1) or not.
+func basicCredentials(id, secret string) []string {
+	if secret == "" {
+		return nil
+	}
+	return []string{
+		base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret))),
+		base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)),
+	}
+}
+
+// minRedacted is the length of the shortest secret redactSecrets replaces.
+const minRedacted = 4
+
+// redact removes secrets from what the endpoint said.
+func (e *TokenError) redact(secrets ...string) *TokenError {
+	e.Description = redactSecrets(e.Description, secrets...)
+	return e
 }

@@ -84,7 +84,7 @@ func (c *Client) revoke(ctx context.Context, endpoint, token, hint string) error
 		Description string `json:"error_description"`
 	}
 	if json.NewDecoder(io.LimitReader(resp.Body, maxTokenResponse)).Decode(&body) == nil && body.Error != "" {
-		te.Code, te.Description = body.Error, body.Description
+		te.Code, te.Description = body.Error, redactSecrets(body.Description, append(basicCredentials(c.cfg.clientID, c.cfg.clientSecret), c.cfg.clientSecret, token)...)
 	} else {
 		c.as.failed() // not an OAuth answer: the endpoint may have moved
 	}

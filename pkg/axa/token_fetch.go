@@ -80,7 +80,7 @@ func (f *tokenFetcher) fetch(ctx context.Context, scopes []string) (*Token, time
 			return outcome{}
 		}
 		te, header := tokenError(ctx, f.grant.name(), seen, rerr, f.clock.Now())
-		err = te
+		err = te.redact(f.grant.secrets()...)
 		if te.Code == "" && ctx.Err() == nil {
 			// No OAuth answer: the endpoint may have moved.
 			f.as.failed()
