@@ -535,7 +535,7 @@ func TestSplitStartRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer busy.Close()
+	defer func() { _ = busy.Close() }()
 	sb, err := sandbox.New(sandbox.WithAuthorizationServerAddr(busy.Addr().String()))
 	if err != nil {
 		t.Fatal(err)
