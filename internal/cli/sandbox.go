@@ -22,7 +22,8 @@ import (
 // NewCmdSandbox builds `axa sandbox`.
 func NewCmdSandbox(f *Factory) *cobra.Command {
 	var (
-		addr, faultOp         string
+		addr, authAddr        string
+		faultOp               string
 		seed                  uint64
 		tokenLifetime, delay  time.Duration
 		errorRate, resetRate  float64
@@ -42,10 +43,13 @@ connection resets into one operation (--fault-op, an operationId) or all of them
   latency:DURATION  error-rate:0..1  status:CODE  too-many:N  fail-first:N
   retry-after:DURATION  reset-rate:0..1  reset-first:N
 OP is an operationId (createPolicy, getCountry...), token (the token endpoint) or *.
+--auth-addr serves the authorization server (token, authorize, revoke, metadata,
+JWKS) on a loopback address of its own, as AXA's tokens come from another host
+than its API: --addr then serves the API alone, and AXA_ISSUER names the other.
 
 The commands run without credentials share another sandbox, started in the
 background; ` + "`axa sandbox stop`" + ` ends it.`,
-		Example: "  axa sandbox --addr 127.0.0.1:8080\n  axa sandbox --fault createPolicy=error-rate:0.2,reset-rate:0.1 --fault token=latency:500ms\n" +
+		Example: "  axa sandbox --addr 127.0.0.1:8080\n  axa sandbox --addr 127.0.0.1:8080 --auth-addr 127.0.0.1:9090\n  axa sandbox --fault createPolicy=error-rate:0.2,reset-rate:0.1 --fault token=latency:500ms\n" +
 			"  axa sandbox --rate-limit 0 --seed 42 --token-lifetime 2m",
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -91,6 +95,12 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 			if host, _, err := net.SplitHostPort(addr); err != nil || !loopback.Host(host) {
 				return usagef("--addr %q: the sandbox listens on loopback only (127.0.0.1:PORT, [::1]:PORT, localhost:PORT)", addr)
 			}
+			if fl.Changed("auth-addr") {
+				if host, _, err := net.SplitHostPort(authAddr); err != nil || !loopback.Host(host) {
+					return usagef("--auth-addr %q: the sandbox listens on loopback only (127.0.0.1:PORT, [::1]:PORT, localhost:PORT)", authAddr)
+				}
+				opts = append(opts, sandbox.WithAuthorizationServerAddr(authAddr))
+			}
 			sb, err := sandbox.New(opts...)
 			if err != nil {
 				return &usageError{err}
@@ -100,8 +110,15 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(f.Out, "axa sandbox listening on %s\n  export %s=%s\n  export %s=%s\n  export %s=%s\n",
-				srv.URL(), axa.EnvBaseURL, srv.URL(), axa.EnvClientID, sandbox.DefaultClientID, axa.EnvClientSecret, sandbox.DefaultClientSecret)
+			fmt.Fprintf(f.Out, "axa sandbox listening on %s\n", srv.URL())
+			if fl.Changed("auth-addr") {
+				fmt.Fprintf(f.Out, "  its authorization server on %s\n", srv.AuthorizationServerURL())
+			}
+			fmt.Fprintf(f.Out, "  export %s=%s\n  export %s=%s\n  export %s=%s\n",
+				axa.EnvBaseURL, srv.URL(), axa.EnvClientID, sandbox.DefaultClientID, axa.EnvClientSecret, sandbox.DefaultClientSecret)
+			if fl.Changed("auth-addr") {
+				fmt.Fprintf(f.Out, "  export %s=%s\n", envIssuer, srv.AuthorizationServerURL())
+			}
 			<-cmd.Context().Done()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -114,6 +131,7 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 	cmd.AddCommand(newCmdSandboxStop(f), newCmdSandboxServeBackground(f))
 	fl := cmd.Flags()
 	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "loopback address to listen on")
+	fl.StringVar(&authAddr, "auth-addr", "", "loopback address of the authorization server, on an origin of its own (default: --addr serves both)")
 	fl.Uint64Var(&seed, "seed", 1, "seed of the generated data")
 	fl.DurationVar(&tokenLifetime, "token-lifetime", 0, "lifetime of access tokens (default 1h)")
 	fl.BoolVar(&autoApprove, "auto-approve", false, "approve authorization requests without the login page")
@@ -130,6 +148,10 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 	helpWithout(cmd, clientFlags...)
 	return cmd
 }
+
+// envIssuer names the authorization server's URL, its issuer, in what
+// `axa sandbox --auth-addr` prints.
+const envIssuer = "AXA_ISSUER"
 
 // serverGCPercent is the GOGC of a process serving the sandbox.
 const serverGCPercent = 400

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -60,6 +61,9 @@ func serveUntilInterrupted(t *testing.T, addr string) {
 	if !strings.Contains(out.String(), "AXA_CLIENT_SECRET="+sandbox.DefaultClientSecret) {
 		t.Errorf("the sandbox command does not print the credentials to use: %q", out.String())
 	}
+	if strings.Contains(out.String(), "AXA_ISSUER") {
+		t.Errorf("without --auth-addr, the sandbox command prints an issuer of its own: %q", out.String())
+	}
 	cancel()
 	if code := <-done; code != ExitOK {
 		t.Errorf("exit %d after interrupt", code)
@@ -77,6 +81,11 @@ func TestSandboxFlagsOutOfRangeExitTwo(t *testing.T) {
 		{"--reset-rate", "-1"},
 		{"--latency", "-1s"},
 		{"--too-many", "-1"},
+		{"--auth-addr", "0.0.0.0:0"},
+		{"--auth-addr", "192.0.2.1:9090"},
+		{"--auth-addr", "example.com:9090"},
+		{"--auth-addr", "127.0.0.1"},
+		{"--auth-addr", ""},
 	} {
 		out, errOut := testutil.NewBuffer(), &testutil.Buffer{}
 		f := &Factory{Out: out, Err: errOut, Getenv: func(string) string { return "" }}
@@ -104,6 +113,61 @@ func TestSandboxFlagsOutOfRangeExitTwo(t *testing.T) {
 		cancel()
 		if code != ExitUsage {
 			t.Errorf("axa sandbox %s: exit %d, want 2 (err %q)", strings.Join(args, " "), code, errOut.String())
+		}
+	}
+}
+
+// With --auth-addr, the sandbox serves its authorization server on an
+// origin of its own and prints its URL as AXA_ISSUER, beside what it
+// prints without: the token endpoint answers there and is a 404 on the
+// API's origin (AXA_BASE_URL), whose API takes the token. Interrupted, it
+// closes both ports.
+func TestSandboxCommandAuthAddr(t *testing.T) {
+	out := testutil.NewBuffer()
+	f := &Factory{Out: out, Err: &testutil.Buffer{}, Getenv: func(string) string { return "" }}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- f.Run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--auth-addr", "127.0.0.1:0", "--quiet"})
+	}()
+	exports := regexp.MustCompile(`(?m)^  export (AXA_\w+)=(\S+)$`)
+	vars := map[string]string{}
+	deadline := time.NewTimer(10 * time.Second) // a failure guard, not a timing
+	defer deadline.Stop()
+	for vars["AXA_ISSUER"] == "" {
+		select {
+		case <-deadline.C:
+			t.Fatalf("the sandbox did not print its issuer: %q", out.String())
+		case code := <-done:
+			t.Fatalf("the sandbox command ended with %d: %q", code, out.String())
+		case <-out.Changed():
+			for _, m := range exports.FindAllStringSubmatch(out.String(), -1) {
+				vars[m[1]] = m[2]
+			}
+		}
+	}
+	api, issuer := vars["AXA_BASE_URL"], vars["AXA_ISSUER"]
+	if api == "" || api == issuer || vars["AXA_CLIENT_ID"] != sandbox.DefaultClientID || vars["AXA_CLIENT_SECRET"] != sandbox.DefaultClientSecret ||
+		!strings.Contains(out.String(), "listening on "+api+"\n") {
+		t.Fatalf("want the API's URL, the credentials and another URL as AXA_ISSUER: %q", out.String())
+	}
+	if status, tok := postToken(t, issuer); status != http.StatusOK || tok == "" {
+		t.Errorf("the token endpoint at AXA_ISSUER: %d", status)
+	} else if got := getStatus(t, api+"/travel/v1/countries/fr", tok); got != http.StatusOK {
+		t.Errorf("the API at AXA_BASE_URL with the token: %d", got)
+	}
+	if status, _ := postToken(t, api); status != http.StatusNotFound {
+		t.Errorf("the token endpoint's path at AXA_BASE_URL: %d, want 404", status)
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Errorf("exit %d after interrupt", code)
+	}
+	for _, u := range []string{api, issuer} {
+		if conn, err := net.Dial("tcp", strings.TrimPrefix(u, "http://")); err == nil {
+			_ = conn.Close()
+			t.Errorf("%s still takes connections after the command ended", u)
 		}
 	}
 }

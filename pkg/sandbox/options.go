@@ -179,7 +179,8 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithIssuer sets the issuer of the tokens and of the RFC 8414 metadata,
 // where the OAuth2 endpoints are (e.g. the URL of a proxy in front of the
-// sandbox). By default Start uses the URL it listens on; a sandbox served
+// sandbox). By default Start uses the URL it serves the authorization
+// server on (Server.AuthorizationServerURL); a sandbox served
 // without Start (as an http.Handler) keeps a placeholder,
 // https://sandbox.axa-assistance.invalid, and never takes the issuer from a
 // request.
@@ -204,6 +205,12 @@ func WithIssuer(u string) Option {
 // answered 404. The issuer, unless WithIssuer gives one, is the
 // authorization server's URL (Server.AuthorizationServerURL), and the
 // metadata names the endpoints there.
+//
+// Each listener has its own per-client rate limit, as two hosts would, and
+// injects the faults of its own operations (FaultToken's on the
+// authorization server's; FaultAll's on both), with the access log and
+// panics answered 500 on both. An audience or resource parameter may name
+// the API's listener's URL (see WithAudienceRequired).
 //
 // Served in process, the sandbox is then two handlers: ServeHTTP serves
 // the API, AuthorizationServerHandler the authorization server.

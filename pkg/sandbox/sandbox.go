@@ -9,6 +9,10 @@
 // that operation. A client bug shows up here, not in
 // production.
 //
+// The authorization server shares the API's listener, or, with
+// WithAuthorizationServerAddr, has a listener of its own, another origin,
+// as AXA's tokens come from another host than its API.
+//
 // The pieces, one package each, wired by New:
 //
 //	sandbox.go, options.go   New, the options, Start

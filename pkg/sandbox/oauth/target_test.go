@@ -111,10 +111,10 @@ func TestOAuthAudienceRequired(t *testing.T) {
 	aud := e.cfg.Audience
 	cc := url.Values{"grant_type": {"client_credentials"}}
 	for name, form := range map[string]url.Values{
-		"client credentials":          cc,
-		"password":                    passwordForm(""),
-		"client credentials, empty":   with(cc, url.Values{"audience": {""}}),
-		"client credentials, resouce": with(cc, url.Values{"resource": {aud}}),
+		"client credentials":           cc,
+		"password":                     passwordForm(""),
+		"client credentials, empty":    with(cc, url.Values{"audience": {""}}),
+		"client credentials, resource": with(cc, url.Values{"resource": {aud}}),
 	} {
 		a := e.token(form)
 		wantOAuthError(t, a, http.StatusBadRequest, "invalid_request")
