@@ -40,6 +40,8 @@ type config struct {
 	faults        map[string]Fault
 	builtAt       time.Time
 	commit        string
+	authAddr      string // WithAuthorizationServerAddr: "" serves both on one listener
+	audienceReq   bool   // WithAudienceRequired
 }
 
 // Client is an OAuth2 client registered with the sandbox: its ID and
@@ -190,6 +192,40 @@ func WithIssuer(u string) Option {
 		c.issuer, c.issuerSet = strings.TrimSuffix(u, "/"), true
 		return nil
 	}
+}
+
+// WithAuthorizationServerAddr puts the authorization server on an origin
+// of its own, as the real API's tokens come from another host than the
+// API: Start then listens on addr too, a loopback address such as
+// "127.0.0.1:9090" ("127.0.0.1:0" picks a free port), and serves there
+// the authorization server's endpoints only (token, authorize and its
+// consent page, revoke, the RFC 8414 metadata, the JWKS), while its own
+// address serves the API only. On either origin the other's paths are
+// answered 404. The issuer, unless WithIssuer gives one, is the
+// authorization server's URL (Server.AuthorizationServerURL), and the
+// metadata names the endpoints there.
+//
+// Served in process, the sandbox is then two handlers: ServeHTTP serves
+// the API, AuthorizationServerHandler the authorization server.
+func WithAuthorizationServerAddr(addr string) Option {
+	return func(c *config) error {
+		if err := checkLoopback(addr); err != nil {
+			return fmt.Errorf("sandbox: authorization server: %w", err)
+		}
+		c.authAddr = addr
+		return nil
+	}
+}
+
+// WithAudienceRequired makes a token request of the client credentials or
+// password grant without an audience parameter fail, 400 invalid_request
+// ("audience is required"), as from an Auth0 tenant without a default
+// audience: a test double for clients that must send it. With or without
+// it, an audience or resource parameter (RFC 8707) that does not name the
+// API (https://apis.axa-assistance.com, or the URL the API is served at)
+// is 400 invalid_target.
+func WithAudienceRequired() Option {
+	return func(c *config) error { c.audienceReq = true; return nil }
 }
 
 // WithAutoApprove makes the authorization endpoint approve at once, as the

@@ -11,7 +11,10 @@
 //
 // The pieces, one package each, wired by New:
 //
-//	sandbox.go, options.go   New, the options, the handler chain, Start
+//	sandbox.go, options.go   New, the options, Start
+//	origins.go               the handler chains: the API and the
+//	                         authorization server on one origin, or each on
+//	                         its own (WithAuthorizationServerAddr)
 //	paths.go                 a path with an empty or dot segment answers the
 //	                         API's 404 instead of a redirect
 //	oauth/                   the authorization server: token, authorize
@@ -42,6 +45,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -49,6 +53,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,7 +62,6 @@ import (
 	"github.com/axa-assistance-go/axa/internal/loopback"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
-	"github.com/axa-assistance-go/axa/pkg/sandbox/middleware"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/oauth"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/resources"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/validate"
@@ -75,17 +79,20 @@ const (
 	DefaultRedirectURL = "http://127.0.0.1/callback"
 )
 
-// Sandbox is the local API. It is an http.Handler; Start serves it on a
-// loopback address.
+// Sandbox is the local API. It is an http.Handler, serving the API and
+// the authorization server, or the API alone with
+// WithAuthorizationServerAddr (AuthorizationServerHandler serves the
+// other); Start serves it on a loopback address.
 type Sandbox struct {
-	cfg     *config
-	handler http.Handler
-	auth    *oauth.Server
-	res     *resources.Resources
-	api     *backgroundHandler // the validator in front of the resources
+	cfg         *config
+	handler     http.Handler // ServeHTTP's
+	authHandler http.Handler // the authorization server alone
+	auth        *oauth.Server
+	res         *resources.Resources
+	api         *backgroundHandler // the validator in front of the resources
 
 	mu      sync.Mutex
-	serving *Server // the server whose URL is the issuer, nil when none runs
+	running []*Server // the servers started, until Start sees them shut down
 }
 
 // backgroundHandler is a handler made by a goroutine started with it: a
@@ -125,6 +132,7 @@ func New(opts ...Option) (*Sandbox, error) {
 			return nil, err
 		}
 	}
+	s := &Sandbox{cfg: cfg}
 	auth, err := oauth.New(oauth.Config{
 		Issuer: cfg.issuer, Audience: cfg.audience, SigningKey: cfg.signingKey,
 		TokenLifetime: cfg.tokenLifetime, CodeLifetime: cfg.codeLifetime, RefreshLifetime: cfg.refreshTTL,
@@ -132,13 +140,15 @@ func New(opts ...Option) (*Sandbox, error) {
 		Clients: cfg.clients, Users: cfg.users,
 		AutoApprove: cfg.autoApprove,
 		DefaultUser: User{Login: DefaultUsername, Password: DefaultPassword},
+		APIURL:      s.servesAPIAt, AudienceRequired: cfg.audienceReq,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s := &Sandbox{cfg: cfg, auth: auth, res: resources.New(resources.Config{
+	s.auth = auth
+	s.res = resources.New(resources.Config{
 		Now: cfg.now, QuoteLifetime: cfg.quoteLifetime, Audience: cfg.audience, BuiltAt: cfg.builtAt, Commit: cfg.commit,
-	}, data.NewDataset(cfg.seed))}
+	}, data.NewDataset(cfg.seed))
 
 	// The validator loads the spec (kin-openapi, most of New's cost): it is
 	// made in the background from here on, so that New returns and the
@@ -148,14 +158,17 @@ func New(opts ...Option) (*Sandbox, error) {
 	})
 	s.api = api
 
+	authMux := http.NewServeMux()
+	auth.Routes(authMux)
+	s.authHandler = s.chain(authOrigin, authRoutes(authMux))
+	if cfg.authAddr != "" {
+		s.handler = s.chain(apiOrigin, apiRoutes(api))
+		return s, nil
+	}
 	mux := http.NewServeMux()
 	auth.Routes(mux)
 	mux.Handle("/", api)
-	// The access log is outermost: it resolves the request's operation,
-	// once, for every layer below (reqctx).
-	s.handler = middleware.AccessLog(cfg.log,
-		middleware.Faults(cfg.faults, cfg.seed,
-			middleware.RateLimit(middleware.RateLimitConfig{PerSecond: cfg.rate, Burst: cfg.burst, Now: cfg.now, Auth: auth}, cleanPathsOnly(mux, api))))
+	s.handler = s.chain(bothOrigins, cleanPathsOnly(mux, api))
 	return s, nil
 }
 
@@ -180,85 +193,160 @@ func (s *Sandbox) Ready() error {
 	return err
 }
 
-// ServeHTTP serves the sandbox's API and OAuth2 endpoints.
+// ServeHTTP serves the sandbox's API and its authorization server; with
+// WithAuthorizationServerAddr, the API alone, whose origin answers the
+// authorization server's paths 404 (AuthorizationServerHandler serves
+// those).
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
-// Server is a sandbox listening on a loopback address.
+// AuthorizationServerHandler returns the handler of the authorization
+// server alone, on an origin of its own: its endpoints (token, authorize
+// and its consent page, revoke, the RFC 8414 metadata, the JWKS), and the
+// API's 404 for any other path. It is what Start serves on the address of
+// WithAuthorizationServerAddr, with the access log, the faults of the
+// authorization server's operations and a rate limit of its own. Served
+// in process, the issuer stays WithIssuer's or the placeholder, as for
+// ServeHTTP.
+func (s *Sandbox) AuthorizationServerHandler() http.Handler { return s.authHandler }
+
+// Server is a sandbox listening on a loopback address, and on another for
+// its authorization server with WithAuthorizationServerAddr.
 type Server struct {
-	srv    *http.Server
-	url    string
-	ln     net.Listener
-	cancel context.CancelFunc // ends the requests' contexts, and so injected waits
-	done   atomic.Bool        // Shutdown or Close was called
+	servers []*http.Server // the API's (or both's) first, then the authorization server's
+	url     string
+	authURL string
+	cancel  context.CancelFunc // ends the requests' contexts, and so injected waits
+	done    atomic.Bool        // Shutdown or Close was called
+	serving sync.WaitGroup     // the servers' Serve loops
 }
 
-// URL returns the base URL of the running sandbox, e.g.
+// URL returns the base URL of the running sandbox's API, e.g.
 // "http://127.0.0.1:41234".
 func (s *Server) URL() string { return s.url }
 
-// Shutdown stops the server gracefully: no new connections, injected
-// latencies cut short, and requests in flight finish until ctx ends; then
-// the rest are closed.
+// AuthorizationServerURL returns the base URL of the running sandbox's
+// authorization server, which is the issuer unless WithIssuer gave one:
+// the address of WithAuthorizationServerAddr, or URL when the two share
+// one listener.
+func (s *Server) AuthorizationServerURL() string { return s.authURL }
+
+// Shutdown stops the server, both listeners when the authorization server
+// has its own, gracefully: no new connections, injected latencies cut
+// short, and requests in flight finish until ctx ends; then the rest are
+// closed. It returns once nothing serves, with the first error.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.done.Store(true)
 	s.cancel()
-	if err := s.srv.Shutdown(ctx); err != nil {
-		_ = s.srv.Close()
-		return err
+	errs := make([]error, len(s.servers))
+	var wg sync.WaitGroup
+	for i, srv := range s.servers {
+		wg.Go(func() {
+			if err := srv.Shutdown(ctx); err != nil {
+				_ = srv.Close()
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	s.serving.Wait()
+	return cmp.Or(errs...)
+}
+
+// Close stops the server, both listeners when the authorization server has
+// its own, at once. It returns the first error.
+func (s *Server) Close() error {
+	s.done.Store(true)
+	s.cancel()
+	errs := make([]error, len(s.servers))
+	for i, srv := range s.servers {
+		errs[i] = srv.Close()
+	}
+	s.serving.Wait()
+	return cmp.Or(errs...)
+}
+
+// checkLoopback refuses an address that is not host:port on loopback.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("address %q: %w", addr, err)
+	}
+	if !loopback.Host(host) {
+		return fmt.Errorf("%q is not a loopback address: the sandbox serves this machine only", addr)
 	}
 	return nil
 }
 
-// Close stops the server at once.
-func (s *Server) Close() error {
-	s.done.Store(true)
-	s.cancel()
-	return s.srv.Close()
-}
-
 // Start serves the sandbox on addr, which must be a loopback address such
-// as "127.0.0.1:8080" ("127.0.0.1:0" picks a free port). Without
-// WithIssuer, the issuer is the URL served, so a sandbox runs one server at
-// a time: Start refuses while an earlier server has not been shut down.
+// as "127.0.0.1:8080" ("127.0.0.1:0" picks a free port); with
+// WithAuthorizationServerAddr it serves the API alone there, and the
+// authorization server alone on that option's address. Without WithIssuer,
+// the issuer is the authorization server's URL, so a sandbox runs one
+// server at a time: Start refuses while an earlier server has not been
+// shut down.
 func (s *Sandbox) Start(addr string) (*Server, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: address %q: %w", addr, err)
-	}
-	if !loopback.Host(host) {
-		return nil, fmt.Errorf("sandbox: %q is not a loopback address: the sandbox serves this machine only", addr)
+	if err := checkLoopback(addr); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.cfg.issuerSet && s.serving != nil && !s.serving.done.Load() {
-		return nil, fmt.Errorf("sandbox: already serving at %s, which is its issuer: shut that server down first, or give WithIssuer to serve on several addresses", s.serving.url)
+	s.running = slices.DeleteFunc(s.running, func(srv *Server) bool { return srv.done.Load() })
+	if !s.cfg.issuerSet && len(s.running) > 0 {
+		return nil, fmt.Errorf("sandbox: already serving at %s, which is its issuer: shut that server down first, or give WithIssuer to serve on several addresses", s.running[0].authURL)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	url := "http://" + ln.Addr().String()
+	server := &Server{url: "http://" + ln.Addr().String()}
+	server.authURL = server.url
+	listeners, handlers := []net.Listener{ln}, []http.Handler{s}
+	if s.cfg.authAddr != "" {
+		authLn, err := net.Listen("tcp", s.cfg.authAddr)
+		if err != nil {
+			_ = ln.Close()
+			return nil, fmt.Errorf("sandbox: authorization server: %w", err)
+		}
+		server.authURL = "http://" + authLn.Addr().String()
+		listeners, handlers = append(listeners, authLn), append(handlers, s.authHandler)
+	}
 	if !s.cfg.issuerSet {
 		// RFC 8414 section 3.3: the issuer is where the metadata is served.
-		s.auth.SetIssuer(url)
+		s.auth.SetIssuer(server.authURL)
 	}
 	base, cancel := context.WithCancel(context.Background())
-	srv := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.cfg.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return base },
-	}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.cfg.log.Error("sandbox: serve", "error", err)
+	server.cancel = cancel
+	for i, ln := range listeners {
+		srv := &http.Server{
+			Handler:           handlers[i],
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(s.cfg.log.Handler(), slog.LevelWarn),
+			BaseContext:       func(net.Listener) context.Context { return base },
 		}
-	}()
-	server := &Server{srv: srv, ln: ln, url: url, cancel: cancel}
-	s.serving = server
+		server.servers = append(server.servers, srv)
+		server.serving.Go(func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.cfg.log.Error("sandbox: serve", "error", err)
+			}
+		})
+	}
+	s.running = append(s.running, server)
 	return server, nil
+}
+
+// servesAPIAt reports whether u is the URL of the API of a server of s
+// that runs: an audience or resource parameter may name it (RFC 8707).
+func (s *Sandbox) servesAPIAt(u string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, srv := range s.running {
+		if srv.url == u && !srv.done.Load() {
+			return true
+		}
+	}
+	return false
 }
 
 // buildInfo returns when and from which commit this binary was built, from

@@ -21,7 +21,7 @@ type authRequest struct {
 
 // authorizeParams are the parameters of an authorization request, which the
 // login form carries along.
-var authorizeParams = [...]string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"}
+var authorizeParams = [...]string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "audience", "resource"}
 
 // parseAuthorize checks an authorization request. When the client or the
 // redirect URI is wrong it returns a nil request: the error must be shown
@@ -60,6 +60,9 @@ func (a *Server) parseAuthorize(q url.Values) (*authRequest, error) {
 		return ar, err
 	}
 	ar.scopes = scopes
+	if err := a.checkTarget(q); err != nil {
+		return ar, err
+	}
 	ar.challenge = q.Get("code_challenge")
 	switch {
 	case ar.challenge == "":

@@ -13,7 +13,7 @@ import (
 // request.
 const maxFormBytes = 16 << 10
 
-// The error codes of RFC 6749 sections 4.1.2.1 and 5.2.
+// The error codes of RFC 6749 sections 4.1.2.1 and 5.2, and RFC 8707's.
 const (
 	codeInvalidRequest          = "invalid_request"
 	codeInvalidClient           = "invalid_client"
@@ -24,6 +24,9 @@ const (
 	codeUnsupportedResponseType = "unsupported_response_type"
 	codeAccessDenied            = "access_denied"
 	codeServerError             = "server_error"
+	// codeInvalidTarget is RFC 8707 section 2's: a resource or audience
+	// that is not this server's API.
+	codeInvalidTarget = "invalid_target"
 )
 
 // oauthError is an OAuth2 error answer: a JSON body at the token and

@@ -20,6 +20,7 @@
 //	signer.go       JWT signing and verification
 //	verifycache.go  the tokens verified, kept until their exp (Verify)
 //	clients.go      client and user authentication, scopes, redirect URIs
+//	target.go       the audience and resource parameters (RFC 8707)
 //	expiry.go       the expiry queue that forgets old state
 //	errors.go       OAuth2 error answers and form parsing
 package oauth
@@ -73,7 +74,7 @@ type User struct {
 }
 
 // Config configures a Server. Every field is needed, except SigningKey,
-// AutoApprove and DefaultUser.
+// AutoApprove, DefaultUser, APIURL and AudienceRequired.
 type Config struct {
 	// Issuer is the iss of the tokens and the issuer of the metadata,
 	// under which the endpoints are; SetIssuer changes it before serving.
@@ -99,6 +100,14 @@ type Config struct {
 	// DefaultUser is the user AutoApprove acts as; the login page shows
 	// its credentials as a hint while it is registered with them.
 	DefaultUser User
+	// APIURL reports whether a URI is the URL of the API as served (a
+	// listener of the sandbox's), which an audience or resource parameter
+	// may name besides Audience; nil accepts Audience alone.
+	APIURL func(uri string) bool
+	// AudienceRequired refuses a client credentials or password grant
+	// without an audience parameter (invalid_request), as an Auth0 tenant
+	// without a default audience does.
+	AudienceRequired bool
 }
 
 // Server is the OAuth2 authorization server: the token, authorization

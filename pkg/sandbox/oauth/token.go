@@ -59,6 +59,12 @@ func (a *Server) grantToken(w http.ResponseWriter, r *http.Request) (*tokenRespo
 	if !grantAllowed(c, gt) {
 		return nil, gt, oauthErrorf(http.StatusBadRequest, codeUnauthorizedClient, "the client may not use the %s grant", gt)
 	}
+	if err := a.requireAudience(gt, form); err != nil {
+		return nil, gt, err
+	}
+	if err := a.checkTarget(form); err != nil {
+		return nil, gt, err
+	}
 	now := a.cfg.Now()
 	var resp *tokenResponse
 	switch gt {
