@@ -23,8 +23,14 @@ var specDay = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 // without a rate limit, and returns its URL.
 func startSandbox(t *testing.T, opts ...sandbox.Option) string {
 	t.Helper()
+	return startEnv(t, opts...).URL
+}
+
+// startEnv is startSandbox's environment, the sandbox and its URLs.
+func startEnv(t *testing.T, opts ...sandbox.Option) *axatest.Env {
+	t.Helper()
 	opts = append([]sandbox.Option{sandbox.WithClock(func() time.Time { return specDay }), sandbox.WithRateLimit(0, 0)}, opts...)
-	return axatest.New(t, opts...).URL
+	return axatest.New(t, opts...)
 }
 
 // behindProxy starts a sandbox (startSandbox with opts) behind the handler
