@@ -207,6 +207,20 @@ func (r *runner) target(o *operation) (string, string) {
 	return "", notNamed("issuer, under which this operation would be")
 }
 
+// needsMetadata reports whether the run must read the issuer's metadata
+// before it checks ops: an endpoint is left to discover, or one of ops is
+// served where the metadata says (the key set). The metadata operation
+// itself reads it when its turn comes.
+func (r *runner) needsMetadata(ops []*operation) bool {
+	if r.as.issuer == "" {
+		return false
+	}
+	if r.as.token == "" || r.as.authorization == "" || r.as.revocation == "" {
+		return true
+	}
+	return slices.ContainsFunc(ops, func(o *operation) bool { return o.at == atIssuer })
+}
+
 // discover fetches the issuer's metadata, which is the response check of
 // the metadata operation, and takes from it the endpoints the
 // configuration left empty, as the SDK does: only from a 200 JSON object

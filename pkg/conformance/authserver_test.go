@@ -583,3 +583,47 @@ func TestTokenParametersAreSent(t *testing.T) {
 		t.Error("no token request")
 	}
 }
+
+// The metadata is read when the run needs it: to discover an endpoint, or
+// for an operation served where it says (the key set), or for its own
+// check; not for a run of the API's operations against an authorization
+// server given by its endpoints.
+func TestMetadataIsReadOnlyWhenNeeded(t *testing.T) {
+	two := twoOrigins(t, nil)
+	full := axa.AuthorizationServer{Issuer: two.auth, TokenURL: two.auth + gen.TokenPath,
+		AuthorizationURL: two.auth + gen.AuthorizePath, RevocationURL: two.auth + gen.RevocationPath}
+	for _, c := range []struct {
+		name string
+		as   axa.AuthorizationServer
+		ops  []gen.OperationID
+		want int
+	}{
+		{"endpoints given, API only", full, []gen.OperationID{gen.OperationListCountries}, 0},
+		{"endpoints given, key set", full, []gen.OperationID{gen.OperationGetJSONWebKeySet}, 1},
+		{"issuer only, API only", axa.AuthorizationServer{Issuer: two.auth}, []gen.OperationID{gen.OperationListCountries}, 1},
+	} {
+		w := &wire{next: http.DefaultTransport}
+		var ops []string
+		for _, id := range c.ops {
+			ops = append(ops, string(id))
+		}
+		rep, err := conformance.Check(t.Context(), conformance.Config{BaseURL: two.api, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret,
+			AuthorizationServer: c.as, Transport: w, Operations: ops})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if rep.Failed() != 0 {
+			t.Errorf("%s: %d failed checks", c.name, rep.Failed())
+		}
+		sent, _ := w.requests()
+		n := 0
+		for _, s := range sent {
+			if s.path == "/.well-known/oauth-authorization-server" {
+				n++
+			}
+		}
+		if n != c.want {
+			t.Errorf("%s: the metadata was read %d times, want %d", c.name, n, c.want)
+		}
+	}
+}
