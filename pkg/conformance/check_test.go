@@ -40,6 +40,7 @@ func startEnv(t *testing.T, opts ...sandbox.Option) *axatest.Env {
 func behindProxy(t *testing.T, proxy func(target *url.URL) http.Handler, opts ...sandbox.Option) string {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
+	t.Cleanup(srv.Close)
 	issuer := "http://" + srv.Listener.Addr().String()
 	u, err := url.Parse(startSandbox(t, append(opts, sandbox.WithIssuer(issuer))...))
 	if err != nil {
@@ -47,7 +48,6 @@ func behindProxy(t *testing.T, proxy func(target *url.URL) http.Handler, opts ..
 	}
 	srv.Config.Handler = proxy(u)
 	srv.Start()
-	t.Cleanup(srv.Close)
 	return srv.URL
 }
 

@@ -104,13 +104,13 @@ type runner struct {
 	shown   string // the base URL as reports show it, without a password
 	as      authServer
 	ops     []*operation // in operationId order
+	byID    map[string]*operation
+	links   []speclink.Link
 	// metadataOp is the operation of the issuer's metadata, nil when the
 	// spec has none; metaMembers maps the paths of the spec's operations
 	// to the members of the metadata that name their URLs.
 	metadataOp  *operation
 	metaMembers map[string]string
-	byID        map[string]*operation
-	links       []speclink.Link
 	tokens      map[string]cachedToken
 	secrets     secrets
 	responses   map[string]*respMemo
