@@ -19,6 +19,17 @@
 // is an answer the spec allows, so it reaches the code under test without
 // failing the test; a status the spec does not document fails it.
 //
+// The clients get their tokens from the sandbox's authorization server. By
+// default it shares the API's listener, and the client finds it as the SDK
+// does for a base URL of the local sandbox (the spec's "local"
+// environment). With sandbox.WithAuthorizationServerAddr among the options
+// it has a listener of its own, as the real API's is on another host: Env's
+// AuthorizationServerURL is then its URL, and the clients (Client and
+// NewClient's) are given its token, authorization and revocation endpoints
+// with axa.WithAuthorizationServer, so that the client secret goes there
+// and the tokens to URL only. The spec check covers the answers of both
+// origins.
+//
 // Each New is its own sandbox (port, signing key, store): parallel tests do
 // not share state, and one's tokens are refused by another. For one sandbox
 // shared by a package, start it in TestMain with sandbox.New and Start, and
@@ -44,6 +55,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/oprouter"
 	"github.com/axa-assistance-go/axa/internal/specresponse"
 	"github.com/axa-assistance-go/axa/pkg/axa"
@@ -56,8 +68,14 @@ type Env struct {
 	Sandbox *sandbox.Sandbox
 	// Server is where it listens.
 	Server *sandbox.Server
-	// URL is the sandbox's base URL.
+	// URL is the sandbox's base URL: its API's.
 	URL string
+	// AuthorizationServerURL is the base URL of the sandbox's authorization
+	// server, where the clients get their tokens (its token, authorization
+	// and revocation endpoints, metadata and key set are at the spec's
+	// paths under it): URL itself, unless sandbox.WithAuthorizationServerAddr
+	// gave it a listener of its own.
+	AuthorizationServerURL string
 	// Client calls the sandbox with the default client credentials.
 	Client *axa.Client
 
@@ -86,14 +104,16 @@ func New(t testing.TB, opts ...sandbox.Option) *Env {
 		}
 		base.CloseIdleConnections()
 	})
-	env := &Env{Sandbox: sb, Server: srv, URL: srv.URL(), t: t, transport: SpecChecker(t, base)}
+	env := &Env{Sandbox: sb, Server: srv, URL: srv.URL(), AuthorizationServerURL: srv.AuthorizationServerURL(), t: t, transport: SpecChecker(t, base)}
 	env.Client = env.NewClient(axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret))
 	return env
 }
 
 // NewClient returns another client of the sandbox, configured by opts (give
 // it credentials), sending through the same spec checks. It is closed when
-// the test ends.
+// the test ends. Its tokens come from the sandbox's authorization server,
+// at AuthorizationServerURL; an axa.WithAuthorizationServer among opts
+// replaces it.
 //
 // An axa.WithTransport among opts replaces the transport that checks the
 // answers: wrap yours to keep the checks,
@@ -101,6 +121,13 @@ func New(t testing.TB, opts ...sandbox.Option) *Env {
 func (e *Env) NewClient(opts ...axa.Option) *axa.Client {
 	e.t.Helper()
 	base := []axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(e.URL), axa.WithTransport(e.transport)}
+	if as := e.AuthorizationServerURL; as != "" && as != e.URL {
+		// Its endpoints, not its issuer: the issuer may be another URL
+		// (sandbox.WithIssuer, a proxy in front of it).
+		base = append(base, axa.WithAuthorizationServer(axa.AuthorizationServer{
+			TokenURL: as + gen.TokenPath, AuthorizationURL: as + gen.AuthorizePath, RevocationURL: as + gen.RevocationPath,
+		}))
+	}
 	c, err := axa.NewClient(append(base, opts...)...)
 	if err != nil {
 		e.t.Fatalf("axatest: %v", err)
@@ -109,9 +136,14 @@ func (e *Env) NewClient(opts ...axa.Option) *axa.Client {
 	return c
 }
 
-// SpecChecker wraps next so that every answer of the API (not of the OAuth2
-// endpoints) is validated against the spec with kin-openapi; an answer that
-// does not validate fails t. Use it to check a server of your own.
+// SpecChecker wraps next so that every answer is validated against the spec
+// with kin-openapi, the API's and its authorization server's alike (the
+// operations tagged oauth: token, authorization, revocation, metadata, key
+// set): each answer is routed on its request's path alone, whatever its
+// origin, so the answers of an authorization server on a host of its own
+// are checked too, as long as it serves the spec's paths (the sandbox's
+// does; a path the spec lacks is reported). An answer that does not
+// validate fails t. Use it to check a server of your own.
 func SpecChecker(t testing.TB, next http.RoundTripper) http.RoundTripper {
 	t.Helper()
 	router, err := specRouter()

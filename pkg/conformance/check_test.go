@@ -2,6 +2,8 @@ package conformance_test
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -21,8 +23,32 @@ var specDay = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 // without a rate limit, and returns its URL.
 func startSandbox(t *testing.T, opts ...sandbox.Option) string {
 	t.Helper()
+	return startEnv(t, opts...).URL
+}
+
+// startEnv is startSandbox's environment, the sandbox and its URLs.
+func startEnv(t *testing.T, opts ...sandbox.Option) *axatest.Env {
+	t.Helper()
 	opts = append([]sandbox.Option{sandbox.WithClock(func() time.Time { return specDay }), sandbox.WithRateLimit(0, 0)}, opts...)
-	return axatest.New(t, opts...).URL
+	return axatest.New(t, opts...)
+}
+
+// behindProxy starts a sandbox (startSandbox with opts) behind the handler
+// proxy makes for its URL, and returns the proxy's URL, which is the
+// sandbox's issuer (sandbox.WithIssuer): its metadata names the proxy, as
+// the proxy's clients need (RFC 8414 section 3.3).
+func behindProxy(t *testing.T, proxy func(target *url.URL) http.Handler, opts ...sandbox.Option) string {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	t.Cleanup(srv.Close)
+	issuer := "http://" + srv.Listener.Addr().String()
+	u, err := url.Parse(startSandbox(t, append(opts, sandbox.WithIssuer(issuer))...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = proxy(u)
+	srv.Start()
+	return srv.URL
 }
 
 // TestSandboxConforms: against the sandbox, every operation of the spec is
@@ -83,7 +109,7 @@ func TestCheckRefusesABadConfig(t *testing.T) {
 // TestFailureNamesTheRequestID: a failed check carries the X-Request-Id of
 // the answer, for a bug report.
 func TestFailureNamesTheRequestID(t *testing.T) {
-	proxy := mutatingProxy(t, startSandbox(t), func(resp *http.Response, body any) any {
+	proxy := mutatingProxy(t, func(resp *http.Response, body any) any {
 		resp.Header.Set("X-Request-Id", "req_canary")
 		if resp.StatusCode == http.StatusOK {
 			resp.StatusCode = http.StatusTeapot

@@ -22,30 +22,68 @@
 // x-relative-date (a trip's start and end) is relative to the day the
 // example is used: the run moves every such date of a body by the same
 // number of days so that the earliest is tomorrow (Config.Now), and an
-// example written today still makes a valid quote years later. Tokens come from the
-// token endpoint (gen.TokenPath) with the client credentials grant, one per
-// scope, kept for the run; operations secured by HTTP Basic are called with
-// the client credentials.
+// example written today still makes a valid quote years later.
+//
+// # The authorization server
+//
+// Tokens come from the API's OAuth 2.0 authorization server, which may live
+// on another host than the API (the real API's does, one per environment):
+// Config.AuthorizationServer, its endpoints or its issuer. Left zero, it is
+// the one the SDK uses for Config.BaseURL, resolved by the SDK itself
+// (axa.Client.AuthorizationServer of a client of that base URL without
+// environment variables): the authorization server of the spec's
+// environment whose URL the base URL is (for the local sandbox on any port,
+// its own origin, whose issuer is the base URL), else the local sandbox's
+// paths (gen.TokenPath and the others) under the base URL, without an
+// issuer. The run asks one token per scope with the client credentials
+// grant at the token endpoint, HTTP Basic client authentication,
+// Config.TokenParameters (an audience, a resource) and the environment's
+// added to the form, and keeps it for the run.
+//
+// The authorization server's operations (tag oauth) are checked where it
+// serves them, each known by its path in the spec: the operation at
+// gen.TokenPath at the token endpoint, at gen.AuthorizePath at the
+// authorization endpoint, at gen.RevocationPath at the revocation endpoint,
+// at /.well-known/oauth-authorization-server at the issuer's RFC 8414
+// metadata URL, and any other (the key set) at the URL the metadata names
+// for it (the member the spec's example of the metadata names it with:
+// jwks_uri), else at the issuer's origin and its path. Given an issuer, the
+// run reads its metadata first (that request is the metadata operation's
+// response check) and takes from it the endpoints left empty, provided it
+// names that very issuer and https or loopback endpoints only. An operation
+// whose endpoint the authorization server does not name (no issuer, no
+// revocation endpoint) is skipped, saying so, and never sent to the API's
+// origin instead. The client secret goes to the token and revocation
+// endpoints only, the tokens to the base URL's origin only; a request that
+// would carry either elsewhere is not sent, and no redirect is ever
+// followed. Every URL that gets the secret or a token is https, or http to
+// a loopback address: the run refuses any other before it sends anything.
+//
+// # The checks
 //
 // The checks of an operation, as Result.Name says them:
 //
 //   - "response": the documented success, valid against the spec (status,
-//     headers, body);
+//     headers, body); for the authorization server's metadata, also naming
+//     the issuer it was asked of (RFC 8414 section 3.3) and https or
+//     loopback endpoints;
 //   - "no token", "scope <scope>" (one per other scope of the API) and
 //     "tampered token" for an OAuth2 operation: 401 with a Bearer challenge,
 //     403 insufficient_scope naming the needed scope, 401 invalid_token;
-//   - "no credentials" and "wrong credentials" for an HTTP Basic one: 401
-//     invalid_client with a Basic challenge; "security" (skipped) for an
-//     operation without security;
+//   - "no credentials" and "wrong credentials" for an HTTP Basic one (the
+//     token and revocation endpoints): 401 invalid_client with a Basic
+//     challenge; "security" (skipped) for an operation without security;
 //   - "idempotent replay" and "key reused with another body" for a POST
 //     that takes an Idempotency-Key: the same resource, marked
 //     Idempotent-Replayed, then 422.
 //
 // Every answer must have a status the spec documents and validate against
-// it. Against a server that is not on a loopback address the run is read
-// only: the POSTs, and what needs their resources, are skipped unless
-// Config.AllowWrites. A valid 429 or 503 whose Retry-After is at most 10
-// seconds is waited out and the request sent again (three sends at most),
-// so a server's rate limit does not fail the run. No client secret, token or Authorization header is
+// it. Against a server that is not on a loopback address (the API's, or the
+// authorization server's for its operations) the run is read only: the
+// POSTs, and what needs their resources, are skipped unless
+// Config.AllowWrites; the token requests the run needs are always sent. A
+// valid 429 or 503 whose Retry-After is at most 10 seconds is waited out and
+// the request sent again (three sends at most), so a server's rate limit
+// does not fail the run. No client secret, token or Authorization header is
 // ever in a report or an error.
 package conformance

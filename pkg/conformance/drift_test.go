@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"slices"
@@ -125,7 +124,7 @@ func TestDriftIsCaught(t *testing.T) {
 	caught := 0
 	for _, m := range mutations {
 		t.Run(m.name, func(t *testing.T) {
-			proxy := mutatingProxy(t, startSandbox(t), m.mutate)
+			proxy := mutatingProxy(t, m.mutate)
 			rep, err := conformance.Check(t.Context(), conformance.Config{BaseURL: proxy, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret})
 			if err != nil {
 				t.Fatal(err)
@@ -155,12 +154,14 @@ func TestDriftIsCaught(t *testing.T) {
 // mutatingProxy serves target through a reverse proxy whose answers mutate
 // changes, and returns its URL. The token endpoint is left alone: the run
 // needs its tokens.
-func mutatingProxy(t *testing.T, target string, mutate func(*http.Response, any) any) string {
+func mutatingProxy(t *testing.T, mutate func(*http.Response, any) any) string {
 	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return behindProxy(t, func(u *url.URL) http.Handler { return mutating(u, mutate) })
+}
+
+// mutating is a proxy to u that changes its answers with mutate, but the
+// token endpoint's.
+func mutating(u *url.URL, mutate func(*http.Response, any) any) http.Handler {
 	p := httputil.NewSingleHostReverseProxy(u)
 	p.ModifyResponse = func(resp *http.Response) error {
 		if resp.Request.URL.Path == gen.TokenPath {
@@ -185,9 +186,7 @@ func mutatingProxy(t *testing.T, target string, mutate func(*http.Response, any)
 		resp.Header.Set("Content-Length", strconv.Itoa(len(raw)))
 		return nil
 	}
-	srv := httptest.NewServer(p)
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return p
 }
 
 func ok2xx(resp *http.Response) bool { return resp.StatusCode >= 200 && resp.StatusCode < 300 }
@@ -243,7 +242,7 @@ func TestClientAuthDriftIsCaught(t *testing.T) {
 	if len(basicOps) == 0 {
 		t.Skip("the spec has no operation secured by HTTP Basic besides the token endpoint")
 	}
-	proxy := mutatingProxy(t, startSandbox(t), func(resp *http.Response, body any) any {
+	proxy := mutatingProxy(t, func(resp *http.Response, body any) any {
 		resp.Header.Del("WWW-Authenticate")
 		return body
 	})

@@ -346,7 +346,7 @@ func TestBodyOverTheBoundIsSaidSo(t *testing.T) {
 // request: the run waits it out, as for the API's requests, instead of
 // failing the checks of that scope.
 func TestThrottledTokenRequestsAreSentAgain(t *testing.T) {
-	base, refused := throttlingProxy(t, startSandbox(t), "0", func(req *http.Request) bool { return req.URL.Path == gen.TokenPath })
+	base, refused := throttlingProxy(t, "0", func(req *http.Request) bool { return req.URL.Path == gen.TokenPath })
 	rep, err := checkHostile(t.Context(), t, base, string(gen.OperationGetCountry), string(gen.OperationListAlerts))
 	if err != nil {
 		t.Fatal(err)

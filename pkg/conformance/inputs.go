@@ -37,6 +37,9 @@ type inputs struct {
 	hasBody   bool
 	// bodySchema is the body's schema, for a variant of it.
 	bodySchema *openapi3.Schema
+	// extraQuery are query parameters set on top of params' (the token
+	// parameters of the authorization request).
+	extraQuery url.Values
 }
 
 type paramValue struct {
@@ -133,8 +136,10 @@ func (in inputs) hasIdempotencyKey() bool {
 // newKey returns a fresh Idempotency-Key.
 func newKey() string { return uuid.NewString() }
 
-// request builds the HTTP request of inputs for o on base.
-func (in inputs) request(o *operation, base string) (*http.Request, error) {
+// request builds the HTTP request of inputs for o: under base at o's path,
+// or at endpoint, when not empty, whatever its path (an endpoint of the
+// authorization server; its own query is kept).
+func (in inputs) request(o *operation, base, endpoint string) (*http.Request, error) {
 	path := o.path
 	query := url.Values{}
 	header := http.Header{}
@@ -153,9 +158,24 @@ func (in inputs) request(o *operation, base string) (*http.Request, error) {
 			header.Add("Cookie", pv.p.Name+"="+url.QueryEscape(strings.Join(vals, ",")))
 		}
 	}
+	for k, vs := range in.extraQuery {
+		query[k] = slices.Clone(vs)
+	}
 	u := strings.TrimSuffix(base, "/") + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
+	}
+	if endpoint != "" {
+		eu, err := url.Parse(endpoint)
+		if err != nil {
+			return nil, fmt.Errorf("%s: endpoint: %w", o.id, err)
+		}
+		q := eu.Query()
+		for k, vs := range query {
+			q[k] = vs
+		}
+		eu.RawQuery = q.Encode()
+		u = eu.String()
 	}
 	var body string
 	if in.hasBody {

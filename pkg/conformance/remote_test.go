@@ -89,14 +89,35 @@ func TestRemoteServerIsReadOnlyWithoutAllowWrites(t *testing.T) {
 				t.Errorf("with AllowWrites, %s %s: %s %q", op.ID, c.Name, c.Outcome, c.Message)
 			}
 		}
-		if op.Checks[0].Outcome != conformance.Pass {
-			t.Errorf("with AllowWrites, %s response: %s %q", op.ID, op.Checks[0].Outcome, op.Checks[0].Message)
+		// The SDK's authorization server for a base URL of no environment
+		// is the local sandbox's paths under it, without an issuer: the
+		// operations at the issuer (its metadata, its key set) are skipped,
+		// saying so, rather than sent to the API's origin.
+		if c := op.Checks[0]; issuerOperations[op.ID] {
+			if c.Outcome != conformance.Skip || !strings.Contains(c.Message, "names no issuer") {
+				t.Errorf("with AllowWrites, %s response: %s %q, want a skip naming the missing issuer", op.ID, c.Outcome, c.Message)
+			}
+		} else if c.Outcome != conformance.Pass {
+			t.Errorf("with AllowWrites, %s response: %s %q", op.ID, c.Outcome, c.Message)
 		}
 	}
 	if rep.Failed() != 0 {
 		t.Errorf("with AllowWrites: %d failed checks", rep.Failed())
 	}
 }
+
+// issuerOperations are the operations of the authorization server the run
+// checks at its issuer: those it serves at none of gen.TokenPath,
+// gen.AuthorizePath, gen.RevocationPath.
+var issuerOperations = func() map[string]bool {
+	out := map[string]bool{}
+	for _, op := range gen.Operations() {
+		if op.AuthorizationServer && op.Path != gen.TokenPath && op.Path != gen.AuthorizePath && op.Path != gen.RevocationPath {
+			out[string(op.ID)] = true
+		}
+	}
+	return out
+}()
 
 // TestReportHoldsNoSecret: the client secret and every token the run used
 // are nowhere in the JSON report, even from a server that echoes the

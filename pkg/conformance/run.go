@@ -48,6 +48,8 @@ const (
 type operation struct {
 	id, method, path string
 	op               *openapi3.Operation
+	item             *openapi3.PathItem
+	at               endpoint            // where it is served
 	params           openapi3.Parameters // the path item's and the operation's
 	sec              security
 	success          []int // the documented 2xx and 3xx statuses
@@ -74,6 +76,7 @@ type security struct {
 
 // answer is one answer of the server.
 type answer struct {
+	op     *operation
 	req    *http.Request
 	status int
 	header http.Header
@@ -88,22 +91,29 @@ type respMemo struct {
 	in      inputs
 	inOK    bool
 	ans     *answer // the answer, when it was the documented success
+	raw     *answer // the answer, whatever it was
 }
 
 type runner struct {
-	cfg       Config
-	doc       *openapi3.T
-	router    routers.Router
-	http      *http.Client
-	base      string
-	shown     string // the base URL as reports show it, without a password
-	writes    bool
-	ops       []*operation // in operationId order
-	byID      map[string]*operation
-	links     []speclink.Link
-	tokens    map[string]cachedToken
-	secrets   secrets
-	responses map[string]*respMemo
+	cfg     Config
+	doc     *openapi3.T
+	router  routers.Router
+	http    *http.Client
+	base    string
+	baseURL *url.URL
+	shown   string // the base URL as reports show it, without a password
+	as      authServer
+	ops     []*operation // in operationId order
+	byID    map[string]*operation
+	links   []speclink.Link
+	// metadataOp is the operation of the issuer's metadata, nil when the
+	// spec has none; metaMembers maps the paths of the spec's operations
+	// to the members of the metadata that name their URLs.
+	metadataOp  *operation
+	metaMembers map[string]string
+	tokens      map[string]cachedToken
+	secrets     secrets
+	responses   map[string]*respMemo
 }
 
 func newRunner(ctx context.Context, cfg Config) (*runner, error) {
@@ -121,6 +131,10 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return nil, fmt.Errorf("conformance: base URL %s: use https, or http only to a loopback address (127.0.0.1, ::1, localhost)", u.Redacted())
 	}
+	as, err := resolveAuthServer(cfg)
+	if err != nil {
+		return nil, err
+	}
 	doc, err := api.Load(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("conformance: %w", err)
@@ -137,24 +151,29 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 		cfg: cfg, doc: doc, router: oprouter.New(doc),
 		http: &http.Client{Transport: transport, Timeout: perRequest,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		base:   strings.TrimSuffix(u.String(), "/"),
-		shown:  u.Redacted(),
-		writes: cfg.AllowWrites || loopback.Host(u.Hostname()),
-		byID:   map[string]*operation{}, links: links,
+		base:    strings.TrimSuffix(u.String(), "/"),
+		baseURL: u,
+		shown:   u.Redacted(),
+		as:      as,
+		byID:    map[string]*operation{}, links: links,
 		tokens: map[string]cachedToken{}, responses: map[string]*respMemo{},
 	}
 	r.secrets.add(cfg.ClientSecret)
 	r.secrets.add(url.QueryEscape(cfg.ClientSecret))
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			o := &operation{id: op.OperationID, method: strings.ToUpper(method), path: path, op: op,
-				params: mergeParams(item.Parameters, op.Parameters), sec: r.securityOf(op)}
+			o := &operation{id: op.OperationID, method: strings.ToUpper(method), path: path, op: op, item: item,
+				at: endpointOf(op.OperationID, path), params: mergeParams(item.Parameters, op.Parameters), sec: r.securityOf(op)}
 			o.write = o.method != http.MethodGet && o.method != http.MethodHead && o.method != http.MethodOptions
 			o.success = successStatuses(op)
 			r.ops = append(r.ops, o)
 			r.byID[o.id] = o
+			if o.at == atMetadata {
+				r.metadataOp = o
+			}
 		}
 	}
+	r.metaMembers = metadataMembers(r.metadataOp)
 	slices.SortFunc(r.ops, func(a, b *operation) int { return strings.Compare(a.id, b.id) })
 	for _, id := range cfg.Operations {
 		if r.byID[id] == nil {
@@ -239,6 +258,12 @@ func (r *runner) selected() []*operation {
 func (r *runner) run(ctx context.Context) (*Report, error) {
 	rep := &Report{BaseURL: r.shown, SpecVersion: r.doc.Info.Version}
 	ops := r.selected()
+	if r.needsMetadata(ops) {
+		r.discover(ctx)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("conformance: %w", err)
+	}
 	if err := r.prefetchTokens(ctx, ops); err != nil {
 		return nil, r.secrets.scrubError(err)
 	}
@@ -324,8 +349,7 @@ func (r *runner) otherScopes(o *operation) []string {
 
 // checks runs every check of o.
 func (r *runner) checks(ctx context.Context, o *operation) []Result {
-	if o.write && !r.writes {
-		msg := fmt.Sprintf("%s writes and %s is not a loopback server: set AllowWrites to run it", o.method, r.shown)
+	if msg := r.skipReason(o); msg != "" {
 		var out []Result
 		for _, n := range r.checkNames(o) {
 			out = append(out, Result{Name: n, Outcome: Skip, Message: msg})
@@ -352,12 +376,12 @@ func (r *runner) respond(ctx context.Context, o *operation) *respMemo {
 	m := &respMemo{running: true, result: Result{Name: checkResponse}}
 	r.responses[o.id] = m
 	defer func() { m.running = false }()
-	if o.write && !r.writes {
-		m.result.Outcome, m.result.Message = Skip, fmt.Sprintf("%s writes and %s is not a loopback server: set AllowWrites to run it", o.method, r.shown)
+	if msg := r.skipReason(o); msg != "" {
+		m.result.Outcome, m.result.Message = Skip, msg
 		return m
 	}
 	lk, why := r.linkedValues(ctx, o)
-	in, err := buildInputs(o, lk, r.now())
+	in, err := r.inputsOf(o, lk)
 	if err != nil {
 		m.result.Outcome, m.result.Message = Skip, "cannot build a valid request from the spec: "+err.Error()
 		return m
@@ -377,11 +401,45 @@ func (r *runner) respond(ctx context.Context, o *operation) *respMemo {
 		m.result.Outcome, m.result.Message = Fail, err.Error()
 		return m
 	}
+	m.raw = ans
 	m.result = r.judgeSuccess(checkResponse, o, ans)
+	if m.result.Outcome == Pass && o.at == atMetadata {
+		if _, p := r.readMetadata(ans); p != nil {
+			m.result.Outcome, m.result.Pointer, m.result.Expected, m.result.Got, m.result.Message = Fail, p.pointer, p.expected, p.got, p.message
+			m.result = withRequestID(m.result, ans)
+		}
+	}
 	if m.result.Outcome == Pass {
 		m.ans = ans
 	}
 	return m
+}
+
+// skipReason says why o is not checked at all: the authorization server
+// names no endpoint for it; it is secured by HTTP Basic elsewhere than at
+// the endpoints that take the client secret; it writes to a server not on
+// loopback without Config.AllowWrites. Empty when it is checked.
+func (r *runner) skipReason(o *operation) string {
+	target, why := r.target(o)
+	switch {
+	case why != "":
+		return why
+	case o.sec.kind == secBasic && o.at != atToken && o.at != atRevocation:
+		return "secured by HTTP Basic, but not the authorization server's token or revocation endpoint: the run sends the client secret to those only"
+	case o.write && !r.cfg.AllowWrites && !r.loopbackTarget(target):
+		return fmt.Sprintf("%s writes and %s is not a loopback server: set AllowWrites to run it", o.method, r.shownTarget(target))
+	}
+	return ""
+}
+
+// inputsOf builds valid inputs for o (buildInputs), with the token
+// parameters where the SDK sends them.
+func (r *runner) inputsOf(o *operation, lk linked) (inputs, error) {
+	in, err := buildInputs(o, lk, r.now())
+	if err != nil {
+		return in, err
+	}
+	return r.withTokenParameters(o, in), nil
 }
 
 // linkedValues resolves the links into o: the values they give, or why
@@ -483,7 +541,11 @@ func (r *runner) waitThrottle(ctx context.Context, h http.Header) bool {
 
 // sendOnce sends one request of o and reads the answer.
 func (r *runner) sendOnce(ctx context.Context, o *operation, in inputs, auth func(*http.Request)) (*answer, error) {
-	req, err := in.request(o, r.base)
+	target, why := r.target(o)
+	if why != "" {
+		return nil, errors.New(why)
+	}
+	req, err := in.request(o, r.base, target)
 	if err != nil {
 		return nil, err
 	}
@@ -491,6 +553,9 @@ func (r *runner) sendOnce(ctx context.Context, o *operation, in inputs, auth fun
 	defer cancel()
 	req = req.WithContext(ctx)
 	auth(req)
+	if err := r.mayCarry(req); err != nil {
+		return nil, err
+	}
 	resp, err := r.http.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("no answer: %w", unwrapURLError(err))
@@ -504,7 +569,7 @@ func (r *runner) sendOnce(ctx context.Context, o *operation, in inputs, auth fun
 		return nil, fmt.Errorf("%d answered a body over %d MiB, more than the run reads", resp.StatusCode, maxBody>>20)
 	}
 	r.secrets.addFromBody(body)
-	return &answer{req: req, status: resp.StatusCode, header: resp.Header, body: body}, nil
+	return &answer{op: o, req: req, status: resp.StatusCode, header: resp.Header, body: body}, nil
 }
 
 // unwrapURLError drops the *url.Error around err: its text repeats the
@@ -584,7 +649,7 @@ func (r *runner) securityChecks(ctx context.Context, o *operation, m *respMemo) 
 	in := m.in.withNewKey()
 	if !m.inOK {
 		var err error
-		if in, err = buildInputs(o, linked{}, r.now()); err != nil {
+		if in, err = r.inputsOf(o, linked{}); err != nil {
 			var out []Result
 			for _, n := range r.checkNames(o)[1:] {
 				if n != checkReplay && n != checkKeyReuse {
@@ -732,7 +797,7 @@ func (r *runner) judgeStatus(name string, ans *answer, want int, why string) (re
 
 // failures validates ans against the spec.
 func (r *runner) failures(ans *answer) []specresponse.Failure {
-	err := specresponse.Check(r.router, ans.req, ans.status, ans.header, ans.body)
+	err := specresponse.Check(r.routerFor(ans.op), ans.req, ans.status, ans.header, ans.body)
 	if err == nil {
 		return nil
 	}

@@ -2,7 +2,6 @@ package conformance_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"strings"
@@ -14,42 +13,58 @@ import (
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
-// throttlingProxy serves target through a proxy that answers every other
-// request that which selects 429 (with retryAfter, when not empty) before
-// the server sees it, and returns its URL and the count of 429s it gave.
-func throttlingProxy(t *testing.T, target, retryAfter string, which func(*http.Request) bool) (string, func() int) {
+// throttlingProxy serves a sandbox (behindProxy) through a proxy that
+// answers every other request that which selects 429 (with retryAfter,
+// when not empty) before the server sees it, and returns its URL and the
+// count of 429s it gave.
+func throttlingProxy(t *testing.T, retryAfter string, which func(*http.Request) bool) (string, func() int) {
 	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
+	th := &throttler{retryAfter: retryAfter, which: which}
+	base := behindProxy(t, func(u *url.URL) http.Handler {
+		th.next = httputil.NewSingleHostReverseProxy(u)
+		return th
+	})
+	return base, th.refused
+}
+
+// throttler is the handler of throttlingProxy.
+type throttler struct {
+	next       http.Handler
+	retryAfter string
+	which      func(*http.Request) bool
+
+	mu    sync.Mutex
+	odd   bool
+	count int // the 429s given
+}
+
+func (th *throttler) refused() int {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	return th.count
+}
+
+func (th *throttler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	th.mu.Lock()
+	throttle := false
+	if th.which(req) {
+		th.odd = !th.odd
+		throttle = th.odd
 	}
-	p := httputil.NewSingleHostReverseProxy(u)
-	var mu sync.Mutex
-	odd, refused := false, 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		mu.Lock()
-		throttle := false
-		if which(req) {
-			odd = !odd
-			throttle = odd
-		}
-		if throttle {
-			refused++
-		}
-		mu.Unlock()
-		if !throttle {
-			p.ServeHTTP(w, req)
-			return
-		}
-		if retryAfter != "" {
-			w.Header().Set("Retry-After", retryAfter)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusTooManyRequests)
-		_, _ = w.Write([]byte(`{"status_code":429,"error":"rate_limited","error_description":"Too many requests."}`))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL, func() int { mu.Lock(); defer mu.Unlock(); return refused }
+	if throttle {
+		th.count++
+	}
+	th.mu.Unlock()
+	if !throttle {
+		th.next.ServeHTTP(w, req)
+		return
+	}
+	if th.retryAfter != "" {
+		w.Header().Set("Retry-After", th.retryAfter)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusTooManyRequests)
+	_, _ = w.Write([]byte(`{"status_code":429,"error":"rate_limited","error_description":"Too many requests."}`))
 }
 
 // apiRequests selects the API's requests, not the authorization server's.
@@ -63,7 +78,7 @@ func apiRequests(req *http.Request) bool {
 // Retry-After to every other request still conforms; the run waits and
 // sends again.
 func TestThrottledRequestsAreSentAgain(t *testing.T) {
-	url, refused := throttlingProxy(t, startSandbox(t), "0", apiRequests)
+	url, refused := throttlingProxy(t, "0", apiRequests)
 	rep, err := conformance.Check(t.Context(), conformance.Config{BaseURL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +98,7 @@ func TestThrottledRequestsAreSentAgain(t *testing.T) {
 // TestThrottledWithoutRetryAfterFails: a 429 without the Retry-After the
 // spec requires is not waited out but reported, naming the header.
 func TestThrottledWithoutRetryAfterFails(t *testing.T) {
-	url, _ := throttlingProxy(t, startSandbox(t), "", apiRequests)
+	url, _ := throttlingProxy(t, "", apiRequests)
 	rep, err := conformance.Check(t.Context(), conformance.Config{BaseURL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret})
 	if err != nil {
 		t.Fatal(err)

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/axa-assistance-go/axa/gen"
 )
 
 // maxErrorCode bounds, in bytes, the error code of a token answer the
@@ -26,7 +24,7 @@ type tokenResponse struct {
 
 // token returns an access token carrying exactly scopes, asked once per run
 // with the client credentials grant (HTTP Basic client authentication) at
-// the spec's token endpoint.
+// the authorization server's token endpoint.
 func (r *runner) token(ctx context.Context, scopes []string) (string, error) {
 	key := strings.Join(slices.Sorted(slices.Values(scopes)), " ")
 	if t, ok := r.tokens[key]; ok {
@@ -59,17 +57,31 @@ func (r *runner) fetchToken(ctx context.Context, scope string) (string, error) {
 // fetchTokenOnce asks a token for scope once; throttled is the header of a
 // 429 or 503 answer, nil for another.
 func (r *runner) fetchTokenOnce(ctx context.Context, scope string) (tok string, throttled http.Header, err error) {
-	form := url.Values{"grant_type": {"client_credentials"}}
+	if r.as.token == "" {
+		why := ""
+		if r.as.why != "" {
+			why = "; " + r.as.why
+		}
+		return "", nil, fmt.Errorf("conformance: token for scope %q: the authorization server (%s) names no token endpoint%s", scope, r.as.describe(), why)
+	}
+	form := url.Values{}
+	for k, vs := range r.as.params {
+		form[k] = slices.Clone(vs)
+	}
+	form.Set("grant_type", "client_credentials")
 	if scope != "" {
 		form.Set("scope", scope)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.base+gen.TokenPath, strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.as.token, strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", nil, fmt.Errorf("conformance: token request: %w", err)
 	}
 	req.Header.Set("Content-Type", mediaForm)
 	req.Header.Set("Accept", "application/json")
 	r.setBasic(req, r.cfg.ClientSecret)
+	if err := r.mayCarry(req); err != nil {
+		return "", nil, fmt.Errorf("conformance: token for scope %q: %w", scope, err)
+	}
 	resp, err := r.http.Do(req)
 	if err != nil {
 		return "", nil, fmt.Errorf("conformance: token for scope %q: %w", scope, err)
@@ -99,7 +111,7 @@ func (r *runner) fetchTokenOnce(ctx context.Context, scope string) (tok string, 
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 			throttled = resp.Header
 		}
-		return "", throttled, fmt.Errorf("conformance: token for scope %q: %s answered %d (%s)", scope, gen.TokenPath, resp.StatusCode, code)
+		return "", throttled, fmt.Errorf("conformance: token for scope %q: the token endpoint %s answered %d (%s)", scope, r.as.token, resp.StatusCode, code)
 	}
 	return tr.AccessToken, nil, nil
 }
