@@ -97,6 +97,7 @@ func TestCommandsGetTokensFromTheAuthorizationServersOwnHost(t *testing.T) {
 		{"auth", "status", "--json"},
 		{"countries", "fr"}, // as the user, refreshing
 		{"logout"},
+		{"conform"}, // the API and its authorization server, each where it lives
 	}
 	var refresh string
 	for _, args := range steps {
@@ -110,6 +111,12 @@ func TestCommandsGetTokensFromTheAuthorizationServersOwnHost(t *testing.T) {
 			if s.Issuer != issuer {
 				t.Errorf("the session records the issuer %q, want %q", s.Issuer, issuer)
 			}
+		}
+		if args[0] == "conform" {
+			t.Logf("axa conform: %s", r.out[strings.LastIndex(strings.TrimSpace(r.out), "\n")+1:])
+		}
+		if args[0] == "conform" && !strings.Contains(r.out, " 0 failed") {
+			t.Errorf("axa conform: %s", r.out)
 		}
 		if args[0] == "auth" {
 			var status map[string]any

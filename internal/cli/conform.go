@@ -93,17 +93,15 @@ bounds the whole run: 5m unless given.`,
 			if err != nil {
 				return err
 			}
-			if base == "" {
-				base = axa.ProductionURL
-			}
-			// The SDK's rules for a base URL (https, or http to loopback
-			// only; no credentials in it), which the other commands apply
-			// through Client, hold here too, though the run needs no
-			// client: the secret is sent to that URL.
-			c, err := axa.NewClient(axa.WithoutEnvironment(), axa.WithBaseURL(base), axa.WithClientCredentials(id, secret))
+			// The SDK's rules for a base URL and an authorization server
+			// (https, or http to loopback only; no credentials in them),
+			// which the other commands apply through Client, hold here too,
+			// and the SDK decides where the tokens come from.
+			c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(base), axa.WithClientCredentials(id, secret)}, f.authOptions()...)...)
 			if err != nil {
 				return &usageError{err}
 			}
+			as, params := c.AuthorizationServer(), c.TokenParameters()
 			_ = c.Close()
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
@@ -113,6 +111,7 @@ bounds the whole run: 5m unless given.`,
 			}
 			report, err := check(ctx, conformance.Config{
 				BaseURL: base, ClientID: id, ClientSecret: secret,
+				AuthorizationServer: as, TokenParameters: params,
 				AllowWrites: allowWrites, Operations: operations,
 			})
 			if err == nil && report == nil {
