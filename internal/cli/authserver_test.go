@@ -120,7 +120,7 @@ func TestCommandsGetTokensFromTheAuthorizationServersOwnHost(t *testing.T) {
 		}
 		if args[0] == "auth" {
 			var status map[string]any
-			if err := json.Unmarshal([]byte(r.out), &status); err != nil || status["logged_in"] != true {
+			if err := json.Unmarshal([]byte(r.out), &status); err != nil || status["logged_in"] != true || status["issuer"] != issuer {
 				t.Errorf("auth status: %s (%v)", r.out, err)
 			}
 		}

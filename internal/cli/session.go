@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -473,14 +474,17 @@ not verified), the client, the API and the scopes. No token is printed.`,
 			}
 			claims := jwtClaims(tok.AccessToken())
 			sub, _ := claims["sub"].(string)
+			as := c.AuthorizationServer()
 			out := map[string]any{
 				"logged_in": true, "user": sub, "client_id": s.ClientID, "base_url": s.BaseURL,
+				"issuer": as.Issuer, "token_url": as.TokenURL,
 				"scopes": tok.Scopes(), "expiry": tok.Expiry().UTC().Format(time.RFC3339), "session_file": path,
 			}
 			return f.print(out, func(w *table) {
 				w.Printf("Logged in\t%s\n", sub)
 				w.Printf("Client\t%s\n", s.ClientID)
 				w.Printf("API\t%s\n", s.BaseURL)
+				w.Printf("Tokens from\t%s\n", cmp.Or(as.TokenURL, as.Issuer))
 				w.Printf("Scopes\t%s\n", strings.Join(tok.Scopes(), " "))
 				w.Printf("Token expires\t%s\n", tok.Expiry().UTC().Format(time.RFC3339))
 				w.Printf("Session file\t%s\n", path)
