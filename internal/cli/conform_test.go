@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/conformance"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -101,9 +102,13 @@ func TestConformFailureExitsOneAndWritesJUnit(t *testing.T) {
 	if len(cfgs) != 1 {
 		t.Fatalf("the run was called %d times", len(cfgs))
 	}
+	// A base URL of no environment: the sandbox's paths under it, as the
+	// SDK resolves them.
+	base := "https://api.example.test"
 	want := conformance.Config{
-		BaseURL: "https://api.example.test", ClientID: "ci-client", ClientSecret: "ci-secret-not-to-print",
-		AllowWrites: true, Operations: []string{"getCountry", "createPolicy", "getPolicy"},
+		BaseURL: base, ClientID: "ci-client", ClientSecret: "ci-secret-not-to-print",
+		AuthorizationServer: axa.AuthorizationServer{TokenURL: base + gen.TokenPath, AuthorizationURL: base + gen.AuthorizePath, RevocationURL: base + gen.RevocationPath},
+		AllowWrites:         true, Operations: []string{"getCountry", "createPolicy", "getPolicy"},
 	}
 	if !reflect.DeepEqual(cfgs[0], want) {
 		t.Errorf("config %+v, want %+v", cfgs[0], want)

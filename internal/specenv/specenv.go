@@ -30,6 +30,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/axa-assistance-go/axa/internal/loopback"
+	"github.com/axa-assistance-go/axa/internal/oauthparam"
 )
 
 // The extensions of a server that make it an environment.
@@ -44,15 +45,6 @@ var NamePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
 // variablePattern finds the {variables} of a URL.
 var variablePattern = regexp.MustCompile(`\{([^}]*)\}`)
-
-// ReservedParameters are the token request parameters the grants
-// themselves send: token_parameters may not name them.
-func ReservedParameters() []string {
-	return []string{
-		"client_id", "client_secret", "code", "code_challenge", "code_challenge_method", "code_verifier",
-		"grant_type", "password", "redirect_uri", "refresh_token", "response_type", "scope", "state", "username",
-	}
-}
 
 // Environment is one server of the spec with its authorization server.
 type Environment struct {
@@ -76,14 +68,7 @@ type Environment struct {
 // Expand returns s with each {variable} of the environment replaced by
 // vars' value, or its default when vars has none.
 func (e Environment) Expand(s string, vars map[string]string) string {
-	for name, def := range e.Variables {
-		v, ok := vars[name]
-		if !ok {
-			v = def
-		}
-		s = strings.ReplaceAll(s, "{"+name+"}", v)
-	}
-	return s
+	return oauthparam.Expand(s, e.Variables, vars)
 }
 
 // Loopback reports whether the environment's API is on this machine: the
@@ -215,7 +200,7 @@ func tokenParameters(probs *[]Problem, where string, v any) map[string]string {
 		switch {
 		case !ok || s == "":
 			*probs = append(*probs, Problem{where + "." + k, "not a non-empty string"})
-		case slices.Contains(ReservedParameters(), k):
+		case oauthparam.Reserved(k):
 			*probs = append(*probs, Problem{where + "." + k, "a parameter the grants send themselves"})
 		default:
 			out[k] = s

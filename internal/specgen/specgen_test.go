@@ -13,9 +13,9 @@ import (
 
 // A small spec exercising what the table must keep: OR of requirements, AND
 // of scopes and of schemes, the document-level default, and `security: []`.
-const testSpec = `openapi: 3.0.3
-info: {title: t, version: 2.1.0}
-servers:
+// testServers are the environments of the test specs: production, and
+// the local sandbox, whose paths the oauth operations would be served at.
+const testServers = `servers:
   - url: https://api.example.com
     x-environment: production
     x-authorization-server: {issuer: "https://auth.example.com/", token_endpoint: "https://auth.example.com/token", token_parameters: {audience: "https://api.example.com"}}
@@ -29,7 +29,11 @@ servers:
       revocation_endpoint: http://127.0.0.1:{port}/auth/revoke
 security:
   - oauth2: [urn:axa.assistance.a.read]
-paths:
+`
+
+const testSpec = `openapi: 3.0.3
+info: {title: t, version: 2.1.0}
+` + testServers + `paths:
   /inherit:
     get:
       operationId: inheritsDefault

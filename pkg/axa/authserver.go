@@ -10,6 +10,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/loopback"
+	"github.com/axa-assistance-go/axa/internal/oauthparam"
 )
 
 // AuthorizationServer says where a client gets its tokens: the OAuth 2.0
@@ -51,17 +52,6 @@ func (a AuthorizationServer) String() string {
 	return "authorization server: " + strings.Join(parts, ", ")
 }
 
-// reservedTokenParameter reports whether the grants send the parameter
-// name themselves.
-func reservedTokenParameter(name string) bool {
-	switch name {
-	case "", "client_id", "client_secret", "code", "code_challenge", "code_challenge_method", "code_verifier",
-		"grant_type", "password", "redirect_uri", "refresh_token", "response_type", "scope", "state", "username":
-		return true
-	}
-	return false
-}
-
 // check refuses what the client cannot use: a relative or insecure URL, user
 // info, neither a token endpoint nor an issuer.
 func (a AuthorizationServer) check() error {
@@ -87,7 +77,7 @@ func (a AuthorizationServer) check() error {
 // checkTokenParameters refuses a parameter the grants send themselves.
 func checkTokenParameters(params url.Values) error {
 	for name := range params {
-		if reservedTokenParameter(name) {
+		if oauthparam.Reserved(name) {
 			return fmt.Errorf("axa: token parameter %q is one the grants send themselves", name)
 		}
 	}
@@ -220,14 +210,7 @@ func tokenParametersOf(g gen.Environment) url.Values {
 
 // expand replaces the {variables} of s with vars' values, or g's defaults.
 func expand(g gen.Environment, s string, vars map[string]string) string {
-	for name, def := range g.Variables {
-		v, ok := vars[name]
-		if !ok {
-			v = def
-		}
-		s = strings.ReplaceAll(s, "{"+name+"}", v)
-	}
-	return s
+	return oauthparam.Expand(s, g.Variables, vars)
 }
 
 // matchEnvironment returns the environment whose URL template matches base
