@@ -302,7 +302,7 @@ func secureURL(raw string) error {
 		return fmt.Errorf("%q is not an absolute URL", raw)
 	case u.User != nil:
 		return fmt.Errorf("%s has credentials in it", u.Redacted())
-	case u.Scheme != "https" && !(u.Scheme == "http" && loopback.URL(u)):
+	case u.Scheme != "https" && !loopback.URL(u):
 		return fmt.Errorf("%s: use https, or http only to a loopback address", raw)
 	}
 	return nil
