@@ -17,7 +17,7 @@ const (
 	ScopeTravelCountriesAlertsReadOnly Scope = "urn:axa.assistance.travel.countries.alerts.read_only"
 	// ScopeTravelCountriesReadOnly is urn:axa.assistance.travel.countries.read_only. Read travel information about countries (general, health and security information).
 	ScopeTravelCountriesReadOnly Scope = "urn:axa.assistance.travel.countries.read_only"
-	// ScopeTravelPoliciesCreationRequest is urn:axa.assistance.travel.policies.creation_request. Issue travel insurance policies and read them back.
+	// ScopeTravelPoliciesCreationRequest is urn:axa.assistance.travel.policies.creation_request. Issue travel insurance policies, read and list them, cancel them.
 	ScopeTravelPoliciesCreationRequest Scope = "urn:axa.assistance.travel.policies.creation_request"
 	// ScopeTravelPoliciesQuoteRequest is urn:axa.assistance.travel.policies.quote_request. Request travel insurance quotes.
 	ScopeTravelPoliciesQuoteRequest Scope = "urn:axa.assistance.travel.policies.quote_request"
@@ -42,6 +42,8 @@ type OperationID string
 const (
 	// OperationAuthorize is GET /auth/v1/authorize.
 	OperationAuthorize OperationID = "authorize"
+	// OperationCancelPolicy is POST /travel/v1/policies/{policy_id}/cancel.
+	OperationCancelPolicy OperationID = "cancelPolicy"
 	// OperationCreatePolicy is POST /travel/v1/policies.
 	OperationCreatePolicy OperationID = "createPolicy"
 	// OperationGetAuthorizationServerMetadata is GET /.well-known/oauth-authorization-server.
@@ -64,6 +66,8 @@ const (
 	OperationListCountries OperationID = "listCountries"
 	// OperationListCountryAlerts is GET /travel/v1/countries/{country_id}/alerts.
 	OperationListCountryAlerts OperationID = "listCountryAlerts"
+	// OperationListPolicies is GET /travel/v1/policies.
+	OperationListPolicies OperationID = "listPolicies"
 	// OperationListProviderKinds is GET /health/v1/medical_providers/kinds.
 	OperationListProviderKinds OperationID = "listProviderKinds"
 	// OperationListProviderSpecialities is GET /health/v1/medical_providers/specialities.
@@ -123,6 +127,17 @@ func LookupOperation(id OperationID) (Operation, bool) {
 			Method:              "GET",
 			Path:                "/auth/v1/authorize",
 			AuthorizationServer: true,
+		}, true
+	case OperationCancelPolicy:
+		return Operation{
+			ID:     OperationCancelPolicy,
+			Method: "POST",
+			Path:   "/travel/v1/policies/{policy_id}/cancel",
+			Security: []SecurityRequirement{
+				{
+					{Scheme: "oauth2", Scopes: []Scope{ScopeTravelPoliciesCreationRequest}},
+				},
+			},
 		}, true
 	case OperationCreatePolicy:
 		return Operation{
@@ -232,6 +247,17 @@ func LookupOperation(id OperationID) (Operation, bool) {
 				},
 			},
 		}, true
+	case OperationListPolicies:
+		return Operation{
+			ID:     OperationListPolicies,
+			Method: "GET",
+			Path:   "/travel/v1/policies",
+			Security: []SecurityRequirement{
+				{
+					{Scheme: "oauth2", Scopes: []Scope{ScopeTravelPoliciesCreationRequest}},
+				},
+			},
+		}, true
 	case OperationListProviderKinds:
 		return Operation{
 			ID:     OperationListProviderKinds,
@@ -318,6 +344,7 @@ func LookupOperation(id OperationID) (Operation, bool) {
 func Operations() []Operation {
 	ids := []OperationID{
 		OperationAuthorize,
+		OperationCancelPolicy,
 		OperationCreatePolicy,
 		OperationGetAuthorizationServerMetadata,
 		OperationGetCountry,
@@ -329,6 +356,7 @@ func Operations() []Operation {
 		OperationListAlerts,
 		OperationListCountries,
 		OperationListCountryAlerts,
+		OperationListPolicies,
 		OperationListProviderKinds,
 		OperationListProviderSpecialities,
 		OperationRequestQuote,

@@ -25,6 +25,34 @@ const (
 	EnvironmentLocal Environment = "local"
 )
 
+// CancelPolicy calls cancelPolicy (POST /travel/v1/policies/{policy_id}/cancel): Cancel a policy before its trip starts.
+//
+// Cancels an issued policy whose trip has not started (its `start_date` is
+// after today, in UTC), and answers it cancelled: `status: cancelled`,
+// `cancelled_at` and the `refund`, the whole premium (our design). From the
+// start date on, or once the policy is cancelled, it answers `409`
+// (`trip_started`, `policy_already_cancelled`). Send the same
+// `Idempotency-Key` on every attempt: a repeated request answers the cancelled
+// policy again (with `Idempotent-Replayed: true`), not a `409`. Another
+// owner's policy is not found (`404`), as for `getPolicy`. The 2018 listing of
+// the API had `POST
+// /sales/vexp/individual/travel/policies/{policy_id}/cancel`, with no schema
+// published; this model keeps the Quickstart's `/travel/v1` prefix, and its
+// answer, refund and errors are our design.
+//
+// The client sends it with a token of scope
+// urn:axa.assistance.travel.policies.creation_request. params may be nil. An
+// empty IdempotencyKey gets a random one, sent unchanged on every attempt; to
+// be safe across restarts of your process, derive it from your own id for the
+// request. opts ([RequestOption]) tune this call alone: timeout, headers,
+// retries, Idempotency-Key, and WithResponseInto for the status, headers and
+// request id of the answer.
+func (c *Client) CancelPolicy(ctx context.Context, policyID PolicyIDPath, params *CancelPolicyParams, opts ...RequestOption) (*Policy, error) {
+	return ptr(call[Policy](ctx, gen.OperationCancelPolicy, opts, func(ctx context.Context) (*http.Response, error) {
+		return c.gen.CancelPolicy(ctx, policyID, params)
+	}))
+}
+
 // CreatePolicy calls createPolicy (POST /travel/v1/policies): Issue a travel insurance policy from a quote.
 //
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
@@ -105,7 +133,7 @@ func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryID, pa
 // urn:axa.assistance.travel.policies.creation_request. opts ([RequestOption])
 // tune this call alone: timeout, headers, retries, Idempotency-Key, and
 // WithResponseInto for the status, headers and request id of the answer.
-func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOption) (*Policy, error) {
+func (c *Client) GetPolicy(ctx context.Context, policyID PolicyIDPath, opts ...RequestOption) (*Policy, error) {
 	return ptr(call[Policy](ctx, gen.OperationGetPolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetPolicy(ctx, policyID)
 	}))
@@ -171,6 +199,31 @@ func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams,
 func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, params *ListCountryAlertsParams, opts ...RequestOption) (*CountryAlerts, error) {
 	return ptr(call[CountryAlerts](ctx, gen.OperationListCountryAlerts, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListCountryAlerts(ctx, countryID, params)
+	}))
+}
+
+// ListPolicies calls listPolicies (GET /travel/v1/policies): List the caller's policies, newest first.
+//
+// The policies of the caller (the user of a user grant, the client of a client
+// credentials grant), newest first, a page at a time: the answer's
+// `next_cursor`, sent back as `cursor`, gives the next page; it is absent on
+// the last page. A cursor names a position in the list (after this policy),
+// not an offset, so a policy issued while the pages are read never shifts
+// them: it comes first in a new listing. A cursor is opaque: a value this API
+// did not give answers `400` (`invalid_cursor`). The 2018 listing of the API
+// has no list of policies: the operation, its paging and `x-pagination` (our
+// extension: the query parameter that takes the cursor, the answer's property
+// holding the page's items and the one holding the next cursor; the SDK makes
+// an iterator from it) are our design.
+//
+// The client sends it with a token of scope
+// urn:axa.assistance.travel.policies.creation_request. params may be nil. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
+func (c *Client) ListPolicies(ctx context.Context, params *ListPoliciesParams, opts ...RequestOption) (*PolicyPage, error) {
+	return ptr(call[PolicyPage](ctx, gen.OperationListPolicies, opts, func(ctx context.Context) (*http.Response, error) {
+		return c.gen.ListPolicies(ctx, params)
 	}))
 }
 

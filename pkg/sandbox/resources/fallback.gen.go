@@ -20,6 +20,16 @@ type exampleAnswers struct {
 	idem idempotency
 }
 
+// CancelPolicy answers cancelPolicy with its example.
+func (exampleAnswers) CancelPolicy(context.Context, server.CancelPolicyRequestObject) (server.CancelPolicyResponseObject, error) {
+	return exampleAnswer{id: gen.OperationCancelPolicy}, nil
+}
+
+// VisitCancelPolicyResponse writes the example.
+func (a exampleAnswer) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+	return a.write(w)
+}
+
 // CreatePolicy answers createPolicy with its example.
 func (e exampleAnswers) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
 	a, err := e.idempotent(ctx, gen.OperationCreatePolicy, req.Params.IdempotencyKey, req.Body)
@@ -111,6 +121,16 @@ func (exampleAnswers) ListCountryAlerts(context.Context, server.ListCountryAlert
 
 // VisitListCountryAlertsResponse writes the example.
 func (a exampleAnswer) VisitListCountryAlertsResponse(w http.ResponseWriter) error {
+	return a.write(w)
+}
+
+// ListPolicies answers listPolicies with its example.
+func (exampleAnswers) ListPolicies(context.Context, server.ListPoliciesRequestObject) (server.ListPoliciesResponseObject, error) {
+	return exampleAnswer{id: gen.OperationListPolicies}, nil
+}
+
+// VisitListPoliciesResponse writes the example.
+func (a exampleAnswer) VisitListPoliciesResponse(w http.ResponseWriter) error {
 	return a.write(w)
 }
 
