@@ -199,6 +199,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).", Required: true, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationCreatePolicy:
 		return OperationDoc{
@@ -347,6 +348,8 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "limit", In: "query", Description: "How many policies a page holds at most, 20 unless given, 100 at most (our design).", Required: false, Type: "integer", Format: "int32", Items: "", Default: "20"},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
+			Pagination:    &Pagination{Cursor: "cursor", Items: "items", Next: "next_cursor"},
 		}, true
 	case OperationListProviderKinds:
 		return OperationDoc{

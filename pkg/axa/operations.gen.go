@@ -4,6 +4,7 @@ package axa
 
 import (
 	"context"
+	"iter"
 	"net/http"
 
 	"github.com/axa-assistance-go/axa/gen"
@@ -47,7 +48,7 @@ const (
 // request. opts ([RequestOption]) tune this call alone: timeout, headers,
 // retries, Idempotency-Key, and WithResponseInto for the status, headers and
 // request id of the answer.
-func (c *Client) CancelPolicy(ctx context.Context, policyID PolicyIDPath, params *CancelPolicyParams, opts ...RequestOption) (*Policy, error) {
+func (c *Client) CancelPolicy(ctx context.Context, policyID UUID, params *CancelPolicyParams, opts ...RequestOption) (*Policy, error) {
 	return ptr(call[Policy](ctx, gen.OperationCancelPolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.CancelPolicy(ctx, policyID, params)
 	}))
@@ -133,7 +134,7 @@ func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryID, pa
 // urn:axa.assistance.travel.policies.creation_request. opts ([RequestOption])
 // tune this call alone: timeout, headers, retries, Idempotency-Key, and
 // WithResponseInto for the status, headers and request id of the answer.
-func (c *Client) GetPolicy(ctx context.Context, policyID PolicyIDPath, opts ...RequestOption) (*Policy, error) {
+func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOption) (*Policy, error) {
 	return ptr(call[Policy](ctx, gen.OperationGetPolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetPolicy(ctx, policyID)
 	}))
@@ -225,6 +226,31 @@ func (c *Client) ListPolicies(ctx context.Context, params *ListPoliciesParams, o
 	return ptr(call[PolicyPage](ctx, gen.OperationListPolicies, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListPolicies(ctx, params)
 	}))
+}
+
+// ListPoliciesAll calls ListPolicies page after page and yields every item of
+// every page, in order: a page's items, then the next page's, asked with the
+// next_cursor of the answer as cursor, until it is empty. It sends one request
+// per page, as the items are asked for; it stops at the first error, which it
+// yields with a zero item, when ctx ends, when the loop breaks, and on a
+// cursor the API gave before (a loop). params and opts are those of
+// ListPolicies; params' cursor, if set, is where it starts.
+func (c *Client) ListPoliciesAll(ctx context.Context, params *ListPoliciesParams, opts ...RequestOption) iter.Seq2[Policy, error] {
+	var p ListPoliciesParams
+	if params != nil {
+		p = *params
+	}
+	return paginate(ctx, func(ctx context.Context, cursor string) ([]Policy, string, error) {
+		q := p
+		if cursor != "" {
+			q.Cursor = &cursor
+		}
+		page, err := c.ListPolicies(ctx, &q, opts...)
+		if err != nil {
+			return nil, "", err
+		}
+		return page.Items, deref(page.NextCursor), nil
+	})
 }
 
 // ListProviderKinds calls listProviderKinds (GET /health/v1/medical_providers/kinds): List medical provider kinds.
