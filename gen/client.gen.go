@@ -229,6 +229,20 @@ type ClientInterface interface {
 	// Corresponds with POST /travel/v1/policies/{policy_id}/cancel (the `CancelPolicy` operationId).
 	CancelPolicy(ctx context.Context, policyID PolicyIDPath, params *CancelPolicyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetPolicyCertificate Download a policy's insurance certificate
+	//
+	// The policy's certificate, a PDF: the policy number and status, the policy holder,
+	// the travellers, the trip's dates and countries, the plan and the premium. It is the
+	// document the policy's `documents` name with `kind: certificate`, at this URL. A
+	// cancelled policy's certificate says it is cancelled. Another owner's policy is not
+	// found (`404`), as for `getPolicy`. The 2018 listing of the API had travel
+	// certificates of their own (`POST .../certificates`, `GET
+	// .../certificates/{certificate_id}`), with no schema published; one certificate per
+	// policy, at the URL the policy names, is our design.
+	//
+	// Corresponds with GET /travel/v1/policies/{policy_id}/certificate.pdf (the `GetPolicyCertificate` operationId).
+	GetPolicyCertificate(ctx context.Context, policyID PolicyIDPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RequestQuoteWithBody Request a travel insurance quote
 	//
 	// Prices a trip for the given travellers and plan. The quote is valid until
@@ -533,6 +547,30 @@ func (c *Client) GetPolicy(ctx context.Context, policyID PolicyIDPath, reqEditor
 // Corresponds with POST /travel/v1/policies/{policy_id}/cancel (the `CancelPolicy` operationId).
 func (c *Client) CancelPolicy(ctx context.Context, policyID PolicyIDPath, params *CancelPolicyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelPolicyRequest(c.Server, policyID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPolicyCertificate Download a policy's insurance certificate
+//
+// The policy's certificate, a PDF: the policy number and status, the policy holder,
+// the travellers, the trip's dates and countries, the plan and the premium. It is the
+// document the policy's `documents` name with `kind: certificate`, at this URL. A
+// cancelled policy's certificate says it is cancelled. Another owner's policy is not
+// found (`404`), as for `getPolicy`. The 2018 listing of the API had travel
+// certificates of their own (`POST .../certificates`, `GET
+// .../certificates/{certificate_id}`), with no schema published; one certificate per
+// policy, at the URL the policy names, is our design.
+//
+// Corresponds with GET /travel/v1/policies/{policy_id}/certificate.pdf (the `GetPolicyCertificate` operationId).
+func (c *Client) GetPolicyCertificate(ctx context.Context, policyID PolicyIDPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPolicyCertificateRequest(c.Server, policyID)
 	if err != nil {
 		return nil, err
 	}
@@ -1434,6 +1472,40 @@ func NewCancelPolicyRequest(server string, policyID PolicyIDPath, params *Cancel
 	return req, nil
 }
 
+// NewGetPolicyCertificateRequest constructs an http.Request for the GetPolicyCertificate method
+func NewGetPolicyCertificateRequest(server string, policyID PolicyIDPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "policy_id", policyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/travel/v1/policies/%s/certificate.pdf", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRequestQuoteRequest calls the generic RequestQuote builder with application/json body
 func NewRequestQuoteRequest(server string, params *RequestQuoteParams, body RequestQuoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -1720,6 +1792,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /travel/v1/policies/{policy_id}/cancel (the `CancelPolicy` operationId).
 	CancelPolicyWithResponse(ctx context.Context, policyID PolicyIDPath, params *CancelPolicyParams, reqEditors ...RequestEditorFn) (*CancelPolicyResponse, error)
+
+	// GetPolicyCertificateWithResponse Download a policy's insurance certificate
+	//
+	// The policy's certificate, a PDF: the policy number and status, the policy holder,
+	// the travellers, the trip's dates and countries, the plan and the premium. It is the
+	// document the policy's `documents` name with `kind: certificate`, at this URL. A
+	// cancelled policy's certificate says it is cancelled. Another owner's policy is not
+	// found (`404`), as for `getPolicy`. The 2018 listing of the API had travel
+	// certificates of their own (`POST .../certificates`, `GET
+	// .../certificates/{certificate_id}`), with no schema published; one certificate per
+	// policy, at the URL the policy names, is our design.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /travel/v1/policies/{policy_id}/certificate.pdf (the `GetPolicyCertificate` operationId).
+	GetPolicyCertificateWithResponse(ctx context.Context, policyID PolicyIDPath, reqEditors ...RequestEditorFn) (*GetPolicyCertificateResponse, error)
 
 	// RequestQuoteWithBodyWithResponse Request a travel insurance quote
 	//
@@ -3773,6 +3861,142 @@ func (r CancelPolicyResponse) ContentType() string {
 	return ""
 }
 
+// GetPolicyCertificateResponse400Headers the declared response headers of an HTTP 400 response for GetPolicyCertificate
+type GetPolicyCertificateResponse400Headers struct {
+	XRequestID *string
+}
+
+// GetPolicyCertificateResponse401Headers the declared response headers of an HTTP 401 response for GetPolicyCertificate
+type GetPolicyCertificateResponse401Headers struct {
+	WWWAuthenticate string
+	XRequestID      *string
+}
+
+// GetPolicyCertificateResponse403Headers the declared response headers of an HTTP 403 response for GetPolicyCertificate
+type GetPolicyCertificateResponse403Headers struct {
+	WWWAuthenticate string
+	XRequestID      *string
+}
+
+// GetPolicyCertificateResponse404Headers the declared response headers of an HTTP 404 response for GetPolicyCertificate
+type GetPolicyCertificateResponse404Headers struct {
+	XRequestID *string
+}
+
+// GetPolicyCertificateResponse429Headers the declared response headers of an HTTP 429 response for GetPolicyCertificate
+type GetPolicyCertificateResponse429Headers struct {
+	RetryAfter string
+	XRequestID *string
+}
+
+// GetPolicyCertificateResponse500Headers the declared response headers of an HTTP 500 response for GetPolicyCertificate
+type GetPolicyCertificateResponse500Headers struct {
+	XRequestID *string
+}
+
+// GetPolicyCertificateResponse503Headers the declared response headers of an HTTP 503 response for GetPolicyCertificate
+type GetPolicyCertificateResponse503Headers struct {
+	RetryAfter *string
+	XRequestID *string
+}
+
+type GetPolicyCertificateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetPolicyCertificateResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPolicyCertificateResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetPolicyCertificateResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetPolicyCertificateResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPolicyCertificateResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetPolicyCertificateResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetPolicyCertificateResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetPolicyCertificateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetPolicyCertificateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetPolicyCertificateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetPolicyCertificateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPolicyCertificateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetPolicyCertificateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetPolicyCertificateResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPolicyCertificateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPolicyCertificateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPolicyCertificateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPolicyCertificateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RequestQuoteResponse201Headers the declared response headers of an HTTP 201 response for RequestQuote
 type RequestQuoteResponse201Headers struct {
 	IdempotentReplayed *bool
@@ -4282,6 +4506,28 @@ func (c *ClientWithResponses) CancelPolicyWithResponse(ctx context.Context, poli
 		return nil, err
 	}
 	return ParseCancelPolicyResponse(rsp)
+}
+
+// GetPolicyCertificateWithResponse Download a policy's insurance certificate
+//
+// The policy's certificate, a PDF: the policy number and status, the policy holder,
+// the travellers, the trip's dates and countries, the plan and the premium. It is the
+// document the policy's `documents` name with `kind: certificate`, at this URL. A
+// cancelled policy's certificate says it is cancelled. Another owner's policy is not
+// found (`404`), as for `getPolicy`. The 2018 listing of the API had travel
+// certificates of their own (`POST .../certificates`, `GET
+// .../certificates/{certificate_id}`), with no schema published; one certificate per
+// policy, at the URL the policy names, is our design.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /travel/v1/policies/{policy_id}/certificate.pdf (the `GetPolicyCertificate` operationId).
+func (c *ClientWithResponses) GetPolicyCertificateWithResponse(ctx context.Context, policyID PolicyIDPath, reqEditors ...RequestEditorFn) (*GetPolicyCertificateResponse, error) {
+	rsp, err := c.GetPolicyCertificate(ctx, policyID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPolicyCertificateResponse(rsp)
 }
 
 // RequestQuoteWithBodyWithResponse Request a travel insurance quote
@@ -7143,6 +7389,175 @@ func ParseCancelPolicyResponse(rsp *http.Response) (*CancelPolicyResponse, error
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers CancelPolicyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPolicyCertificateResponse parses an HTTP response from a GetPolicyCertificateWithResponse call
+func ParseGetPolicyCertificateResponse(rsp *http.Response) (*GetPolicyCertificateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPolicyCertificateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers GetPolicyCertificateResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetPolicyCertificateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetPolicyCertificateResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetPolicyCertificateResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPolicyCertificateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetPolicyCertificateResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetPolicyCertificateResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

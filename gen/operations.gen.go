@@ -286,6 +286,18 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			SuccessStatus: 200,
 			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
+	case OperationGetPolicyCertificate:
+		return OperationDoc{
+			ID:          OperationGetPolicyCertificate,
+			Summary:     "Download a policy's insurance certificate",
+			Description: "The policy's certificate, a PDF: the policy number and status, the policy holder,\nthe travellers, the trip's dates and countries, the plan and the premium. It is the\ndocument the policy's `documents` name with `kind: certificate`, at this URL. A\ncancelled policy's certificate says it is cancelled. Another owner's policy is not\nfound (`404`), as for `getPolicy`. The 2018 listing of the API had travel\ncertificates of their own (`POST .../certificates`, `GET\n.../certificates/{certificate_id}`), with no schema published; one certificate per\npolicy, at the URL the policy names, is our design.",
+			Tags:        []string{"policies"},
+			Parameters: []Parameter{
+				{Name: "policy_id", In: "path", Description: "The policy's id.", Required: true, Type: "string", Format: "uuid", Items: ""},
+			},
+			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "binary", ContentType: "application/pdf"}},
+		}, true
 	case OperationGetVersion:
 		return OperationDoc{
 			ID:            OperationGetVersion,
@@ -472,7 +484,7 @@ func ExampleResponse(id OperationID) (status int, body []byte, ok bool) {
 	case OperationListCountryAlerts:
 		return 200, []byte("{\"axa_health_alerts\":[],\"axa_security_alerts\":[{\"alert_date\":\"2026-11-20T06:00:00Z\",\"country_ids\":[\"fr\"],\"id\":\"7b2e4d1a-9c3f-4e8b-a1d2-3c4b5a6f7e80\",\"level\":\"high\",\"short_description\":\"Public transport disrupted across the country.\",\"title\":\"Nationwide strike\"}],\"country_id\":\"fr\"}"), true
 	case OperationListPolicies:
-		return 200, []byte("{\"items\":[{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}],\"next_cursor\":\"cDo0MjE3\"}"), true
+		return 200, []byte("{\"items\":[{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}],\"next_cursor\":\"cDE6NDIxNw\"}"), true
 	case OperationListProviderKinds:
 		return 200, []byte("[{\"id\":\"hospital\",\"label\":\"Hospital\"},{\"id\":\"pharmacy\",\"label\":\"Pharmacy\"}]"), true
 	case OperationListProviderSpecialities:
@@ -510,6 +522,8 @@ func MatchOperation(method, path string) (id OperationID, params []string, ok bo
 		return OperationGetCountryHealth, []string{segs[3]}, true
 	case method == "GET" && len(segs) == 5 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "countries" && segs[3] != "" && segs[4] == "security_cards":
 		return OperationGetCountrySecurity, []string{segs[3]}, true
+	case method == "GET" && len(segs) == 5 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "policies" && segs[3] != "" && segs[4] == "certificate.pdf":
+		return OperationGetPolicyCertificate, []string{segs[3]}, true
 	case method == "POST" && len(segs) == 5 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "policies" && segs[3] != "" && segs[4] == "cancel":
 		return OperationCancelPolicy, []string{segs[3]}, true
 	case method == "GET" && len(segs) == 3 && segs[0] == "auth" && segs[1] == "v1" && segs[2] == "authorize":

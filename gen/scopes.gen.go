@@ -17,7 +17,7 @@ const (
 	ScopeTravelCountriesAlertsReadOnly Scope = "urn:axa.assistance.travel.countries.alerts.read_only"
 	// ScopeTravelCountriesReadOnly is urn:axa.assistance.travel.countries.read_only. Read travel information about countries (general, health and security information).
 	ScopeTravelCountriesReadOnly Scope = "urn:axa.assistance.travel.countries.read_only"
-	// ScopeTravelPoliciesCreationRequest is urn:axa.assistance.travel.policies.creation_request. Issue travel insurance policies, read and list them, cancel them.
+	// ScopeTravelPoliciesCreationRequest is urn:axa.assistance.travel.policies.creation_request. Issue travel insurance policies, read and list them, download their certificates, cancel them.
 	ScopeTravelPoliciesCreationRequest Scope = "urn:axa.assistance.travel.policies.creation_request"
 	// ScopeTravelPoliciesQuoteRequest is urn:axa.assistance.travel.policies.quote_request. Request travel insurance quotes.
 	ScopeTravelPoliciesQuoteRequest Scope = "urn:axa.assistance.travel.policies.quote_request"
@@ -58,6 +58,8 @@ const (
 	OperationGetJSONWebKeySet OperationID = "getJSONWebKeySet"
 	// OperationGetPolicy is GET /travel/v1/policies/{policy_id}.
 	OperationGetPolicy OperationID = "getPolicy"
+	// OperationGetPolicyCertificate is GET /travel/v1/policies/{policy_id}/certificate.pdf.
+	OperationGetPolicyCertificate OperationID = "getPolicyCertificate"
 	// OperationGetVersion is GET /version.
 	OperationGetVersion OperationID = "getVersion"
 	// OperationListAlerts is GET /travel/v1/countries/alerts.
@@ -208,6 +210,17 @@ func LookupOperation(id OperationID) (Operation, bool) {
 				},
 			},
 		}, true
+	case OperationGetPolicyCertificate:
+		return Operation{
+			ID:     OperationGetPolicyCertificate,
+			Method: "GET",
+			Path:   "/travel/v1/policies/{policy_id}/certificate.pdf",
+			Security: []SecurityRequirement{
+				{
+					{Scheme: "oauth2", Scopes: []Scope{ScopeTravelPoliciesCreationRequest}},
+				},
+			},
+		}, true
 	case OperationGetVersion:
 		return Operation{
 			ID:     OperationGetVersion,
@@ -352,6 +365,7 @@ func Operations() []Operation {
 		OperationGetCountrySecurity,
 		OperationGetJSONWebKeySet,
 		OperationGetPolicy,
+		OperationGetPolicyCertificate,
 		OperationGetVersion,
 		OperationListAlerts,
 		OperationListCountries,

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	. "github.com/axa-assistance-go/axa/gen"
@@ -58,6 +59,9 @@ type ServerInterface interface {
 	// CancelPolicy Cancel a policy before its trip starts
 	// (POST /travel/v1/policies/{policy_id}/cancel)
 	CancelPolicy(w http.ResponseWriter, r *http.Request, policyID PolicyIDPath, params CancelPolicyParams)
+	// GetPolicyCertificate Download a policy's insurance certificate
+	// (GET /travel/v1/policies/{policy_id}/certificate.pdf)
+	GetPolicyCertificate(w http.ResponseWriter, r *http.Request, policyID PolicyIDPath)
 	// RequestQuote Request a travel insurance quote
 	// (POST /travel/v1/quotes)
 	RequestQuote(w http.ResponseWriter, r *http.Request, params RequestQuoteParams)
@@ -907,6 +911,32 @@ func (siw *ServerInterfaceWrapper) CancelPolicy(w http.ResponseWriter, r *http.R
 	handler.ServeHTTP(w, r)
 }
 
+// GetPolicyCertificate operation middleware
+func (siw *ServerInterfaceWrapper) GetPolicyCertificate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "policy_id" -------------
+	var policyID PolicyIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "policy_id", r.PathValue("policy_id"), &policyID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "policy_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPolicyCertificate(w, r, policyID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // RequestQuote operation middleware
 func (siw *ServerInterfaceWrapper) RequestQuote(w http.ResponseWriter, r *http.Request) {
 
@@ -1098,6 +1128,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/travel/v1/policies", wrapper.CreatePolicy)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/travel/v1/policies/{policy_id}", wrapper.GetPolicy)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/travel/v1/policies/{policy_id}/cancel", wrapper.CancelPolicy)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/travel/v1/policies/{policy_id}/certificate.pdf", wrapper.GetPolicyCertificate)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/health/v1/medical_providers/search", wrapper.SearchMedicalProviders)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/health/v1/medical_providers/kinds", wrapper.ListProviderKinds)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/health/v1/medical_providers/specialities", wrapper.ListProviderSpecialities)
@@ -3475,6 +3506,159 @@ func (response CancelPolicy503JSONResponse) VisitCancelPolicyResponse(w http.Res
 	return err
 }
 
+type GetPolicyCertificateRequestObject struct {
+	PolicyID PolicyIDPath `json:"policy_id"`
+}
+
+type GetPolicyCertificateResponseObject interface {
+	VisitGetPolicyCertificateResponse(w http.ResponseWriter) error
+}
+
+type GetPolicyCertificate200ApplicationPdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPolicyCertificate200ApplicationPdfResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPolicyCertificate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPolicyCertificate400JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPolicyCertificate401JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetPolicyCertificate403JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPolicyCertificate404JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPolicyCertificate429JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetPolicyCertificate500JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response GetPolicyCertificate503JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RequestQuoteRequestObject struct {
 	Params RequestQuoteParams
 	Body   *RequestQuoteJSONRequestBody
@@ -3789,6 +3973,9 @@ type StrictServerInterface interface {
 	// CancelPolicy Cancel a policy before its trip starts
 	// (POST /travel/v1/policies/{policy_id}/cancel)
 	CancelPolicy(ctx context.Context, request CancelPolicyRequestObject) (CancelPolicyResponseObject, error)
+	// GetPolicyCertificate Download a policy's insurance certificate
+	// (GET /travel/v1/policies/{policy_id}/certificate.pdf)
+	GetPolicyCertificate(ctx context.Context, request GetPolicyCertificateRequestObject) (GetPolicyCertificateResponseObject, error)
 	// RequestQuote Request a travel insurance quote
 	// (POST /travel/v1/quotes)
 	RequestQuote(ctx context.Context, request RequestQuoteRequestObject) (RequestQuoteResponseObject, error)
@@ -4179,6 +4366,32 @@ func (sh *strictHandler) CancelPolicy(w http.ResponseWriter, r *http.Request, po
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(CancelPolicyResponseObject); ok {
 		if err := validResponse.VisitCancelPolicyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPolicyCertificate operation middleware
+func (sh *strictHandler) GetPolicyCertificate(w http.ResponseWriter, r *http.Request, policyID PolicyIDPath) {
+	var request GetPolicyCertificateRequestObject
+
+	request.PolicyID = policyID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPolicyCertificate(ctx, request.(GetPolicyCertificateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPolicyCertificate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPolicyCertificateResponseObject); ok {
+		if err := validResponse.VisitGetPolicyCertificateResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -140,6 +140,32 @@ func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOp
 	}))
 }
 
+// GetPolicyCertificate calls getPolicyCertificate (GET /travel/v1/policies/{policy_id}/certificate.pdf): Download a policy's insurance certificate.
+//
+// The policy's certificate, a PDF: the policy number and status, the policy
+// holder, the travellers, the trip's dates and countries, the plan and the
+// premium. It is the document the policy's `documents` name with `kind:
+// certificate`, at this URL. A cancelled policy's certificate says it is
+// cancelled. Another owner's policy is not found (`404`), as for `getPolicy`.
+// The 2018 listing of the API had travel certificates of their own (`POST
+// .../certificates`, `GET .../certificates/{certificate_id}`), with no schema
+// published; one certificate per policy, at the URL the policy names, is our
+// design.
+//
+// The client sends it with a token of scope
+// urn:axa.assistance.travel.policies.creation_request. It returns the answer
+// (application/pdf) as a [Stream]: read it, then close it. It is streamed,
+// never held whole in memory; retries happen before it is returned, never
+// while it is read, whose time the call's deadline bounds. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
+func (c *Client) GetPolicyCertificate(ctx context.Context, policyID UUID, opts ...RequestOption) (*Stream, error) {
+	return callStream(ctx, gen.OperationGetPolicyCertificate, opts, func(ctx context.Context) (*http.Response, error) {
+		return c.gen.GetPolicyCertificate(ctx, policyID)
+	})
+}
+
 // GetVersion calls getVersion (GET /version): Version of the deployed API.
 //
 // Tells which build of the API answers, so that a bug report can name it.

@@ -84,6 +84,16 @@ func (a exampleAnswer) VisitGetPolicyResponse(w http.ResponseWriter) error {
 	return a.write(w)
 }
 
+// GetPolicyCertificate answers getPolicyCertificate with its example.
+func (exampleAnswers) GetPolicyCertificate(context.Context, server.GetPolicyCertificateRequestObject) (server.GetPolicyCertificateResponseObject, error) {
+	return exampleAnswer{id: gen.OperationGetPolicyCertificate}, nil
+}
+
+// VisitGetPolicyCertificateResponse writes the example.
+func (a exampleAnswer) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+	return a.write(w)
+}
+
 // GetVersion answers getVersion with its example.
 func (exampleAnswers) GetVersion(context.Context, server.GetVersionRequestObject) (server.GetVersionResponseObject, error) {
 	return exampleAnswer{id: gen.OperationGetVersion}, nil

@@ -4,11 +4,15 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/testutil"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/data"
 )
 
@@ -311,5 +315,94 @@ func TestListPoliciesShowsCancellations(t *testing.T) {
 	items, _ := p.body["items"].([]any)
 	if len(items) != 1 || items[0].(map[string]any)["status"] != "cancelled" {
 		t.Errorf("list after cancel: %v", p.body)
+	}
+}
+
+// getRaw sends a GET with token through the validator and returns the
+// answer as sent: status, headers and bytes.
+func (e *tenancyEnv) getRaw(token, path string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// The certificate is served at the URL the policy's certificate document
+// names, as a PDF a reader opens naming the policy and its holder, to the
+// policy's owner only; a cancelled policy's says so.
+func TestCertificateIsServedAtTheURLThePolicyNames(t *testing.T) {
+	e, _ := newClockedTenancyEnv(t)
+	_, id := e.issue(e.alice, "q-1", "p-1")
+	p := e.do(e.alice, http.MethodGet, "/travel/v1/policies/"+id, "", "")
+	var certURL string
+	docs, _ := p.Body["documents"].([]any)
+	for _, d := range docs {
+		if m, _ := d.(map[string]any); m["kind"] == "certificate" {
+			certURL, _ = m["url"].(string)
+		}
+	}
+	u, err := url.Parse(certURL)
+	if err != nil || u.Scheme != "https" || u.Host != "apis.axa-assistance.com" {
+		t.Fatalf("the certificate's URL %q is not under the API's base URL", certURL)
+	}
+	if op, params, ok := gen.MatchOperation(http.MethodGet, u.Path); !ok || op != gen.OperationGetPolicyCertificate || !slices.Equal(params, []string{id}) {
+		t.Fatalf("the certificate's URL %s is not getPolicyCertificate's path: %v %v", u.Path, op, params)
+	}
+
+	rec := e.getRaw(e.alice, u.Path)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" || rec.Header().Get("Content-Length") != fmt.Sprint(rec.Body.Len()) {
+		t.Fatalf("GET %s: %d %v", u.Path, rec.Code, rec.Header())
+	}
+	text := strings.Join(strings.Fields(testutil.ReadPDF(t, rec.Body.Bytes()).Text), " ")
+	for _, want := range []string{p.Str("policy_number"), "Camille Martin", "Issued, in force"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the certificate's text lacks %q:\n%s", want, text)
+		}
+	}
+
+	for who, token := range map[string]string{"bob": e.bob, "the client": e.client} {
+		rec := e.getRaw(token, u.Path)
+		if rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), p.Str("policy_number")) || rec.Header().Get("Content-Type") != "application/json" {
+			t.Errorf("%s downloading alice's certificate: %d %s %q, want the 404 of no such policy", who, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+		}
+	}
+
+	if c := e.do(e.alice, http.MethodPost, cancelPath(id), "c-1", ""); c.Status != http.StatusOK {
+		t.Fatalf("cancel: %d %v", c.Status, c.Body)
+	}
+	text = strings.Join(strings.Fields(testutil.ReadPDF(t, e.getRaw(e.alice, u.Path).Body.Bytes()).Text), " ")
+	if !strings.Contains(text, "Cancelled on") {
+		t.Errorf("a cancelled policy's certificate:\n%s", text)
+	}
+}
+
+// The spec's example cursors are cursors of the sandbox's form, so that a
+// run that sends the examples (axa conform does) gets a page, not a 400.
+func TestTheSpecsExampleCursorsAreCursors(t *testing.T) {
+	op := testutil.Spec(t).Paths.Value("/travel/v1/policies").Get
+	var examples []any
+	for _, p := range op.Parameters {
+		if p.Value.Name == "cursor" {
+			examples = append(examples, p.Value.Example, p.Value.Schema.Value.Example)
+		}
+	}
+	page, _ := op.Responses.Status(http.StatusOK).Value.Content.Get("application/json").Example.(map[string]any)
+	examples = append(examples, page["next_cursor"])
+	checked := 0
+	for _, ex := range examples {
+		if ex == nil {
+			continue
+		}
+		checked++
+		if s, _ := ex.(string); s == "" {
+			t.Errorf("example cursor %v is not a string", ex)
+		} else if _, err := decodeCursor(s); err != nil {
+			t.Errorf("example cursor %q: %v", s, err)
+		}
+	}
+	if checked < 2 {
+		t.Errorf("found %d example cursors, want the parameter's and the answer's", checked)
 	}
 }

@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -384,6 +385,17 @@ func (r *Resources) checkPolicyRequest(req *gen.PolicyRequest, q *quoteRecord, n
 	return bad.err()
 }
 
+// certificatePath is the path of a policy's certificate: the path of
+// getPolicyCertificate in the spec, so that the URL a policy names is the
+// one the sandbox serves.
+func certificatePath(id uuid.UUID) string {
+	op, ok := gen.LookupOperation(gen.OperationGetPolicyCertificate)
+	if !ok {
+		panic("resources: the spec has no getPolicyCertificate") // gen is generated from the spec that has it
+	}
+	return strings.Replace(op.Path, "{policy_id}", id.String(), 1)
+}
+
 // newPolicy makes the policy issued from a quote.
 func (r *Resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *gen.PolicyRequest, now time.Time) gen.Policy {
 	base := strings.TrimSuffix(r.cfg.Audience, "/")
@@ -402,7 +414,7 @@ func (r *Resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *
 		Travellers:           slices.Clone(req.Travellers),
 		IssuedAt:             now.Truncate(time.Second),
 		Documents: []gen.PolicyDocument{
-			{Kind: gen.PolicyDocumentKindCertificate, URL: fmt.Sprintf("%s/travel/v1/policies/%s/certificate.pdf", base, id)},
+			{Kind: gen.PolicyDocumentKindCertificate, URL: base + certificatePath(id)},
 			{Kind: gen.PolicyDocumentKindTermsAndConditions, URL: fmt.Sprintf("%s/travel/v1/plans/%s/terms_and_conditions.pdf", base, q.quote.PlanCode)},
 		},
 	}
@@ -520,4 +532,20 @@ func (r *Resources) ListPolicies(ctx context.Context, req server.ListPoliciesReq
 		page.NextCursor = &c
 	}
 	return page, nil
+}
+
+// GetPolicyCertificate answers the certificate of an owner's policy, the
+// PDF CertificatePDF makes, at the path its certificate document names; to
+// anyone else the policy does not exist (404), as for GetPolicy.
+func (r *Resources) GetPolicyCertificate(ctx context.Context, req server.GetPolicyCertificateRequestObject) (server.GetPolicyCertificateResponseObject, error) {
+	o, err := ownerOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := r.store.policy(o, req.PolicyID)
+	if !ok {
+		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No policy with id %q.", req.PolicyID.String())
+	}
+	b := CertificatePDF(p)
+	return server.GetPolicyCertificate200ApplicationPdfResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
 }
