@@ -21,9 +21,9 @@ func Write(path string, data []byte, perm fs.FileMode) error {
 	return err
 }
 
-// WriteFrom is Write of what r yields until io.EOF, copied as it comes
-// (a download is never held whole in memory): a read that fails leaves
-// the old file. It returns how many bytes it wrote.
+// WriteFrom writes what r gives to path with mode perm, as Write does,
+// streaming it: a download too large for memory. It returns how many bytes
+// it wrote; when reading r fails, path is left as it was.
 func WriteFrom(path string, r io.Reader, perm fs.FileMode) (int64, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
