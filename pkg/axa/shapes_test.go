@@ -20,7 +20,7 @@ import (
 
 // sendTo returns the send function of a request to path, through c's
 // pipeline: what a generated method hands the call helpers.
-func sendTo(c *Client, method, path string, body io.Reader, edit gen.RequestEditorFn, contentType string) func(context.Context) (*http.Response, error) {
+func sendTo(c *Client, method, path string, body io.Reader, edit gen.RequestEditorFn, contentType string) func(context.Context) (*http.Response, error) { //nolint:bodyclose // the call helpers close it
 	return func(ctx context.Context) (*http.Response, error) {
 		req, err := http.NewRequestWithContext(ctx, method, c.BaseURL()+path, body)
 		if err != nil {
@@ -301,7 +301,7 @@ func TestMultipartBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	send := sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct)
+	send := sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct) //nolint:bodyclose // the call helpers close it
 	if err := callNoContent(t.Context(), gen.OperationRequestQuote, []RequestOption{WithIdempotencyKey("upload-1")}, send); err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestMultipartBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = callNoContent(t.Context(), gen.OperationRequestQuote, []RequestOption{WithIdempotencyKey("upload-2")}, sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct))
+	err = callNoContent(t.Context(), gen.OperationRequestQuote, []RequestOption{WithIdempotencyKey("upload-2")}, sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct)) //nolint:bodyclose // the call helpers close it
 	if len(got) != 1 || err == nil {
 		t.Errorf("%d requests (%v), want 1 and the 503", len(got), err)
 	}
@@ -484,7 +484,7 @@ func TestCallOrEmpty(t *testing.T) {
 		}
 	})
 	c := newClientOf(t, f, newFakeClock())
-	send := sendTo(c, http.MethodGet, "/version", nil, nil, "")
+	send := sendTo(c, http.MethodGet, "/version", nil, nil, "") //nolint:bodyclose // the call helpers close it
 	v, err := callOrEmpty[Version](t.Context(), gen.OperationGetVersion, []int{http.StatusNoContent}, nil, send)
 	if err != nil || v != nil {
 		t.Errorf("204: %+v, %v, want nil", v, err)
