@@ -20,7 +20,7 @@ import (
 
 // sendTo returns the send function of a request to path, through c's
 // pipeline: what a generated method hands the call helpers.
-func sendTo(c *Client, method, path string, body io.Reader, edit gen.RequestEditorFn, contentType string) func(context.Context) (*http.Response, error) { //nolint:bodyclose // the call helpers close it
+func sendTo(c *Client, method, path string, body io.Reader, edit gen.RequestEditorFn, contentType string) func(context.Context) (*http.Response, error) {
 	return func(ctx context.Context) (*http.Response, error) {
 		req, err := http.NewRequestWithContext(ctx, method, c.BaseURL()+path, body)
 		if err != nil {
