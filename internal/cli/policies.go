@@ -331,7 +331,7 @@ the end, --limit policies a request. --json prints {"items": [...], "next_cursor
 			if all && cursor != "" {
 				return usagef("--all starts from the newest policy: give --all or --cursor, not both")
 			}
-			n := int32(limit) //nolint:gosec // checked: 1 to 100
+			n := int32(limit)
 			params := &axa.ListPoliciesParams{Limit: &n}
 			if cursor != "" {
 				params.Cursor = &cursor
@@ -422,7 +422,7 @@ it, or give --output.`,
 				if err != nil {
 					return err
 				}
-				defer s.Close() //nolint:errcheck // read to the end or abandoned
+				defer s.Close()
 				if output == "" {
 					if _, err := io.Copy(f.Out, s); err != nil {
 						return fmt.Errorf("writing the certificate: %w", err)

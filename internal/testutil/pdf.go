@@ -36,7 +36,7 @@ func ReadPDF(t testing.TB, data []byte) PDF {
 	run := func(name string, args ...string) string {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
-		cmd := exec.CommandContext(t.Context(), name, args...)
+		cmd := exec.CommandContext(t.Context(), name, args...) //nolint:gosec // pdfinfo or pdftotext, on a file of the test's own
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Run(); err != nil || stderr.Len() > 0 {
 			t.Fatalf("%s %s: %v: %s", name, strings.Join(args, " "), err, stderr.String())

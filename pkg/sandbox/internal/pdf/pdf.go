@@ -192,7 +192,6 @@ func wrap(font Font, size, width float64, s string) []string {
 		}
 		if line != "" {
 			lines = append(lines, line)
-			line = ""
 		}
 		for textWidth(font, size, word) > width {
 			cut := 1
@@ -260,7 +259,7 @@ func encode(s string) []byte {
 	for _, r := range s {
 		switch {
 		case r >= 0x20 && r <= 0x7e, r >= 0xa0 && r <= 0xff:
-			out = append(out, byte(r))
+			out = append(out, byte(r)) //nolint:gosec // r is at most 0xff here
 		case winAnsiHigh[r] != 0:
 			out = append(out, winAnsiHigh[r])
 		default:
