@@ -475,6 +475,17 @@ func (c *checker) checkCommonResponses(w string, op *openapi3.Operation) {
 	}
 }
 
+// binaryContent reports whether a media type's schema is bytes (type
+// string, format binary): a document, an image, whose example the spec
+// cannot show.
+func binaryContent(mt *openapi3.MediaType) bool {
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return false
+	}
+	s := mt.Schema.Value
+	return s.Type != nil && s.Type.Is("string") && s.Format == "binary"
+}
+
 // checkResponses checks what every operation answers; the API's Error
 // schema is for the API's operations only (checkOAuthOperation has the
 // authorization server's).
@@ -498,7 +509,7 @@ func (c *checker) checkResponses(w string, op *openapi3.Operation) {
 			hasSuccess = true
 		}
 		for mime, mt := range ref.Value.Content {
-			if mt.Example == nil && len(mt.Examples) == 0 {
+			if mt.Example == nil && len(mt.Examples) == 0 && !binaryContent(mt) {
 				c.add("examples", rw, "%s content has no example", mime)
 			}
 			if mt.Schema != nil {

@@ -169,6 +169,10 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 			mt := op(t, doc, "GET", "/health/v1/medical_providers/search").Responses.Status(200).Value.Content.Get("application/json")
 			mt.Example = []any{map[string]any{"id": "x", "position": map[string]any{"distance": 1.0}}}
 		}},
+		{"a document answer without an example that is not bytes", "examples", "application/pdf content has no example", func(t *testing.T, doc *openapi3.T) {
+			resp := op(t, doc, "GET", countries).Responses.Status(200).Value
+			resp.Content["application/pdf"] = &openapi3.MediaType{Schema: openapi3.NewStringSchema().NewRef()}
+		}},
 		{"missing 503", "responses", "503", func(t *testing.T, doc *openapi3.T) {
 			op(t, doc, "GET", countries).Responses.Delete("503")
 		}},

@@ -107,10 +107,10 @@ func encodeMultipart(form any) (string, io.Reader, gen.RequestEditorFn, error) {
 // formPart is one part of a multipart body: a text field, a JSON value or
 // a file.
 type formPart struct {
-	name  string
-	text  string
-	json  []byte // a JSON part when not nil
-	file  *FilePart
+	name string
+	text string
+	json []byte // a JSON part when not nil
+	file *FilePart
 }
 
 // formParts returns the parts of one field.
