@@ -173,7 +173,7 @@ func checkPDF(b []byte) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	name := filepath.Join(dir, "p.pdf")
 	if err := os.WriteFile(name, b, 0o600); err != nil {
 		return err
