@@ -214,10 +214,11 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := rt.route.Operation
-	// Keep the body as kin-openapi reads it (no more than MaxBody), for the
-	// check of its names once it is valid.
+	// Keep a JSON body as kin-openapi reads it (no more than MaxBody), for
+	// the check of its names once it is valid; the bytes of another media
+	// type are not checked, nor kept twice.
 	var raw bytes.Buffer
-	if op.RequestBody != nil {
+	if op.RequestBody != nil && specmedia.IsJSON(r.Header.Get("Content-Type")) {
 		r.Body = teeBody{Reader: io.TeeReader(r.Body, &raw), Closer: r.Body}
 	}
 	// The token and its scopes first, alone: a request that may not be
@@ -267,10 +268,10 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		v.reject(w, r, err)
 		return
 	}
-	// The names and the encoding of a JSON body (a +json one too); the
-	// bytes of any other media type (multipart, a file) are not text to
-	// check.
-	if raw.Len() > 0 && specmedia.IsJSON(r.Header.Get("Content-Type")) {
+	// The names and the encoding of a JSON body (a +json one too, kept
+	// above); the bytes of any other media type (multipart, a file) are
+	// not text to check.
+	if raw.Len() > 0 {
 		problems = append(problems, checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type")), v.names)...)
 		// After checkNames: its "not valid JSON" comes next to
 		// kin-openapi's, so that sortProblems drops the repeat.
