@@ -20,6 +20,20 @@ type exampleAnswers struct {
 	idem idempotency
 }
 
+// CancelPolicy answers cancelPolicy with its example.
+func (e exampleAnswers) CancelPolicy(ctx context.Context, req server.CancelPolicyRequestObject) (server.CancelPolicyResponseObject, error) {
+	a, err := e.idempotent(ctx, gen.OperationCancelPolicy, req.Params.IdempotencyKey, nil)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// VisitCancelPolicyResponse writes the example.
+func (a exampleAnswer) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+	return a.write(w)
+}
+
 // CreatePolicy answers createPolicy with its example.
 func (e exampleAnswers) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
 	a, err := e.idempotent(ctx, gen.OperationCreatePolicy, req.Params.IdempotencyKey, req.Body)
@@ -74,6 +88,16 @@ func (a exampleAnswer) VisitGetPolicyResponse(w http.ResponseWriter) error {
 	return a.write(w)
 }
 
+// GetPolicyCertificate answers getPolicyCertificate with its example.
+func (e exampleAnswers) GetPolicyCertificate(ctx context.Context, _ server.GetPolicyCertificateRequestObject) (server.GetPolicyCertificateResponseObject, error) {
+	return e.answer(ctx, gen.OperationGetPolicyCertificate), nil
+}
+
+// VisitGetPolicyCertificateResponse writes the example.
+func (a exampleAnswer) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+	return a.write(w)
+}
+
 // GetVersion answers getVersion with its example.
 func (e exampleAnswers) GetVersion(ctx context.Context, _ server.GetVersionRequestObject) (server.GetVersionResponseObject, error) {
 	return e.answer(ctx, gen.OperationGetVersion), nil
@@ -111,6 +135,16 @@ func (e exampleAnswers) ListCountryAlerts(ctx context.Context, _ server.ListCoun
 
 // VisitListCountryAlertsResponse writes the example.
 func (a exampleAnswer) VisitListCountryAlertsResponse(w http.ResponseWriter) error {
+	return a.write(w)
+}
+
+// ListPolicies answers listPolicies with its example.
+func (e exampleAnswers) ListPolicies(ctx context.Context, _ server.ListPoliciesRequestObject) (server.ListPoliciesResponseObject, error) {
+	return e.answer(ctx, gen.OperationListPolicies), nil
+}
+
+// VisitListPoliciesResponse writes the example.
+func (a exampleAnswer) VisitListPoliciesResponse(w http.ResponseWriter) error {
 	return a.write(w)
 }
 
@@ -164,6 +198,10 @@ func (a exampleAnswer) VisitSearchMedicalProvidersResponse(w http.ResponseWriter
 // answer the spec gives as a string; empty without one).
 func successesOf(id gen.OperationID) []success {
 	switch id {
+	case gen.OperationCancelPolicy:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"cancelled_at\":\"2026-11-28T09:30:00Z\",\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"refund\":{\"amount\":97.8,\"currency\":\"EUR\"},\"start_date\":\"2026-12-20\",\"status\":\"cancelled\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"},
+		}
 	case gen.OperationCreatePolicy:
 		return []success{
 			{status: 201, kind: gen.KindJSON, contentType: "application/json", example: "{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"},
@@ -184,6 +222,10 @@ func successesOf(id gen.OperationID) []success {
 		return []success{
 			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"},
 		}
+	case gen.OperationGetPolicyCertificate:
+		return []success{
+			{status: 200, kind: gen.KindBinary, contentType: "application/pdf", example: ""},
+		}
 	case gen.OperationGetVersion:
 		return []success{
 			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"built-at\":\"2016-03-16T15:12:15Z\",\"commit-sha\":\"badc0ffee1deabeeffaceb00b00fa57ace5f00d1\"}"},
@@ -199,6 +241,10 @@ func successesOf(id gen.OperationID) []success {
 	case gen.OperationListCountryAlerts:
 		return []success{
 			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"axa_health_alerts\":[],\"axa_security_alerts\":[{\"alert_date\":\"2026-11-20T06:00:00Z\",\"country_ids\":[\"fr\"],\"id\":\"7b2e4d1a-9c3f-4e8b-a1d2-3c4b5a6f7e80\",\"level\":\"high\",\"short_description\":\"Public transport disrupted across the country.\",\"title\":\"Nationwide strike\"}],\"country_id\":\"fr\"}"},
+		}
+	case gen.OperationListPolicies:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"items\":[{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}],\"next_cursor\":\"cDE6NDIxNw\"}"},
 		}
 	case gen.OperationListProviderKinds:
 		return []success{
