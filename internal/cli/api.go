@@ -125,8 +125,11 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 			if err := axa.ValidateInvokeStream(id, params, body); err != nil {
 				return &usageError{err}
 			}
-			if output == "" && answersBinary(doc) && terminal(f.Out) {
-				return usagef("%s answers %s: give --output FILE, or redirect the standard output", id, doc.Successes[0].ContentType)
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			if output == "" && answersBinary(doc) && f.outIsTerminal() {
+				return usagef("%s answers %s, not for a terminal: give --output FILE, or redirect the standard output", id, doc.Successes[0].ContentType)
 			}
 			if doc.Deprecated {
 				fmt.Fprintf(f.Err, "axa: warning: the API deprecates %s%s\n", id, deprecationReason(doc))
@@ -141,7 +144,7 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 					return err
 				}
 				defer answer.Close()
-				return writeAnswer(f.Out, answer, output)
+				return f.writeAnswer(answer, output)
 			})
 		},
 	}

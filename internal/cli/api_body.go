@@ -14,6 +14,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/atomicfile"
+	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 )
 
@@ -196,27 +197,33 @@ func deprecationReason(doc gen.OperationDoc) string {
 	return ": " + strings.TrimSuffix(doc.DeprecatedReason, ".")
 }
 
-// terminal reports whether w is a terminal, which binary bytes must not
-// reach.
-func terminal(w io.Writer) bool {
-	fh, ok := w.(*os.File)
-	if !ok {
-		return false
+// checkOutput refuses an --output that cannot be written, before anything
+// is sent: a directory, or a file in a directory that does not exist.
+func checkOutput(output string) error {
+	if output == "" {
+		return nil
 	}
-	st, err := fh.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	if fi, err := os.Stat(output); err == nil && fi.IsDir() {
+		return usagef("--output %s is a directory: name the file to write", output)
+	}
+	if fi, err := os.Stat(filepath.Dir(output)); err != nil || !fi.IsDir() {
+		return usagef("--output %s: its directory does not exist", output)
+	}
+	return nil
 }
 
-// writeAnswer writes the answer: to output when given (whole or not at
-// all), else a JSON answer printed for a terminal, no content as nothing,
-// any other bytes as they are, to a standard output that is not a
-// terminal.
-func writeAnswer(out io.Writer, s *axa.Stream, output string) error {
+// writeAnswer writes an answer: to output when given (whole or not at
+// all, mode 0600, saying so on Err), else a JSON answer printed for a
+// terminal, no content as nothing, any other bytes as they are, to an
+// output that is not a terminal.
+func (f *Factory) writeAnswer(s *axa.Stream, output string) error {
 	if output != "" {
-		if _, err := atomicfile.WriteFrom(output, s, 0o600); err != nil {
-			return fmt.Errorf("--output %s: %w", output, err)
+		n, err := atomicfile.WriteFrom(output, s, 0o600)
+		if err != nil {
+			return fmt.Errorf("writing the answer to %s: %w", output, err)
 		}
-		return nil
+		_, err = fmt.Fprintf(f.Err, "axa: wrote %s (%d bytes)\n", termtext.Line(output), n)
+		return err
 	}
 	mt, _, _ := mime.ParseMediaType(s.ContentType)
 	if mt == "application/json" || strings.HasSuffix(mt, "+json") {
@@ -230,7 +237,7 @@ func writeAnswer(out io.Writer, s *axa.Stream, output string) error {
 		if len(bytes.TrimSpace(raw)) == 0 {
 			return nil
 		}
-		return printRawJSON(out, raw)
+		return printRawJSON(f.Out, raw)
 	}
 	first := make([]byte, 1)
 	n, err := io.ReadFull(s, first)
@@ -240,12 +247,14 @@ func writeAnswer(out io.Writer, s *axa.Stream, output string) error {
 		}
 		return fmt.Errorf("reading the answer: %w", err)
 	}
-	if terminal(out) {
-		return usagef("the answer is %s: give --output FILE, or redirect the standard output", s.ContentType)
+	if f.outIsTerminal() {
+		return usagef("the answer is %s, not for a terminal: give --output FILE, or redirect the standard output", s.ContentType)
 	}
-	if _, err := out.Write(first); err != nil {
+	if _, err := f.Out.Write(first); err != nil {
 		return err
 	}
-	_, err = io.Copy(out, s)
-	return err
+	if _, err := io.Copy(f.Out, s); err != nil {
+		return fmt.Errorf("writing the answer: %w", err)
+	}
+	return nil
 }

@@ -19,21 +19,22 @@ func stream(ct, body string) *axa.Stream {
 }
 
 func TestWriteAnswer(t *testing.T) {
-	var out bytes.Buffer
-	if err := writeAnswer(&out, stream("application/json", `{"a":1}`), ""); err != nil || out.String() != "{\n  \"a\": 1\n}\n" {
+	var out, errOut bytes.Buffer
+	f := &Factory{Out: &out, Err: &errOut, OutIsTerminal: func() bool { return false }}
+	if err := f.writeAnswer(stream("application/json", `{"a":1}`), ""); err != nil || out.String() != "{\n  \"a\": 1\n}\n" {
 		t.Errorf("JSON: %q, %v", out.String(), err)
 	}
 	out.Reset()
-	if err := writeAnswer(&out, stream("", ""), ""); err != nil || out.Len() != 0 {
+	if err := f.writeAnswer(stream("", ""), ""); err != nil || out.Len() != 0 {
 		t.Errorf("no content: %q, %v", out.String(), err)
 	}
 	out.Reset()
 	pdf := "%PDF-1.4\x00\x01binary"
-	if err := writeAnswer(&out, stream("application/pdf", pdf), ""); err != nil || out.String() != pdf {
+	if err := f.writeAnswer(stream("application/pdf", pdf), ""); err != nil || out.String() != pdf {
 		t.Errorf("binary to a pipe: %q, %v", out.String(), err)
 	}
 	path := filepath.Join(t.TempDir(), "answer.pdf")
-	if err := writeAnswer(&out, stream("application/pdf", pdf), path); err != nil {
+	if err := f.writeAnswer(stream("application/pdf", pdf), path); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(path); err != nil || string(b) != pdf {
@@ -42,17 +43,16 @@ func TestWriteAnswer(t *testing.T) {
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Errorf("--output mode %v", fi.Mode().Perm())
 	}
-}
-
-// A binary answer is never written to a terminal.
-func TestBinaryAnswerIsNotWrittenToATerminal(t *testing.T) {
-	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
-	if err != nil {
-		t.Skip("no terminal here:", err)
+	// A binary answer is never written to a terminal.
+	out.Reset()
+	f.OutIsTerminal = func() bool { return true }
+	if err := f.writeAnswer(stream("application/pdf", pdf), ""); ExitCode(err) != ExitUsage || out.Len() != 0 {
+		t.Errorf("binary to a terminal: %v, %d bytes written", err, out.Len())
 	}
-	defer tty.Close() //nolint:errcheck // a test's terminal
-	if err := writeAnswer(tty, stream("application/pdf", "%PDF"), ""); ExitCode(err) != ExitUsage {
-		t.Errorf("binary to a terminal: %v", err)
+	for _, bad := range []string{t.TempDir(), filepath.Join(t.TempDir(), "missing", "x.pdf")} {
+		if err := checkOutput(bad); ExitCode(err) != ExitUsage {
+			t.Errorf("--output %s: %v", bad, err)
+		}
 	}
 }
 

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
-	"github.com/axa-assistance-go/axa/internal/atomicfile"
 	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 )
@@ -409,13 +407,8 @@ it, or give --output.`,
 			if output == "" && f.outIsTerminal() {
 				return usagef("the certificate is a PDF, not for a terminal: give --output FILE, or redirect the standard output")
 			}
-			if output != "" {
-				if fi, err := os.Stat(output); err == nil && fi.IsDir() {
-					return usagef("--output %s is a directory: name the file to write", output)
-				}
-				if fi, err := os.Stat(filepath.Dir(output)); err != nil || !fi.IsDir() {
-					return usagef("--output %s: its directory does not exist", output)
-				}
+			if err := checkOutput(output); err != nil {
+				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				s, err := c.GetPolicyCertificate(ctx, id)
@@ -423,18 +416,7 @@ it, or give --output.`,
 					return err
 				}
 				defer s.Close()
-				if output == "" {
-					if _, err := io.Copy(f.Out, s); err != nil {
-						return fmt.Errorf("writing the certificate: %w", err)
-					}
-					return nil
-				}
-				n, err := atomicfile.WriteFrom(output, s, 0o600)
-				if err != nil {
-					return fmt.Errorf("writing the certificate to %s: %w", output, err)
-				}
-				_, err = fmt.Fprintf(f.Err, "axa: wrote %s (%d bytes)\n", termtext.Line(output), n)
-				return err
+				return f.writeAnswer(s, output)
 			})
 		},
 	}
