@@ -3,13 +3,14 @@ package specmedia
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"strings"
+
+	"github.com/axa-assistance-go/axa/internal/pdf"
 )
 
 // placeholderText is what a placeholder document says.
@@ -74,39 +75,14 @@ func encodeImage(encode func(*bytes.Buffer, image.Image) error) []byte {
 	return b.Bytes()
 }
 
-// PDF returns a one-page A4 PDF 1.4 document showing text (printable ASCII;
-// others are written as '?') in Helvetica, with an exact cross-reference
-// table, so that a PDF reader opens it without repairing it.
+// PDF returns a one-page A4 PDF 1.4 document showing text in Helvetica
+// (internal/pdf, the sandbox's certificates' writer), with an exact
+// cross-reference table, so that a PDF reader opens it without repairing
+// it.
 func PDF(text string) []byte {
-	safe := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e {
-			return '?'
-		}
-		return r
-	}, text)
-	safe = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(safe)
-	content := "BT /F1 12 Tf 72 770 Td (" + safe + ") Tj ET\n"
-	objects := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", len(content), content),
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n") // a comment of high bytes: the file is binary
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return b.Bytes()
+	p := pdf.NewPage()
+	p.Line(pdf.Helvetica, 12, 0, text)
+	return p.Bytes()
 }
 
 // signature returns what a document of the media type starts with, and

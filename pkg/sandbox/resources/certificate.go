@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/axa-assistance-go/axa/gen"
-	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/pdf"
+	"github.com/axa-assistance-go/axa/internal/pdf"
 )
 
 // maxCertificateValue bounds, in runes, each value the certificate
