@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -315,7 +316,9 @@ func TestConcurrentDuplicatePoliciesCreateOne(t *testing.T) {
 }
 
 // exampleRequest builds a request for op from the spec's own examples: path
-// and required parameters, and the request body.
+// and required parameters (paramValue), and the request body: the JSON
+// example of a JSON body, else an empty body of its media type (the
+// matrices check tokens and scopes, which come first).
 func exampleRequest(t *testing.T, doc *openapi3.T, base string, op gen.Operation) *http.Request {
 	t.Helper()
 	item := doc.Paths.Value(op.Path)
@@ -323,31 +326,41 @@ func exampleRequest(t *testing.T, doc *openapi3.T, base string, op gen.Operation
 	path, query, header := op.Path, url.Values{}, http.Header{}
 	for _, ref := range append(item.Parameters, spec.Parameters...) {
 		p := ref.Value
-		if p.Schema == nil || p.Schema.Value == nil || p.Schema.Value.Example == nil {
+		ex, ok := paramValue(p)
+		if !ok {
 			if p.Required {
 				t.Fatalf("%s: required parameter %s has no example", op.ID, p.Name)
 			}
 			continue
 		}
-		v := fmt.Sprint(p.Schema.Value.Example)
+		vs := textValues(ex)
 		switch {
 		case p.In == openapi3.ParameterInPath:
-			path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(v))
+			path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(strings.Join(vs, ",")))
 		case p.Required && p.In == openapi3.ParameterInQuery:
-			query.Set(p.Name, v)
+			query[p.Name] = vs
 		case p.Required && p.In == openapi3.ParameterInHeader:
-			header.Set(p.Name, v)
+			header.Set(p.Name, strings.Join(vs, ","))
 		}
 	}
 	var body io.Reader
-	if spec.RequestBody != nil {
-		mt := spec.RequestBody.Value.Content.Get("application/json")
-		b, err := json.Marshal(mt.Schema.Value.Example)
-		if err != nil {
-			t.Fatal(err)
+	if spec.RequestBody != nil && spec.RequestBody.Value != nil && len(spec.RequestBody.Value.Content) > 0 {
+		content := spec.RequestBody.Value.Content
+		media := slices.Sorted(maps.Keys(content))
+		i := max(slices.IndexFunc(media, isJSON), 0)
+		header.Set("Content-Type", media[i])
+		body = strings.NewReader("")
+		if mt := content[media[i]]; isJSON(media[i]) {
+			ex := mt.Example
+			if ex == nil && mt.Schema != nil {
+				ex = schemaExample(mt.Schema, 0)
+			}
+			b, err := json.Marshal(ex)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = bytes.NewReader(b)
 		}
-		body = bytes.NewReader(b)
-		header.Set("Content-Type", "application/json")
 	}
 	target := base + path
 	if len(query) > 0 {
