@@ -87,16 +87,33 @@ type Parameter struct {
 	// CommaSeparated is an array in the query whose values go in one
 	// comma-separated value (style form, explode false), not repeated.
 	CommaSeparated bool
+	// Deprecated reports that the spec deprecates the parameter.
+	Deprecated bool
 }
+
+// The kinds of request bodies and answers.
+const (
+	// KindJSON is application/json or a +json media type.
+	KindJSON = "json"
+	// KindNone is an answer without content.
+	KindNone = "none"
+	// KindBinary is any other media type, sent and read as bytes.
+	KindBinary = "binary"
+	// KindMultipart is multipart/form-data.
+	KindMultipart = "multipart"
+	// KindForm is application/x-www-form-urlencoded.
+	KindForm = "form"
+)
 
 // RequestBody is the body an operation takes.
 type RequestBody struct {
 	// Required reports whether the body must be sent.
 	Required bool
-	// ContentType is its media type: application/json, or
-	// application/x-www-form-urlencoded for the authorization server's
-	// operations.
-	ContentType string
+	// ContentType is the media type the SDK sends: the first the spec
+	// lists of application/json, a +json type, multipart/form-data, a
+	// form, then any other; Kind is which of those it is (KindJSON,
+	// KindMultipart, KindForm, KindBinary).
+	ContentType, Kind string
 	// Schema is the name of its component schema, which is also the name
 	// of its Go type; empty for an inline schema.
 	Schema string
@@ -120,6 +137,31 @@ type OperationDoc struct {
 	Body *RequestBody
 	// SuccessStatus is the first 2xx status it answers.
 	SuccessStatus int
+	// Successes are every 2xx answer the spec documents, in status order.
+	Successes []Success
+	// Deprecated reports that the spec deprecates the operation;
+	// DeprecatedReason is its x-deprecated-reason, empty without one.
+	Deprecated       bool
+	DeprecatedReason string
+	// Pagination says how the operation pages its answer, nil when it
+	// does not.
+	Pagination *Pagination
+}
+
+// Success is one 2xx answer of an operation.
+type Success struct {
+	Status int
+	// Kind is KindJSON, KindNone or KindBinary; ContentType the media type
+	// (empty for KindNone).
+	Kind, ContentType string
+}
+
+// Pagination is how a list operation pages its answer: the query parameter
+// that takes the cursor, the array property of the answer that holds a
+// page's items, the string property that holds the next page's cursor
+// (empty or absent on the last page).
+type Pagination struct {
+	Cursor, Items, Next string
 }
 
 // LookupOperationDoc returns what the spec says of the operation id. Each
@@ -144,6 +186,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "resource", In: "query", Description: "The API the token is for, an absolute URI (RFC 8707 section 2); when present it must name this API, else the redirect carries `invalid_target`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "binary", ContentType: "text/html"}},
 		}, true
 	case OperationCreatePolicy:
 		return OperationDoc{
@@ -154,8 +197,9 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Parameters: []Parameter{
 				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).", Required: true, Type: "string", Format: "", Items: ""},
 			},
-			Body:          &RequestBody{Required: true, ContentType: "application/json", Schema: "PolicyRequest", Description: ""},
+			Body:          &RequestBody{Required: true, ContentType: "application/json", Kind: "json", Schema: "PolicyRequest", Description: ""},
 			SuccessStatus: 201,
+			Successes:     []Success{{Status: 201, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationGetAuthorizationServerMetadata:
 		return OperationDoc{
@@ -164,6 +208,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description:   "RFC 8414 metadata: the issuer (the base URL the metadata is served under) and its\nendpoints, grants, PKCE methods, client authentication methods and scopes. Every\nendpoint it names is an operation of this document. Served by the authorization\nserver, not an SDK method.",
 			Tags:          []string{"oauth"},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationGetCountry:
 		return OperationDoc{
@@ -177,6 +222,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationGetCountryHealth:
 		return OperationDoc{
@@ -190,6 +236,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationGetCountrySecurity:
 		return OperationDoc{
@@ -203,6 +250,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationGetJSONWebKeySet:
 		return OperationDoc{
@@ -211,6 +259,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description:   "The JSON Web Key Set (RFC 7517 section 5) of the key that signs the access tokens\n(RFC 9068 JWTs, `EdDSA` over Ed25519: an `OKP` key, RFC 8037). Served by the\nauthorization server, not an SDK method.",
 			Tags:          []string{"oauth"},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationGetPolicy:
 		return OperationDoc{
@@ -222,6 +271,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "policy_id", In: "path", Description: "The policy's id.", Required: true, Type: "string", Format: "uuid", Items: ""},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationGetVersion:
 		return OperationDoc{
@@ -230,6 +280,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description:   "Tells which build of the API answers, so that a bug report can name it. Needs no\ntoken (as in the Quickstart).",
 			Tags:          []string{"meta"},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationListAlerts:
 		return OperationDoc{
@@ -243,6 +294,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "min_level", In: "query", Description: "Only alerts at this level or above (our design).", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationListCountries:
 		return OperationDoc{
@@ -255,6 +307,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationListCountryAlerts:
 		return OperationDoc{
@@ -269,6 +322,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "min_level", In: "query", Description: "Only alerts at this level or above (our design).", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationListProviderKinds:
 		return OperationDoc{
@@ -281,6 +335,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationListProviderSpecialities:
 		return OperationDoc{
@@ -293,6 +348,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationRequestQuote:
 		return OperationDoc{
@@ -303,8 +359,9 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Parameters: []Parameter{
 				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).", Required: true, Type: "string", Format: "", Items: ""},
 			},
-			Body:          &RequestBody{Required: true, ContentType: "application/json", Schema: "QuoteRequest", Description: ""},
+			Body:          &RequestBody{Required: true, ContentType: "application/json", Kind: "json", Schema: "QuoteRequest", Description: ""},
 			SuccessStatus: 201,
+			Successes:     []Success{{Status: 201, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationRequestToken:
 		return OperationDoc{
@@ -312,8 +369,9 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Summary:       "Ask the authorization server for an access token",
 			Description:   "The OAuth 2.0 token endpoint (RFC 6749 section 3.2): one of the four grants of the\nsecurity scheme's flows, chosen by `grant_type` (client credentials, section 4.4.2;\npassword, section 4.3.2; authorization code with the PKCE `code_verifier`, section\n4.1.3 and RFC 7636 section 4.5; refresh token, section 6). The client authenticates\nwith HTTP Basic (`client_secret_basic`) or with `client_id` and `client_secret` in\nthe form (`client_secret_post`), never both. Parameters go in the form body, once\neach; a parameter in the URL is refused. A refresh token is exchanged once (rotation):\npresenting it again revokes every token of its grant, and so does an authorization\ncode used twice. Served by the authorization server, not an SDK method: the SDK and\nthe `axa` command get their tokens through `golang.org/x/oauth2`.",
 			Tags:          []string{"oauth"},
-			Body:          &RequestBody{Required: true, ContentType: "application/x-www-form-urlencoded", Schema: "OAuthTokenRequest", Description: ""},
+			Body:          &RequestBody{Required: true, ContentType: "application/x-www-form-urlencoded", Kind: "form", Schema: "OAuthTokenRequest", Description: ""},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationRevokeToken:
 		return OperationDoc{
@@ -321,8 +379,9 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Summary:       "Revoke a refresh token or an access token",
 			Description:   "Token revocation (RFC 7009). A refresh token revokes its whole grant (every refresh\nand access token descended from it); an access token only itself. Both kinds are\nlooked for whatever `token_type_hint` says. An unknown, expired or otherwise invalid\ntoken is answered `200` (section 2.2); another client's token is refused with\n`400 unauthorized_client` and left alone (section 2.1). The client authenticates as at\nthe token endpoint. Served by the authorization server, not an SDK method: `axa logout`\ncalls it.",
 			Tags:          []string{"oauth"},
-			Body:          &RequestBody{Required: true, ContentType: "application/x-www-form-urlencoded", Schema: "OAuthRevocationRequest", Description: ""},
+			Body:          &RequestBody{Required: true, ContentType: "application/x-www-form-urlencoded", Kind: "form", Schema: "OAuthRevocationRequest", Description: ""},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "none", ContentType: ""}},
 		}, true
 	case OperationSearchMedicalProviders:
 		return OperationDoc{
@@ -340,6 +399,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: "limit", In: "query", Description: "Most providers to answer.", Required: false, Type: "integer", Format: "int32", Items: "", Default: "20"},
 			},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
 	case OperationSubmitAuthorization:
 		return OperationDoc{
@@ -347,8 +407,9 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Summary:       "Submit the login and consent form",
 			Description:   "What the page of `authorize` posts: the authorization request's parameters, carried\nalong as hidden fields, with the user's login, password and decision. `approve` with\nthe right credentials redirects to the client with a code; `deny` redirects with\n`error=access_denied` (RFC 6749 section 4.1.2.1); a wrong login or password, or no\ndecision, shows the page again with a message. Served by the authorization server,\nfor a browser; not an SDK method.",
 			Tags:          []string{"oauth"},
-			Body:          &RequestBody{Required: true, ContentType: "application/x-www-form-urlencoded", Schema: "OAuthAuthorizationForm", Description: ""},
+			Body:          &RequestBody{Required: true, ContentType: "application/x-www-form-urlencoded", Kind: "form", Schema: "OAuthAuthorizationForm", Description: ""},
 			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "binary", ContentType: "text/html"}},
 		}, true
 	}
 	return OperationDoc{}, false

@@ -128,3 +128,36 @@ type Empty struct{}
 		}
 	}
 }
+
+// A oneOf model (oapi-codegen's union) says its variants, its
+// discriminator and the methods that read and set them, which go doc does
+// not show for an alias.
+func TestGenerateDocumentsUnions(t *testing.T) {
+	src := "package gen\n\nimport \"encoding/json\"\n\n" +
+		"// Settlement How a claim is settled.\ntype Settlement struct{ union json.RawMessage }\n\n" +
+		"type BankTransfer struct{ IBAN string }\ntype Voucher struct{ Code string }\n\n" +
+		"func (t Settlement) AsBankTransfer() (BankTransfer, error) { return BankTransfer{}, nil }\n" +
+		"func (t Settlement) AsVoucher() (Voucher, error) { return Voucher{}, nil }\n" +
+		"func (t *Settlement) FromVoucher(v Voucher) error { return nil }\n" +
+		"func (t Settlement) Discriminator() (string, error) {\n\tvar d struct {\n\t\tDiscriminator string `json:\"method\"`\n\t}\n\terr := json.Unmarshal(t.union, &d)\n\treturn d.Discriminator, err\n}\n"
+	file := filepath.Join(t.TempDir(), "types.gen.go")
+	if err := os.WriteFile(file, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := generate("example.com/m/gen", "axa", nil, []string{file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(strings.ReplaceAll(string(out), "//", "")), " ")
+	for _, want := range []string{
+		"It holds one of BankTransfer, Voucher", `told apart by its "method" property`,
+		"Read a variant with AsBankTransfer, AsVoucher; set one with FromBankTransfer, FromVoucher",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the union's doc lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(strings.SplitN(flat, "BankTransfer = gen.BankTransfer", 2)[0], "It holds one of") && !strings.Contains(flat, "Settlement = gen.Settlement") {
+		t.Error("the union doc is not on Settlement")
+	}
+}

@@ -71,6 +71,14 @@ type decl struct {
 	name, alias, doc string
 	fields           []field // of a struct type
 	isConst          bool
+	union            *union // of a oneOf/anyOf model
+}
+
+// union is what a model of a oneOf or anyOf holds: its variants (the types
+// of its As methods) and the property that tells them apart, if any.
+type union struct {
+	variants      []string
+	discriminator string
 }
 
 // field is one exported field of a struct model.
@@ -83,12 +91,17 @@ func generate(importPath, pkg string, renames map[string]string, files []string)
 	fset := token.NewFileSet()
 	var decls []decl
 	qual := path.Base(importPath)
+	unions := map[string]*union{}
 	for _, file := range files {
 		f, err := parser.ParseFile(fset, file, nil, parser.ParseComments)
 		if err != nil {
 			return nil, err
 		}
 		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				unionMethod(fd, unions)
+				continue
+			}
 			gd, ok := d.(*ast.GenDecl)
 			if !ok {
 				continue
@@ -122,6 +135,14 @@ func generate(importPath, pkg string, renames map[string]string, files []string)
 			}
 		}
 	}
+	for i := range decls {
+		if u := unions[decls[i].name]; u != nil && len(u.variants) > 0 {
+			for j, v := range u.variants {
+				u.variants[j] = nameFor(v, renames)
+			}
+			decls[i].union = u
+		}
+	}
 	slices.SortFunc(decls, func(a, b decl) int { return strings.Compare(a.alias, b.alias) })
 
 	var b bytes.Buffer
@@ -143,6 +164,7 @@ func generate(importPath, pkg string, renames map[string]string, files []string)
 			fmt.Fprintf(&b, "\t// %s is %s.%s.\n", d.alias, qual, d.name)
 		}
 		writeFields(&b, d.fields)
+		writeUnion(&b, d.union)
 		fmt.Fprintf(&b, "\t%s = %s.%s\n", d.alias, qual, d.name)
 	}
 	b.WriteString(")\n\n// The values of the API's enumerations.\nconst (\n")
@@ -153,6 +175,74 @@ func generate(importPath, pkg string, renames map[string]string, files []string)
 	}
 	b.WriteString(")\n")
 	return format.Source(b.Bytes())
+}
+
+// unionMethod records fd when it is a method of oapi-codegen's union types:
+// AsX (a variant X), Discriminator (its property, read from the tag of the
+// struct it decodes into).
+func unionMethod(fd *ast.FuncDecl, unions map[string]*union) {
+	if fd.Recv == nil || len(fd.Recv.List) != 1 || !fd.Name.IsExported() {
+		return
+	}
+	recv := fd.Recv.List[0].Type
+	if st, ok := recv.(*ast.StarExpr); ok {
+		recv = st.X
+	}
+	id, ok := recv.(*ast.Ident)
+	if !ok {
+		return
+	}
+	u := unions[id.Name]
+	if u == nil {
+		u = &union{}
+		unions[id.Name] = u
+	}
+	switch {
+	case strings.HasPrefix(fd.Name.Name, "As") && fd.Type.Results != nil && len(fd.Type.Results.List) == 2:
+		if v, ok := fd.Type.Results.List[0].Type.(*ast.Ident); ok {
+			u.variants = append(u.variants, v.Name)
+		}
+	case fd.Name.Name == "Discriminator" && fd.Body != nil:
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if tag, err := strconv.Unquote(lit.Value); err == nil {
+					if name, _, _ := strings.Cut(reflect.StructTag(tag).Get("json"), ","); name != "" {
+						u.discriminator = name
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// writeUnion writes the doc comment lines of a union model: its variants
+// and the methods that read and set them, which go doc does not show for an
+// alias.
+func writeUnion(b *bytes.Buffer, u *union) {
+	if u == nil {
+		return
+	}
+	var as, from []string
+	for _, v := range u.variants {
+		as = append(as, "As"+v)
+		from = append(from, "From"+v)
+	}
+	text := "It holds one of " + strings.Join(u.variants, ", ") + " (a oneOf or anyOf of the spec)"
+	if u.discriminator != "" {
+		text += fmt.Sprintf(", told apart by its %q property: Discriminator returns it, ValueByDiscriminator the variant it names", u.discriminator)
+	}
+	text += ". Read a variant with " + strings.Join(as, ", ") + "; set one with " + strings.Join(from, ", ") + "; MergeX merges one in."
+	b.WriteString("\t//\n")
+	line := "\t//"
+	for _, w := range strings.Fields(text) {
+		if len(line)+1+len(w) > 78 {
+			b.WriteString(line + "\n")
+			line = "\t//"
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
 }
 
 // writeFields writes the doc comment lines that list a model's fields, as a

@@ -6,6 +6,8 @@
 package atomicfile
 
 import (
+	"bytes"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,22 +17,31 @@ import (
 // old content or the new, whole. The temporary file has mode perm from its
 // creation on, so a secret never sits in a more readable file.
 func Write(path string, data []byte, perm fs.FileMode) error {
+	_, err := WriteFrom(path, bytes.NewReader(data), perm)
+	return err
+}
+
+// WriteFrom writes what r gives to path with mode perm, as Write does,
+// streaming it: a download too large for memory. It returns how many bytes
+// it wrote; when reading r fails, path is left as it was.
+func WriteFrom(path string, r io.Reader, perm fs.FileMode) (int64, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	name := tmp.Name()
 	defer os.Remove(name) //nolint:errcheck // best effort: gone after the rename
 	if err := tmp.Chmod(perm); err != nil {
 		_ = tmp.Close()
-		return err
+		return 0, err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	n, err := io.Copy(tmp, r)
+	if err != nil {
 		_ = tmp.Close()
-		return err
+		return n, err
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return n, err
 	}
-	return os.Rename(name, path)
+	return n, os.Rename(name, path)
 }

@@ -76,7 +76,7 @@ func apiOperations() []gen.Operation {
 // reservedFlags are the flag names a parameter cannot take: the root's
 // persistent flags, --help, and the body's --file. A test checks the list
 // against the root command.
-var reservedFlags = []string{"base-url", "client-id", "client-secret", "json", "lang", "timeout", "help", "file", "env", "issuer", "token-url", "audience"}
+var reservedFlags = []string{"base-url", "client-id", "client-secret", "json", "lang", "timeout", "help", "file", "form", "content-type", "output", "env", "issuer", "token-url", "audience"}
 
 // binding ties a parameter of the spec to its flag.
 type binding struct {
@@ -88,8 +88,11 @@ type binding struct {
 // newCmdOperation builds the command of one operation.
 func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.Command {
 	id := string(op.ID)
-	var file string
-	var bindings []binding
+	var (
+		file, output, contentType string
+		form                      []string
+		bindings                  []binding
+	)
 	cmd := &cobra.Command{
 		Use:   id,
 		Short: doc.Summary,
@@ -112,21 +115,24 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 					params[b.param.Name] = []string{f.lang} // --lang, as for every command
 				}
 			}
-			var body []byte
-			if doc.Body != nil && file != "" {
-				raw, err := readBody(cmd.InOrStdin(), file)
-				if err != nil {
-					return err
-				}
-				body = raw
+			body, closeBody, err := requestBody(cmd.InOrStdin(), doc.Body, file, contentType, form)
+			if err != nil {
+				return err
 			}
+			defer closeBody()
 			// Everything the SDK would refuse is said before anything
 			// starts (a sandbox, a token request).
-			if err := axa.ValidateInvoke(id, params, body); err != nil {
+			if err := axa.ValidateInvokeStream(id, params, body); err != nil {
 				return &usageError{err}
 			}
+			if output == "" && answersBinary(doc) && terminal(f.Out) {
+				return usagef("%s answers %s: give --output FILE, or redirect the standard output", id, doc.Successes[0].ContentType)
+			}
+			if doc.Deprecated {
+				fmt.Fprintf(f.Err, "axa: warning: the API deprecates %s%s\n", id, deprecationReason(doc))
+			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
-				raw, err := c.Invoke(ctx, id, params, body)
+				answer, err := c.InvokeStream(ctx, id, params, body)
 				var ie *axa.InvalidRequestError
 				if errors.As(err, &ie) || errors.Is(err, axa.ErrUnknownOperation) {
 					return &usageError{err}
@@ -134,7 +140,8 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 				if err != nil {
 					return err
 				}
-				return printRawJSON(f.Out, raw)
+				defer answer.Close() //nolint:errcheck // read whole, or given up on with the command
+				return writeAnswer(f.Out, answer, output)
 			})
 		},
 	}
@@ -169,30 +176,9 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 		bindings = append(bindings, binding{param: p, flag: name, value: v})
 	}
 
-	var body string
-	if doc.Body != nil {
-		what := "the request body"
-		if doc.Body.Schema != "" {
-			what = "the " + doc.Body.Schema
-		}
-		usage := "a JSON file holding " + what + ", or - to read it from standard input (at most 1 MiB)"
-		if doc.Body.Required {
-			usage += " (required)"
-		}
-		fl.StringVar(&file, "file", "", usage)
-		_ = cmd.MarkFlagFilename("file", "json") // the flag exists: no error
-		if doc.Body.Required {
-			_ = cmd.MarkFlagRequired("file")
-		}
-		body = "\n\nBody: " + what + ", as JSON, from --file FILE, or --file - for standard input"
-		if !doc.Body.Required {
-			body += " (optional)"
-		}
-		body += "."
-		if d := strings.TrimSpace(doc.Body.Description); d != "" {
-			body += " " + d
-		}
-	}
+	bodyHelp := bodyFlags(cmd, doc.Body, &file, &contentType, &form)
+	fl.StringVar(&output, "output", "", "write the answer's body to this file (replaced whole, mode 0600) instead of printing it")
+	_ = cmd.MarkFlagFilename("output") // the flag exists: no error
 
 	long := op.Method + " " + op.Path
 	if doc.Summary != "" {
@@ -206,9 +192,13 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 	} else {
 		long += "\n\nIt needs no token."
 	}
-	long += body + "\n\nPrints the API's JSON answer. Without credentials, the embedded sandbox answers."
+	long += bodyHelp + "\n\n" + answerHelp(doc) + " Without credentials, the embedded sandbox answers."
+	if doc.Deprecated {
+		long += "\n\nDeprecated: the API deprecates this operation" + deprecationReason(doc) + "."
+		cmd.Short += " (deprecated)"
+	}
 	cmd.Long = long
-	cmd.Example = operationExample(id, bindings, doc.Body)
+	cmd.Example = operationExample(id, bindings, doc)
 	return cmd
 }
 
@@ -269,6 +259,9 @@ func paramUsage(p gen.Parameter, flag string, autoKey bool) string {
 	case p.Required:
 		notes = append(notes, "required")
 	}
+	if p.Deprecated {
+		notes = append(notes, "deprecated by the API")
+	}
 	if len(notes) == 0 {
 		return desc
 	}
@@ -277,7 +270,7 @@ func paramUsage(p gen.Parameter, flag string, autoKey bool) string {
 
 // operationExample shows the operation called with its required flags
 // (placeholders, or an enum's first value) and its body.
-func operationExample(id string, bindings []binding, body *gen.RequestBody) string {
+func operationExample(id string, bindings []binding, doc gen.OperationDoc) string {
 	line := "  axa api " + id
 	for _, b := range bindings {
 		if !b.param.Required || strings.EqualFold(b.param.Name, "Idempotency-Key") {
@@ -290,9 +283,18 @@ func operationExample(id string, bindings []binding, body *gen.RequestBody) stri
 		line += " --" + b.flag + " " + v
 	}
 	lines := []string{line}
-	if body != nil {
+	switch body := doc.Body; {
+	case body == nil:
+	case body.Kind == gen.KindMultipart:
+		lines[0] += " --form NAME=VALUE --form FILE_FIELD=@document.pdf"
+	case body.Kind == gen.KindJSON || body.Kind == gen.KindForm:
 		lines[0] += " --file body.json"
 		lines = append(lines, "  axa api "+id+" --file - < body.json")
+	default:
+		lines[0] += " --file data.bin"
+	}
+	if answersBinary(doc) {
+		lines[0] += " --output " + answerFile(doc.Successes[0].ContentType)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -152,16 +152,33 @@ type Parameter struct {
 	// CommaSeparated is an array in the query whose values go in one
 	// comma-separated value (style form, explode false), not repeated.
 	CommaSeparated bool
+	// Deprecated reports that the spec deprecates the parameter.
+	Deprecated bool
 }
+
+// The kinds of request bodies and answers.
+const (
+	// KindJSON is application/json or a +json media type.
+	KindJSON = "json"
+	// KindNone is an answer without content.
+	KindNone = "none"
+	// KindBinary is any other media type, sent and read as bytes.
+	KindBinary = "binary"
+	// KindMultipart is multipart/form-data.
+	KindMultipart = "multipart"
+	// KindForm is application/x-www-form-urlencoded.
+	KindForm = "form"
+)
 
 // RequestBody is the body an operation takes.
 type RequestBody struct {
 	// Required reports whether the body must be sent.
 	Required bool
-	// ContentType is its media type: application/json, or
-	// application/x-www-form-urlencoded for the authorization server's
-	// operations.
-	ContentType string
+	// ContentType is the media type the SDK sends: the first the spec
+	// lists of application/json, a +json type, multipart/form-data, a
+	// form, then any other; Kind is which of those it is (KindJSON,
+	// KindMultipart, KindForm, KindBinary).
+	ContentType, Kind string
 	// Schema is the name of its component schema, which is also the name
 	// of its Go type; empty for an inline schema.
 	Schema string
@@ -185,6 +202,31 @@ type OperationDoc struct {
 	Body *RequestBody
 	// SuccessStatus is the first 2xx status it answers.
 	SuccessStatus int
+	// Successes are every 2xx answer the spec documents, in status order.
+	Successes []Success
+	// Deprecated reports that the spec deprecates the operation;
+	// DeprecatedReason is its x-deprecated-reason, empty without one.
+	Deprecated       bool
+	DeprecatedReason string
+	// Pagination says how the operation pages its answer, nil when it
+	// does not.
+	Pagination *Pagination
+}
+
+// Success is one 2xx answer of an operation.
+type Success struct {
+	Status int
+	// Kind is KindJSON, KindNone or KindBinary; ContentType the media type
+	// (empty for KindNone).
+	Kind, ContentType string
+}
+
+// Pagination is how a list operation pages its answer: the query parameter
+// that takes the cursor, the array property of the answer that holds a
+// page's items, the string property that holds the next page's cursor
+// (empty or absent on the last page).
+type Pagination struct {
+	Cursor, Items, Next string
 }
 
 // LookupOperationDoc returns what the spec says of the operation id. Each
@@ -206,14 +248,24 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 				{Name: {{q .Name}}, In: {{q .In}}, Description: {{q .Description}}, Required: {{.Required}}, Type: {{q .Type}}, Format: {{q .Format}}, Items: {{q .Items}}
 					{{- if .Enum}}, Enum: []string{ {{- range $i, $e := .Enum}}{{if $i}}, {{end}}{{q $e}}{{end -}} }{{end -}}
 					{{- if .Default}}, Default: {{q .Default}}{{end -}}
-					{{- if .CommaSeparated}}, CommaSeparated: true{{end -}} },
+					{{- if .CommaSeparated}}, CommaSeparated: true{{end -}}
+					{{- if .Deprecated}}, Deprecated: true{{end -}} },
 				{{- end}}
 			},
 			{{- end}}
 			{{- with .Body}}
-			Body:          &RequestBody{Required: {{.Required}}, ContentType: {{q .ContentType}}, Schema: {{q .Schema}}, Description: {{q .Description}}},
+			Body:          &RequestBody{Required: {{.Required}}, ContentType: {{q .ContentType}}, Kind: {{q .Kind}}, Schema: {{q .Schema}}, Description: {{q .Description}}},
 			{{- end}}
 			SuccessStatus: {{.Success}},
+			{{- if .Successes}}
+			Successes: []Success{ {{- range $i, $s := .Successes}}{{if $i}}, {{end}}{Status: {{$s.Status}}, Kind: {{q $s.Kind}}, ContentType: {{q $s.ContentType}}}{{end -}} },
+			{{- end}}
+			{{- if .Deprecated}}
+			Deprecated: true, DeprecatedReason: {{q .DeprecatedReason}},
+			{{- end}}
+			{{- with .Pagination}}
+			Pagination: &Pagination{Cursor: {{q .Cursor}}, Items: {{q .Items}}, Next: {{q .Next}}},
+			{{- end}}
 		}, true
 {{- end}}
 	}

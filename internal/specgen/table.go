@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -53,7 +55,48 @@ type operation struct {
 	// JSON example (compact), empty when the spec gives none.
 	Success        int
 	SuccessExample string
+	// Successes are every 2xx answer the spec documents, in status order.
+	Successes []success
+	// Deprecated is the operation's deprecated flag; DeprecatedReason its
+	// x-deprecated-reason, empty without one.
+	Deprecated       bool
+	DeprecatedReason string
+	// Pagination says how the operation pages its answer, nil when it
+	// does not (see paginationOf).
+	Pagination *pagination
 }
+
+// success is one 2xx answer of an operation.
+type success struct {
+	Status int
+	// Kind is what the answer carries: kindJSON, kindNone (no content) or
+	// kindBinary (any other media type, streamed).
+	Kind string
+	// ContentType is the media type: application/json (or a +json
+	// type), the binary one (the first the spec lists), empty for none.
+	ContentType string
+	// Schema is the component schema of a JSON answer, empty when inline.
+	Schema string
+	// Example is its example, compact JSON, for a JSON answer.
+	Example string
+}
+
+// pagination is a cursor-paginated list: the query parameter that takes
+// the cursor, the array property of the answer that holds a page's items,
+// the string property that holds the next page's cursor (empty or absent
+// on the last page).
+type pagination struct {
+	Cursor, Items, Next string
+}
+
+// The kinds of bodies and answers.
+const (
+	kindJSON      = "json"      // application/json, or a +json type
+	kindNone      = "none"      // no content
+	kindBinary    = "binary"    // any other media type, as bytes
+	kindMultipart = "multipart" // multipart/form-data
+	kindForm      = "form"      // application/x-www-form-urlencoded
+)
 
 // param is one parameter of an operation, path item parameters included.
 type param struct {
@@ -67,15 +110,20 @@ type param struct {
 	// CommaSeparated is an array in the query whose values go in one
 	// comma-separated value (style form, explode false), not repeated.
 	CommaSeparated bool
+	// Deprecated is the parameter's deprecated flag.
+	Deprecated bool
 }
 
-// body is an operation's request body: JSON, or a form for the
-// authorization server's operations.
+// body is an operation's request body.
 type body struct {
-	Required    bool
-	ContentType string // jsonType or formType
-	Schema      string // the component schema's name, empty when inline
-	Description string
+	Required bool
+	// ContentType is the media type sent: the first of the spec's in the
+	// order application/json, a +json type, multipart/form-data, a form,
+	// any other; Kind says which of those it is (kindJSON, kindMultipart,
+	// kindForm, kindBinary).
+	ContentType, Kind string
+	Schema            string // the component schema's name, empty when inline
+	Description       string
 }
 
 // oauthTag marks the operations of the authorization server: in the table
@@ -86,8 +134,9 @@ const oauthTag = "oauth"
 // The media types of request bodies: the API's, and the authorization
 // server's (RFC 6749 section 3.2).
 const (
-	jsonType = "application/json"
-	formType = "application/x-www-form-urlencoded"
+	jsonType      = "application/json"
+	formType      = "application/x-www-form-urlencoded"
+	multipartType = "multipart/form-data"
 )
 
 // requirement is one security requirement object: all of its schemes, each
@@ -295,7 +344,10 @@ func describe(o *operation, item *openapi3.PathItem, op *openapi3.Operation) err
 			if p == nil {
 				continue
 			}
-			np := param{Name: p.Name, In: p.In, Description: oneLine(p.Description), Required: p.Required}
+			np := param{Name: p.Name, In: p.In, Description: oneLine(p.Description), Required: p.Required, Deprecated: p.Deprecated}
+			if p.In == openapi3.ParameterInCookie {
+				return fmt.Errorf("%s: cookie parameter %s: the SDK sends path, query and header parameters only; send it as a header parameter instead", o.ID, p.Name)
+			}
 			if p.Schema != nil && p.Schema.Value != nil {
 				sc := p.Schema.Value
 				np.Type = schemaType(sc)
@@ -330,17 +382,22 @@ func describe(o *operation, item *openapi3.PathItem, op *openapi3.Operation) err
 	}
 	o.Params = params
 
+	o.Deprecated = op.Deprecated
+	if r, ok := op.Extensions["x-deprecated-reason"].(string); ok {
+		o.DeprecatedReason = oneLine(r)
+	}
+
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		rb := op.RequestBody.Value
-		ct := jsonType
-		if o.AuthorizationServer {
-			ct = formType
+		ct := requestType(rb.Content)
+		if ct == "" {
+			return errors.New("a request body without content: give it a media type, or no requestBody")
+		}
+		if o.AuthorizationServer && ct != formType {
+			return fmt.Errorf("a request body of %s: the authorization server's operations take %s", ct, formType)
 		}
 		mt := rb.Content.Get(ct)
-		if mt == nil || len(rb.Content) != 1 {
-			return fmt.Errorf("a request body without %s content alone", ct)
-		}
-		b := &body{Required: rb.Required, ContentType: ct, Description: oneLine(rb.Description)}
+		b := &body{Required: rb.Required, ContentType: ct, Kind: mediaKind(ct), Description: oneLine(rb.Description)}
 		if mt.Schema != nil {
 			b.Schema = schemaName(mt.Schema.Ref)
 		}
@@ -361,22 +418,158 @@ func describe(o *operation, item *openapi3.PathItem, op *openapi3.Operation) err
 			if _, err := fmt.Sscanf(code, "%d", &status); err != nil {
 				continue
 			}
-			o.Success = status
-			ref := op.Responses.Value(code)
-			if ref == nil || ref.Value == nil {
-				break
-			}
-			if mt := ref.Value.Content.Get(jsonType); mt != nil {
-				ex, err := exampleOf(mt)
-				if err != nil {
-					return fmt.Errorf("the example of response %s: %w", code, err)
+			s := success{Status: status, Kind: kindNone}
+			if ref := op.Responses.Value(code); ref != nil && ref.Value != nil {
+				if ct := responseType(ref.Value.Content); ct != "" {
+					s.ContentType, s.Kind = ct, mediaKind(ct)
+					if s.Kind != kindJSON {
+						s.Kind = kindBinary
+					}
+					mt := ref.Value.Content.Get(ct)
+					if s.Kind == kindJSON && mt != nil {
+						ex, err := exampleOf(mt)
+						if err != nil {
+							return fmt.Errorf("the example of response %s: %w", code, err)
+						}
+						s.Example = ex
+						if mt.Schema != nil {
+							s.Schema = schemaName(mt.Schema.Ref)
+						}
+					}
 				}
-				o.SuccessExample = ex
 			}
-			break
+			o.Successes = append(o.Successes, s)
+		}
+		if len(o.Successes) > 0 {
+			o.Success, o.SuccessExample = o.Successes[0].Status, o.Successes[0].Example
 		}
 	}
+	p, err := paginationOf(o, op)
+	if err != nil {
+		return err
+	}
+	o.Pagination = p
 	return nil
+}
+
+// mediaKind says what kind of body a media type is.
+func mediaKind(ct string) string {
+	switch {
+	case ct == jsonType || strings.HasSuffix(ct, "+json"):
+		return kindJSON
+	case ct == multipartType:
+		return kindMultipart
+	case ct == formType:
+		return kindForm
+	}
+	return kindBinary
+}
+
+// requestType returns the media type of a request body the SDK sends: the
+// first of application/json, a +json type, multipart/form-data, a form,
+// then any other in name order; empty when there is none.
+func requestType(content openapi3.Content) string {
+	types := slices.Sorted(maps.Keys(content))
+	for _, want := range []func(string) bool{
+		func(ct string) bool { return ct == jsonType },
+		func(ct string) bool { return strings.HasSuffix(ct, "+json") },
+		func(ct string) bool { return ct == multipartType },
+		func(ct string) bool { return ct == formType },
+		func(string) bool { return true },
+	} {
+		for _, ct := range types {
+			if want(ct) {
+				return ct
+			}
+		}
+	}
+	return ""
+}
+
+// responseType returns the media type of an answer the SDK reads: JSON
+// (application/json, then a +json type) before any other; empty for none.
+func responseType(content openapi3.Content) string {
+	types := slices.Sorted(maps.Keys(content))
+	for _, ct := range types {
+		if ct == jsonType {
+			return ct
+		}
+	}
+	for _, ct := range types {
+		if strings.HasSuffix(ct, "+json") {
+			return ct
+		}
+	}
+	if len(types) > 0 {
+		return types[0]
+	}
+	return ""
+}
+
+// paginationExtension declares how an operation pages its answer:
+// {cursor: the query parameter, items: the answer's array property, next:
+// its next-cursor property}.
+const paginationExtension = "x-pagination"
+
+// paginationOf returns how o pages its answer: as its x-pagination says,
+// else recognised from its shape (a query parameter cursor or page_token,
+// and a JSON object answer with one array property and a string
+// next_cursor or next_page_token), nil when it does not page. A declared
+// pagination that does not fit the operation is an error.
+func paginationOf(o *operation, op *openapi3.Operation) (*pagination, error) {
+	var first *openapi3.Schema
+	if len(o.Successes) > 0 && o.Successes[0].Kind == kindJSON {
+		if ref := op.Responses.Value(strconv.Itoa(o.Successes[0].Status)); ref != nil && ref.Value != nil {
+			if mt := ref.Value.Content.Get(o.Successes[0].ContentType); mt != nil && mt.Schema != nil {
+				first = mt.Schema.Value
+			}
+		}
+	}
+	queryParam := func(name string) bool {
+		return slices.ContainsFunc(o.Params, func(p param) bool { return p.Name == name && p.In == openapi3.ParameterInQuery })
+	}
+	prop := func(name, typ string) bool {
+		if first == nil || first.Properties[name] == nil || first.Properties[name].Value == nil {
+			return false
+		}
+		return schemaType(first.Properties[name].Value) == typ
+	}
+	if raw, ok := op.Extensions[paginationExtension]; ok {
+		m, _ := raw.(map[string]any)
+		p := &pagination{}
+		p.Cursor, _ = m["cursor"].(string)
+		p.Items, _ = m["items"].(string)
+		p.Next, _ = m["next"].(string)
+		switch {
+		case p.Cursor == "" || p.Items == "" || p.Next == "":
+			return nil, fmt.Errorf("%s: want {cursor: a query parameter, items: an array property, next: a string property}", paginationExtension)
+		case !queryParam(p.Cursor):
+			return nil, fmt.Errorf("%s: cursor %q is not a query parameter of the operation", paginationExtension, p.Cursor)
+		case !prop(p.Items, "array"):
+			return nil, fmt.Errorf("%s: items %q is not an array property of the first success's JSON object", paginationExtension, p.Items)
+		case !prop(p.Next, "string"):
+			return nil, fmt.Errorf("%s: next %q is not a string property of the first success's JSON object", paginationExtension, p.Next)
+		}
+		return p, nil
+	}
+	if first == nil {
+		return nil, nil
+	}
+	var arrays []string
+	for name, ref := range first.Properties {
+		if ref != nil && ref.Value != nil && schemaType(ref.Value) == "array" {
+			arrays = append(arrays, name)
+		}
+	}
+	if len(arrays) != 1 {
+		return nil, nil
+	}
+	for _, c := range []struct{ cursor, next string }{{"cursor", "next_cursor"}, {"page_token", "next_page_token"}} {
+		if queryParam(c.cursor) && prop(c.next, "string") {
+			return &pagination{Cursor: c.cursor, Items: arrays[0], Next: c.next}, nil
+		}
+	}
+	return nil, nil
 }
 
 // exampleOf returns a media type's example as compact JSON: its example,

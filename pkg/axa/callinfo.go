@@ -15,6 +15,10 @@ type callInfo struct {
 	attempt       int
 	grantedScopes []string
 	neededScopes  []string
+	// stream marks a call whose answer is handed over as a Stream: the
+	// cache layer leaves it alone, and the per-attempt timeout bounds the
+	// wait for its headers, not its reading.
+	stream bool
 	// owned is set by the header layer, which hands the layers below a
 	// clone of the caller's request: each request they are handed is then
 	// the pipeline's own and sent once (the retry layer sends a new clone

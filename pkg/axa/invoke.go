@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -74,28 +77,158 @@ func (c *Client) Invoke(ctx context.Context, operationID string, params map[stri
 	if err != nil {
 		return nil, err
 	}
-	req, err := buildInvoke(op, doc, params, body)
+	req, err := buildInvoke(op, doc, params, jsonBody(body))
 	if err != nil {
 		return nil, err
 	}
-	return call[json.RawMessage](ctx, op.ID, opts, func(ctx context.Context) (*http.Response, error) {
-		var rd io.Reader
-		if req.body != nil {
-			rd = bytes.NewReader(req.body) // rewindable: retries resend it
+	return call[json.RawMessage](ctx, op.ID, opts, c.sendInvoke(op, req))
+}
+
+// RequestBody is the body of an InvokeStream call: any media type, its bytes
+// read from Content as the request is sent. MultipartBody makes a
+// multipart/form-data one.
+type RequestBody struct {
+	// ContentType is the body's media type; the operation's when empty.
+	ContentType string
+	// Content is the body. A retry sends it again only when it is an
+	// io.Seeker (an *os.File, a *bytes.Reader), from where it was;
+	// otherwise the call is sent once.
+	Content io.Reader
+
+	rewind func() (io.ReadCloser, error) // MultipartBody's
+}
+
+// MultipartBody returns a multipart/form-data body of text fields and
+// files, in name order, each file streamed as it is sent. A retry sends it
+// again only when every file's Content is an io.Seeker.
+func MultipartBody(fields map[string][]string, files map[string][]FilePart) *RequestBody {
+	var parts []formPart
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		for _, v := range fields[name] {
+			parts = append(parts, formPart{name: name, text: v})
 		}
-		r, err := http.NewRequestWithContext(ctx, op.Method, c.origin.String()+req.path, rd)
+	}
+	rewindable := true
+	var seekers []io.Seeker
+	var starts []int64
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		for _, f := range files[name] {
+			parts = append(parts, formPart{name: name, file: &f})
+			s, ok := f.Content.(io.Seeker)
+			var at int64
+			if ok {
+				var err error
+				at, err = s.Seek(0, io.SeekCurrent)
+				ok = err == nil
+			}
+			rewindable = rewindable && ok
+			seekers, starts = append(seekers, s), append(starts, at)
+		}
+	}
+	boundary := multipart.NewWriter(io.Discard).Boundary()
+	b := &RequestBody{ContentType: "multipart/form-data; boundary=" + boundary, Content: newMultipartReader(boundary, parts)}
+	if rewindable {
+		b.rewind = func() (io.ReadCloser, error) {
+			for i, s := range seekers {
+				if _, err := s.Seek(starts[i], io.SeekStart); err != nil {
+					return nil, fmt.Errorf("rewinding a file of the request body: %w", err)
+				}
+			}
+			return newMultipartReader(boundary, parts), nil
+		}
+	}
+	return b
+}
+
+// InvokeStream is Invoke for an operation of any shape: its body of any
+// media type (nil for none), its answer handed over as a Stream, whatever
+// it is: JSON, a document, nothing (an empty Stream, ContentLength 0).
+// The caller reads and closes it. WithResponseInto tells the status. The
+// errors are Invoke's; a body of another media type than the operation's
+// is an *InvalidRequestError, as is a missing required one.
+func (c *Client) InvokeStream(ctx context.Context, operationID string, params map[string][]string, body *RequestBody, opts ...RequestOption) (*Stream, error) {
+	op, doc, err := lookupInvoke(operationID)
+	if err != nil {
+		return nil, err
+	}
+	req, err := buildInvoke(op, doc, params, streamBody(body))
+	if err != nil {
+		return nil, err
+	}
+	return callStream(ctx, op.ID, opts, c.sendInvoke(op, req))
+}
+
+// streamBody checks InvokeStream's body against the operation and adds it
+// to the request.
+func streamBody(body *RequestBody) func(gen.Operation, gen.OperationDoc, *invokeRequest) []string {
+	return func(op gen.Operation, doc gen.OperationDoc, req *invokeRequest) []string {
+		switch {
+		case doc.Body == nil && body != nil:
+			return []string{fmt.Sprintf("a body was given, but %s takes no body", op.ID)}
+		case doc.Body == nil:
+			return nil
+		case body == nil || body.Content == nil:
+			if doc.Body.Required {
+				return []string{fmt.Sprintf("missing the required body (%s)", doc.Body.ContentType)}
+			}
+			return nil
+		}
+		ct := body.ContentType
+		if ct == "" {
+			ct = doc.Body.ContentType
+		}
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || !mediaTypeMatches(doc.Body.ContentType, mt) {
+			return []string{fmt.Sprintf("a body of %s, but %s takes %s", ct, op.ID, doc.Body.ContentType)}
+		}
+		req.body, req.contentType, req.length = body.Content, ct, -1
+		switch {
+		case body.rewind != nil:
+			req.getBody = body.rewind
+		default:
+			rd, edit := readerBody(body.Content)
+			r := &http.Request{Body: io.NopCloser(rd)}
+			_ = edit(context.Background(), r)
+			req.body, req.getBody = rd, r.GetBody
+			if r.GetBody != nil {
+				req.length = r.ContentLength
+			}
+		}
+		return nil
+	}
+}
+
+// mediaTypeMatches reports whether media type mt fits declared, a media
+// type of the spec that may hold wildcards (image/*, */*).
+func mediaTypeMatches(declared, mt string) bool {
+	dt, dsub, _ := strings.Cut(strings.ToLower(declared), "/")
+	t, sub, _ := strings.Cut(strings.ToLower(mt), "/")
+	return (dt == "*" || dt == t) && (dsub == "*" || dsub == sub)
+}
+
+// sendInvoke returns the send function of an Invoke request.
+func (c *Client) sendInvoke(op gen.Operation, req *invokeRequest) func(context.Context) (*http.Response, error) {
+	return func(ctx context.Context) (*http.Response, error) {
+		r, err := http.NewRequestWithContext(ctx, op.Method, c.origin.String()+req.path, nil)
 		if err != nil {
 			return nil, err
+		}
+		if req.body != nil {
+			r.Body, r.GetBody, r.ContentLength = io.NopCloser(req.body), req.getBody, req.length
+			if rc, ok := req.body.(io.ReadCloser); ok {
+				r.Body = rc
+			}
+			if req.length == 0 {
+				r.Body = http.NoBody
+			}
+			r.Header.Set("Content-Type", req.contentType)
 		}
 		r.URL.RawQuery = req.query.Encode()
 		for name, v := range req.header {
 			r.Header.Set(name, v)
 		}
-		if req.body != nil {
-			r.Header.Set("Content-Type", "application/json")
-		}
 		return c.http.Do(r)
-	})
+	}
 }
 
 // ValidateInvoke returns the error Invoke would refuse its arguments with
@@ -107,7 +240,7 @@ func ValidateInvoke(operationID string, params map[string][]string, body []byte)
 	if err != nil {
 		return err
 	}
-	_, err = buildInvoke(op, doc, params, body)
+	_, err = buildInvoke(op, doc, params, jsonBody(body))
 	return err
 }
 
@@ -129,12 +262,46 @@ type invokeRequest struct {
 	path   string // escaped, with the path parameters filled in
 	query  url.Values
 	header map[string]string
-	body   []byte // nil without one
+	// body is the request body, nil without one; contentType its media
+	// type; getBody rewinds it for a retry, nil when it cannot be.
+	body        io.Reader
+	contentType string
+	getBody     func() (io.ReadCloser, error)
+	length      int64 // -1 when unknown
 }
 
-// buildInvoke checks params and body against the operation and lays out
-// the request; its error is an *InvalidRequestError listing every problem.
-func buildInvoke(op gen.Operation, doc gen.OperationDoc, params map[string][]string, body []byte) (*invokeRequest, error) {
+// jsonBody checks Invoke's JSON body against the operation and adds it to
+// the request.
+func jsonBody(body []byte) func(gen.Operation, gen.OperationDoc, *invokeRequest) []string {
+	return func(op gen.Operation, doc gen.OperationDoc, req *invokeRequest) []string {
+		hasBody := len(bytes.TrimSpace(body)) > 0
+		switch {
+		case doc.Body == nil && hasBody:
+			return []string{fmt.Sprintf("a body was given, but %s takes no body", op.ID)}
+		case doc.Body != nil && doc.Body.Kind != gen.KindJSON && (hasBody || doc.Body.Required):
+			return []string{fmt.Sprintf("its body is %s, not JSON: call InvokeStream with a RequestBody", doc.Body.ContentType)}
+		case doc.Body != nil && !hasBody && doc.Body.Required:
+			what := "a JSON value"
+			if doc.Body.Schema != "" {
+				what = "a " + doc.Body.Schema
+			}
+			return []string{fmt.Sprintf("missing the required body (%s, as JSON)", what)}
+		case doc.Body != nil && hasBody:
+			var v json.RawMessage
+			if err := json.Unmarshal(body, &v); err != nil {
+				return []string{fmt.Sprintf("the body is not valid JSON: %v", err)}
+			}
+			req.body, req.contentType, req.length = bytes.NewReader(body), doc.Body.ContentType, int64(len(body))
+			req.getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		}
+		return nil
+	}
+}
+
+// buildInvoke checks params against the operation, and the body with body
+// (which adds it to the request and returns its problems), and lays out the
+// request; its error is an *InvalidRequestError listing every problem.
+func buildInvoke(op gen.Operation, doc gen.OperationDoc, params map[string][]string, body func(gen.Operation, gen.OperationDoc, *invokeRequest) []string) (*invokeRequest, error) {
 	var problems []string
 	// Match the names given to the operation's parameters.
 	values := make([][]string, len(doc.Parameters))
@@ -214,25 +381,9 @@ func buildInvoke(op gen.Operation, doc gen.OperationDoc, params map[string][]str
 		}
 	}
 
-	hasBody := len(bytes.TrimSpace(body)) > 0
-	switch {
-	case doc.Body == nil && hasBody:
-		problems = append(problems, fmt.Sprintf("a body was given, but %s takes no body", op.ID))
-	case doc.Body != nil && !hasBody && doc.Body.Required:
-		what := "a JSON value"
-		if doc.Body.Schema != "" {
-			what = "a " + doc.Body.Schema
-		}
-		problems = append(problems, fmt.Sprintf("missing the required body (%s, as JSON)", what))
-	case doc.Body != nil && hasBody:
-		var v json.RawMessage
-		if err := json.Unmarshal(body, &v); err != nil {
-			problems = append(problems, fmt.Sprintf("the body is not valid JSON: %v", err))
-		} else {
-			req.body = body
-		}
+	if body != nil {
+		problems = append(problems, body(op, doc, req)...)
 	}
-
 	if len(problems) > 0 {
 		return nil, &InvalidRequestError{Operation: string(op.ID), Problems: problems}
 	}
@@ -248,4 +399,20 @@ func validHeaderValue(v string) bool {
 		}
 	}
 	return true
+}
+
+// ValidateInvokeStream returns the error InvokeStream would refuse its
+// arguments with, or nil; it needs no client, sends nothing and reads none
+// of the body.
+func ValidateInvokeStream(operationID string, params map[string][]string, body *RequestBody) error {
+	op, doc, err := lookupInvoke(operationID)
+	if err != nil {
+		return err
+	}
+	var probe *RequestBody
+	if body != nil {
+		probe = &RequestBody{ContentType: body.ContentType, Content: http.NoBody}
+	}
+	_, err = buildInvoke(op, doc, params, streamBody(probe))
+	return err
 }

@@ -76,7 +76,8 @@ func hasHeader(h http.Header, names string) bool {
 // RoundTrip implements http.RoundTripper.
 func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	reqCC := cacheDirectives(req.Header.Values("Cache-Control"))
-	if req.Method != http.MethodGet || reqCC.noStore || hasHeader(req.Header, preconditionHeaders) {
+	if req.Method != http.MethodGet || reqCC.noStore || hasHeader(req.Header, preconditionHeaders) || infoFrom(req.Context()).stream {
+		// A stream is the caller's to read: never held whole to be stored.
 		return t.next.RoundTrip(req)
 	}
 	ctx := req.Context()

@@ -209,7 +209,9 @@ type retryTransport struct {
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	info := infoFrom(ctx)
-	resendable := mayRetry(req)
+	// A body that cannot be rewound (a reader the caller gave, not an
+	// io.Seeker) is sent once.
+	resendable := mayRetry(req) && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
 	loop := t.retrier
 	if ro := info.opts; ro != nil && ro.hasMaxRetries {
 		// WithMaxRetries: this call's own count.
@@ -231,12 +233,31 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		info.attempt = attempt
 		var cancel context.CancelFunc
-		if t.perAttempt > 0 {
+		var headersIn func() bool
+		switch {
+		case t.perAttempt > 0 && info.stream:
+			// A stream's reading is the caller's, bounded by the call's
+			// deadline: the attempt's own bound ends with its headers.
+			actx, cancelCause := context.WithCancelCause(r.Context())
+			timer := time.AfterFunc(t.perAttempt, func() { cancelCause(context.DeadlineExceeded) })
+			headersIn = timer.Stop
+			cancel = func() { cancelCause(context.Canceled) }
+			r = r.WithContext(actx)
+		case t.perAttempt > 0:
 			var actx context.Context
 			actx, cancel = context.WithTimeout(r.Context(), t.perAttempt)
 			r = r.WithContext(actx)
 		}
 		resp, err = t.next.RoundTrip(r) //nolint:bodyclose // returned to the caller, or drained by the loop (outcome.discard)
+		if headersIn != nil && !headersIn() {
+			// The bound fired before, or as, the headers came: the
+			// attempt timed out (and a body that came is cut).
+			if err == nil {
+				drain(resp)
+				resp = nil
+			}
+			err = fmt.Errorf("%w (waiting %s for the answer's headers)", context.DeadlineExceeded, t.perAttempt)
+		}
 		resp, err = cancelOnClose(resp, err, cancel)
 		switch {
 		case !resendable,
