@@ -356,7 +356,8 @@ func oasdiffBreaking(t *testing.T, base, head string) (string, bool) {
 	return stdout.String(), true
 }
 
-// copyModule copies the module's files (not .git, not bin) into dst and
+// copyModule copies the module's files (not .git, a directory or a
+// worktree's file, not bin) into dst and
 // returns their contents by slash-separated path.
 func copyModule(t *testing.T, root, dst string) map[string][]byte {
 	t.Helper()
@@ -375,7 +376,9 @@ func copyModule(t *testing.T, root, dst string) map[string][]byte {
 			}
 			return os.MkdirAll(filepath.Join(dst, rel), 0o750)
 		}
-		if !d.Type().IsRegular() {
+		// A worktree's .git is a file naming the repository: copied, it
+		// would make git in the copy act on the original's repository.
+		if !d.Type().IsRegular() || d.Name() == ".git" {
 			return nil
 		}
 		data, err := os.ReadFile(path)

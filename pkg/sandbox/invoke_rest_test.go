@@ -1,12 +1,16 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,15 +31,15 @@ import (
 // specAnswer is an operation's success answer, for the links out of it.
 type specAnswer struct {
 	header http.Header // nil when the typed method gave no header
-	body   []byte      // JSON
+	body   []byte      // JSON; nil for an answer of another kind
 }
 
-// errCannotSend says that Invoke has no way to send an operation's request
-// (a request body that is not JSON, a cookie parameter): the operation is
+// errCannotSend says that InvokeStream has no way to send an operation's
+// request (a cookie parameter, which go generate refuses): the operation is
 // reported, not failed.
-var errCannotSend = errors.New("Invoke cannot send this request")
+var errCannotSend = errors.New("InvokeStream cannot send this request")
 
-// invokeTheRest calls, through Invoke, every API operation of the spec
+// invokeTheRest calls, through InvokeStream, every API operation of the spec
 // that called does not hold, with inputs from the spec (specInputs), and
 // fails the test for each that does not answer a success the spec
 // documents. An operation that links from another (a resource's id in
@@ -80,27 +84,41 @@ func invokeTheRest(t *testing.T, c *axa.Client, called map[gen.OperationID]bool,
 			continue
 		}
 		var resp axa.Response
-		raw, err := c.Invoke(t.Context(), string(op.ID), params, body, axa.WithResponseInto(&resp))
+		stream, err := c.InvokeStream(t.Context(), string(op.ID), params, body, axa.WithResponseInto(&resp))
 		if err != nil {
-			t.Errorf("%s through Invoke with the spec's examples (parameters %v, body %s): %v", op.ID, params, body, err)
+			what := "no body"
+			if body != nil {
+				what = "a body of " + body.ContentType
+			}
+			t.Errorf("%s through InvokeStream with the spec's examples (parameters %v, %s): %v", op.ID, params, what, err)
+			continue
+		}
+		raw, err := io.ReadAll(stream)
+		_ = stream.Close()
+		if err != nil {
+			t.Errorf("%s: reading the answer: %v", op.ID, err)
 			continue
 		}
 		spec := doc.Paths.Value(op.Path).GetOperation(op.Method)
 		if resp.StatusCode/100 != 2 || spec.Responses.Status(resp.StatusCode) == nil {
-			t.Errorf("%s through Invoke answered %d, which is no success the spec documents", op.ID, resp.StatusCode)
+			t.Errorf("%s through InvokeStream answered %d, which is no success the spec documents", op.ID, resp.StatusCode)
 			continue
 		}
-		answers[op.ID] = specAnswer{header: resp.Header, body: raw}
+		answer := specAnswer{header: resp.Header}
+		if isJSON(stream.ContentType) {
+			answer.body = raw
+		}
+		answers[op.ID] = answer
 	}
 }
 
-// specInputs builds op's parameters and JSON body from the spec: a link's
-// value from an answer already had, else the example (the parameter's, its
-// first named one, its schema's), else the schema's first enum value or
-// default; an Idempotency-Key is fresh. Optional parameters are sent when
-// the spec gives them a value. The body is the media type's example, else
-// the schema's, else one made of its properties' examples.
-func specInputs(doc *openapi3.T, op gen.Operation, links []speclink.Link, answers map[gen.OperationID]specAnswer) (map[string][]string, []byte, error) {
+// specInputs builds op's parameters and body from the spec: a link's value
+// from an answer already had, else the example (the parameter's, its first
+// named one, its schema's), else the schema's first enum value or default;
+// an Idempotency-Key is fresh. Optional parameters are sent when the spec
+// gives them a value. The body (specBody) is of the media type the SDK
+// sends.
+func specInputs(doc *openapi3.T, op gen.Operation, links []speclink.Link, answers map[gen.OperationID]specAnswer) (map[string][]string, *axa.RequestBody, error) {
 	item := doc.Paths.Value(op.Path)
 	spec := item.GetOperation(op.Method)
 	linkedParams, linkedFields := map[string]any{}, map[string]any{}
@@ -154,41 +172,97 @@ func specInputs(doc *openapi3.T, op gen.Operation, links []speclink.Link, answer
 		}
 	}
 
-	if spec.RequestBody == nil || spec.RequestBody.Value == nil {
+	if spec.RequestBody == nil || spec.RequestBody.Value == nil || len(spec.RequestBody.Value.Content) == 0 {
 		return params, nil, nil
 	}
-	rb := spec.RequestBody.Value
-	var mt *openapi3.MediaType
-	for _, name := range slices.Sorted(maps.Keys(rb.Content)) {
-		if isJSON(name) {
-			mt = rb.Content[name]
-			break
+	body, err := specBody(spec.RequestBody.Value.Content, linkedFields)
+	return params, body, err
+}
+
+// specBody is a request body of content, in the media type the SDK sends
+// (the first of JSON, multipart, a form, any other), made of the media
+// type's example, else the schema's, else its properties' examples, with
+// the linked fields set: JSON as JSON; a form's and a multipart body's
+// fields as text, with a small file for each binary property; any other
+// type as the example's text (or a few bytes), with a concrete media type
+// for a wildcard one.
+func specBody(content openapi3.Content, linkedFields map[string]any) (*axa.RequestBody, error) {
+	media := slices.Sorted(maps.Keys(content))
+	rank := func(m string) int {
+		mt, _, _ := mime.ParseMediaType(m)
+		switch {
+		case mt == "application/json":
+			return 0
+		case isJSON(m):
+			return 1
+		case mt == "multipart/form-data":
+			return 2
+		case mt == "application/x-www-form-urlencoded":
+			return 3
 		}
+		return 4
 	}
-	if mt == nil {
-		return nil, nil, fmt.Errorf("%w: its request body is %s, and Invoke sends JSON", errCannotSend, strings.Join(slices.Sorted(maps.Keys(rb.Content)), ", "))
-	}
-	var body any
+	slices.SortStableFunc(media, func(a, b string) int { return rank(a) - rank(b) })
+	name := media[0]
+	mt := content[name]
+	var value any
 	switch {
 	case mt.Example != nil:
-		body = mt.Example
+		value = mt.Example
 	case len(mt.Examples) > 0:
-		body = firstExample(mt.Examples)
+		value = firstExample(mt.Examples)
 	default:
-		body = schemaExample(mt.Schema, 0)
+		value = schemaExample(mt.Schema, 0)
 	}
-	if body == nil {
-		return nil, nil, errors.New("its request body has no example in the spec")
-	}
-	body = cloneJSON(body)
+	value = cloneJSON(value)
 	for _, ptr := range slices.Sorted(maps.Keys(linkedFields)) {
 		var err error
-		if body, err = speclink.Set(body, ptr, linkedFields[ptr]); err != nil {
-			return nil, nil, fmt.Errorf("body field %s of a link: %w", ptr, err)
+		if value, err = speclink.Set(value, ptr, linkedFields[ptr]); err != nil {
+			return nil, fmt.Errorf("body field %s of a link: %w", ptr, err)
 		}
 	}
-	b, err := json.Marshal(body)
-	return params, b, err
+	fields, _ := value.(map[string]any)
+	switch rank(name) {
+	case 0, 1:
+		if value == nil {
+			return nil, errors.New("its request body has no example in the spec")
+		}
+		b, err := json.Marshal(value)
+		return &axa.RequestBody{ContentType: name, Content: bytes.NewReader(b)}, err
+	case 2:
+		text, files := map[string][]string{}, map[string][]axa.FilePart{}
+		var props openapi3.Schemas
+		if mt.Schema != nil && mt.Schema.Value != nil {
+			props = mt.Schema.Value.Properties
+		}
+		for prop, ref := range props {
+			if s := ref.Value; s != nil && (s.Format == "binary" || s.Items != nil && s.Items.Value != nil && s.Items.Value.Format == "binary") {
+				files[prop] = []axa.FilePart{{Filename: prop + ".bin", Content: strings.NewReader("example")}}
+				delete(fields, prop)
+			}
+		}
+		for k, v := range fields {
+			text[k] = textValues(v)
+		}
+		return axa.MultipartBody(text, files), nil
+	case 3:
+		form := url.Values{}
+		for k, v := range fields {
+			form[k] = textValues(v)
+		}
+		return &axa.RequestBody{ContentType: name, Content: strings.NewReader(form.Encode())}, nil
+	}
+	concrete := name
+	if t, sub, _ := strings.Cut(name, "/"); t == "*" {
+		concrete = "application/octet-stream"
+	} else if sub == "*" {
+		concrete = t + "/example"
+	}
+	text := "example"
+	if s, ok := value.(string); ok && s != "" {
+		text = s
+	}
+	return &axa.RequestBody{ContentType: concrete, Content: strings.NewReader(text)}, nil
 }
 
 // isJSON reports whether a media type is JSON: application/json or a
@@ -337,10 +411,10 @@ func TestEveryOperationThroughInvokeWithTheSpecsExamples(t *testing.T) {
 	}
 }
 
-// What Invoke cannot send (a body that is not JSON, a required cookie) is
-// said so, and an operation without the examples it needs is an error
-// that names what is missing.
-func TestSpecInputsSaysWhatItCannotBuild(t *testing.T) {
+// What InvokeStream cannot send (a required cookie) is said so, and an
+// operation without the examples it needs is an error that names what is
+// missing; bodies of every kind are made from the spec's examples.
+func TestSpecInputsOfEveryKind(t *testing.T) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData([]byte(`
 openapi: 3.0.3
@@ -352,7 +426,18 @@ paths:
         required: true
         content:
           multipart/form-data:
-            schema: {type: object, properties: {file: {type: string, format: binary}}}
+            schema:
+              type: object
+              properties:
+                file: {type: string, format: binary}
+                note: {type: string, example: hello}
+      responses: {"204": {description: done}}
+  /photo:
+    put:
+      requestBody:
+        content:
+          image/*:
+            schema: {type: string, format: binary}
       responses: {"204": {description: done}}
   /session:
     get:
@@ -387,7 +472,6 @@ paths:
 		method, path, want string
 		cannot             bool
 	}{
-		{http.MethodPost, "/upload", "its request body is multipart/form-data", true},
 		{http.MethodGet, "/session", "the cookie parameter sid", true},
 		{http.MethodGet, "/things/{id}", "the required path parameter id has no example", false},
 	} {
@@ -396,9 +480,36 @@ paths:
 			t.Errorf("%s %s: %v, want %q (cannot send: %t)", tc.method, tc.path, err, tc.want, tc.cannot)
 		}
 	}
+	read := func(b *axa.RequestBody) string {
+		t.Helper()
+		if b == nil || b.Content == nil {
+			t.Fatal("no body")
+		}
+		data, err := io.ReadAll(b.Content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
 	params, body, err := specInputs(doc, gen.Operation{ID: "x", Method: http.MethodPatch, Path: "/merge"}, nil, nil)
 	want := map[string][]string{"id": {"a"}, "tags": {"x", "y"}, "limit": {"20"}}
-	if err != nil || !maps.EqualFunc(params, want, slices.Equal) || string(body) != `{"n":1.5,"s":"on"}` {
-		t.Errorf("PATCH /merge: %v %s %v; want %v and the body of its properties' examples", params, body, err, want)
+	if err != nil || !maps.EqualFunc(params, want, slices.Equal) || body.ContentType != "application/merge-patch+json" || read(body) != `{"n":1.5,"s":"on"}` {
+		t.Errorf("PATCH /merge: %v %v %v; want %v and the merge patch of its properties' examples", params, body, err, want)
+	}
+	_, body, err = specInputs(doc, gen.Operation{ID: "x", Method: http.MethodPut, Path: "/photo"}, nil, nil)
+	if err != nil || body.ContentType != "image/example" || read(body) != "example" {
+		t.Errorf("PUT /photo: %v %v; want a few bytes of a concrete image type", body, err)
+	}
+	_, body, err = specInputs(doc, gen.Operation{ID: "x", Method: http.MethodPost, Path: "/upload"}, nil, nil)
+	if err != nil {
+		t.Fatalf("POST /upload: %v", err)
+	}
+	_, params2, err := mime.ParseMediaType(body.ContentType)
+	if err != nil {
+		t.Fatalf("POST /upload: content type %q: %v", body.ContentType, err)
+	}
+	form, err := multipart.NewReader(body.Content, params2["boundary"]).ReadForm(1 << 20)
+	if err != nil || !slices.Equal(form.Value["note"], []string{"hello"}) || len(form.File["file"]) != 1 {
+		t.Errorf("POST /upload: %v %v; want the note and a file", form, err)
 	}
 }
