@@ -184,6 +184,9 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	if testing.Short() {
 		t.Skip("copies the module, then generates, builds and tests in the copy")
 	}
+	if os.Getenv(inCopy) != "" {
+		t.Skip("in the copy this test made, whose spec has the additions already: the original runs it")
+	}
 	root, err := gencheck.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +242,11 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 		t.Errorf("go generate changed %s, which is written by hand", rel)
 	}
 
-	goCmd(t, dst, "test", "./pkg/axa/", "./api/", "./internal/contract/")
+	// The whole suite of the copy, as make check runs it (without -race):
+	// no test of the module may need a hand edit for the spec to grow.
+	// This test itself is skipped there (inCopy).
+	t.Setenv(inCopy, "1")
+	goCmd(t, dst, "test", "-count=1", "./...")
 
 	proofDir := filepath.Join(dst, "internal", "specchangeproof")
 	if err := os.MkdirAll(proofDir, 0o750); err != nil {
@@ -333,6 +340,10 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 		t.Errorf("the breaking-change gate's oasdiff reports the additions as breaking: %s", out)
 	}
 }
+
+// inCopy is set in the environment of the copy's test run, where this
+// test skips itself: the copy's spec has the additions already.
+const inCopy = "SPECCHANGE_IN_COPY"
 
 // oasdiffModule is the oasdiff the breaking-change gate (internal/breaking)
 // pins.
