@@ -22,6 +22,7 @@
 // Usage (from the module root):
 //
 //	go run ./internal/breaking [-base REF]
+//	go run ./internal/breaking -base-spec FILE   # against a spec file, no git (internal/specchange)
 package main
 
 import (
@@ -99,8 +100,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("breaking", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	baseFlag := fs.String("base", "", "git ref to compare with (default: the newest v* tag, else the merge base with origin/main)")
+	specFlag := fs.String("base-spec", "", "a spec file to compare "+specPath+" with, instead of a git ref: its scopes are not compared, its major version is 0")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *specFlag != "" {
+		return runOnSpec(ctx, *specFlag, stdout, stderr)
 	}
 	base, major, err := findBase(ctx, ".", *baseFlag)
 	if err != nil {
@@ -145,6 +150,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		BaseScopes: baseScopes, HeadScopes: headScopes,
 		Changelog: log, BaseMajor: major,
 	}, stdout, stderr)
+}
+
+// runOnSpec is run against a spec file: the working tree's spec compared
+// with it, as with a base of major version 0 that has no scopes file.
+func runOnSpec(ctx context.Context, base string, stdout, stderr io.Writer) int {
+	log, err := os.ReadFile(changelog)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(stderr, "breaking:", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "breaking: comparing %s with %s\n", specPath, base)
+	return gate(ctx, gateInput{BaseSpec: base, HeadSpec: specPath, Changelog: log}, stdout, stderr)
 }
 
 // gateInput is what gate compares.
