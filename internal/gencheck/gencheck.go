@@ -103,9 +103,8 @@ func (d Drift) String() string { return d.File + ": " + d.Reason }
 // generate.go under root/dir: the files in lexical order of their paths,
 // each's steps in line order, which is the order they run in (a step may
 // read what an earlier one wrote). Each must name its output with -o. No
-// other Go file may hold a step or a go:generate directive, and the only
-// go:generate directive a generate.go may hold is the driver's
-// (DriverPackage). Steps are split on spaces: keep them free of quotes and
+// other Go file may hold a step or a go:generate directive, and the one
+// directive a generate.go may hold is the driver's (DriverPackage). Steps are split on spaces: keep them free of quotes and
 // $VARIABLES.
 func Directives(root, dir string) ([]Directive, error) {
 	var out []Directive
@@ -225,7 +224,7 @@ func mirror(root, dst string, outputs map[string]bool) error {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o600)
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o600) //nolint:gosec // rel is a path of the module's own tree, under dst
 	})
 }
 
