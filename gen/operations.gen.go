@@ -188,6 +188,19 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			SuccessStatus: 200,
 			Successes:     []Success{{Status: 200, Kind: "binary", ContentType: "text/html"}},
 		}, true
+	case OperationCancelPolicy:
+		return OperationDoc{
+			ID:          OperationCancelPolicy,
+			Summary:     "Cancel a policy before its trip starts",
+			Description: "Cancels an issued policy whose trip has not started (its `start_date` is after\ntoday, in UTC), and answers it cancelled: `status: cancelled`, `cancelled_at` and\nthe `refund`, the whole premium (our design). From the start date on, or once the\npolicy is cancelled, it answers `409` (`trip_started`, `policy_already_cancelled`).\nSend the same `Idempotency-Key` on every attempt: a repeated request answers the\ncancelled policy again (with `Idempotent-Replayed: true`), not a `409`. Another\nowner's policy is not found (`404`), as for `getPolicy`. The 2018 listing of the API\nhad `POST /sales/vexp/individual/travel/policies/{policy_id}/cancel`, with no schema\npublished; this model keeps the Quickstart's `/travel/v1` prefix, and its answer,\nrefund and errors are our design.",
+			Tags:        []string{"policies"},
+			Parameters: []Parameter{
+				{Name: "policy_id", In: "path", Description: "The policy's id.", Required: true, Type: "string", Format: "uuid", Items: ""},
+				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).", Required: true, Type: "string", Format: "", Items: ""},
+			},
+			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
+		}, true
 	case OperationCreatePolicy:
 		return OperationDoc{
 			ID:          OperationCreatePolicy,
@@ -273,6 +286,18 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			SuccessStatus: 200,
 			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
 		}, true
+	case OperationGetPolicyCertificate:
+		return OperationDoc{
+			ID:          OperationGetPolicyCertificate,
+			Summary:     "Download a policy's insurance certificate",
+			Description: "The policy's certificate, a PDF: the policy number and status, the policy holder,\nthe travellers, the trip's dates and countries, the plan and the premium. It is the\ndocument the policy's `documents` name with `kind: certificate`, at this URL. A\ncancelled policy's certificate says it is cancelled. Another owner's policy is not\nfound (`404`), as for `getPolicy`. The 2018 listing of the API had travel\ncertificates of their own (`POST .../certificates`, `GET\n.../certificates/{certificate_id}`), with no schema published; one certificate per\npolicy, at the URL the policy names, is our design.",
+			Tags:        []string{"policies"},
+			Parameters: []Parameter{
+				{Name: "policy_id", In: "path", Description: "The policy's id.", Required: true, Type: "string", Format: "uuid", Items: ""},
+			},
+			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "binary", ContentType: "application/pdf"}},
+		}, true
 	case OperationGetVersion:
 		return OperationDoc{
 			ID:            OperationGetVersion,
@@ -323,6 +348,20 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			},
 			SuccessStatus: 200,
 			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
+		}, true
+	case OperationListPolicies:
+		return OperationDoc{
+			ID:          OperationListPolicies,
+			Summary:     "List the caller's policies, newest first",
+			Description: "The policies of the caller (the user of a user grant, the client of a client\ncredentials grant), newest first, a page at a time: the answer's `next_cursor`,\nsent back as `cursor`, gives the next page; it is absent on the last page. A cursor\nnames a position in the list (after this policy), not an offset, so a policy issued\nwhile the pages are read never shifts them: it comes first in a new listing. A\ncursor is opaque: a value this API did not give answers `400` (`invalid_cursor`).\nThe 2018 listing of the API has no list of policies: the operation, its paging and\n`x-pagination` (our extension: the query parameter that takes the cursor, the\nanswer's property holding the page's items and the one holding the next cursor;\nthe SDK makes an iterator from it) are our design.",
+			Tags:        []string{"policies"},
+			Parameters: []Parameter{
+				{Name: "cursor", In: "query", Description: "The `next_cursor` of the previous page; absent for the first page (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "limit", In: "query", Description: "How many policies a page holds at most, 20 unless given, 100 at most (our design).", Required: false, Type: "integer", Format: "int32", Items: "", Default: "20"},
+			},
+			SuccessStatus: 200,
+			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
+			Pagination:    &Pagination{Cursor: "cursor", Items: "items", Next: "next_cursor"},
 		}, true
 	case OperationListProviderKinds:
 		return OperationDoc{
@@ -420,6 +459,8 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 // gives none.
 func ExampleResponse(id OperationID) (status int, body []byte, ok bool) {
 	switch id {
+	case OperationCancelPolicy:
+		return 200, []byte("{\"cancelled_at\":\"2026-11-28T09:30:00Z\",\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"refund\":{\"amount\":97.8,\"currency\":\"EUR\"},\"start_date\":\"2026-12-20\",\"status\":\"cancelled\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"), true
 	case OperationCreatePolicy:
 		return 201, []byte("{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"), true
 	case OperationGetAuthorizationServerMetadata:
@@ -442,6 +483,8 @@ func ExampleResponse(id OperationID) (status int, body []byte, ok bool) {
 		return 200, []byte("[{\"id\":\"af\",\"label\":\"Afghanistan\"},{\"id\":\"ax\",\"label\":\"Aland Islands\"},{\"id\":\"zw\",\"label\":\"Zimbabwe\"}]"), true
 	case OperationListCountryAlerts:
 		return 200, []byte("{\"axa_health_alerts\":[],\"axa_security_alerts\":[{\"alert_date\":\"2026-11-20T06:00:00Z\",\"country_ids\":[\"fr\"],\"id\":\"7b2e4d1a-9c3f-4e8b-a1d2-3c4b5a6f7e80\",\"level\":\"high\",\"short_description\":\"Public transport disrupted across the country.\",\"title\":\"Nationwide strike\"}],\"country_id\":\"fr\"}"), true
+	case OperationListPolicies:
+		return 200, []byte("{\"items\":[{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}],\"next_cursor\":\"cDE6NDIxNw\"}"), true
 	case OperationListProviderKinds:
 		return 200, []byte("[{\"id\":\"hospital\",\"label\":\"Hospital\"},{\"id\":\"pharmacy\",\"label\":\"Pharmacy\"}]"), true
 	case OperationListProviderSpecialities:
@@ -479,6 +522,10 @@ func MatchOperation(method, path string) (id OperationID, params []string, ok bo
 		return OperationGetCountryHealth, []string{segs[3]}, true
 	case method == "GET" && len(segs) == 5 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "countries" && segs[3] != "" && segs[4] == "security_cards":
 		return OperationGetCountrySecurity, []string{segs[3]}, true
+	case method == "GET" && len(segs) == 5 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "policies" && segs[3] != "" && segs[4] == "certificate.pdf":
+		return OperationGetPolicyCertificate, []string{segs[3]}, true
+	case method == "POST" && len(segs) == 5 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "policies" && segs[3] != "" && segs[4] == "cancel":
+		return OperationCancelPolicy, []string{segs[3]}, true
 	case method == "GET" && len(segs) == 3 && segs[0] == "auth" && segs[1] == "v1" && segs[2] == "authorize":
 		return OperationAuthorize, nil, true
 	case method == "GET" && len(segs) == 3 && segs[0] == "auth" && segs[1] == "v1" && segs[2] == "jwks":
@@ -487,6 +534,8 @@ func MatchOperation(method, path string) (id OperationID, params []string, ok bo
 		return OperationListCountries, nil, true
 	case method == "GET" && len(segs) == 4 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "countries" && segs[3] != "":
 		return OperationGetCountry, []string{segs[3]}, true
+	case method == "GET" && len(segs) == 3 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "policies":
+		return OperationListPolicies, nil, true
 	case method == "GET" && len(segs) == 4 && segs[0] == "travel" && segs[1] == "v1" && segs[2] == "policies" && segs[3] != "":
 		return OperationGetPolicy, []string{segs[3]}, true
 	case method == "POST" && len(segs) == 3 && segs[0] == "auth" && segs[1] == "v1" && segs[2] == "authorize":

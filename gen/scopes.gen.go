@@ -17,7 +17,7 @@ const (
 	ScopeTravelCountriesAlertsReadOnly Scope = "urn:axa.assistance.travel.countries.alerts.read_only"
 	// ScopeTravelCountriesReadOnly is urn:axa.assistance.travel.countries.read_only. Read travel information about countries (general, health and security information).
 	ScopeTravelCountriesReadOnly Scope = "urn:axa.assistance.travel.countries.read_only"
-	// ScopeTravelPoliciesCreationRequest is urn:axa.assistance.travel.policies.creation_request. Issue travel insurance policies and read them back.
+	// ScopeTravelPoliciesCreationRequest is urn:axa.assistance.travel.policies.creation_request. Issue travel insurance policies, read and list them, download their certificates, cancel them.
 	ScopeTravelPoliciesCreationRequest Scope = "urn:axa.assistance.travel.policies.creation_request"
 	// ScopeTravelPoliciesQuoteRequest is urn:axa.assistance.travel.policies.quote_request. Request travel insurance quotes.
 	ScopeTravelPoliciesQuoteRequest Scope = "urn:axa.assistance.travel.policies.quote_request"
@@ -42,6 +42,8 @@ type OperationID string
 const (
 	// OperationAuthorize is GET /auth/v1/authorize.
 	OperationAuthorize OperationID = "authorize"
+	// OperationCancelPolicy is POST /travel/v1/policies/{policy_id}/cancel.
+	OperationCancelPolicy OperationID = "cancelPolicy"
 	// OperationCreatePolicy is POST /travel/v1/policies.
 	OperationCreatePolicy OperationID = "createPolicy"
 	// OperationGetAuthorizationServerMetadata is GET /.well-known/oauth-authorization-server.
@@ -56,6 +58,8 @@ const (
 	OperationGetJSONWebKeySet OperationID = "getJSONWebKeySet"
 	// OperationGetPolicy is GET /travel/v1/policies/{policy_id}.
 	OperationGetPolicy OperationID = "getPolicy"
+	// OperationGetPolicyCertificate is GET /travel/v1/policies/{policy_id}/certificate.pdf.
+	OperationGetPolicyCertificate OperationID = "getPolicyCertificate"
 	// OperationGetVersion is GET /version.
 	OperationGetVersion OperationID = "getVersion"
 	// OperationListAlerts is GET /travel/v1/countries/alerts.
@@ -64,6 +68,8 @@ const (
 	OperationListCountries OperationID = "listCountries"
 	// OperationListCountryAlerts is GET /travel/v1/countries/{country_id}/alerts.
 	OperationListCountryAlerts OperationID = "listCountryAlerts"
+	// OperationListPolicies is GET /travel/v1/policies.
+	OperationListPolicies OperationID = "listPolicies"
 	// OperationListProviderKinds is GET /health/v1/medical_providers/kinds.
 	OperationListProviderKinds OperationID = "listProviderKinds"
 	// OperationListProviderSpecialities is GET /health/v1/medical_providers/specialities.
@@ -123,6 +129,17 @@ func LookupOperation(id OperationID) (Operation, bool) {
 			Method:              "GET",
 			Path:                "/auth/v1/authorize",
 			AuthorizationServer: true,
+		}, true
+	case OperationCancelPolicy:
+		return Operation{
+			ID:     OperationCancelPolicy,
+			Method: "POST",
+			Path:   "/travel/v1/policies/{policy_id}/cancel",
+			Security: []SecurityRequirement{
+				{
+					{Scheme: "oauth2", Scopes: []Scope{ScopeTravelPoliciesCreationRequest}},
+				},
+			},
 		}, true
 	case OperationCreatePolicy:
 		return Operation{
@@ -193,6 +210,17 @@ func LookupOperation(id OperationID) (Operation, bool) {
 				},
 			},
 		}, true
+	case OperationGetPolicyCertificate:
+		return Operation{
+			ID:     OperationGetPolicyCertificate,
+			Method: "GET",
+			Path:   "/travel/v1/policies/{policy_id}/certificate.pdf",
+			Security: []SecurityRequirement{
+				{
+					{Scheme: "oauth2", Scopes: []Scope{ScopeTravelPoliciesCreationRequest}},
+				},
+			},
+		}, true
 	case OperationGetVersion:
 		return Operation{
 			ID:     OperationGetVersion,
@@ -229,6 +257,17 @@ func LookupOperation(id OperationID) (Operation, bool) {
 			Security: []SecurityRequirement{
 				{
 					{Scheme: "oauth2", Scopes: []Scope{ScopeTravelCountriesAlertsReadOnly}},
+				},
+			},
+		}, true
+	case OperationListPolicies:
+		return Operation{
+			ID:     OperationListPolicies,
+			Method: "GET",
+			Path:   "/travel/v1/policies",
+			Security: []SecurityRequirement{
+				{
+					{Scheme: "oauth2", Scopes: []Scope{ScopeTravelPoliciesCreationRequest}},
 				},
 			},
 		}, true
@@ -318,6 +357,7 @@ func LookupOperation(id OperationID) (Operation, bool) {
 func Operations() []Operation {
 	ids := []OperationID{
 		OperationAuthorize,
+		OperationCancelPolicy,
 		OperationCreatePolicy,
 		OperationGetAuthorizationServerMetadata,
 		OperationGetCountry,
@@ -325,10 +365,12 @@ func Operations() []Operation {
 		OperationGetCountrySecurity,
 		OperationGetJSONWebKeySet,
 		OperationGetPolicy,
+		OperationGetPolicyCertificate,
 		OperationGetVersion,
 		OperationListAlerts,
 		OperationListCountries,
 		OperationListCountryAlerts,
+		OperationListPolicies,
 		OperationListProviderKinds,
 		OperationListProviderSpecialities,
 		OperationRequestQuote,

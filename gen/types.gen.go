@@ -773,10 +773,13 @@ type PhoneType string
 // Example: comfort
 type PlanCode string
 
-// Policy An issued travel insurance policy.
+// Policy An issued travel insurance policy. A cancelled one also says when it was cancelled (`cancelled_at`) and what was paid back (`refund`, a `Money`; our design).
 //
 // Example: {"destination_countries":["jp","kr"],"documents":[{"kind":"certificate","url":"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf"}],"end_date":"2027-01-05","id":"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f","issued_at":"2026-11-25T10:05:00Z","plan_code":"comfort","policy_holder":{"address":{"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"},"email":"camille.martin@example.com","person":{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"}},"policy_number":"AXA-TRV-0000004217","premium":{"amount":97.8,"currency":"EUR"},"quote_id":"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c","start_date":"2026-12-20","status":"issued","travellers":[{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"},{"birth_date":"2015-09-30","first_name":"Léo","last_name":"Martin"}],"trip_type":"single_trip"}
 type Policy struct {
+	// CancelledAt When the policy was cancelled; only on a cancelled policy (our design).
+	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
+
 	// DestinationCountries The countries of the trip, as quoted.
 	DestinationCountries []CountryID `json:"destination_countries"`
 
@@ -813,10 +816,15 @@ type Policy struct {
 	// QuoteID The `id` of the quote the policy was issued from.
 	QuoteID openapi_types.UUID `json:"quote_id"`
 
+	// Refund An amount of money.
+	//
+	// Example: {"amount":48.9,"currency":"EUR"}
+	Refund *Money `json:"refund,omitempty"`
+
 	// StartDate The first day of the trip, as quoted.
 	StartDate openapi_types.Date `json:"start_date"`
 
-	// Status Where the policy stands.
+	// Status Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started; our design).
 	//
 	// Example: issued
 	Status PolicyStatus `json:"status"`
@@ -871,6 +879,17 @@ type PolicyHolder struct {
 	Phone *Phone `json:"phone,omitempty"`
 }
 
+// PolicyPage A page of policies, newest first, and the cursor of the next page (our design).
+//
+// Example: {"items":[]}
+type PolicyPage struct {
+	// Items The page's policies, newest first; empty when the caller has none.
+	Items []Policy `json:"items"`
+
+	// NextCursor The `cursor` that gives the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
 // PolicyRequest What is needed to issue a policy from a quote. The travellers must match the quote's in number and birth dates.
 //
 // Example: {"policy_holder":{"address":{"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"},"email":"camille.martin@example.com","person":{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"}},"quote_id":"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c","travellers":[{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"},{"birth_date":"2015-09-30","first_name":"Léo","last_name":"Martin"}]}
@@ -887,7 +906,7 @@ type PolicyRequest struct {
 	Travellers []Person `json:"travellers"`
 }
 
-// PolicyStatus Where the policy stands.
+// PolicyStatus Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started; our design).
 //
 // Example: issued
 type PolicyStatus string
@@ -1210,6 +1229,9 @@ type IdempotencyKey = string
 // IfNoneMatch Example: "3q2-7u8BEjRWeJq83vcSNA"
 type IfNoneMatch = string
 
+// PolicyIDPath Example: 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f
+type PolicyIDPath = openapi_types.UUID
+
 // BadRequest An error, with the API's own field names (as listed publicly in 2018).
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
@@ -1239,6 +1261,11 @@ type NotFound = Error
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type PayloadTooLarge = Error
+
+// PolicyConflict An error, with the API's own field names (as listed publicly in 2018).
+//
+// Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
+type PolicyConflict = Error
 
 // ServiceUnavailable An error, with the API's own field names (as listed publicly in 2018).
 //
@@ -1386,8 +1413,26 @@ type GetCountrySecurityParams struct {
 	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
+// ListPoliciesParams defines parameters for ListPolicies.
+type ListPoliciesParams struct {
+	// Cursor The `next_cursor` of the previous page; absent for the first page (our design).
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit How many policies a page holds at most, 20 unless given, 100 at most (our design).
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // CreatePolicyParams defines parameters for CreatePolicy.
 type CreatePolicyParams struct {
+	// IdempotencyKey A key the client makes once per logical request (a UUID, or one derived from the
+	// client's own booking id) and sends on every attempt. The same key with the same
+	// body answers the stored result; with a different body it answers `422`; while the
+	// first request is still being processed it answers `409` (our design).
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// CancelPolicyParams defines parameters for CancelPolicy.
+type CancelPolicyParams struct {
 	// IdempotencyKey A key the client makes once per logical request (a UUID, or one derived from the
 	// client's own booking id) and sends on every attempt. The same key with the same
 	// body answers the stored result; with a different body it answers `422`; while the

@@ -11,11 +11,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	. "github.com/axa-assistance-go/axa/gen"
 	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // ServerInterface represents all server handlers.
@@ -47,12 +47,21 @@ type ServerInterface interface {
 	// GetCountrySecurity One country's security information
 	// (GET /travel/v1/countries/{country_id}/security_cards)
 	GetCountrySecurity(w http.ResponseWriter, r *http.Request, countryID CountryIDPath, params GetCountrySecurityParams)
+	// ListPolicies List the caller's policies, newest first
+	// (GET /travel/v1/policies)
+	ListPolicies(w http.ResponseWriter, r *http.Request, params ListPoliciesParams)
 	// CreatePolicy Issue a travel insurance policy from a quote
 	// (POST /travel/v1/policies)
 	CreatePolicy(w http.ResponseWriter, r *http.Request, params CreatePolicyParams)
 	// GetPolicy Read a policy back
 	// (GET /travel/v1/policies/{policy_id})
-	GetPolicy(w http.ResponseWriter, r *http.Request, policyID openapi_types.UUID)
+	GetPolicy(w http.ResponseWriter, r *http.Request, policyID PolicyIDPath)
+	// CancelPolicy Cancel a policy before its trip starts
+	// (POST /travel/v1/policies/{policy_id}/cancel)
+	CancelPolicy(w http.ResponseWriter, r *http.Request, policyID PolicyIDPath, params CancelPolicyParams)
+	// GetPolicyCertificate Download a policy's insurance certificate
+	// (GET /travel/v1/policies/{policy_id}/certificate.pdf)
+	GetPolicyCertificate(w http.ResponseWriter, r *http.Request, policyID PolicyIDPath)
 	// RequestQuote Request a travel insurance quote
 	// (POST /travel/v1/quotes)
 	RequestQuote(w http.ResponseWriter, r *http.Request, params RequestQuoteParams)
@@ -731,6 +740,52 @@ func (siw *ServerInterfaceWrapper) GetCountrySecurity(w http.ResponseWriter, r *
 	handler.ServeHTTP(w, r)
 }
 
+// ListPolicies operation middleware
+func (siw *ServerInterfaceWrapper) ListPolicies(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPoliciesParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPolicies(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // CreatePolicy operation middleware
 func (siw *ServerInterfaceWrapper) CreatePolicy(w http.ResponseWriter, r *http.Request) {
 
@@ -783,7 +838,7 @@ func (siw *ServerInterfaceWrapper) GetPolicy(w http.ResponseWriter, r *http.Requ
 	_ = err
 
 	// ------------- Path parameter "policy_id" -------------
-	var policyID openapi_types.UUID
+	var policyID PolicyIDPath
 
 	err = runtime.BindStyledParameterWithOptions("simple", "policy_id", r.PathValue("policy_id"), &policyID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
@@ -793,6 +848,86 @@ func (siw *ServerInterfaceWrapper) GetPolicy(w http.ResponseWriter, r *http.Requ
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetPolicy(w, r, policyID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CancelPolicy operation middleware
+func (siw *ServerInterfaceWrapper) CancelPolicy(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "policy_id" -------------
+	var policyID PolicyIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "policy_id", r.PathValue("policy_id"), &policyID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "policy_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CancelPolicyParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		err := fmt.Errorf("Header parameter Idempotency-Key is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "Idempotency-Key", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CancelPolicy(w, r, policyID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPolicyCertificate operation middleware
+func (siw *ServerInterfaceWrapper) GetPolicyCertificate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "policy_id" -------------
+	var policyID PolicyIDPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "policy_id", r.PathValue("policy_id"), &policyID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "policy_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPolicyCertificate(w, r, policyID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -989,8 +1124,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/travel/v1/countries/{country_id}/security_cards", wrapper.GetCountrySecurity)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/travel/v1/countries/{country_id}/alerts", wrapper.ListCountryAlerts)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/travel/v1/quotes", wrapper.RequestQuote)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/travel/v1/policies", wrapper.ListPolicies)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/travel/v1/policies", wrapper.CreatePolicy)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/travel/v1/policies/{policy_id}", wrapper.GetPolicy)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/travel/v1/policies/{policy_id}/cancel", wrapper.CancelPolicy)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/travel/v1/policies/{policy_id}/certificate.pdf", wrapper.GetPolicyCertificate)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/health/v1/medical_providers/search", wrapper.SearchMedicalProviders)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/health/v1/medical_providers/kinds", wrapper.ListProviderKinds)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/health/v1/medical_providers/specialities", wrapper.ListProviderSpecialities)
@@ -1062,6 +1200,16 @@ type PayloadTooLargeJSONResponse struct {
 	Body Error
 
 	Headers PayloadTooLargeResponseHeaders
+}
+
+type PolicyConflictResponseHeaders struct {
+	RetryAfter *string
+	XRequestID *string
+}
+type PolicyConflictJSONResponse struct {
+	Body Error
+
+	Headers PolicyConflictResponseHeaders
 }
 
 type ServiceUnavailableResponseHeaders struct {
@@ -2683,6 +2831,136 @@ func (response GetCountrySecurity503JSONResponse) VisitGetCountrySecurityRespons
 	return err
 }
 
+type ListPoliciesRequestObject struct {
+	Params ListPoliciesParams
+}
+
+type ListPoliciesResponseObject interface {
+	VisitListPoliciesResponse(w http.ResponseWriter) error
+}
+
+type ListPolicies200JSONResponse PolicyPage
+
+func (response ListPolicies200JSONResponse) VisitListPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPolicies400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPolicies400JSONResponse) VisitListPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPolicies401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPolicies401JSONResponse) VisitListPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPolicies403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPolicies403JSONResponse) VisitListPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPolicies429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPolicies429JSONResponse) VisitListPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPolicies500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPolicies500JSONResponse) VisitListPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPolicies503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response ListPolicies503JSONResponse) VisitListPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreatePolicyRequestObject struct {
 	Params CreatePolicyParams
 	Body   *CreatePolicyJSONRequestBody
@@ -2885,7 +3163,7 @@ func (response CreatePolicy503JSONResponse) VisitCreatePolicyResponse(w http.Res
 }
 
 type GetPolicyRequestObject struct {
-	PolicyID openapi_types.UUID `json:"policy_id"`
+	PolicyID PolicyIDPath `json:"policy_id"`
 }
 
 type GetPolicyResponseObject interface {
@@ -3014,6 +3292,356 @@ func (response GetPolicy500JSONResponse) VisitGetPolicyResponse(w http.ResponseW
 type GetPolicy503JSONResponse struct{ ServiceUnavailableJSONResponse }
 
 func (response GetPolicy503JSONResponse) VisitGetPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicyRequestObject struct {
+	PolicyID PolicyIDPath `json:"policy_id"`
+	Params   CancelPolicyParams
+}
+
+type CancelPolicyResponseObject interface {
+	VisitCancelPolicyResponse(w http.ResponseWriter) error
+}
+
+type CancelPolicy200ResponseHeaders struct {
+	IdempotentReplayed *bool
+}
+
+type CancelPolicy200JSONResponse struct {
+	Body    Policy
+	Headers CancelPolicy200ResponseHeaders
+}
+
+func (response CancelPolicy200JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicy400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CancelPolicy400JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicy401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CancelPolicy401JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicy403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CancelPolicy403JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicy404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CancelPolicy404JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicy409JSONResponse struct{ PolicyConflictJSONResponse }
+
+func (response CancelPolicy409JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicy422JSONResponse struct {
+	UnprocessableEntityJSONResponse
+}
+
+func (response CancelPolicy422JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicy429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CancelPolicy429JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicy500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CancelPolicy500JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelPolicy503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response CancelPolicy503JSONResponse) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificateRequestObject struct {
+	PolicyID PolicyIDPath `json:"policy_id"`
+}
+
+type GetPolicyCertificateResponseObject interface {
+	VisitGetPolicyCertificateResponse(w http.ResponseWriter) error
+}
+
+type GetPolicyCertificate200ApplicationPdfResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPolicyCertificate200ApplicationPdfResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPolicyCertificate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPolicyCertificate400JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPolicyCertificate401JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetPolicyCertificate403JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPolicyCertificate404JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPolicyCertificate429JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetPolicyCertificate500JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestID != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestID))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyCertificate503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response GetPolicyCertificate503JSONResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -3333,12 +3961,21 @@ type StrictServerInterface interface {
 	// GetCountrySecurity One country's security information
 	// (GET /travel/v1/countries/{country_id}/security_cards)
 	GetCountrySecurity(ctx context.Context, request GetCountrySecurityRequestObject) (GetCountrySecurityResponseObject, error)
+	// ListPolicies List the caller's policies, newest first
+	// (GET /travel/v1/policies)
+	ListPolicies(ctx context.Context, request ListPoliciesRequestObject) (ListPoliciesResponseObject, error)
 	// CreatePolicy Issue a travel insurance policy from a quote
 	// (POST /travel/v1/policies)
 	CreatePolicy(ctx context.Context, request CreatePolicyRequestObject) (CreatePolicyResponseObject, error)
 	// GetPolicy Read a policy back
 	// (GET /travel/v1/policies/{policy_id})
 	GetPolicy(ctx context.Context, request GetPolicyRequestObject) (GetPolicyResponseObject, error)
+	// CancelPolicy Cancel a policy before its trip starts
+	// (POST /travel/v1/policies/{policy_id}/cancel)
+	CancelPolicy(ctx context.Context, request CancelPolicyRequestObject) (CancelPolicyResponseObject, error)
+	// GetPolicyCertificate Download a policy's insurance certificate
+	// (GET /travel/v1/policies/{policy_id}/certificate.pdf)
+	GetPolicyCertificate(ctx context.Context, request GetPolicyCertificateRequestObject) (GetPolicyCertificateResponseObject, error)
 	// RequestQuote Request a travel insurance quote
 	// (POST /travel/v1/quotes)
 	RequestQuote(ctx context.Context, request RequestQuoteRequestObject) (RequestQuoteResponseObject, error)
@@ -3624,6 +4261,32 @@ func (sh *strictHandler) GetCountrySecurity(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// ListPolicies operation middleware
+func (sh *strictHandler) ListPolicies(w http.ResponseWriter, r *http.Request, params ListPoliciesParams) {
+	var request ListPoliciesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPolicies(ctx, request.(ListPoliciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPolicies")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPoliciesResponseObject); ok {
+		if err := validResponse.VisitListPoliciesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // CreatePolicy operation middleware
 func (sh *strictHandler) CreatePolicy(w http.ResponseWriter, r *http.Request, params CreatePolicyParams) {
 	var request CreatePolicyRequestObject
@@ -3658,7 +4321,7 @@ func (sh *strictHandler) CreatePolicy(w http.ResponseWriter, r *http.Request, pa
 }
 
 // GetPolicy operation middleware
-func (sh *strictHandler) GetPolicy(w http.ResponseWriter, r *http.Request, policyID openapi_types.UUID) {
+func (sh *strictHandler) GetPolicy(w http.ResponseWriter, r *http.Request, policyID PolicyIDPath) {
 	var request GetPolicyRequestObject
 
 	request.PolicyID = policyID
@@ -3676,6 +4339,59 @@ func (sh *strictHandler) GetPolicy(w http.ResponseWriter, r *http.Request, polic
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetPolicyResponseObject); ok {
 		if err := validResponse.VisitGetPolicyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CancelPolicy operation middleware
+func (sh *strictHandler) CancelPolicy(w http.ResponseWriter, r *http.Request, policyID PolicyIDPath, params CancelPolicyParams) {
+	var request CancelPolicyRequestObject
+
+	request.PolicyID = policyID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelPolicy(ctx, request.(CancelPolicyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelPolicy")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CancelPolicyResponseObject); ok {
+		if err := validResponse.VisitCancelPolicyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPolicyCertificate operation middleware
+func (sh *strictHandler) GetPolicyCertificate(w http.ResponseWriter, r *http.Request, policyID PolicyIDPath) {
+	var request GetPolicyCertificateRequestObject
+
+	request.PolicyID = policyID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPolicyCertificate(ctx, request.(GetPolicyCertificateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPolicyCertificate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPolicyCertificateResponseObject); ok {
+		if err := validResponse.VisitGetPolicyCertificateResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -1,9 +1,13 @@
 package atomicfile
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestWriteReplacesWholeWithItsMode(t *testing.T) {
@@ -47,5 +51,28 @@ func TestFailedWriteLeavesTheOldFile(t *testing.T) {
 	}
 	if err := Write(filepath.Join(dir, "missing", "f"), []byte("data"), 0o644); err == nil {
 		t.Error("writing into a missing directory succeeded")
+	}
+}
+
+// WriteFrom copies a reader into place; a reader that fails midway leaves
+// the old file whole and no temporary file.
+func TestWriteFromAFailingReaderLeavesTheOldFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "certificate.pdf")
+	if n, err := WriteFrom(path, strings.NewReader("%PDF-1.4 first"), 0o600); err != nil || n != 14 {
+		t.Fatalf("WriteFrom = %d, %v", n, err)
+	}
+	broken := io.MultiReader(strings.NewReader("%PDF-1.4 half"), iotest.ErrReader(errors.New("connection reset")))
+	if _, err := WriteFrom(path, broken, 0o600); err == nil || !strings.Contains(err.Error(), "connection reset") {
+		t.Fatalf("WriteFrom of a failing reader: %v", err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != "%PDF-1.4 first" {
+		t.Errorf("after a failed write the file holds %q, %v; want the old content", got, err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v; want 0600", fi.Mode().Perm(), err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the directory holds %d entries, want the file alone", len(entries))
 	}
 }

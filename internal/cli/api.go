@@ -140,7 +140,7 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 				if err != nil {
 					return err
 				}
-				defer answer.Close() //nolint:errcheck // read whole, or given up on with the command
+				defer answer.Close()
 				return writeAnswer(f.Out, answer, output)
 			})
 		},

@@ -235,7 +235,7 @@ func writeAnswer(out io.Writer, s *axa.Stream, output string) error {
 	first := make([]byte, 1)
 	n, err := io.ReadFull(s, first)
 	if n == 0 {
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil // no content
 		}
 		return fmt.Errorf("reading the answer: %w", err)

@@ -50,7 +50,7 @@ func TestBinaryAnswerIsNotWrittenToATerminal(t *testing.T) {
 	if err != nil {
 		t.Skip("no terminal here:", err)
 	}
-	defer tty.Close()
+	defer tty.Close() //nolint:errcheck // a test's terminal
 	if err := writeAnswer(tty, stream("application/pdf", "%PDF"), ""); ExitCode(err) != ExitUsage {
 		t.Errorf("binary to a terminal: %v", err)
 	}

@@ -3,14 +3,18 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"github.com/axa-assistance-go/axa/internal/atomicfile"
+	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 )
 
@@ -141,14 +145,17 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// NewCmdPolicy builds `axa policy create|get`.
+// NewCmdPolicy builds `axa policy create|get|list|cancel|certificate`.
 func NewCmdPolicy(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "policy",
-		Short:   "Issue a policy from a quote, or read one back",
-		Example: "  axa policy create --quote QUOTE_ID --file holder.json --idempotency-key booking-42\n  axa policy get POLICY_ID",
-		Args:    args(cobra.NoArgs),
-		RunE:    func(*cobra.Command, []string) error { return usagef("policy needs a subcommand: create or get") },
+		Use:   "policy",
+		Short: "Issue a policy from a quote, read, list or cancel policies, download a certificate",
+		Example: "  axa policy create --quote QUOTE_ID --file holder.json --idempotency-key booking-42\n  axa policy get POLICY_ID\n" +
+			"  axa policy list\n  axa policy cancel POLICY_ID\n  axa policy certificate POLICY_ID --output certificate.pdf",
+		Args: args(cobra.NoArgs),
+		RunE: func(*cobra.Command, []string) error {
+			return usagef("policy needs a subcommand: create, get, list, cancel or certificate")
+		},
 	}
 	var quoteID, file, key string
 	var template bool
@@ -212,9 +219,9 @@ answers the same policy instead of issuing a second one.`,
 		Example: "  axa policy get 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f",
 		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			id, err := uuid.Parse(a[0])
+			id, err := policyID(a[0])
 			if err != nil {
-				return usagef("%q is not a policy id (a UUID)", a[0])
+				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				p, err := c.GetPolicy(ctx, id)
@@ -225,7 +232,214 @@ answers the same policy instead of issuing a second one.`,
 			})
 		},
 	}
-	cmd.AddCommand(create, get)
+	cmd.AddCommand(create, get, newCmdPolicyList(f), newCmdPolicyCancel(f), newCmdPolicyCertificate(f))
+	return cmd
+}
+
+// policyID parses the policy id argument.
+func policyID(arg string) (axa.UUID, error) {
+	id, err := uuid.Parse(arg)
+	if err != nil {
+		return axa.UUID{}, usagef("%q is not a policy id (a UUID)", arg)
+	}
+	return id, nil
+}
+
+// cancelKey is the Idempotency-Key of `axa policy cancel` without
+// --idempotency-key: made from the policy id, so that the same command run
+// again (after a timeout, a lost answer, an interrupt) is the same request,
+// answered by the same cancellation.
+func cancelKey(id axa.UUID) string { return "cancel-" + id.String() }
+
+// newCmdPolicyCancel builds `axa policy cancel`.
+func newCmdPolicyCancel(f *Factory) *cobra.Command {
+	var key string
+	cmd := &cobra.Command{
+		Use:   "cancel POLICY_ID",
+		Short: "Cancel a policy before its trip starts",
+		Long: `Cancel a policy whose trip has not started, and print it cancelled, with its refund.
+Once the trip has started, or for a policy already cancelled, the API refuses (409)
+and the command exits 1.
+
+The Idempotency-Key is made from the policy id (cancel-POLICY_ID) unless
+--idempotency-key gives one: running the same command again, after a timeout or a
+lost answer, answers the same cancellation (marked as a replay by the API) and never
+acts twice. Past the API's retention of the key (24 hours in the sandbox), or with
+another key, a cancelled policy answers 409 policy_already_cancelled: it is never
+cancelled twice either way.`,
+		Example: "  axa policy cancel 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\n" +
+			"  axa policy cancel 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f --idempotency-key ticket-881 --json",
+		Args: args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			id, err := policyID(a[0])
+			if err != nil {
+				return err
+			}
+			k := key
+			if k == "" {
+				k = cancelKey(id)
+			}
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				p, err := c.CancelPolicy(ctx, id, &axa.CancelPolicyParams{IdempotencyKey: k})
+				if err != nil {
+					return err
+				}
+				return printPolicy(f, p)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&key, "idempotency-key", "", "Idempotency-Key (default: cancel-POLICY_ID, the same on every run)")
+	return cmd
+}
+
+// The bounds of `axa policy list --limit`: the spec's.
+const (
+	defaultListLimit = 20
+	maxListLimit     = 100
+)
+
+// policyList is what `axa policy list --json` prints: the API's page, or
+// with --all every policy, without a cursor.
+type policyList struct {
+	Items      []axa.Policy `json:"items"`
+	NextCursor string       `json:"next_cursor,omitempty"`
+}
+
+// newCmdPolicyList builds `axa policy list`.
+func newCmdPolicyList(f *Factory) *cobra.Command {
+	var (
+		limit  int
+		all    bool
+		cursor string
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List your policies, newest first",
+		Long: `List the policies of the caller (the client, or the user logged in), newest first:
+policy number, status, first and last day of the trip, plan and id.
+
+One page of --limit policies (20 unless given, 100 at most); when more remain it says
+so on the standard error with the --cursor that continues. --all follows the pages to
+the end, --limit policies a request. --json prints {"items": [...], "next_cursor": "..."}
+(no next_cursor on the last page, nor with --all).`,
+		Example: "  axa policy list\n  axa policy list --limit 5\n  axa policy list --all --json",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if limit < 1 || limit > maxListLimit {
+				return usagef("--limit %d: want 1 to %d", limit, maxListLimit)
+			}
+			if all && cursor != "" {
+				return usagef("--all starts from the newest policy: give --all or --cursor, not both")
+			}
+			n := int32(limit)
+			params := &axa.ListPoliciesParams{Limit: &n}
+			if cursor != "" {
+				params.Cursor = &cursor
+			}
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				var out policyList
+				if all {
+					out.Items = []axa.Policy{}
+					for p, err := range c.ListPoliciesAll(ctx, params) {
+						if err != nil {
+							return err
+						}
+						out.Items = append(out.Items, p)
+					}
+				} else {
+					page, err := c.ListPolicies(ctx, params)
+					if err != nil {
+						return err
+					}
+					out.Items = page.Items
+					if page.NextCursor != nil {
+						out.NextCursor = *page.NextCursor
+					}
+				}
+				if out.Items == nil {
+					out.Items = []axa.Policy{}
+				}
+				err := f.print(out, func(w *table) {
+					if len(out.Items) == 0 {
+						w.Printf("No policies.\n")
+						return
+					}
+					w.Header("NUMBER\tSTATUS\tSTART\tEND\tPLAN\tID")
+					for _, p := range out.Items {
+						w.Printf("%s\t%s\t%s\t%s\t%s\t%s\n", p.PolicyNumber, p.Status,
+							p.StartDate.Format(time.DateOnly), p.EndDate.Format(time.DateOnly), p.PlanCode, p.ID)
+					}
+				})
+				if err == nil && out.NextCursor != "" && !f.jsonOut {
+					_, err = fmt.Fprintf(f.Err, "axa: more policies: axa policy list --cursor %s (or --all)\n", termtext.Line(out.NextCursor))
+				}
+				return err
+			})
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&limit, "limit", defaultListLimit, fmt.Sprintf("policies a page (1 to %d)", maxListLimit))
+	fl.BoolVar(&all, "all", false, "follow the pages to the last, --limit policies a request")
+	fl.StringVar(&cursor, "cursor", "", "start after this cursor (the next_cursor of a page)")
+	return cmd
+}
+
+// newCmdPolicyCertificate builds `axa policy certificate`.
+func newCmdPolicyCertificate(f *Factory) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "certificate POLICY_ID",
+		Short: "Download a policy's insurance certificate (a PDF)",
+		Long: `Download the insurance certificate of a policy, a PDF, to --output FILE: written
+whole or not at all (through a temporary file renamed over FILE), mode 0600 (it
+names the policy holder). Without --output (or with --output -) it goes to the
+standard output, unless that is a terminal, where binary data is refused: redirect
+it, or give --output.`,
+		Example: "  axa policy certificate 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f --output certificate.pdf\n" +
+			"  axa policy certificate 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f > certificate.pdf",
+		Args: args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			id, err := policyID(a[0])
+			if err != nil {
+				return err
+			}
+			if output == "-" {
+				output = ""
+			}
+			if output == "" && f.outIsTerminal() {
+				return usagef("the certificate is a PDF, not for a terminal: give --output FILE, or redirect the standard output")
+			}
+			if output != "" {
+				if fi, err := os.Stat(output); err == nil && fi.IsDir() {
+					return usagef("--output %s is a directory: name the file to write", output)
+				}
+				if fi, err := os.Stat(filepath.Dir(output)); err != nil || !fi.IsDir() {
+					return usagef("--output %s: its directory does not exist", output)
+				}
+			}
+			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
+				s, err := c.GetPolicyCertificate(ctx, id)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				if output == "" {
+					if _, err := io.Copy(f.Out, s); err != nil {
+						return fmt.Errorf("writing the certificate: %w", err)
+					}
+					return nil
+				}
+				n, err := atomicfile.WriteFrom(output, s, 0o600)
+				if err != nil {
+					return fmt.Errorf("writing the certificate to %s: %w", output, err)
+				}
+				_, err = fmt.Fprintf(f.Err, "axa: wrote %s (%d bytes)\n", termtext.Line(output), n)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVar(&output, "output", "", "the file to write the PDF to (default: the standard output, when it is not a terminal)")
+	_ = cmd.MarkFlagFilename("output", "pdf") // the flag exists: no error
 	return cmd
 }
 
@@ -248,6 +462,12 @@ func printPolicy(f *Factory, p *axa.Policy) error {
 		w.Printf("Status\t%s\n", p.Status)
 		w.Printf("Trip\t%s to %s, %s\n", p.StartDate.Format(time.DateOnly), p.EndDate.Format(time.DateOnly), strings.Join(p.DestinationCountries, ","))
 		w.Printf("Premium\t%.2f %s\n", p.Premium.Amount, p.Premium.Currency)
+		if p.CancelledAt != nil {
+			w.Printf("Cancelled\t%s\n", p.CancelledAt.Format(time.RFC3339))
+		}
+		if p.Refund != nil {
+			w.Printf("Refund\t%.2f %s\n", p.Refund.Amount, p.Refund.Currency)
+		}
 		for _, t := range p.Travellers {
 			w.Printf("Traveller\t%s %s\n", t.FirstName, t.LastName)
 		}

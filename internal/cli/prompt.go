@@ -30,9 +30,7 @@ var errInputEnded = errors.New("the input ended before the policy holder and tra
 
 // interactive reports whether the command may ask its questions: the
 // Factory's Interactive when set, else whether the input (In, or the
-// process's standard input) is a terminal: a character device other than
-// the null device (which `< /dev/null`, cron and CI give), with the
-// standard library alone.
+// process's standard input) is a terminal (isTerminal).
 func (f *Factory) interactive() bool {
 	if f.Interactive != nil {
 		return f.Interactive()
@@ -41,7 +39,14 @@ func (f *Factory) interactive() bool {
 	if in == nil {
 		in = os.Stdin
 	}
-	fh, ok := in.(*os.File)
+	return isTerminal(in)
+}
+
+// isTerminal reports whether v is a terminal: an *os.File that is a
+// character device other than the null device (which `< /dev/null`,
+// `> /dev/null`, cron and CI give), with the standard library alone.
+func isTerminal(v any) bool {
+	fh, ok := v.(*os.File)
 	if !ok {
 		return false
 	}
@@ -51,6 +56,15 @@ func (f *Factory) interactive() bool {
 	}
 	null, err := os.Stat(os.DevNull)
 	return err != nil || !os.SameFile(st, null)
+}
+
+// outIsTerminal reports whether the commands' output is a terminal: the
+// Factory's OutIsTerminal when set, else whether Out is one.
+func (f *Factory) outIsTerminal() bool {
+	if f.OutIsTerminal != nil {
+		return f.OutIsTerminal()
+	}
+	return isTerminal(f.Out)
 }
 
 // lineResult is one line read by a prompter's reader, or why none was.

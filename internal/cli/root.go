@@ -53,6 +53,10 @@ type Factory struct {
 	// left out, as `policy create` without --file does; nil means whether
 	// In (or the standard input) is a terminal. Tests set it.
 	Interactive func() bool
+	// OutIsTerminal reports whether Out is a terminal, where a command
+	// refuses to write binary data (a PDF); nil means whether Out is an
+	// *os.File that is a terminal (see isTerminal). Tests set it.
+	OutIsTerminal func() bool
 	// SpawnSandbox, when set, makes the commands without credentials share
 	// one sandbox, started in the background on first use (see shared.go);
 	// Main sets it to re-execute this program. When nil, each command
@@ -250,8 +254,8 @@ the user cache directory).`,
 // none of them means anything given empty. (The api command's parameter
 // flags are checked as they are set, see paramValue.)
 var valueFlags = []string{
-	"addr", "country", "end", "fault", "fault-op", "file", "from", "idempotency-key", "junit", "kind",
-	"min-level", "operation", "plan", "quote", "scope", "speciality", "start", "state-dir", "to",
+	"addr", "country", "cursor", "end", "fault", "fault-op", "file", "from", "idempotency-key", "junit", "kind",
+	"min-level", "operation", "output", "plan", "quote", "scope", "speciality", "start", "state-dir", "to",
 	"traveller", "trip-type",
 }
 

@@ -54,6 +54,12 @@ const (
 	// FormMediaType is the media type of the authorization server's
 	// request bodies (RFC 6749 section 3.2).
 	FormMediaType = "application/x-www-form-urlencoded"
+	// PaginationExtension declares a cursor-paged list on an operation:
+	// {cursor: the query parameter that takes the cursor, items: the
+	// property of the 200 answer holding the page's items, next: the one
+	// holding the next page's cursor}. The SDK's generator makes an
+	// iterator from it.
+	PaginationExtension = "x-pagination"
 )
 
 // localizedTags are the tags of the information and health operations, which
@@ -458,6 +464,7 @@ func (c *checker) checkOperations() {
 		}
 
 		c.checkResponses(w, op)
+		c.checkPagination(w, item, op)
 	}
 	for _, s := range c.scopes {
 		if !used[s] {
@@ -473,6 +480,17 @@ func (c *checker) checkCommonResponses(w string, op *openapi3.Operation) {
 			c.add("responses", w, "does not document %d", code)
 		}
 	}
+}
+
+// binaryContent reports whether a media type's schema is bytes (type
+// string, format binary): a document, an image, whose example the spec
+// cannot show.
+func binaryContent(mt *openapi3.MediaType) bool {
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return false
+	}
+	s := mt.Schema.Value
+	return s.Type != nil && s.Type.Is("string") && s.Format == "binary"
 }
 
 // checkResponses checks what every operation answers; the API's Error
@@ -498,7 +516,7 @@ func (c *checker) checkResponses(w string, op *openapi3.Operation) {
 			hasSuccess = true
 		}
 		for mime, mt := range ref.Value.Content {
-			if mt.Example == nil && len(mt.Examples) == 0 {
+			if mt.Example == nil && len(mt.Examples) == 0 && !binaryContent(mt) {
 				c.add("examples", rw, "%s content has no example", mime)
 			}
 			if mt.Schema != nil {
@@ -667,6 +685,89 @@ func (c *checker) checkExampleFields(where string, schema *openapi3.Schema, exam
 		}
 		for i, item := range v {
 			c.checkExampleFields(fmt.Sprintf("%s[%d]", where, i), schema.Items.Value, item)
+		}
+	}
+}
+
+// checkPagination checks an operation's x-pagination (rule "pagination"):
+// an object of exactly the members cursor, items and next, each a name, on
+// a GET; cursor names a query parameter of the operation, a string; items
+// and next name properties of the 200 answer's JSON object, an array and a
+// string.
+func (c *checker) checkPagination(w string, item *openapi3.PathItem, op *openapi3.Operation) {
+	const rule = "pagination"
+	raw, ok := op.Extensions[PaginationExtension]
+	if !ok {
+		return
+	}
+	ext, ok := raw.(map[string]any)
+	if !ok {
+		c.add(rule, w, "%s is not an object of cursor, items and next", PaginationExtension)
+		return
+	}
+	names := map[string]string{}
+	for _, member := range []string{"cursor", "items", "next"} {
+		name, _ := ext[member].(string)
+		if strings.TrimSpace(name) == "" {
+			c.add(rule, w, "%s has no %s: want the name of the %s", PaginationExtension, member, map[string]string{
+				"cursor": "query parameter that takes the cursor",
+				"items":  "answer's property holding the page's items",
+				"next":   "answer's property holding the next cursor",
+			}[member])
+			continue
+		}
+		names[member] = name
+	}
+	for _, member := range slices.Sorted(maps.Keys(ext)) {
+		if member != "cursor" && member != "items" && member != "next" {
+			c.add(rule, w, "%s has an unknown member %q: want cursor, items and next", PaginationExtension, member)
+		}
+	}
+	if item.Get != op {
+		c.add(rule, w, "%s on an operation that is not a GET", PaginationExtension)
+	}
+	if name, ok := names["cursor"]; ok {
+		var param *openapi3.Parameter
+		for _, p := range append(slices.Clone(item.Parameters), op.Parameters...) {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Name == name {
+				param = p.Value
+			}
+		}
+		switch {
+		case param == nil:
+			c.add(rule, w, "%s.cursor names %q, which is not a query parameter of the operation", PaginationExtension, name)
+		case param.Schema == nil || param.Schema.Value == nil || !param.Schema.Value.Type.Is(openapi3.TypeString):
+			c.add(rule, w, "%s.cursor names the query parameter %q, which is not a string", PaginationExtension, name)
+		case param.Required:
+			c.add(rule, w, "%s.cursor names the query parameter %q, which is required: the first page has no cursor", PaginationExtension, name)
+		}
+	}
+	var schema *openapi3.Schema
+	if op.Responses != nil {
+		if resp := op.Responses.Status(http.StatusOK); resp != nil && resp.Value != nil {
+			if mt := resp.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+				schema = mt.Schema.Value
+			}
+		}
+	}
+	if schema == nil || !schema.Type.Is(openapi3.TypeObject) {
+		c.add(rule, w, "%s on an operation whose 200 answer is not a JSON object", PaginationExtension)
+		return
+	}
+	for _, want := range []struct{ member, typ, what string }{
+		{"items", openapi3.TypeArray, "an array"},
+		{"next", openapi3.TypeString, "a string"},
+	} {
+		name, ok := names[want.member]
+		if !ok {
+			continue
+		}
+		prop := schema.Properties[name]
+		switch {
+		case prop == nil || prop.Value == nil:
+			c.add(rule, w, "%s.%s names %q, which is not a property of the 200 answer", PaginationExtension, want.member, name)
+		case !prop.Value.Type.Is(want.typ):
+			c.add(rule, w, "%s.%s names the property %q of the 200 answer, which is not %s", PaginationExtension, want.member, name, want.what)
 		}
 	}
 }

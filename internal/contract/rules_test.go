@@ -27,6 +27,16 @@ func security(scopes ...string) *openapi3.SecurityRequirements {
 	return &openapi3.SecurityRequirements{{contract.SchemeName: scopes}}
 }
 
+// pagination returns the x-pagination of listPolicies, to break it.
+func pagination(t *testing.T, doc *openapi3.T) map[string]any {
+	t.Helper()
+	ext, ok := op(t, doc, "GET", "/travel/v1/policies").Extensions[contract.PaginationExtension].(map[string]any)
+	if !ok {
+		t.Fatal("listPolicies has no x-pagination object")
+	}
+	return ext
+}
+
 // Each case breaks one rule on a fresh copy of the real spec and expects
 // Check to name that rule, so that no rule can silently stop working.
 // localServer returns the x-authorization-server of the spec's loopback
@@ -169,6 +179,10 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 			mt := op(t, doc, "GET", "/health/v1/medical_providers/search").Responses.Status(200).Value.Content.Get("application/json")
 			mt.Example = []any{map[string]any{"id": "x", "position": map[string]any{"distance": 1.0}}}
 		}},
+		{"a document answer without an example that is not bytes", "examples", "application/pdf content has no example", func(t *testing.T, doc *openapi3.T) {
+			resp := op(t, doc, "GET", countries).Responses.Status(200).Value
+			resp.Content["application/pdf"] = &openapi3.MediaType{Schema: openapi3.NewStringSchema().NewRef()}
+		}},
 		{"missing 503", "responses", "503", func(t *testing.T, doc *openapi3.T) {
 			op(t, doc, "GET", countries).Responses.Delete("503")
 		}},
@@ -257,6 +271,36 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{"range status code", "status-codes", "5XX", func(t *testing.T, doc *openapi3.T) {
 			o := op(t, doc, "GET", countries)
 			o.Responses.Set("5XX", o.Responses.Value("500"))
+		}},
+		{"pagination naming no query parameter", "pagination", `"page_token", which is not a query parameter`, func(t *testing.T, doc *openapi3.T) {
+			pagination(t, doc)["cursor"] = "page_token"
+		}},
+		{"pagination's cursor parameter not a string", "pagination", `"limit", which is not a string`, func(t *testing.T, doc *openapi3.T) {
+			pagination(t, doc)["cursor"] = "limit"
+		}},
+		{"pagination's items not an array", "pagination", `"next_cursor" of the 200 answer, which is not an array`, func(t *testing.T, doc *openapi3.T) {
+			pagination(t, doc)["items"] = "next_cursor"
+		}},
+		{"pagination's next not a string", "pagination", `"items" of the 200 answer, which is not a string`, func(t *testing.T, doc *openapi3.T) {
+			pagination(t, doc)["next"] = "items"
+		}},
+		{"pagination naming no property", "pagination", `"policies", which is not a property`, func(t *testing.T, doc *openapi3.T) {
+			pagination(t, doc)["items"] = "policies"
+		}},
+		{"pagination without next", "pagination", "has no next", func(t *testing.T, doc *openapi3.T) {
+			delete(pagination(t, doc), "next")
+		}},
+		{"pagination with an unknown member", "pagination", `unknown member "size"`, func(t *testing.T, doc *openapi3.T) {
+			pagination(t, doc)["size"] = "limit"
+		}},
+		{"pagination not an object", "pagination", "not an object", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", policies).Extensions[contract.PaginationExtension] = "cursor"
+		}},
+		{"pagination on a list answered as an array", "pagination", "not a JSON object", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", countries).Extensions = map[string]any{contract.PaginationExtension: map[string]any{"cursor": "cursor", "items": "items", "next": "next"}}
+		}},
+		{"pagination on a POST", "pagination", "not a GET", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "POST", policies).Extensions = map[string]any{contract.PaginationExtension: pagination(t, doc)}
 		}},
 	}
 	for _, tc := range cases {

@@ -200,29 +200,7 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(spec, []byte(pathAnchor)) || !bytes.Contains(spec, []byte(schemaAnchor)) {
-		t.Fatal("the anchors of the new operation are gone from the spec: update this test")
-	}
-	spec = bytes.Replace(spec, []byte(pathAnchor), []byte(newPath+"\n"+pathAnchor), 1)
-	spec = bytes.Replace(spec, []byte(schemaAnchor), []byte(newSchemas+"\n"+schemaAnchor), 1)
-	// The claims operations, their tag and their scope, in every flow.
-	for _, a := range []string{claimsPathAnchor, claimsSchemaAnchor, claimsTagAnchor} {
-		if !bytes.Contains(spec, []byte(a)) {
-			t.Fatalf("the anchor %q of the claims operations is gone from the spec: update this test", a)
-		}
-	}
-	if n := bytes.Count(spec, []byte(claimsScopeAnchor)); n != 3 {
-		t.Fatalf("the scope anchor is in %d flows, want 3: update this test", n)
-	}
-	spec = bytes.Replace(spec, []byte(claimsPathAnchor), []byte(claimsPaths+"\n"+claimsPathAnchor), 1)
-	spec = bytes.Replace(spec, []byte(claimsSchemaAnchor), []byte(claimsSchemas+claimsSchemaAnchor), 1)
-	spec = bytes.Replace(spec, []byte(claimsTagAnchor), []byte(claimsTag+claimsTagAnchor), 1)
-	spec = bytes.ReplaceAll(spec, []byte(claimsScopeAnchor), []byte(claimsScopeAnchor+claimsScope))
-	// The staging environment, before the local sandbox's.
-	if !bytes.Contains(spec, []byte(envAnchor)) {
-		t.Fatal("the anchor of the new environment is gone from the spec: update this test")
-	}
-	spec = bytes.Replace(spec, []byte(envAnchor), []byte(newEnv+envAnchor), 1)
+	spec = editSpec(t, spec, false)
 	// Enum values and an error status (values_test.go).
 	spec = growValues(t, spec)
 	if err := os.WriteFile(specPath, spec, 0o600); err != nil {
@@ -345,6 +323,45 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 // inCopy is set in the environment of the copy's test run, where this
 // test skips itself: the copy's spec has the additions already.
 const inCopy = "SPECCHANGE_IN_COPY"
+
+// editSpec returns spec with the proof's additions: the GET operation, the
+// claims operations with their tag and scope, the staging environment, and
+// with shapes one operation of every shape (shapes_test.go).
+func editSpec(t testing.TB, spec []byte, shapes bool) []byte {
+	t.Helper()
+	if !bytes.Contains(spec, []byte(pathAnchor)) || !bytes.Contains(spec, []byte(schemaAnchor)) {
+		t.Fatal("the anchors of the new operation are gone from the spec: update this test")
+	}
+	spec = bytes.Replace(spec, []byte(pathAnchor), []byte(newPath+"\n"+pathAnchor), 1)
+	spec = bytes.Replace(spec, []byte(schemaAnchor), []byte(newSchemas+"\n"+schemaAnchor), 1)
+	// The claims operations, their tag and their scope, in every flow.
+	for _, a := range []string{claimsPathAnchor, claimsSchemaAnchor, claimsTagAnchor} {
+		if !bytes.Contains(spec, []byte(a)) {
+			t.Fatalf("the anchor %q of the claims operations is gone from the spec: update this test", a)
+		}
+	}
+	if n := bytes.Count(spec, []byte(claimsScopeAnchor)); n != 3 {
+		t.Fatalf("the scope anchor is in %d flows, want 3: update this test", n)
+	}
+	paths, schemas := claimsPaths, claimsSchemas
+	if shapes {
+		if !bytes.Contains(spec, []byte(shapesParamAnchor)) {
+			t.Fatalf("the anchor %q of the shapes' parameter is gone from the spec: update this test", shapesParamAnchor)
+		}
+		paths, schemas = paths+"\n"+shapesPaths, schemas+shapesSchemas
+		spec = bytes.Replace(spec, []byte(shapesParamAnchor), []byte(shapesParamAnchor+shapesParameters[1:]+"\n"), 1)
+	}
+	spec = bytes.Replace(spec, []byte(claimsPathAnchor), []byte(paths+"\n"+claimsPathAnchor), 1)
+	spec = bytes.Replace(spec, []byte(claimsSchemaAnchor), []byte(schemas+claimsSchemaAnchor), 1)
+	spec = bytes.Replace(spec, []byte(claimsTagAnchor), []byte(claimsTag+claimsTagAnchor), 1)
+	spec = bytes.ReplaceAll(spec, []byte(claimsScopeAnchor), []byte(claimsScopeAnchor+claimsScope))
+	// The staging environment, before the local sandbox's.
+	if !bytes.Contains(spec, []byte(envAnchor)) {
+		t.Fatal("the anchor of the new environment is gone from the spec: update this test")
+	}
+	spec = bytes.Replace(spec, []byte(envAnchor), []byte(newEnv+envAnchor), 1)
+	return spec
+}
 
 // gateAgainst runs the breaking-change gate of the module at dir on its
 // spec against the spec file base, and returns what it printed; ok is

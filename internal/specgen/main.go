@@ -67,7 +67,7 @@ func runEmit(specPath, pkg, emit, genDir, out string) error {
 	case "sdk":
 		src, err = renderSDK(pkg, table, genDir)
 	case "sandbox-fallback":
-		src, err = renderFallback(pkg, table, genDir)
+		src, err = renderFallback(pkg, doc, table, genDir)
 	default:
 		err = fmt.Errorf("-emit %q: want scopes, operations, scopes-golden, sdk or sandbox-fallback", emit)
 	}

@@ -284,14 +284,20 @@ func sdkMethodOf(o operation, src *goSource) (sdkMethod, *sdkForm, error) {
 		stmt = fmt.Sprintf("return callStream(ctx, %s, opts, %s)", opArg, send)
 	default:
 		call := fmt.Sprintf("call[%s](ctx, %s, opts, %s)", result, opArg, send)
-		if len(empty) > 0 {
-			call = fmt.Sprintf("callOrEmpty[%s](ctx, %s, %s, opts, %s)", result, opArg, intSlice(empty), send)
-		}
-		if pointer {
+		switch {
+		case len(empty) > 0 && pointer:
+			m.Returns = "(*" + result + ", error)"
+			zero = "nil, "
+			stmt = fmt.Sprintf("return callOrEmpty[%s](ctx, %s, %s, opts, %s)", result, opArg, intSlice(empty), send)
+		case len(empty) > 0:
+			m.Returns = "(" + result + ", error)"
+			zero = "nil, "
+			stmt = fmt.Sprintf("v, err := callOrEmpty[%s](ctx, %s, %s, opts, %s)\n\treturn deref(v), err", result, opArg, intSlice(empty), send)
+		case pointer:
 			m.Returns = "(*" + result + ", error)"
 			zero = "nil, "
 			stmt = "return ptr(" + call + ")"
-		} else {
+		default:
 			m.Returns = "(" + result + ", error)"
 			zero = "nil, "
 			stmt = "return " + call

@@ -513,7 +513,7 @@ func TestRenderFallbackKeepsIdempotentAnswersPerKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := renderFallback("resources", tab, filepath.Join("..", "..", "gen", "server"))
+	out, err := renderFallback("resources", doc, tab, filepath.Join("..", "..", "gen", "server"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -521,7 +521,7 @@ func TestRenderFallbackKeepsIdempotentAnswersPerKey(t *testing.T) {
 	for _, want := range []string{
 		"func (e exampleAnswers) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {\n\ta, err := e.idempotent(ctx, gen.OperationCreatePolicy, req.Params.IdempotencyKey, req.Body)",
 		"func (e exampleAnswers) RequestQuote(ctx context.Context, req server.RequestQuoteRequestObject)",
-		"func (exampleAnswers) GetCountry(context.Context, server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {\n\treturn exampleAnswer{id: gen.OperationGetCountry}, nil",
+		"func (e exampleAnswers) GetCountry(ctx context.Context, _ server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {\n\treturn e.answer(ctx, gen.OperationGetCountry), nil",
 	} {
 		if !strings.Contains(src, want) {
 			t.Errorf("fallback lacks %q", want)

@@ -18,11 +18,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/specmedia"
 )
 
 // Failure is one way an answer breaks the spec.
@@ -72,24 +74,19 @@ func (e *Error) Error() string {
 	return s
 }
 
-// registerDecoders registers, once per process, the body decoders of the
-// media types the spec answers beyond kin-openapi's own.
-var registerDecoders sync.Once
-
 // maxGot bounds the length of Failure.Got, in bytes.
 const maxGot = 120
 
 // Check validates one answer to req against the spec routed by router: the
 // status must be documented, the headers the spec declares must be present
 // when required and match their schemas, and the body must match its
-// media type's schema. An answer that breaks the spec is an *Error; an
-// error of another type means the request itself has no route.
+// media type's schema. A success the spec documents without content must
+// come without a body; an answer of a binary media type (a PDF, an image:
+// anything but JSON) is checked for its media type, and for the signature
+// of a PDF, PNG, GIF, JPEG or ZIP document. An answer that breaks the spec
+// is an *Error; an error of another type means the request itself has no
+// route.
 func Check(router routers.Router, req *http.Request, status int, header http.Header, body []byte) error {
-	registerDecoders.Do(func() {
-		// An HTML page (the authorization server's login page) is text;
-		// kin-openapi has no decoder for it and would refuse any.
-		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
-	})
 	// Route on the path alone, whatever host the request went to.
 	req = req.Clone(req.Context())
 	req.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
@@ -98,6 +95,9 @@ func Check(router routers.Router, req *http.Request, status int, header http.Hea
 	if err != nil {
 		return fmt.Errorf("specresponse: %s %s: %w", req.Method, req.URL.Path, err)
 	}
+	// The answer's binary media types (an HTML page, a PDF) are read as
+	// bytes; kin-openapi has no decoder for most and would refuse them.
+	specmedia.RegisterDecoders(route.Operation)
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request: req, PathParams: params, Route: route,
@@ -109,10 +109,48 @@ func Check(router routers.Router, req *http.Request, status int, header http.Hea
 		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 	}
 	verr := openapi3filter.ValidateResponse(context.Background(), in)
-	if verr == nil {
+	var fs []Failure
+	if verr != nil {
+		fs = failures(route.Operation, status, header, verr)
+	}
+	if req.Method != http.MethodHead {
+		fs = append(fs, contentFailures(route.Operation, status, header, body)...)
+	}
+	if len(fs) == 0 {
 		return nil
 	}
-	return &Error{Operation: route.Operation.OperationID, Failures: failures(route.Operation, status, header, verr)}
+	return &Error{Operation: route.Operation.OperationID, Failures: fs}
+}
+
+// maxSignatureShown bounds the bytes of a binary body a failure shows.
+const maxSignatureShown = 16
+
+// contentFailures checks what kin-openapi does not: a success documented
+// without content that carries a body, and a binary answer whose bytes
+// are not a document of its media type (specmedia.Signature).
+func contentFailures(op *openapi3.Operation, status int, header http.Header, body []byte) []Failure {
+	ref := op.Responses.Status(status)
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	content := ref.Value.Content
+	if len(content) == 0 {
+		if status >= 200 && status < 300 && len(body) > 0 {
+			return []Failure{{Pointer: "body", Reason: "a body where the spec documents none", Expected: "no content",
+				Got: fmt.Sprintf("%d bytes", len(body))}}
+		}
+		return nil
+	}
+	ct := header.Get("Content-Type")
+	if content.Get(ct) == nil || specmedia.Kind(ct) != gen.KindBinary {
+		return nil
+	}
+	if want, ok := specmedia.Signature(ct, body); !ok {
+		shown := body[:min(len(body), maxSignatureShown)]
+		return []Failure{{Pointer: "body", Reason: "not a document of its media type " + specmedia.Base(ct), Expected: want,
+			Got: shorten(strconv.QuoteToASCII(string(shown)))}}
+	}
+	return nil
 }
 
 var headerReason = regexp.MustCompile(`^(?:response header|unable to decode header) "([^"]+)"`)

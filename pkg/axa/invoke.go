@@ -81,7 +81,7 @@ func (c *Client) Invoke(ctx context.Context, operationID string, params map[stri
 	if err != nil {
 		return nil, err
 	}
-	return call[json.RawMessage](ctx, op.ID, opts, c.sendInvoke(op, req))
+	return call[json.RawMessage](ctx, op.ID, opts, c.sendInvoke(op, req)) //nolint:bodyclose // call closes it
 }
 
 // RequestBody is the body of an InvokeStream call: any media type, its bytes
@@ -155,7 +155,7 @@ func (c *Client) InvokeStream(ctx context.Context, operationID string, params ma
 	if err != nil {
 		return nil, err
 	}
-	return callStream(ctx, op.ID, opts, c.sendInvoke(op, req))
+	return callStream(ctx, op.ID, opts, c.sendInvoke(op, req)) //nolint:bodyclose // the Stream's reader closes it
 }
 
 // streamBody checks InvokeStream's body against the operation and adds it

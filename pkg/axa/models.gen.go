@@ -55,6 +55,12 @@ type (
 	//   - Title string (JSON "title"): The alert's headline.
 	AxaAlert = gen.AxaAlert
 
+	// CancelPolicyParams is gen.CancelPolicyParams: defines parameters for CancelPolicy.
+	//
+	// Fields:
+	//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).
+	CancelPolicyParams = gen.CancelPolicyParams
+
 	// Country is gen.Country: A country in the list of countries.
 	//
 	// Fields:
@@ -243,6 +249,13 @@ type (
 	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
 	ListCountryAlertsParams = gen.ListCountryAlertsParams
 
+	// ListPoliciesParams is gen.ListPoliciesParams: defines parameters for ListPolicies.
+	//
+	// Fields:
+	//   - Cursor *string (JSON "cursor", optional): The `next_cursor` of the previous page; absent for the first page (our design).
+	//   - Limit *int32 (JSON "limit", optional): How many policies a page holds at most, 20 unless given, 100 at most (our design).
+	ListPoliciesParams = gen.ListPoliciesParams
+
 	// ListProviderKindsParams is gen.ListProviderKindsParams: defines parameters for ListProviderKinds.
 	//
 	// Fields:
@@ -315,6 +328,7 @@ type (
 	// Policy is gen.Policy: An issued travel insurance policy.
 	//
 	// Fields:
+	//   - CancelledAt *time.Time (JSON "cancelled_at", optional): When the policy was cancelled; only on a cancelled policy (our design).
 	//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries of the trip, as quoted.
 	//   - Documents []PolicyDocument (JSON "documents"): The policy's documents (its certificate, the plan's terms and conditions).
 	//   - EndDate openapi_types.Date (JSON "end_date"): The last day of the trip, as quoted.
@@ -325,8 +339,9 @@ type (
 	//   - PolicyNumber string (JSON "policy_number"): The policy number (`AXA-TRV-` and ten digits; our design).
 	//   - Premium Money (JSON "premium"): An amount of money.
 	//   - QuoteID openapi_types.UUID (JSON "quote_id"): The `id` of the quote the policy was issued from.
+	//   - Refund *Money (JSON "refund", optional): An amount of money.
 	//   - StartDate openapi_types.Date (JSON "start_date"): The first day of the trip, as quoted.
-	//   - Status PolicyStatus (JSON "status"): Where the policy stands.
+	//   - Status PolicyStatus (JSON "status"): Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started; our design).
 	//   - Travellers []Person (JSON "travellers"): The travellers the policy covers.
 	//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
 	Policy = gen.Policy
@@ -350,6 +365,16 @@ type (
 	//   - Phone *Phone (JSON "phone", optional): A telephone number, with the listing's field names.
 	PolicyHolder = gen.PolicyHolder
 
+	// PolicyIDPath is gen.PolicyIDPath: Example: 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f
+	PolicyIDPath = gen.PolicyIDPath
+
+	// PolicyPage is gen.PolicyPage: A page of policies, newest first, and the cursor of the next page (our design).
+	//
+	// Fields:
+	//   - Items []Policy (JSON "items"): The page's policies, newest first; empty when the caller has none.
+	//   - NextCursor *string (JSON "next_cursor", optional): The `cursor` that gives the next page; absent on the last page.
+	PolicyPage = gen.PolicyPage
+
 	// PolicyRequest is gen.PolicyRequest: What is needed to issue a policy from a quote.
 	//
 	// Fields:
@@ -358,7 +383,7 @@ type (
 	//   - Travellers []Person (JSON "travellers"): The travellers to cover, as many as the quote's and with the same birth dates.
 	PolicyRequest = gen.PolicyRequest
 
-	// PolicyStatus is gen.PolicyStatus: Where the policy stands.
+	// PolicyStatus is gen.PolicyStatus: Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started; our design).
 	PolicyStatus = gen.PolicyStatus
 
 	// Problem is gen.Problem: One problem of a request that failed validation (our design).

@@ -4,6 +4,7 @@ package axa
 
 import (
 	"context"
+	"iter"
 	"net/http"
 
 	"github.com/axa-assistance-go/axa/gen"
@@ -24,6 +25,34 @@ const (
 	// is on the same origin unless it was started with --auth-addr.
 	EnvironmentLocal Environment = "local"
 )
+
+// CancelPolicy calls cancelPolicy (POST /travel/v1/policies/{policy_id}/cancel): Cancel a policy before its trip starts.
+//
+// Cancels an issued policy whose trip has not started (its `start_date` is
+// after today, in UTC), and answers it cancelled: `status: cancelled`,
+// `cancelled_at` and the `refund`, the whole premium (our design). From the
+// start date on, or once the policy is cancelled, it answers `409`
+// (`trip_started`, `policy_already_cancelled`). Send the same
+// `Idempotency-Key` on every attempt: a repeated request answers the cancelled
+// policy again (with `Idempotent-Replayed: true`), not a `409`. Another
+// owner's policy is not found (`404`), as for `getPolicy`. The 2018 listing of
+// the API had `POST
+// /sales/vexp/individual/travel/policies/{policy_id}/cancel`, with no schema
+// published; this model keeps the Quickstart's `/travel/v1` prefix, and its
+// answer, refund and errors are our design.
+//
+// The client sends it with a token of scope
+// urn:axa.assistance.travel.policies.creation_request. params may be nil. An
+// empty IdempotencyKey gets a random one, sent unchanged on every attempt; to
+// be safe across restarts of your process, derive it from your own id for the
+// request. opts ([RequestOption]) tune this call alone: timeout, headers,
+// retries, Idempotency-Key, and WithResponseInto for the status, headers and
+// request id of the answer.
+func (c *Client) CancelPolicy(ctx context.Context, policyID UUID, params *CancelPolicyParams, opts ...RequestOption) (*Policy, error) {
+	return ptr(call[Policy](ctx, gen.OperationCancelPolicy, opts, func(ctx context.Context) (*http.Response, error) {
+		return c.gen.CancelPolicy(ctx, policyID, params)
+	}))
+}
 
 // CreatePolicy calls createPolicy (POST /travel/v1/policies): Issue a travel insurance policy from a quote.
 //
@@ -111,6 +140,32 @@ func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOp
 	}))
 }
 
+// GetPolicyCertificate calls getPolicyCertificate (GET /travel/v1/policies/{policy_id}/certificate.pdf): Download a policy's insurance certificate.
+//
+// The policy's certificate, a PDF: the policy number and status, the policy
+// holder, the travellers, the trip's dates and countries, the plan and the
+// premium. It is the document the policy's `documents` name with `kind:
+// certificate`, at this URL. A cancelled policy's certificate says it is
+// cancelled. Another owner's policy is not found (`404`), as for `getPolicy`.
+// The 2018 listing of the API had travel certificates of their own (`POST
+// .../certificates`, `GET .../certificates/{certificate_id}`), with no schema
+// published; one certificate per policy, at the URL the policy names, is our
+// design.
+//
+// The client sends it with a token of scope
+// urn:axa.assistance.travel.policies.creation_request. It returns the answer
+// (application/pdf) as a [Stream]: read it, then close it. It is streamed,
+// never held whole in memory; retries happen before it is returned, never
+// while it is read, whose time the call's deadline bounds. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
+func (c *Client) GetPolicyCertificate(ctx context.Context, policyID UUID, opts ...RequestOption) (*Stream, error) {
+	return callStream(ctx, gen.OperationGetPolicyCertificate, opts, func(ctx context.Context) (*http.Response, error) {
+		return c.gen.GetPolicyCertificate(ctx, policyID)
+	})
+}
+
 // GetVersion calls getVersion (GET /version): Version of the deployed API.
 //
 // Tells which build of the API answers, so that a bug report can name it.
@@ -172,6 +227,56 @@ func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, par
 	return ptr(call[CountryAlerts](ctx, gen.OperationListCountryAlerts, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListCountryAlerts(ctx, countryID, params)
 	}))
+}
+
+// ListPolicies calls listPolicies (GET /travel/v1/policies): List the caller's policies, newest first.
+//
+// The policies of the caller (the user of a user grant, the client of a client
+// credentials grant), newest first, a page at a time: the answer's
+// `next_cursor`, sent back as `cursor`, gives the next page; it is absent on
+// the last page. A cursor names a position in the list (after this policy),
+// not an offset, so a policy issued while the pages are read never shifts
+// them: it comes first in a new listing. A cursor is opaque: a value this API
+// did not give answers `400` (`invalid_cursor`). The 2018 listing of the API
+// has no list of policies: the operation, its paging and `x-pagination` (our
+// extension: the query parameter that takes the cursor, the answer's property
+// holding the page's items and the one holding the next cursor; the SDK makes
+// an iterator from it) are our design.
+//
+// The client sends it with a token of scope
+// urn:axa.assistance.travel.policies.creation_request. params may be nil. opts
+// ([RequestOption]) tune this call alone: timeout, headers, retries,
+// Idempotency-Key, and WithResponseInto for the status, headers and request id
+// of the answer.
+func (c *Client) ListPolicies(ctx context.Context, params *ListPoliciesParams, opts ...RequestOption) (*PolicyPage, error) {
+	return ptr(call[PolicyPage](ctx, gen.OperationListPolicies, opts, func(ctx context.Context) (*http.Response, error) {
+		return c.gen.ListPolicies(ctx, params)
+	}))
+}
+
+// ListPoliciesAll calls ListPolicies page after page and yields every item of
+// every page, in order: a page's items, then the next page's, asked with the
+// next_cursor of the answer as cursor, until it is empty. It sends one request
+// per page, as the items are asked for; it stops at the first error, which it
+// yields with a zero item, when ctx ends, when the loop breaks, and on a
+// cursor the API gave before (a loop). params and opts are those of
+// ListPolicies; params' cursor, if set, is where it starts.
+func (c *Client) ListPoliciesAll(ctx context.Context, params *ListPoliciesParams, opts ...RequestOption) iter.Seq2[Policy, error] {
+	var p ListPoliciesParams
+	if params != nil {
+		p = *params
+	}
+	return paginate(ctx, func(ctx context.Context, cursor string) ([]Policy, string, error) {
+		q := p
+		if cursor != "" {
+			q.Cursor = &cursor
+		}
+		page, err := c.ListPolicies(ctx, &q, opts...)
+		if err != nil {
+			return nil, "", err
+		}
+		return page.Items, deref(page.NextCursor), nil
+	})
 }
 
 // ListProviderKinds calls listProviderKinds (GET /health/v1/medical_providers/kinds): List medical provider kinds.

@@ -258,7 +258,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			err = fmt.Errorf("%w (waiting %s for the answer's headers)", context.DeadlineExceeded, t.perAttempt)
 		}
-		resp, err = cancelOnClose(resp, err, cancel)
+		resp, err = cancelOnClose(resp, err, cancel) //nolint:bodyclose // returned to the caller, or drained by the loop (outcome.discard)
 		switch {
 		case !resendable,
 			err != nil && isPermanent(err),

@@ -56,22 +56,24 @@ func callNoContent(ctx context.Context, op gen.OperationID, opts []RequestOption
 }
 
 // callOrEmpty is call for an operation whose successes include answers
-// without content (the statuses of empty): for those it returns T's zero
-// value, and no error.
-func callOrEmpty[T any](ctx context.Context, op gen.OperationID, empty []int, opts []RequestOption, send func(context.Context) (*http.Response, error)) (T, error) {
+// without content (the statuses of empty): it returns nil for those, and
+// no error; the decoded value for the others.
+func callOrEmpty[T any](ctx context.Context, op gen.OperationID, empty []int, opts []RequestOption, send func(context.Context) (*http.Response, error)) (*T, error) {
 	var emptied bool
 	v, err := call[T](ctx, op, opts, func(ctx context.Context) (*http.Response, error) {
 		resp, err := send(ctx)
 		emptied = err == nil && slices.Contains(empty, resp.StatusCode)
 		return resp, err
 	})
-	if emptied {
+	switch {
+	case emptied:
 		// call refused the empty body as a value; it is the success the
 		// spec documents without content.
-		var zero T
-		return zero, nil
+		return nil, nil
+	case err != nil:
+		return nil, err
 	}
-	return v, err
+	return &v, nil
 }
 
 // callStream runs an operation whose success is a binary answer and hands

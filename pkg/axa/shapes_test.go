@@ -55,9 +55,9 @@ func TestCallNoContent(t *testing.T) {
 		}
 	})
 	c := newClientOf(t, f, newFakeClock())
-	send := sendTo(c, http.MethodGet, "/version", nil, nil, "")
+	send := sendTo(c, http.MethodGet, "/version", nil, nil, "") //nolint:bodyclose // the call helpers close it
 	var r Response
-	if err := callNoContent(t.Context(), gen.OperationGetVersion, []RequestOption{WithResponseInto(&r)}, send); err != nil || r.StatusCode != 204 {
+	if err := callNoContent(t.Context(), gen.OperationGetVersion, []RequestOption{WithResponseInto(&r)}, send); err != nil || r.StatusCode != http.StatusNoContent {
 		t.Errorf("204: %v, status %d", err, r.StatusCode)
 	}
 	if err := callNoContent(t.Context(), gen.OperationGetVersion, nil, send); err != nil {
@@ -84,7 +84,7 @@ func TestCallStreamStreams(t *testing.T) {
 		}
 	})
 	c := newClientOf(t, f, newFakeClock())
-	s, err := callStream(t.Context(), gen.OperationGetVersion, nil, sendTo(c, http.MethodGet, "/version", nil, nil, ""))
+	s, err := callStream(t.Context(), gen.OperationGetVersion, nil, sendTo(c, http.MethodGet, "/version", nil, nil, "")) //nolint:bodyclose // the call helpers close it
 	if err != nil {
 		close(rest)
 		t.Fatal(err)
@@ -126,7 +126,7 @@ func TestCallStreamRetriesBeforeHandingOver(t *testing.T) {
 		}
 	})
 	c := newClientOf(t, f, newFakeClock())
-	send := sendTo(c, http.MethodGet, "/version", nil, nil, "")
+	send := sendTo(c, http.MethodGet, "/version", nil, nil, "") //nolint:bodyclose // the call helpers close it
 	s, err := callStream(t.Context(), gen.OperationGetVersion, nil, send)
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +170,7 @@ func TestStreamReadingOutlivesThePerAttemptTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
 		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/pdf"}},
+			return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/pdf"}},
 				Body: &slowBody{ctx: r.Context(), release: release}, ContentLength: -1, Request: r}, nil
 		})
 		c, err := NewClient(WithoutEnvironment(), WithSandbox(), WithTransport(rt), WithTimeouts(time.Second, time.Hour))
@@ -178,7 +178,7 @@ func TestStreamReadingOutlivesThePerAttemptTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		s, err := callStream(t.Context(), gen.OperationGetVersion, nil, sendTo(c, http.MethodGet, "/version", nil, nil, ""))
+		s, err := callStream(t.Context(), gen.OperationGetVersion, nil, sendTo(c, http.MethodGet, "/version", nil, nil, "")) //nolint:bodyclose // the call helpers close it
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,7 +198,7 @@ func TestReaderBodyIsResentOnlyWhenItCanBeRewound(t *testing.T) {
 	f := newFakeAPI(t)
 	var s seen
 	f.set(func(f *fakeAPI) {
-		f.apiFn = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, _ int) bool {
 			s.add(r)
 			if len(s.all())%2 == 1 {
 				w.Header().Set("Retry-After", "0")
@@ -213,7 +213,7 @@ func TestReaderBodyIsResentOnlyWhenItCanBeRewound(t *testing.T) {
 	seeker := strings.NewReader("skipped|the photo")
 	_, _ = seeker.Seek(int64(len("skipped|")), io.SeekStart)
 	rd, edit := readerBody(seeker)
-	send := sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, "image/jpeg")
+	send := sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, "image/jpeg") //nolint:bodyclose // the call helpers close it
 	key := []RequestOption{WithIdempotencyKey("photo-1")}
 	err := callNoContent(t.Context(), gen.OperationRequestQuote, key, send)
 	got := s.all()
@@ -223,7 +223,7 @@ func TestReaderBodyIsResentOnlyWhenItCanBeRewound(t *testing.T) {
 
 	once := io.MultiReader(strings.NewReader("streamed"))
 	rd, edit = readerBody(once)
-	err = callNoContent(t.Context(), gen.OperationRequestQuote, key, sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, "image/jpeg"))
+	err = callNoContent(t.Context(), gen.OperationRequestQuote, key, sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, "image/jpeg")) //nolint:bodyclose // the call helpers close it
 	var ae *Error
 	if got := s.all(); len(got) != 3 || !errors.As(err, &ae) || ae.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("not seekable: %v, %d requests in all (want 3: sent once)", err, len(got))
@@ -301,7 +301,7 @@ func TestMultipartBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	send := sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct)
+	send := sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct) //nolint:bodyclose // the call helpers close it
 	if err := callNoContent(t.Context(), gen.OperationRequestQuote, []RequestOption{WithIdempotencyKey("upload-1")}, send); err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestMultipartBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = callNoContent(t.Context(), gen.OperationRequestQuote, []RequestOption{WithIdempotencyKey("upload-2")}, sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct))
+	err = callNoContent(t.Context(), gen.OperationRequestQuote, []RequestOption{WithIdempotencyKey("upload-2")}, sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct)) //nolint:bodyclose // the call helpers close it
 	if len(got) != 1 || err == nil {
 		t.Errorf("%d requests (%v), want 1 and the 503", len(got), err)
 	}
@@ -382,8 +382,8 @@ func TestPaginate(t *testing.T) {
 	}
 	// Breaking stops the requests.
 	asked = nil
-	for v := range paginate(t.Context(), page) {
-		if v == 2 {
+	for v, err := range paginate(t.Context(), page) {
+		if err != nil || v == 2 {
 			break
 		}
 	}
@@ -465,5 +465,35 @@ func TestInvokeStream(t *testing.T) {
 	}
 	if _, err := c.Invoke(t.Context(), "getVersion", nil, nil); err != nil {
 		t.Error(err)
+	}
+}
+
+// An operation whose successes include one without content returns nil
+// for it, the decoded value for the others.
+func TestCallOrEmpty(t *testing.T) {
+	f := newFakeAPI(t)
+	var n atomic.Int32
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+			if n.Add(1) == 1 {
+				w.WriteHeader(http.StatusNoContent)
+				return true
+			}
+			writeJSON(w, http.StatusOK, map[string]string{"commit-sha": "abc"})
+			return true
+		}
+	})
+	c := newClientOf(t, f, newFakeClock())
+	send := sendTo(c, http.MethodGet, "/version", nil, nil, "") //nolint:bodyclose // the call helpers close it
+	v, err := callOrEmpty[Version](t.Context(), gen.OperationGetVersion, []int{http.StatusNoContent}, nil, send)
+	if err != nil || v != nil {
+		t.Errorf("204: %+v, %v, want nil", v, err)
+	}
+	v, err = callOrEmpty[Version](t.Context(), gen.OperationGetVersion, []int{http.StatusNoContent}, nil, send)
+	if err != nil || v == nil || v.CommitSha != "abc" {
+		t.Errorf("200: %+v, %v", v, err)
+	}
+	if deref[string](nil) != "" {
+		t.Error("deref(nil)")
 	}
 }

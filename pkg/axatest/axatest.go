@@ -206,7 +206,10 @@ type SpecFailure = specresponse.Failure
 
 // CheckResponse validates one answer to req against the spec routed by
 // router: the status must be documented, the headers the spec requires
-// present and valid, and the body must match its schema. An answer that
+// present and valid, and the body must match its schema; a success the
+// spec documents without content must have no body, and a binary answer
+// (a PDF, an image) must be of a documented media type and, for PDF, PNG,
+// GIF, JPEG and ZIP, start as such a document does. An answer that
 // breaks the spec is a *SpecError listing where (status, header or
 // JSON pointer into the body), what the spec expects and what came; the
 // conformance run validates with the same code.

@@ -22,7 +22,13 @@
 // x-relative-date (a trip's start and end) is relative to the day the
 // example is used: the run moves every such date of a body by the same
 // number of days so that the earliest is tomorrow (Config.Now), and an
-// example written today still makes a valid quote years later.
+// example written today still makes a valid quote years later. A body goes
+// in the media type the SDK picks (application/json, a +json type, a form,
+// multipart/form-data, else raw bytes): a multipart form with its required
+// fields and a small file part of the type its encoding names, raw bytes as
+// the spec's string example or a small document of the type; the same
+// inputs send the same bytes, so that a replay is the same request. Accept
+// names the media types of the operation's successes.
 //
 // # The authorization server
 //
@@ -63,8 +69,9 @@
 //
 // The checks of an operation, as Result.Name says them:
 //
-//   - "response": the documented success, valid against the spec (status,
-//     headers, body); for the authorization server's metadata, also naming
+//   - "response": a documented success (any of them), valid against the
+//     spec (status, headers, body: none where the spec documents none, a
+//     document of its media type for a binary answer); for the authorization server's metadata, also naming
 //     the issuer it was asked of (RFC 8414 section 3.3) and https or
 //     loopback endpoints;
 //   - "no token", "scope <scope>" (one per other scope of the API) and
@@ -74,8 +81,9 @@
 //     token and revocation endpoints): 401 invalid_client with a Basic
 //     challenge; "security" (skipped) for an operation without security;
 //   - "idempotent replay" and "key reused with another body" for a POST
-//     that takes an Idempotency-Key: the same resource, marked
-//     Idempotent-Replayed, then 422.
+//     that takes an Idempotency-Key, whatever its body's media type: the
+//     same resource, marked Idempotent-Replayed, then 422 (skipped for a
+//     POST without a body).
 //
 // Every answer must have a status the spec documents and validate against
 // it. Against a server that is not on a loopback address (the API's, or the

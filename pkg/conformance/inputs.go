@@ -1,9 +1,14 @@
 package conformance
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
@@ -12,7 +17,10 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/uuid"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/speclink"
+	"github.com/axa-assistance-go/axa/internal/specmedia"
+	"github.com/axa-assistance-go/axa/internal/specresponse"
 )
 
 // idempotencyKeyHeader is the request header of an idempotent POST (IETF
@@ -20,23 +28,35 @@ import (
 // gets a fresh key per logical request instead of its example.
 const idempotencyKeyHeader = "Idempotency-Key"
 
-// Media types of request bodies the run can send.
+// Media types of request bodies the run sends as such.
 const (
-	mediaJSON = "application/json"
-	mediaForm = "application/x-www-form-urlencoded"
+	mediaJSON      = "application/json"
+	mediaForm      = "application/x-www-form-urlencoded"
+	mediaMultipart = "multipart/form-data"
 )
 
 // inputs are the values of one request of an operation.
 type inputs struct {
 	// params are the parameter values, by parameter.
 	params []paramValue
-	// body is the decoded body (a JSON value), mediaType its media type;
-	// hasBody is false for an operation without a request body.
+	// body is the decoded body: a JSON value for JSON, a form and a
+	// multipart form (an object of its fields, a file's bytes as a
+	// string), the bytes as a string for any other media type; mediaType
+	// its media type; hasBody is false for an operation without a request
+	// body.
 	body      any
 	mediaType string
 	hasBody   bool
-	// bodySchema is the body's schema, for a variant of it.
+	// bodySchema is the body's schema, for a variant of it; encoding the
+	// multipart form's encoding of its parts; boundary the boundary it is
+	// sent with, the same for every request of the inputs, so that a
+	// replay sends the very bytes of the first request.
 	bodySchema *openapi3.Schema
+	encoding   map[string]*openapi3.Encoding
+	boundary   string
+	// accept is the Accept header: the media types of the operation's
+	// successes, then JSON (its errors).
+	accept string
 	// extraQuery are query parameters set on top of params' (the token
 	// parameters of the authorization request).
 	extraQuery url.Values
@@ -60,7 +80,7 @@ type linked struct {
 // are sent when the spec gives them an example. The body's relative dates
 // (x-relative-date) are moved to start the day after today.
 func buildInputs(o *operation, in linked, today time.Time) (inputs, error) {
-	var out inputs
+	out := inputs{accept: acceptOf(o.op)}
 	for _, ref := range o.params {
 		p := ref.Value
 		if p == nil {
@@ -89,11 +109,28 @@ func buildInputs(o *operation, in linked, today time.Time) (inputs, error) {
 	rb := o.op.RequestBody.Value
 	mt, media := pickMedia(rb.Content)
 	if mt == nil {
-		return out, fmt.Errorf("%s: no request body media type the run can send (%s)", o.id, strings.Join(mediaTypesOf(rb.Content), ", "))
+		return out, fmt.Errorf("%s: the request body declares no media type", o.id)
 	}
 	out.hasBody, out.mediaType = true, media
 	if mt.Schema != nil {
 		out.bodySchema = mt.Schema.Value
+	}
+	switch specmedia.Kind(media) {
+	case gen.KindBinary:
+		// Bytes: the spec's example when it gives one as a string that
+		// is a document of the type, else a small document of the type
+		// (of a type within a media range: image/* is a PNG).
+		var b []byte
+		out.mediaType, b = specmedia.Placeholder(media)
+		out.body = string(b)
+		if ex, ok := mt.Example.(string); ok {
+			if _, fits := specmedia.Signature(out.mediaType, []byte(ex)); fits {
+				out.body = ex
+			}
+		}
+		return out, nil
+	case gen.KindMultipart:
+		out.encoding, out.boundary = mt.Encoding, newBoundary()
 	}
 	switch {
 	case mt.Example != nil:
@@ -136,6 +173,33 @@ func (in inputs) hasIdempotencyKey() bool {
 // newKey returns a fresh Idempotency-Key.
 func newKey() string { return uuid.NewString() }
 
+// newBoundary returns a boundary for a multipart body (RFC 2046 section
+// 5.1.1: at most 70 characters).
+func newBoundary() string { return "conformance-" + strings.ReplaceAll(uuid.NewString(), "-", "") }
+
+// acceptOf is the Accept header of a request of op: the media types of its
+// successes (a PDF, JSON...), then application/json for its errors.
+func acceptOf(op *openapi3.Operation) string {
+	var types []string
+	if op.Responses != nil {
+		for _, code := range specresponse.Statuses(op) {
+			ref := op.Responses.Value(code)
+			if len(code) != 3 || code[0] != '2' || ref == nil || ref.Value == nil {
+				continue
+			}
+			for _, mt := range sortedKeys(ref.Value.Content) {
+				if !slices.Contains(types, mt) {
+					types = append(types, mt)
+				}
+			}
+		}
+	}
+	if !slices.Contains(types, mediaJSON) {
+		types = append(types, mediaJSON)
+	}
+	return strings.Join(types, ", ")
+}
+
 // request builds the HTTP request of inputs for o: under base at o's path,
 // or at endpoint, when not empty, whatever its path (an endpoint of the
 // authorization server; its own query is kept).
@@ -177,16 +241,16 @@ func (in inputs) request(o *operation, base, endpoint string) (*http.Request, er
 		eu.RawQuery = q.Encode()
 		u = eu.String()
 	}
-	var body string
+	var body []byte
 	if in.hasBody {
-		b, err := encodeBody(in.mediaType, in.body)
+		b, contentType, err := in.encodeBody()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", o.id, err)
 		}
 		body = b
-		header.Set("Content-Type", in.mediaType)
+		header.Set("Content-Type", contentType)
 	}
-	req, err := http.NewRequest(o.method, u, strings.NewReader(body))
+	req, err := http.NewRequest(o.method, u, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", o.id, err)
 	}
@@ -196,16 +260,18 @@ func (in inputs) request(o *operation, base, endpoint string) (*http.Request, er
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", cmp.Or(in.accept, mediaJSON))
 	return req, nil
 }
 
-// encodeBody writes a decoded body in its media type.
-func encodeBody(media string, body any) (string, error) {
-	if media == mediaForm {
-		m, ok := body.(map[string]any)
+// encodeBody writes the body in its media type, and returns it with its
+// Content-Type.
+func (in inputs) encodeBody() ([]byte, string, error) {
+	switch specmedia.Kind(in.mediaType) {
+	case gen.KindForm:
+		m, ok := in.body.(map[string]any)
 		if !ok {
-			return "", fmt.Errorf("a form body must be an object, not %T", body)
+			return nil, "", fmt.Errorf("a form body must be an object, not %T", in.body)
 		}
 		form := url.Values{}
 		for _, k := range sortedKeys(m) {
@@ -213,13 +279,140 @@ func encodeBody(media string, body any) (string, error) {
 				form.Add(k, v)
 			}
 		}
-		return form.Encode(), nil
+		return []byte(form.Encode()), in.mediaType, nil
+	case gen.KindMultipart:
+		return in.encodeMultipart()
+	case gen.KindBinary:
+		s, ok := in.body.(string)
+		if !ok {
+			return nil, "", fmt.Errorf("a %s body must be bytes, not %T", in.mediaType, in.body)
+		}
+		return []byte(s), in.mediaType, nil
 	}
-	b, err := json.Marshal(body)
+	b, err := json.Marshal(in.body)
 	if err != nil {
-		return "", fmt.Errorf("encode the body: %w", err)
+		return nil, "", fmt.Errorf("encode the body: %w", err)
 	}
-	return string(b), nil
+	return b, in.mediaType, nil
+}
+
+// encodeMultipart writes a multipart form (RFC 7578) of the body's
+// members, in name order: a property of format binary as a file part (its
+// value's bytes, or a small document of the part's encoding's media type
+// when the value was made up), an object or an array of objects as a JSON
+// part, an array of values as one part per value, a value as text.
+func (in inputs) encodeMultipart() ([]byte, string, error) {
+	m, ok := in.body.(map[string]any)
+	if !ok {
+		return nil, "", fmt.Errorf("a multipart body must be an object, not %T", in.body)
+	}
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	if err := w.SetBoundary(in.boundary); err != nil {
+		return nil, "", fmt.Errorf("multipart boundary: %w", err)
+	}
+	for _, name := range sortedKeys(m) {
+		var prop *openapi3.Schema
+		if in.bodySchema != nil && in.bodySchema.Properties[name] != nil {
+			prop = in.bodySchema.Properties[name].Value
+		}
+		if err := in.writePart(w, name, prop, m[name]); err != nil {
+			return nil, "", fmt.Errorf("multipart part %q: %w", name, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", fmt.Errorf("multipart: %w", err)
+	}
+	return b.Bytes(), w.FormDataContentType(), nil
+}
+
+// writePart writes the parts of one member of a multipart form.
+func (in inputs) writePart(w *multipart.Writer, name string, prop *openapi3.Schema, v any) error {
+	items := prop
+	if prop != nil && prop.Type.Is(openapi3.TypeArray) && prop.Items != nil {
+		items = prop.Items.Value
+	}
+	list, isList := v.([]any)
+	switch {
+	case isBinarySchema(items):
+		if !isList {
+			list = []any{v}
+		}
+		for _, f := range list {
+			if err := in.writeFile(w, name, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	case isList && items != nil && !items.Type.Is(openapi3.TypeObject):
+		for _, e := range list {
+			if err := w.WriteField(name, strings.Join(textValues(e), ",")); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q`, name))
+		h.Set("Content-Type", mediaJSON)
+		p, err := w.CreatePart(h)
+		if err != nil {
+			return err
+		}
+		_, err = p.Write(b)
+		return err
+	}
+	return w.WriteField(name, strings.Join(textValues(v), ","))
+}
+
+// writeFile writes a file part: v's bytes when the spec gave them (a
+// string that is a document of the part's media type), else a small
+// document of that type (application/octet-stream unless the encoding
+// names one).
+func (in inputs) writeFile(w *multipart.Writer, name string, v any) error {
+	media := "application/octet-stream"
+	if enc := in.encoding[name]; enc != nil && enc.ContentType != "" {
+		media, _, _ = strings.Cut(enc.ContentType, ",")
+		media = strings.TrimSpace(media)
+	}
+	contentType, data := specmedia.Placeholder(media)
+	if s, ok := v.(string); ok && s != "" && !isGenerated(s) {
+		if _, fits := specmedia.Signature(contentType, []byte(s)); fits {
+			data = []byte(s)
+		}
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, name, "conformance"+extensionOf(contentType)))
+	h.Set("Content-Type", contentType)
+	p, err := w.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	_, err = p.Write(data)
+	return err
+}
+
+// isGenerated reports whether a file's value is one generateString made
+// up (no example): its bytes are then a document of the part's type.
+func isGenerated(s string) bool { return strings.Trim(s, "x") == "" }
+
+// extensionOf is a file name extension for a media type.
+func extensionOf(contentType string) string {
+	if exts, err := mime.ExtensionsByType(contentType); err == nil && len(exts) > 0 {
+		return exts[0]
+	}
+	return ".bin"
+}
+
+// isBinarySchema reports whether s is a file: a string of format binary.
+func isBinarySchema(s *openapi3.Schema) bool {
+	return s != nil && s.Type.Is(openapi3.TypeString) && s.Format == "binary"
 }
 
 // textValues writes a parameter's value as text: one per element of an
@@ -243,18 +436,25 @@ func textValues(v any) []string {
 	return []string{string(b)}
 }
 
-// pickMedia picks the request body's media type: JSON, else a form.
+// pickMedia picks the request body's media type: application/json, a
+// +json type, a form, a multipart form, else any other (raw bytes), each
+// in name order, as the SDK picks it.
 func pickMedia(content openapi3.Content) (*openapi3.MediaType, string) {
-	for _, m := range []string{mediaJSON, mediaForm} {
-		if mt := content.Get(m); mt != nil {
-			return mt, m
+	types := sortedKeys(content)
+	for _, want := range []func(string) bool{
+		func(mt string) bool { return specmedia.Base(mt) == mediaJSON },
+		func(mt string) bool { return specmedia.Kind(mt) == gen.KindJSON },
+		func(mt string) bool { return specmedia.Kind(mt) == gen.KindForm },
+		func(mt string) bool { return specmedia.Kind(mt) == gen.KindMultipart },
+		func(string) bool { return true },
+	} {
+		for _, mt := range types {
+			if want(mt) {
+				return content[mt], mt
+			}
 		}
 	}
 	return nil, ""
-}
-
-func mediaTypesOf(content openapi3.Content) []string {
-	return sortedKeys(content)
 }
 
 // paramExample is the example value of a parameter: its own example or
@@ -374,10 +574,28 @@ func generateString(s *openapi3.Schema) string {
 	return strings.Repeat("x", int(max(min(s.MinLength, maxGenerated), 1)))
 }
 
-// variant returns a copy of body changed in one valid way, for the check
-// that reusing an Idempotency-Key with another body is refused: another
-// value of an enum, else an optional property added, searched depth first
-// in the order of property names.
+// variant returns in with its body changed in one valid way, for the
+// check that reusing an Idempotency-Key with another body is refused:
+// bytes with one more at their end; a JSON value, a form or a multipart
+// form with another value of an enum, else an optional property added,
+// searched depth first in the order of property names. false when in has
+// no body, or none was found.
+func (in inputs) variant() (inputs, bool) {
+	if !in.hasBody {
+		return in, false
+	}
+	out := in
+	if s, ok := in.body.(string); ok && specmedia.Kind(in.mediaType) == gen.KindBinary {
+		out.body = s + "\n"
+		return out, true
+	}
+	body, ok := variant(in.bodySchema, in.body)
+	out.body = body
+	return out, ok
+}
+
+// variant returns a copy of body changed in one valid way (see
+// inputs.variant).
 func variant(s *openapi3.Schema, body any) (any, bool) {
 	c := clone(body)
 	return c, vary(s, c, 0)

@@ -763,12 +763,13 @@ func (r *runner) idempotencyChecks(ctx context.Context, o *operation, m *respMem
 	}
 	out = append(out, res)
 	// The same key with another body: 422.
-	other, ok := variant(m.in.bodySchema, m.in.body)
+	if !m.in.hasBody {
+		return append(out, Result{Name: checkKeyReuse, Outcome: Skip, Message: "the operation takes no request body: there is no other body to send with the key"})
+	}
+	in, ok := m.in.variant()
 	if !ok {
 		return append(out, Result{Name: checkKeyReuse, Outcome: Skip, Message: "the run found no other valid body for the request"})
 	}
-	in := m.in
-	in.body = other
 	res = Result{Name: checkKeyReuse}
 	if ans, err := r.send(ctx, o, in, auth); err != nil {
 		res.Outcome, res.Message = Fail, err.Error()

@@ -150,6 +150,9 @@ func TestEveryOperationThroughTheSDK(t *testing.T) {
 			if err == nil && got.PolicyNumber != p.PolicyNumber {
 				t.Errorf("GetPolicy = %s, want %s", got.PolicyNumber, p.PolicyNumber)
 			}
+			for _, op := range policyLife(t, c, p.ID) {
+				called[op] = true
+			}
 		}
 	}
 

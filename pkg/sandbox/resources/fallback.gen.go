@@ -20,6 +20,20 @@ type exampleAnswers struct {
 	idem idempotency
 }
 
+// CancelPolicy answers cancelPolicy with its example.
+func (e exampleAnswers) CancelPolicy(ctx context.Context, req server.CancelPolicyRequestObject) (server.CancelPolicyResponseObject, error) {
+	a, err := e.idempotent(ctx, gen.OperationCancelPolicy, req.Params.IdempotencyKey, nil)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// VisitCancelPolicyResponse writes the example.
+func (a exampleAnswer) VisitCancelPolicyResponse(w http.ResponseWriter) error {
+	return a.write(w)
+}
+
 // CreatePolicy answers createPolicy with its example.
 func (e exampleAnswers) CreatePolicy(ctx context.Context, req server.CreatePolicyRequestObject) (server.CreatePolicyResponseObject, error) {
 	a, err := e.idempotent(ctx, gen.OperationCreatePolicy, req.Params.IdempotencyKey, req.Body)
@@ -35,8 +49,8 @@ func (a exampleAnswer) VisitCreatePolicyResponse(w http.ResponseWriter) error {
 }
 
 // GetCountry answers getCountry with its example.
-func (exampleAnswers) GetCountry(context.Context, server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {
-	return exampleAnswer{id: gen.OperationGetCountry}, nil
+func (e exampleAnswers) GetCountry(ctx context.Context, _ server.GetCountryRequestObject) (server.GetCountryResponseObject, error) {
+	return e.answer(ctx, gen.OperationGetCountry), nil
 }
 
 // VisitGetCountryResponse writes the example.
@@ -45,8 +59,8 @@ func (a exampleAnswer) VisitGetCountryResponse(w http.ResponseWriter) error {
 }
 
 // GetCountryHealth answers getCountryHealth with its example.
-func (exampleAnswers) GetCountryHealth(context.Context, server.GetCountryHealthRequestObject) (server.GetCountryHealthResponseObject, error) {
-	return exampleAnswer{id: gen.OperationGetCountryHealth}, nil
+func (e exampleAnswers) GetCountryHealth(ctx context.Context, _ server.GetCountryHealthRequestObject) (server.GetCountryHealthResponseObject, error) {
+	return e.answer(ctx, gen.OperationGetCountryHealth), nil
 }
 
 // VisitGetCountryHealthResponse writes the example.
@@ -55,8 +69,8 @@ func (a exampleAnswer) VisitGetCountryHealthResponse(w http.ResponseWriter) erro
 }
 
 // GetCountrySecurity answers getCountrySecurity with its example.
-func (exampleAnswers) GetCountrySecurity(context.Context, server.GetCountrySecurityRequestObject) (server.GetCountrySecurityResponseObject, error) {
-	return exampleAnswer{id: gen.OperationGetCountrySecurity}, nil
+func (e exampleAnswers) GetCountrySecurity(ctx context.Context, _ server.GetCountrySecurityRequestObject) (server.GetCountrySecurityResponseObject, error) {
+	return e.answer(ctx, gen.OperationGetCountrySecurity), nil
 }
 
 // VisitGetCountrySecurityResponse writes the example.
@@ -65,8 +79,8 @@ func (a exampleAnswer) VisitGetCountrySecurityResponse(w http.ResponseWriter) er
 }
 
 // GetPolicy answers getPolicy with its example.
-func (exampleAnswers) GetPolicy(context.Context, server.GetPolicyRequestObject) (server.GetPolicyResponseObject, error) {
-	return exampleAnswer{id: gen.OperationGetPolicy}, nil
+func (e exampleAnswers) GetPolicy(ctx context.Context, _ server.GetPolicyRequestObject) (server.GetPolicyResponseObject, error) {
+	return e.answer(ctx, gen.OperationGetPolicy), nil
 }
 
 // VisitGetPolicyResponse writes the example.
@@ -74,9 +88,19 @@ func (a exampleAnswer) VisitGetPolicyResponse(w http.ResponseWriter) error {
 	return a.write(w)
 }
 
+// GetPolicyCertificate answers getPolicyCertificate with its example.
+func (e exampleAnswers) GetPolicyCertificate(ctx context.Context, _ server.GetPolicyCertificateRequestObject) (server.GetPolicyCertificateResponseObject, error) {
+	return e.answer(ctx, gen.OperationGetPolicyCertificate), nil
+}
+
+// VisitGetPolicyCertificateResponse writes the example.
+func (a exampleAnswer) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+	return a.write(w)
+}
+
 // GetVersion answers getVersion with its example.
-func (exampleAnswers) GetVersion(context.Context, server.GetVersionRequestObject) (server.GetVersionResponseObject, error) {
-	return exampleAnswer{id: gen.OperationGetVersion}, nil
+func (e exampleAnswers) GetVersion(ctx context.Context, _ server.GetVersionRequestObject) (server.GetVersionResponseObject, error) {
+	return e.answer(ctx, gen.OperationGetVersion), nil
 }
 
 // VisitGetVersionResponse writes the example.
@@ -85,8 +109,8 @@ func (a exampleAnswer) VisitGetVersionResponse(w http.ResponseWriter) error {
 }
 
 // ListAlerts answers listAlerts with its example.
-func (exampleAnswers) ListAlerts(context.Context, server.ListAlertsRequestObject) (server.ListAlertsResponseObject, error) {
-	return exampleAnswer{id: gen.OperationListAlerts}, nil
+func (e exampleAnswers) ListAlerts(ctx context.Context, _ server.ListAlertsRequestObject) (server.ListAlertsResponseObject, error) {
+	return e.answer(ctx, gen.OperationListAlerts), nil
 }
 
 // VisitListAlertsResponse writes the example.
@@ -95,8 +119,8 @@ func (a exampleAnswer) VisitListAlertsResponse(w http.ResponseWriter) error {
 }
 
 // ListCountries answers listCountries with its example.
-func (exampleAnswers) ListCountries(context.Context, server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
-	return exampleAnswer{id: gen.OperationListCountries}, nil
+func (e exampleAnswers) ListCountries(ctx context.Context, _ server.ListCountriesRequestObject) (server.ListCountriesResponseObject, error) {
+	return e.answer(ctx, gen.OperationListCountries), nil
 }
 
 // VisitListCountriesResponse writes the example.
@@ -105,8 +129,8 @@ func (a exampleAnswer) VisitListCountriesResponse(w http.ResponseWriter) error {
 }
 
 // ListCountryAlerts answers listCountryAlerts with its example.
-func (exampleAnswers) ListCountryAlerts(context.Context, server.ListCountryAlertsRequestObject) (server.ListCountryAlertsResponseObject, error) {
-	return exampleAnswer{id: gen.OperationListCountryAlerts}, nil
+func (e exampleAnswers) ListCountryAlerts(ctx context.Context, _ server.ListCountryAlertsRequestObject) (server.ListCountryAlertsResponseObject, error) {
+	return e.answer(ctx, gen.OperationListCountryAlerts), nil
 }
 
 // VisitListCountryAlertsResponse writes the example.
@@ -114,9 +138,19 @@ func (a exampleAnswer) VisitListCountryAlertsResponse(w http.ResponseWriter) err
 	return a.write(w)
 }
 
+// ListPolicies answers listPolicies with its example.
+func (e exampleAnswers) ListPolicies(ctx context.Context, _ server.ListPoliciesRequestObject) (server.ListPoliciesResponseObject, error) {
+	return e.answer(ctx, gen.OperationListPolicies), nil
+}
+
+// VisitListPoliciesResponse writes the example.
+func (a exampleAnswer) VisitListPoliciesResponse(w http.ResponseWriter) error {
+	return a.write(w)
+}
+
 // ListProviderKinds answers listProviderKinds with its example.
-func (exampleAnswers) ListProviderKinds(context.Context, server.ListProviderKindsRequestObject) (server.ListProviderKindsResponseObject, error) {
-	return exampleAnswer{id: gen.OperationListProviderKinds}, nil
+func (e exampleAnswers) ListProviderKinds(ctx context.Context, _ server.ListProviderKindsRequestObject) (server.ListProviderKindsResponseObject, error) {
+	return e.answer(ctx, gen.OperationListProviderKinds), nil
 }
 
 // VisitListProviderKindsResponse writes the example.
@@ -125,8 +159,8 @@ func (a exampleAnswer) VisitListProviderKindsResponse(w http.ResponseWriter) err
 }
 
 // ListProviderSpecialities answers listProviderSpecialities with its example.
-func (exampleAnswers) ListProviderSpecialities(context.Context, server.ListProviderSpecialitiesRequestObject) (server.ListProviderSpecialitiesResponseObject, error) {
-	return exampleAnswer{id: gen.OperationListProviderSpecialities}, nil
+func (e exampleAnswers) ListProviderSpecialities(ctx context.Context, _ server.ListProviderSpecialitiesRequestObject) (server.ListProviderSpecialitiesResponseObject, error) {
+	return e.answer(ctx, gen.OperationListProviderSpecialities), nil
 }
 
 // VisitListProviderSpecialitiesResponse writes the example.
@@ -149,11 +183,85 @@ func (a exampleAnswer) VisitRequestQuoteResponse(w http.ResponseWriter) error {
 }
 
 // SearchMedicalProviders answers searchMedicalProviders with its example.
-func (exampleAnswers) SearchMedicalProviders(context.Context, server.SearchMedicalProvidersRequestObject) (server.SearchMedicalProvidersResponseObject, error) {
-	return exampleAnswer{id: gen.OperationSearchMedicalProviders}, nil
+func (e exampleAnswers) SearchMedicalProviders(ctx context.Context, _ server.SearchMedicalProvidersRequestObject) (server.SearchMedicalProvidersResponseObject, error) {
+	return e.answer(ctx, gen.OperationSearchMedicalProviders), nil
 }
 
 // VisitSearchMedicalProvidersResponse writes the example.
 func (a exampleAnswer) VisitSearchMedicalProvidersResponse(w http.ResponseWriter) error {
 	return a.write(w)
+}
+
+// successesOf returns the successes the spec documents for an operation,
+// in status order: each one's status, kind (gen.KindJSON, gen.KindNone or
+// gen.KindBinary), media type and example (JSON, or the bytes of a binary
+// answer the spec gives as a string; empty without one).
+func successesOf(id gen.OperationID) []success {
+	switch id {
+	case gen.OperationCancelPolicy:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"cancelled_at\":\"2026-11-28T09:30:00Z\",\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"refund\":{\"amount\":97.8,\"currency\":\"EUR\"},\"start_date\":\"2026-12-20\",\"status\":\"cancelled\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"},
+		}
+	case gen.OperationCreatePolicy:
+		return []success{
+			{status: 201, kind: gen.KindJSON, contentType: "application/json", example: "{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"},
+		}
+	case gen.OperationGetCountry:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"currency_converter\":{\"currency_code\":\"EUR\",\"currency_name\":\"Euro\",\"label\":\"Currency\"},\"emergency_numbers\":{\"ambulance\":\"15\",\"fire\":\"18\",\"label\":\"Emergency numbers\",\"police\":\"17\"},\"general_info\":{\"desc\":\"France is a country in Western Europe; its capital is Paris.\",\"label\":\"General information\"},\"id\":\"fr\",\"label\":\"France\",\"public_holidays\":{\"label\":\"Public holidays\",\"list\":[{\"date\":\"2026-12-25\",\"name\":\"Christmas Day\"}]}}"},
+		}
+	case gen.OperationGetCountryHealth:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"country_id\":\"br\",\"health_risks\":{\"desc\":\"Dengue is present; protect yourself against mosquito bites.\",\"label\":\"Health risks\"},\"updated_at\":\"2026-10-01T00:00:00Z\",\"vaccinations\":{\"desc\":\"Yellow fever vaccination is recommended for most regions.\",\"label\":\"Vaccinations\"}}"},
+		}
+	case gen.OperationGetCountrySecurity:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"country_id\":\"fr\",\"level\":\"moderate\",\"risks_ratings\":{\"label\":\"Risk ratings\",\"list\":[{\"rating\":\"moderate\",\"risk\":\"Petty crime\"}]},\"summary\":\"Exercise normal caution; demonstrations can disrupt travel.\",\"updated_at\":\"2026-11-01T00:00:00Z\"}"},
+		}
+	case gen.OperationGetPolicy:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}"},
+		}
+	case gen.OperationGetPolicyCertificate:
+		return []success{
+			{status: 200, kind: gen.KindBinary, contentType: "application/pdf", example: ""},
+		}
+	case gen.OperationGetVersion:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"built-at\":\"2016-03-16T15:12:15Z\",\"commit-sha\":\"badc0ffee1deabeeffaceb00b00fa57ace5f00d1\"}"},
+		}
+	case gen.OperationListAlerts:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"axa_health_alerts\":[],\"axa_security_alerts\":[{\"alert_date\":\"2026-11-20T06:00:00Z\",\"content\":\"Allow extra time for journeys to airports and follow local media.\",\"country_ids\":[\"fr\"],\"end_date\":\"2026-11-27T23:59:00Z\",\"id\":\"7b2e4d1a-9c3f-4e8b-a1d2-3c4b5a6f7e80\",\"level\":\"high\",\"short_description\":\"Public transport disrupted across the country.\",\"title\":\"Nationwide strike\"}],\"world_health_organization_bulletins\":[{\"alert_date\":\"2026-11-02T08:00:00Z\",\"id\":\"3f1c9f4e-2a4b-4c52-9d3e-6a1f0b7c8d90\",\"level\":\"moderate\",\"short_description\":\"Cases reported in several countries since January.\",\"title\":\"Cholera - Global situation\"}]}"},
+		}
+	case gen.OperationListCountries:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "[{\"id\":\"af\",\"label\":\"Afghanistan\"},{\"id\":\"ax\",\"label\":\"Aland Islands\"},{\"id\":\"zw\",\"label\":\"Zimbabwe\"}]"},
+		}
+	case gen.OperationListCountryAlerts:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"axa_health_alerts\":[],\"axa_security_alerts\":[{\"alert_date\":\"2026-11-20T06:00:00Z\",\"country_ids\":[\"fr\"],\"id\":\"7b2e4d1a-9c3f-4e8b-a1d2-3c4b5a6f7e80\",\"level\":\"high\",\"short_description\":\"Public transport disrupted across the country.\",\"title\":\"Nationwide strike\"}],\"country_id\":\"fr\"}"},
+		}
+	case gen.OperationListPolicies:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "{\"items\":[{\"destination_countries\":[\"jp\",\"kr\"],\"documents\":[{\"kind\":\"certificate\",\"url\":\"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf\"}],\"end_date\":\"2027-01-05\",\"id\":\"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\",\"issued_at\":\"2026-11-25T10:05:00Z\",\"plan_code\":\"comfort\",\"policy_holder\":{\"address\":{\"country\":\"fr\",\"locality\":\"Châtillon\",\"postal_code\":\"92320\",\"street_address\":\"6 rue André Gide\"},\"email\":\"camille.martin@example.com\",\"person\":{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"}},\"policy_number\":\"AXA-TRV-0000004217\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"quote_id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"start_date\":\"2026-12-20\",\"status\":\"issued\",\"travellers\":[{\"birth_date\":\"1985-04-12\",\"first_name\":\"Camille\",\"last_name\":\"Martin\"},{\"birth_date\":\"2015-09-30\",\"first_name\":\"Léo\",\"last_name\":\"Martin\"}],\"trip_type\":\"single_trip\"}],\"next_cursor\":\"cDE6NDIxNw\"}"},
+		}
+	case gen.OperationListProviderKinds:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "[{\"id\":\"hospital\",\"label\":\"Hospital\"},{\"id\":\"pharmacy\",\"label\":\"Pharmacy\"}]"},
+		}
+	case gen.OperationListProviderSpecialities:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "[{\"id\":\"cardiology\",\"label\":\"Cardiology\"},{\"id\":\"dentistry\",\"label\":\"Dentistry\"}]"},
+		}
+	case gen.OperationRequestQuote:
+		return []success{
+			{status: 201, kind: gen.KindJSON, contentType: "application/json", example: "{\"created_at\":\"2026-11-25T10:00:00Z\",\"destination_countries\":[\"jp\",\"kr\"],\"end_date\":\"2027-01-05\",\"id\":\"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c\",\"origin_country\":\"fr\",\"plan_code\":\"comfort\",\"premium\":{\"amount\":97.8,\"currency\":\"EUR\"},\"start_date\":\"2026-12-20\",\"travellers_count\":2,\"trip_type\":\"single_trip\",\"valid_until\":\"2026-11-26T10:00:00Z\"}"},
+		}
+	case gen.OperationSearchMedicalProviders:
+		return []success{
+			{status: 200, kind: gen.KindJSON, contentType: "application/json", example: "[{\"AXA_preferred\":true,\"address\":{\"city\":\"Paris\",\"country_id\":\"fr\",\"street\":\"1 Parvis Notre-Dame - Place Jean-Paul II\",\"zipcode\":\"75004\"},\"id\":\"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c\",\"international_phone_number\":\"+33 1 42 34 82 34\",\"kind\":\"hospital\",\"name\":\"Hôtel-Dieu de Paris\",\"position\":{\"distance_in_meters\":260,\"lat\":48.8543,\"lng\":2.3488}}]"},
+		}
+	}
+	return nil
 }

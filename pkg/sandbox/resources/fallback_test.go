@@ -81,7 +81,7 @@ func TestExampleBackedOperations(t *testing.T) {
 			continue
 		}
 		backed = append(backed, string(op.ID))
-		if _, _, ok := gen.ExampleResponse(op.ID); !ok {
+		if !answerable(successesOf(op.ID)) {
 			t.Errorf("%s has no handler and the spec gives no example of its answer: it answers 501", op.ID)
 		}
 	}
@@ -95,6 +95,13 @@ func TestExampleBackedOperations(t *testing.T) {
 			t.Errorf("%s lost its handler: it would answer the spec's example instead of the sandbox's data", id)
 		}
 	}
+}
+
+// answerable reports whether the example answers can answer the first of
+// successes: one without content or binary always, a JSON one with its
+// example.
+func answerable(successes []success) bool {
+	return len(successes) > 0 && (successes[0].kind != gen.KindJSON || successes[0].example != "")
 }
 
 // examplesOnly is a strict server with no handler at all: every operation

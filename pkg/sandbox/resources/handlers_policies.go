@@ -1,11 +1,15 @@
 package resources
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -381,6 +385,17 @@ func (r *Resources) checkPolicyRequest(req *gen.PolicyRequest, q *quoteRecord, n
 	return bad.err()
 }
 
+// certificatePath is the path of a policy's certificate: the path of
+// getPolicyCertificate in the spec, so that the URL a policy names is the
+// one the sandbox serves.
+func certificatePath(id uuid.UUID) string {
+	op, ok := gen.LookupOperation(gen.OperationGetPolicyCertificate)
+	if !ok {
+		panic("resources: the spec has no getPolicyCertificate") // gen is generated from the spec that has it
+	}
+	return strings.Replace(op.Path, "{policy_id}", id.String(), 1)
+}
+
 // newPolicy makes the policy issued from a quote.
 func (r *Resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *gen.PolicyRequest, now time.Time) gen.Policy {
 	base := strings.TrimSuffix(r.cfg.Audience, "/")
@@ -399,7 +414,7 @@ func (r *Resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *
 		Travellers:           slices.Clone(req.Travellers),
 		IssuedAt:             now.Truncate(time.Second),
 		Documents: []gen.PolicyDocument{
-			{Kind: gen.PolicyDocumentKindCertificate, URL: fmt.Sprintf("%s/travel/v1/policies/%s/certificate.pdf", base, id)},
+			{Kind: gen.PolicyDocumentKindCertificate, URL: base + certificatePath(id)},
 			{Kind: gen.PolicyDocumentKindTermsAndConditions, URL: fmt.Sprintf("%s/travel/v1/plans/%s/terms_and_conditions.pdf", base, q.quote.PlanCode)},
 		},
 	}
@@ -417,4 +432,120 @@ func (r *Resources) GetPolicy(ctx context.Context, req server.GetPolicyRequestOb
 		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No policy with id %q.", req.PolicyID.String())
 	}
 	return server.GetPolicy200JSONResponse(p), nil
+}
+
+// cancelRequest is what a cancellation's Idempotency-Key is bound to: the
+// policy it cancels (the request has no body). The same key sent for
+// another policy is a 422, as another body would be.
+type cancelRequest struct {
+	PolicyID uuid.UUID `json:"policy_id"`
+}
+
+// CancelPolicy cancels an owner's policy before its trip starts, once per
+// Idempotency-Key: a replay answers the policy as it was cancelled, where
+// a new request for a cancelled policy is a 409. Another owner's policy
+// does not exist (404), as for GetPolicy.
+func (r *Resources) CancelPolicy(ctx context.Context, req server.CancelPolicyRequestObject) (server.CancelPolicyResponseObject, error) {
+	o, err := ownerOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	answer, state, err := r.idempotently(o, "cancelPolicy", req.Params.IdempotencyKey, cancelRequest{PolicyID: req.PolicyID}, func() (any, error) {
+		return r.store.cancelPolicy(o, req.PolicyID, r.cfg.Now())
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case state == idemInFlight:
+		c := conflict(ctx)
+		return server.CancelPolicy409JSONResponse{PolicyConflictJSONResponse: server.PolicyConflictJSONResponse{
+			Body: c.Body, Headers: server.PolicyConflictResponseHeaders(c.Headers),
+		}}, nil
+	}
+	p, ok := answer.(gen.Policy)
+	if !ok {
+		return nil, fmt.Errorf("sandbox: stored answer is a %T, not a policy", answer)
+	}
+	replayed := state == idemReplay
+	return server.CancelPolicy200JSONResponse{Body: p, Headers: server.CancelPolicy200ResponseHeaders{IdempotentReplayed: &replayed}}, nil
+}
+
+// Pages of listPolicies (the spec's default and maximum of limit).
+const (
+	defaultPageSize = 20
+	maxPageSize     = 100
+)
+
+// cursorPrefix starts every cursor, before base64: its version, so that a
+// later form can be told from this one.
+const cursorPrefix = "p1:"
+
+// encodeCursor makes the cursor of the position after the policy of
+// number seq: opaque to the client, it names a policy, not an offset, so a
+// policy issued between two pages shifts nothing.
+func encodeCursor(seq uint64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatUint(seq, 10)))
+}
+
+// decodeCursor reads a cursor encodeCursor made; anything else is the 400
+// invalid_cursor.
+func decodeCursor(c string) (uint64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	var seq uint64
+	if err == nil {
+		digits, ok := strings.CutPrefix(string(b), cursorPrefix)
+		if seq, err = strconv.ParseUint(digits, 10, 64); !ok || digits != strconv.FormatUint(seq, 10) {
+			err = errors.New("not a cursor")
+		}
+	}
+	if err != nil || seq == 0 {
+		return 0, &apierr.StatusError{
+			Status: http.StatusBadRequest, Code: "invalid_cursor",
+			Description: "The cursor is not one this API gave: send back the next_cursor of a page, or no cursor for the first page.",
+			Problems:    []gen.Problem{{Location: "query/cursor", Message: "not a cursor this API gave"}},
+		}
+	}
+	return seq, nil
+}
+
+// ListPolicies answers a page of the owner's policies, newest first, from
+// the position the cursor names (the newest without one).
+func (r *Resources) ListPolicies(ctx context.Context, req server.ListPoliciesRequestObject) (server.ListPoliciesResponseObject, error) {
+	o, err := ownerOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	limit := defaultPageSize
+	if l := req.Params.Limit; l != nil {
+		limit = min(max(int(*l), 1), maxPageSize) // the validator has checked it; the bounds again, for callers without it
+	}
+	var before uint64
+	if c := req.Params.Cursor; c != nil {
+		if before, err = decodeCursor(*c); err != nil {
+			return nil, err
+		}
+	}
+	items, next := r.store.listPolicies(o, before, limit)
+	page := server.ListPolicies200JSONResponse{Items: items}
+	if next != 0 {
+		c := encodeCursor(next)
+		page.NextCursor = &c
+	}
+	return page, nil
+}
+
+// GetPolicyCertificate answers the certificate of an owner's policy, the
+// PDF CertificatePDF makes, at the path its certificate document names; to
+// anyone else the policy does not exist (404), as for GetPolicy.
+func (r *Resources) GetPolicyCertificate(ctx context.Context, req server.GetPolicyCertificateRequestObject) (server.GetPolicyCertificateResponseObject, error) {
+	o, err := ownerOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := r.store.policy(o, req.PolicyID)
+	if !ok {
+		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No policy with id %q.", req.PolicyID.String())
+	}
+	b := CertificatePDF(p)
+	return server.GetPolicyCertificate200ApplicationPdfResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,6 +68,9 @@ type store struct {
 	// of the whole store.
 	quoteOrder map[owner]*fifo[uuid.UUID]
 	idemOrder  map[owner]*idemQueue
+	// ownerPolicies are each owner's policies in the order they were
+	// issued (ascending seq), for listPolicies.
+	ownerPolicies map[owner][]*policyRecord
 }
 
 // quoteRecord is a quote and what issuing a policy from it checks.
@@ -76,9 +80,11 @@ type quoteRecord struct {
 	birthDates []string // the travellers', sorted, as YYYY-MM-DD
 }
 
-// policyRecord is a policy and its owner.
+// policyRecord is a policy, its owner, and its place in the order of
+// issue: seq is the number of its policy number, which only grows.
 type policyRecord struct {
 	owner  owner
+	seq    uint64
 	policy gen.Policy
 }
 
@@ -116,6 +122,8 @@ func newStore() *store {
 		idem:        map[idemKey]*idemRecord{},
 		quoteOrder:  map[owner]*fifo[uuid.UUID]{},
 		idemOrder:   map[owner]*idemQueue{},
+
+		ownerPolicies: map[owner][]*policyRecord{},
 	}
 }
 
@@ -285,9 +293,64 @@ func (s *store) issuePolicy(o owner, quoteID uuid.UUID, now time.Time,
 	}
 	s.lastNumber++
 	p := build(q, fmt.Sprintf("AXA-TRV-%010d", s.lastNumber))
-	s.policies[p.ID] = &policyRecord{owner: o, policy: p}
+	rec := &policyRecord{owner: o, seq: s.lastNumber, policy: p}
+	s.policies[p.ID] = rec
+	s.ownerPolicies[o] = append(s.ownerPolicies[o], rec)
 	s.quotePolicy[quoteID] = p.ID
 	return p, nil
+}
+
+// cancelPolicy cancels an owner's policy at now, atomically: another
+// owner's is not found (404); one already cancelled, or whose trip has
+// started (its start date is today or before, in UTC), is a 409. The
+// refund is the whole premium (our design). It returns the policy
+// cancelled.
+func (s *store) cancelPolicy(o owner, id uuid.UUID, now time.Time) (gen.Policy, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.policies[id]
+	if !ok || rec.owner != o {
+		return gen.Policy{}, apierr.Errorf(http.StatusNotFound, "not_found", "No policy with id %q.", id.String())
+	}
+	p := &rec.policy
+	if p.Status == gen.PolicyStatusCancelled {
+		at := "earlier"
+		if p.CancelledAt != nil {
+			at = "at " + p.CancelledAt.Format(time.RFC3339)
+		}
+		return gen.Policy{}, apierr.Errorf(http.StatusConflict, "policy_already_cancelled", "Policy %s was already cancelled %s.", p.PolicyNumber, at)
+	}
+	if start := dateOf(p.StartDate.Time); !dateOf(now).Before(start) {
+		return gen.Policy{}, apierr.Errorf(http.StatusConflict, "trip_started",
+			"The trip of policy %s started on %s; it can no longer be cancelled.", p.PolicyNumber, start.Format(time.DateOnly))
+	}
+	at := now.UTC().Truncate(time.Second)
+	refund := p.Premium
+	p.Status, p.CancelledAt, p.Refund = gen.PolicyStatusCancelled, &at, &refund
+	return *p, nil
+}
+
+// listPolicies returns an owner's policies issued before the one of
+// number before (0: from the newest), newest first, at most limit of them,
+// and the number of the last one returned when older ones remain (else 0):
+// the position the next page starts after.
+func (s *store) listPolicies(o owner, before uint64, limit int) ([]gen.Policy, uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	all := s.ownerPolicies[o]
+	end := len(all)
+	if before != 0 {
+		end = sort.Search(len(all), func(i int) bool { return all[i].seq >= before })
+	}
+	start := max(0, end-limit)
+	page := make([]gen.Policy, 0, end-start)
+	for i := end - 1; i >= start; i-- {
+		page = append(page, all[i].policy)
+	}
+	if start == 0 {
+		return page, 0
+	}
+	return page, all[start].seq
 }
 
 // policy returns an owner's policy; another owner's is not found.
@@ -311,6 +374,7 @@ func (s *store) reset() {
 	clear(s.idem)
 	clear(s.quoteOrder)
 	clear(s.idemOrder)
+	clear(s.ownerPolicies)
 }
 
 // allPolicies returns every policy, whoever owns it.

@@ -23,14 +23,6 @@ type teeBody struct {
 	io.Closer
 }
 
-// isJSON reports whether a Content-Type is JSON (application/json or a
-// +json type).
-func isJSON(contentType string) bool {
-	mt, _, _ := strings.Cut(contentType, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
-}
-
 // bodySchema returns the schema of an operation's request body for a
 // Content-Type, nil when the spec has none.
 func bodySchema(op *openapi3.Operation, contentType string) *openapi3.Schema {

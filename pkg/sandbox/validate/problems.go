@@ -15,6 +15,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/internal/specmedia"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
 
@@ -76,6 +77,16 @@ func requestProblems(re *openapi3filter.RequestError) []gen.Problem {
 		}
 		return out
 	}
+	if re.RequestBody != nil && re.Reason == "failed to decode request body" {
+		// A part of a multipart body that does not read as its schema
+		// says is at the part's name.
+		var pe *openapi3filter.ParseError
+		if errors.As(re.Err, &pe) {
+			for _, seg := range pe.Path() {
+				where = append(where, fmt.Sprint(seg))
+			}
+		}
+	}
 	return []gen.Problem{{Location: pointer(where), Message: requestMessage(re)}}
 }
 
@@ -110,25 +121,49 @@ func requestMessage(re *openapi3filter.RequestError) string {
 	case errors.Is(re.Err, openapi3filter.ErrInvalidEmptyValue):
 		return "must not be empty"
 	case re.RequestBody != nil && re.Reason == "failed to decode request body":
-		return "not valid JSON"
+		return undecodable(re)
 	case errors.As(re.Err, &pe):
-		for p := pe; p != nil; {
-			if kind, ok := strings.CutPrefix(p.Reason, "an invalid "); ok {
-				return "must be " + article(kind) + " " + kind
-			}
-			var next *openapi3filter.ParseError
-			if !errors.As(p.Cause, &next) {
-				break
-			}
-			p = next
-		}
-		return "is not in the expected format"
+		return parseMessage(pe)
 	}
 	reason := re.Reason
 	if reason == "" && re.Err != nil {
 		reason = re.Err.Error()
 	}
 	return cleanReason(reason)
+}
+
+// parseMessage says what a value kin-openapi could not parse must be.
+func parseMessage(pe *openapi3filter.ParseError) string {
+	for p := pe; p != nil; {
+		if kind, ok := strings.CutPrefix(p.Reason, "an invalid "); ok {
+			return "must be " + article(kind) + " " + kind
+		}
+		var next *openapi3filter.ParseError
+		if !errors.As(p.Cause, &next) {
+			break
+		}
+		p = next
+	}
+	return "is not in the expected format"
+}
+
+// undecodable says why a body could not be read as its media type.
+func undecodable(re *openapi3filter.RequestError) string {
+	ct := ""
+	if re.Input != nil && re.Input.Request != nil {
+		ct = re.Input.Request.Header.Get("Content-Type")
+	}
+	switch kind := specmedia.Kind(ct); kind {
+	case gen.KindJSON, gen.KindNone:
+		return "not valid JSON"
+	case gen.KindMultipart:
+		var pe *openapi3filter.ParseError
+		if errors.As(re.Err, &pe) && len(pe.Path()) > 0 {
+			return parseMessage(pe) // a part of the form
+		}
+		return "not a valid multipart/form-data body"
+	}
+	return "cannot be read as " + specmedia.Base(ct)
 }
 
 // schemaMessage says, shortly, why a value fails its schema.

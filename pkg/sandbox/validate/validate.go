@@ -30,6 +30,7 @@ import (
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
 	"github.com/axa-assistance-go/axa/internal/oprouter"
+	"github.com/axa-assistance-go/axa/internal/specmedia"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
@@ -85,12 +86,24 @@ type route struct {
 // anything else that serves the spec's operations. A request's operation
 // is the one reqctx resolved (reqctx.Ensure resolves it when New's handler
 // is served on its own).
+//
+// kin-openapi reads the bodies of media types it has a decoder for; New
+// registers one for each binary media type of the spec that has none
+// (specmedia.RegisterDocDecoders: in kin-openapi's registry, which is the
+// process's, where it has none, the same whoever registers it), so that a
+// request body of any media type the spec declares is validated.
 func New(cfg Config, next http.Handler) (http.Handler, error) {
 	doc, err := api.Load(context.Background())
 	if err != nil {
 		return nil, err
 	}
-	return &validator{cfg: cfg, routes: routesOf(doc), names: &nameCache{}, next: next}, nil
+	return newValidator(cfg, doc, gen.Operations(), next), nil
+}
+
+// newValidator is New for the operations ops of doc.
+func newValidator(cfg Config, doc *openapi3.T, ops []gen.Operation, next http.Handler) *validator {
+	specmedia.RegisterDocDecoders(doc)
+	return &validator{cfg: cfg, routes: routesOf(doc, ops), names: &nameCache{}, next: next}
 }
 
 // Handler is the generated router in front of strict, the resources:
@@ -115,11 +128,12 @@ func Handler(strict server.ServerInterface) http.Handler {
 	})
 }
 
-// routesOf returns the route of every operation of gen that doc has: gen
-// was generated from doc, and the drift test says when they disagree.
-func routesOf(doc *openapi3.T) map[gen.OperationID]route {
+// routesOf returns the route of every operation of ops (gen's) that doc
+// has: gen was generated from doc, and the drift test says when they
+// disagree.
+func routesOf(doc *openapi3.T, ops []gen.Operation) map[gen.OperationID]route {
 	out := map[gen.OperationID]route{}
-	for _, op := range gen.Operations() {
+	for _, op := range ops {
 		if op.AuthorizationServer {
 			// Served by the authorization server, which answers its own
 			// errors (RFC 6749), never the API's Error.
@@ -200,10 +214,11 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := rt.route.Operation
-	// Keep the body as kin-openapi reads it (no more than MaxBody), for the
-	// check of its names once it is valid.
+	// Keep a JSON body as kin-openapi reads it (no more than MaxBody), for
+	// the check of its names once it is valid; the bytes of another media
+	// type are not checked, nor kept twice.
 	var raw bytes.Buffer
-	if op.RequestBody != nil {
+	if op.RequestBody != nil && specmedia.IsJSON(r.Header.Get("Content-Type")) {
 		r.Body = teeBody{Reader: io.TeeReader(r.Body, &raw), Closer: r.Body}
 	}
 	// The token and its scopes first, alone: a request that may not be
@@ -253,7 +268,10 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		v.reject(w, r, err)
 		return
 	}
-	if raw.Len() > 0 && isJSON(r.Header.Get("Content-Type")) {
+	// The names and the encoding of a JSON body (a +json one too, kept
+	// above); the bytes of any other media type (multipart, a file) are
+	// not text to check.
+	if raw.Len() > 0 {
 		problems = append(problems, checkNames(raw.Bytes(), bodySchema(op, r.Header.Get("Content-Type")), v.names)...)
 		// After checkNames: its "not valid JSON" comes next to
 		// kin-openapi's, so that sortProblems drops the repeat.

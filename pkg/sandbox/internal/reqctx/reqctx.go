@@ -74,6 +74,10 @@ type State struct {
 	Token string
 	// Claims are the claims of Token, nil until it is verified.
 	Claims *Claims
+	// Prefer are the values of the request's Prefer header (RFC 7240):
+	// the example answers honour its code preference (Prefer: code=202)
+	// by answering that documented success.
+	Prefer []string
 }
 
 // key is the one context key of the package.
@@ -82,7 +86,7 @@ type key struct{}
 // Begin resolves the request's operation and gives the request a State
 // with id, in its context. It is called once, by the outermost handler.
 func Begin(r *http.Request, id string) (*http.Request, *State) {
-	st := &State{ID: id}
+	st := &State{ID: id, Prefer: r.Header.Values("Prefer")}
 	st.Operation, st.PathValues, _ = gen.MatchOperation(r.Method, r.URL.EscapedPath())
 	return r.WithContext(context.WithValue(r.Context(), key{}, st)), st
 }
@@ -117,6 +121,15 @@ func Operation(ctx context.Context) gen.OperationID {
 		return st.Operation
 	}
 	return ""
+}
+
+// Prefer returns the values of the request's Prefer header, nil when it
+// has none or no Begin made a State.
+func Prefer(ctx context.Context) []string {
+	if st := From(ctx); st != nil {
+		return st.Prefer
+	}
+	return nil
 }
 
 // ClaimsOf returns the claims of the request's verified token, nil when

@@ -55,3 +55,17 @@ func TestHasScope(t *testing.T) {
 		}
 	}
 }
+
+// Begin keeps the request's Prefer values, every line of them.
+func TestBeginKeepsPrefer(t *testing.T) {
+	req := httptest.NewRequest(http.MethodPost, "/version", nil)
+	req.Header.Add("Prefer", "respond-async")
+	req.Header.Add("Prefer", "code=202")
+	r, st := Begin(req, "")
+	if got := Prefer(r.Context()); len(got) != 2 || got[1] != "code=202" || len(st.Prefer) != 2 {
+		t.Errorf("Prefer = %q, want both lines", got)
+	}
+	if Prefer(httptest.NewRequest(http.MethodGet, "/", nil).Context()) != nil {
+		t.Error("a request without Begin has preferences")
+	}
+}
