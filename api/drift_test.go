@@ -8,13 +8,14 @@ import (
 )
 
 // TestGeneratedCodeIsUpToDate is the one check that the committed generated
-// code is what `go generate ./...` writes: it runs every go:generate
-// directive of the module (gen/, gen/server, pkg/axa, pkg/sandbox, wherever a
-// generate.go holds one) with its -o output redirected into a scratch
-// directory, and fails naming each file that differs (with its first
-// differing line), that is missing, or that is generated (*.gen.go,
-// *.golden, a "Code generated" header) but written by no directive. It runs
-// with every other test, locally and in CI, and needs no clean work tree.
+// code is what `go generate ./...` writes: it runs every generation step of
+// the module (the //axa:generate lines of gen/, gen/server, pkg/axa,
+// pkg/sandbox/resources, wherever a generate.go holds one) in a copy of the
+// module in a scratch directory, as go generate's one directive does, and
+// fails naming each file that differs (with its first differing line), that
+// is missing, or that is generated (*.gen.go, *.golden, a "Code generated"
+// header) but written by no step. It runs with every other test, locally and
+// in CI, and needs no clean work tree.
 func TestGeneratedCodeIsUpToDate(t *testing.T) {
 	root, err := gencheck.ModuleRoot()
 	if err != nil {
@@ -25,7 +26,7 @@ func TestGeneratedCodeIsUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(directives) == 0 {
-		t.Fatal("no go:generate directives in the repository")
+		t.Fatal("no generation steps (//axa:generate) in the repository")
 	}
 	scratch := t.TempDir()
 	if err := gencheck.Regenerate(context.Background(), root, scratch, directives); err != nil {

@@ -11,10 +11,18 @@
 // generates. Importers should use github.com/axa-assistance-go/axa/pkg/axa,
 // which wraps this package; it stays importable for callers who need the raw
 // generated client.
+//
+// This file holds the module's one go:generate directive: internal/genall
+// runs every generation step (the //axa:generate lines below and in
+// gen/server, pkg/axa and pkg/sandbox/resources) into a staging directory,
+// and writes the files only when every step succeeded, so a generator that
+// refuses the spec changes no file.
 package gen
 
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config types.cfg.yaml -o types.gen.go ../api/openapi.yaml
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config client.cfg.yaml -o client.gen.go ../api/openapi.yaml
-//go:generate go run ../internal/specgen -spec ../api/openapi.yaml -package gen -o scopes.gen.go
-//go:generate go run ../internal/specgen -spec ../api/openapi.yaml -package gen -emit operations -o operations.gen.go
-//go:generate go run ../internal/specgen -spec ../api/openapi.yaml -emit scopes-golden -o scopes.golden
+//go:generate go run ../internal/genall
+
+//axa:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config types.cfg.yaml -o types.gen.go ../api/openapi.yaml
+//axa:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config client.cfg.yaml -o client.gen.go ../api/openapi.yaml
+//axa:generate go run ../internal/specgen -spec ../api/openapi.yaml -package gen -o scopes.gen.go
+//axa:generate go run ../internal/specgen -spec ../api/openapi.yaml -package gen -emit operations -o operations.gen.go
+//axa:generate go run ../internal/specgen -spec ../api/openapi.yaml -emit scopes-golden -o scopes.golden

@@ -9,9 +9,11 @@
 // gate says so and passes.
 //
 // The comparison runs oasdiff (pinned: go run github.com/oasdiff/oasdiff@v1.37.0,
-// so that go.mod, and the SDK's importers, never list it) and keeps its changes
-// of level ERR. It adds the lines of gen/scopes.golden at the base that are no
-// longer in the working tree's: a removed operation or a changed scope.
+// so that go.mod, and the SDK's importers, never list it) with the gate's
+// severity levels (severityLevels: what the Go SDK really breaks, where it
+// differs from oasdiff's defaults) and keeps its changes of level ERR. It adds
+// the lines of gen/scopes.golden at the base that are no longer in the working
+// tree's: a removed operation or a changed scope.
 //
 // Breaking changes pass only when the first level-2 heading of CHANGELOG.md is
 // "## [Unreleased] (vN.0.0)" with N greater than the base tag's major version
@@ -20,6 +22,7 @@
 // Usage (from the module root):
 //
 //	go run ./internal/breaking [-base REF]
+//	go run ./internal/breaking -base-spec FILE   # against a spec file, no git (internal/specchange)
 package main
 
 import (
@@ -47,6 +50,42 @@ const (
 	changelog  = "CHANGELOG.md"
 )
 
+// severity is the gate's level of one oasdiff check, and why.
+type severity struct {
+	id, level, why string
+}
+
+// severityLevels are the levels of the oasdiff checks that the gate sets
+// otherwise than oasdiff does, because the Go SDK breaks, or does not,
+// where a generic client would not, or would. README's "Versioning" states
+// the policy, each rule with the test that proves it.
+func severityLevels() []severity {
+	const (
+		decodes = "the SDK's enum types are strings, and it decodes any value (TestAnOldSDKDecodesWhatANewerSpecAnswers)"
+		gone    = "the SDK's exported Go identifier goes with it: its callers no longer compile (TestGateMatchesWhatTheSDKBreaks)"
+	)
+	return []severity{
+		{"response-property-enum-value-added", "info", "a new value of a response enum: " + decodes},
+		{"response-mediatype-enum-value-added", "info", "a new value of an enum answered whole: " + decodes},
+		{"response-property-enum-value-removed", "err", "a value of a response enum removed: its constant, " + gone},
+		{"response-mediatype-enum-value-removed", "err", "a value of an enum answered whole removed: its constant, " + gone},
+		{"response-optional-property-removed", "err", "an optional response property removed: its struct field, " + gone},
+		{"request-property-removed", "err", "a request property removed: its struct field, " + gone},
+		{"request-parameter-removed", "err", "a parameter removed: its field or argument, " + gone},
+	}
+}
+
+// writeSeverityLevels writes severityLevels in oasdiff's format (one "id
+// level" a line, nothing else) into dir and returns the file's path.
+func writeSeverityLevels(dir string) (string, error) {
+	var b strings.Builder
+	for _, s := range severityLevels() {
+		b.WriteString(s.id + " " + s.level + "\n")
+	}
+	p := filepath.Join(dir, "severity-levels.txt")
+	return p, os.WriteFile(p, []byte(b.String()), 0o600)
+}
+
 // errFetch reports that the go command could not download oasdiff (no network,
 // or module downloads disabled).
 var errFetch = errors.New("the go command could not fetch " + oasdiffModule)
@@ -61,8 +100,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("breaking", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	baseFlag := fs.String("base", "", "git ref to compare with (default: the newest v* tag, else the merge base with origin/main)")
+	specFlag := fs.String("base-spec", "", "a spec file to compare "+specPath+" with, instead of a git ref: its scopes are not compared, its major version is 0")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *specFlag != "" {
+		return runOnSpec(ctx, *specFlag, stdout, stderr)
 	}
 	base, major, err := findBase(ctx, ".", *baseFlag)
 	if err != nil {
@@ -107,6 +150,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		BaseScopes: baseScopes, HeadScopes: headScopes,
 		Changelog: log, BaseMajor: major,
 	}, stdout, stderr)
+}
+
+// runOnSpec is run against a spec file: the working tree's spec compared
+// with it, as with a base of major version 0 that has no scopes file.
+func runOnSpec(ctx context.Context, base string, stdout, stderr io.Writer) int {
+	log, err := os.ReadFile(changelog)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(stderr, "breaking:", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "breaking: comparing %s with %s\n", specPath, base)
+	return gate(ctx, gateInput{BaseSpec: base, HeadSpec: specPath, Changelog: log}, stdout, stderr)
 }
 
 // gateInput is what gate compares.
@@ -196,9 +251,19 @@ type oasdiffChange struct {
 // levelErr is oasdiff's level ERR in its JSON output.
 const levelErr = 3
 
-// oasdiffBreaking runs the pinned oasdiff and returns its ERR-level changes, one line each.
+// oasdiffBreaking runs the pinned oasdiff with the gate's severity levels
+// and returns its ERR-level changes, one line each.
 func oasdiffBreaking(ctx context.Context, base, head string) ([]string, error) {
-	cmd := exec.CommandContext(ctx, "go", "run", oasdiffModule, "breaking", base, head, "--format", "json") //nolint:gosec // the pinned oasdiff on the gate's own files
+	dir, err := os.MkdirTemp("", "breaking-levels-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	levels, err := writeSeverityLevels(dir)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, "go", "run", oasdiffModule, "breaking", base, head, "--format", "json", "--severity-levels", levels) //nolint:gosec // the pinned oasdiff on the gate's own files
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {

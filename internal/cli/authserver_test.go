@@ -59,7 +59,7 @@ func splitSandbox(t *testing.T) (env map[string]string, api, issuer string) {
 		sandbox.WithAuthorizationServerAddr("127.0.0.1:0"),
 		sandbox.WithClient(sandbox.Client{
 			ID: canaryID, Secret: canarySecret,
-			Scopes:       []string{axa.ScopeCountries, axa.ScopeAlerts, axa.ScopeQuotes, axa.ScopePolicies, axa.ScopeHealthProviders},
+			Scopes:       apiScopes(),
 			RedirectURLs: []string{"http://127.0.0.1/callback"},
 		}))
 	if err != nil {

@@ -10,12 +10,14 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
@@ -34,7 +36,12 @@ loopback port, exchanges the code (with PKCE) and shows what was granted.
 The session is kept: its refresh token is recorded in session.json (mode 0600)
 in $AXA_STATE_DIR, else axa in the user config directory, and the commands for
 the same client and API then act as this user (axa auth status says who). axa
-logout revokes and deletes it.`,
+logout revokes and deletes it.
+
+Without --scope it asks for the API's scopes that the authorization server
+lists in its RFC 8414 metadata (scopes_supported), so that a scope the spec
+declares and the server does not know yet does not fail the login; when the
+server publishes no such list, it says so and asks for every scope of the API.`,
 		Example: "  axa login --scope urn:axa.assistance.travel.countries.read_only",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -51,7 +58,8 @@ logout revokes and deletes it.`,
 			if err != nil {
 				return err
 			}
-			req, err := c.AuthCodeURL(cmd.Context(), scopes...)
+			asked, defaulted := loginScopes(cmd.Context(), c, scopes, f.Err)
+			req, err := c.AuthCodeURL(cmd.Context(), asked...)
 			if err != nil {
 				return err
 			}
@@ -91,6 +99,9 @@ logout revokes and deletes it.`,
 				if res.desc != "" {
 					msg += ": " + termtext.Line(res.desc)
 				}
+				if res.err == "invalid_scope" && defaulted {
+					msg += " (axa asked for " + strings.Join(asked, " ") + "; name the scopes this client may have with --scope)"
+				}
 				return errors.New(msg)
 			}
 			// The exchange records the session: under the lock, so that a
@@ -110,9 +121,46 @@ logout revokes and deletes it.`,
 			})
 		},
 	}
-	cmd.Flags().StringArrayVar(&scopes, "scope", nil, "a scope to ask for; repeat for several (default all)")
+	cmd.Flags().StringArrayVar(&scopes, "scope", nil, "a scope to ask for; repeat for several (default: the API's scopes the authorization server lists)")
 	cmd.Flags().DurationVar(&wait, "wait", 2*time.Minute, "how long to wait for the browser")
 	return cmd
+}
+
+// loginScopes returns the scopes a login asks for, and whether they are the
+// default: --scope's when given; else the API's scopes (the spec's) that
+// the authorization server lists in its metadata, those it does not list
+// named on w; else, when it publishes no list, every scope of the API, and
+// w says why.
+func loginScopes(ctx context.Context, c *axa.Client, flag []string, w io.Writer) (asked []string, defaulted bool) {
+	if len(flag) > 0 {
+		return flag, false
+	}
+	var api []string
+	for _, s := range gen.AllScopes() {
+		api = append(api, string(s))
+	}
+	supported, err := c.SupportedScopes(ctx)
+	if err != nil {
+		// The error may quote the server: printed sanitized.
+		fmt.Fprintf(w, "axa: %s; asking for every scope of the API\n", termtext.Line(strings.TrimPrefix(err.Error(), "axa: ")))
+		return api, true
+	}
+	var unknown []string
+	for _, s := range api {
+		if slices.Contains(supported, s) {
+			asked = append(asked, s)
+		} else {
+			unknown = append(unknown, s)
+		}
+	}
+	if len(asked) == 0 {
+		fmt.Fprintln(w, "axa: the authorization server lists none of the API's scopes in its metadata; asking for every scope of the API")
+		return api, true
+	}
+	if len(unknown) > 0 {
+		fmt.Fprintf(w, "axa: not asking for %s: the authorization server does not list them in its metadata (scopes_supported)\n", strings.Join(unknown, " "))
+	}
+	return asked, true
 }
 
 // callbackResult is what an authorization response brought back.

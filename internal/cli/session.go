@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
@@ -467,8 +468,24 @@ not verified), the client, the API and the scopes. No token is printed.`,
 			ctx, cancel := f.context(cmd)
 			defer cancel()
 			// The refresh grant answers the scopes the user consented to,
-			// whatever is asked.
-			tok, err := c.Token(ctx, axa.ScopeCountries, axa.ScopeAlerts, axa.ScopeQuotes, axa.ScopePolicies, axa.ScopeHealthProviders)
+			// whatever is asked: the one token of the session, which Token
+			// refuses (ErrInsufficientScope) when it lacks a scope of the
+			// API (a login with --scope, a scope the server did not list).
+			// Asked then for one scope it carries, Token answers that
+			// token from its cache, with no other request.
+			api := make([]string, 0, len(gen.AllScopes()))
+			for _, s := range gen.AllScopes() {
+				api = append(api, string(s))
+			}
+			tok, err := c.Token(ctx, api...)
+			for _, s := range api {
+				if !errors.Is(err, axa.ErrInsufficientScope) {
+					break
+				}
+				if t, e := c.Token(ctx, s); e == nil {
+					tok, err = t, nil
+				}
+			}
 			if err != nil {
 				return fmt.Errorf("the session at %s no longer works (axa login again): %w", s.BaseURL, err)
 			}

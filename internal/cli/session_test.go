@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -28,13 +29,23 @@ func browser(u string) error {
 	return nil
 }
 
+// apiScopes are every scope the spec declares: the test clients are
+// registered for all of them, whatever scopes the spec grows.
+func apiScopes() []string {
+	var out []string
+	for _, s := range gen.AllScopes() {
+		out = append(out, string(s))
+	}
+	return out
+}
+
 // sessionSandbox serves a sandbox with a client whose secret is a canary,
 // and returns the environment that names it, with a state directory.
 func sessionSandbox(t *testing.T) (map[string]string, string) {
 	t.Helper()
 	sb, err := sandbox.New(sandbox.WithAutoApprove(), sandbox.WithClient(sandbox.Client{
 		ID: canaryID, Secret: canarySecret,
-		Scopes:       []string{axa.ScopeCountries, axa.ScopeAlerts, axa.ScopeQuotes, axa.ScopePolicies, axa.ScopeHealthProviders},
+		Scopes:       apiScopes(),
 		RedirectURLs: []string{"http://127.0.0.1/callback"},
 	}))
 	if err != nil {

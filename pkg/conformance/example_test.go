@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/axatest"
 	"github.com/axa-assistance-go/axa/pkg/conformance"
@@ -50,13 +52,28 @@ func ExampleCheck() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// One check per other scope of the API: a token of that scope alone is
+	// refused 403. Their number grows with the spec's scopes.
+	otherScopes := len(gen.AllScopes()) - 1
 	for _, op := range rep.Operations {
-		fmt.Printf("%s: %d checks, %d failed\n", op.ID, len(op.Checks), op.Failed())
+		var names []string
+		scopeChecks := 0
+		for _, c := range op.Checks {
+			if strings.HasPrefix(c.Name, "scope ") {
+				scopeChecks++
+				continue
+			}
+			names = append(names, c.Name)
+		}
+		fmt.Printf("%s: %d failed; %s; a check of each other scope: %t\n",
+			op.ID, op.Failed(), strings.Join(names, ", "), scopeChecks == otherScopes)
 	}
+	fmt.Printf("%d failed in all\n", rep.Failed())
 	// Output:
-	// createPolicy: 9 checks, 0 failed
-	// getPolicy: 7 checks, 0 failed
-	// requestQuote: 9 checks, 0 failed
+	// createPolicy: 0 failed; response, no token, tampered token, idempotent replay, key reused with another body; a check of each other scope: true
+	// getPolicy: 0 failed; response, no token, tampered token; a check of each other scope: true
+	// requestQuote: 0 failed; response, no token, tampered token, idempotent replay, key reused with another body; a check of each other scope: true
+	// 0 failed in all
 }
 
 // Check a server whose authorization server is on another host, as the real
@@ -86,10 +103,16 @@ func ExampleCheck_authorizationServer() {
 		log.Fatal(err)
 	}
 	for _, op := range rep.Operations {
-		fmt.Printf("%s %s: %d checks, %d failed\n", op.Method, op.Path, len(op.Checks), op.Failed())
+		var checks []string
+		for _, c := range op.Checks {
+			if !strings.HasPrefix(c.Name, "scope ") { // one per other scope of the API
+				checks = append(checks, c.Name+" "+string(c.Outcome))
+			}
+		}
+		fmt.Printf("%s %s: %d failed; %s\n", op.Method, op.Path, op.Failed(), strings.Join(checks, ", "))
 	}
 	// Output:
-	// GET /.well-known/oauth-authorization-server: 2 checks, 0 failed
-	// GET /travel/v1/countries: 7 checks, 0 failed
-	// POST /auth/v1/token: 3 checks, 0 failed
+	// GET /.well-known/oauth-authorization-server: 0 failed; response pass, security skip
+	// GET /travel/v1/countries: 0 failed; response pass, no token pass, tampered token pass
+	// POST /auth/v1/token: 0 failed; response pass, no credentials pass, wrong credentials pass
 }

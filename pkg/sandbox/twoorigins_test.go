@@ -92,7 +92,7 @@ func newTwoOriginSandbox(t *testing.T) *twoOriginSandbox {
 		sandbox.WithAuthorizationServerAddr("127.0.0.1:0"),
 		sandbox.WithUser(sandbox.User{Login: twoUser, Password: twoPassword}),
 		sandbox.WithClient(sandbox.Client{ID: twoClient, Secret: twoSecret,
-			Scopes:       []string{axa.ScopeCountries, axa.ScopeAlerts, axa.ScopeQuotes, axa.ScopePolicies, axa.ScopeHealthProviders},
+			Scopes:       allScopes(),
 			RedirectURLs: []string{"http://127.0.0.1/callback"}}))
 	if err != nil {
 		t.Fatal(err)

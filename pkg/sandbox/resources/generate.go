@@ -1,3 +1,3 @@
 package resources
 
-//go:generate go run ../../../internal/specgen -spec ../../../api/openapi.yaml -package resources -emit sandbox-fallback -gen ../../../gen/server -o fallback.gen.go
+//axa:generate go run ../../../internal/specgen -spec ../../../api/openapi.yaml -package resources -emit sandbox-fallback -gen ../../../gen/server -o fallback.gen.go
