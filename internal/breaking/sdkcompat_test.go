@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -253,12 +254,29 @@ func exampleArgs(ctx context.Context, m reflect.Type, body []byte, opt axa.Reque
 			if err := json.Unmarshal(body, v.Interface()); err != nil {
 				v = reflect.New(in)
 			}
+			fillFileParts(v.Elem())
 			args = append(args, v.Elem())
+		case in.Kind() == reflect.Struct:
+			v := reflect.New(in).Elem()
+			fillFileParts(v) // a multipart form: its files need content
+			args = append(args, v)
+		case in == reflect.TypeFor[io.Reader]():
+			args = append(args, reflect.ValueOf(io.Reader(strings.NewReader("bytes"))))
 		default:
 			args = append(args, reflect.Zero(in))
 		}
 	}
 	return args
+}
+
+// fillFileParts gives every FilePart field of a multipart form some
+// content, which the SDK refuses to send without.
+func fillFileParts(v reflect.Value) {
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Type() == reflect.TypeFor[axa.FilePart]() && f.CanSet() {
+			f.Set(reflect.ValueOf(axa.FilePart{Content: strings.NewReader("a file")}))
+		}
+	}
 }
 
 // The test's change of an answer is what it says: enum values, a new

@@ -197,7 +197,7 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec = editSpec(t, spec, false)
+	spec = editSpec(t, spec, true)
 	// Enum values and an error status (values_test.go).
 	spec = growValues(t, spec)
 	if err := os.WriteFile(specPath, spec, 0o600); err != nil {
@@ -237,6 +237,9 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(proofDir, "env_test.go"), []byte(envCall), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proofDir, "shapes_test.go"), []byte(shapesCall), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	goCmd(t, dst, "test", "./internal/specchangeproof/")
@@ -308,6 +311,8 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &claim); err != nil || claim["id"] != claims[0]["id"] {
 		t.Errorf("axa api getClaim printed %q (%v), want the claim", out, err)
 	}
+
+	checkShapesOutsideTheSDK(t, dst, axa, run)
 
 	// Additions are not breaking changes: the copy's breaking-change gate
 	// (internal/breaking, oasdiff with its severity levels) compares the

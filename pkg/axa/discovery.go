@@ -115,6 +115,8 @@ type serverMetadata struct {
 	TokenEndpoint         string `json:"token_endpoint"`
 	AuthorizationEndpoint string `json:"authorization_endpoint"`
 	RevocationEndpoint    string `json:"revocation_endpoint"`
+	// ScopesSupported is nil when the metadata has no scopes_supported.
+	ScopesSupported *[]string `json:"scopes_supported"`
 }
 
 func (m *serverMetadata) endpoint(k endpointKind) string {
@@ -202,24 +204,32 @@ func metadataURLs(issuer string) []string {
 	return []string{rfc.String(), oidc.String()}
 }
 
-// fetch reads the metadata: the first of metadataURLs that is not 404,
-// never following a redirect; its issuer must be d.issuer exactly (RFC 8414
-// section 3.3) and its endpoints https or loopback.
+// fetch reads the issuer's metadata (fetchMetadata).
 func (d *discovery) fetch(ctx context.Context) (*serverMetadata, error) {
-	urls := metadataURLs(d.issuer)
+	return fetchMetadata(ctx, d.hc, d.issuer)
+}
+
+// fetchMetadata reads an issuer's metadata with hc: the first of
+// metadataURLs that is not 404, never following a redirect; its issuer
+// must be issuer exactly (RFC 8414 section 3.3) and its endpoints https or
+// loopback. When every URL answers 404 the error matches
+// errMetadataNotFound.
+func fetchMetadata(ctx context.Context, hc *http.Client, issuer string) (*serverMetadata, error) {
+	urls := metadataURLs(issuer)
 	for _, u := range urls {
-		m, found, err := d.fetchOne(ctx, u)
+		m, found, err := fetchMetadataAt(ctx, hc, issuer, u)
 		if found || !errors.Is(err, errMetadataNotFound) {
 			return m, err
 		}
 	}
-	return nil, &discoveryError{url: d.issuer, err: fmt.Errorf("no metadata at %s (404)", strings.Join(urls, " nor "))}
+	return nil, &discoveryError{url: issuer, err: fmt.Errorf("%w at %s", errMetadataNotFound, strings.Join(urls, " nor "))}
 }
 
-var errMetadataNotFound = errors.New("no metadata there (404)")
+var errMetadataNotFound = errors.New("no metadata (404)")
 
-// fetchOne reads the metadata at u; found is false when u answered 404.
-func (d *discovery) fetchOne(ctx context.Context, u string) (_ *serverMetadata, found bool, _ error) {
+// fetchMetadataAt reads the metadata at u; found is false when u answered
+// 404 or 410.
+func fetchMetadataAt(ctx context.Context, hc *http.Client, issuer, u string) (_ *serverMetadata, found bool, _ error) {
 	fail := func(temporary bool, err error) (*serverMetadata, bool, error) {
 		return nil, false, &discoveryError{url: u, temporary: temporary, err: err}
 	}
@@ -228,7 +238,7 @@ func (d *discovery) fetchOne(ctx context.Context, u string) (_ *serverMetadata, 
 		return fail(false, err)
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := d.hc.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return fail(ctx.Err() == nil, err)
 	}
@@ -250,10 +260,10 @@ func (d *discovery) fetchOne(ctx context.Context, u string) (_ *serverMetadata, 
 	}
 	var m serverMetadata
 	if err := json.Unmarshal(body, &m); err != nil {
-		return fail(false, fmt.Errorf("not a JSON object: %w", err))
+		return fail(false, fmt.Errorf("not a JSON object of RFC 8414 metadata (its endpoints strings, scopes_supported a list of strings): %w", err))
 	}
-	if m.Issuer != d.issuer {
-		return fail(false, fmt.Errorf("it names the issuer %q, not %q (RFC 8414 section 3.3): not used", m.Issuer, d.issuer))
+	if m.Issuer != issuer {
+		return fail(false, fmt.Errorf("it names the issuer %q, not %q (RFC 8414 section 3.3): not used", m.Issuer, issuer))
 	}
 	for _, e := range []struct{ name, v string }{
 		{"token_endpoint", m.TokenEndpoint}, {"authorization_endpoint", m.AuthorizationEndpoint}, {"revocation_endpoint", m.RevocationEndpoint},

@@ -9,7 +9,6 @@ import (
 	"io"
 	"maps"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -108,36 +107,12 @@ func MultipartBody(fields map[string][]string, files map[string][]FilePart) *Req
 			parts = append(parts, formPart{name: name, text: v})
 		}
 	}
-	rewindable := true
-	var seekers []io.Seeker
-	var starts []int64
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		for _, f := range files[name] {
 			parts = append(parts, formPart{name: name, file: &f})
-			s, ok := f.Content.(io.Seeker)
-			var at int64
-			if ok {
-				var err error
-				at, err = s.Seek(0, io.SeekCurrent)
-				ok = err == nil
-			}
-			rewindable = rewindable && ok
-			seekers, starts = append(seekers, s), append(starts, at)
 		}
 	}
-	boundary := multipart.NewWriter(io.Discard).Boundary()
-	b := &RequestBody{ContentType: "multipart/form-data; boundary=" + boundary, Content: newMultipartReader(boundary, parts)}
-	if rewindable {
-		b.rewind = func() (io.ReadCloser, error) {
-			for i, s := range seekers {
-				if _, err := s.Seek(starts[i], io.SeekStart); err != nil {
-					return nil, fmt.Errorf("rewinding a file of the request body: %w", err)
-				}
-			}
-			return newMultipartReader(boundary, parts), nil
-		}
-	}
-	return b
+	return newMultipartBody(parts)
 }
 
 // InvokeStream is Invoke for an operation of any shape: its body of any

@@ -50,9 +50,6 @@ func encodeMultipart(form any) (string, io.Reader, gen.RequestEditorFn, error) {
 		return "", nil, nil, fmt.Errorf("axa: a multipart body is a struct, not %T", form)
 	}
 	var parts []formPart
-	var seekers []io.Seeker
-	var starts []int64
-	rewindable := true
 	for i := range v.NumField() {
 		f := v.Type().Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -67,41 +64,57 @@ func encodeMultipart(form any) (string, io.Reader, gen.RequestEditorFn, error) {
 			return "", nil, nil, err
 		}
 		for _, p := range fps {
-			if p.file == nil {
-				continue
-			}
-			if p.file.Content == nil {
+			if p.file != nil && p.file.Content == nil {
 				return "", nil, nil, fmt.Errorf("axa: multipart field %s: a FilePart without Content", name)
 			}
-			s, ok := p.file.Content.(io.Seeker)
-			var at int64
-			if ok {
-				var err error
-				at, err = s.Seek(0, io.SeekCurrent)
-				ok = err == nil
-			}
-			rewindable = rewindable && ok
-			seekers, starts = append(seekers, s), append(starts, at)
 		}
 		parts = append(parts, fps...)
 	}
-	boundary := multipart.NewWriter(io.Discard).Boundary()
-	contentType := "multipart/form-data; boundary=" + boundary
+	body := newMultipartBody(parts)
 	edit := noEdit
-	if rewindable {
+	if body.rewind != nil {
 		edit = func(_ context.Context, req *http.Request) error {
-			req.GetBody = func() (io.ReadCloser, error) {
-				for i, s := range seekers {
-					if _, err := s.Seek(starts[i], io.SeekStart); err != nil {
-						return nil, fmt.Errorf("rewinding a file of the request body: %w", err)
-					}
-				}
-				return newMultipartReader(boundary, parts), nil
-			}
+			req.GetBody = body.rewind
 			return nil
 		}
 	}
-	return contentType, newMultipartReader(boundary, parts), edit, nil
+	return body.ContentType, body.Content, edit, nil
+}
+
+// newMultipartBody returns the body of parts, streamed as it is read, with
+// a new boundary; its rewind sends it again for a retry when every file is
+// an io.Seeker (from where it was now), and is nil otherwise.
+func newMultipartBody(parts []formPart) *RequestBody {
+	rewindable := true
+	var seekers []io.Seeker
+	var starts []int64
+	for _, p := range parts {
+		if p.file == nil {
+			continue
+		}
+		s, ok := p.file.Content.(io.Seeker)
+		var at int64
+		if ok {
+			var err error
+			at, err = s.Seek(0, io.SeekCurrent)
+			ok = err == nil
+		}
+		rewindable = rewindable && ok
+		seekers, starts = append(seekers, s), append(starts, at)
+	}
+	boundary := multipart.NewWriter(io.Discard).Boundary()
+	b := &RequestBody{ContentType: "multipart/form-data; boundary=" + boundary, Content: newMultipartReader(boundary, parts)}
+	if rewindable {
+		b.rewind = func() (io.ReadCloser, error) {
+			for i, s := range seekers {
+				if _, err := s.Seek(starts[i], io.SeekStart); err != nil {
+					return nil, fmt.Errorf("rewinding a file of the request body: %w", err)
+				}
+			}
+			return newMultipartReader(boundary, parts), nil
+		}
+	}
+	return b
 }
 
 // formPart is one part of a multipart body: a text field, a JSON value or

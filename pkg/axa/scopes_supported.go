@@ -2,13 +2,9 @@ package axa
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
-	"strings"
 )
 
 // ErrNoScopesSupported is what SupportedScopes's error matches when the
@@ -41,59 +37,14 @@ func (c *Client) SupportedScopes(ctx context.Context) ([]string, error) {
 	if issuer == "" {
 		return nil, fmt.Errorf("%w: the %s names no issuer whose metadata lists them", ErrNoScopesSupported, c.as.cfg)
 	}
-	urls := metadataURLs(issuer)
-	for _, u := range urls {
-		scopes, found, err := c.scopesSupportedAt(ctx, issuer, u)
-		if found || err != nil {
-			return scopes, err
-		}
-	}
-	return nil, fmt.Errorf("%w: no metadata at %s (404)", ErrNoScopesSupported, strings.Join(urls, " nor "))
-}
-
-// scopesSupportedAt reads scopes_supported of the metadata at u; found is
-// false, with no error, when u answered 404 or 410.
-func (c *Client) scopesSupportedAt(ctx context.Context, issuer, u string) (_ []string, found bool, _ error) {
-	fail := func(temporary bool, err error) ([]string, bool, error) {
-		return nil, false, &discoveryError{url: u, temporary: temporary, err: err}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return fail(false, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.plainHTTP.Do(req)
-	if err != nil {
-		return fail(ctx.Err() == nil, err)
-	}
-	defer drain(resp)
+	m, err := fetchMetadata(ctx, c.plainHTTP, issuer)
 	switch {
-	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
-		return nil, false, nil
-	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
-		return fail(false, fmt.Errorf("answered %d: a redirect, which metadata requests never follow", resp.StatusCode))
-	case resp.StatusCode != http.StatusOK:
-		return fail(resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500, fmt.Errorf("answered %d", resp.StatusCode))
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxMetadata+1))
-	if err != nil {
-		return fail(true, fmt.Errorf("reading it: %w", err))
-	}
-	if len(body) > maxMetadata {
-		return fail(false, fmt.Errorf("larger than %d bytes", maxMetadata))
-	}
-	var m struct {
-		Issuer          string    `json:"issuer"`
-		ScopesSupported *[]string `json:"scopes_supported"`
-	}
-	if err := json.Unmarshal(body, &m); err != nil {
-		return fail(false, fmt.Errorf("not a JSON object with a list of strings as scopes_supported: %w", err))
-	}
-	if m.Issuer != issuer {
-		return fail(false, fmt.Errorf("it names the issuer %q, not %q (RFC 8414 section 3.3): not used", m.Issuer, issuer))
-	}
-	if m.ScopesSupported == nil {
-		return nil, true, fmt.Errorf("%w: the metadata at %s has none", ErrNoScopesSupported, u)
+	case errors.Is(err, errMetadataNotFound):
+		return nil, fmt.Errorf("%w: %w", ErrNoScopesSupported, err)
+	case err != nil:
+		return nil, err
+	case m.ScopesSupported == nil:
+		return nil, fmt.Errorf("%w: the metadata of %s has none", ErrNoScopesSupported, issuer)
 	}
 	var out []string
 	for _, s := range *m.ScopesSupported {
@@ -102,7 +53,7 @@ func (c *Client) scopesSupportedAt(ctx context.Context, issuer, u string) (_ []s
 		}
 	}
 	if len(out) == 0 {
-		return nil, true, fmt.Errorf("%w: the metadata at %s lists an empty scopes_supported", ErrNoScopesSupported, u)
+		return nil, fmt.Errorf("%w: the metadata of %s lists an empty scopes_supported", ErrNoScopesSupported, issuer)
 	}
-	return out, true, nil
+	return out, nil
 }
