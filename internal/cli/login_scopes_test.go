@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -25,6 +26,7 @@ type scopeServer struct {
 	url       string
 	unlisted  []string     // scopes the metadata does not list
 	noMeta    bool         // the metadata paths answer 404
+	strict    bool         // the authorization endpoint refuses a scope the client lacks, as some servers do
 	metaReads atomic.Int32 // metadata requests
 }
 
@@ -44,6 +46,15 @@ func newScopeServer(t *testing.T, scopes []string, s *scopeServer) map[string]st
 		t.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.strict && r.URL.Path == gen.AuthorizePath {
+			q := r.URL.Query()
+			for _, asked := range strings.Fields(q.Get("scope")) {
+				if !slices.Contains(scopes, asked) {
+					http.Redirect(w, r, q.Get("redirect_uri")+"?error=invalid_scope&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+					return
+				}
+			}
+		}
 		if r.URL.Path != metadataPath && r.URL.Path != "/.well-known/openid-configuration" {
 			sb.ServeHTTP(w, r)
 			return
@@ -171,13 +182,36 @@ func TestLoginScopesWithoutMetadataAndWithTheFlag(t *testing.T) {
 	}
 }
 
-// The server lists a scope the client is not registered for: the login is
-// refused (the server's invalid_scope), and the error says to name the
-// client's scopes with --scope.
+// A strict server (the sandbox grants the registered scopes asked for;
+// some servers refuse the request instead) lists a scope the client is not
+// registered for: the login is refused (invalid_scope), and the error says
+// to name the client's scopes with --scope.
 func TestLoginRefusedScopeSaysToUseTheFlag(t *testing.T) {
-	env := newScopeServer(t, []string{axa.ScopeCountries}, &scopeServer{})
+	env := newScopeServer(t, []string{axa.ScopeCountries}, &scopeServer{strict: true})
 	r := run(t, &Factory{Getenv: func(k string) string { return env[k] }, OpenBrowser: browser}, "login", "--wait", "20s")
 	if r.code != ExitError || !strings.Contains(r.err, "invalid_scope") || !strings.Contains(r.err, "name the scopes this client may have with --scope") {
 		t.Errorf("exit %d: %s; want 1, invalid_scope and the hint of --scope", r.code, r.err)
+	}
+}
+
+// A client the server has not registered yet for a scope the server
+// lists (the spec grew, the client's registration did not): the login is
+// granted the client's scopes, not refused.
+func TestLoginOfAClientNotYetRegisteredForAScope(t *testing.T) {
+	all := apiScopes()
+	missing := all[len(all)-1]
+	if missing == axa.ScopeCountries {
+		missing = all[0]
+	}
+	registered := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == missing })
+	env := newScopeServer(t, registered, &scopeServer{}) // the metadata lists every scope
+	f := &Factory{Getenv: func(k string) string { return env[k] }, OpenBrowser: browser}
+	r := run(t, f, "login", "--wait", "20s", "--json")
+	if r.code != ExitOK {
+		t.Fatalf("login: exit %d: %s", r.code, r.err)
+	}
+	var out struct{ Scopes []string }
+	if err := json.Unmarshal([]byte(r.out), &out); err != nil || slices.Contains(out.Scopes, missing) || len(out.Scopes) != len(registered) {
+		t.Errorf("login granted %q (%v), want the registered %v", r.out, err, registered)
 	}
 }

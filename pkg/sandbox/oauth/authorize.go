@@ -55,7 +55,7 @@ func (a *Server) parseAuthorize(q url.Values) (*authRequest, error) {
 	if !grantAllowed(c, grantAuthorizationCode) {
 		return ar, oauthErrorf(http.StatusBadRequest, codeUnauthorizedClient, "the client may not use the authorization_code grant")
 	}
-	scopes, err := grantScopes(c, q.Get("scope"))
+	scopes, err := consentScopes(c, q.Get("scope"))
 	if err != nil {
 		return ar, err
 	}

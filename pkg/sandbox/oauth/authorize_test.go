@@ -222,3 +222,30 @@ func TestUsedCodeFromAnotherClientRevokesNothing(t *testing.T) {
 		t.Error("another client's replay of a used code revoked the rightful client's token")
 	}
 }
+
+// An authorization request that asks for a scope the client is not
+// registered for (one the API added since) is granted the registered ones
+// (RFC 6749 section 3.3), and the token answer says which: a login keeps
+// working as the spec grows. An unknown scope stays invalid_scope, and so
+// does a request of which no scope is registered.
+func TestOAuthAuthorizeGrantsTheRegisteredScopesAsked(t *testing.T) {
+	e := newOAuthEnv(t, withAutoApprove(), withClient(Client{
+		ID: defaultClientID, Secret: defaultClientSecret, Scopes: []string{"urn:axa.assistance.travel.countries.read_only"},
+		RedirectURLs: []string{"http://127.0.0.1/callback"},
+	}))
+	cfg := e.oauth2Config("http://127.0.0.1:9999/callback",
+		"urn:axa.assistance.travel.countries.read_only", "urn:axa.assistance.health.providers.read_only")
+	verifier := oauth2.GenerateVerifier()
+	tok, err := cfg.Exchange(e.ctx(), e.authorizeCode(cfg, verifier), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tok.Extra("scope"); got != "urn:axa.assistance.travel.countries.read_only" {
+		t.Errorf("granted scope %v, want the registered one alone", got)
+	}
+	none := e.oauth2Config("http://127.0.0.1:9999/callback", "urn:axa.assistance.health.providers.read_only")
+	q := e.redirected(e.browser(http.MethodGet, none.AuthCodeURL("st-none", oauth2.S256ChallengeOption(verifier)), nil))
+	if q.Get("error") != "invalid_scope" {
+		t.Errorf("no registered scope asked: %v, want invalid_scope", q)
+	}
+}

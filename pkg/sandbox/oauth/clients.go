@@ -142,6 +142,33 @@ func grantScopes(c Client, param string) ([]string, error) {
 	return out, nil
 }
 
+// consentScopes returns the scopes an authorization request may grant c:
+// those of the scope parameter registered for c, the others left out (RFC
+// 6749 section 3.3 lets the server grant less than asked, and the token
+// answer then says what it granted), so that a client asking for a scope
+// it has not been registered for yet (one the API added since) still logs
+// its user in. A scope the API does not know, or none registered at all,
+// is invalid_scope as at the token endpoint.
+func consentScopes(c Client, param string) ([]string, error) {
+	asked, err := parseScope(param)
+	if err != nil || len(asked) == 0 {
+		return grantScopes(c, param)
+	}
+	var out []string
+	for _, s := range asked {
+		switch {
+		case !ValidScope(s):
+			return nil, oauthErrorf(http.StatusBadRequest, codeInvalidScope, "unknown scope %q", s)
+		case slices.Contains(c.Scopes, s) && !slices.Contains(out, s):
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, oauthErrorf(http.StatusBadRequest, codeInvalidScope, "none of the scopes asked for is registered for this client")
+	}
+	return out, nil
+}
+
 // redirectAllowed reports whether uri is one of c's registered redirect
 // URIs: the same string, or, for an http loopback URI, the same URI on any
 // port (RFC 8252 section 7.3). A URI with a fragment is never allowed
