@@ -1,8 +1,8 @@
 package resources
 
 // fifo is a first-in, first-out queue: the store keeps each owner's quotes,
-// policies and idempotency keys in one, in the order they came, so that the oldest
-// is found without walking the others.
+// policies and idempotency keys in one, in the order they came, so that the
+// oldest is found without walking the others.
 type fifo[T any] struct {
 	items []T
 	head  int // items[:head] are gone
