@@ -118,8 +118,9 @@ func isAccessTokenType(typ any) bool {
 }
 
 // verify checks a token's type (at+jwt), signature (EdDSA only: "none" and
-// every other algorithm are refused), expiry, issuer and audience, and that
-// it has the claims of RFC 9068 section 2.2.
+// every other algorithm are refused), expiry, issuer and audience, that it
+// has the claims of RFC 9068 section 2.2, and that its scope claim, if any,
+// is scope tokens separated by single spaces (section 2.2.3).
 func (s *signer) verify(raw string, now time.Time) (*reqctx.Claims, error) {
 	var c reqctx.Claims
 	p := jwt.NewParser(
@@ -144,6 +145,12 @@ func (s *signer) verify(raw string, now time.Time) (*reqctx.Claims, error) {
 	}
 	if c.Subject == "" || c.ClientID == "" || c.IssuedAt == nil || c.ID == "" {
 		return nil, fmt.Errorf("%w: the access token lacks one of the claims sub, client_id, iat, jti (RFC 9068 section 2.2)", ErrTokenInvalid)
+	}
+	if !wellFormedScope(c.Scope) {
+		// The scopes are read with strings.Fields (reqctx.Claims), which
+		// splits at any white space: only the grammar the server writes
+		// reaches it, so that no token reads as scopes it does not name.
+		return nil, fmt.Errorf("%w: the access token's scope claim is not scope tokens separated by single spaces (RFC 9068 section 2.2.3, RFC 6749 section 3.3)", ErrTokenInvalid)
 	}
 	return &c, nil
 }
