@@ -57,11 +57,13 @@ func newSigner(priv ed25519.PrivateKey, issuer, audience string) *signer {
 	return sg
 }
 
-// issued is an access token just signed: the token, its jti and its exp.
+// issued is an access token just signed: the token, its jti, its exp, and
+// its claims, which sign again into the same token (sign).
 type issued struct {
 	raw     string
 	id      string
 	expires time.Time
+	claims  reqctx.Claims
 }
 
 // mint signs an access token (RFC 9068: typ at+jwt, with iss, exp, aud,
@@ -88,14 +90,25 @@ func (s *signer) mint(clientID, login string, scopes []string, now time.Time, tt
 		c.Subject = login
 		c.CustomData = &reqctx.CustomData{Login: login}
 	}
+	raw, err := s.sign(c)
+	if err != nil {
+		return issued{}, err
+	}
+	return issued{raw: raw, id: c.ID, expires: exp, claims: c}, nil
+}
+
+// sign signs the claims of an access token. The same claims sign into the
+// same token, byte for byte: the header and the claims encode the same
+// JSON each time, and Ed25519 signatures are deterministic (RFC 8032).
+func (s *signer) sign(c reqctx.Claims) (string, error) {
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
 	t.Header["kid"] = s.kid
 	t.Header["typ"] = accessTokenType
 	raw, err := t.SignedString(s.priv)
 	if err != nil {
-		return issued{}, fmt.Errorf("sign: %w", err)
+		return "", fmt.Errorf("sign: %w", err)
 	}
-	return issued{raw: raw, id: c.ID, expires: exp}, nil
+	return raw, nil
 }
 
 // ErrTokenInvalid is any reason to refuse a token; the message of an
