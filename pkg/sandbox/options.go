@@ -29,6 +29,7 @@ type config struct {
 	codeLifetime  time.Duration
 	quoteLifetime time.Duration
 	refreshTTL    time.Duration
+	refreshReuse  time.Duration
 	now           func() time.Time
 	log           *slog.Logger
 	autoApprove   bool
@@ -302,3 +303,29 @@ func WithBuildInfo(builtAt time.Time, commit string) Option {
 
 // commitPattern is the spec's pattern for Version.commit-sha.
 var commitPattern = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
+
+// Options added for issue 20 (the sandbox's authorization server), kept
+// together here.
+
+// WithRefreshReuseInterval lets a client retry a refresh whose answer it
+// lost: for d after a refresh token was exchanged, the same request again
+// (the same refresh token and scope parameter, while the refresh token it
+// gave has not been exchanged in turn) answers the same tokens, byte for
+// byte, instead of revoking the session; after d, presenting it again is
+// reuse and revokes every token of its grant, as without the option. Real
+// authorization servers offer this: Okta's grace period (30 s unless
+// changed), Auth0's reuse interval (its leeway, 0 unless set).
+//
+// The default is 0, no interval: the strictest server, as Auth0 (whose
+// tenant issues AXA's production tokens) is unless its tenant sets a
+// leeway, so that a client whose retries would revoke its session there
+// finds out against the sandbox. d must not be negative.
+func WithRefreshReuseInterval(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("sandbox: the refresh token reuse interval must not be negative")
+		}
+		c.refreshReuse = d
+		return nil
+	}
+}

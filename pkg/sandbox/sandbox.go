@@ -145,6 +145,7 @@ func New(opts ...Option) (*Sandbox, error) {
 		AutoApprove: cfg.autoApprove,
 		DefaultUser: User{Login: DefaultUsername, Password: DefaultPassword},
 		APIURL:      s.servesAPIAt, AudienceRequired: cfg.audienceReq,
+		RefreshReuseInterval: cfg.refreshReuse,
 	})
 	if err != nil {
 		return nil, err

@@ -92,14 +92,27 @@ func parseScope(param string) ([]string, error) {
 	if param == "" {
 		return nil, nil
 	}
-	asked := strings.Split(param, " ")
-	for _, tok := range asked {
+	if !wellFormedScope(param) {
+		return nil, oauthErrorf(http.StatusBadRequest, codeInvalidScope,
+			"the scope parameter must be scope tokens separated by single spaces (RFC 6749 section 3.3)")
+	}
+	return strings.Split(param, " "), nil
+}
+
+// wellFormedScope reports whether s is empty or follows the grammar of
+// RFC 6749 section 3.3 (see parseScope): the one check of the scope
+// parameter of a token request and of the scope claim of an access token
+// (RFC 9068 section 2.2.3 gives the claim that grammar).
+func wellFormedScope(s string) bool {
+	if s == "" {
+		return true
+	}
+	for tok := range strings.SplitSeq(s, " ") {
 		if tok == "" || strings.IndexFunc(tok, notScopeChar) >= 0 {
-			return nil, oauthErrorf(http.StatusBadRequest, codeInvalidScope,
-				"the scope parameter must be scope tokens separated by single spaces (RFC 6749 section 3.3)")
+			return false
 		}
 	}
-	return asked, nil
+	return true
 }
 
 // notScopeChar reports whether r is outside the scope-token alphabet:

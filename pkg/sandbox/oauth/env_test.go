@@ -111,6 +111,11 @@ func withLogger(l *slog.Logger) option { return func(c *Config) { c.Log = l } }
 // withSigningKey sets the signing key.
 func withSigningKey(k ed25519.PrivateKey) option { return func(c *Config) { c.SigningKey = k } }
 
+// withRefreshReuseInterval sets the refresh token reuse interval.
+func withRefreshReuseInterval(d time.Duration) option {
+	return func(c *Config) { c.RefreshReuseInterval = d }
+}
+
 // withIssuer sets the issuer.
 func withIssuer(iss string) option { return func(c *Config) { c.Issuer = iss } }
 

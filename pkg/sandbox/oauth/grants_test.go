@@ -103,3 +103,110 @@ func TestOAuthRefreshReuseRevokesFamily(t *testing.T) {
 	}
 	e.mustToken(refreshForm(unrelated.str("refresh_token")))
 }
+
+// revokedSession fails the test unless the session of a (a token
+// response) is revoked: its access token refused, its refresh token
+// invalid_grant.
+func (e *oauthEnv) revokedSession(t *testing.T, what string, a answer) {
+	t.Helper()
+	if e.verifies(a.str("access_token")) {
+		t.Errorf("%s: its access token still verifies", what)
+	}
+	if r := e.token(refreshForm(a.str("refresh_token"))); r.status != 400 || r.str("error") != "invalid_grant" {
+		t.Errorf("%s: its refresh token answered %d %v, want invalid_grant", what, r.status, r.body)
+	}
+}
+
+// Within the reuse interval after a refresh token was exchanged, the same
+// request again (the same token and scope parameter: a retry after a lost
+// response) answers the same tokens, byte for byte, and revokes nothing:
+// the session goes on with them. After the interval, reuse revokes the
+// grant as it always did.
+func TestOAuthRefreshRetriedWithinTheReuseIntervalAnswersTheSameTokens(t *testing.T) {
+	e := newOAuthEnv(t, withRefreshReuseInterval(10*time.Second))
+	scopes := AllScopes()[0] + " " + AllScopes()[1]
+	rt := e.mustToken(passwordForm(scopes)).str("refresh_token")
+	first := e.mustToken(refreshForm(rt))
+	e.clock.advance(3 * time.Second)
+	retry := e.mustToken(refreshForm(rt))
+	for _, k := range []string{"access_token", "refresh_token", "scope", "token_type"} {
+		if retry.str(k) != first.str(k) {
+			t.Errorf("the retry's %s differs from the lost answer's", k)
+		}
+	}
+	if got, want := retry.body["expires_in"], first.body["expires_in"].(float64)-3; got != want {
+		t.Errorf("the retry's expires_in is %v, want %v: what is left of the same token", got, want)
+	}
+	if !e.verifies(first.str("access_token")) {
+		t.Fatal("the retry revoked the access token")
+	}
+	next := e.mustToken(refreshForm(first.str("refresh_token")))
+	if !e.verifies(next.str("access_token")) {
+		t.Fatal("the session does not go on after the retry")
+	}
+
+	// After the interval: reuse, the grant revoked.
+	rt = e.mustToken(passwordForm(scopes)).str("refresh_token")
+	first = e.mustToken(refreshForm(rt))
+	e.clock.advance(10 * time.Second)
+	wantOAuthError(t, e.token(refreshForm(rt)), 400, "invalid_grant")
+	e.revokedSession(t, "reuse after the interval", first)
+}
+
+// Within the reuse interval, what is not a retry of the last exchange is
+// reuse, and revokes the grant: the token presented again after its
+// successor was exchanged in turn (it is no longer the one just rotated),
+// or with another scope parameter (another request).
+func TestOAuthRefreshReuseIntervalCoversOnlyARetryOfTheLastExchange(t *testing.T) {
+	e := newOAuthEnv(t, withRefreshReuseInterval(time.Minute))
+	all := AllScopes()
+	t.Run("successor exchanged", func(t *testing.T) {
+		rt := e.mustToken(passwordForm("")).str("refresh_token")
+		first := e.mustToken(refreshForm(rt))
+		second := e.mustToken(refreshForm(first.str("refresh_token")))
+		wantOAuthError(t, e.token(refreshForm(rt)), 400, "invalid_grant")
+		e.revokedSession(t, "the older token again", second)
+	})
+	t.Run("another scope", func(t *testing.T) {
+		rt := e.mustToken(passwordForm(all[0] + " " + all[1])).str("refresh_token")
+		form := refreshForm(rt)
+		form.Set("scope", all[0])
+		first := e.mustToken(form)
+		form.Set("scope", all[1])
+		wantOAuthError(t, e.token(form), 400, "invalid_grant")
+		e.revokedSession(t, "the token again with another scope", first)
+	})
+	t.Run("no interval", func(t *testing.T) {
+		strict := newOAuthEnv(t)
+		rt := strict.mustToken(passwordForm("")).str("refresh_token")
+		first := strict.mustToken(refreshForm(rt))
+		wantOAuthError(t, strict.token(refreshForm(rt)), 400, "invalid_grant")
+		strict.revokedSession(t, "an immediate retry without an interval", first)
+	})
+}
+
+// A retry within the reuse interval after the lost access token can no
+// longer be used (expired, or revoked on its own) answers the same refresh
+// token with a new access token of the same grant and scopes, valid.
+func TestOAuthRefreshRetryAfterTheLostAccessTokenExpired(t *testing.T) {
+	e := newOAuthEnv(t, withRefreshReuseInterval(time.Minute), withTokenLifetime(10*time.Second))
+	rt := e.mustToken(passwordForm(AllScopes()[0])).str("refresh_token")
+	first := e.mustToken(refreshForm(rt))
+	e.clock.advance(11 * time.Second)
+	retry := e.mustToken(refreshForm(rt))
+	if retry.str("refresh_token") != first.str("refresh_token") || retry.str("scope") != first.str("scope") {
+		t.Errorf("the retry answered %v, want the same refresh token and scope as %v", retry.body, first.body)
+	}
+	if retry.str("access_token") == first.str("access_token") || !e.verifies(retry.str("access_token")) || retry.body["expires_in"] != float64(10) {
+		t.Errorf("the retry's access token: %v, want a new one, valid 10 s", retry.body)
+	}
+
+	e.post(revokePath, url.Values{"token": {retry.str("access_token")}}, defaultClientID, defaultClientSecret)
+	again := e.mustToken(refreshForm(rt))
+	if again.str("access_token") == retry.str("access_token") || !e.verifies(again.str("access_token")) {
+		t.Error("a retry after the access token was revoked answered it again")
+	}
+	if again.str("refresh_token") != first.str("refresh_token") {
+		t.Error("a retry answered another refresh token")
+	}
+}

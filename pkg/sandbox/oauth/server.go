@@ -2,7 +2,8 @@
 // describes it (its operations tagged oauth, which gen marks
 // AuthorizationServer): the token endpoint with the client credentials,
 // password, authorization code (PKCE S256) and refresh token grants
-// (rotation with reuse detection), the authorization endpoint with its login and consent page, revocation
+// (rotation with reuse detection, and an optional reuse interval for
+// retries), the authorization endpoint with its login and consent page, revocation
 // (RFC 7009), the RFC 8414 metadata and the JWKS; the access tokens it
 // signs are RFC 9068 JWTs (EdDSA, a random key per server unless one is
 // given), which Verify checks for the API.
@@ -27,8 +28,10 @@ package oauth
 
 import (
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -74,7 +77,8 @@ type User struct {
 }
 
 // Config configures a Server. Every field is needed, except SigningKey,
-// AutoApprove, DefaultUser, APIURL and AudienceRequired.
+// AutoApprove, DefaultUser, APIURL, AudienceRequired and
+// RefreshReuseInterval.
 type Config struct {
 	// Issuer is the iss of the tokens and the issuer of the metadata,
 	// under which the endpoints are; SetIssuer changes it before serving.
@@ -108,6 +112,13 @@ type Config struct {
 	// without an audience parameter (invalid_request), as an Auth0 tenant
 	// without a default audience does.
 	AudienceRequired bool
+	// RefreshReuseInterval is how long after a refresh token was exchanged
+	// the same request again (the same token and scope parameter, while
+	// the refresh token it gave has not been exchanged in turn) answers the
+	// same tokens instead of revoking the grant: for a client that retries
+	// after the answer was lost, as Okta's grace period and Auth0's reuse
+	// interval allow. Zero, the default, allows none: any reuse revokes.
+	RefreshReuseInterval time.Duration
 }
 
 // Server is the OAuth2 authorization server: the token, authorization
@@ -120,6 +131,9 @@ type Server struct {
 	cfg      Config
 	signer   *signer
 	verified *verifyCache // tokens whose signature was checked
+	// rotationKey derives the refresh token a refresh gives from the one
+	// it was given (successor); random per server.
+	rotationKey []byte
 
 	mu       sync.Mutex
 	codes    map[string]*authCode     // by secretKey of the code
@@ -152,11 +166,15 @@ type authCode struct {
 	grant       *grant // the grant its exchange started; nil until exchanged
 }
 
-// refreshToken is a refresh token; rotated once it was exchanged.
+// refreshToken is a refresh token; rotated once it was exchanged. retry
+// is what its exchange answered, for a retry within the reuse interval
+// (Config.RefreshReuseInterval); nil without one, and once a retry came
+// after the interval.
 type refreshToken struct {
 	grant   *grant
 	expires time.Time
 	rotated bool
+	retry   *rotation
 }
 
 // New returns the authorization server of cfg's clients and users, signing
@@ -169,12 +187,20 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	if cfg.RefreshReuseInterval < 0 {
+		return nil, errors.New("sandbox: the refresh token reuse interval must not be negative")
+	}
+	rotationKey := make([]byte, sha256.Size)
+	if _, err := rand.Read(rotationKey); err != nil {
+		return nil, fmt.Errorf("sandbox: make a rotation key: %w", err)
+	}
 	return &Server{
 		cfg: cfg, signer: newSigner(key, cfg.Issuer, cfg.Audience),
-		verified: newVerifyCache(maxVerifiedTokens),
-		codes:    map[string]*authCode{},
-		refresh:  map[string]*refreshToken{},
-		revoked:  map[string]time.Time{},
+		rotationKey: rotationKey,
+		verified:    newVerifyCache(maxVerifiedTokens),
+		codes:       map[string]*authCode{},
+		refresh:     map[string]*refreshToken{},
+		revoked:     map[string]time.Time{},
 	}, nil
 }
 

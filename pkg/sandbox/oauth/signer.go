@@ -57,11 +57,13 @@ func newSigner(priv ed25519.PrivateKey, issuer, audience string) *signer {
 	return sg
 }
 
-// issued is an access token just signed: the token, its jti and its exp.
+// issued is an access token just signed: the token, its jti, its exp, and
+// its claims, which sign again into the same token (sign).
 type issued struct {
 	raw     string
 	id      string
 	expires time.Time
+	claims  reqctx.Claims
 }
 
 // mint signs an access token (RFC 9068: typ at+jwt, with iss, exp, aud,
@@ -88,14 +90,25 @@ func (s *signer) mint(clientID, login string, scopes []string, now time.Time, tt
 		c.Subject = login
 		c.CustomData = &reqctx.CustomData{Login: login}
 	}
+	raw, err := s.sign(c)
+	if err != nil {
+		return issued{}, err
+	}
+	return issued{raw: raw, id: c.ID, expires: exp, claims: c}, nil
+}
+
+// sign signs the claims of an access token. The same claims sign into the
+// same token, byte for byte: the header and the claims encode the same
+// JSON each time, and Ed25519 signatures are deterministic (RFC 8032).
+func (s *signer) sign(c reqctx.Claims) (string, error) {
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
 	t.Header["kid"] = s.kid
 	t.Header["typ"] = accessTokenType
 	raw, err := t.SignedString(s.priv)
 	if err != nil {
-		return issued{}, fmt.Errorf("sign: %w", err)
+		return "", fmt.Errorf("sign: %w", err)
 	}
-	return issued{raw: raw, id: c.ID, expires: exp}, nil
+	return raw, nil
 }
 
 // ErrTokenInvalid is any reason to refuse a token; the message of an
@@ -118,8 +131,9 @@ func isAccessTokenType(typ any) bool {
 }
 
 // verify checks a token's type (at+jwt), signature (EdDSA only: "none" and
-// every other algorithm are refused), expiry, issuer and audience, and that
-// it has the claims of RFC 9068 section 2.2.
+// every other algorithm are refused), expiry, issuer and audience, that it
+// has the claims of RFC 9068 section 2.2, and that its scope claim, if any,
+// is scope tokens separated by single spaces (section 2.2.3).
 func (s *signer) verify(raw string, now time.Time) (*reqctx.Claims, error) {
 	var c reqctx.Claims
 	p := jwt.NewParser(
@@ -144,6 +158,12 @@ func (s *signer) verify(raw string, now time.Time) (*reqctx.Claims, error) {
 	}
 	if c.Subject == "" || c.ClientID == "" || c.IssuedAt == nil || c.ID == "" {
 		return nil, fmt.Errorf("%w: the access token lacks one of the claims sub, client_id, iat, jti (RFC 9068 section 2.2)", ErrTokenInvalid)
+	}
+	if !wellFormedScope(c.Scope) {
+		// The scopes are read with strings.Fields (reqctx.Claims), which
+		// splits at any white space: only the grammar the server writes
+		// reaches it, so that no token reads as scopes it does not name.
+		return nil, fmt.Errorf("%w: the access token's scope claim is not scope tokens separated by single spaces (RFC 9068 section 2.2.3, RFC 6749 section 3.3)", ErrTokenInvalid)
 	}
 	return &c, nil
 }

@@ -3,6 +3,7 @@ package oauth
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -227,5 +228,63 @@ func TestOAuthAccessTokenExpires(t *testing.T) {
 	e.clock.advance(2 * time.Minute)
 	if _, err := e.auth.Verify(a.str("access_token")); err == nil || !strings.Contains(err.Error(), "expired") {
 		t.Errorf("an expired token: err = %v", err)
+	}
+}
+
+// A scope claim is scope tokens separated by single spaces (RFC 6749
+// section 3.3, RFC 9068 section 2.2.3), the grammar of the token
+// endpoint's scope parameter: a token signed with the server's own key
+// whose scope is split otherwise (a tab, a newline, two spaces, a space at
+// either end) or holds a character outside the scope-token alphabet is
+// refused, whatever the scopes it would name. No scope at all is a token
+// without scopes, accepted (its operations need none).
+func TestVerifyRefusesAScopeClaimNotSeparatedBySingleSpaces(t *testing.T) {
+	e := newOAuthEnv(t, withClock(time.Now))
+	s := e.auth.signer
+	now := time.Now()
+	countries, alerts := AllScopes()[0], AllScopes()[1]
+	withScope := func(scope any) string {
+		c := jwt.MapClaims{
+			"iss": s.iss(), "aud": s.audience, "sub": defaultClientID, "client_id": defaultClientID,
+			"exp": now.Add(time.Hour).Unix(), "iat": now.Unix(), "jti": rand.Text(),
+		}
+		if scope != nil {
+			c["scope"] = scope
+		}
+		return forge(t, s, nil, c)
+	}
+	for name, scope := range map[string]any{
+		"one scope":                    countries,
+		"two, one space":               countries + " " + alerts,
+		"no scope claim":               nil,
+		"an empty scope":               "",
+		"tokens of the scope alphabet": "a b !#[]~",
+	} {
+		if _, err := e.auth.Verify(withScope(scope)); err != nil {
+			t.Errorf("%s: %v, want it accepted", name, err)
+		}
+	}
+	for name, scope := range map[string]string{
+		`"a\tb"`:                 "a\tb",
+		"two, a tab":             countries + "\t" + alerts,
+		"two, a newline":         countries + "\n" + alerts,
+		"two, a carriage return": countries + "\r" + alerts,
+		"two, two spaces":        countries + "  " + alerts,
+		"a leading space":        " " + countries,
+		"a trailing space":       countries + " ",
+		"a lone space":           " ",
+		"a tab alone":            "\t",
+		"a non-breaking space":   countries + "\u00a0" + alerts,
+		"a quote":                `a"b`,
+		"a backslash":            `a\b`,
+		"a non-ASCII letter":     "scopé",
+		"a NUL":                  "a\x00b",
+	} {
+		_, err := e.auth.Verify(withScope(scope))
+		if !errors.Is(err, ErrTokenInvalid) {
+			t.Errorf("scope %s: %v, want ErrTokenInvalid", name, err)
+		} else if !strings.Contains(err.Error(), "scope") {
+			t.Errorf("scope %s: %v, want the reason to name the scope claim", name, err)
+		}
 	}
 }

@@ -18,6 +18,8 @@ type tokenResponse struct {
 	ExpiresIn    int64  `json:"expires_in"`
 	Scope        string `json:"scope"`
 	RefreshToken string `json:"refresh_token,omitempty"`
+
+	access issued // the access token, with its claims; not sent
 }
 
 // token is POST /auth/v1/token.
@@ -84,9 +86,9 @@ func (a *Server) grantToken(w http.ResponseWriter, r *http.Request) (*tokenRespo
 }
 
 // issue signs an access token and, for a grant, records its jti and adds a
-// new refresh token when the client may refresh. a.mu is held when g is
-// not nil.
-func (a *Server) issue(c Client, login string, scopes []string, g *grant, now time.Time) (*tokenResponse, error) {
+// new refresh token when the client may refresh: refresh, or a random one
+// when refresh is empty. a.mu is held when g is not nil.
+func (a *Server) issue(c Client, login string, scopes []string, g *grant, now time.Time, refresh string) (*tokenResponse, error) {
 	tok, err := a.signer.mint(c.ID, login, scopes, now, a.cfg.TokenLifetime)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: sign an access token: %w", err)
@@ -96,10 +98,25 @@ func (a *Server) issue(c Client, login string, scopes []string, g *grant, now ti
 		TokenType:   "Bearer",
 		ExpiresIn:   max(1, int64(a.cfg.TokenLifetime/time.Second)),
 		Scope:       strings.Join(scopes, " "),
+		access:      tok,
 	}
 	if g == nil {
 		return resp, nil
 	}
+	a.recordAccess(g, tok, now)
+	if grantAllowed(c, grantRefreshToken) {
+		if refresh == "" {
+			refresh = "rt_" + rand.Text()
+		}
+		resp.RefreshToken = refresh
+		a.addRefresh(secretKey(resp.RefreshToken), &refreshToken{grant: g, expires: now.Add(a.cfg.RefreshLifetime)})
+	}
+	return resp, nil
+}
+
+// recordAccess records an access token of g, forgetting those expired.
+// a.mu is held.
+func (a *Server) recordAccess(g *grant, tok issued, now time.Time) {
 	for jti, exp := range g.access {
 		if !now.Before(exp) {
 			delete(g.access, jti)
@@ -108,9 +125,4 @@ func (a *Server) issue(c Client, login string, scopes []string, g *grant, now ti
 	// The token's own exp, rounded up to a second: revoking the grant
 	// must keep it refused until then (RFC 6749 section 10.4).
 	g.access[tok.id] = tok.expires
-	if grantAllowed(c, grantRefreshToken) {
-		resp.RefreshToken = "rt_" + rand.Text()
-		a.addRefresh(secretKey(resp.RefreshToken), &refreshToken{grant: g, expires: now.Add(a.cfg.RefreshLifetime)})
-	}
-	return resp, nil
 }

@@ -406,3 +406,68 @@ func TestTheSpecsExampleCursorsAreCursors(t *testing.T) {
 		t.Errorf("found %d example cursors, want the parameter's and the answer's", checked)
 	}
 }
+
+// An owner keeps its newest MaxRecordsPerOwner policies: one pushed out is
+// a 404 not_found to read, cancel or download, as one that never existed,
+// and is out of the list. A cursor stays good whatever was pushed out: the
+// next page holds the kept policies older than its position, so a reader
+// paging while new policies push old ones out goes on where it was, and a
+// position older than the oldest kept (its policy pushed out, and every
+// older one with it) gives the last page, empty, without next_cursor.
+func TestListAndReadPoliciesPushedOutOfTheBound(t *testing.T) {
+	e, clock := newClockedTenancyEnv(t)
+	alice := userOwner(testClient, "alice")
+	fill := func(n int) {
+		t.Helper()
+		for range n {
+			issueFrom(t, e.res.store, alice, clock.cfg.Now())
+		}
+	}
+	var issued []string // oldest first
+	for i := range 3 {
+		_, id := e.issue(e.alice, fmt.Sprint("q-", i), fmt.Sprint("p-", i))
+		issued = append(issued, id)
+	}
+	afterNewest := e.list(e.alice, 1, "").next // after issued[2]
+	afterSecond := e.list(e.alice, 2, "").next // after issued[1]
+	if afterNewest == "" || afterSecond == "" {
+		t.Fatal("no cursor before the bound is reached")
+	}
+	fill(MaxRecordsPerOwner - 1) // issued[0] and issued[1] are pushed out
+	for _, id := range issued[:2] {
+		wantNotFound(t, "reading a policy pushed out", e.do(e.alice, http.MethodGet, "/travel/v1/policies/"+id, "", ""))
+		wantNotFound(t, "cancelling a policy pushed out", e.do(e.alice, http.MethodPost, cancelPath(id), "cancel-"+id, ""))
+		wantNotFound(t, "its certificate", e.do(e.alice, http.MethodGet, "/travel/v1/policies/"+id+"/certificate.pdf", "", ""))
+	}
+	if got := e.do(e.alice, http.MethodGet, "/travel/v1/policies/"+issued[2], "", ""); got.Status != http.StatusOK {
+		t.Errorf("reading the oldest kept policy: %d %v", got.Status, got.Body)
+	}
+	for name, c := range map[string]string{"after the oldest kept": afterNewest, "after a policy pushed out": afterSecond} {
+		if p := e.list(e.alice, 10, c); p.status != http.StatusOK || len(p.ids) != 0 || p.next != "" {
+			t.Errorf("a cursor %s: %d %v next %q, want the last page, empty", name, p.status, p.ids, p.next)
+		}
+	}
+
+	// A reader half-way through its pages while new policies push the
+	// oldest out goes on where it was.
+	first := e.list(e.alice, maxPageSize, "")
+	kept, _ := e.res.store.listPolicies(alice, 0, MaxRecordsPerOwner+1) // the whole list, newest first
+	all := make([]string, 0, len(kept))
+	for _, p := range kept {
+		all = append(all, p.ID.String())
+	}
+	if !slices.Equal(first.ids, all[:maxPageSize]) {
+		t.Fatal("the first page is not the newest policies")
+	}
+	if len(all) != MaxRecordsPerOwner || all[len(all)-1] != issued[2] || slices.Contains(all, issued[0]) || slices.Contains(all, issued[1]) {
+		t.Fatalf("the whole list: %d policies ending with %s, want %d ending with %s", len(all), all[len(all)-1], MaxRecordsPerOwner, issued[2])
+	}
+	fill(150)
+	second := e.list(e.alice, maxPageSize, first.next)
+	if !slices.Equal(second.ids, all[maxPageSize:2*maxPageSize]) || second.next == "" {
+		t.Errorf("the second page after 150 more policies: %d policies, not the ones after the first page", len(second.ids))
+	}
+	if n := e.res.store.policyCount(); n != MaxRecordsPerOwner {
+		t.Errorf("the store holds %d policies of alice, want %d", n, MaxRecordsPerOwner)
+	}
+}

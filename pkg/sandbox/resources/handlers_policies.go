@@ -421,7 +421,8 @@ func (r *Resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *
 }
 
 // GetPolicy answers a policy to its owner; to anyone else, it does not
-// exist (404, not 403, which would confirm that it does).
+// exist (404, not 403, which would confirm that it does), nor does a
+// policy pushed out of its owner's newest MaxRecordsPerOwner.
 func (r *Resources) GetPolicy(ctx context.Context, req server.GetPolicyRequestObject) (server.GetPolicyResponseObject, error) {
 	o, err := ownerOf(ctx)
 	if err != nil {
@@ -509,7 +510,9 @@ func decodeCursor(c string) (uint64, error) {
 }
 
 // ListPolicies answers a page of the owner's policies, newest first, from
-// the position the cursor names (the newest without one).
+// the position the cursor names (the newest without one). A cursor whose
+// policy was pushed out of the bound is still good (see
+// store.listPolicies).
 func (r *Resources) ListPolicies(ctx context.Context, req server.ListPoliciesRequestObject) (server.ListPoliciesResponseObject, error) {
 	o, err := ownerOf(ctx)
 	if err != nil {

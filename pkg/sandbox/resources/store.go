@@ -21,10 +21,13 @@ import (
 const idempotencyRetention = 24 * time.Hour
 
 // MaxRecordsPerOwner bounds what the sandbox keeps for one owner (a client,
-// or a user through a client): its newest quotes, and its newest
-// Idempotency-Keys, each. A quote pushed out answers as one that does not
-// exist (quote_not_found); a key pushed out acts afresh. The bound keeps a
-// long load test's memory, and the garbage collector's work, flat.
+// or a user through a client): its newest quotes, its newest policies, and
+// its newest Idempotency-Keys, each. A quote pushed out answers as one that
+// does not exist (quote_not_found); a policy pushed out too, to read,
+// cancel or download (404 not_found), and it leaves listPolicies, whose
+// cursors stay good (see store.listPolicies); a key pushed out acts
+// afresh. The bound keeps a long load test's memory, and the garbage
+// collector's work, flat.
 const MaxRecordsPerOwner = 10_000
 
 // owner is who a quote, a policy or an idempotency record belongs to: a
@@ -59,7 +62,7 @@ type store struct {
 	mu          sync.Mutex
 	quotes      map[uuid.UUID]*quoteRecord
 	policies    map[uuid.UUID]*policyRecord
-	quotePolicy map[uuid.UUID]uuid.UUID // the policy issued from a quote
+	quotePolicy map[uuid.UUID]string // the number of the policy issued from a quote
 	idem        map[idemKey]*idemRecord
 	lastNumber  uint64 // of the last policy issued
 	// quoteOrder and idemOrder are each owner's quotes and Idempotency-Keys
@@ -69,8 +72,9 @@ type store struct {
 	quoteOrder map[owner]*fifo[uuid.UUID]
 	idemOrder  map[owner]*idemQueue
 	// ownerPolicies are each owner's policies in the order they were
-	// issued (ascending seq), for listPolicies.
-	ownerPolicies map[owner][]*policyRecord
+	// issued (ascending seq), for listPolicies: the oldest is dropped past
+	// MaxRecordsPerOwner.
+	ownerPolicies map[owner]*fifo[*policyRecord]
 }
 
 // quoteRecord is a quote and what issuing a policy from it checks.
@@ -118,12 +122,12 @@ func newStore() *store {
 	return &store{
 		quotes:      map[uuid.UUID]*quoteRecord{},
 		policies:    map[uuid.UUID]*policyRecord{},
-		quotePolicy: map[uuid.UUID]uuid.UUID{},
+		quotePolicy: map[uuid.UUID]string{},
 		idem:        map[idemKey]*idemRecord{},
 		quoteOrder:  map[owner]*fifo[uuid.UUID]{},
 		idemOrder:   map[owner]*idemQueue{},
 
-		ownerPolicies: map[owner][]*policyRecord{},
+		ownerPolicies: map[owner]*fifo[*policyRecord]{},
 	}
 }
 
@@ -263,7 +267,7 @@ func (s *store) addQuote(o owner, q gen.Quote, birthDates []string) {
 	for order.len() > MaxRecordsPerOwner {
 		id := order.front()
 		delete(s.quotes, id)
-		delete(s.quotePolicy, id) // its policy stays; the quote is gone
+		delete(s.quotePolicy, id) // its policy stays, if kept; the quote is gone
 		order.pop()
 	}
 }
@@ -285,8 +289,9 @@ func (s *store) issuePolicy(o owner, quoteID uuid.UUID, now time.Time,
 	if now.After(q.quote.ValidUntil) {
 		return gen.Policy{}, apierr.Errorf(http.StatusUnprocessableEntity, "quote_expired", "The quote expired at %s; request a new one.", q.quote.ValidUntil.Format(time.RFC3339))
 	}
-	if id, used := s.quotePolicy[quoteID]; used {
-		return gen.Policy{}, apierr.Errorf(http.StatusUnprocessableEntity, "quote_already_used", "Policy %s was already issued from quote %s; request a new quote.", s.policies[id].policy.PolicyNumber, quoteID)
+	if number, used := s.quotePolicy[quoteID]; used {
+		// The policy may have been pushed out since; its quote stays used.
+		return gen.Policy{}, apierr.Errorf(http.StatusUnprocessableEntity, "quote_already_used", "Policy %s was already issued from quote %s; request a new quote.", number, quoteID)
 	}
 	if err := check(q); err != nil {
 		return gen.Policy{}, err
@@ -295,8 +300,13 @@ func (s *store) issuePolicy(o owner, quoteID uuid.UUID, now time.Time,
 	p := build(q, fmt.Sprintf("AXA-TRV-%010d", s.lastNumber))
 	rec := &policyRecord{owner: o, seq: s.lastNumber, policy: p}
 	s.policies[p.ID] = rec
-	s.ownerPolicies[o] = append(s.ownerPolicies[o], rec)
-	s.quotePolicy[quoteID] = p.ID
+	s.quotePolicy[quoteID] = p.PolicyNumber
+	order := orderOf(s.ownerPolicies, o)
+	order.push(rec)
+	for order.len() > MaxRecordsPerOwner {
+		delete(s.policies, order.front().policy.ID)
+		order.pop()
+	}
 	return p, nil
 }
 
@@ -334,10 +344,19 @@ func (s *store) cancelPolicy(o owner, id uuid.UUID, now time.Time) (gen.Policy, 
 // number before (0: from the newest), newest first, at most limit of them,
 // and the number of the last one returned when older ones remain (else 0):
 // the position the next page starts after.
+//
+// A position is a number, not a policy that must still be kept: its page
+// holds the kept policies older than it. Policies are pushed out oldest
+// first, so a reader paging while new ones push old ones out goes on where
+// it was; and a position older than the oldest kept (its policy pushed
+// out, with every older one) gives the last page, empty.
 func (s *store) listPolicies(o owner, before uint64, limit int) ([]gen.Policy, uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	all := s.ownerPolicies[o]
+	var all []*policyRecord
+	if q := s.ownerPolicies[o]; q != nil {
+		all = q.all()
+	}
 	end := len(all)
 	if before != 0 {
 		end = sort.Search(len(all), func(i int) bool { return all[i].seq >= before })
