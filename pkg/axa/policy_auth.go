@@ -37,24 +37,16 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
-	// The operation the caller chose decides the scopes; only raw calls
-	// are matched on their path (escaped, so that an id holding "/" cannot
-	// pose as another operation).
-	path := strings.TrimPrefix(req.URL.EscapedPath(), t.basePath)
-	a, ok := operationAuths()[gen.OperationID(info.operation)]
-	if !ok || a.op.Method != req.Method {
-		id, _, found := gen.MatchOperation(req.Method, path)
-		if !found {
-			return fail(fmt.Errorf("%w: %s %s", errNoOperation, req.Method, req.URL.Path))
-		}
-		a = operationAuths()[id]
-		info.operation = string(id)
-	} else if id, _, found := gen.MatchOperation(req.Method, path); !found || id != a.op.ID {
-		// A path parameter made the path another operation's or none's:
-		// an empty one, or "." or ".." that URL resolution removed.
-		return fail(fmt.Errorf("%w: %s: a path parameter is empty, \".\" or \"..\", which would send %s %s instead of %s %s",
-			ErrValidation, a.op.ID, req.Method, req.URL.Path, a.op.Method, a.op.Path))
+	// The operation the caller chose decides the scopes; only requests
+	// built by hand are matched on their path (escaped, so that an id
+	// holding "/" cannot pose as another operation). operationOf refuses
+	// a path that is not the operation's, or that a proxy would resolve
+	// to another.
+	a, err := operationOf(req, t.basePath, info.operation)
+	if err != nil {
+		return fail(err)
 	}
+	info.operation = string(a.op.ID)
 	op := a.op
 	if op.AuthorizationServer {
 		// Tokens come from the token source (golang.org/x/oauth2), never
