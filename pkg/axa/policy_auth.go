@@ -75,14 +75,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return fail(err)
 	}
-	// Below the header layer the request is the pipeline's own clone,
-	// sent once (callInfo.owned): the header goes on it. Used on its own,
-	// the layer never changes the request it is given.
-	first := req
-	if !info.owned {
-		first = req.Clone(ctx)
-	}
-	resp, err := t.send(first, tok)
+	resp, err := t.send(req, tok)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !invalidToken(resp) {
 		return resp, err
 	}
@@ -101,12 +94,27 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.send(r, tok)
 }
 
-// send sets tok's Authorization header on r, a request of the layer's own
-// (a clone), and hands it on.
+// send hands on a copy of r that carries tok's Authorization header, and
+// returns the answer pointing at r (Response.Request), which never holds
+// it: the request a caller can reach from a response (Raw's, a
+// ...WithResponse's HTTPResponse, the Request.Response chain of a redirect)
+// never shows the bearer token to a log or httputil.DumpRequest. The layer
+// never changes the request it is given; the copy shares r's body and
+// header values, which nothing below changes.
 func (t *authTransport) send(r *http.Request, tok *Token) (*http.Response, error) {
-	r.Header.Set("Authorization", tok.authorization())
+	out := new(http.Request)
+	*out = *r
+	out.Header = make(http.Header, len(r.Header)+1)
+	for name, vs := range r.Header {
+		out.Header[name] = vs
+	}
+	out.Header["Authorization"] = []string{tok.authorization()}
 	infoFrom(r.Context()).grantedScopes = tok.scopes // shared: errors.go copies what it shows
-	return t.next.RoundTrip(r)
+	resp, err := t.next.RoundTrip(out)
+	if resp != nil {
+		resp.Request = r
+	}
+	return resp, err
 }
 
 // invalidToken reports whether a 401 says the token itself was refused.

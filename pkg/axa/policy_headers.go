@@ -44,9 +44,7 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// operation, which its resolved URL may no longer say.
 		ctx = withCallInfo(ctx, &callInfo{operation: rawOperation()})
 	}
-	info := infoFrom(ctx)
-	info.owned = true // r below
-	ro := info.opts
+	ro := infoFrom(ctx).opts
 	if ro == nil {
 		ro = &requestOptions{}
 	}

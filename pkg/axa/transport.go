@@ -30,7 +30,9 @@ import (
 //     (WithMaxRetries tunes it per call); each attempt bounded by the
 //     per-attempt timeout of WithTimeouts.
 //  4. auth (policy_auth.go): picks the operation's scopes, gets a token,
-//     refuses insecure or foreign origins, replays once on 401 invalid_token.
+//     refuses insecure or foreign origins, replays once on 401 invalid_token;
+//     it sets the Authorization header on a copy of the request it sends,
+//     and the answer it hands up points at the request without it.
 //  5. logging (policy_logging.go): one record per attempt (method, path,
 //     status, duration, attempt, request id); never headers or bodies.
 //  6. the caller's transport (WithTransport), or http.DefaultTransport.
