@@ -204,8 +204,10 @@ func WithTransport(rt http.RoundTripper) Option {
 // never stored.
 //
 // With no argument, or nil, the client keeps up to DefaultCacheEntries
-// answers in memory (NewMemoryCache); pass a Cache of your own to bound
-// it otherwise or keep answers elsewhere. An error of the Cache is logged
+// answers and DefaultCacheBytes in memory, none above
+// DefaultCacheEntryBytes (NewMemoryCache); pass a Cache of your own
+// (NewMemoryCacheWithOptions) to bound it otherwise or keep answers
+// elsewhere. An error of the Cache is logged
 // and the call goes to the network. Without WithCache nothing is stored.
 //
 // A call that sends its own If-None-Match (WithHeader, or the params of a
