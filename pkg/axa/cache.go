@@ -24,7 +24,10 @@ import (
 // the answer (the grant, the client ID, the password grant's user, the
 // scopes of WithScopes), so clients of one identity share their answers and
 // a client of another never gets them; an authorization code client
-// shares with none.
+// shares with none. A stored answer is served only to a client that holds
+// a valid token of the operation's scopes (fetched if it has none): a
+// client of the identity whose secret or password the token endpoint
+// refuses gets that refusal, not the answers.
 type Cache interface {
 	// Get returns the answer stored under key, or nil and no error when
 	// there is none. The client does not modify what Get returns.

@@ -37,32 +37,12 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
-	// The operation the caller chose decides the scopes; only requests
-	// built by hand are matched on their path (escaped, so that an id
-	// holding "/" cannot pose as another operation). operationOf refuses
-	// a path that is not the operation's, or that a proxy would resolve
-	// to another.
-	a, err := operationOf(req, t.basePath, info.operation)
+	scopes, needsToken, err := t.authorize(req, info)
 	if err != nil {
 		return fail(err)
 	}
-	info.operation = string(a.op.ID)
-	op := a.op
-	if op.AuthorizationServer {
-		// Tokens come from the token source (golang.org/x/oauth2), never
-		// through the API's pipeline.
-		return fail(fmt.Errorf("%w: %s %s is the authorization server's, not the API's", errNoOperation, req.Method, req.URL.Path))
-	}
-	if len(op.Security) == 0 {
+	if !needsToken {
 		return t.next.RoundTrip(req)
-	}
-	scopes := a.scopes
-	if len(t.fixedScopes) > 0 {
-		scopes = t.fixedScopes
-	}
-	info.neededScopes = a.scopes // shared: errors.go copies what it shows
-	if t.tokens == nil {
-		return fail(fmt.Errorf("%w: %s needs a token with scope %s", ErrNoCredentials, op.ID, strings.Join(scopes, " ")))
 	}
 	if !sameOrigin(req.URL, t.origin) {
 		return fail(fmt.Errorf("%w: %s is not the client's base URL", ErrInsecureTransport, hideUserinfo(req.URL.String())))
@@ -92,6 +72,59 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	info.attempt++
 	return t.send(r, tok)
+}
+
+// authorize decides what req needs: its operation (operationOf: the
+// operation the caller chose, or, for a request built by hand, the one its
+// path matches; recorded in info), whether it takes a token, and the
+// scopes of that token (the operation's, or those of WithScopes). It refuses a
+// path that is not the operation's or that a proxy would resolve to
+// another (ErrValidation), a path that is no operation of the API's, and,
+// for an operation that takes a token, a client without credentials
+// (ErrNoCredentials).
+func (t *authTransport) authorize(req *http.Request, info *callInfo) (scopes []string, needsToken bool, err error) {
+	a, err := operationOf(req, t.basePath, info.operation)
+	if err != nil {
+		return nil, false, err
+	}
+	info.operation = string(a.op.ID)
+	if a.op.AuthorizationServer {
+		// Tokens come from the token source (golang.org/x/oauth2), never
+		// through the API's pipeline.
+		return nil, false, fmt.Errorf("%w: %s %s is the authorization server's, not the API's", errNoOperation, req.Method, req.URL.Path)
+	}
+	if len(a.op.Security) == 0 {
+		return nil, false, nil
+	}
+	scopes = a.scopes
+	if len(t.fixedScopes) > 0 {
+		scopes = t.fixedScopes
+	}
+	info.neededScopes = a.scopes // shared: errors.go copies what it shows
+	if t.tokens == nil {
+		return nil, false, fmt.Errorf("%w: %s needs a token with scope %s", ErrNoCredentials, a.op.ID, strings.Join(scopes, " "))
+	}
+	return scopes, true, nil
+}
+
+// vouch returns nil when the client may be handed a stored answer to req
+// without sending it, and otherwise the error sending req would have met
+// first; the cache layer asks before it serves a fresh answer. req must
+// pass authorize's checks and, for an operation that takes a token, the
+// client must hold a valid token of the operation's scopes, from the token
+// cache or fetched now (a token request, never an API request). The cache
+// key's identity (cacheIdentity) names whom a client claims to be, not
+// whether its secret or password is right: a token is the authorization
+// server's word that it is, so a client with a wrong secret sharing a
+// Cache with a good one gets the token endpoint's refusal, not the good
+// one's answers.
+func (t *authTransport) vouch(req *http.Request) error {
+	scopes, needsToken, err := t.authorize(req, infoFrom(req.Context()))
+	if err != nil || !needsToken {
+		return err
+	}
+	_, err = t.tokens.Get(req.Context(), scopes)
+	return err
 }
 
 // send hands on a copy of r that carries tok's Authorization header, and
