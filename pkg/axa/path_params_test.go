@@ -247,3 +247,37 @@ func TestRawMethodsNameTheirOperations(t *testing.T) {
 		}
 	}
 }
+
+// A fresh answer in the cache is no way around the check: "." as a
+// country makes ListCountryAlerts's URL the one of listAlerts, whose answer
+// is stored, and the call is refused all the same, typed or raw, not
+// served the worldwide alerts as one country's.
+func TestCachedAnswerIsNotServedForAnotherOperationsPath(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.apiFn = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+			if r.URL.Path == "/travel/v1/countries/alerts" {
+				w.Header().Set("Cache-Control", "private, max-age=300")
+				w.Header().Set("ETag", `"alerts-1"`)
+			}
+			return false // the default answers
+		}
+	})
+	c := newTestClient(t, f, newFakeClock(), WithCache())
+	ctx := t.Context()
+	if _, err := c.ListAlerts(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListAlerts(ctx, nil); err != nil || len(f.APIRequests()) != 1 {
+		t.Fatalf("ListAlerts again: %v after %d requests, want its answer from the cache", err, len(f.APIRequests()))
+	}
+	if got, err := c.ListCountryAlerts(ctx, ".", nil); !errors.Is(err, ErrValidation) {
+		t.Errorf("ListCountryAlerts(\".\"): %v, %v; want an error matching ErrValidation", got, err)
+	}
+	if got, err := c.Raw().ListCountryAlertsWithResponse(ctx, ".", nil); !errors.Is(err, ErrValidation) {
+		t.Errorf("Raw().ListCountryAlertsWithResponse(\".\"): %v, %v; want an error matching ErrValidation", got, err)
+	}
+	if n := len(f.APIRequests()); n != 1 {
+		t.Errorf("%d API requests, want the first ListAlerts only", n)
+	}
+}
