@@ -180,7 +180,7 @@ func TestRawPathParameterCannotChangeTheOperation(t *testing.T) {
 	// Values that only look odd are sent.
 	for _, id := range oddButSafePathValues() {
 		before := len(f.APIRequests())
-		resp, err := c.Raw().GetCountry(ctx, gen.CountryIDPath(id), nil)
+		resp, err := c.Raw().GetCountry(ctx, id, nil)
 		if err == nil {
 			_ = resp.Body.Close()
 		}
