@@ -15,10 +15,11 @@ import (
 var errNoOperation = errors.New("axa: no operation of the API matches the request")
 
 // authTransport attaches the bearer token an operation needs: it finds the
-// operation (the caller's, or the one the path matches for a raw call), asks
-// the token cache for its scopes, refuses to send a token anywhere but the
-// base URL's origin or over plain HTTP other than to loopback, and, when
-// the API responds 401 invalid_token, drops the token and replays once.
+// operation and checks the path against it (operationOf), asks the token
+// cache for its scopes, refuses to send a token anywhere but the base URL's
+// origin or over plain HTTP other than to loopback, sets it on a copy of
+// the request (send), and, when the API responds 401 invalid_token, drops
+// the token and replays once.
 type authTransport struct {
 	next        http.RoundTripper
 	tokens      *tokenCache // nil without credentials
@@ -77,10 +78,10 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // authorize decides what req needs: its operation (operationOf: the
 // operation the caller chose, or, for a request built by hand, the one its
 // path matches; recorded in info), whether it takes a token, and the
-// scopes of that token (the operation's, or those of WithScopes). It refuses a
-// path that is not the operation's or that a proxy would resolve to
-// another (ErrValidation), a path that is no operation of the API's, and,
-// for an operation that takes a token, a client without credentials
+// scopes of that token (the operation's, or those of WithScopes). It
+// refuses a path that is not the operation's or that a proxy would resolve
+// to another (ErrValidation), a path that is no operation of the API's,
+// and, for an operation that takes a token, a client without credentials
 // (ErrNoCredentials).
 func (t *authTransport) authorize(req *http.Request, info *callInfo) (scopes []string, needsToken bool, err error) {
 	a, err := operationOf(req, t.basePath, info.operation)
