@@ -182,9 +182,11 @@ func BenchmarkListCountriesCache(b *testing.B) {
 // service's clients, as a Redis behind Cache would be) must not hand one
 // identity what the API gave another: a client whose credentials may not
 // read the countries gets the API's 403, not the countries another client
-// stored; a client limited by WithScopes likewise; a second password user
-// is asked for afresh. Clients of the same identity do share: the second
-// one's call is served from the cache without a request.
+// stored; a client limited by WithScopes likewise; a client of a stored
+// identity whose secret or password is wrong gets the token endpoint's
+// refusal; a second password user is asked for afresh. Clients of the same
+// identity do share: the second one's call is served from the cache
+// without a request to the API.
 func TestCacheSharedBetweenIdentities(t *testing.T) {
 	at10 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	env := axatest.New(t,
@@ -236,6 +238,22 @@ func TestCacheSharedBetweenIdentities(t *testing.T) {
 	bob := client(axa.WithPassword(sandbox.DefaultClientID, sandbox.DefaultClientSecret, "bob", "bob-pw"))
 	if err := list(alice); err != nil {
 		t.Fatal(err)
+	}
+	// Clients of the owner's and alice's identities whose secret or
+	// password the token endpoint refuses: its refusal, never the fresh
+	// answers stored, and no request to the API.
+	before = counter.requests.Load()
+	for name, c := range map[string]*axa.Client{
+		"a wrong secret":   client(axa.WithClientCredentials(sandbox.DefaultClientID, "not-the-secret")),
+		"a wrong password": client(axa.WithPassword(sandbox.DefaultClientID, sandbox.DefaultClientSecret, "alice", "not-alice-pw")),
+	} {
+		var te *axa.TokenError
+		if err := list(c); !errors.As(err, &te) || !errors.Is(err, axa.ErrUnauthorized) {
+			t.Errorf("%s got %v from the shared cache; want the token endpoint's refusal", name, err)
+		}
+	}
+	if n := counter.requests.Load() - before; n != 0 {
+		t.Errorf("the refused clients made %d API requests, want none", n)
 	}
 	before = counter.requests.Load()
 	if err := list(bob); err != nil || counter.requests.Load() == before {

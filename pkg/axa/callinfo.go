@@ -19,12 +19,6 @@ type callInfo struct {
 	// cache layer leaves it alone, and the per-attempt timeout bounds the
 	// wait for its headers, not its reading.
 	stream bool
-	// owned is set by the header layer, which hands the layers below a
-	// clone of the caller's request: each request they are handed is then
-	// the pipeline's own and sent once (the retry layer sends a new clone
-	// per attempt), so the auth layer sets its header on it rather than
-	// cloning it again.
-	owned bool
 }
 
 type callInfoKey struct{}

@@ -153,7 +153,11 @@ func (c *Client) Close() error {
 func (c *Client) BaseURL() string { return c.origin.String() }
 
 // Raw returns the generated client, sending through the same pipeline
-// (tokens, retries, logging) as the Client's own methods.
+// (tokens, retries, logging) as the Client's own methods, with the same
+// checks: a path parameter that would make the request another
+// operation's (empty, "." or "..", which the generated client resolves
+// away, or their escaped forms) fails the call with an error matching
+// ErrValidation, and nothing is sent.
 func (c *Client) Raw() *gen.ClientWithResponses {
 	return &gen.ClientWithResponses{ClientInterface: c.gen}
 }

@@ -25,9 +25,10 @@
 //   - typed errors ([Error], [TokenError], [DecodeError]) with errors.Is
 //     sentinels such as [ErrNotFound] and [ErrInsufficientScope];
 //   - opt-in HTTP caching of the reference data ([WithCache], [Cache],
-//     [NewMemoryCache]): fresh answers reused without a request, stale ones
-//     revalidated with If-None-Match, a 304 turned into the stored 200,
-//     concurrent misses of one answer sharing one request;
+//     [NewMemoryCache], bounded in entries and bytes): fresh answers reused
+//     without an API request, stale ones revalidated with If-None-Match, a
+//     304 turned into the stored 200, concurrent misses of one answer
+//     sharing one request;
 //   - secrets (client secret, password, tokens) that never appear in logs,
 //     errors or fmt output, and tokens that are never sent over plain HTTP
 //     (except to loopback) or to another host.

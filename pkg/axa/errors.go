@@ -35,8 +35,10 @@ var (
 	// processed (409).
 	ErrConflict = errors.New("axa: conflict")
 	// ErrValidation: the API rejected the request's content (400 or 422),
-	// or the client refused a path parameter before sending (empty, "."
-	// or "..": the request would have been another operation's).
+	// or the client refused a path parameter before sending: empty, "."
+	// or "..", or one a proxy that decodes and normalises paths would
+	// make so ("%2e%2e", "x/.."): the request would have been another
+	// operation's. Invoke says the latter with an *InvalidRequestError.
 	ErrValidation = errors.New("axa: validation failed")
 	// ErrNoCredentials: the operation needs a token and the client has no
 	// credentials to get one.

@@ -65,6 +65,8 @@ func (e *InvalidRequestError) Error() string {
 //
 // Errors: an unknown operationID matches ErrUnknownOperation; missing
 // required parameters, names that are not parameters of the operation, a
+// path parameter that is empty, "." or "..", or would make one once a proxy
+// decodes it ("%2e%2e", "x/..": the path would be another operation's), a
 // body missing, not JSON or not expected give one *InvalidRequestError that
 // lists them all; nothing is sent in either case. After that, the errors are
 // those of the typed methods: *Error for a response outside 2xx, *DecodeError
@@ -312,12 +314,14 @@ func buildInvoke(op gen.Operation, doc gen.OperationDoc, params map[string][]str
 		}
 		switch p.In {
 		case "path":
-			v := strings.Join(vs, ",")
-			if v == "" {
-				problems = append(problems, fmt.Sprintf("path parameter %s is empty", p.Name))
+			v := url.PathEscape(strings.Join(vs, ","))
+			if problem := pathValueProblem(v); problem != "" {
+				// The check of every way in (operationOf), said here
+				// before anything is sent.
+				problems = append(problems, fmt.Sprintf("path parameter %s %s: a proxy that normalises paths would send another path than %s's", p.Name, problem, op.ID))
 				continue
 			}
-			req.path = strings.ReplaceAll(req.path, "{"+p.Name+"}", url.PathEscape(v))
+			req.path = strings.ReplaceAll(req.path, "{"+p.Name+"}", v)
 		case "query":
 			if !p.CommaSeparated {
 				req.query[p.Name] = slices.Clone(vs)

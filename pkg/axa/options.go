@@ -195,8 +195,8 @@ func WithTransport(rt http.RoundTripper) Option {
 // them as HTTP caching says (RFC 9111): the reference data (countries and
 // their cards, alerts, provider kinds and specialities) comes with an ETag
 // and Cache-Control: private, max-age=N. While an answer is fresh (younger
-// than its max-age) a call returns it without a request, a token or a
-// retry; once stale, the client revalidates it with If-None-Match, and a
+// than its max-age) a call returns it without a request or a retry, to a
+// client that holds a valid token of the operation's scopes (see Cache); once stale, the client revalidates it with If-None-Match, and a
 // 304 Not Modified returns the stored body: the caller never sees the 304.
 // A 200 replaces it. Errors and answers marked no-store are never stored;
 // answers are keyed by the client's identity (see Cache), method, URL and
@@ -204,8 +204,10 @@ func WithTransport(rt http.RoundTripper) Option {
 // never stored.
 //
 // With no argument, or nil, the client keeps up to DefaultCacheEntries
-// answers in memory (NewMemoryCache); pass a Cache of your own to bound
-// it otherwise or keep answers elsewhere. An error of the Cache is logged
+// answers and DefaultCacheBytes in memory, none above
+// DefaultCacheEntryBytes (NewMemoryCache); pass a Cache of your own
+// (NewMemoryCacheWithOptions) to bound it otherwise or keep answers
+// elsewhere. An error of the Cache is logged
 // and the call goes to the network. Without WithCache nothing is stored.
 //
 // A call that sends its own If-None-Match (WithHeader, or the params of a

@@ -15,10 +15,11 @@ import (
 var errNoOperation = errors.New("axa: no operation of the API matches the request")
 
 // authTransport attaches the bearer token an operation needs: it finds the
-// operation (the caller's, or the one the path matches for a raw call), asks
-// the token cache for its scopes, refuses to send a token anywhere but the
-// base URL's origin or over plain HTTP other than to loopback, and, when
-// the API responds 401 invalid_token, drops the token and replays once.
+// operation and checks the path against it (operationOf), asks the token
+// cache for its scopes, refuses to send a token anywhere but the base URL's
+// origin or over plain HTTP other than to loopback, sets it on a copy of
+// the request (send), and, when the API responds 401 invalid_token, drops
+// the token and replays once.
 type authTransport struct {
 	next        http.RoundTripper
 	tokens      *tokenCache // nil without credentials
@@ -37,40 +38,12 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
-	// The operation the caller chose decides the scopes; only raw calls
-	// are matched on their path (escaped, so that an id holding "/" cannot
-	// pose as another operation).
-	path := strings.TrimPrefix(req.URL.EscapedPath(), t.basePath)
-	a, ok := operationAuths()[gen.OperationID(info.operation)]
-	if !ok || a.op.Method != req.Method {
-		id, _, found := gen.MatchOperation(req.Method, path)
-		if !found {
-			return fail(fmt.Errorf("%w: %s %s", errNoOperation, req.Method, req.URL.Path))
-		}
-		a = operationAuths()[id]
-		info.operation = string(id)
-	} else if id, _, found := gen.MatchOperation(req.Method, path); !found || id != a.op.ID {
-		// A path parameter made the path another operation's or none's:
-		// an empty one, or "." or ".." that URL resolution removed.
-		return fail(fmt.Errorf("%w: %s: a path parameter is empty, \".\" or \"..\", which would send %s %s instead of %s %s",
-			ErrValidation, a.op.ID, req.Method, req.URL.Path, a.op.Method, a.op.Path))
+	scopes, needsToken, err := t.authorize(req, info)
+	if err != nil {
+		return fail(err)
 	}
-	op := a.op
-	if op.AuthorizationServer {
-		// Tokens come from the token source (golang.org/x/oauth2), never
-		// through the API's pipeline.
-		return fail(fmt.Errorf("%w: %s %s is the authorization server's, not the API's", errNoOperation, req.Method, req.URL.Path))
-	}
-	if len(op.Security) == 0 {
+	if !needsToken {
 		return t.next.RoundTrip(req)
-	}
-	scopes := a.scopes
-	if len(t.fixedScopes) > 0 {
-		scopes = t.fixedScopes
-	}
-	info.neededScopes = a.scopes // shared: errors.go copies what it shows
-	if t.tokens == nil {
-		return fail(fmt.Errorf("%w: %s needs a token with scope %s", ErrNoCredentials, op.ID, strings.Join(scopes, " ")))
 	}
 	if !sameOrigin(req.URL, t.origin) {
 		return fail(fmt.Errorf("%w: %s is not the client's base URL", ErrInsecureTransport, hideUserinfo(req.URL.String())))
@@ -83,14 +56,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return fail(err)
 	}
-	// Below the header layer the request is the pipeline's own clone,
-	// sent once (callInfo.owned): the header goes on it. Used on its own,
-	// the layer never changes the request it is given.
-	first := req
-	if !info.owned {
-		first = req.Clone(ctx)
-	}
-	resp, err := t.send(first, tok)
+	resp, err := t.send(req, tok)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !invalidToken(resp) {
 		return resp, err
 	}
@@ -109,12 +75,80 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.send(r, tok)
 }
 
-// send sets tok's Authorization header on r, a request of the layer's own
-// (a clone), and hands it on.
+// authorize decides what req needs: its operation (operationOf: the
+// operation the caller chose, or, for a request built by hand, the one its
+// path matches; recorded in info), whether it takes a token, and the
+// scopes of that token (the operation's, or those of WithScopes). It
+// refuses a path that is not the operation's or that a proxy would resolve
+// to another (ErrValidation), a path that is no operation of the API's,
+// and, for an operation that takes a token, a client without credentials
+// (ErrNoCredentials).
+func (t *authTransport) authorize(req *http.Request, info *callInfo) (scopes []string, needsToken bool, err error) {
+	a, err := operationOf(req, t.basePath, info.operation)
+	if err != nil {
+		return nil, false, err
+	}
+	info.operation = string(a.op.ID)
+	if a.op.AuthorizationServer {
+		// Tokens come from the token source (golang.org/x/oauth2), never
+		// through the API's pipeline.
+		return nil, false, fmt.Errorf("%w: %s %s is the authorization server's, not the API's", errNoOperation, req.Method, req.URL.Path)
+	}
+	if len(a.op.Security) == 0 {
+		return nil, false, nil
+	}
+	scopes = a.scopes
+	if len(t.fixedScopes) > 0 {
+		scopes = t.fixedScopes
+	}
+	info.neededScopes = a.scopes // shared: errors.go copies what it shows
+	if t.tokens == nil {
+		return nil, false, fmt.Errorf("%w: %s needs a token with scope %s", ErrNoCredentials, a.op.ID, strings.Join(scopes, " "))
+	}
+	return scopes, true, nil
+}
+
+// vouch returns nil when the client may be handed a stored answer to req
+// without sending it, and otherwise the error sending req would have met
+// first; the cache layer asks before it serves a fresh answer. req must
+// pass authorize's checks and, for an operation that takes a token, the
+// client must hold a valid token of the operation's scopes, from the token
+// cache or fetched now (a token request, never an API request). The cache
+// key's identity (cacheIdentity) names whom a client claims to be, not
+// whether its secret or password is right: a token is the authorization
+// server's word that it is, so a client with a wrong secret sharing a
+// Cache with a good one gets the token endpoint's refusal, not the good
+// one's answers.
+func (t *authTransport) vouch(req *http.Request) error {
+	scopes, needsToken, err := t.authorize(req, infoFrom(req.Context()))
+	if err != nil || !needsToken {
+		return err
+	}
+	_, err = t.tokens.Get(req.Context(), scopes)
+	return err
+}
+
+// send hands on a copy of r that carries tok's Authorization header, and
+// returns the answer pointing at r (Response.Request), which never holds
+// it: the request a caller can reach from a response (Raw's, a
+// ...WithResponse's HTTPResponse, the Request.Response chain of a redirect)
+// never shows the bearer token to a log or httputil.DumpRequest. The layer
+// never changes the request it is given; the copy shares r's body and
+// header values, which nothing below changes.
 func (t *authTransport) send(r *http.Request, tok *Token) (*http.Response, error) {
-	r.Header.Set("Authorization", tok.authorization())
+	out := new(http.Request)
+	*out = *r
+	out.Header = make(http.Header, len(r.Header)+1)
+	for name, vs := range r.Header {
+		out.Header[name] = vs
+	}
+	out.Header["Authorization"] = []string{tok.authorization()}
 	infoFrom(r.Context()).grantedScopes = tok.scopes // shared: errors.go copies what it shows
-	return t.next.RoundTrip(r)
+	resp, err := t.next.RoundTrip(out)
+	if resp != nil {
+		resp.Request = r
+	}
+	return resp, err
 }
 
 // invalidToken reports whether a 401 says the token itself was refused.

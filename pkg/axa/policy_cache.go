@@ -16,11 +16,15 @@ import (
 // cacheTransport is the layer of WithCache, under the header layer (so that
 // the call's headers, Accept-Language among them, are set) and above the
 // retry and auth layers (so that an answer served from the cache costs
-// neither a token nor an attempt, and the key never sees Authorization). It
-// acts on GET requests only (RFC 9111):
+// neither a request nor an attempt, and the key never sees Authorization).
+// It acts on GET requests only (RFC 9111):
 //
 //   - an answer stored and fresh (its age below its Cache-Control max-age,
-//     section 4.2) is served without a request;
+//     section 4.2) is served without a request, to a call the auth layer
+//     vouches for: a path it would send, and a valid token of the
+//     operation's scopes held (fetched if needed), so that a client whose
+//     credentials the token endpoint refuses is never served the answers
+//     another client of the same identity stored;
 //   - a stored answer that is stale, or marked no-cache, is revalidated
 //     with If-None-Match: its ETag; a 304 serves the stored body with the
 //     304's headers merged in (section 4.3.4), a 200 replaces it;
@@ -46,7 +50,11 @@ type cacheTransport struct {
 	clock     clock
 	log       *slog.Logger
 	partition string // whose answers: cacheIdentity of the client
-	flights   flights
+	// vouch, when set, says whether a fresh answer may be served to the
+	// call without sending it (authTransport.vouch): its error fails the
+	// call instead.
+	vouch   func(*http.Request) error
+	flights flights
 	// joined, when set (tests), is called when a call joins the request
 	// of another in flight.
 	joined func()
@@ -91,6 +99,13 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				// The caller gave up: its context's error, as from the
 				// network, not an answer it no longer waits for.
 				return nil, err
+			}
+			if t.vouch != nil {
+				// The key's identity is whom the client claims to be; a
+				// valid token of the operation's scopes is the proof.
+				if err := t.vouch(req); err != nil {
+					return nil, err
+				}
 			}
 			t.log.LogAttrs(ctx, slog.LevelDebug, "axa: answered from the cache", slog.String("method", req.Method), slog.String("path", req.URL.Path))
 			return t.serve(req, stored, ""), nil

@@ -40,12 +40,11 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if !hasCallInfo(ctx) {
 		// A call of the raw generated client: the layers below record
-		// what they learn here.
-		ctx = withCallInfo(ctx, &callInfo{})
+		// what they learn here. The method it called names its
+		// operation, which its resolved URL may no longer say.
+		ctx = withCallInfo(ctx, &callInfo{operation: rawOperation()})
 	}
-	info := infoFrom(ctx)
-	info.owned = true // r below
-	ro := info.opts
+	ro := infoFrom(ctx).opts
 	if ro == nil {
 		ro = &requestOptions{}
 	}

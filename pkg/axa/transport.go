@@ -22,15 +22,19 @@ import (
 //     attempt carries the same key.
 //  2. cache (policy_cache.go), with WithCache only: below the headers, so
 //     that its key holds the call's Accept-Language; above retry and auth,
-//     so that a fresh answer costs no attempt and no token, and no
+//     so that a fresh answer costs no attempt and no request, and no
 //     Authorization header ever reaches the key or the store; it turns a
-//     304 of its own revalidation into the stored 200.
+//     304 of its own revalidation into the stored 200. Before it serves a
+//     fresh answer, the auth layer vouches for the call (authTransport.vouch:
+//     the path checks, and a valid token of the operation's scopes held).
 //  3. retry (policy_retry.go): backoff and Retry-After, for idempotent
 //     requests and POSTs with an Idempotency-Key; one loop per logical call
 //     (WithMaxRetries tunes it per call); each attempt bounded by the
 //     per-attempt timeout of WithTimeouts.
 //  4. auth (policy_auth.go): picks the operation's scopes, gets a token,
-//     refuses insecure or foreign origins, replays once on 401 invalid_token.
+//     refuses insecure or foreign origins, replays once on 401 invalid_token;
+//     it sets the Authorization header on a copy of the request it sends,
+//     and the answer it hands up points at the request without it.
 //  5. logging (policy_logging.go): one record per attempt (method, path,
 //     status, duration, attempt, request id); never headers or bodies.
 //  6. the caller's transport (WithTransport), or http.DefaultTransport.
@@ -42,12 +46,12 @@ import (
 func buildPipeline(closing context.Context, c *config, tokens *tokenCache, origin *url.URL, closed *atomic.Bool) http.RoundTripper {
 	var rt = c.baseTransport()
 	rt = &logTransport{next: rt, log: c.logger, clock: c.clock}
-	rt = &authTransport{next: rt, tokens: tokens, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
+	auth := &authTransport{next: rt, tokens: tokens, origin: origin, fixedScopes: c.scopes, basePath: strings.TrimSuffix(origin.Path, "/")}
 	loop := c.retry.retrier(c.clock, c.logger)
 	loop.closing = closing
-	rt = &retryTransport{next: rt, retrier: loop, perAttempt: c.attemptTimeout}
+	rt = &retryTransport{next: auth, retrier: loop, perAttempt: c.attemptTimeout}
 	if c.cache != nil {
-		rt = &cacheTransport{next: rt, cache: c.cache, clock: c.clock, log: c.logger, partition: c.cacheIdentity()}
+		rt = &cacheTransport{next: rt, cache: c.cache, clock: c.clock, log: c.logger, partition: c.cacheIdentity(), vouch: auth.vouch}
 	}
 	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed, overall: c.callTimeout}
 	return rt
