@@ -33,10 +33,7 @@ func TestSharedSandboxEndToEnd(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "axa")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildAxa(t, tmp)
 	stateDir := filepath.Join(tmp, "state")
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "AXA_STATE_DIR=" + stateDir}
 	axa := func(args ...string) (string, string) {
@@ -160,6 +157,64 @@ func TestSharedSandboxEndToEnd(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(stateDir, "sandbox.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the state file is still there: %v", err)
+	}
+}
+
+// buildAxa builds the command into dir and returns its path.
+func buildAxa(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "axa")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// The reproduction, with the built binary: sandbox.log planted in
+// the state directory as a link to a file of the user's. The command that
+// starts the background sandbox used to open the log with O_TRUNC through
+// the link, emptying the file and filling it with the sandbox's log; it
+// refuses the log now (exit 2, naming it), and the file is untouched.
+func TestPlantedLogLinkIsNotFollowed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	tmp := t.TempDir()
+	bin := buildAxa(t, tmp)
+	stateDir := filepath.Join(tmp, "state")
+	if err := os.Mkdir(stateDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	const precious = "the user's notes\n"
+	for _, link := range []func(string, string) error{os.Symlink, os.Link} {
+		victim := filepath.Join(tmp, "notes.txt")
+		if err := os.WriteFile(victim, []byte(precious), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		logPath := filepath.Join(stateDir, "sandbox.log")
+		_ = os.Remove(logPath)
+		if err := link(victim, logPath); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "countries", "fr")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "AXA_STATE_DIR=" + stateDir}
+		var errOut bytes.Buffer
+		cmd.Stderr = &errOut
+		err := cmd.Run()
+		if st, rerr := os.ReadFile(filepath.Join(stateDir, "sandbox.json")); rerr == nil {
+			var s struct{ PID int }
+			if json.Unmarshal(st, &s) == nil && s.PID > 0 {
+				_ = syscall.Kill(s.PID, syscall.SIGKILL)
+				waitGone(t, s.PID)
+			}
+		}
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(errOut.String(), logPath) {
+			t.Errorf("axa countries with a planted log: %v, stderr %q; want exit 2 naming %s", err, errOut.String(), logPath)
+		}
+		if got, err := os.ReadFile(victim); err != nil || string(got) != precious {
+			t.Errorf("the link's target now holds %q (%v), want it untouched", got, err)
+		}
 	}
 }
 

@@ -18,14 +18,14 @@ func tryLock(fh *os.File) error {
 	return err
 }
 
-// startLock takes the lock of starting the shared sandbox, the file at
-// path, without waiting: ok is false when another command holds it. The
+// startLock takes the lock of starting the shared sandbox, the file
+// sandbox.starting of d, without waiting: ok is false when another command holds it. The
 // lock is the file's flock, which the system releases when its command
 // ends: a command that dies while it starts the sandbox leaves nothing to
 // take over (taking over a stale lock file let two commands start one
 // each).
-func startLock(path string) (release func(), ok bool, err error) {
-	fh, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+func startLock(d *stateFS) (release func(), ok bool, err error) {
+	fh, _, err := d.open(startingFile, os.O_CREATE|os.O_RDWR)
 	if err != nil {
 		return nil, false, err
 	}

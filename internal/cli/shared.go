@@ -105,18 +105,13 @@ func writeFile0600(path string, data []byte) error {
 	return atomicfile.Write(path, data, 0o600)
 }
 
-func readState(dir string) (*sandboxState, error) {
-	path := filepath.Join(dir, sandboxStateFile)
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil, err
-	}
+// readState reads the state file of d: an error when there is none, when
+// it is not this user's alone (see stateFS.open) or not a sandbox's.
+func readState(d *stateFS) (*sandboxState, error) {
 	// A file another user wrote, or may write, names a server of theirs
-	// (its proof, below, is made with a key they chose).
-	if !privateFile(fi) {
-		return nil, fmt.Errorf("state file %s is not this user's alone (mode %v)", path, fi.Mode())
-	}
-	data, err := readBounded(path, maxSessionFile)
+	// (its proof, below, is made with a key they chose): stateFS.open
+	// refuses it, as a link.
+	data, _, err := d.readFile(sandboxStateFile, maxSessionFile)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +119,7 @@ func readState(dir string) (*sandboxState, error) {
 	// The sandbox is on loopback: a state file naming another host is not
 	// followed (the commands would send it the client, and a session).
 	if err := json.Unmarshal(data, &st); err != nil || !isLoopbackURL(st.URL) {
-		return nil, fmt.Errorf("state file %s is not a sandbox's", filepath.Join(dir, sandboxStateFile))
+		return nil, fmt.Errorf("state file %s is not a sandbox's", d.pathOf(sandboxStateFile))
 	}
 	return &st, nil
 }
@@ -153,8 +148,8 @@ func answers(ctx context.Context, url string) bool {
 
 // liveState returns the recorded sandbox if it answers and proves it is
 // the one recorded (see isRecorded), else nil.
-func liveState(ctx context.Context, dir string) *sandboxState {
-	st, err := readState(dir)
+func liveState(ctx context.Context, d *stateFS) *sandboxState {
+	st, err := readState(d)
 	if err != nil || !isRecorded(ctx, st) {
 		return nil
 	}
@@ -197,26 +192,33 @@ func isRecorded(ctx context.Context, st *sandboxState) bool {
 	return resp.StatusCode == http.StatusNoContent && hmac.Equal([]byte(got), []byte(proof(st.StopKey, nonce)))
 }
 
+// SpawnArgs is what a SpawnFunc is given to start the shared sandbox.
+type SpawnArgs struct {
+	// Dir is the state directory, where the sandbox records itself.
+	Dir string
+	// Idle is how long the sandbox serves without a request.
+	Idle time.Duration
+	// Log is sandbox.log in Dir, opened (never through a link) and
+	// emptied: the sandbox's output. The SpawnFunc closes it.
+	Log *os.File
+}
+
 // SpawnFunc starts the shared sandbox in the background, serving until it
-// is idle for idle, and recording itself in dir; it returns once started,
-// without waiting for the state file.
-type SpawnFunc func(dir string, idle time.Duration) error
+// is idle for a.Idle, and recording itself in a.Dir; it returns once
+// started, without waiting for the state file.
+type SpawnFunc func(a SpawnArgs) error
 
 // spawnSelf starts this executable as `axa sandbox serve-background`,
 // detached from the command: its own session, no terminal, its errors in
 // sandbox.log in the state directory.
-func spawnSelf(dir string, idle time.Duration) error {
+func spawnSelf(a SpawnArgs) error {
+	defer a.Log.Close() //nolint:errcheck // the child has its own copy
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("starting the background sandbox: %w", err)
 	}
-	logf, err := os.OpenFile(filepath.Join(dir, sandboxLogFile), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("starting the background sandbox: %w", err)
-	}
-	defer logf.Close()                                                                                   //nolint:errcheck // the child has its own copy
-	cmd := exec.Command(exe, "sandbox", "serve-background", "--state-dir", dir, "--idle", idle.String()) //nolint:gosec // this very program
-	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd := exec.Command(exe, "sandbox", "serve-background", "--state-dir", a.Dir, "--idle", a.Idle.String()) //nolint:gosec // this very program
+	cmd.Stdout, cmd.Stderr = a.Log, a.Log
 	cmd.SysProcAttr = detached()
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting the background sandbox: %w", err)
@@ -229,10 +231,15 @@ func spawnSelf(dir string, idle time.Duration) error {
 // holds the "starting" lock (startLock) starts it, the other waits for the
 // state file.
 func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error) {
-	dir, err := f.stateDir()
+	path, err := f.stateDir()
 	if err != nil {
 		return nil, false, err
 	}
+	dir, err := openStateFS(path, true)
+	if err != nil {
+		return nil, false, err
+	}
+	defer dir.Close() //nolint:errcheck // a directory
 	if st := liveState(ctx, dir); st != nil {
 		return st, false, nil
 	}
@@ -240,16 +247,13 @@ func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error
 	if err != nil {
 		return nil, false, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, false, fmt.Errorf("state directory: %w", err)
-	}
 	deadline := time.Now().Add(startWait)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		release, ok, err := startLock(filepath.Join(dir, startingFile))
+		release, ok, err := startLock(dir)
 		if err != nil {
-			return nil, false, fmt.Errorf("state directory: %w", err)
+			return nil, false, usageIfNotOurs(err, "the start lock of the background sandbox:")
 		}
 		if ok {
 			st, err := f.startShared(ctx, dir, idle, deadline, tick)
@@ -261,7 +265,7 @@ func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error
 			return st, false, nil
 		}
 		if time.Now().After(deadline) {
-			return nil, false, fmt.Errorf("the background sandbox did not start within %s (another command holds %s)", startWait, filepath.Join(dir, startingFile))
+			return nil, false, fmt.Errorf("the background sandbox did not start within %s (another command holds %s)", startWait, dir.pathOf(startingFile))
 		}
 		select {
 		case <-ctx.Done():
@@ -271,12 +275,16 @@ func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error
 	}
 }
 
-func (f *Factory) startShared(ctx context.Context, dir string, idle time.Duration, deadline time.Time, tick *time.Ticker) (*sandboxState, error) {
+func (f *Factory) startShared(ctx context.Context, dir *stateFS, idle time.Duration, deadline time.Time, tick *time.Ticker) (*sandboxState, error) {
 	if st := liveState(ctx, dir); st != nil { // started while we took the lock
 		return st, nil
 	}
-	_ = os.Remove(filepath.Join(dir, sandboxStateFile)) // stale
-	if err := f.SpawnSandbox(dir, idle); err != nil {
+	_ = dir.remove(sandboxStateFile) // stale
+	logf, err := dir.truncate(sandboxLogFile)
+	if err != nil {
+		return nil, usageIfNotOurs(err, "the background sandbox's log:")
+	}
+	if err := f.SpawnSandbox(SpawnArgs{Dir: dir.path, Idle: idle, Log: logf}); err != nil {
 		return nil, err
 	}
 	for {
@@ -284,7 +292,7 @@ func (f *Factory) startShared(ctx context.Context, dir string, idle time.Duratio
 			return st, nil
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("the background sandbox did not start within %s (see %s)", startWait, filepath.Join(dir, sandboxLogFile))
+			return nil, fmt.Errorf("the background sandbox did not start within %s (see %s)", startWait, dir.pathOf(sandboxLogFile))
 		}
 		select {
 		case <-ctx.Done():
@@ -297,7 +305,12 @@ func (f *Factory) startShared(ctx context.Context, dir string, idle time.Duratio
 // serveBackground serves the shared sandbox until ctx ends, it is idle
 // for idle, or it is asked to stop; it records itself in dir once
 // listening and removes its record when it ends.
-func serveBackground(ctx context.Context, dir string, idle time.Duration, opts []sandbox.Option, log io.Writer) error {
+func serveBackground(ctx context.Context, path string, idle time.Duration, opts []sandbox.Option, log io.Writer) error {
+	dir, err := openStateFS(path, true)
+	if err != nil {
+		return err
+	}
+	defer dir.Close() //nolint:errcheck // a directory
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -365,15 +378,14 @@ func serveBackground(ctx context.Context, dir string, idle time.Duration, opts [
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	data, _ := json.Marshal(st) //nolint:gosec // the sandbox's well-known client, in a 0600 file
-	path := filepath.Join(dir, sandboxStateFile)
-	if err := writeFile0600(path, data); err != nil {
+	if err := dir.writeFile(sandboxStateFile, data); err != nil {
 		_ = srv.Close()
 		return fmt.Errorf("state file: %w", err)
 	}
 	defer func() {
 		// Remove the record only if it is still this sandbox's.
 		if cur, err := readState(dir); err == nil && cur.StopKey == st.StopKey {
-			_ = os.Remove(path)
+			_ = dir.remove(sandboxStateFile)
 		}
 	}()
 	idleTimer := time.NewTimer(idle)
@@ -406,18 +418,26 @@ wait:
 // stopShared stops the session's shared sandbox, if one answers, waits
 // until it no longer does, and removes its state file. It tells whether
 // one was running.
-func stopShared(ctx context.Context, dir string) (bool, error) {
-	path := filepath.Join(dir, sandboxStateFile)
+func stopShared(ctx context.Context, path string) (bool, error) {
+	dir, err := openStateFS(path, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer dir.Close() //nolint:errcheck // a directory
 	st, err := readState(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
 	if err != nil {
-		_ = os.Remove(path)
+		_ = dir.remove(sandboxStateFile)
 		return false, nil
 	}
-	defer os.Remove(path)     //nolint:errcheck // best effort; the sandbox removes it too
-	if !isRecorded(ctx, st) { // ended; another server may have its port
+	defer dir.remove(sandboxStateFile) //nolint:errcheck // best effort; the sandbox removes it too
+	// Ended: another server may have its port.
+	if !isRecorded(ctx, st) {
 		return false, nil
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, st.URL+stopPath, nil)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -29,13 +28,14 @@ type inProcessSpawner struct {
 	opts    []sandbox.Option
 }
 
-func (s *inProcessSpawner) spawn(dir string, idle time.Duration) error {
+func (s *inProcessSpawner) spawn(a SpawnArgs) error {
 	s.started.Add(1)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := serveBackground(ctx, dir, idle, s.opts, io.Discard); err != nil {
+		defer a.Log.Close() //nolint:errcheck // a log
+		if err := serveBackground(ctx, a.Dir, a.Idle, s.opts, a.Log); err != nil {
 			s.t.Errorf("the background sandbox ended with %v", err)
 		}
 	}()
@@ -76,6 +76,16 @@ func sharedEnv(t *testing.T, extra ...string) (func(*Factory) *Factory, *inProce
 		f.SpawnSandbox = sp.spawn
 		return f
 	}, sp, dir
+}
+
+// stateAt reads the state file of the state directory at path.
+func stateAt(path string) (*sandboxState, error) {
+	d, err := openStateFS(path, false)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close() //nolint:errcheck // a directory
+	return readState(d)
 }
 
 func writeHolder(t *testing.T) string {
@@ -183,7 +193,7 @@ func TestStaleStateStartsANewSandbox(t *testing.T) {
 	if n := sp.started.Load(); n != 1 {
 		t.Errorf("%d sandboxes started, want 1", n)
 	}
-	st, err := readState(dir)
+	st, err := stateAt(dir)
 	if err != nil || st.URL == "http://127.0.0.1:1" {
 		t.Errorf("state not replaced: %+v, %v", st, err)
 	}
@@ -222,7 +232,7 @@ func TestStopNeedsTheKey(t *testing.T) {
 	if r := run(t, newF(nil), "countries", "fr"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
-	st, err := readState(dir)
+	st, err := stateAt(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
