@@ -218,6 +218,76 @@ func TestPlantedLogLinkIsNotFollowed(t *testing.T) {
 	}
 }
 
+// The background sandbox holds the start lock (the flock of
+// sandbox.starting) for its whole life, handed over by the command that
+// started it: while it runs no other is started in its state directory.
+// Killed, it leaves its state file but releases the lock: the next command
+// starts a new one.
+func TestKilledSharedSandboxIsReplaced(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	tmp := t.TempDir()
+	bin := buildAxa(t, tmp)
+	stateDir := filepath.Join(tmp, "state")
+	axa := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "AXA_STATE_DIR=" + stateDir}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("axa %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	pid := func() int {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(stateDir, "sandbox.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st struct{ PID int }
+		if err := json.Unmarshal(data, &st); err != nil || st.PID <= 0 {
+			t.Fatalf("state file %q: %v", data, err)
+		}
+		t.Cleanup(func() {
+			if !gone(st.PID) {
+				_ = syscall.Kill(st.PID, syscall.SIGKILL)
+				waitGone(t, st.PID)
+			}
+		})
+		return st.PID
+	}
+	locked := func() bool {
+		t.Helper()
+		fh, err := os.OpenFile(filepath.Join(stateDir, "sandbox.starting"), os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fh.Close() //nolint:errcheck // read only
+		err = syscall.Flock(int(fh.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		return errors.Is(err, syscall.EWOULDBLOCK)
+	}
+
+	axa("countries", "fr")
+	first := pid()
+	if !locked() {
+		t.Fatal("the start lock is free while the background sandbox runs: another could be started next to it")
+	}
+	if err := syscall.Kill(first, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if !waitGone(t, first) {
+		t.Fatal("the background sandbox did not end")
+	}
+	if locked() {
+		t.Fatal("the start lock is still held after the background sandbox was killed")
+	}
+	axa("countries", "fr")
+	if second := pid(); second == first {
+		t.Errorf("the killed sandbox (pid %d) is still recorded", first)
+	}
+	axa("sandbox", "stop")
+}
+
 // approve plays the browser on the sandbox's login page: it opens u and
 // posts the form, approved as the sandbox's demo user, then follows the
 // redirect to the login command's callback.

@@ -417,7 +417,13 @@ func (f *Factory) sandboxOfSession(ctx context.Context, s *session) bool {
 		return false
 	}
 	defer dir.Close() //nolint:errcheck // a directory
-	st := liveState(ctx, dir)
+	// Its lock free: it ended.
+	if !sandboxRuns(dir) {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(f.timeout, startWait)) // a slow one is waited for
+	defer cancel()
+	st := liveState(ctx, dir, runningWait())
 	return st != nil && strings.TrimSuffix(st.URL, "/") == strings.TrimSuffix(s.BaseURL, "/")
 }
 

@@ -24,8 +24,14 @@ type inProcessSpawner struct {
 	t       *testing.T
 	started atomic.Int32
 	mu      sync.Mutex
-	ended   []chan struct{}
+	running []spawned
 	opts    []sandbox.Option
+}
+
+// spawned is a sandbox an inProcessSpawner started.
+type spawned struct {
+	cancel context.CancelFunc
+	ended  chan struct{}
 }
 
 func (s *inProcessSpawner) spawn(a SpawnArgs) error {
@@ -35,12 +41,12 @@ func (s *inProcessSpawner) spawn(a SpawnArgs) error {
 	go func() {
 		defer close(done)
 		defer a.Log.Close() //nolint:errcheck // a log
-		if err := serveBackground(ctx, a.Dir, a.Idle, s.opts, a.Log); err != nil {
+		if err := serveBackground(ctx, background{dir: a.Dir, idle: a.Idle, lock: a.Lock, opts: s.opts, log: a.Log}); err != nil {
 			s.t.Errorf("the background sandbox ended with %v", err)
 		}
 	}()
 	s.mu.Lock()
-	s.ended = append(s.ended, done)
+	s.running = append(s.running, spawned{cancel, done})
 	s.mu.Unlock()
 	s.t.Cleanup(func() {
 		cancel()
@@ -57,7 +63,21 @@ func (s *inProcessSpawner) spawn(a SpawnArgs) error {
 func (s *inProcessSpawner) lastEnded() chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.ended[len(s.ended)-1]
+	return s.running[len(s.running)-1].ended
+}
+
+// stopLast ends the last sandbox started, as its process ending would,
+// and waits until it has.
+func (s *inProcessSpawner) stopLast() {
+	s.mu.Lock()
+	last := s.running[len(s.running)-1]
+	s.mu.Unlock()
+	last.cancel()
+	select {
+	case <-last.ended:
+	case <-time.After(10 * time.Second): // a failure guard, not a timing
+		s.t.Fatal("a background sandbox did not end")
+	}
 }
 
 func sharedEnv(t *testing.T, extra ...string) (func(*Factory) *Factory, *inProcessSpawner, string) {
