@@ -21,7 +21,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -465,20 +464,13 @@ func serveBackground(ctx context.Context, bg background) error {
 		URL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret,
 		StopKey: hex.EncodeToString(key), PID: os.Getpid(),
 	}
-	// The sandbox is idle when no request is in flight and none ended for
-	// idle: a slow request (the first API request waits for the spec's
-	// loading) does not count as idle time.
-	var last, inFlight atomic.Int64
-	last.Store(time.Now().UnixNano())
+	// The sandbox is idle when it has worked on no request for idle: a
+	// slow request is no idle time, a request that waits for its client
+	// (a body that never comes) is (activity).
+	act := newActivity(time.Now)
 	stop := make(chan struct{}, 1)
-	srv := &http.Server{
-		ReadHeaderTimeout: 10 * time.Second,
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			inFlight.Add(1)
-			defer func() {
-				last.Store(time.Now().UnixNano())
-				inFlight.Add(-1)
-			}()
+	srv := &http.Server{ //nolint:gosec // sb.ConfigureServer, below, bounds the headers' wait
+		Handler: act.handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == proofPath {
 				nonce := r.URL.Query().Get("nonce")
 				if r.Method != http.MethodGet || len(nonce) < 16 || len(nonce) > 128 {
@@ -502,8 +494,9 @@ func serveBackground(ctx context.Context, bg background) error {
 				return
 			}
 			sb.ServeHTTP(w, r)
-		}),
+		})),
 	}
+	sb.ConfigureServer(srv) // bounds on headers and idle connections; the sandbox bounds bodies
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	data, _ := json.Marshal(st) //nolint:gosec // the sandbox's well-known client, in a 0600 file
@@ -529,9 +522,11 @@ wait:
 		case err := <-served:
 			return err
 		case <-idleTimer.C:
-			since := time.Since(time.Unix(0, last.Load()))
-			if inFlight.Load() == 0 && since >= idle {
-				break wait
+			since := act.idleFor()
+			if since >= idle {
+				// What is in flight waits for its clients: cut off.
+				_ = srv.Close()
+				return nil
 			}
 			idleTimer.Reset(max(idle-since, idle/10))
 		}

@@ -42,6 +42,8 @@ type config struct {
 	commit        string
 	authAddr      string // WithAuthorizationServerAddr: "" serves both on one listener
 	audienceReq   bool   // WithAudienceRequired
+	bodyTimeout   time.Duration
+	idleConn      time.Duration
 }
 
 // Client is an OAuth2 client registered with the sandbox: its ID and
@@ -105,13 +107,15 @@ func defaultConfig() *config {
 			Scopes:       oauth.AllScopes(),
 			RedirectURLs: []string{DefaultRedirectURL},
 		}},
-		users:   map[string]User{DefaultUsername: {Login: DefaultUsername, Password: DefaultPassword}},
-		rate:    DefaultRateLimit,
-		burst:   DefaultRateBurst,
-		maxBody: 64 << 10,
-		faults:  map[string]Fault{},
-		builtAt: builtAt,
-		commit:  commit,
+		users:       map[string]User{DefaultUsername: {Login: DefaultUsername, Password: DefaultPassword}},
+		rate:        DefaultRateLimit,
+		burst:       DefaultRateBurst,
+		maxBody:     64 << 10,
+		bodyTimeout: DefaultBodyTimeout,
+		idleConn:    DefaultIdleConnTimeout,
+		faults:      map[string]Fault{},
+		builtAt:     builtAt,
+		commit:      commit,
 	}
 }
 
@@ -302,3 +306,34 @@ func WithBuildInfo(builtAt time.Time, commit string) Option {
 
 // commitPattern is the spec's pattern for Version.commit-sha.
 var commitPattern = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
+
+// The default bounds of a sandbox's connections (WithBodyTimeout,
+// WithIdleConnTimeout).
+const (
+	DefaultBodyTimeout     = 30 * time.Second
+	DefaultIdleConnTimeout = 2 * time.Minute
+)
+
+// WithBodyTimeout bounds the wait for a request's body (default
+// DefaultBodyTimeout). It must be positive.
+func WithBodyTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("sandbox: body timeout must be positive")
+		}
+		c.bodyTimeout = d
+		return nil
+	}
+}
+
+// WithIdleConnTimeout bounds how long a kept-alive connection waits for
+// its next request (default DefaultIdleConnTimeout). It must be positive.
+func WithIdleConnTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("sandbox: idle connection timeout must be positive")
+		}
+		c.idleConn = d
+		return nil
+	}
+}
