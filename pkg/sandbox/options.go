@@ -40,10 +40,10 @@ type config struct {
 	faults        map[string]Fault
 	builtAt       time.Time
 	commit        string
-	authAddr      string // WithAuthorizationServerAddr: "" serves both on one listener
-	audienceReq   bool   // WithAudienceRequired
-	bodyTimeout   time.Duration
-	idleConn      time.Duration
+	authAddr      string        // WithAuthorizationServerAddr: "" serves both on one listener
+	audienceReq   bool          // WithAudienceRequired
+	bodyTimeout   time.Duration // WithBodyTimeout
+	idleConn      time.Duration // WithIdleConnTimeout
 }
 
 // Client is an OAuth2 client registered with the sandbox: its ID and
@@ -308,14 +308,22 @@ func WithBuildInfo(builtAt time.Time, commit string) Option {
 var commitPattern = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
 
 // The default bounds of a sandbox's connections (WithBodyTimeout,
-// WithIdleConnTimeout).
+// WithIdleConnTimeout): generous for any client on this machine, short
+// enough that a client that stalls holds nothing for long.
 const (
 	DefaultBodyTimeout     = 30 * time.Second
 	DefaultIdleConnTimeout = 2 * time.Minute
 )
 
 // WithBodyTimeout bounds the wait for a request's body (default
-// DefaultBodyTimeout). It must be positive.
+// DefaultBodyTimeout): it must come within d of the request's headers, or,
+// for a handler that reads it later (after an injected latency), within d
+// of its first read. A client that sends its headers and never its body is
+// cut off then, its connection closed, instead of holding a handler (and a
+// process serving the sandbox) for ever. It holds however the sandbox is
+// served (Start, ConfigureServer, an http.Server of one's own), wherever
+// the ResponseWriter reaches its connection (http.ResponseController). It
+// must be positive.
 func WithBodyTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
@@ -327,7 +335,8 @@ func WithBodyTimeout(d time.Duration) Option {
 }
 
 // WithIdleConnTimeout bounds how long a kept-alive connection waits for
-// its next request (default DefaultIdleConnTimeout). It must be positive.
+// its next request (default DefaultIdleConnTimeout) on Start's servers,
+// and on a server given to ConfigureServer. It must be positive.
 func WithIdleConnTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
