@@ -33,10 +33,7 @@ func TestSharedSandboxEndToEnd(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "axa")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildAxa(t, tmp)
 	stateDir := filepath.Join(tmp, "state")
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "AXA_STATE_DIR=" + stateDir}
 	axa := func(args ...string) (string, string) {
@@ -161,6 +158,144 @@ func TestSharedSandboxEndToEnd(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(stateDir, "sandbox.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the state file is still there: %v", err)
 	}
+}
+
+// buildAxa builds the command into dir and returns its path.
+func buildAxa(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "axa")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// The reproduction, with the built binary: sandbox.log planted in
+// the state directory as a link to a file of the user's. The command that
+// starts the background sandbox used to open the log with O_TRUNC through
+// the link, emptying the file and filling it with the sandbox's log; it
+// refuses the log now (exit 2, naming it), and the file is untouched.
+func TestPlantedLogLinkIsNotFollowed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	tmp := t.TempDir()
+	bin := buildAxa(t, tmp)
+	stateDir := filepath.Join(tmp, "state")
+	if err := os.Mkdir(stateDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	const precious = "the user's notes\n"
+	for _, link := range []func(string, string) error{os.Symlink, os.Link} {
+		victim := filepath.Join(tmp, "notes.txt")
+		if err := os.WriteFile(victim, []byte(precious), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		logPath := filepath.Join(stateDir, "sandbox.log")
+		_ = os.Remove(logPath)
+		if err := link(victim, logPath); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "countries", "fr")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "AXA_STATE_DIR=" + stateDir}
+		var errOut bytes.Buffer
+		cmd.Stderr = &errOut
+		err := cmd.Run()
+		if st, rerr := os.ReadFile(filepath.Join(stateDir, "sandbox.json")); rerr == nil {
+			var s struct{ PID int }
+			if json.Unmarshal(st, &s) == nil && s.PID > 0 {
+				_ = syscall.Kill(s.PID, syscall.SIGKILL)
+				waitGone(t, s.PID)
+			}
+		}
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(errOut.String(), logPath) {
+			t.Errorf("axa countries with a planted log: %v, stderr %q; want exit 2 naming %s", err, errOut.String(), logPath)
+		}
+		if got, err := os.ReadFile(victim); err != nil || string(got) != precious {
+			t.Errorf("the link's target now holds %q (%v), want it untouched", got, err)
+		}
+	}
+}
+
+// The background sandbox holds the start lock (the flock of
+// sandbox.starting) for its whole life, handed over by the command that
+// started it: while it runs no other is started in its state directory.
+// Killed, it leaves its state file but releases the lock: the next command
+// starts a new one.
+func TestKilledSharedSandboxIsReplaced(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	tmp := t.TempDir()
+	bin := buildAxa(t, tmp)
+	stateDir := filepath.Join(tmp, "state")
+	axa := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "AXA_STATE_DIR=" + stateDir}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("axa %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	pid := func() int {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(stateDir, "sandbox.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st struct{ PID int }
+		if err := json.Unmarshal(data, &st); err != nil || st.PID <= 0 {
+			t.Fatalf("state file %q: %v", data, err)
+		}
+		t.Cleanup(func() {
+			if !gone(st.PID) {
+				_ = syscall.Kill(st.PID, syscall.SIGKILL)
+				waitGone(t, st.PID)
+			}
+		})
+		return st.PID
+	}
+	locked := func() bool {
+		t.Helper()
+		fh, err := os.OpenFile(filepath.Join(stateDir, "sandbox.starting"), os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fh.Close() //nolint:errcheck // read only
+		err = syscall.Flock(int(fh.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		return errors.Is(err, syscall.EWOULDBLOCK)
+	}
+
+	axa("countries", "fr")
+	first := pid()
+	if !locked() {
+		t.Fatal("the start lock is free while the background sandbox runs: another could be started next to it")
+	}
+	if err := syscall.Kill(first, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if !waitGone(t, first) {
+		t.Fatal("the background sandbox did not end")
+	}
+	// The system releases the lock as the process ends; it may show gone
+	// a moment before (gVisor does): polled, up to a failure guard.
+	deadline := time.NewTimer(10 * time.Second) // a failure guard, not a timing
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for locked() {
+		select {
+		case <-deadline.C:
+			t.Fatal("the start lock is still held after the background sandbox was killed")
+		case <-tick.C:
+		}
+	}
+	axa("countries", "fr")
+	if second := pid(); second == first {
+		t.Errorf("the killed sandbox (pid %d) is still recorded", first)
+	}
+	axa("sandbox", "stop")
 }
 
 // approve plays the browser on the sandbox's login page: it opens u and

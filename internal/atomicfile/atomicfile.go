@@ -2,11 +2,13 @@
 // temporary file in the same directory, renamed over the target once
 // written and closed. A run that fails or is killed midway leaves the old
 // file (or none), never a half-written one. The generators and the CLI's
-// state files write through it.
+// state files write through it (WriteIn, inside an os.Root).
 package atomicfile
 
 import (
 	"bytes"
+	"crypto/rand"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -44,4 +46,41 @@ func WriteFrom(path string, r io.Reader, perm fs.FileMode) (int64, error) {
 		return n, err
 	}
 	return n, os.Rename(name, path)
+}
+
+// WriteIn writes data to name inside root with mode perm, as Write does:
+// the temporary file is created in root (O_EXCL, so never through a link
+// planted under its name) and renamed over name, which replaces a link
+// there instead of writing through it. Neither name may leave root.
+func WriteIn(root *os.Root, name string, data []byte, perm fs.FileMode) error {
+	var tmp *os.File
+	var tmpName string
+	for range 10 {
+		tmpName = filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+".tmp-"+rand.Text())
+		f, err := root.OpenFile(tmpName, os.O_CREATE|os.O_EXCL|os.O_WRONLY, perm)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		tmp = f
+		break
+	}
+	if tmp == nil {
+		return &fs.PathError{Op: "createtemp", Path: name, Err: fs.ErrExist}
+	}
+	defer root.Remove(tmpName) //nolint:errcheck // best effort: gone after the rename
+	if err := tmp.Chmod(perm); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return root.Rename(tmpName, name)
 }

@@ -76,3 +76,40 @@ func TestWriteFromAFailingReaderLeavesTheOldFile(t *testing.T) {
 		t.Errorf("the directory holds %d entries, want the file alone", len(entries))
 	}
 }
+
+// WriteIn writes inside an os.Root: a link planted under the name is
+// replaced, its target untouched; a name that leaves the root is refused.
+func TestWriteInReplacesALinkAndStaysInTheRoot(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(victim, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, filepath.Join(dir, "state.json")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close() //nolint:errcheck // a directory
+	if err := WriteIn(root, "state.json", []byte("new"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(victim); err != nil || string(got) != "precious" {
+		t.Errorf("the link's target holds %q, %v; want it untouched", got, err)
+	}
+	fi, err := os.Lstat(filepath.Join(dir, "state.json"))
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
+		t.Errorf("state.json: %v, %v; want a regular file, 0600", fi, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "state.json")); string(got) != "new" {
+		t.Errorf("state.json holds %q", got)
+	}
+	if err := WriteIn(root, "../escape", []byte("x"), 0o600); err == nil {
+		t.Error("a name that leaves the root was written")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the directory holds %d entries, want the file alone", len(entries))
+	}
+}

@@ -4,9 +4,17 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"strconv"
 	"syscall"
 )
+
+// lifelongLock says that the start lock is a flock, handed to the shared
+// sandbox it starts, which holds it for its whole life: a command that
+// cannot take it knows that a sandbox runs, or starts, and waits for it;
+// one that takes it knows that none does. No timed probe decides it.
+const lifelongLock = true
 
 // tryLock takes an exclusive lock on fh without waiting; errLocked when
 // another holds it. The system releases it when the process ends.
@@ -18,23 +26,58 @@ func tryLock(fh *os.File) error {
 	return err
 }
 
-// startLock takes the lock of starting the shared sandbox, the file at
-// path, without waiting: ok is false when another command holds it. The
-// lock is the file's flock, which the system releases when its command
-// ends: a command that dies while it starts the sandbox leaves nothing to
-// take over (taking over a stale lock file let two commands start one
-// each).
-func startLock(path string) (release func(), ok bool, err error) {
-	fh, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+// startLock takes the start lock of the shared sandbox, the flock of
+// sandbox.starting of d, without waiting: ok is false when another holds
+// it (a command starting the sandbox, or the sandbox itself, for its
+// life). held is the locked file, for the sandbox started to keep
+// (SpawnArgs.Lock); release closes it, which unlocks, when it is not
+// handed over. The system releases the lock when its holder ends: a
+// command or a sandbox that dies leaves nothing to take over (taking over
+// a stale lock file let two commands start one each).
+func startLock(d *stateFS) (held *os.File, release func(), ok bool, err error) {
+	fh, _, err := d.open(startingFile, os.O_CREATE|os.O_RDWR)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	if err := tryLock(fh); err != nil {
 		_ = fh.Close()
 		if errors.Is(err, errLocked) {
-			return nil, false, nil
+			return nil, nil, false, nil
 		}
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	return func() { _ = fh.Close() }, true, nil // closing unlocks
+	return fh, func() { _ = fh.Close() }, true, nil
+}
+
+// sandboxRuns tells whether a shared sandbox runs, or starts, in d: it
+// holds the start lock.
+func sandboxRuns(d *stateFS) bool {
+	_, release, ok, err := startLock(d)
+	if err != nil || !ok {
+		return err == nil
+	}
+	release()
+	return false
+}
+
+// holdLock makes sure that fh, the start lock handed to the shared
+// sandbox (an open file description it shares with the command that took
+// the flock), is the lock file of d and is locked; it writes this
+// process's id in it, for messages.
+func holdLock(d *stateFS, fh *os.File) error {
+	fi, err := fh.Stat()
+	if err != nil {
+		return fmt.Errorf("the start lock: %w", err)
+	}
+	if err := d.check(startingFile, fi); err != nil {
+		return fmt.Errorf("the start lock handed over: %w", err)
+	}
+	if err := tryLock(fh); err != nil {
+		return fmt.Errorf("the start lock handed over is held by another: %w", err)
+	}
+	if err := fh.Truncate(0); err != nil {
+		return fmt.Errorf("the start lock: %w", err)
+	}
+	_, err = fh.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return err
 }

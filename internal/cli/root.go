@@ -7,6 +7,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -361,7 +362,10 @@ func (f *Factory) Client() (*axa.Client, error) {
 
 func (f *Factory) startSandbox() (string, error) {
 	if f.SpawnSandbox != nil {
-		st, started, err := f.sharedSandbox(context.Background())
+		// Bounded by --timeout: a slow sandbox is waited for that long.
+		ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(f.timeout, startWait))
+		defer cancel()
+		st, started, err := f.sharedSandbox(ctx)
 		if err != nil {
 			return "", err
 		}

@@ -32,6 +32,7 @@ func NewCmdSandbox(f *Factory) *cobra.Command {
 		rateLimit             float64
 		rateBurst             int
 		faults                []string
+		bodyTimeout, idleConn time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -92,6 +93,12 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 				}
 				opts = append(opts, sandbox.WithRateLimit(rateLimit, burst))
 			}
+			if fl.Changed("body-timeout") {
+				opts = append(opts, sandbox.WithBodyTimeout(bodyTimeout))
+			}
+			if fl.Changed("idle-conn-timeout") {
+				opts = append(opts, sandbox.WithIdleConnTimeout(idleConn))
+			}
 			if host, _, err := net.SplitHostPort(addr); err != nil || !loopback.Host(host) {
 				return usagef("--addr %q: the sandbox listens on loopback only (127.0.0.1:PORT, [::1]:PORT, localhost:PORT)", addr)
 			}
@@ -144,6 +151,9 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 	fl.Float64Var(&rateLimit, "rate-limit", sandbox.DefaultRateLimit,
 		"requests per second and client, on average (0 = no limit, for load tests); the default fits a test suite")
 	fl.IntVar(&rateBurst, "rate-burst", 0, "largest burst of the rate limit (default twice the rate)")
+	fl.DurationVar(&bodyTimeout, "body-timeout", sandbox.DefaultBodyTimeout,
+		"longest wait for a request's body, from its headers (or the handler's first read): a client whose body never comes is cut off")
+	fl.DurationVar(&idleConn, "idle-conn-timeout", sandbox.DefaultIdleConnTimeout, "longest wait of a kept-alive connection for its next request")
 	fl.BoolVar(&quietLog, "quiet", false, "no access log")
 	helpWithout(cmd, clientFlags...)
 	return cmd

@@ -86,6 +86,8 @@ func TestSandboxFlagsOutOfRangeExitTwo(t *testing.T) {
 		{"--auth-addr", "example.com:9090"},
 		{"--auth-addr", "127.0.0.1"},
 		{"--auth-addr", ""},
+		{"--body-timeout", "0"},
+		{"--idle-conn-timeout", "-1s"},
 	} {
 		out, errOut := testutil.NewBuffer(), &testutil.Buffer{}
 		f := &Factory{Out: out, Err: errOut, Getenv: func(string) string { return "" }}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,7 +26,10 @@ import (
 // directory; the commands that call the API for the same client and base
 // URL then act as that user, and record each rotated refresh token there.
 
-const sessionFile = "session.json"
+const (
+	sessionFile     = "session.json"
+	sessionLockFile = "session.lock"
+)
 
 // session is the content of the session file. It holds no client secret:
 // the secret comes from the environment, or is the sandbox's.
@@ -93,23 +95,6 @@ const maxSessionFile = 64 << 10
 // errTooLarge says that a file is larger than the CLI reads.
 var errTooLarge = errors.New("larger than expected")
 
-// readBounded reads the file at path if it holds at most limit bytes.
-func readBounded(path string, limit int64) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close() //nolint:errcheck // read only
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w (over %d bytes)", errTooLarge, limit)
-	}
-	return data, nil
-}
-
 // loadSession returns the recorded session, nil when there is none. A
 // session file others may read is refused (its refresh token may be
 // theirs too: axa logout revokes it, see loadSessionToRevoke), and one
@@ -129,19 +114,25 @@ func (f *Factory) readSessionFile(readableByOthers bool) (*session, string, erro
 	if err != nil {
 		return nil, "", err
 	}
-	fi, err := os.Lstat(path)
+	dir, err := openStateFS(filepath.Dir(path), false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, path, nil
 	}
-	if err == nil && !privateFile(fi) {
-		return nil, path, usagef("login session %s is not this user's alone (mode %v): it is not used; check who wrote it, then axa logout --forget and axa login", path, fi.Mode())
-	}
-	if err == nil && !readableByOthers && othersMayRead(fi) {
-		return nil, path, usagef("login session %s may be read by others (mode %v): its refresh token may have leaked; axa logout revokes it (then axa login), or chmod 600 it", path, fi.Mode())
-	}
-	data, err := readBounded(path, maxSessionFile)
 	if err != nil {
+		return nil, path, err
+	}
+	defer dir.Close() //nolint:errcheck // a directory
+	data, fi, err := dir.readFile(sessionFile, maxSessionFile)
+	var notOurs *notOursError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, path, nil
+	case errors.As(err, &notOurs):
+		return nil, path, usagef("login session %v; check who wrote it, then axa logout --forget and axa login", notOurs)
+	case err != nil:
 		return nil, path, usagef("login session %s: %w (run axa logout --forget, then axa login)", path, err)
+	case !readableByOthers && othersMayRead(fi):
+		return nil, path, usagef("login session %s may be read by others (mode %v): its refresh token may have leaked; axa logout revokes it (then axa login), or chmod 600 it", path, fi.Mode())
 	}
 	var s session
 	err = json.Unmarshal(data, &s)
@@ -152,14 +143,36 @@ func (f *Factory) readSessionFile(readableByOthers bool) (*session, string, erro
 	return &s, path, nil
 }
 
-// saveSession records s, mode 0600.
+// saveSession records s at path, mode 0600, through the directory of path
+// opened as the CLI's (openStateFS), made if missing.
 func saveSession(path string, s session) error {
 	data, err := json.Marshal(s) //nolint:gosec // the point: a 0600 file of the user's
 	if err != nil {
 		return err
 	}
-	if err := writeFile0600(path, data); err != nil {
+	dir, err := openStateFS(filepath.Dir(path), true)
+	if err != nil {
+		return err
+	}
+	defer dir.Close() //nolint:errcheck // a directory
+	if err := dir.writeFile(filepath.Base(path), data); err != nil {
 		return fmt.Errorf("recording the login session: %w", err)
+	}
+	return nil
+}
+
+// removeSession removes the session file at path, if there.
+func removeSession(path string) error {
+	dir, err := openStateFS(filepath.Dir(path), false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer dir.Close() //nolint:errcheck // a directory
+	if err := dir.remove(filepath.Base(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
 	return nil
 }
@@ -176,12 +189,14 @@ func (f *Factory) lockSession() error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	fh, err := os.OpenFile(filepath.Join(dir, "session.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	d, err := openStateFS(dir, true)
 	if err != nil {
 		return err
+	}
+	fh, _, err := d.open(sessionLockFile, os.O_CREATE|os.O_RDWR)
+	_ = d.Close()
+	if err != nil {
+		return usageIfNotOurs(err, "the login session's lock:")
 	}
 	deadline := time.NewTimer(f.timeout)
 	defer deadline.Stop()
@@ -348,7 +363,7 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 					}
 				}
 			}
-			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := removeSession(path); err != nil {
 				return err
 			}
 			return f.print(map[string]any{"logged_out": true, "logged_in": false}, func(w *table) { w.Printf("axa: logged out\n") })
@@ -393,11 +408,22 @@ func (f *Factory) sessionClient(s *session) (id, secret string, base string, san
 // it proves to be the one recorded (isRecorded). Once it has ended, another
 // server may listen on its port: it must not be sent the refresh token.
 func (f *Factory) sandboxOfSession(ctx context.Context, s *session) bool {
-	dir, err := f.stateDir()
+	path, err := f.stateDir()
 	if err != nil {
 		return false
 	}
-	st := liveState(ctx, dir)
+	dir, err := openStateFS(path, false)
+	if err != nil {
+		return false
+	}
+	defer dir.Close() //nolint:errcheck // a directory
+	// Its lock free: it ended.
+	if !sandboxRuns(dir) {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(f.timeout, startWait)) // a slow one is waited for
+	defer cancel()
+	st := liveState(ctx, dir, runningWait())
 	return st != nil && strings.TrimSuffix(st.URL, "/") == strings.TrimSuffix(s.BaseURL, "/")
 }
 

@@ -19,7 +19,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync/atomic"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -105,18 +106,13 @@ func writeFile0600(path string, data []byte) error {
 	return atomicfile.Write(path, data, 0o600)
 }
 
-func readState(dir string) (*sandboxState, error) {
-	path := filepath.Join(dir, sandboxStateFile)
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil, err
-	}
+// readState reads the state file of d: an error when there is none, when
+// it is not this user's alone (see stateFS.open) or not a sandbox's.
+func readState(d *stateFS) (*sandboxState, error) {
 	// A file another user wrote, or may write, names a server of theirs
-	// (its proof, below, is made with a key they chose).
-	if !privateFile(fi) {
-		return nil, fmt.Errorf("state file %s is not this user's alone (mode %v)", path, fi.Mode())
-	}
-	data, err := readBounded(path, maxSessionFile)
+	// (its proof, below, is made with a key they chose): stateFS.open
+	// refuses it, as a link.
+	data, _, err := d.readFile(sandboxStateFile, maxSessionFile)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +120,7 @@ func readState(dir string) (*sandboxState, error) {
 	// The sandbox is on loopback: a state file naming another host is not
 	// followed (the commands would send it the client, and a session).
 	if err := json.Unmarshal(data, &st); err != nil || !isLoopbackURL(st.URL) {
-		return nil, fmt.Errorf("state file %s is not a sandbox's", filepath.Join(dir, sandboxStateFile))
+		return nil, fmt.Errorf("state file %s is not a sandbox's", d.pathOf(sandboxStateFile))
 	}
 	return &st, nil
 }
@@ -151,14 +147,25 @@ func answers(ctx context.Context, url string) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// liveState returns the recorded sandbox if it answers and proves it is
-// the one recorded (see isRecorded), else nil.
-func liveState(ctx context.Context, dir string) *sandboxState {
-	st, err := readState(dir)
-	if err != nil || !isRecorded(ctx, st) {
+// liveState returns the recorded sandbox if it proves, within wait (0:
+// until ctx ends), that it is the one recorded (see isRecorded), else nil.
+func liveState(ctx context.Context, d *stateFS, wait time.Duration) *sandboxState {
+	st, err := readState(d)
+	if err != nil || !isRecorded(ctx, st, wait) {
 		return nil
 	}
 	return st
+}
+
+// runningWait is how long a command waits for a recorded sandbox to prove
+// itself: where the start lock says whether one runs (lifelongLock), as
+// long as the command's context allows, a slow sandbox being no stale
+// one; elsewhere probeWait, the probe being all that tells.
+func runningWait() time.Duration {
+	if lifelongLock {
+		return 0
+	}
+	return probeWait
 }
 
 // proof is what the sandbox recorded with key answers to nonce.
@@ -168,55 +175,101 @@ func proof(key, nonce string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// isRecorded tells whether the server at st.URL is the sandbox st records:
-// it answers a fresh nonce with the proof only its stop key makes. A
-// sandbox that ended leaves its state file, and another server may listen
-// on its port since: the commands would send it the client, and the
-// refresh token of a login to that sandbox. The key is not sent.
-func isRecorded(ctx context.Context, st *sandboxState) bool {
+// isRecorded tells whether the server at st.URL is the sandbox st records
+// (checkRecorded).
+func isRecorded(ctx context.Context, st *sandboxState, wait time.Duration) bool {
+	return checkRecorded(ctx, st, wait) == nil
+}
+
+// errNotRecorded says that the server at a state file's URL is not the
+// sandbox the file records: none answers there, or another server, or one
+// that does not know the file's key.
+var errNotRecorded = errors.New("not the sandbox recorded")
+
+// checkRecorded checks that the server at st.URL is the sandbox st
+// records: it answers a fresh nonce with the proof only its stop key
+// makes. A sandbox that ended leaves its state file, and another server
+// may listen on its port since: the commands would send it the client, and
+// the refresh token of a login to that sandbox. The key is not sent. It
+// waits up to wait for the answer (0: until ctx ends); the error wraps
+// ctx's when no answer came in time, else errNotRecorded.
+func checkRecorded(ctx context.Context, st *sandboxState, wait time.Duration) error {
 	if st.StopKey == "" {
-		return false
+		return errNotRecorded
 	}
-	ctx, cancel := context.WithTimeout(ctx, probeWait)
-	defer cancel()
+	if wait > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, wait)
+		defer cancel()
+	}
 	n := make([]byte, 16)
 	_, _ = rand.Read(n)
 	nonce := hex.EncodeToString(n)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, st.URL+proofPath+"?nonce="+nonce, nil)
 	if err != nil {
-		return false
+		return errNotRecorded
 	}
 	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return false
+		if ctx.Err() != nil {
+			return fmt.Errorf("the sandbox at %s: %w", st.URL, ctx.Err())
+		}
+		return errNotRecorded
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	_ = resp.Body.Close()
 	got := resp.Header.Get(proofHeader)
-	return resp.StatusCode == http.StatusNoContent && hmac.Equal([]byte(got), []byte(proof(st.StopKey, nonce)))
+	if resp.StatusCode != http.StatusNoContent || !hmac.Equal([]byte(got), []byte(proof(st.StopKey, nonce))) {
+		return errNotRecorded
+	}
+	return nil
+}
+
+// SpawnArgs is what a SpawnFunc is given to start the shared sandbox.
+type SpawnArgs struct {
+	// Dir is the state directory, where the sandbox records itself.
+	Dir string
+	// Idle is how long the sandbox serves without a request.
+	Idle time.Duration
+	// Log is sandbox.log in Dir, opened (never through a link) and
+	// emptied: the sandbox's output. The SpawnFunc closes it.
+	Log *os.File
+	// Lock is the start lock, taken (the flock of sandbox.starting; nil
+	// where there is none, see lifelongLock): the sandbox keeps it for its
+	// whole life, so that no other is started next to it. The SpawnFunc
+	// hands it over (a process inherits it) and closes it.
+	Lock *os.File
 }
 
 // SpawnFunc starts the shared sandbox in the background, serving until it
-// is idle for idle, and recording itself in dir; it returns once started,
-// without waiting for the state file.
-type SpawnFunc func(dir string, idle time.Duration) error
+// is idle for a.Idle, and recording itself in a.Dir; it returns once
+// started, without waiting for the state file.
+type SpawnFunc func(a SpawnArgs) error
+
+// lockFD is the descriptor of the start lock in the process spawnSelf
+// starts: the first of its ExtraFiles.
+const lockFD = 3
 
 // spawnSelf starts this executable as `axa sandbox serve-background`,
 // detached from the command: its own session, no terminal, its errors in
-// sandbox.log in the state directory.
-func spawnSelf(dir string, idle time.Duration) error {
+// sandbox.log in the state directory, the start lock inherited.
+func spawnSelf(a SpawnArgs) error {
+	defer a.Log.Close() //nolint:errcheck // the child has its own copy
+	if a.Lock != nil {
+		defer a.Lock.Close() //nolint:errcheck // the child has its own copy, and so the lock
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("starting the background sandbox: %w", err)
 	}
-	logf, err := os.OpenFile(filepath.Join(dir, sandboxLogFile), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("starting the background sandbox: %w", err)
+	args := []string{"sandbox", "serve-background", "--state-dir", a.Dir, "--idle", a.Idle.String()}
+	cmd := exec.Command(exe, args...) //nolint:gosec // this very program
+	if a.Lock != nil {
+		cmd.ExtraFiles = []*os.File{a.Lock}
+		cmd.Args = append(cmd.Args, "--lock-fd", strconv.Itoa(lockFD))
 	}
-	defer logf.Close()                                                                                   //nolint:errcheck // the child has its own copy
-	cmd := exec.Command(exe, "sandbox", "serve-background", "--state-dir", dir, "--idle", idle.String()) //nolint:gosec // this very program
-	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Stdout, cmd.Stderr = a.Log, a.Log
 	cmd.SysProcAttr = detached()
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting the background sandbox: %w", err)
@@ -225,79 +278,167 @@ func spawnSelf(dir string, idle time.Duration) error {
 }
 
 // sharedSandbox returns the state of the session's shared sandbox, started
-// if none answers. Two commands at once start one sandbox: the one that
-// holds the "starting" lock (startLock) starts it, the other waits for the
-// state file.
+// if none runs, waiting for it until ctx ends. Never two for one state
+// directory: the start lock (startLock) is taken by the command that
+// starts the sandbox and, where it is a flock (lifelongLock), handed to
+// the sandbox, which holds it for its life. A command that cannot take it
+// waits for the sandbox that runs, or starts, to prove itself, however
+// slow, and never starts another; one that takes it knows that none runs,
+// and starts one. Where there is no flock, a sandbox that does not prove
+// itself within probeWait is taken for ended.
 func (f *Factory) sharedSandbox(ctx context.Context) (*sandboxState, bool, error) {
-	dir, err := f.stateDir()
+	path, err := f.stateDir()
 	if err != nil {
 		return nil, false, err
-	}
-	if st := liveState(ctx, dir); st != nil {
-		return st, false, nil
 	}
 	idle, err := f.idleTimeout()
 	if err != nil {
 		return nil, false, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, false, fmt.Errorf("state directory: %w", err)
+	dir, err := openStateFS(path, true)
+	if err != nil {
+		return nil, false, err
 	}
-	deadline := time.Now().Add(startWait)
+	defer dir.Close() //nolint:errcheck // a directory
+	if !lifelongLock {
+		if st := liveState(ctx, dir, probeWait); st != nil {
+			return st, false, nil
+		}
+	}
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		release, ok, err := startLock(filepath.Join(dir, startingFile))
+		held, release, ok, err := startLock(dir)
 		if err != nil {
-			return nil, false, fmt.Errorf("state directory: %w", err)
+			return nil, false, usageIfNotOurs(err, "the start lock of the background sandbox:")
 		}
 		if ok {
-			st, err := f.startShared(ctx, dir, idle, deadline, tick)
-			release()
+			st, err := f.startShared(ctx, dir, idle, held, release, tick)
 			return st, st != nil, err
 		}
-		// Another command is starting it: wait for its state file.
-		if st := liveState(ctx, dir); st != nil {
+		// A sandbox runs, or another command is starting one: wait for
+		// it to prove itself, or to end (its lock free, taken above).
+		if st := liveState(ctx, dir, runningWait()); st != nil {
 			return st, false, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, false, fmt.Errorf("the background sandbox did not start within %s (another command holds %s)", startWait, filepath.Join(dir, startingFile))
 		}
 		select {
 		case <-ctx.Done():
-			return nil, false, ctx.Err()
+			return nil, false, notAnswering(dir)
 		case <-tick.C:
 		}
 	}
 }
 
-func (f *Factory) startShared(ctx context.Context, dir string, idle time.Duration, deadline time.Time, tick *time.Ticker) (*sandboxState, error) {
-	if st := liveState(ctx, dir); st != nil { // started while we took the lock
-		return st, nil
+// notAnswering is the error of a command that waited as long as --timeout
+// allows for the shared sandbox of dir that runs, or starts, to prove
+// itself.
+func notAnswering(dir *stateFS) error {
+	const waited = "within --timeout"
+	if !lifelongLock {
+		return fmt.Errorf("the background sandbox did not start %s (another command holds %s)", waited, dir.pathOf(startingFile))
 	}
-	_ = os.Remove(filepath.Join(dir, sandboxStateFile)) // stale
-	if err := f.SpawnSandbox(dir, idle); err != nil {
+	holder := "its process"
+	if data, _, err := dir.readFile(startingFile, 32); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil && pid > 0 {
+			holder = "process " + strconv.Itoa(pid)
+		}
+	}
+	if st, err := readState(dir); err == nil {
+		return fmt.Errorf("the background sandbox at %s (%s) runs but did not answer %s: retry with a longer --timeout, or end it (axa sandbox stop, or kill %s)",
+			st.URL, holder, waited, strings.TrimPrefix(holder, "process "))
+	}
+	return fmt.Errorf("the background sandbox (%s, which holds %s) did not record itself %s: retry with a longer --timeout, or end it (kill %s); see %s",
+		holder, dir.pathOf(startingFile), waited, strings.TrimPrefix(holder, "process "), dir.pathOf(sandboxLogFile))
+}
+
+// startShared starts the shared sandbox, holding the start lock (held,
+// which it hands over where it is a flock; else it ends it with release),
+// and waits until it proves itself or ctx ends.
+func (f *Factory) startShared(ctx context.Context, dir *stateFS, idle time.Duration, held *os.File, release func(), tick *time.Ticker) (*sandboxState, error) {
+	if held == nil {
+		defer release()
+		if st := liveState(ctx, dir, probeWait); st != nil { // started while we took the lock
+			return st, nil
+		}
+	}
+	// Where the lock is held for the sandbox's life, taking it says that
+	// none runs: a state file is a dead one's.
+	_ = dir.remove(sandboxStateFile)
+	logf, err := dir.truncate(sandboxLogFile)
+	if err != nil {
+		if held != nil {
+			release()
+		}
+		return nil, usageIfNotOurs(err, "the background sandbox's log:")
+	}
+	if err := f.SpawnSandbox(SpawnArgs{Dir: dir.path, Idle: idle, Log: logf, Lock: held}); err != nil {
 		return nil, err
 	}
 	for {
-		if st := liveState(ctx, dir); st != nil {
+		if st := liveState(ctx, dir, runningWait()); st != nil {
 			return st, nil
 		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("the background sandbox did not start within %s (see %s)", startWait, filepath.Join(dir, sandboxLogFile))
+		if held != nil && !sandboxRuns(dir) { // its lock free: it ended
+			return nil, fmt.Errorf("the background sandbox ended as it started (see %s)", dir.pathOf(sandboxLogFile))
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, fmt.Errorf("the background sandbox did not start within --timeout (see %s)", dir.pathOf(sandboxLogFile))
 		case <-tick.C:
 		}
 	}
 }
 
+// background is the shared sandbox, as serveBackground runs it.
+type background struct {
+	dir  string        // the state directory, where it records itself
+	idle time.Duration // it ends after this long without a request
+	// lock is the start lock handed over by the command that started it
+	// (SpawnArgs.Lock), held until it ends; nil: taken here, where
+	// lifelongLock, or refused if another holds it.
+	lock *os.File
+	opts []sandbox.Option
+	log  io.Writer
+}
+
 // serveBackground serves the shared sandbox until ctx ends, it is idle
-// for idle, or it is asked to stop; it records itself in dir once
-// listening and removes its record when it ends.
-func serveBackground(ctx context.Context, dir string, idle time.Duration, opts []sandbox.Option, log io.Writer) error {
+// for bg.idle, or it is asked to stop; it holds the start lock for its
+// whole life, records itself in its state directory once listening, and
+// removes its record when it ends, before it releases the lock.
+func serveBackground(ctx context.Context, bg background) error {
+	dir, err := openStateFS(bg.dir, true)
+	if err != nil {
+		if bg.lock != nil {
+			_ = bg.lock.Close()
+		}
+		return err
+	}
+	defer dir.Close() //nolint:errcheck // a directory
+	lock := bg.lock
+	switch {
+	case lock != nil:
+		if err := holdLock(dir, lock); err != nil {
+			_ = lock.Close()
+			return err
+		}
+	case lifelongLock:
+		held, _, ok, err := startLock(dir)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("another shared sandbox runs, or starts, in %s (it holds %s)", dir.path, dir.pathOf(startingFile))
+		}
+		if err := holdLock(dir, held); err != nil {
+			_ = held.Close()
+			return err
+		}
+		lock = held
+	}
+	if lock != nil {
+		defer lock.Close() //nolint:errcheck // unlocks, once the record is removed (deferred below)
+	}
+	idle, opts, log := bg.idle, bg.opts, bg.log
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -323,20 +464,13 @@ func serveBackground(ctx context.Context, dir string, idle time.Duration, opts [
 		URL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret,
 		StopKey: hex.EncodeToString(key), PID: os.Getpid(),
 	}
-	// The sandbox is idle when no request is in flight and none ended for
-	// idle: a slow request (the first API request waits for the spec's
-	// loading) does not count as idle time.
-	var last, inFlight atomic.Int64
-	last.Store(time.Now().UnixNano())
+	// The sandbox is idle when it has worked on no request for idle: a
+	// slow request is no idle time, a request that waits for its client
+	// (a body that never comes) is (activity).
+	act := newActivity(time.Now)
 	stop := make(chan struct{}, 1)
-	srv := &http.Server{
-		ReadHeaderTimeout: 10 * time.Second,
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			inFlight.Add(1)
-			defer func() {
-				last.Store(time.Now().UnixNano())
-				inFlight.Add(-1)
-			}()
+	srv := &http.Server{ //nolint:gosec // sb.ConfigureServer, below, bounds the headers' wait
+		Handler: act.handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == proofPath {
 				nonce := r.URL.Query().Get("nonce")
 				if r.Method != http.MethodGet || len(nonce) < 16 || len(nonce) > 128 {
@@ -360,20 +494,20 @@ func serveBackground(ctx context.Context, dir string, idle time.Duration, opts [
 				return
 			}
 			sb.ServeHTTP(w, r)
-		}),
+		})),
 	}
+	sb.ConfigureServer(srv) // bounds on headers and idle connections; the sandbox bounds bodies
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	data, _ := json.Marshal(st) //nolint:gosec // the sandbox's well-known client, in a 0600 file
-	path := filepath.Join(dir, sandboxStateFile)
-	if err := writeFile0600(path, data); err != nil {
+	if err := dir.writeFile(sandboxStateFile, data); err != nil {
 		_ = srv.Close()
 		return fmt.Errorf("state file: %w", err)
 	}
 	defer func() {
 		// Remove the record only if it is still this sandbox's.
 		if cur, err := readState(dir); err == nil && cur.StopKey == st.StopKey {
-			_ = os.Remove(path)
+			_ = dir.remove(sandboxStateFile)
 		}
 	}()
 	idleTimer := time.NewTimer(idle)
@@ -388,9 +522,11 @@ wait:
 		case err := <-served:
 			return err
 		case <-idleTimer.C:
-			since := time.Since(time.Unix(0, last.Load()))
-			if inFlight.Load() == 0 && since >= idle {
-				break wait
+			since := act.idleFor()
+			if since >= idle {
+				// What is in flight waits for its clients: cut off.
+				_ = srv.Close()
+				return nil
 			}
 			idleTimer.Reset(max(idle-since, idle/10))
 		}
@@ -406,20 +542,33 @@ wait:
 // stopShared stops the session's shared sandbox, if one answers, waits
 // until it no longer does, and removes its state file. It tells whether
 // one was running.
-func stopShared(ctx context.Context, dir string) (bool, error) {
-	path := filepath.Join(dir, sandboxStateFile)
-	st, err := readState(dir)
+func stopShared(ctx context.Context, path string) (bool, error) {
+	dir, err := openStateFS(path, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
 	if err != nil {
-		_ = os.Remove(path)
+		return false, err
+	}
+	defer dir.Close() //nolint:errcheck // a directory
+	st, err := readState(dir)
+	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
-	defer os.Remove(path)     //nolint:errcheck // best effort; the sandbox removes it too
-	if !isRecorded(ctx, st) { // ended; another server may have its port
+	if err != nil || !sandboxRuns(dir) { // not a sandbox's, or its lock free: it ended
+		_ = dir.remove(sandboxStateFile)
 		return false, nil
 	}
+	// Ended: another server may have its port. Where the lock says that
+	// it runs, it is waited for (ctx), and not forgotten if it is slow.
+	if err := checkRecorded(ctx, st, runningWait()); err != nil {
+		if lifelongLock && !errors.Is(err, errNotRecorded) {
+			return false, fmt.Errorf("the background sandbox at %s (pid %d) runs but did not answer within --timeout: retry with a longer one, or kill %d", st.URL, st.PID, st.PID)
+		}
+		_ = dir.remove(sandboxStateFile)
+		return false, nil
+	}
+	defer dir.remove(sandboxStateFile) //nolint:errcheck // best effort; the sandbox removes it too
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, st.URL+stopPath, nil)
 	if err != nil {
 		return false, err
@@ -486,6 +635,7 @@ default, without a request), and remove its state file.`,
 func newCmdSandboxServeBackground(f *Factory) *cobra.Command {
 	var dir string
 	var idle time.Duration
+	var inherited int
 	cmd := &cobra.Command{
 		Use:    "serve-background",
 		Short:  "Serve the shared sandbox (started by the other commands)",
@@ -496,10 +646,15 @@ func newCmdSandboxServeBackground(f *Factory) *cobra.Command {
 				return usagef("--state-dir and a positive --idle are required")
 			}
 			serverGC()
-			return serveBackground(cmd.Context(), dir, idle, f.SandboxOptions, f.Err)
+			bg := background{dir: dir, idle: idle, opts: f.SandboxOptions, log: f.Err}
+			if inherited > 0 {
+				bg.lock = os.NewFile(uintptr(inherited), startingFile)
+			}
+			return serveBackground(cmd.Context(), bg)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "state-dir", "", "where to record the sandbox")
 	cmd.Flags().DurationVar(&idle, "idle", defaultIdle, "stop after this long without a request")
+	cmd.Flags().IntVar(&inherited, "lock-fd", 0, "the descriptor of the start lock, inherited from the command that started it")
 	return cmd
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -25,22 +24,29 @@ type inProcessSpawner struct {
 	t       *testing.T
 	started atomic.Int32
 	mu      sync.Mutex
-	ended   []chan struct{}
+	running []spawned
 	opts    []sandbox.Option
 }
 
-func (s *inProcessSpawner) spawn(dir string, idle time.Duration) error {
+// spawned is a sandbox an inProcessSpawner started.
+type spawned struct {
+	cancel context.CancelFunc
+	ended  chan struct{}
+}
+
+func (s *inProcessSpawner) spawn(a SpawnArgs) error {
 	s.started.Add(1)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := serveBackground(ctx, dir, idle, s.opts, io.Discard); err != nil {
+		defer a.Log.Close() //nolint:errcheck // a log
+		if err := serveBackground(ctx, background{dir: a.Dir, idle: a.Idle, lock: a.Lock, opts: s.opts, log: a.Log}); err != nil {
 			s.t.Errorf("the background sandbox ended with %v", err)
 		}
 	}()
 	s.mu.Lock()
-	s.ended = append(s.ended, done)
+	s.running = append(s.running, spawned{cancel, done})
 	s.mu.Unlock()
 	s.t.Cleanup(func() {
 		cancel()
@@ -57,7 +63,21 @@ func (s *inProcessSpawner) spawn(dir string, idle time.Duration) error {
 func (s *inProcessSpawner) lastEnded() chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.ended[len(s.ended)-1]
+	return s.running[len(s.running)-1].ended
+}
+
+// stopLast ends the last sandbox started, as its process ending would,
+// and waits until it has.
+func (s *inProcessSpawner) stopLast() {
+	s.mu.Lock()
+	last := s.running[len(s.running)-1]
+	s.mu.Unlock()
+	last.cancel()
+	select {
+	case <-last.ended:
+	case <-time.After(10 * time.Second): // a failure guard, not a timing
+		s.t.Fatal("a background sandbox did not end")
+	}
 }
 
 func sharedEnv(t *testing.T, extra ...string) (func(*Factory) *Factory, *inProcessSpawner, string) {
@@ -76,6 +96,16 @@ func sharedEnv(t *testing.T, extra ...string) (func(*Factory) *Factory, *inProce
 		f.SpawnSandbox = sp.spawn
 		return f
 	}, sp, dir
+}
+
+// stateAt reads the state file of the state directory at path.
+func stateAt(path string) (*sandboxState, error) {
+	d, err := openStateFS(path, false)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close() //nolint:errcheck // a directory
+	return readState(d)
 }
 
 func writeHolder(t *testing.T) string {
@@ -183,7 +213,7 @@ func TestStaleStateStartsANewSandbox(t *testing.T) {
 	if n := sp.started.Load(); n != 1 {
 		t.Errorf("%d sandboxes started, want 1", n)
 	}
-	st, err := readState(dir)
+	st, err := stateAt(dir)
 	if err != nil || st.URL == "http://127.0.0.1:1" {
 		t.Errorf("state not replaced: %+v, %v", st, err)
 	}
@@ -222,7 +252,7 @@ func TestStopNeedsTheKey(t *testing.T) {
 	if r := run(t, newF(nil), "countries", "fr"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
-	st, err := readState(dir)
+	st, err := stateAt(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,8 +41,10 @@ type config struct {
 	faults        map[string]Fault
 	builtAt       time.Time
 	commit        string
-	authAddr      string // WithAuthorizationServerAddr: "" serves both on one listener
-	audienceReq   bool   // WithAudienceRequired
+	authAddr      string        // WithAuthorizationServerAddr: "" serves both on one listener
+	audienceReq   bool          // WithAudienceRequired
+	bodyTimeout   time.Duration // WithBodyTimeout
+	idleConn      time.Duration // WithIdleConnTimeout
 }
 
 // Client is an OAuth2 client registered with the sandbox: its ID and
@@ -106,13 +108,15 @@ func defaultConfig() *config {
 			Scopes:       oauth.AllScopes(),
 			RedirectURLs: []string{DefaultRedirectURL},
 		}},
-		users:   map[string]User{DefaultUsername: {Login: DefaultUsername, Password: DefaultPassword}},
-		rate:    DefaultRateLimit,
-		burst:   DefaultRateBurst,
-		maxBody: 64 << 10,
-		faults:  map[string]Fault{},
-		builtAt: builtAt,
-		commit:  commit,
+		users:       map[string]User{DefaultUsername: {Login: DefaultUsername, Password: DefaultPassword}},
+		rate:        DefaultRateLimit,
+		burst:       DefaultRateBurst,
+		maxBody:     64 << 10,
+		bodyTimeout: DefaultBodyTimeout,
+		idleConn:    DefaultIdleConnTimeout,
+		faults:      map[string]Fault{},
+		builtAt:     builtAt,
+		commit:      commit,
 	}
 }
 
@@ -304,6 +308,7 @@ func WithBuildInfo(builtAt time.Time, commit string) Option {
 // commitPattern is the spec's pattern for Version.commit-sha.
 var commitPattern = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
 
+<<<<<<< HEAD
 // Options added for issue 20 (the sandbox's authorization server), kept
 // together here.
 
@@ -326,6 +331,44 @@ func WithRefreshReuseInterval(d time.Duration) Option {
 			return errors.New("sandbox: the refresh token reuse interval must not be negative")
 		}
 		c.refreshReuse = d
+=======
+// The default bounds of a sandbox's connections (WithBodyTimeout,
+// WithIdleConnTimeout): generous for any client on this machine, short
+// enough that a client that stalls holds nothing for long.
+const (
+	DefaultBodyTimeout     = 30 * time.Second
+	DefaultIdleConnTimeout = 2 * time.Minute
+)
+
+// WithBodyTimeout bounds the wait for a request's body (default
+// DefaultBodyTimeout): it must come within d of the request's headers, or,
+// for a handler that reads it later (after an injected latency), within d
+// of its first read. A client that sends its headers and never its body is
+// cut off then, its connection closed, instead of holding a handler (and a
+// process serving the sandbox) for ever. It holds however the sandbox is
+// served (Start, ConfigureServer, an http.Server of one's own), wherever
+// the ResponseWriter reaches its connection (http.ResponseController). It
+// must be positive.
+func WithBodyTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("sandbox: body timeout must be positive")
+		}
+		c.bodyTimeout = d
+		return nil
+	}
+}
+
+// WithIdleConnTimeout bounds how long a kept-alive connection waits for
+// its next request (default DefaultIdleConnTimeout) on Start's servers,
+// and on a server given to ConfigureServer. It must be positive.
+func WithIdleConnTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("sandbox: idle connection timeout must be positive")
+		}
+		c.idleConn = d
+>>>>>>> h20-cli
 		return nil
 	}
 }

@@ -53,6 +53,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -165,15 +166,15 @@ func New(opts ...Option) (*Sandbox, error) {
 
 	authMux := http.NewServeMux()
 	auth.Routes(authMux)
-	s.authHandler = s.chain(authOrigin, authRoutes(authMux))
+	s.authHandler = boundBodies(cfg.bodyTimeout, s.chain(authOrigin, authRoutes(authMux)))
 	if cfg.authAddr != "" {
-		s.handler = s.chain(apiOrigin, apiRoutes(api))
+		s.handler = boundBodies(cfg.bodyTimeout, s.chain(apiOrigin, apiRoutes(api)))
 		return s, nil
 	}
 	mux := http.NewServeMux()
 	auth.Routes(mux)
 	mux.Handle("/", api)
-	s.handler = s.chain(bothOrigins, cleanPathsOnly(mux, api))
+	s.handler = boundBodies(cfg.bodyTimeout, s.chain(bothOrigins, cleanPathsOnly(mux, api)))
 	return s, nil
 }
 
@@ -326,10 +327,11 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	for i, ln := range listeners {
 		srv := &http.Server{
 			Handler:           handlers[i],
-			ReadHeaderTimeout: 10 * time.Second,
+			ReadHeaderTimeout: readHeaderTimeout,
 			ErrorLog:          slog.NewLogLogger(s.cfg.log.Handler(), slog.LevelWarn),
 			BaseContext:       func(net.Listener) context.Context { return base },
 		}
+		s.ConfigureServer(srv) // and the idle connections' bound
 		server.servers = append(server.servers, srv)
 		server.serving.Go(func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -339,6 +341,69 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	}
 	s.running = append(s.running, server)
 	return server, nil
+}
+
+// readHeaderTimeout bounds the wait for a request's headers.
+const readHeaderTimeout = 10 * time.Second
+
+// ConfigureServer sets on srv the bounds Start sets on its servers, for a
+// server of one's own that serves the sandbox (or a handler in front of
+// it): on the wait for a request's headers (10 seconds) and, from
+// WithIdleConnTimeout, on a kept-alive connection's wait for its next
+// request. The bound on a request's body (WithBodyTimeout) is the
+// sandbox's handlers' own: it holds however they are served.
+func (s *Sandbox) ConfigureServer(srv *http.Server) {
+	srv.ReadHeaderTimeout = readHeaderTimeout
+	srv.IdleTimeout = s.cfg.idleConn
+}
+
+// boundBodies bounds the wait for a request's body: it must come within d
+// of the request's headers or, for a handler that reads it later (after an
+// injected latency, say), within d of its first read. A client that sends
+// its headers and never its body is cut off then (its connection closed),
+// whether the handler reads the body or answers without it (the server
+// would wait for the body it discards): it holds no handler, connection
+// or shared sandbox for ever. The bound is the connection's read deadline
+// (http.ResponseController), cleared once the body is read; a request
+// without a body, or a ResponseWriter without a connection (a test's
+// recorder), is untouched.
+func boundBodies(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			rc := http.NewResponseController(w)
+			if rc.SetReadDeadline(time.Now().Add(d)) == nil {
+				r.Body = &boundedBody{ReadCloser: r.Body, rc: rc, d: d}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// boundedBody is a request body whose reading is bounded (boundBodies).
+type boundedBody struct {
+	io.ReadCloser
+	rc      *http.ResponseController
+	d       time.Duration
+	started bool // read once: the deadline counts from there
+	done    bool // read whole: the deadline cleared
+}
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if !b.started {
+		b.started = true
+		_ = b.rc.SetReadDeadline(time.Now().Add(b.d))
+	}
+	n, err := b.ReadCloser.Read(p)
+	if errors.Is(err, io.EOF) && !b.done {
+		// The server reads the connection after the body, to see the
+		// client go: no deadline of the body's must cut that short. A
+		// body that failed keeps it, so that a read again (a handler
+		// that reads what a middleware peeked, then the rest) fails too
+		// instead of waiting without one.
+		b.done = true
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }
 
 // servesAPIAt reports whether u is the URL of the API of a server of s
