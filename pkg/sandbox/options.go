@@ -308,7 +308,6 @@ func WithBuildInfo(builtAt time.Time, commit string) Option {
 // commitPattern is the spec's pattern for Version.commit-sha.
 var commitPattern = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
 
-<<<<<<< HEAD
 // Options added for issue 20 (the sandbox's authorization server), kept
 // together here.
 
@@ -331,7 +330,10 @@ func WithRefreshReuseInterval(d time.Duration) Option {
 			return errors.New("sandbox: the refresh token reuse interval must not be negative")
 		}
 		c.refreshReuse = d
-=======
+		return nil
+	}
+}
+
 // The default bounds of a sandbox's connections (WithBodyTimeout,
 // WithIdleConnTimeout): generous for any client on this machine, short
 // enough that a client that stalls holds nothing for long.
@@ -368,7 +370,6 @@ func WithIdleConnTimeout(d time.Duration) Option {
 			return errors.New("sandbox: idle connection timeout must be positive")
 		}
 		c.idleConn = d
->>>>>>> h20-cli
 		return nil
 	}
 }
