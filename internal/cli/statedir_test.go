@@ -185,7 +185,7 @@ func TestStateFileReplacedWhileOpenedIsNoLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	if err := d.writeFile(sessionFile, []byte(`{"a":1}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestStateFileReplacedWhileOpenedIsNoLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	if err := d.writeFile(sessionFile, []byte(`{"a":2}`)); err != nil { // renamed over it
 		t.Fatal(err)
 	}
