@@ -290,8 +290,8 @@ type Airport struct {
 	// City The city the airport serves.
 	City string `json:"city"`
 
-	// IataCode The airport's three-letter IATA code.
-	IataCode string `json:"iata_code"`
+	// IATACode The airport's three-letter IATA code.
+	IATACode string `json:"iata_code"`
 
 	// Name The airport's name.
 	Name string `json:"name"`
@@ -313,18 +313,18 @@ type AirportsSection struct {
 // Example: high
 type AlertLevel string
 
-// AxaAlert An AXA Assistance health or security alert.
+// AXAAlert An AXA Assistance health or security alert.
 //
 // Example: {"alert_date":"2026-11-20T06:00:00Z","content":"Allow extra time for journeys to airports and follow local media.","country_ids":["fr"],"end_date":"2026-11-27T23:59:00Z","id":"7b2e4d1a-9c3f-4e8b-a1d2-3c4b5a6f7e80","level":"high","short_description":"Public transport disrupted across the country.","title":"Nationwide strike"}
-type AxaAlert struct {
+type AXAAlert struct {
 	// AlertDate When the alert starts.
 	AlertDate time.Time `json:"alert_date"`
 
 	// Content The full text of the alert.
 	Content *string `json:"content,omitempty"`
 
-	// CountryIds The countries the alert concerns (our design).
-	CountryIds []CountryID `json:"country_ids"`
+	// CountryIDs The countries the alert concerns (our design).
+	CountryIDs []CountryID `json:"country_ids"`
 
 	// EndDate When the alert is expected to end, if known.
 	EndDate *time.Time `json:"end_date,omitempty"`
@@ -361,11 +361,11 @@ type Country struct {
 //
 // Example: {"axa_health_alerts":[],"axa_security_alerts":[],"country_id":"fr"}
 type CountryAlerts struct {
-	// AxaHealthAlerts AXA Assistance health alerts that concern the country, newest first.
-	AxaHealthAlerts []AxaAlert `json:"axa_health_alerts"`
+	// AXAHealthAlerts AXA Assistance health alerts that concern the country, newest first.
+	AXAHealthAlerts []AXAAlert `json:"axa_health_alerts"`
 
-	// AxaSecurityAlerts AXA Assistance security alerts that concern the country, newest first.
-	AxaSecurityAlerts []AxaAlert `json:"axa_security_alerts"`
+	// AXASecurityAlerts AXA Assistance security alerts that concern the country, newest first.
+	AXASecurityAlerts []AXAAlert `json:"axa_security_alerts"`
 
 	// CountryID A country, as a lower-case ISO 3166-1 alpha-2 code.
 	//
@@ -1167,17 +1167,17 @@ type Version struct {
 	// BuiltAt When the deployed build was made.
 	BuiltAt time.Time `json:"built-at"`
 
-	// CommitSha The source commit of the deployed build.
-	CommitSha string `json:"commit-sha"`
+	// CommitSHA The source commit of the deployed build.
+	CommitSHA string `json:"commit-sha"`
 
 	// Package The name of the deployed package, when the API tells it.
 	Package *string `json:"package,omitempty"`
 }
 
-// WhoBulletin A World Health Organization disease outbreak bulletin.
+// WHOBulletin A World Health Organization disease outbreak bulletin.
 //
 // Example: {"alert_date":"2026-11-02T08:00:00Z","id":"3f1c9f4e-2a4b-4c52-9d3e-6a1f0b7c8d90","level":"moderate","short_description":"Cases reported in several countries since January.","title":"Cholera - Global situation"}
-type WhoBulletin struct {
+type WHOBulletin struct {
 	// AlertDate The date of the bulletin.
 	AlertDate time.Time `json:"alert_date"`
 
@@ -1200,14 +1200,14 @@ type WhoBulletin struct {
 //
 // Example: {"axa_health_alerts":[],"axa_security_alerts":[],"world_health_organization_bulletins":[]}
 type WorldwideAlerts struct {
-	// AxaHealthAlerts AXA Assistance health alerts, newest first.
-	AxaHealthAlerts []AxaAlert `json:"axa_health_alerts"`
+	// AXAHealthAlerts AXA Assistance health alerts, newest first.
+	AXAHealthAlerts []AXAAlert `json:"axa_health_alerts"`
 
-	// AxaSecurityAlerts AXA Assistance security alerts, newest first.
-	AxaSecurityAlerts []AxaAlert `json:"axa_security_alerts"`
+	// AXASecurityAlerts AXA Assistance security alerts, newest first.
+	AXASecurityAlerts []AXAAlert `json:"axa_security_alerts"`
 
 	// WorldHealthOrganizationBulletins World Health Organization disease outbreak bulletins, newest first.
-	WorldHealthOrganizationBulletins []WhoBulletin `json:"world_health_organization_bulletins"`
+	WorldHealthOrganizationBulletins []WHOBulletin `json:"world_health_organization_bulletins"`
 }
 
 // AcceptLanguage Example: fr-FR

@@ -90,9 +90,9 @@ func ExampleClient_ListCountryAlerts() {
 		log.Fatal(err)
 	}
 	fmt.Println("country:", alerts.CountryID)
-	fmt.Println("health alerts:", len(alerts.AxaHealthAlerts))
-	fmt.Println("security alerts:", len(alerts.AxaSecurityAlerts))
-	for _, a := range alerts.AxaSecurityAlerts[:min(2, len(alerts.AxaSecurityAlerts))] {
+	fmt.Println("health alerts:", len(alerts.AXAHealthAlerts))
+	fmt.Println("security alerts:", len(alerts.AXASecurityAlerts))
+	for _, a := range alerts.AXASecurityAlerts[:min(2, len(alerts.AXASecurityAlerts))] {
 		fmt.Println(a.Level, a.Title)
 	}
 	// Output:

@@ -490,7 +490,7 @@ func TestCallOrEmpty(t *testing.T) {
 		t.Errorf("204: %+v, %v, want nil", v, err)
 	}
 	v, err = callOrEmpty[Version](t.Context(), gen.OperationGetVersion, []int{http.StatusNoContent}, nil, send)
-	if err != nil || v == nil || v.CommitSha != "abc" {
+	if err != nil || v == nil || v.CommitSHA != "abc" {
 		t.Errorf("200: %+v, %v", v, err)
 	}
 	if deref[string](nil) != "" {

@@ -105,7 +105,7 @@ func TestEveryOperationThroughTheSDK(t *testing.T) {
 
 	v, err := c.GetVersion(ctx)
 	must(gen.OperationGetVersion, v, err)
-	if err == nil && v.CommitSha == "" {
+	if err == nil && v.CommitSHA == "" {
 		t.Error("version without commit")
 	}
 

@@ -550,5 +550,5 @@ func (r *Resources) GetPolicyCertificate(ctx context.Context, req server.GetPoli
 		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No policy with id %q.", req.PolicyID.String())
 	}
 	b := CertificatePDF(p)
-	return server.GetPolicyCertificate200ApplicationPdfResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
+	return server.GetPolicyCertificate200ApplicationPDFResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
 }
