@@ -205,9 +205,9 @@ type source struct {
 	consts   map[string][]enumValue // typed constants, by type
 	untyped  []enumValue
 	unions   map[string]*union
-	runtime  string            // the files' name of the runtime types' package
-	methods  map[string]bool   // the generated client's methods
-	pathArgs map[string]bool   // the types its methods take path parameters as
+	runtime  string          // the files' name of the runtime types' package
+	methods  map[string]bool // the generated client's methods
+	pathArgs map[string]bool // the types its methods take path parameters as
 }
 
 func generate(cfg config, files []string) ([]byte, error) {

@@ -9,7 +9,7 @@ package doctext
 
 import "strings"
 
-// FromMarkdown returns s with each Markdown code span (`x`, or ``x`` with
+// FromMarkdown returns s with each Markdown code span (`x`, or “x“ with
 // doubled backticks) replaced by [Name] when link(x) returns a Go name
 // the comment may link to (a type, a method as Type.Method), and by x alone
 // otherwise (a backtick inside it becomes an apostrophe). A backtick that
