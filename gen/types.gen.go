@@ -4,6 +4,7 @@
 package gen
 
 import (
+	"encoding/json"
 	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -708,8 +709,8 @@ type MedicalProviderList = []MedicalProvider
 //
 // Example: {"amount":48.9,"currency":"EUR"}
 type Money struct {
-	// Amount The amount in the currency's main unit (euros, not cents, for EUR).
-	Amount float64 `json:"amount"`
+	// Amount The amount in the currency's main unit (euros, not cents, for EUR), with no more decimals than the currency has (two for EUR). In Go, a json.Number: the decimal exactly as the API sent it; String gives its text, Float64 a float.
+	Amount json.Number `json:"amount"`
 
 	// Currency ISO 4217 code.
 	Currency string `json:"currency"`

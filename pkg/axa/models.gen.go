@@ -349,7 +349,7 @@ type MedicalProviderList = gen.MedicalProviderList
 // Money is gen.Money: An amount of money.
 //
 // Fields:
-//   - Amount float64 (JSON "amount"): The amount in the currency's main unit (euros, not cents, for EUR).
+//   - Amount json.Number (JSON "amount"): The amount in the currency's main unit (euros, not cents, for EUR), with no more decimals than the currency has (two for EUR). In Go, a json.Number: the decimal exactly as the API sent it; String gives its text, Float64 a float.
 //   - Currency string (JSON "currency"): ISO 4217 code.
 type Money = gen.Money
 

@@ -359,7 +359,7 @@ func TestDataFilesMatchTheSpec(t *testing.T) {
 	checked["alerts.json"] = true
 	var alerts map[string][]map[string]any
 	rawDataFile(t, "alerts.json", &alerts)
-	for list, schema := range map[string]string{"who_bulletins": "WHOBulletin", "axa_health_alerts": "AXAAlert", "axa_security_alerts": "AXAAlert"} {
+	for list, schema := range map[string]string{"who_bulletins": "WhoBulletin", "axa_health_alerts": "AxaAlert", "axa_security_alerts": "AxaAlert"} {
 		if len(alerts[list]) == 0 {
 			t.Errorf("alerts.json has no %s", list)
 		}
@@ -374,7 +374,7 @@ func TestDataFilesMatchTheSpec(t *testing.T) {
 					"id": id, "title": a["title"], "short_description": a["short"], "level": level,
 					"alert_date": "2026-11-25T10:00:00Z", "country_ids": a["countries"].([]any)[:1],
 				}
-				if schema == "WHOBulletin" {
+				if schema == "WhoBulletin" {
 					delete(alert, "country_ids")
 				} else if a["content"] != nil {
 					alert["content"] = a["content"]

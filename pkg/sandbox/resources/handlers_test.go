@@ -114,7 +114,17 @@ func (r *resTest) quote(t *testing.T, client, key string, req *gen.QuoteRequest)
 // premium prices a trip.
 func (r *resTest) premium(t *testing.T, req *gen.QuoteRequest) float64 {
 	t.Helper()
-	return r.quote(t, "c1", uuid.NewString(), req).Premium.Amount
+	return amount(t, r.quote(t, "c1", uuid.NewString(), req).Premium)
+}
+
+// amount is m's amount as a float, for comparisons.
+func amount(t *testing.T, m gen.Money) float64 {
+	t.Helper()
+	f, err := m.Amount.Float64()
+	if err != nil {
+		t.Fatalf("amount %q: %v", m.Amount, err)
+	}
+	return f
 }
 
 // holderAndTravellers is a policy request for a quote of trip(...,
@@ -485,13 +495,13 @@ func TestQuotePricing(t *testing.T) {
 	r := newResTest(t, 1, testNow)
 	base := trip(14, gen.PlanCodeComfort, "jp", "1990-06-01")
 	q := r.quote(t, "c1", "k1", base)
-	if q.Premium.Currency != "EUR" || q.Premium.Amount <= 0 || math.Round(q.Premium.Amount*100)/100 != q.Premium.Amount {
+	if q.Premium.Currency != "EUR" || amount(t, q.Premium) <= 0 || !regexp.MustCompile(`^[0-9]+\.[0-9]{2}$`).MatchString(q.Premium.Amount.String()) {
 		t.Errorf("premium %+v", q.Premium)
 	}
 	if !q.CreatedAt.Equal(testNow) || !q.ValidUntil.Equal(testNow.Add(r.cfg.QuoteLifetime)) || q.TravellersCount != 1 || q.TripType != gen.TripTypeSingleTrip {
 		t.Errorf("quote %+v", q)
 	}
-	p := q.Premium.Amount
+	p := amount(t, q.Premium)
 	for name, c := range map[string]struct {
 		cheaper, dearer *gen.QuoteRequest
 	}{
