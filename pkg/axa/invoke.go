@@ -58,7 +58,7 @@ func missingParams(op gen.OperationID, names ...string) error {
 // "getCountry"; see gen.Operations) and returns the JSON of its 2xx response
 // as the API sent it. It is the generic form of the typed methods, for
 // tools that take the operation from their input (the command line's
-// `axa api`) or want the response untouched: it goes through the same
+// axa api) or want the response untouched: it goes through the same
 // pipeline, so the client fetches a token of the operation's scope,
 // retries, and gives a POST an Idempotency-Key, exactly as for the typed
 // method. It knows the operations of the spec this SDK was generated from.

@@ -12,7 +12,7 @@ import "github.com/axa-assistance-go/axa/gen"
 // Fields:
 //   - AlertDate time.Time (JSON "alert_date"): When the alert starts.
 //   - Content *string (JSON "content", optional): The full text of the alert.
-//   - CountryIDs []CountryID (JSON "country_ids"): The countries the alert concerns (our design).
+//   - CountryIDs []CountryID (JSON "country_ids"): The countries the alert concerns.
 //   - EndDate *time.Time (JSON "end_date", optional): When the alert is expected to end, if known.
 //   - ID UUID (JSON "id"): The alert's id.
 //   - Level AlertLevel (JSON "level"): The level of an alert, from lowest to highest.
@@ -24,7 +24,7 @@ type AXAAlert = gen.AXAAlert
 // Accept-Language.
 type AcceptLanguage = gen.AcceptLanguage
 
-// Address is gen.Address: A postal address, with the listing's field names.
+// Address is gen.Address: A postal address.
 //
 // Fields:
 //   - Country CountryID (JSON "country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
@@ -75,7 +75,7 @@ type AlertLevelFilter = gen.AlertLevelFilter
 // [Client.CancelPolicy].
 //
 // Fields:
-//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers 422; while the first request is still being processed it answers 409 (our design).
+//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers 422; while the first request is still being processed it answers 409.
 type CancelPolicyParams = gen.CancelPolicyParams
 
 // Country is gen.Country: A country in the list of countries.
@@ -114,8 +114,7 @@ type CountryAlerts = gen.CountryAlerts
 //   - Vaccinations *TextSection (JSON "vaccinations", optional): A section of a country's information made of a title and a text.
 type CountryDetail = gen.CountryDetail
 
-// CountryHealth is gen.CountryHealth: A country's health information (the
-// listing's "health cards").
+// CountryHealth is gen.CountryHealth: A country's health information.
 //
 // Fields:
 //   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
@@ -133,8 +132,7 @@ type CountryID = gen.CountryID
 // CountryList is gen.CountryList ([]Country): Countries, sorted by id.
 type CountryList = gen.CountryList
 
-// CountrySecurity is gen.CountrySecurity: A country's security information
-// (the listing's "security cards").
+// CountrySecurity is gen.CountrySecurity: A country's security information.
 //
 // Fields:
 //   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
@@ -149,7 +147,7 @@ type CountrySecurity = gen.CountrySecurity
 // [Client.CreatePolicy].
 //
 // Fields:
-//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers 422; while the first request is still being processed it answers 409 (our design).
+//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers 422; while the first request is still being processed it answers 409.
 type CreatePolicyParams = gen.CreatePolicyParams
 
 // CurrencySection is gen.CurrencySection: A country's currency.
@@ -216,13 +214,12 @@ const (
 //   - Police string (JSON "police"): The number to call the police.
 type EmergencyNumbers = gen.EmergencyNumbers
 
-// ErrorBody is gen.Error: An error, with the API's own field names (as listed
-// publicly in 2018).
+// ErrorBody is gen.Error: An error of the API.
 //
 // Fields:
 //   - Error string (JSON "error"): A machine-readable error code (invalid_token, insufficient_scope, not_found, quote_expired, ...).
 //   - ErrorDescription *string (JSON "error_description", optional): A human-readable explanation.
-//   - Problems *[]Problem (JSON "problems", optional): Every problem found in the request, at once, when it failed validation (400 and 422; our design).
+//   - Problems *[]Problem (JSON "problems", optional): Every problem found in the request, at once, when it failed validation (400 and 422).
 //   - StatusCode int32 (JSON "status_code"): The HTTP status code, repeated in the body.
 type ErrorBody = gen.Error
 
@@ -246,7 +243,7 @@ const (
 // [Client.GetCountryHealth].
 //
 // Fields:
-//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 //   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
 type GetCountryHealthParams = gen.GetCountryHealthParams
 
@@ -254,7 +251,7 @@ type GetCountryHealthParams = gen.GetCountryHealthParams
 // [Client.GetCountry].
 //
 // Fields:
-//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 //   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
 type GetCountryParams = gen.GetCountryParams
 
@@ -262,7 +259,7 @@ type GetCountryParams = gen.GetCountryParams
 // [Client.GetCountrySecurity].
 //
 // Fields:
-//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 //   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
 type GetCountrySecurityParams = gen.GetCountrySecurityParams
 
@@ -278,8 +275,8 @@ type IfNoneMatch = gen.IfNoneMatch
 // [Client.ListAlerts].
 //
 // Fields:
-//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
-//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above.
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 //   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
 type ListAlertsParams = gen.ListAlertsParams
 
@@ -287,7 +284,7 @@ type ListAlertsParams = gen.ListAlertsParams
 // [Client.ListCountries].
 //
 // Fields:
-//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 //   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
 type ListCountriesParams = gen.ListCountriesParams
 
@@ -295,8 +292,8 @@ type ListCountriesParams = gen.ListCountriesParams
 // [Client.ListCountryAlerts].
 //
 // Fields:
-//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
-//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above.
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 //   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
 type ListCountryAlertsParams = gen.ListCountryAlertsParams
 
@@ -304,15 +301,15 @@ type ListCountryAlertsParams = gen.ListCountryAlertsParams
 // [Client.ListPolicies].
 //
 // Fields:
-//   - Cursor *string (JSON "cursor", optional): The next_cursor of the previous page; absent for the first page (our design).
-//   - Limit *int32 (JSON "limit", optional): How many policies a page holds at most, 20 unless given, 100 at most (our design).
+//   - Cursor *string (JSON "cursor", optional): The next_cursor of the previous page; absent for the first page.
+//   - Limit *int32 (JSON "limit", optional): How many policies a page holds at most, 20 unless given, 100 at most.
 type ListPoliciesParams = gen.ListPoliciesParams
 
 // ListProviderKindsParams is gen.ListProviderKindsParams: The parameters of
 // [Client.ListProviderKinds].
 //
 // Fields:
-//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 //   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
 type ListProviderKindsParams = gen.ListProviderKindsParams
 
@@ -320,16 +317,15 @@ type ListProviderKindsParams = gen.ListProviderKindsParams
 // parameters of [Client.ListProviderSpecialities].
 //
 // Fields:
-//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 //   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
 type ListProviderSpecialitiesParams = gen.ListProviderSpecialitiesParams
 
-// MedicalProvider is gen.MedicalProvider: A medical provider, with the
-// listing's field names.
+// MedicalProvider is gen.MedicalProvider: A medical provider.
 //
 // Fields:
 //   - AXAPreferred bool (JSON "AXA_preferred"): Whether AXA Assistance works directly with this provider.
-//   - Address ProviderAddress (JSON "address"): A provider's address, with the listing's field names.
+//   - Address ProviderAddress (JSON "address"): A provider's address.
 //   - Email *Email (JSON "email", optional): The provider's email address.
 //   - ID UUID (JSON "id"): The provider's id.
 //   - InternationalFaxNumber *string (JSON "international_fax_number", optional): The provider's fax number, in international format.
@@ -353,7 +349,7 @@ type MedicalProviderList = gen.MedicalProviderList
 //   - Currency string (JSON "currency"): ISO 4217 code.
 type Money = gen.Money
 
-// Person is gen.Person: A person, with the listing's field names.
+// Person is gen.Person: A person.
 //
 // Fields:
 //   - BirthDate Date (JSON "birth_date"): The person's date of birth.
@@ -381,7 +377,7 @@ const (
 	PersonTitleMx  PersonTitle = gen.PersonTitleMx
 )
 
-// Phone is gen.Phone: A telephone number, with the listing's field names.
+// Phone is gen.Phone: A telephone number.
 //
 // Fields:
 //   - InternationalPrefix string (JSON "international_prefix"): The country calling code, with its + (+33 for France).
@@ -404,7 +400,7 @@ const (
 	PhoneTypeWork   PhoneType = gen.PhoneTypeWork
 )
 
-// PlanCode is gen.PlanCode: The level of cover (our design).
+// PlanCode is gen.PlanCode: The level of cover.
 //
 // Its values, the constants below: [PlanCodeComfort] ("comfort"),
 // [PlanCodeEssential] ("essential") and [PlanCodePremium] ("premium"). A
@@ -421,23 +417,23 @@ const (
 
 // Policy is gen.Policy: An issued travel insurance policy. A cancelled one
 // also says when it was cancelled (cancelled_at) and what was paid back
-// (refund, a [Money]; our design).
+// (refund, a [Money]).
 //
 // Fields:
-//   - CancelledAt *time.Time (JSON "cancelled_at", optional): When the policy was cancelled; only on a cancelled policy (our design).
+//   - CancelledAt *time.Time (JSON "cancelled_at", optional): When the policy was cancelled; only on a cancelled policy.
 //   - DestinationCountries []CountryID (JSON "destination_countries"): The countries of the trip, as quoted.
 //   - Documents []PolicyDocument (JSON "documents"): The policy's documents (its certificate, the plan's terms and conditions).
 //   - EndDate Date (JSON "end_date"): The last day of the trip, as quoted.
 //   - ID UUID (JSON "id"): The policy's id, as [Client.GetPolicy] takes it.
 //   - IssuedAt time.Time (JSON "issued_at"): When the policy was issued.
-//   - PlanCode PlanCode (JSON "plan_code"): The level of cover (our design).
+//   - PlanCode PlanCode (JSON "plan_code"): The level of cover.
 //   - PolicyHolder PolicyHolder (JSON "policy_holder"): The person who takes out the policy and is contacted about it.
-//   - PolicyNumber string (JSON "policy_number"): The policy number (AXA-TRV- and ten digits; our design).
+//   - PolicyNumber string (JSON "policy_number"): The policy number (AXA-TRV- and ten digits).
 //   - Premium Money (JSON "premium"): An amount of money.
 //   - QuoteID UUID (JSON "quote_id"): The id of the quote the policy was issued from.
 //   - Refund *Money (JSON "refund", optional): An amount of money.
 //   - StartDate Date (JSON "start_date"): The first day of the trip, as quoted.
-//   - Status PolicyStatus (JSON "status"): Where the policy stands: issued (in force), cancelled (by [Client.CancelPolicy], before its trip started; our design).
+//   - Status PolicyStatus (JSON "status"): Where the policy stands: issued (in force), cancelled (by [Client.CancelPolicy], before its trip started).
 //   - Travellers []Person (JSON "travellers"): The travellers the policy covers.
 //   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
 type Policy = gen.Policy
@@ -467,14 +463,14 @@ const (
 // is contacted about it.
 //
 // Fields:
-//   - Address Address (JSON "address"): A postal address, with the listing's field names.
+//   - Address Address (JSON "address"): A postal address.
 //   - Email Email (JSON "email"): The email address the policy holder is contacted at.
-//   - Person Person (JSON "person"): A person, with the listing's field names.
-//   - Phone *Phone (JSON "phone", optional): A telephone number, with the listing's field names.
+//   - Person Person (JSON "person"): A person.
+//   - Phone *Phone (JSON "phone", optional): A telephone number.
 type PolicyHolder = gen.PolicyHolder
 
 // PolicyPage is gen.PolicyPage: A page of policies, newest first, and the
-// cursor of the next page (our design).
+// cursor of the next page.
 //
 // Fields:
 //   - Items []Policy (JSON "items"): The page's policies, newest first; empty when the caller has none.
@@ -491,8 +487,7 @@ type PolicyPage = gen.PolicyPage
 type PolicyRequest = gen.PolicyRequest
 
 // PolicyStatus is gen.PolicyStatus: Where the policy stands: issued (in
-// force), cancelled (by [Client.CancelPolicy], before its trip started; our
-// design).
+// force), cancelled (by [Client.CancelPolicy], before its trip started).
 //
 // Its values, the constants below: [PolicyStatusCancelled] ("cancelled") and
 // [PolicyStatusIssued] ("issued"). A value a newer API sends decodes as well:
@@ -505,16 +500,14 @@ const (
 	PolicyStatusIssued    PolicyStatus = gen.PolicyStatusIssued
 )
 
-// Problem is gen.Problem: One problem of a request that failed validation
-// (our design).
+// Problem is gen.Problem: One problem of a request that failed validation.
 //
 // Fields:
 //   - Location string (JSON "location"): Where the problem is. In the body it is a JSON pointer (RFC 6901) prefixed with body, such as body/travellers/0/birth_date; for a parameter it is query, path or header and the parameter's name, such as query/radius.
 //   - Message string (JSON "message"): What is wrong, such as required or must be at most 9 items.
 type Problem = gen.Problem
 
-// ProviderAddress is gen.ProviderAddress: A provider's address, with the
-// listing's field names.
+// ProviderAddress is gen.ProviderAddress: A provider's address.
 //
 // Fields:
 //   - Area *string (JSON "area", optional): The region, state or province.
@@ -602,12 +595,12 @@ type PublicHolidaysSection = gen.PublicHolidaysSection
 //   - EndDate Date (JSON "end_date"): The last day of the trip.
 //   - ID UUID (JSON "id"): The quote's id, to send as quote_id to issue a policy.
 //   - OriginCountry CountryID (JSON "origin_country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-//   - PlanCode PlanCode (JSON "plan_code"): The level of cover (our design).
+//   - PlanCode PlanCode (JSON "plan_code"): The level of cover.
 //   - Premium Money (JSON "premium"): An amount of money.
 //   - StartDate Date (JSON "start_date"): The first day of the trip.
 //   - TravellersCount int32 (JSON "travellers_count"): How many travellers the quote covers.
 //   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
-//   - ValidUntil time.Time (JSON "valid_until"): Until when a policy can be issued from the quote (our design).
+//   - ValidUntil time.Time (JSON "valid_until"): Until when a policy can be issued from the quote.
 type Quote = gen.Quote
 
 // QuoteRequest is gen.QuoteRequest: A trip to price.
@@ -616,8 +609,8 @@ type Quote = gen.Quote
 //   - DestinationCountries []CountryID (JSON "destination_countries"): The countries to be visited, each named once (1 to 20).
 //   - EndDate Date (JSON "end_date"): The last day of the trip; not before start_date.
 //   - OriginCountry CountryID (JSON "origin_country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-//   - PlanCode PlanCode (JSON "plan_code"): The level of cover (our design).
-//   - PromoCode *string (JSON "promo_code", optional): A promotional code, if the customer has one (our design).
+//   - PlanCode PlanCode (JSON "plan_code"): The level of cover.
+//   - PromoCode *string (JSON "promo_code", optional): A promotional code, if the customer has one.
 //   - StartDate Date (JSON "start_date"): The first day of the trip.
 //   - Travellers []Traveller (JSON "travellers"): The travellers, one entry each (1 to 9).
 //   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
@@ -627,7 +620,7 @@ type QuoteRequest = gen.QuoteRequest
 // [Client.RequestQuote].
 //
 // Fields:
-//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers 422; while the first request is still being processed it answers 409 (our design).
+//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers 422; while the first request is still being processed it answers 409.
 type RequestQuoteParams = gen.RequestQuoteParams
 
 // RiskLevel is gen.RiskLevel: A level of risk or of alert, from lowest to
@@ -667,11 +660,11 @@ type RiskRatingsSection = gen.RiskRatingsSection
 // Fields:
 //   - Lat float64 (JSON "lat"): Latitude of the point, in decimal degrees (WGS 84).
 //   - Lng float64 (JSON "lng"): Longitude of the point, in decimal degrees (WGS 84).
-//   - Radius *int32 (JSON "radius", optional): Search radius in metres (our design; the listing named no radius unit).
+//   - Radius *int32 (JSON "radius", optional): Search radius in metres.
 //   - Kind *ProviderKindID (JSON "kind", optional): Only providers of this kind.
 //   - Speciality *SpecialityID (JSON "speciality", optional): Only providers with this speciality (an id from [Client.ListProviderSpecialities]).
 //   - Limit *int32 (JSON "limit", optional): Most providers to answer.
-//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 type SearchMedicalProvidersParams = gen.SearchMedicalProvidersParams
 
 // SpecialityID is gen.SpecialityID (string): A medical speciality, as an id
@@ -708,8 +701,7 @@ const (
 	TripTypeSingleTrip      TripType = gen.TripTypeSingleTrip
 )
 
-// Version is gen.Version: The build of the deployed API (the fields the
-// Quickstart shows, plus the 2018 listing's package).
+// Version is gen.Version: The build of the deployed API.
 //
 // Fields:
 //   - BuiltAt time.Time (JSON "built-at"): When the deployed build was made.

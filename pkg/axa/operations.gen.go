@@ -17,8 +17,7 @@ const (
 	// credentials issued by AXA Assistance.
 	EnvironmentProduction Environment = "production"
 	// EnvironmentSandbox is the environment "sandbox": AXA Assistance's hosted
-	// sandbox (the host of the 2018 listing). Needs credentials issued by AXA
-	// Assistance.
+	// sandbox. Needs credentials issued by AXA Assistance.
 	EnvironmentSandbox Environment = "sandbox"
 	// EnvironmentLocal is the environment "local": The local sandbox of the
 	// axa command (axa sandbox), no account needed; its authorization server
@@ -30,15 +29,12 @@ const (
 //
 // Cancels an issued policy whose trip has not started (its start_date is after
 // today, in UTC), and answers it cancelled: status: cancelled, cancelled_at
-// and the refund, the whole premium (our design). From the start date on, or
-// once the policy is cancelled, it answers 409 (trip_started,
+// and the refund, the whole premium. From the start date on, or once the
+// policy is cancelled, it answers 409 (trip_started,
 // policy_already_cancelled). Send the same Idempotency-Key on every attempt: a
 // repeated request answers the cancelled policy again (with
 // Idempotent-Replayed: true), not a 409. Another owner's policy is not found
-// (404), as for [Client.GetPolicy]. The 2018 listing of the API had POST
-// /sales/vexp/individual/travel/policies/{policy_id}/cancel, with no schema
-// published; this model keeps the Quickstart's /travel/v1 prefix, and its
-// answer, refund and errors are our design.
+// (404), as for [Client.GetPolicy].
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.policies.creation_request. params may be nil. Its
@@ -59,9 +55,7 @@ func (c *Client) CancelPolicy(ctx context.Context, policyID UUID, params *Cancel
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
 // travellers named. Send the same Idempotency-Key on every attempt: a repeated
 // request answers the policy already issued (with Idempotent-Replayed: true)
-// and never issues a second one. The 2018 listing had POST
-// /sales/v1/individual/travel/policies; this model keeps the Quickstart's
-// /travel/v1 prefix (our design).
+// and never issues a second one.
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.policies.creation_request. params may be nil. Its
@@ -149,10 +143,7 @@ func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOp
 // premium. It is the document the policy's documents name with kind:
 // certificate, at this URL. A cancelled policy's certificate says it is
 // cancelled. Another owner's policy is not found (404), as for
-// [Client.GetPolicy]. The 2018 listing of the API had travel certificates of
-// their own (POST .../certificates, GET .../certificates/{certificate_id}),
-// with no schema published; one certificate per policy, at the URL the policy
-// names, is our design.
+// [Client.GetPolicy].
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.policies.creation_request. It returns the answer
@@ -171,7 +162,7 @@ func (c *Client) GetPolicyCertificate(ctx context.Context, policyID UUID, opts .
 // GetVersion calls getVersion (GET /version): Version of the deployed API.
 //
 // Tells which build of the API answers, so that a bug report can name it.
-// Needs no token (as in the Quickstart).
+// Needs no token.
 //
 // It needs no token. opts ([RequestOption]) tune this call alone: timeout,
 // retries, headers the operation does not declare, and [WithResponseInto] for
@@ -239,11 +230,7 @@ func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, par
 // last page. A cursor names a position in the list (after this policy), not an
 // offset, so a policy issued while the pages are read never shifts them: it
 // comes first in a new listing. A cursor is opaque: a value this API did not
-// give answers 400 (invalid_cursor). The 2018 listing of the API has no list
-// of policies: the operation, its paging and x-pagination (our extension: the
-// query parameter that takes the cursor, the answer's property holding the
-// page's items and the one holding the next cursor; the SDK makes an iterator
-// from it) are our design.
+// give answers 400 (invalid_cursor).
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.policies.creation_request. params may be nil. opts
@@ -321,10 +308,7 @@ func (c *Client) ListProviderSpecialities(ctx context.Context, params *ListProvi
 // RequestQuote calls requestQuote (POST /travel/v1/quotes): Request a travel insurance quote.
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
-// valid_until; a policy can be issued from it until then (our design, after
-// the public partner APIs of the same trade). The 2018 listing had POST
-// /sales/v1/individual/travel/quotes; this model keeps the Quickstart's
-// /travel/v1 prefix (our design).
+// valid_until; a policy can be issued from it until then.
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.policies.quote_request. params may be nil. Its
@@ -343,9 +327,7 @@ func (c *Client) RequestQuote(ctx context.Context, body QuoteRequest, params *Re
 // SearchMedicalProviders calls searchMedicalProviders (GET /health/v1/medical_providers/search): Search medical providers near a point.
 //
 // Medical providers within radius metres of a point, nearest first, optionally
-// of one kind and one speciality. The 2018 listing had GET
-// /ondemand/v1/medical_providers/search; this model files the health
-// operations under /health/v1 (our design).
+// of one kind and one speciality.
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.health.providers.read_only. params may not be nil: it

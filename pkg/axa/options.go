@@ -15,7 +15,7 @@ import (
 // ProductionURL is the base URL of the AXA Assistance API.
 const ProductionURL = "https://apis.axa-assistance.com"
 
-// SandboxURL is where `axa sandbox` listens by default: the local sandbox
+// SandboxURL is where the command axa sandbox listens by default: the local sandbox
 // that needs no account.
 const SandboxURL = "http://127.0.0.1:8080"
 
