@@ -51,7 +51,7 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 				p.Speciality = &speciality
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
-				list, err := c.SearchMedicalProviders(ctx, p)
+				list, err := c.SearchMedicalProviders(ctx, &p)
 				if err != nil {
 					return err
 				}
