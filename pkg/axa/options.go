@@ -25,7 +25,7 @@ const SandboxURL = "http://127.0.0.1:8080"
 // given. They are no secret, and work nowhere else.
 const (
 	SandboxClientID     = "sandbox-client"
-	SandboxClientSecret = "sandbox-secret" //nolint:gosec // the sandbox's public test credentials
+	SandboxClientSecret = "sandbox-secret"
 )
 
 // The environment variables NewClient reads unless WithoutEnvironment is
