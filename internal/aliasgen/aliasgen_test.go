@@ -211,7 +211,7 @@ type UploadMultipartBody struct{ Kind string }
 type CreateClaimJSONRequestBody = Claim
 
 // UploadMultipartRequestBody defines body for Upload for multipart/form-data ContentType.
-type UploadMultipartRequestBody = UploadMultipartBody
+type UploadMultipartRequestBody UploadMultipartBody
 `
 	client := `package gen
 

@@ -416,7 +416,8 @@ func (src *source) leftOut(renames map[string]string) map[string]bool {
 		ts := src.types[name]
 		doc := strings.TrimPrefix(src.docs[name].Text(), name+" ")
 		switch {
-		case strings.HasPrefix(doc, "defines body for") && ts.Assign.IsValid():
+		case strings.HasPrefix(doc, "defines body for"):
+			// An alias for JSON bodies, a defined type for multipart ones.
 			left[name] = true
 			if id, ok := ts.Type.(*ast.Ident); ok && strings.Contains(doc, "multipart/form-data") {
 				left[id.Name] = true
