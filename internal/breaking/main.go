@@ -57,8 +57,9 @@ type severity struct {
 
 // severityLevels are the levels of the oasdiff checks that the gate sets
 // otherwise than oasdiff does, because the Go SDK breaks, or does not,
-// where a generic client would not, or would. README's "Versioning" states
-// the policy, each rule with the test that proves it.
+// where a generic client would not, or would. CONTRIBUTING.md's "The
+// breaking-change gate" states the policy, each rule with the test that
+// proves it.
 func severityLevels() []severity {
 	const (
 		decodes = "the SDK's enum types are strings, and it decodes any value (TestAnOldSDKDecodesWhatANewerSpecAnswers)"

@@ -13,12 +13,13 @@ import (
 )
 
 // The gate calls breaking what breaks a caller of the Go SDK, and only
-// that (README, "Versioning"): what an SDK of the old spec still decodes
-// (a new response enum value, a new property, a new optional header) is
-// not breaking; what its callers send that the new spec refuses (a request
-// enum narrowed) is; and so is what removes an exported Go identifier (a
-// response enum value, an optional response property, a request property,
-// a parameter), though oasdiff's defaults call those safe.
+// that (CONTRIBUTING.md, "The breaking-change gate"): what an SDK of the
+// old spec still decodes (a new response enum value, a new property, a new
+// optional header) is not breaking; what its callers send that the new
+// spec refuses (a request enum narrowed) is; and so is what removes an
+// exported Go identifier (a response enum value, an optional response
+// property, a request property, a parameter), though oasdiff's defaults
+// call those safe.
 func TestGateMatchesWhatTheSDKBreaks(t *testing.T) {
 	dir := t.TempDir()
 	base := specFixture(t, dir, "base.json", nil)

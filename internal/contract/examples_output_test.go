@@ -47,3 +47,23 @@ func TestEveryExampleChecksItsOutput(t *testing.T) {
 		t.Fatal("found no Example function: the walk is broken")
 	}
 }
+
+// TestEveryExampleProgramHasATest: a program of examples/ that no test
+// runs could stop working, or print other than its doc comment and the
+// README say, without a test failing. Every one has a test beside it
+// (examples/otel, a module of its own, is run by make examples-otel).
+func TestEveryExampleProgramHasATest(t *testing.T) {
+	mains, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*", "main.go"))
+	if err != nil || len(mains) < 2 {
+		t.Fatalf("found %d example programs (%v): the glob is broken", len(mains), err)
+	}
+	for _, m := range mains {
+		tests, err := filepath.Glob(filepath.Join(filepath.Dir(m), "*_test.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tests) == 0 {
+			t.Errorf("%s has no test: run it and check its output", filepath.Dir(m))
+		}
+	}
+}

@@ -33,7 +33,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		fmt.Fprintln(w, "genall:", err)
 		if errors.Is(err, gencheck.ErrNothingChanged) {
-			fmt.Fprintln(w, `genall: fix what the step above says (README, "Changing the API", lists what go generate accepts and refuses), then run go generate ./... again`)
+			fmt.Fprintln(w, `genall: fix what the step above says (CONTRIBUTING.md, "Changing the API", lists what go generate accepts and refuses), then run go generate ./... again`)
 		}
 	}
 	return err

@@ -8,8 +8,8 @@ import (
 // valueEdits are the values the proof adds to existing parts of the spec:
 // a value of an enum that requests and answers share (a trip type) and one
 // of an enum only answers carry (a policy's status). Neither breaks a
-// caller of the SDK (README, "Versioning"), and no test may need an edit
-// for them.
+// caller of the SDK (CONTRIBUTING.md, "The breaking-change gate"), and no
+// test may need an edit for them.
 func valueEdits() [][2]string {
 	return [][2]string{
 		{"      enum: [single_trip, annual_multi_trip]\n", "      enum: [single_trip, annual_multi_trip, multi_leg]\n"},

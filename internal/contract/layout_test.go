@@ -7,32 +7,27 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/axa-assistance-go/axa/internal/testutil"
 )
 
 // repoRoot is the module's root, from this package's directory.
 const repoRoot = "../.."
 
-// layoutBlock returns the code block under README.md's "## Where things
-// live", one string per line.
+// layoutFile is where the layout lives: the contributors' guide.
+const layoutFile = "CONTRIBUTING.md"
+
+// layoutBlock returns the first code block under CONTRIBUTING.md's "## Where
+// things live", one string per line.
 func layoutBlock(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
+	for _, b := range testutil.CodeBlocks(t, filepath.Join(repoRoot, layoutFile)) {
+		if b.Section == "Where things live" {
+			return strings.Split(strings.TrimSuffix(b.Text, "\n"), "\n")
+		}
 	}
-	_, after, ok := strings.Cut(string(b), "\n## Where things live\n")
-	if !ok {
-		t.Fatal(`README.md has no "## Where things live" section`)
-	}
-	_, after, ok = strings.Cut(after, "```\n")
-	if !ok {
-		t.Fatal(`README.md's "Where things live" has no code block`)
-	}
-	block, _, ok := strings.Cut(after, "\n```")
-	if !ok {
-		t.Fatal(`README.md's "Where things live" code block is not closed`)
-	}
-	return strings.Split(block, "\n")
+	t.Fatalf(`%s has no code block under "## Where things live"`, layoutFile)
+	return nil
 }
 
 // layoutEntries returns the paths the layout names: an entry is a line
@@ -88,12 +83,12 @@ func layoutSections(lines []string) map[string]string {
 	return out
 }
 
-// TestReadmeLayoutNamesWhatExists keeps README.md's "Where things live"
+// TestLayoutNamesWhatExists keeps CONTRIBUTING.md's "Where things live"
 // honest: every path it names exists, every package directory of internal/
 // and pkg/ is named, and every Go file of pkg/axa and pkg/sandbox is named
 // (by itself, a glob, or a mention in its directory's lines) or lives in a
 // directory the block names below those two.
-func TestReadmeLayoutNamesWhatExists(t *testing.T) {
+func TestLayoutNamesWhatExists(t *testing.T) {
 	lines := layoutBlock(t)
 	entries := layoutEntries(lines)
 	if len(entries) < 20 {
@@ -102,7 +97,7 @@ func TestReadmeLayoutNamesWhatExists(t *testing.T) {
 	for _, e := range entries {
 		matches, err := filepath.Glob(filepath.Join(repoRoot, filepath.FromSlash(strings.TrimSuffix(e, "/"))))
 		if err != nil || len(matches) == 0 {
-			t.Errorf("README.md's layout names %s, which does not exist", e)
+			t.Errorf("%s's layout names %s, which does not exist", layoutFile, e)
 		}
 	}
 	sections := layoutSections(lines)
@@ -137,7 +132,7 @@ func TestReadmeLayoutNamesWhatExists(t *testing.T) {
 		}
 		for _, d := range dirs {
 			if d.IsDir() && !named[top+"/"+d.Name()] {
-				t.Errorf("README.md's layout does not name %s/%s", top, d.Name())
+				t.Errorf("%s's layout does not name %s/%s", layoutFile, top, d.Name())
 			}
 		}
 	}
@@ -158,7 +153,7 @@ func TestReadmeLayoutNamesWhatExists(t *testing.T) {
 			}
 			rel = filepath.ToSlash(rel)
 			if !covered(rel) {
-				t.Errorf("README.md's layout does not name %s (nor its directory)", rel)
+				t.Errorf("%s's layout does not name %s (nor its directory)", layoutFile, rel)
 			}
 			return nil
 		})
