@@ -296,3 +296,58 @@ func TestStateNamingAnotherHostIsIgnored(t *testing.T) {
 		t.Errorf("%d sandboxes started, want 1", n)
 	}
 }
+
+// axa sandbox stop says so in a line of its own, and leaves nothing of
+// the sandbox in the state directory: its state file, start lock and
+// (empty) log go; a log that holds something is kept, and named.
+func TestSandboxStopEndsTheLineAndCleansUp(t *testing.T) {
+	newF, sp, dir := sharedEnv(t)
+	if r := run(t, newF(nil), "countries", "fr"); r.code != ExitOK {
+		t.Fatalf("countries: exit %d: %s", r.code, r.err)
+	}
+	ended := sp.lastEnded()
+	r := run(t, newF(nil), "sandbox", "stop")
+	if r.code != ExitOK || r.out != "axa: stopped the background sandbox\n" {
+		t.Fatalf("sandbox stop: exit %d, out %q, err %q; want exit 0 and %q", r.code, r.out, r.err, "axa: stopped the background sandbox\n")
+	}
+	<-ended
+	if left := dirNames(t, dir); len(left) != 0 {
+		t.Errorf("sandbox stop left %q in the state directory", left)
+	}
+	r = run(t, newF(nil), "sandbox", "stop")
+	if r.code != ExitOK || r.out != "axa: no background sandbox was running\n" {
+		t.Errorf("second sandbox stop: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+
+	// A sandbox that ended by itself (idle) left its files: stop removes
+	// them, but a log with something in it is kept.
+	if r := run(t, newF(nil), "countries", "fr"); r.code != ExitOK {
+		t.Fatalf("countries: exit %d: %s", r.code, r.err)
+	}
+	sp.stopLast()
+	if err := os.WriteFile(filepath.Join(dir, sandboxLogFile), []byte("level=WARN msg=x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, newF(nil), "sandbox", "stop")
+	want := "axa: no background sandbox was running; its log is kept: " + filepath.Join(dir, sandboxLogFile) + "\n"
+	if r.code != ExitOK || r.out != want {
+		t.Errorf("sandbox stop after an idle end: exit %d, out %q, want %q", r.code, r.out, want)
+	}
+	if left := dirNames(t, dir); len(left) != 1 || left[0] != sandboxLogFile {
+		t.Errorf("sandbox stop left %q, want the log alone", left)
+	}
+}
+
+// dirNames lists the names in the directory dir.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
