@@ -159,7 +159,7 @@ func Main(args []string) int {
 func (f *Factory) Run(ctx context.Context, args []string) int {
 	defer f.close()
 	root := NewCmdRoot(f)
-	root.SetArgs(args)
+	root.SetArgs(canonicalOperation(root, args))
 	root.SetOut(f.Out)
 	root.SetErr(f.Err)
 	if f.In != nil {
@@ -240,7 +240,7 @@ the user cache directory).`,
 	p.StringVar(&f.lang, "lang", "", "language of labels (Accept-Language), e.g. fr; free texts stay in English")
 	p.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
 	f.authFlags(root)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(flagError)
 
 	root.AddCommand(
 		NewCmdCountries(f), NewCmdCountryHealth(f), NewCmdCountrySecurity(f), NewCmdAlerts(f),
@@ -301,6 +301,9 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, a []string) error {
 		if err := check(cmd, a); err != nil {
+			if cmd.HasAvailableSubCommands() && len(a) > 0 {
+				return unknownCommand(cmd, a[0])
+			}
 			return &usageError{err}
 		}
 		for i, v := range a {
