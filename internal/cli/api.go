@@ -130,7 +130,7 @@ func apiOperations() []gen.Operation {
 // reservedFlags are the flag names a parameter cannot take: the root's
 // persistent flags, --help, and the body's --file. A test checks the list
 // against the root command.
-var reservedFlags = []string{"base-url", "client-id", "client-secret", "json", "lang", "timeout", "help", "file", "form", "content-type", "output", "env", "issuer", "token-url", "audience"}
+var reservedFlags = []string{"base-url", "client-id", "client-secret", "json", "verbose", "lang", "timeout", "help", "file", "form", "content-type", "output", "env", "issuer", "token-url", "audience"}
 
 // binding ties a parameter of the spec to its flag.
 type binding struct {

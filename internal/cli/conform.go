@@ -89,9 +89,12 @@ bounds the whole run: 5m unless given.`,
 					return usagef("--junit %s: a directory; want the file to write", junit)
 				}
 			}
-			id, secret, base, _, err := f.credentials()
+			id, secret, base, sandboxed, err := f.credentials()
 			if err != nil {
 				return err
+			}
+			if f.verbose {
+				fmt.Fprintln(f.Err, whoLine(base, id, sandboxed, false, ""))
 			}
 			// The SDK's rules for a base URL and an authorization server
 			// (https, or http to loopback only; no credentials in them),

@@ -71,6 +71,7 @@ type Factory struct {
 	envName, issuer, tokenURL       string // see authserver.go
 	audience                        string
 	jsonOut                         bool
+	verbose                         bool
 	lang                            string
 	timeout                         time.Duration
 
@@ -237,6 +238,7 @@ the user cache directory).`,
 	p.StringVar(&f.clientID, "client-id", "", "OAuth2 client id (default $AXA_CLIENT_ID)")
 	p.StringVar(&f.clientSecret, "client-secret", "", "OAuth2 client secret (default $AXA_CLIENT_SECRET; prefer the variable: flags show in process lists)")
 	p.BoolVar(&f.jsonOut, "json", false, "print JSON instead of a table")
+	p.BoolVarP(&f.verbose, "verbose", "v", false, "say which API or sandbox the command calls, and as whom (a client, or the user of axa login)")
 	p.StringVar(&f.lang, "lang", "", "language of labels (Accept-Language), e.g. fr; free texts stay in English")
 	p.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
 	f.authFlags(root)
@@ -338,14 +340,14 @@ func (f *Factory) Client() (*axa.Client, error) {
 		return f.client, nil
 	}
 	opts := []axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli")}
-	id, secret, base, _, err := f.credentials()
+	id, secret, base, sandboxed, err := f.credentials()
 	if err != nil {
 		return nil, err
 	}
 	opts = append(opts, axa.WithBaseURL(base))
 	opts = append(opts, f.authOptions()...)
 	// A login session for this client and API: act as that user.
-	sess, err := f.sessionOptions(id, secret, base)
+	sess, user, err := f.sessionOptions(id, secret, base)
 	if err != nil {
 		return nil, err
 	}
@@ -353,6 +355,9 @@ func (f *Factory) Client() (*axa.Client, error) {
 		opts = append(opts, sess...)
 	} else {
 		opts = append(opts, axa.WithClientCredentials(id, secret))
+	}
+	if f.verbose {
+		fmt.Fprintln(f.Err, whoLine(base, id, sandboxed, sess != nil, user))
 	}
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
@@ -363,6 +368,29 @@ func (f *Factory) Client() (*axa.Client, error) {
 	return c, nil
 }
 
+// whoLine says what a command calls and as whom (-v): the embedded
+// sandbox or the API at base, as the client id or as the user logged in
+// (user, when the session recorded it).
+func whoLine(base, id string, sandboxed, session bool, user string) string {
+	where := "calling the API at " + base
+	if sandboxed {
+		where = "using the embedded sandbox at " + base
+	}
+	switch {
+	case session && user != "":
+		return fmt.Sprintf("axa: %s as %s, logged in with axa login (client %s)", where, termtext.Line(user), id)
+	case session:
+		return fmt.Sprintf("axa: %s as the user logged in with axa login (client %s; axa auth status says who)", where, id)
+	case sandboxed:
+		return fmt.Sprintf("axa: %s as its client %s (no credentials set, nobody logged in)", where, id)
+	}
+	return fmt.Sprintf("axa: %s as client %s", where, id)
+}
+
+// startSandbox returns the URL of the embedded sandbox: the shared one,
+// started if none runs, which is said then, once (a command that uses it
+// says so with -v only); or, without SpawnSandbox, one of the command's
+// own, said each time.
 func (f *Factory) startSandbox() (string, error) {
 	if f.SpawnSandbox != nil {
 		// Bounded by --timeout: a slow sandbox is waited for that long.
@@ -376,8 +404,6 @@ func (f *Factory) startSandbox() (string, error) {
 			idle, _ := f.idleTimeout() // checked before the start
 			fmt.Fprintf(f.Err, "axa: no credentials set: started the embedded sandbox at %s, shared by the next commands until `axa sandbox stop` or %s without a request (set %s and %s to call the real API)\n",
 				st.URL, idle, axa.EnvClientID, axa.EnvClientSecret)
-		} else {
-			fmt.Fprintf(f.Err, "axa: no credentials set: using the embedded sandbox at %s\n", st.URL)
 		}
 		return st.URL, nil
 	}

@@ -154,8 +154,8 @@ func TestCommandsShareOneSandbox(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.out, "Camille Martin") {
 		t.Fatalf("policy create from the first command's quote: exit %d, out %q, err %q", r.code, r.out, r.err)
 	}
-	if !strings.Contains(r.err, "using the embedded sandbox") {
-		t.Errorf("stderr does not say the running sandbox is used: %q", r.err)
+	if r.err != "" {
+		t.Errorf("stderr of a command that uses the running sandbox: %q, want nothing (-v says it)", r.err)
 	}
 	if n := sp.started.Load(); n != 1 {
 		t.Errorf("%d sandboxes started, want 1", n)
@@ -350,4 +350,55 @@ func dirNames(t *testing.T, dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// The sandbox's notice is said once, by the command that starts it, and
+// never before a usage error; -v says on every command what is called and
+// as whom: the sandbox's client, or after axa login the user.
+func TestSandboxNoticeOncePerStartAndWhose(t *testing.T) {
+	newF, sp, _ := sharedEnv(t)
+	sp.opts = []sandbox.Option{sandbox.WithAutoApprove()}
+	if r := run(t, newF(nil), "countries", "fr", "jp"); r.code != ExitUsage || r.err != "axa: accepts at most 1 arg(s), received 2 (see --help)\n" {
+		t.Errorf("a usage error: exit %d, err %q; want the error line alone", r.code, r.err)
+	}
+	r := run(t, newF(nil), "countries", "fr")
+	st, err := stateAt(sharedDir(t, newF))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "axa: no credentials set: started the embedded sandbox at " + st.URL + ", shared by the next commands until `axa sandbox stop` or 30m0s without a request (set AXA_CLIENT_ID and AXA_CLIENT_SECRET to call the real API)\n"
+	if r.code != ExitOK || r.err != want {
+		t.Errorf("the command that starts the sandbox: exit %d, err\n  %q\nwant\n  %q", r.code, r.err, want)
+	}
+	for _, args := range [][]string{{"countries", "fr"}, {"alerts", "--min-level", "severe"}} {
+		if r := run(t, newF(nil), args...); r.err != "" && !strings.HasPrefix(r.err, "axa: --min-level") {
+			t.Errorf("axa %s: err %q; want no word of the sandbox", strings.Join(args, " "), r.err)
+		}
+	}
+	r = run(t, newF(nil), "-v", "countries", "fr")
+	if want := "axa: using the embedded sandbox at " + st.URL + " as its client sandbox-client (no credentials set, nobody logged in)\n"; r.err != want {
+		t.Errorf("-v: err\n  %q\nwant\n  %q", r.err, want)
+	}
+
+	f := newF(nil)
+	f.OpenBrowser = browser
+	if r := run(t, f, "login", "--wait", "20s"); r.code != ExitOK {
+		t.Fatalf("login: exit %d: %s", r.code, r.err)
+	}
+	if r := run(t, newF(nil), "countries", "fr"); r.err != "" {
+		t.Errorf("after login: err %q; want nothing (no \"no credentials\")", r.err)
+	}
+	r = run(t, newF(nil), "-v", "countries", "fr")
+	if want := "axa: using the embedded sandbox at " + st.URL + " as " + sandbox.DefaultUsername + ", logged in with axa login (client sandbox-client)\n"; r.err != want {
+		t.Errorf("-v after login: err\n  %q\nwant\n  %q", r.err, want)
+	}
+	if n := sp.started.Load(); n != 1 {
+		t.Errorf("%d sandboxes started, want 1", n)
+	}
+}
+
+// sharedDir is the state directory of the factories newF makes.
+func sharedDir(t *testing.T, newF func(*Factory) *Factory) string {
+	t.Helper()
+	return newF(nil).Getenv(EnvStateDir)
 }
