@@ -169,15 +169,28 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 					params[b.param.Name] = []string{f.lang} // --lang, as for every command
 				}
 			}
-			body, closeBody, err := requestBody(cmd.InOrStdin(), doc.Body, file, contentType, form)
+			body, raw, closeBody, err := requestBody(cmd.InOrStdin(), doc.Body, file, contentType, form)
 			if err != nil {
 				return err
 			}
 			defer closeBody()
+			// What the spec says of the values (patterns, formats,
+			// lengths, bounds, the body's fields), before anything starts.
+			var decoded any
+			if raw != nil {
+				_ = json.Unmarshal(raw, &decoded) // JSON: read so
+			}
+			flags := map[string]string{}
+			for _, b := range bindings {
+				flags[b.param.In+"/"+b.param.Name] = "--" + b.flag
+			}
+			if err := f.checkLocal(id, params, decoded, "--file "+file+": ", namesOf(flags)); err != nil {
+				return err
+			}
 			// Everything the SDK would refuse is said before anything
 			// starts (a sandbox, a token request).
 			if err := axa.ValidateInvokeStream(id, params, body); err != nil {
-				return &usageError{err}
+				return &usageError{err: err}
 			}
 			if err := checkOutput(output); err != nil {
 				return err
@@ -192,7 +205,7 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 				answer, err := c.InvokeStream(ctx, id, params, body)
 				var ie *axa.InvalidRequestError
 				if errors.As(err, &ie) || errors.Is(err, axa.ErrUnknownOperation) {
-					return &usageError{err}
+					return &usageError{err: err}
 				}
 				if err != nil {
 					return err

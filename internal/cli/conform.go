@@ -102,7 +102,7 @@ bounds the whole run: 5m unless given.`,
 			// and the SDK decides where the tokens come from.
 			c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(base), axa.WithClientCredentials(id, secret)}, f.authOptions()...)...)
 			if err != nil {
-				return &usageError{err}
+				return &usageError{err: err}
 			}
 			as, params := c.AuthorizationServer(), c.TokenParameters()
 			_ = c.Close()

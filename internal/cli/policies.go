@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"strings"
 	"time"
@@ -75,13 +76,34 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var req axa.QuoteRequest
+			var body any
+			prefix := ""
+			names := map[string]string{"header/Idempotency-Key": "--idempotency-key"}
 			if file != "" {
-				if err := readJSON(file, &req); err != nil {
+				var raw json.RawMessage
+				if err := readJSON(file, &raw); err != nil {
 					return err
 				}
+				_ = json.Unmarshal(raw, &body) // JSON: read above
+				prefix = "--file " + file + ": "
+				if err := f.checkQuote(key, body, prefix, names); err != nil {
+					return err
+				}
+				if err := json.Unmarshal(raw, &req); err != nil {
+					return usagef("--file %s: not valid JSON for a quote request: %w", file, err)
+				}
 			} else {
-				if from == "" || len(to) == 0 || start == "" || end == "" || len(births) == 0 {
-					return usagef("give --from, --to, --start, --end and --traveller, or --file")
+				var missing []string
+				for _, m := range []struct {
+					flag  string
+					given bool
+				}{{"--from", from != ""}, {"--to", len(to) > 0}, {"--start", start != ""}, {"--end", end != ""}, {"--traveller", len(births) > 0}} {
+					if !m.given {
+						missing = append(missing, m.flag)
+					}
+				}
+				if len(missing) > 0 {
+					return usagef("quote needs %s (or --file with the whole request)", joinAnd(missing))
 				}
 				req = axa.QuoteRequest{
 					TripType: axa.TripType(tripType), OriginCountry: countryID(from),
@@ -104,12 +126,16 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 					}
 					req.Travellers = append(req.Travellers, axa.Traveller{BirthDate: d})
 				}
-			}
-			if !req.TripType.Valid() {
-				return usagef("trip type %q: want single_trip or annual_multi_trip", req.TripType)
-			}
-			if !req.PlanCode.Valid() {
-				return usagef("plan %q: want essential, comfort or premium", req.PlanCode)
+				if body, err = jsonValue(req); err != nil {
+					return usagef("the quote request cannot be sent: %w", err)
+				}
+				maps.Copy(names, map[string]string{
+					"body/trip_type": "--trip-type", "body/origin_country": "--from", "body/destination_countries": "--to",
+					"body/start_date": "--start", "body/end_date": "--end", "body/travellers": "--traveller", "body/plan_code": "--plan",
+				})
+				if err := f.checkQuote(key, body, prefix, names); err != nil {
+					return err
+				}
 			}
 			if err := encodable(req, "the quote request"); err != nil {
 				return err
@@ -141,6 +167,24 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 	fl.StringVar(&plan, "plan", "comfort", "essential, comfort or premium")
 	fl.StringVar(&key, "idempotency-key", "", "Idempotency-Key to send (default: a new one)")
 	return cmd
+}
+
+// checkQuote checks a quote request (body, decoded JSON) and its
+// Idempotency-Key against the spec.
+func (f *Factory) checkQuote(key string, body any, prefix string, names map[string]string) error {
+	params := map[string][]string{}
+	if key != "" {
+		params["Idempotency-Key"] = []string{key}
+	}
+	return f.checkLocal("requestQuote", params, body, prefix, namesOf(names))
+}
+
+// joinAnd joins words as "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 // NewCmdPolicy builds `axa policy create|get|list|cancel|certificate`.
@@ -179,22 +223,50 @@ answers the same policy instead of issuing a second one.`,
 			if file == "" && !ask {
 				return usagef("--file is required: the policy holder and travellers, as JSON (axa policy create --template > holder.json writes one to fill in)")
 			}
+			if quoteID == "" {
+				return usagef("policy create needs --quote: the id of the quote to issue the policy from (axa quote prints it)")
+			}
+			names := namesOf(map[string]string{"body/quote_id": "--quote", "header/Idempotency-Key": "--idempotency-key"})
+			params := map[string][]string{}
+			if key != "" {
+				params["Idempotency-Key"] = []string{key}
+			}
+			// The quote id and the key, before any question is asked.
+			if err := f.checkLocalOnly("createPolicy", params, map[string]any{"quote_id": quoteID}, "", names, true); err != nil {
+				return err
+			}
+			var req axa.PolicyRequest
+			var raw json.RawMessage
+			var body any
+			prefix := "--file " + file + ": "
+			if ask {
+				prefix = "the policy request you entered: "
+				r, err := promptPolicy(cmd.Context(), cmd.InOrStdin(), f.Err)
+				if err != nil {
+					return err
+				}
+				if raw, err = json.Marshal(r); err != nil {
+					return usagef("the policy request you entered cannot be sent: %w", err)
+				}
+			} else if err := readJSON(file, &raw); err != nil {
+				return err
+			}
+			_ = json.Unmarshal(raw, &body) // JSON: read or made above
+			if obj, ok := body.(map[string]any); ok {
+				obj["quote_id"] = quoteID
+			}
+			if err := f.checkLocal("createPolicy", params, body, prefix, names); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(raw, &req); err != nil {
+				return usagef("%snot valid JSON for a policy request: %w", prefix, err)
+			}
 			id, err := uuid.Parse(quoteID)
 			if err != nil {
 				return usagef("--quote %q: want a quote id (a UUID)", quoteID)
 			}
-			var req axa.PolicyRequest
-			what := "the policy request in --file " + file
-			if ask {
-				what = "the policy request you entered"
-				if req, err = promptPolicy(cmd.Context(), cmd.InOrStdin(), f.Err); err != nil {
-					return err
-				}
-			} else if err := readJSON(file, &req); err != nil {
-				return err
-			}
 			req.QuoteID = id
-			if err := encodable(req, what); err != nil {
+			if err := encodable(req, strings.TrimSuffix(prefix, ": ")); err != nil {
 				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
@@ -328,6 +400,12 @@ the end, --limit policies a request. --json prints {"items": [...], "next_cursor
 			}
 			if all && cursor != "" {
 				return usagef("--all starts from the newest policy: give --all or --cursor, not both")
+			}
+			if cursor != "" {
+				if err := f.checkLocal("listPolicies", map[string][]string{"cursor": {cursor}}, nil, "",
+					namesOf(map[string]string{"query/cursor": "--cursor"})); err != nil {
+					return err
+				}
 			}
 			n := int32(limit)
 			params := &axa.ListPoliciesParams{Limit: &n}

@@ -77,6 +77,7 @@ type Factory struct {
 
 	client  *axa.Client
 	closers []func()
+	spec    *localSpec // the spec of the local checks, loaded on first use
 
 	secretsMu sync.Mutex
 	secrets   []string // what the error line must not print (see addSecret)
@@ -121,14 +122,19 @@ func (f *Factory) redact(msg string) string {
 	return msg
 }
 
-// usageError is a wrong command line: exit code 2.
-type usageError struct{ err error }
+// usageError is a wrong command line: exit code 2. said tells that the
+// error says what to give (the local checks' "want ..."): the error line
+// then does not send the user to --help.
+type usageError struct {
+	err  error
+	said bool
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+	return &usageError{err: fmt.Errorf(format, args...)}
 }
 
 // ExitCode chooses the exit code of an error, in one place: a usage error
@@ -187,7 +193,7 @@ func oneLine(err error, redact func(string) string) string {
 		msg = string(r[:maxErrorLine-1]) + "…"
 	}
 	var ue *usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) && !ue.said {
 		msg += " (see --help)"
 	}
 	if !strings.HasPrefix(msg, "axa: ") {
@@ -306,7 +312,7 @@ func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 			if cmd.HasAvailableSubCommands() && len(a) > 0 {
 				return unknownCommand(cmd, a[0])
 			}
-			return &usageError{err}
+			return &usageError{err: err}
 		}
 		for i, v := range a {
 			if strings.TrimSpace(v) == "" {
@@ -361,7 +367,7 @@ func (f *Factory) Client() (*axa.Client, error) {
 	}
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
-		return nil, &usageError{err} // the options are the user's: a base URL, credentials
+		return nil, &usageError{err: err} // the options are the user's: a base URL, credentials
 	}
 	f.client = c
 	f.closers = append(f.closers, func() { _ = c.Close() })

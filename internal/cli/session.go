@@ -326,7 +326,7 @@ func (f *Factory) revokeSession(ctx context.Context, s *session, id, secret stri
 	opts = append(opts, axa.WithAuthorizationCode(id, secret, s.RedirectURL), axa.WithRefreshToken(s.RefreshToken))
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
-		return &usageError{fmt.Errorf("revoking the session: %w", err)}
+		return &usageError{err: fmt.Errorf("revoking the session: %w", err)}
 	}
 	defer c.Close()
 	if err := c.Revoke(ctx); err != nil {
@@ -496,7 +496,7 @@ not verified), the client, the API and the scopes. No token is printed.`,
 				axa.WithTokenHook(f.sessionHook(path, *s)))
 			c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 			if err != nil {
-				return &usageError{err}
+				return &usageError{err: err}
 			}
 			defer c.Close()
 			ctx, cancel := f.context(cmd)

@@ -450,7 +450,7 @@ func serveBackground(ctx context.Context, bg background) error {
 	}, opts...)...)
 	if err != nil {
 		_ = ln.Close()
-		return &usageError{err}
+		return &usageError{err: err}
 	}
 	// The commands find the sandbox through the state file written below:
 	// it is ready to answer them by then.

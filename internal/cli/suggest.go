@@ -117,7 +117,7 @@ func unknownCommand(cmd *cobra.Command, name string) error {
 func flagError(cmd *cobra.Command, err error) error {
 	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
 	if !ok {
-		return &usageError{err}
+		return &usageError{err: err}
 	}
 	name, _, _ = strings.Cut(name, "=")
 	var names []string
@@ -130,5 +130,5 @@ func flagError(cmd *cobra.Command, err error) error {
 	cmd.InheritedFlags().VisitAll(visit)
 	slices.Sort(names)
 	names = slices.Compact(names)
-	return &usageError{fmt.Errorf("%w%s", err, didYouMean("--", suggest(name, names)))}
+	return &usageError{err: fmt.Errorf("%w%s", err, didYouMean("--", suggest(name, names)))}
 }
