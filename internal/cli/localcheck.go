@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,9 @@ type localSpec struct {
 	// hints say, for a component schema (CountryId), where its values
 	// are listed (`axa countries`).
 	hints map[*openapi3.Schema]string
+	// policyNumber is the pattern of a policy number (the spec's
+	// Policy.policy_number), nil if the spec has none.
+	policyNumber *regexp.Regexp
 }
 
 // localOp is what the spec says of one operation's request.
@@ -62,6 +66,15 @@ func loadLocalSpec() (*localSpec, error) {
 	for name, hint := range componentHints() {
 		if ref := doc.Components.Schemas[name]; ref != nil && ref.Value != nil {
 			s.hints[ref.Value] = hint
+		}
+	}
+	if ref := doc.Components.Schemas["Policy"]; ref != nil && ref.Value != nil {
+		if prop := ref.Value.Properties["policy_number"]; prop != nil && prop.Value != nil && prop.Value.Pattern != "" {
+			re, err := regexp.Compile(prop.Value.Pattern)
+			if err != nil {
+				return nil, fmt.Errorf("the embedded spec: the pattern of a policy number: %w", err)
+			}
+			s.policyNumber = re
 		}
 	}
 	for _, item := range doc.Paths.Map() {

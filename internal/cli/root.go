@@ -78,6 +78,12 @@ type Factory struct {
 	client  *axa.Client
 	closers []func()
 	spec    *localSpec // the spec of the local checks, loaded on first use
+	// actingAs is whom the client acts as, once made: a client, or the
+	// user of a login session (for messages: see ownerHint).
+	actingAs struct {
+		client, user string
+		session      bool
+	}
 
 	secretsMu sync.Mutex
 	secrets   []string // what the error line must not print (see addSecret)
@@ -362,6 +368,7 @@ func (f *Factory) Client() (*axa.Client, error) {
 	} else {
 		opts = append(opts, axa.WithClientCredentials(id, secret))
 	}
+	f.actingAs.client, f.actingAs.user, f.actingAs.session = id, user, sess != nil
 	if f.verbose {
 		fmt.Fprintln(f.Err, whoLine(base, id, sandboxed, sess != nil, user))
 	}
