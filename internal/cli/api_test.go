@@ -411,6 +411,11 @@ func TestAPIFlagsAreKebabCaseWithTheSnakeCaseHidden(t *testing.T) {
 		}
 		outs = append(outs, r.out)
 	}
+	for i, out := range outs[1:] {
+		if out != outs[0] {
+			t.Errorf("spelling %d answers otherwise than the first:\n%s\nwant:\n%s", i+2, out, outs[0])
+		}
+	}
 	r := run(t, nil, "api", "getCountry", "--help")
 	if !strings.Contains(r.out, "--country-id string") || strings.Contains(r.out, "country_id string") {
 		t.Errorf("help of getCountry does not show --country-id alone:\n%s", r.out)
@@ -430,7 +435,7 @@ func TestMistypedNamesGetASuggestion(t *testing.T) {
 	}{
 		{[]string{"api", "getcountyr"}, "axa: unknown operation \"getcountyr\" for \"axa api\"; did you mean getCountry? (see --help)\n"},
 		{[]string{"api", "getCountry", "--country", "fr"}, "axa: unknown flag: --country; did you mean --country-id? (see --help)\n"},
-		{[]string{"api", "listAlerts", "--min-levle", "high"}, "axa: unknown flag: --min-levle; did you mean --min-level? (see --help)\n"},
+		{[]string{"api", "listAlerts", "--min-levle", "high"}, "axa: unknown flag: --min-levle; did you mean --min-level? (see --help)\n"}, //nolint:misspell // the typo is the test's
 		{[]string{"alerts", "--min_level", "high"}, "axa: unknown flag: --min_level; did you mean --min-level? (see --help)\n"},
 		{[]string{"countrie"}, "axa: unknown command \"countrie\" for \"axa\"; did you mean countries? (see --help)\n"},
 		{[]string{"sandbox", "stopp"}, "axa: unknown command \"stopp\" for \"axa sandbox\"; did you mean stop? (see --help)\n"},
