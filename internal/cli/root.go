@@ -58,6 +58,12 @@ type Factory struct {
 	// refuses to write binary data (a PDF); nil means whether Out is an
 	// *os.File that is a terminal (see isTerminal). Tests set it.
 	OutIsTerminal func() bool
+	// TermWidth returns the width, in columns, of the terminal Out is,
+	// to which tables wrap their long cells; 0 when Out is not a terminal
+	// (a pipe, a file), where each row stays one line. nil means
+	// tableWidth's answer: $COLUMNS, else the terminal's own width. Tests
+	// set it.
+	TermWidth func() int
 	// SpawnSandbox, when set, makes the commands without credentials share
 	// one sandbox, started in the background on first use (see shared.go);
 	// Main sets it to re-execute this program. When nil, each command
@@ -458,7 +464,8 @@ func (f *Factory) langParam() *string {
 	return &f.lang
 }
 
-// print writes v as JSON with --json, else calls rows to lay out a table.
+// print writes v as JSON with --json, else calls rows to lay out a table,
+// its long cells wrapped to the terminal's width (tableWidth).
 // Both hold what the server sent, so neither lets a character through that
 // a terminal would act on (see internal/termtext).
 func (f *Factory) print(v any, rows func(w *table)) error {
@@ -472,11 +479,7 @@ func (f *Factory) print(v any, rows func(w *table)) error {
 	}
 	t := newTable()
 	rows(t)
-	text, err := t.text()
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(f.Out, text)
+	_, err := io.WriteString(f.Out, t.text(f.tableWidth()))
 	return err
 }
 
