@@ -100,9 +100,7 @@ type ClientInterface interface {
 	// SearchMedicalProviders Search medical providers near a point
 	//
 	// Medical providers within `radius` metres of a point, nearest first, optionally of
-	// one kind and one speciality. The 2018 listing had
-	// `GET /ondemand/v1/medical_providers/search`; this model files the health operations
-	// under `/health/v1` (our design).
+	// one kind and one speciality.
 	//
 	// Corresponds with GET /health/v1/medical_providers/search (the `SearchMedicalProviders` operationId).
 	SearchMedicalProviders(ctx context.Context, params *SearchMedicalProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -170,10 +168,6 @@ type ClientInterface interface {
 	// names a position in the list (after this policy), not an offset, so a policy issued
 	// while the pages are read never shifts them: it comes first in a new listing. A
 	// cursor is opaque: a value this API did not give answers `400` (`invalid_cursor`).
-	// The 2018 listing of the API has no list of policies: the operation, its paging and
-	// `x-pagination` (our extension: the query parameter that takes the cursor, the
-	// answer's property holding the page's items and the one holding the next cursor;
-	// the SDK makes an iterator from it) are our design.
 	//
 	// Corresponds with GET /travel/v1/policies (the `ListPolicies` operationId).
 	ListPolicies(ctx context.Context, params *ListPoliciesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -183,9 +177,7 @@ type ClientInterface interface {
 	// Issues a policy from a valid, unexpired quote, for the policy holder and the
 	// travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 	// request answers the policy already issued (with `Idempotent-Replayed: true`) and
-	// never issues a second one. The 2018 listing had
-	// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
-	// `/travel/v1` prefix (our design).
+	// never issues a second one.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -197,9 +189,7 @@ type ClientInterface interface {
 	// Issues a policy from a valid, unexpired quote, for the policy holder and the
 	// travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 	// request answers the policy already issued (with `Idempotent-Replayed: true`) and
-	// never issues a second one. The 2018 listing had
-	// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
-	// `/travel/v1` prefix (our design).
+	// never issues a second one.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -217,14 +207,11 @@ type ClientInterface interface {
 	//
 	// Cancels an issued policy whose trip has not started (its `start_date` is after
 	// today, in UTC), and answers it cancelled: `status: cancelled`, `cancelled_at` and
-	// the `refund`, the whole premium (our design). From the start date on, or once the
+	// the `refund`, the whole premium. From the start date on, or once the
 	// policy is cancelled, it answers `409` (`trip_started`, `policy_already_cancelled`).
 	// Send the same `Idempotency-Key` on every attempt: a repeated request answers the
 	// cancelled policy again (with `Idempotent-Replayed: true`), not a `409`. Another
-	// owner's policy is not found (`404`), as for `getPolicy`. The 2018 listing of the API
-	// had `POST /sales/vexp/individual/travel/policies/{policy_id}/cancel`, with no schema
-	// published; this model keeps the Quickstart's `/travel/v1` prefix, and its answer,
-	// refund and errors are our design.
+	// owner's policy is not found (`404`), as for `getPolicy`.
 	//
 	// Corresponds with POST /travel/v1/policies/{policy_id}/cancel (the `CancelPolicy` operationId).
 	CancelPolicy(ctx context.Context, policyID PolicyIDPath, params *CancelPolicyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -235,10 +222,7 @@ type ClientInterface interface {
 	// the travellers, the trip's dates and countries, the plan and the premium. It is the
 	// document the policy's `documents` name with `kind: certificate`, at this URL. A
 	// cancelled policy's certificate says it is cancelled. Another owner's policy is not
-	// found (`404`), as for `getPolicy`. The 2018 listing of the API had travel
-	// certificates of their own (`POST .../certificates`, `GET
-	// .../certificates/{certificate_id}`), with no schema published; one certificate per
-	// policy, at the URL the policy names, is our design.
+	// found (`404`), as for `getPolicy`.
 	//
 	// Corresponds with GET /travel/v1/policies/{policy_id}/certificate.pdf (the `GetPolicyCertificate` operationId).
 	GetPolicyCertificate(ctx context.Context, policyID PolicyIDPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -246,10 +230,7 @@ type ClientInterface interface {
 	// RequestQuoteWithBody Request a travel insurance quote
 	//
 	// Prices a trip for the given travellers and plan. The quote is valid until
-	// `valid_until`; a policy can be issued from it until then (our design, after the
-	// public partner APIs of the same trade). The 2018 listing had
-	// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
-	// `/travel/v1` prefix (our design).
+	// `valid_until`; a policy can be issued from it until then.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -259,10 +240,7 @@ type ClientInterface interface {
 	// RequestQuote Request a travel insurance quote
 	//
 	// Prices a trip for the given travellers and plan. The quote is valid until
-	// `valid_until`; a policy can be issued from it until then (our design, after the
-	// public partner APIs of the same trade). The 2018 listing had
-	// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
-	// `/travel/v1` prefix (our design).
+	// `valid_until`; a policy can be issued from it until then.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -272,7 +250,7 @@ type ClientInterface interface {
 	// GetVersion Version of the deployed API
 	//
 	// Tells which build of the API answers, so that a bug report can name it. Needs no
-	// token (as in the Quickstart).
+	// token.
 	//
 	// Corresponds with GET /version (the `GetVersion` operationId).
 	GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -298,9 +276,7 @@ func (c *Client) ListProviderKinds(ctx context.Context, params *ListProviderKind
 // SearchMedicalProviders Search medical providers near a point
 //
 // Medical providers within `radius` metres of a point, nearest first, optionally of
-// one kind and one speciality. The 2018 listing had
-// `GET /ondemand/v1/medical_providers/search`; this model files the health operations
-// under `/health/v1` (our design).
+// one kind and one speciality.
 //
 // Corresponds with GET /health/v1/medical_providers/search (the `SearchMedicalProviders` operationId).
 func (c *Client) SearchMedicalProviders(ctx context.Context, params *SearchMedicalProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -448,10 +424,6 @@ func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryIDPath
 // names a position in the list (after this policy), not an offset, so a policy issued
 // while the pages are read never shifts them: it comes first in a new listing. A
 // cursor is opaque: a value this API did not give answers `400` (`invalid_cursor`).
-// The 2018 listing of the API has no list of policies: the operation, its paging and
-// `x-pagination` (our extension: the query parameter that takes the cursor, the
-// answer's property holding the page's items and the one holding the next cursor;
-// the SDK makes an iterator from it) are our design.
 //
 // Corresponds with GET /travel/v1/policies (the `ListPolicies` operationId).
 func (c *Client) ListPolicies(ctx context.Context, params *ListPoliciesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -471,9 +443,7 @@ func (c *Client) ListPolicies(ctx context.Context, params *ListPoliciesParams, r
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
 // travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 // request answers the policy already issued (with `Idempotent-Replayed: true`) and
-// never issues a second one. The 2018 listing had
-// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
-// `/travel/v1` prefix (our design).
+// never issues a second one.
 //
 // Takes any type of body and a specified content type.
 //
@@ -495,9 +465,7 @@ func (c *Client) CreatePolicyWithBody(ctx context.Context, params *CreatePolicyP
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
 // travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 // request answers the policy already issued (with `Idempotent-Replayed: true`) and
-// never issues a second one. The 2018 listing had
-// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
-// `/travel/v1` prefix (our design).
+// never issues a second one.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -535,14 +503,11 @@ func (c *Client) GetPolicy(ctx context.Context, policyID PolicyIDPath, reqEditor
 //
 // Cancels an issued policy whose trip has not started (its `start_date` is after
 // today, in UTC), and answers it cancelled: `status: cancelled`, `cancelled_at` and
-// the `refund`, the whole premium (our design). From the start date on, or once the
+// the `refund`, the whole premium. From the start date on, or once the
 // policy is cancelled, it answers `409` (`trip_started`, `policy_already_cancelled`).
 // Send the same `Idempotency-Key` on every attempt: a repeated request answers the
 // cancelled policy again (with `Idempotent-Replayed: true`), not a `409`. Another
-// owner's policy is not found (`404`), as for `getPolicy`. The 2018 listing of the API
-// had `POST /sales/vexp/individual/travel/policies/{policy_id}/cancel`, with no schema
-// published; this model keeps the Quickstart's `/travel/v1` prefix, and its answer,
-// refund and errors are our design.
+// owner's policy is not found (`404`), as for `getPolicy`.
 //
 // Corresponds with POST /travel/v1/policies/{policy_id}/cancel (the `CancelPolicy` operationId).
 func (c *Client) CancelPolicy(ctx context.Context, policyID PolicyIDPath, params *CancelPolicyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -563,10 +528,7 @@ func (c *Client) CancelPolicy(ctx context.Context, policyID PolicyIDPath, params
 // the travellers, the trip's dates and countries, the plan and the premium. It is the
 // document the policy's `documents` name with `kind: certificate`, at this URL. A
 // cancelled policy's certificate says it is cancelled. Another owner's policy is not
-// found (`404`), as for `getPolicy`. The 2018 listing of the API had travel
-// certificates of their own (`POST .../certificates`, `GET
-// .../certificates/{certificate_id}`), with no schema published; one certificate per
-// policy, at the URL the policy names, is our design.
+// found (`404`), as for `getPolicy`.
 //
 // Corresponds with GET /travel/v1/policies/{policy_id}/certificate.pdf (the `GetPolicyCertificate` operationId).
 func (c *Client) GetPolicyCertificate(ctx context.Context, policyID PolicyIDPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -584,10 +546,7 @@ func (c *Client) GetPolicyCertificate(ctx context.Context, policyID PolicyIDPath
 // RequestQuoteWithBody Request a travel insurance quote
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
-// `valid_until`; a policy can be issued from it until then (our design, after the
-// public partner APIs of the same trade). The 2018 listing had
-// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
-// `/travel/v1` prefix (our design).
+// `valid_until`; a policy can be issued from it until then.
 //
 // Takes any type of body and a specified content type.
 //
@@ -607,10 +566,7 @@ func (c *Client) RequestQuoteWithBody(ctx context.Context, params *RequestQuoteP
 // RequestQuote Request a travel insurance quote
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
-// `valid_until`; a policy can be issued from it until then (our design, after the
-// public partner APIs of the same trade). The 2018 listing had
-// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
-// `/travel/v1` prefix (our design).
+// `valid_until`; a policy can be issued from it until then.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -630,7 +586,7 @@ func (c *Client) RequestQuote(ctx context.Context, params *RequestQuoteParams, b
 // GetVersion Version of the deployed API
 //
 // Tells which build of the API answers, so that a bug report can name it. Needs no
-// token (as in the Quickstart).
+// token.
 //
 // Corresponds with GET /version (the `GetVersion` operationId).
 func (c *Client) GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1642,9 +1598,7 @@ type ClientWithResponsesInterface interface {
 	// SearchMedicalProvidersWithResponse Search medical providers near a point
 	//
 	// Medical providers within `radius` metres of a point, nearest first, optionally of
-	// one kind and one speciality. The 2018 listing had
-	// `GET /ondemand/v1/medical_providers/search`; this model files the health operations
-	// under `/health/v1` (our design).
+	// one kind and one speciality.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1728,10 +1682,6 @@ type ClientWithResponsesInterface interface {
 	// names a position in the list (after this policy), not an offset, so a policy issued
 	// while the pages are read never shifts them: it comes first in a new listing. A
 	// cursor is opaque: a value this API did not give answers `400` (`invalid_cursor`).
-	// The 2018 listing of the API has no list of policies: the operation, its paging and
-	// `x-pagination` (our extension: the query parameter that takes the cursor, the
-	// answer's property holding the page's items and the one holding the next cursor;
-	// the SDK makes an iterator from it) are our design.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1743,9 +1693,7 @@ type ClientWithResponsesInterface interface {
 	// Issues a policy from a valid, unexpired quote, for the policy holder and the
 	// travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 	// request answers the policy already issued (with `Idempotent-Replayed: true`) and
-	// never issues a second one. The 2018 listing had
-	// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
-	// `/travel/v1` prefix (our design).
+	// never issues a second one.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1757,9 +1705,7 @@ type ClientWithResponsesInterface interface {
 	// Issues a policy from a valid, unexpired quote, for the policy holder and the
 	// travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 	// request answers the policy already issued (with `Idempotent-Replayed: true`) and
-	// never issues a second one. The 2018 listing had
-	// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
-	// `/travel/v1` prefix (our design).
+	// never issues a second one.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1779,14 +1725,11 @@ type ClientWithResponsesInterface interface {
 	//
 	// Cancels an issued policy whose trip has not started (its `start_date` is after
 	// today, in UTC), and answers it cancelled: `status: cancelled`, `cancelled_at` and
-	// the `refund`, the whole premium (our design). From the start date on, or once the
+	// the `refund`, the whole premium. From the start date on, or once the
 	// policy is cancelled, it answers `409` (`trip_started`, `policy_already_cancelled`).
 	// Send the same `Idempotency-Key` on every attempt: a repeated request answers the
 	// cancelled policy again (with `Idempotent-Replayed: true`), not a `409`. Another
-	// owner's policy is not found (`404`), as for `getPolicy`. The 2018 listing of the API
-	// had `POST /sales/vexp/individual/travel/policies/{policy_id}/cancel`, with no schema
-	// published; this model keeps the Quickstart's `/travel/v1` prefix, and its answer,
-	// refund and errors are our design.
+	// owner's policy is not found (`404`), as for `getPolicy`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1799,10 +1742,7 @@ type ClientWithResponsesInterface interface {
 	// the travellers, the trip's dates and countries, the plan and the premium. It is the
 	// document the policy's `documents` name with `kind: certificate`, at this URL. A
 	// cancelled policy's certificate says it is cancelled. Another owner's policy is not
-	// found (`404`), as for `getPolicy`. The 2018 listing of the API had travel
-	// certificates of their own (`POST .../certificates`, `GET
-	// .../certificates/{certificate_id}`), with no schema published; one certificate per
-	// policy, at the URL the policy names, is our design.
+	// found (`404`), as for `getPolicy`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1812,10 +1752,7 @@ type ClientWithResponsesInterface interface {
 	// RequestQuoteWithBodyWithResponse Request a travel insurance quote
 	//
 	// Prices a trip for the given travellers and plan. The quote is valid until
-	// `valid_until`; a policy can be issued from it until then (our design, after the
-	// public partner APIs of the same trade). The 2018 listing had
-	// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
-	// `/travel/v1` prefix (our design).
+	// `valid_until`; a policy can be issued from it until then.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1825,10 +1762,7 @@ type ClientWithResponsesInterface interface {
 	// RequestQuoteWithResponse Request a travel insurance quote
 	//
 	// Prices a trip for the given travellers and plan. The quote is valid until
-	// `valid_until`; a policy can be issued from it until then (our design, after the
-	// public partner APIs of the same trade). The 2018 listing had
-	// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
-	// `/travel/v1` prefix (our design).
+	// `valid_until`; a policy can be issued from it until then.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1838,7 +1772,7 @@ type ClientWithResponsesInterface interface {
 	// GetVersionWithResponse Version of the deployed API
 	//
 	// Tells which build of the API answers, so that a bug report can name it. Needs no
-	// token (as in the Quickstart).
+	// token.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4279,9 +4213,7 @@ func (c *ClientWithResponses) ListProviderKindsWithResponse(ctx context.Context,
 // SearchMedicalProvidersWithResponse Search medical providers near a point
 //
 // Medical providers within `radius` metres of a point, nearest first, optionally of
-// one kind and one speciality. The 2018 listing had
-// `GET /ondemand/v1/medical_providers/search`; this model files the health operations
-// under `/health/v1` (our design).
+// one kind and one speciality.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4413,10 +4345,6 @@ func (c *ClientWithResponses) GetCountrySecurityWithResponse(ctx context.Context
 // names a position in the list (after this policy), not an offset, so a policy issued
 // while the pages are read never shifts them: it comes first in a new listing. A
 // cursor is opaque: a value this API did not give answers `400` (`invalid_cursor`).
-// The 2018 listing of the API has no list of policies: the operation, its paging and
-// `x-pagination` (our extension: the query parameter that takes the cursor, the
-// answer's property holding the page's items and the one holding the next cursor;
-// the SDK makes an iterator from it) are our design.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4434,9 +4362,7 @@ func (c *ClientWithResponses) ListPoliciesWithResponse(ctx context.Context, para
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
 // travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 // request answers the policy already issued (with `Idempotent-Replayed: true`) and
-// never issues a second one. The 2018 listing had
-// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
-// `/travel/v1` prefix (our design).
+// never issues a second one.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -4454,9 +4380,7 @@ func (c *ClientWithResponses) CreatePolicyWithBodyWithResponse(ctx context.Conte
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
 // travellers named. Send the same `Idempotency-Key` on every attempt: a repeated
 // request answers the policy already issued (with `Idempotent-Replayed: true`) and
-// never issues a second one. The 2018 listing had
-// `POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's
-// `/travel/v1` prefix (our design).
+// never issues a second one.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -4488,14 +4412,11 @@ func (c *ClientWithResponses) GetPolicyWithResponse(ctx context.Context, policyI
 //
 // Cancels an issued policy whose trip has not started (its `start_date` is after
 // today, in UTC), and answers it cancelled: `status: cancelled`, `cancelled_at` and
-// the `refund`, the whole premium (our design). From the start date on, or once the
+// the `refund`, the whole premium. From the start date on, or once the
 // policy is cancelled, it answers `409` (`trip_started`, `policy_already_cancelled`).
 // Send the same `Idempotency-Key` on every attempt: a repeated request answers the
 // cancelled policy again (with `Idempotent-Replayed: true`), not a `409`. Another
-// owner's policy is not found (`404`), as for `getPolicy`. The 2018 listing of the API
-// had `POST /sales/vexp/individual/travel/policies/{policy_id}/cancel`, with no schema
-// published; this model keeps the Quickstart's `/travel/v1` prefix, and its answer,
-// refund and errors are our design.
+// owner's policy is not found (`404`), as for `getPolicy`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4514,10 +4435,7 @@ func (c *ClientWithResponses) CancelPolicyWithResponse(ctx context.Context, poli
 // the travellers, the trip's dates and countries, the plan and the premium. It is the
 // document the policy's `documents` name with `kind: certificate`, at this URL. A
 // cancelled policy's certificate says it is cancelled. Another owner's policy is not
-// found (`404`), as for `getPolicy`. The 2018 listing of the API had travel
-// certificates of their own (`POST .../certificates`, `GET
-// .../certificates/{certificate_id}`), with no schema published; one certificate per
-// policy, at the URL the policy names, is our design.
+// found (`404`), as for `getPolicy`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4533,10 +4451,7 @@ func (c *ClientWithResponses) GetPolicyCertificateWithResponse(ctx context.Conte
 // RequestQuoteWithBodyWithResponse Request a travel insurance quote
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
-// `valid_until`; a policy can be issued from it until then (our design, after the
-// public partner APIs of the same trade). The 2018 listing had
-// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
-// `/travel/v1` prefix (our design).
+// `valid_until`; a policy can be issued from it until then.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -4552,10 +4467,7 @@ func (c *ClientWithResponses) RequestQuoteWithBodyWithResponse(ctx context.Conte
 // RequestQuoteWithResponse Request a travel insurance quote
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
-// `valid_until`; a policy can be issued from it until then (our design, after the
-// public partner APIs of the same trade). The 2018 listing had
-// `POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
-// `/travel/v1` prefix (our design).
+// `valid_until`; a policy can be issued from it until then.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -4571,7 +4483,7 @@ func (c *ClientWithResponses) RequestQuoteWithResponse(ctx context.Context, para
 // GetVersionWithResponse Version of the deployed API
 //
 // Tells which build of the API answers, so that a bug report can name it. Needs no
-// token (as in the Quickstart).
+// token.
 //
 // Returns a wrapper object for the known response body format(s).
 //

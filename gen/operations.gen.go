@@ -50,7 +50,7 @@ func Environments() []Environment {
 		},
 		{
 			Name:          "sandbox",
-			Description:   "AXA Assistance's hosted sandbox (the host of the 2018 listing). Needs credentials issued by AXA Assistance.",
+			Description:   "AXA Assistance's hosted sandbox. Needs credentials issued by AXA Assistance.",
 			URL:           "https://sandbox.api.axa-assistance.com",
 			TokenEndpoint: "https://maam.axa.com/maam/v2/token",
 		},
@@ -192,11 +192,11 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 		return OperationDoc{
 			ID:          OperationCancelPolicy,
 			Summary:     "Cancel a policy before its trip starts",
-			Description: "Cancels an issued policy whose trip has not started (its `start_date` is after\ntoday, in UTC), and answers it cancelled: `status: cancelled`, `cancelled_at` and\nthe `refund`, the whole premium (our design). From the start date on, or once the\npolicy is cancelled, it answers `409` (`trip_started`, `policy_already_cancelled`).\nSend the same `Idempotency-Key` on every attempt: a repeated request answers the\ncancelled policy again (with `Idempotent-Replayed: true`), not a `409`. Another\nowner's policy is not found (`404`), as for `getPolicy`. The 2018 listing of the API\nhad `POST /sales/vexp/individual/travel/policies/{policy_id}/cancel`, with no schema\npublished; this model keeps the Quickstart's `/travel/v1` prefix, and its answer,\nrefund and errors are our design.",
+			Description: "Cancels an issued policy whose trip has not started (its `start_date` is after\ntoday, in UTC), and answers it cancelled: `status: cancelled`, `cancelled_at` and\nthe `refund`, the whole premium. From the start date on, or once the\npolicy is cancelled, it answers `409` (`trip_started`, `policy_already_cancelled`).\nSend the same `Idempotency-Key` on every attempt: a repeated request answers the\ncancelled policy again (with `Idempotent-Replayed: true`), not a `409`. Another\nowner's policy is not found (`404`), as for `getPolicy`.",
 			Tags:        []string{"policies"},
 			Parameters: []Parameter{
 				{Name: "policy_id", In: "path", Description: "The policy's id.", Required: true, Type: "string", Format: "uuid", Items: ""},
-				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).", Required: true, Type: "string", Format: "", Items: ""},
+				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409`.", Required: true, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
 			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
@@ -205,10 +205,10 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 		return OperationDoc{
 			ID:          OperationCreatePolicy,
 			Summary:     "Issue a travel insurance policy from a quote",
-			Description: "Issues a policy from a valid, unexpired quote, for the policy holder and the\ntravellers named. Send the same `Idempotency-Key` on every attempt: a repeated\nrequest answers the policy already issued (with `Idempotent-Replayed: true`) and\nnever issues a second one. The 2018 listing had\n`POST /sales/v1/individual/travel/policies`; this model keeps the Quickstart's\n`/travel/v1` prefix (our design).",
+			Description: "Issues a policy from a valid, unexpired quote, for the policy holder and the\ntravellers named. Send the same `Idempotency-Key` on every attempt: a repeated\nrequest answers the policy already issued (with `Idempotent-Replayed: true`) and\nnever issues a second one.",
 			Tags:        []string{"policies"},
 			Parameters: []Parameter{
-				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).", Required: true, Type: "string", Format: "", Items: ""},
+				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409`.", Required: true, Type: "string", Format: "", Items: ""},
 			},
 			Body:          &RequestBody{Required: true, ContentType: "application/json", Kind: "json", Schema: "PolicyRequest", Description: ""},
 			SuccessStatus: 201,
@@ -231,7 +231,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"countries"},
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
@@ -245,7 +245,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"countries"},
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
@@ -259,7 +259,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"countries"},
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
@@ -290,7 +290,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 		return OperationDoc{
 			ID:          OperationGetPolicyCertificate,
 			Summary:     "Download a policy's insurance certificate",
-			Description: "The policy's certificate, a PDF: the policy number and status, the policy holder,\nthe travellers, the trip's dates and countries, the plan and the premium. It is the\ndocument the policy's `documents` name with `kind: certificate`, at this URL. A\ncancelled policy's certificate says it is cancelled. Another owner's policy is not\nfound (`404`), as for `getPolicy`. The 2018 listing of the API had travel\ncertificates of their own (`POST .../certificates`, `GET\n.../certificates/{certificate_id}`), with no schema published; one certificate per\npolicy, at the URL the policy names, is our design.",
+			Description: "The policy's certificate, a PDF: the policy number and status, the policy holder,\nthe travellers, the trip's dates and countries, the plan and the premium. It is the\ndocument the policy's `documents` name with `kind: certificate`, at this URL. A\ncancelled policy's certificate says it is cancelled. Another owner's policy is not\nfound (`404`), as for `getPolicy`.",
 			Tags:        []string{"policies"},
 			Parameters: []Parameter{
 				{Name: "policy_id", In: "path", Description: "The policy's id.", Required: true, Type: "string", Format: "uuid", Items: ""},
@@ -302,7 +302,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 		return OperationDoc{
 			ID:            OperationGetVersion,
 			Summary:       "Version of the deployed API",
-			Description:   "Tells which build of the API answers, so that a bug report can name it. Needs no\ntoken (as in the Quickstart).",
+			Description:   "Tells which build of the API answers, so that a bug report can name it. Needs no\ntoken.",
 			Tags:          []string{"meta"},
 			SuccessStatus: 200,
 			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
@@ -314,9 +314,9 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "The latest World Health Organization bulletins and AXA health and security alerts\nfor all countries, newest first.",
 			Tags:        []string{"alerts"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
-				{Name: "min_level", In: "query", Description: "Only alerts at this level or above (our design).", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
+				{Name: "min_level", In: "query", Description: "Only alerts at this level or above.", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
 			},
 			SuccessStatus: 200,
 			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
@@ -328,7 +328,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "All countries AXA Assistance has travel information about, as `id` (lower-case\nISO 3166-1 alpha-2 code) and `label` (the name in the language asked for by\n`Accept-Language`, English by default), sorted by `id`.",
 			Tags:        []string{"countries"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
@@ -342,9 +342,9 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Tags:        []string{"alerts"},
 			Parameters: []Parameter{
 				{Name: "country_id", In: "path", Description: "The country, as a lower-case ISO 3166-1 alpha-2 code.", Required: true, Type: "string", Format: "", Items: ""},
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
-				{Name: "min_level", In: "query", Description: "Only alerts at this level or above (our design).", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
+				{Name: "min_level", In: "query", Description: "Only alerts at this level or above.", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"low", "moderate", "high", "critical"}},
 			},
 			SuccessStatus: 200,
 			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
@@ -353,11 +353,11 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 		return OperationDoc{
 			ID:          OperationListPolicies,
 			Summary:     "List the caller's policies, newest first",
-			Description: "The policies of the caller (the user of a user grant, the client of a client\ncredentials grant), newest first, a page at a time: the answer's `next_cursor`,\nsent back as `cursor`, gives the next page; it is absent on the last page. A cursor\nnames a position in the list (after this policy), not an offset, so a policy issued\nwhile the pages are read never shifts them: it comes first in a new listing. A\ncursor is opaque: a value this API did not give answers `400` (`invalid_cursor`).\nThe 2018 listing of the API has no list of policies: the operation, its paging and\n`x-pagination` (our extension: the query parameter that takes the cursor, the\nanswer's property holding the page's items and the one holding the next cursor;\nthe SDK makes an iterator from it) are our design.",
+			Description: "The policies of the caller (the user of a user grant, the client of a client\ncredentials grant), newest first, a page at a time: the answer's `next_cursor`,\nsent back as `cursor`, gives the next page; it is absent on the last page. A cursor\nnames a position in the list (after this policy), not an offset, so a policy issued\nwhile the pages are read never shifts them: it comes first in a new listing. A\ncursor is opaque: a value this API did not give answers `400` (`invalid_cursor`).",
 			Tags:        []string{"policies"},
 			Parameters: []Parameter{
-				{Name: "cursor", In: "query", Description: "The `next_cursor` of the previous page; absent for the first page (our design).", Required: false, Type: "string", Format: "", Items: ""},
-				{Name: "limit", In: "query", Description: "How many policies a page holds at most, 20 unless given, 100 at most (our design).", Required: false, Type: "integer", Format: "int32", Items: "", Default: "20"},
+				{Name: "cursor", In: "query", Description: "The `next_cursor` of the previous page; absent for the first page.", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "limit", In: "query", Description: "How many policies a page holds at most, 20 unless given, 100 at most.", Required: false, Type: "integer", Format: "int32", Items: "", Default: "20"},
 			},
 			SuccessStatus: 200,
 			Successes:     []Success{{Status: 200, Kind: "json", ContentType: "application/json"}},
@@ -370,7 +370,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "The kinds of medical provider (hospital, pharmacy, ...) with display labels.",
 			Tags:        []string{"health"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
@@ -383,7 +383,7 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 			Description: "The medical specialities (cardiology, dentistry, ...) providers can be searched by.",
 			Tags:        []string{"health"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "If-None-Match", In: "header", Description: "The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/\"x\"` matches `\"x\"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.", Required: false, Type: "string", Format: "", Items: ""},
 			},
 			SuccessStatus: 200,
@@ -393,10 +393,10 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 		return OperationDoc{
 			ID:          OperationRequestQuote,
 			Summary:     "Request a travel insurance quote",
-			Description: "Prices a trip for the given travellers and plan. The quote is valid until\n`valid_until`; a policy can be issued from it until then (our design, after the\npublic partner APIs of the same trade). The 2018 listing had\n`POST /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's\n`/travel/v1` prefix (our design).",
+			Description: "Prices a trip for the given travellers and plan. The quote is valid until\n`valid_until`; a policy can be issued from it until then.",
 			Tags:        []string{"policies"},
 			Parameters: []Parameter{
-				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).", Required: true, Type: "string", Format: "", Items: ""},
+				{Name: "Idempotency-Key", In: "header", Description: "A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409`.", Required: true, Type: "string", Format: "", Items: ""},
 			},
 			Body:          &RequestBody{Required: true, ContentType: "application/json", Kind: "json", Schema: "QuoteRequest", Description: ""},
 			SuccessStatus: 201,
@@ -426,13 +426,13 @@ func LookupOperationDoc(id OperationID) (OperationDoc, bool) {
 		return OperationDoc{
 			ID:          OperationSearchMedicalProviders,
 			Summary:     "Search medical providers near a point",
-			Description: "Medical providers within `radius` metres of a point, nearest first, optionally of\none kind and one speciality. The 2018 listing had\n`GET /ondemand/v1/medical_providers/search`; this model files the health operations\nunder `/health/v1` (our design).",
+			Description: "Medical providers within `radius` metres of a point, nearest first, optionally of\none kind and one speciality.",
 			Tags:        []string{"health"},
 			Parameters: []Parameter{
-				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).", Required: false, Type: "string", Format: "", Items: ""},
+				{Name: "Accept-Language", In: "header", Description: "The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "lat", In: "query", Description: "Latitude of the point, in decimal degrees (WGS 84).", Required: true, Type: "number", Format: "double", Items: ""},
 				{Name: "lng", In: "query", Description: "Longitude of the point, in decimal degrees (WGS 84).", Required: true, Type: "number", Format: "double", Items: ""},
-				{Name: "radius", In: "query", Description: "Search radius in metres (our design; the listing named no radius unit).", Required: false, Type: "integer", Format: "int32", Items: "", Default: "5000"},
+				{Name: "radius", In: "query", Description: "Search radius in metres.", Required: false, Type: "integer", Format: "int32", Items: "", Default: "5000"},
 				{Name: "kind", In: "query", Description: "Only providers of this kind.", Required: false, Type: "string", Format: "", Items: "", Enum: []string{"hospital", "clinic", "pharmacy", "general_practitioner", "specialist", "dentist", "laboratory"}},
 				{Name: "speciality", In: "query", Description: "Only providers with this speciality (an `id` from `listProviderSpecialities`).", Required: false, Type: "string", Format: "", Items: ""},
 				{Name: "limit", In: "query", Description: "Most providers to answer.", Required: false, Type: "integer", Format: "int32", Items: "", Default: "20"},

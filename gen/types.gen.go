@@ -4,6 +4,7 @@
 package gen
 
 import (
+	"encoding/json"
 	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -258,7 +259,7 @@ func (e TripType) Valid() bool {
 	}
 }
 
-// Address A postal address, with the listing's field names.
+// Address A postal address.
 //
 // Example: {"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"}
 type Address struct {
@@ -290,8 +291,8 @@ type Airport struct {
 	// City The city the airport serves.
 	City string `json:"city"`
 
-	// IataCode The airport's three-letter IATA code.
-	IataCode string `json:"iata_code"`
+	// IATACode The airport's three-letter IATA code.
+	IATACode string `json:"iata_code"`
 
 	// Name The airport's name.
 	Name string `json:"name"`
@@ -313,18 +314,18 @@ type AirportsSection struct {
 // Example: high
 type AlertLevel string
 
-// AxaAlert An AXA Assistance health or security alert.
+// AXAAlert An AXA Assistance health or security alert.
 //
 // Example: {"alert_date":"2026-11-20T06:00:00Z","content":"Allow extra time for journeys to airports and follow local media.","country_ids":["fr"],"end_date":"2026-11-27T23:59:00Z","id":"7b2e4d1a-9c3f-4e8b-a1d2-3c4b5a6f7e80","level":"high","short_description":"Public transport disrupted across the country.","title":"Nationwide strike"}
-type AxaAlert struct {
+type AXAAlert struct {
 	// AlertDate When the alert starts.
 	AlertDate time.Time `json:"alert_date"`
 
 	// Content The full text of the alert.
 	Content *string `json:"content,omitempty"`
 
-	// CountryIds The countries the alert concerns (our design).
-	CountryIds []CountryID `json:"country_ids"`
+	// CountryIDs The countries the alert concerns.
+	CountryIDs []CountryID `json:"country_ids"`
 
 	// EndDate When the alert is expected to end, if known.
 	EndDate *time.Time `json:"end_date,omitempty"`
@@ -361,11 +362,11 @@ type Country struct {
 //
 // Example: {"axa_health_alerts":[],"axa_security_alerts":[],"country_id":"fr"}
 type CountryAlerts struct {
-	// AxaHealthAlerts AXA Assistance health alerts that concern the country, newest first.
-	AxaHealthAlerts []AxaAlert `json:"axa_health_alerts"`
+	// AXAHealthAlerts AXA Assistance health alerts that concern the country, newest first.
+	AXAHealthAlerts []AXAAlert `json:"axa_health_alerts"`
 
-	// AxaSecurityAlerts AXA Assistance security alerts that concern the country, newest first.
-	AxaSecurityAlerts []AxaAlert `json:"axa_security_alerts"`
+	// AXASecurityAlerts AXA Assistance security alerts that concern the country, newest first.
+	AXASecurityAlerts []AXAAlert `json:"axa_security_alerts"`
 
 	// CountryID A country, as a lower-case ISO 3166-1 alpha-2 code.
 	//
@@ -451,7 +452,7 @@ type CountryDetail struct {
 	Vaccinations *TextSection `json:"vaccinations,omitempty"`
 }
 
-// CountryHealth A country's health information (the listing's "health cards").
+// CountryHealth A country's health information.
 //
 // Example: {"country_id":"br","updated_at":"2026-10-01T00:00:00Z","vaccinations":{"desc":"Yellow fever vaccination is recommended for most regions.","label":"Vaccinations"}}
 type CountryHealth struct {
@@ -494,7 +495,7 @@ type CountryID = string
 // Example: [{"id":"af","label":"Afghanistan"},{"id":"zw","label":"Zimbabwe"}]
 type CountryList = []Country
 
-// CountrySecurity A country's security information (the listing's "security cards").
+// CountrySecurity A country's security information.
 //
 // Example: {"country_id":"fr","level":"moderate","summary":"Exercise normal caution; demonstrations can disrupt travel.","updated_at":"2026-11-01T00:00:00Z"}
 type CountrySecurity struct {
@@ -628,7 +629,7 @@ type EmergencyNumbers struct {
 	Police string `json:"police"`
 }
 
-// Error An error, with the API's own field names (as listed publicly in 2018).
+// Error An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type Error struct {
@@ -638,7 +639,7 @@ type Error struct {
 	// ErrorDescription A human-readable explanation.
 	ErrorDescription *string `json:"error_description,omitempty"`
 
-	// Problems Every problem found in the request, at once, when it failed validation (`400` and `422`; our design).
+	// Problems Every problem found in the request, at once, when it failed validation (`400` and `422`).
 	Problems *[]Problem `json:"problems,omitempty"`
 
 	// StatusCode The HTTP status code, repeated in the body.
@@ -650,14 +651,14 @@ type Error struct {
 // Example: female
 type Gender string
 
-// MedicalProvider A medical provider, with the listing's field names.
+// MedicalProvider A medical provider.
 //
 // Example: {"AXA_preferred":true,"address":{"city":"Paris","country_id":"fr","street":"1 Parvis Notre-Dame - Place Jean-Paul II","zipcode":"75004"},"id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c","international_phone_number":"+33 1 42 34 82 34","kind":"hospital","name":"Hôtel-Dieu de Paris","position":{"distance_in_meters":260,"lat":48.8543,"lng":2.3488}}
 type MedicalProvider struct {
 	// AXAPreferred Whether AXA Assistance works directly with this provider.
 	AXAPreferred bool `json:"AXA_preferred"`
 
-	// Address A provider's address, with the listing's field names.
+	// Address A provider's address.
 	//
 	// Example: {"area":"Île-de-France","city":"Paris","country_id":"fr","street":"1 Parvis Notre-Dame - Place Jean-Paul II","zipcode":"75004"}
 	Address ProviderAddress `json:"address"`
@@ -708,14 +709,14 @@ type MedicalProviderList = []MedicalProvider
 //
 // Example: {"amount":48.9,"currency":"EUR"}
 type Money struct {
-	// Amount The amount in the currency's main unit (euros, not cents, for EUR).
-	Amount float64 `json:"amount"`
+	// Amount The amount in the currency's main unit (euros, not cents, for EUR), with no more decimals than the currency has (two for EUR). In Go, a json.Number: the decimal exactly as the API sent it; String gives its text, Float64 a float.
+	Amount json.Number `json:"amount"`
 
 	// Currency ISO 4217 code.
 	Currency string `json:"currency"`
 }
 
-// Person A person, with the listing's field names.
+// Person A person.
 //
 // Example: {"birth_date":"1985-04-12","first_name":"Camille","gender":"female","last_name":"Martin","nationalities":["fr"],"title":"ms"}
 type Person struct {
@@ -747,7 +748,7 @@ type Person struct {
 // Example: ms
 type PersonTitle string
 
-// Phone A telephone number, with the listing's field names.
+// Phone A telephone number.
 //
 // Example: {"international_prefix":"+33","number":"612345678","phone_type":"mobile"}
 type Phone struct {
@@ -768,16 +769,16 @@ type Phone struct {
 // Example: mobile
 type PhoneType string
 
-// PlanCode The level of cover (our design).
+// PlanCode The level of cover.
 //
 // Example: comfort
 type PlanCode string
 
-// Policy An issued travel insurance policy. A cancelled one also says when it was cancelled (`cancelled_at`) and what was paid back (`refund`, a `Money`; our design).
+// Policy An issued travel insurance policy. A cancelled one also says when it was cancelled (`cancelled_at`) and what was paid back (`refund`, a `Money`).
 //
 // Example: {"destination_countries":["jp","kr"],"documents":[{"kind":"certificate","url":"https://apis.axa-assistance.com/travel/v1/policies/9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f/certificate.pdf"}],"end_date":"2027-01-05","id":"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f","issued_at":"2026-11-25T10:05:00Z","plan_code":"comfort","policy_holder":{"address":{"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"},"email":"camille.martin@example.com","person":{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"}},"policy_number":"AXA-TRV-0000004217","premium":{"amount":97.8,"currency":"EUR"},"quote_id":"0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c","start_date":"2026-12-20","status":"issued","travellers":[{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"},{"birth_date":"2015-09-30","first_name":"Léo","last_name":"Martin"}],"trip_type":"single_trip"}
 type Policy struct {
-	// CancelledAt When the policy was cancelled; only on a cancelled policy (our design).
+	// CancelledAt When the policy was cancelled; only on a cancelled policy.
 	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
 
 	// DestinationCountries The countries of the trip, as quoted.
@@ -795,7 +796,7 @@ type Policy struct {
 	// IssuedAt When the policy was issued.
 	IssuedAt time.Time `json:"issued_at"`
 
-	// PlanCode The level of cover (our design).
+	// PlanCode The level of cover.
 	//
 	// Example: comfort
 	PlanCode PlanCode `json:"plan_code"`
@@ -805,7 +806,7 @@ type Policy struct {
 	// Example: {"address":{"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"},"email":"camille.martin@example.com","person":{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"}}
 	PolicyHolder PolicyHolder `json:"policy_holder"`
 
-	// PolicyNumber The policy number (`AXA-TRV-` and ten digits; our design).
+	// PolicyNumber The policy number (`AXA-TRV-` and ten digits).
 	PolicyNumber string `json:"policy_number"`
 
 	// Premium An amount of money.
@@ -824,7 +825,7 @@ type Policy struct {
 	// StartDate The first day of the trip, as quoted.
 	StartDate openapi_types.Date `json:"start_date"`
 
-	// Status Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started; our design).
+	// Status Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started).
 	//
 	// Example: issued
 	Status PolicyStatus `json:"status"`
@@ -860,7 +861,7 @@ type PolicyDocumentKind string
 //
 // Example: {"address":{"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"},"email":"camille.martin@example.com","person":{"birth_date":"1985-04-12","first_name":"Camille","last_name":"Martin"}}
 type PolicyHolder struct {
-	// Address A postal address, with the listing's field names.
+	// Address A postal address.
 	//
 	// Example: {"country":"fr","locality":"Châtillon","postal_code":"92320","street_address":"6 rue André Gide"}
 	Address Address `json:"address"`
@@ -868,18 +869,18 @@ type PolicyHolder struct {
 	// Email The email address the policy holder is contacted at.
 	Email openapi_types.Email `json:"email"`
 
-	// Person A person, with the listing's field names.
+	// Person A person.
 	//
 	// Example: {"birth_date":"1985-04-12","first_name":"Camille","gender":"female","last_name":"Martin","nationalities":["fr"],"title":"ms"}
 	Person Person `json:"person"`
 
-	// Phone A telephone number, with the listing's field names.
+	// Phone A telephone number.
 	//
 	// Example: {"international_prefix":"+33","number":"612345678","phone_type":"mobile"}
 	Phone *Phone `json:"phone,omitempty"`
 }
 
-// PolicyPage A page of policies, newest first, and the cursor of the next page (our design).
+// PolicyPage A page of policies, newest first, and the cursor of the next page.
 //
 // Example: {"items":[]}
 type PolicyPage struct {
@@ -906,12 +907,12 @@ type PolicyRequest struct {
 	Travellers []Person `json:"travellers"`
 }
 
-// PolicyStatus Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started; our design).
+// PolicyStatus Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started).
 //
 // Example: issued
 type PolicyStatus string
 
-// Problem One problem of a request that failed validation (our design).
+// Problem One problem of a request that failed validation.
 //
 // Example: {"location":"body/travellers/0/birth_date","message":"required"}
 type Problem struct {
@@ -922,7 +923,7 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-// ProviderAddress A provider's address, with the listing's field names.
+// ProviderAddress A provider's address.
 //
 // Example: {"area":"Île-de-France","city":"Paris","country_id":"fr","street":"1 Parvis Notre-Dame - Place Jean-Paul II","zipcode":"75004"}
 type ProviderAddress struct {
@@ -1042,7 +1043,7 @@ type Quote struct {
 	// Example: fr
 	OriginCountry CountryID `json:"origin_country"`
 
-	// PlanCode The level of cover (our design).
+	// PlanCode The level of cover.
 	//
 	// Example: comfort
 	PlanCode PlanCode `json:"plan_code"`
@@ -1063,7 +1064,7 @@ type Quote struct {
 	// Example: single_trip
 	TripType TripType `json:"trip_type"`
 
-	// ValidUntil Until when a policy can be issued from the quote (our design).
+	// ValidUntil Until when a policy can be issued from the quote.
 	ValidUntil time.Time `json:"valid_until"`
 }
 
@@ -1082,12 +1083,12 @@ type QuoteRequest struct {
 	// Example: fr
 	OriginCountry CountryID `json:"origin_country"`
 
-	// PlanCode The level of cover (our design).
+	// PlanCode The level of cover.
 	//
 	// Example: comfort
 	PlanCode PlanCode `json:"plan_code"`
 
-	// PromoCode A promotional code, if the customer has one (our design).
+	// PromoCode A promotional code, if the customer has one.
 	PromoCode *string `json:"promo_code,omitempty"`
 
 	// StartDate The first day of the trip.
@@ -1160,24 +1161,24 @@ type Traveller struct {
 // Example: single_trip
 type TripType string
 
-// Version The build of the deployed API (the fields the Quickstart shows, plus the 2018 listing's `package`).
+// Version The build of the deployed API.
 //
 // Example: {"built-at":"2016-03-16T15:12:15Z","commit-sha":"badc0ffee1deabeeffaceb00b00fa57ace5f00d1"}
 type Version struct {
 	// BuiltAt When the deployed build was made.
 	BuiltAt time.Time `json:"built-at"`
 
-	// CommitSha The source commit of the deployed build.
-	CommitSha string `json:"commit-sha"`
+	// CommitSHA The source commit of the deployed build.
+	CommitSHA string `json:"commit-sha"`
 
 	// Package The name of the deployed package, when the API tells it.
 	Package *string `json:"package,omitempty"`
 }
 
-// WhoBulletin A World Health Organization disease outbreak bulletin.
+// WHOBulletin A World Health Organization disease outbreak bulletin.
 //
 // Example: {"alert_date":"2026-11-02T08:00:00Z","id":"3f1c9f4e-2a4b-4c52-9d3e-6a1f0b7c8d90","level":"moderate","short_description":"Cases reported in several countries since January.","title":"Cholera - Global situation"}
-type WhoBulletin struct {
+type WHOBulletin struct {
 	// AlertDate The date of the bulletin.
 	AlertDate time.Time `json:"alert_date"`
 
@@ -1200,14 +1201,14 @@ type WhoBulletin struct {
 //
 // Example: {"axa_health_alerts":[],"axa_security_alerts":[],"world_health_organization_bulletins":[]}
 type WorldwideAlerts struct {
-	// AxaHealthAlerts AXA Assistance health alerts, newest first.
-	AxaHealthAlerts []AxaAlert `json:"axa_health_alerts"`
+	// AXAHealthAlerts AXA Assistance health alerts, newest first.
+	AXAHealthAlerts []AXAAlert `json:"axa_health_alerts"`
 
-	// AxaSecurityAlerts AXA Assistance security alerts, newest first.
-	AxaSecurityAlerts []AxaAlert `json:"axa_security_alerts"`
+	// AXASecurityAlerts AXA Assistance security alerts, newest first.
+	AXASecurityAlerts []AXAAlert `json:"axa_security_alerts"`
 
 	// WorldHealthOrganizationBulletins World Health Organization disease outbreak bulletins, newest first.
-	WorldHealthOrganizationBulletins []WhoBulletin `json:"world_health_organization_bulletins"`
+	WorldHealthOrganizationBulletins []WHOBulletin `json:"world_health_organization_bulletins"`
 }
 
 // AcceptLanguage Example: fr-FR
@@ -1232,64 +1233,64 @@ type IfNoneMatch = string
 // PolicyIDPath Example: 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f
 type PolicyIDPath = openapi_types.UUID
 
-// BadRequest An error, with the API's own field names (as listed publicly in 2018).
+// BadRequest An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type BadRequest = Error
 
-// Conflict An error, with the API's own field names (as listed publicly in 2018).
+// Conflict An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type Conflict = Error
 
-// Forbidden An error, with the API's own field names (as listed publicly in 2018).
+// Forbidden An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type Forbidden = Error
 
-// InternalError An error, with the API's own field names (as listed publicly in 2018).
+// InternalError An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type InternalError = Error
 
-// NotFound An error, with the API's own field names (as listed publicly in 2018).
+// NotFound An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type NotFound = Error
 
-// PayloadTooLarge An error, with the API's own field names (as listed publicly in 2018).
+// PayloadTooLarge An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type PayloadTooLarge = Error
 
-// PolicyConflict An error, with the API's own field names (as listed publicly in 2018).
+// PolicyConflict An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type PolicyConflict = Error
 
-// ServiceUnavailable An error, with the API's own field names (as listed publicly in 2018).
+// ServiceUnavailable An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type ServiceUnavailable = Error
 
-// TooManyRequests An error, with the API's own field names (as listed publicly in 2018).
+// TooManyRequests An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type TooManyRequests = Error
 
-// Unauthorized An error, with the API's own field names (as listed publicly in 2018).
+// Unauthorized An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type Unauthorized = Error
 
-// UnprocessableEntity An error, with the API's own field names (as listed publicly in 2018).
+// UnprocessableEntity An error of the API.
 //
 // Example: {"error":"not_found","error_description":"No policy with id \"9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\".","status_code":404}
 type UnprocessableEntity = Error
 
 // ListProviderKindsParams defines parameters for ListProviderKinds.
 type ListProviderKindsParams struct {
-	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 
 	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
@@ -1307,7 +1308,7 @@ type SearchMedicalProvidersParams struct {
 	// Lng Longitude of the point, in decimal degrees (WGS 84).
 	Lng float64 `form:"lng" json:"lng"`
 
-	// Radius Search radius in metres (our design; the listing named no radius unit).
+	// Radius Search radius in metres.
 	Radius *int32 `form:"radius,omitempty" json:"radius,omitempty"`
 
 	// Kind Only providers of this kind.
@@ -1319,13 +1320,13 @@ type SearchMedicalProvidersParams struct {
 	// Limit Most providers to answer.
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // ListProviderSpecialitiesParams defines parameters for ListProviderSpecialities.
 type ListProviderSpecialitiesParams struct {
-	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 
 	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
@@ -1337,7 +1338,7 @@ type ListProviderSpecialitiesParams struct {
 
 // ListCountriesParams defines parameters for ListCountries.
 type ListCountriesParams struct {
-	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 
 	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
@@ -1349,10 +1350,10 @@ type ListCountriesParams struct {
 
 // ListAlertsParams defines parameters for ListAlerts.
 type ListAlertsParams struct {
-	// MinLevel Only alerts at this level or above (our design).
+	// MinLevel Only alerts at this level or above.
 	MinLevel *AlertLevelFilter `form:"min_level,omitempty" json:"min_level,omitempty"`
 
-	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 
 	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
@@ -1364,7 +1365,7 @@ type ListAlertsParams struct {
 
 // GetCountryParams defines parameters for GetCountry.
 type GetCountryParams struct {
-	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 
 	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
@@ -1376,10 +1377,10 @@ type GetCountryParams struct {
 
 // ListCountryAlertsParams defines parameters for ListCountryAlerts.
 type ListCountryAlertsParams struct {
-	// MinLevel Only alerts at this level or above (our design).
+	// MinLevel Only alerts at this level or above.
 	MinLevel *AlertLevelFilter `form:"min_level,omitempty" json:"min_level,omitempty"`
 
-	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 
 	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
@@ -1391,7 +1392,7 @@ type ListCountryAlertsParams struct {
 
 // GetCountryHealthParams defines parameters for GetCountryHealth.
 type GetCountryHealthParams struct {
-	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 
 	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
@@ -1403,7 +1404,7 @@ type GetCountryHealthParams struct {
 
 // GetCountrySecurityParams defines parameters for GetCountrySecurity.
 type GetCountrySecurityParams struct {
-	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
+	// AcceptLanguage The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 
 	// IfNoneMatch The entity tags of the representations the client already holds (RFC 9110 section
@@ -1415,10 +1416,10 @@ type GetCountrySecurityParams struct {
 
 // ListPoliciesParams defines parameters for ListPolicies.
 type ListPoliciesParams struct {
-	// Cursor The `next_cursor` of the previous page; absent for the first page (our design).
+	// Cursor The `next_cursor` of the previous page; absent for the first page.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Limit How many policies a page holds at most, 20 unless given, 100 at most (our design).
+	// Limit How many policies a page holds at most, 20 unless given, 100 at most.
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
@@ -1427,7 +1428,7 @@ type CreatePolicyParams struct {
 	// IdempotencyKey A key the client makes once per logical request (a UUID, or one derived from the
 	// client's own booking id) and sends on every attempt. The same key with the same
 	// body answers the stored result; with a different body it answers `422`; while the
-	// first request is still being processed it answers `409` (our design).
+	// first request is still being processed it answers `409`.
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
@@ -1436,7 +1437,7 @@ type CancelPolicyParams struct {
 	// IdempotencyKey A key the client makes once per logical request (a UUID, or one derived from the
 	// client's own booking id) and sends on every attempt. The same key with the same
 	// body answers the stored result; with a different body it answers `422`; while the
-	// first request is still being processed it answers `409` (our design).
+	// first request is still being processed it answers `409`.
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
@@ -1445,7 +1446,7 @@ type RequestQuoteParams struct {
 	// IdempotencyKey A key the client makes once per logical request (a UUID, or one derived from the
 	// client's own booking id) and sends on every attempt. The same key with the same
 	// body answers the stored result; with a different body it answers `422`; while the
-	// first request is still being processed it answers `409` (our design).
+	// first request is still being processed it answers `409`.
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 

@@ -60,7 +60,7 @@ func run(ctx context.Context, w io.Writer, getenv func(string) string, search ax
 	}
 	defer client.Close()
 
-	providers, err := client.SearchMedicalProviders(ctx, search)
+	providers, err := client.SearchMedicalProviders(ctx, &search)
 	if err != nil {
 		return err
 	}

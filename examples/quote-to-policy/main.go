@@ -80,20 +80,20 @@ func run(ctx context.Context, w io.Writer, getenv func(string) string, holderFil
 	for i, p := range order.Travellers {
 		travellers[i] = axa.Traveller{BirthDate: p.BirthDate}
 	}
-	start := time.Now().UTC().AddDate(0, 1, 0).Truncate(24 * time.Hour)
+	start := time.Now().AddDate(0, 1, 0) // a trip in a month, for two weeks
 	quote, err := client.RequestQuote(ctx, axa.QuoteRequest{
 		TripType:             axa.TripTypeSingleTrip,
 		OriginCountry:        "fr",
 		DestinationCountries: []axa.CountryID{"jp"},
-		StartDate:            axa.Date{Time: start},
-		EndDate:              axa.Date{Time: start.AddDate(0, 0, 14)},
+		StartDate:            axa.DateOf(start),
+		EndDate:              axa.DateOf(start.AddDate(0, 0, 14)),
 		Travellers:           travellers,
 		PlanCode:             axa.PlanCodeComfort,
 	}, nil)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "quote %s: %.2f %s for %d traveller(s)\n", quote.ID, quote.Premium.Amount, quote.Premium.Currency, quote.TravellersCount)
+	fmt.Fprintf(w, "quote %s: %s %s for %d traveller(s)\n", quote.ID, quote.Premium.Amount, quote.Premium.Currency, quote.TravellersCount)
 
 	order.QuoteID = quote.ID
 	key := &axa.CreatePolicyParams{IdempotencyKey: "booking-" + bookingID}

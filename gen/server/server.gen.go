@@ -3514,12 +3514,12 @@ type GetPolicyCertificateResponseObject interface {
 	VisitGetPolicyCertificateResponse(w http.ResponseWriter) error
 }
 
-type GetPolicyCertificate200ApplicationPdfResponse struct {
+type GetPolicyCertificate200ApplicationPDFResponse struct {
 	Body          io.Reader
 	ContentLength int64
 }
 
-func (response GetPolicyCertificate200ApplicationPdfResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
+func (response GetPolicyCertificate200ApplicationPDFResponse) VisitGetPolicyCertificateResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "application/pdf")
 	if response.ContentLength != 0 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -169,7 +168,7 @@ func TestAnOldSDKDecodesWhatANewerSpecAnswers(t *testing.T) {
 			continue
 		}
 		var answer axa.Response
-		results := client.Method(method.Index).Call(exampleArgs(t.Context(), method.Type, requestExample(spec), axa.WithResponseInto(&answer)))
+		results := client.Method(method.Index).Call(exampleArgs(t, method.Type, spec, axa.WithResponseInto(&answer)))
 		if err, _ := results[len(results)-1].Interface().(error); err != nil {
 			t.Errorf("%s: an answer with new enum values, a new property and a new header: %v", op.ID, err)
 			continue
@@ -235,20 +234,26 @@ func requestExample(op *openapi3.Operation) []byte {
 }
 
 // exampleArgs are the arguments of a method of *axa.Client (its receiver
-// first): ctx; "x" for a string (a path parameter: the server answers
-// whatever the path); body, decoded, for a struct it fits (the request
-// body), else the zero value; opt for the trailing ...RequestOption.
-func exampleArgs(ctx context.Context, m reflect.Type, body []byte, opt axa.RequestOption) []reflect.Value {
+// first) calling op: ctx; "x" for a string (a path parameter: the server
+// answers whatever the path); op's request example, decoded, for a struct
+// it fits (the request body), else the zero value; the params, with every
+// parameter op requires set to its example (a method refuses nil params
+// when one is required); opt for the trailing ...RequestOption.
+func exampleArgs(t *testing.T, m reflect.Type, op *openapi3.Operation, opt axa.RequestOption) []reflect.Value {
+	t.Helper()
+	body := requestExample(op)
 	args := []reflect.Value{}
 	for i := 1; i < m.NumIn(); i++ {
 		in := m.In(i)
 		switch {
 		case i == 1:
-			args = append(args, reflect.ValueOf(ctx))
+			args = append(args, reflect.ValueOf(t.Context()))
 		case m.IsVariadic() && i == m.NumIn()-1:
 			args = append(args, reflect.ValueOf(opt))
 		case in.Kind() == reflect.String:
 			args = append(args, reflect.ValueOf("x").Convert(in))
+		case in.Kind() == reflect.Pointer && in.Elem().Kind() == reflect.Struct && strings.HasSuffix(in.Elem().Name(), "Params"):
+			args = append(args, requiredParams(t, in.Elem(), op))
 		case in.Kind() == reflect.Struct && body != nil:
 			v := reflect.New(in)
 			if err := json.Unmarshal(body, v.Interface()); err != nil {
@@ -267,6 +272,49 @@ func exampleArgs(ctx context.Context, m reflect.Type, body []byte, opt axa.Reque
 		}
 	}
 	return args
+}
+
+// requiredParams is a *params of type typ with each query and header
+// parameter op requires set to its example (the parameter's, else its
+// schema's), found by the field's JSON name; nil when op requires none.
+func requiredParams(t *testing.T, typ reflect.Type, op *openapi3.Operation) reflect.Value {
+	t.Helper()
+	v := reflect.New(typ)
+	set := false
+	for _, ref := range op.Parameters {
+		p := ref.Value
+		if p == nil || !p.Required || p.In == openapi3.ParameterInPath {
+			continue
+		}
+		ex := p.Example
+		if ex == nil && p.Schema != nil && p.Schema.Value != nil {
+			ex = p.Schema.Value.Example
+		}
+		if ex == nil {
+			t.Fatalf("required parameter %s has no example to send", p.Name)
+		}
+		b, err := json.Marshal(ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		field := -1
+		for i := range typ.NumField() {
+			if name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ","); name == p.Name {
+				field = i
+			}
+		}
+		if field < 0 {
+			t.Fatalf("%s has no field for the required parameter %s", typ, p.Name)
+		}
+		if err := json.Unmarshal(b, v.Elem().Field(field).Addr().Interface()); err != nil {
+			t.Fatalf("required parameter %s: its example %s: %v", p.Name, b, err)
+		}
+		set = true
+	}
+	if !set {
+		return reflect.Zero(reflect.PointerTo(typ))
+	}
+	return v
 }
 
 // fillFileParts gives every FilePart field of a multipart form some

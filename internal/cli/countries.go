@@ -170,9 +170,9 @@ func NewCmdAlerts(f *Factory) *cobra.Command {
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				type row struct{ kind, level, date, countries, title string }
 				var rows []row
-				add := func(kind string, alerts []axa.AxaAlert) {
+				add := func(kind string, alerts []axa.AXAAlert) {
 					for _, a := range alerts {
-						rows = append(rows, row{kind, string(a.Level), a.AlertDate.Format("2006-01-02"), strings.Join(a.CountryIds, ","), a.Title})
+						rows = append(rows, row{kind, string(a.Level), a.AlertDate.Format("2006-01-02"), strings.Join(a.CountryIDs, ","), a.Title})
 					}
 				}
 				var v any
@@ -182,8 +182,8 @@ func NewCmdAlerts(f *Factory) *cobra.Command {
 						return err
 					}
 					v = res
-					add("health", res.AxaHealthAlerts)
-					add("security", res.AxaSecurityAlerts)
+					add("health", res.AXAHealthAlerts)
+					add("security", res.AXASecurityAlerts)
 				} else {
 					res, err := c.ListAlerts(ctx, &axa.ListAlertsParams{AcceptLanguage: f.langParam(), MinLevel: level})
 					if err != nil {
@@ -193,8 +193,8 @@ func NewCmdAlerts(f *Factory) *cobra.Command {
 					for _, b := range res.WorldHealthOrganizationBulletins {
 						rows = append(rows, row{"who", string(b.Level), b.AlertDate.Format("2006-01-02"), "-", b.Title})
 					}
-					add("health", res.AxaHealthAlerts)
-					add("security", res.AxaSecurityAlerts)
+					add("health", res.AXAHealthAlerts)
+					add("security", res.AXASecurityAlerts)
 				}
 				sort.SliceStable(rows, func(i, j int) bool { return rows[i].date > rows[j].date })
 				return f.print(v, func(w *table) {

@@ -151,7 +151,7 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 					w.Printf("Trip\t%s, %s → %s, %s to %s\n", q.TripType, q.OriginCountry, strings.Join(q.DestinationCountries, ","),
 						q.StartDate.Format(time.DateOnly), q.EndDate.Format(time.DateOnly))
 					w.Printf("Plan\t%s, %d traveller(s)\n", q.PlanCode, q.TravellersCount)
-					w.Printf("Premium\t%.2f %s\n", q.Premium.Amount, q.Premium.Currency)
+					w.Printf("Premium\t%s %s\n", q.Premium.Amount, q.Premium.Currency)
 					w.Printf("Valid until\t%s\n", q.ValidUntil.Format(time.RFC3339))
 				})
 			})
@@ -603,12 +603,12 @@ func printPolicy(f *Factory, p *axa.Policy) error {
 		w.Printf("Policy\t%s (%s)\n", p.PolicyNumber, p.ID)
 		w.Printf("Status\t%s\n", p.Status)
 		w.Printf("Trip\t%s to %s, %s\n", p.StartDate.Format(time.DateOnly), p.EndDate.Format(time.DateOnly), strings.Join(p.DestinationCountries, ","))
-		w.Printf("Premium\t%.2f %s\n", p.Premium.Amount, p.Premium.Currency)
+		w.Printf("Premium\t%s %s\n", p.Premium.Amount, p.Premium.Currency)
 		if p.CancelledAt != nil {
 			w.Printf("Cancelled\t%s\n", p.CancelledAt.Format(time.RFC3339))
 		}
 		if p.Refund != nil {
-			w.Printf("Refund\t%.2f %s\n", p.Refund.Amount, p.Refund.Currency)
+			w.Printf("Refund\t%s %s\n", p.Refund.Amount, p.Refund.Currency)
 		}
 		for _, t := range p.Travellers {
 			w.Printf("Traveller\t%s %s\n", t.FirstName, t.LastName)

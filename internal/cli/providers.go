@@ -67,7 +67,7 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
-				list, err := c.SearchMedicalProviders(ctx, p)
+				list, err := c.SearchMedicalProviders(ctx, &p)
 				if err != nil {
 					return err
 				}

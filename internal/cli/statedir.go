@@ -81,6 +81,27 @@ func (e *notOursError) Error() string {
 // with no other name, reached by no link. A file that fails is closed and
 // a *notOursError returned.
 func (d *stateFS) open(name string, flag int) (*os.File, fs.FileInfo, error) {
+	// Another command may replace the file (an atomic rename) between
+	// opening it and checking its name: that is no link, try again.
+	for attempt := 1; ; attempt++ {
+		fh, fi, err := d.openOnce(name, flag)
+		if errors.Is(err, errReplaced) && attempt < maxOpenAttempts {
+			continue
+		}
+		return fh, fi, err
+	}
+}
+
+// maxOpenAttempts bounds the opens of a file other commands keep
+// replacing.
+const maxOpenAttempts = 5
+
+// errReplaced says that a file was replaced by another of the same name
+// (another command's atomic write) while it was being opened.
+var errReplaced = errors.New("was replaced while it was opened")
+
+// openOnce is one attempt of open.
+func (d *stateFS) openOnce(name string, flag int) (*os.File, fs.FileInfo, error) {
 	if flag&os.O_TRUNC != 0 {
 		return nil, nil, errors.New("state directory: O_TRUNC would empty a file before it is checked")
 	}
@@ -120,7 +141,13 @@ func (d *stateFS) check(name string, fi fs.FileInfo) error {
 	// The root follows a link that stays in the directory: name must be
 	// the very file opened.
 	li, err := d.root.Lstat(name)
-	if err != nil || li.Mode()&fs.ModeSymlink != 0 || !os.SameFile(li, fi) {
+	switch {
+	case err == nil && li.Mode()&fs.ModeSymlink != 0:
+		return &notOursError{d.pathOf(name), "is a link", li.Mode()}
+	case errors.Is(err, fs.ErrNotExist) || err == nil && li.Mode().IsRegular() && !os.SameFile(li, fi):
+		// Renamed over, or removed, since it was opened: not a link.
+		return fmt.Errorf("%s %w", d.pathOf(name), errReplaced)
+	case err != nil || !os.SameFile(li, fi):
 		return &notOursError{d.pathOf(name), "is a link", fi.Mode()}
 	}
 	if why := fileProblem(fi); why != "" {

@@ -175,3 +175,46 @@ func TestStateDirOfOurOwnIsUsed(t *testing.T) {
 		}
 	}
 }
+
+// A file another command replaced (an atomic rename over its name) between
+// its opening and its check is no link: the check says it was replaced,
+// which open tries again, instead of refusing the file as planted.
+func TestStateFileReplacedWhileOpenedIsNoLink(t *testing.T) {
+	dir := t.TempDir()
+	d, err := openStateFS(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = d.Close() }()
+	if err := d.writeFile(sessionFile, []byte(`{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	fh, fi, err := d.open(sessionFile, os.O_RDONLY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = fh.Close() }()
+	if err := d.writeFile(sessionFile, []byte(`{"a":2}`)); err != nil { // renamed over it
+		t.Fatal(err)
+	}
+	if err := d.check(sessionFile, fi); !errors.Is(err, errReplaced) {
+		t.Errorf("a replaced file: %v, want errReplaced (not a link)", err)
+	}
+	if data, _, err := d.readFile(sessionFile, 100); err != nil || string(data) != `{"a":2}` {
+		t.Errorf("reading it again: %q, %v", data, err)
+	}
+	link := filepath.Join(dir, "other")
+	if err := os.WriteFile(link, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, sessionFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(link, filepath.Join(dir, sessionFile)); err != nil {
+		t.Fatal(err)
+	}
+	var no *notOursError
+	if err := d.check(sessionFile, fi); !errors.As(err, &no) {
+		t.Errorf("a link planted since: %v, want it refused", err)
+	}
+}

@@ -39,7 +39,7 @@ func NewCmdVersion(f *Factory) *cobra.Command {
 				return f.print(out, func(w *table) {
 					w.Printf("Client\taxa-go %s\n", axa.SDKVersion)
 					w.Printf("Spec\t%s\n", axa.SpecVersion)
-					w.Printf("Server\t%s, commit %s, built %s\n", c.BaseURL(), v.CommitSha, v.BuiltAt.Format(time.RFC3339))
+					w.Printf("Server\t%s, commit %s, built %s\n", c.BaseURL(), v.CommitSHA, v.BuiltAt.Format(time.RFC3339))
 				})
 			})
 		},

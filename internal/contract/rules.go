@@ -132,6 +132,7 @@ func Check(doc *openapi3.T) []Violation {
 	c.checkSchemaExamples()
 	c.checkPropertyDescriptions()
 	c.checkErrorSchema()
+	c.checkDesignNotes()
 	sort.SliceStable(c.violations, func(i, j int) bool {
 		a, b := c.violations[i], c.violations[j]
 		if a.Rule != b.Rule {

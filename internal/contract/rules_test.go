@@ -204,6 +204,15 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 		{"local issuer not the sandbox's URL", "oauth-endpoints", "issuer", func(_ *testing.T, doc *openapi3.T) {
 			localServer(doc)["issuer"] = "http://127.0.0.1:{port}/elsewhere"
 		}},
+		{"a note for the spec's authors in an operation's description", "design-notes", "GET /travel/v1/countries", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "GET", "/travel/v1/countries").Description += " The 2018 listing had it elsewhere."
+		}},
+		{"a note for the spec's authors in a property's description", "design-notes", "components.schemas.Policy.properties.status", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.Schemas["Policy"].Value.Properties["status"] = &openapi3.SchemaRef{Value: &openapi3.Schema{Description: "Where it stands (our design)."}}
+		}},
+		{"an empty design note", "design-notes", "x-design-note must be a non-empty string", func(_ *testing.T, doc *openapi3.T) {
+			doc.Components.Schemas["Money"].Value.Extensions["x-design-note"] = " "
+		}},
 		{"refreshUrl elsewhere", "flows", `refreshUrl "/auth/v1/refresh"`, func(_ *testing.T, doc *openapi3.T) {
 			doc.Components.SecuritySchemes["oauth2"].Value.Flows.Password.RefreshURL = "/auth/v1/refresh"
 		}},

@@ -86,7 +86,7 @@ func TestEveryShapeThroughTheSDK(t *testing.T) {
 	}
 	method, err := st.Discriminator()
 	transfer, terr := st.AsBankTransfer()
-	if err != nil || terr != nil || method != "transfer" || transfer.Iban == "" {
+	if err != nil || terr != nil || method != "transfer" || transfer.IBAN == "" {
 		t.Errorf("the settlement's variant: %q %+v %v %v", method, transfer, err, terr)
 	}
 

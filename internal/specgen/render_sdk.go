@@ -15,6 +15,8 @@ import (
 	"strings"
 	"text/template"
 	"unicode"
+
+	"github.com/axa-assistance-go/axa/internal/doctext"
 )
 
 // sdkMethod is one generated method of the SDK's Client.
@@ -154,11 +156,12 @@ func sdkMethods(t *table, src *goSource) ([]sdkMethod, []sdkForm, error) {
 		forms []sdkForm
 		errs  []error
 	)
+	link := src.docLinks(t)
 	for _, o := range t.Operations {
 		if o.AuthorizationServer {
 			continue // reached through golang.org/x/oauth2, not a method
 		}
-		m, form, err := sdkMethodOf(o, src)
+		m, form, err := sdkMethodOf(o, src, link)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s (%s %s): %w", o.ID, o.Method, o.Path, err))
 			continue
@@ -183,7 +186,7 @@ func sdkMethods(t *table, src *goSource) ([]sdkMethod, []sdkForm, error) {
 // method for it: the one that takes its body typed (JSON, a +json type, a
 // form), else the one that takes a reader (multipart, any other type), else
 // the one without a body.
-func sdkMethodOf(o operation, src *goSource) (sdkMethod, *sdkForm, error) {
+func sdkMethodOf(o operation, src *goSource, link func(string) string) (sdkMethod, *sdkForm, error) {
 	name, ft, ok := src.clientMethod(o)
 	if !ok {
 		return sdkMethod{}, nil, errors.New("the generated client has no method for it")
@@ -214,12 +217,16 @@ func sdkMethodOf(o operation, src *goSource) (sdkMethod, *sdkForm, error) {
 			}
 			switch {
 			case n.Name == "params" && strings.HasPrefix(typ, "*"):
-				if requiredParams(o) {
-					tail = append(tail, "params "+typ[1:])
-					args = append(args, "&params")
-				} else {
-					tail = append(tail, "params "+typ)
-					args = append(args, "params")
+				// Always a pointer, nil for none; an operation with a
+				// required parameter the caller must give refuses nil.
+				tail = append(tail, "params "+typ)
+				args = append(args, "params")
+				if required := requiredParams(o); len(required) > 0 {
+					quoted := make([]string, len(required))
+					for i, r := range required {
+						quoted[i] = strconv.Quote(r)
+					}
+					prelude = append(prelude, "if params == nil {", "\treturn %ZERO%missingParams(gen."+o.GoName+", "+strings.Join(quoted, ", ")+")", "}")
 				}
 			case n.Name == "contentType":
 				// The body is a reader: a multipart form the SDK encodes,
@@ -229,6 +236,9 @@ func sdkMethodOf(o operation, src *goSource) (sdkMethod, *sdkForm, error) {
 					formName, fields, err := src.multipartForm(base, o)
 					if err != nil {
 						return sdkMethod{}, nil, err
+					}
+					for i := range fields {
+						fields[i].Doc = wrap(doctext.FromMarkdown(strings.Join(fields[i].Doc, " "), link), 72)
 					}
 					form = &sdkForm{Name: formName, Fields: fields, Doc: wrap(fmt.Sprintf(
 						"%s is the multipart/form-data body of %s: each field a part, each FilePart a file streamed as the request is sent.", formName, base), 76)}
@@ -307,7 +317,7 @@ func sdkMethodOf(o operation, src *goSource) (sdkMethod, *sdkForm, error) {
 		prelude[i] = strings.ReplaceAll(l, "%ZERO%", zero)
 	}
 	m.Body = strings.Join(append(prelude, stmt), "\n\t")
-	m.Doc = methodDoc(o, base, params, kind)
+	m.Doc = methodDoc(o, base, params, kind, link)
 	return m, form, nil
 }
 
@@ -447,16 +457,42 @@ func (s *goSource) multipartForm(method string, o operation) (string, []sdkField
 	return name, fields, nil
 }
 
-// requiredParams reports whether an operation has a required query or
-// header parameter that the caller must give (the Idempotency-Key, which
-// the client makes, aside): its params are then taken by value.
-func requiredParams(o operation) bool {
+// requiredParams returns the names of an operation's required query and
+// header parameters that the caller must give (the Idempotency-Key, which
+// the client makes, aside): its method refuses nil params then.
+func requiredParams(o operation) []string {
+	var names []string
 	for _, p := range o.Params {
 		if p.Required && p.In != "path" && p.Name != "Idempotency-Key" {
-			return true
+			names = append(names, p.Name)
 		}
 	}
-	return false
+	return names
+}
+
+// docLinks returns what a Markdown code span of the spec links to in the
+// SDK's doc comments: an operation's id its method ([Client.GetPolicy]), a
+// model's name the model ([Money]); "" for anything else, which stays
+// plain text.
+func (s *goSource) docLinks(t *table) func(string) string {
+	methods := map[string]string{}
+	for _, o := range t.Operations {
+		if o.AuthorizationServer {
+			continue
+		}
+		if name, _, ok := s.clientMethod(o); ok && len(name) >= len(o.ID) {
+			methods[o.ID] = "Client." + name[:len(o.ID)]
+		}
+	}
+	return func(code string) string {
+		if m, ok := methods[code]; ok {
+			return m
+		}
+		if _, ok := s.types[code]; ok && token.IsExported(code) && !strings.HasSuffix(code, "RequestBody") && !strings.HasSuffix(code, "Path") {
+			return code
+		}
+		return ""
+	}
 }
 
 // successType returns the model of the success response, from the generated
@@ -478,15 +514,15 @@ func successType(src *goSource, name string, status int) (string, error) {
 // methodDoc writes a method's doc comment from the spec: what the
 // operation does, then how the method sends and answers it, then its
 // deprecation.
-func methodDoc(o operation, name string, params []string, kind string) []string {
-	summary := strings.TrimSuffix(o.Summary, ".")
+func methodDoc(o operation, name string, params []string, kind string, link func(string) string) []string {
+	summary := strings.TrimSuffix(doctext.FromMarkdown(o.Summary, link), ".")
 	if summary == "" {
 		summary = "see the API reference"
 	}
 	doc := []string{fmt.Sprintf("%s calls %s (%s %s): %s.", name, o.ID, o.Method, o.Path, summary)}
 	if o.Description != "" {
 		doc = append(doc, "")
-		doc = append(doc, wrap(o.Description, 76)...)
+		doc = append(doc, wrap(doctext.FromMarkdown(o.Description, link), 76)...)
 	}
 	doc = append(doc, "")
 	var notes []string
@@ -503,13 +539,17 @@ func methodDoc(o operation, name string, params []string, kind string) []string 
 	}
 	for _, p := range params {
 		if strings.HasPrefix(p, "params *") {
-			notes = append(notes, "params may be nil.")
+			if required := requiredParams(o); len(required) > 0 {
+				notes = append(notes, fmt.Sprintf("params may not be nil: it holds %s, which the API requires (nil fails the call before anything is sent, with an [*InvalidRequestError] matching [ErrValidation]).", strings.Join(required, " and ")))
+			} else {
+				notes = append(notes, "params may be nil.")
+			}
 		}
 	}
 	var deprecated []string
 	for _, p := range o.Params {
 		if p.Name == "Idempotency-Key" {
-			notes = append(notes, "An empty IdempotencyKey gets a random one, sent unchanged on every attempt; to be safe across restarts of your process, derive it from your own id for the request.")
+			notes = append(notes, "Its Idempotency-Key is params' IdempotencyKey; nil params or an empty key get a random one, sent unchanged on every attempt: to be safe across restarts of your process, derive the key from your own id for the request.")
 		}
 		if p.Deprecated {
 			deprecated = append(deprecated, p.Name)
@@ -548,12 +588,12 @@ func methodDoc(o operation, name string, params []string, kind string) []string 
 	if len(statuses) > 1 {
 		notes = append(notes, fmt.Sprintf("The API answers %s: WithResponseInto tells which.", strings.Join(statuses, " or ")))
 	}
-	notes = append(notes, "opts ([RequestOption]) tune this call alone: timeout, headers, retries, Idempotency-Key, and WithResponseInto for the status, headers and request id of the answer.")
+	notes = append(notes, "opts ([RequestOption]) tune this call alone: timeout, retries, headers the operation does not declare, and [WithResponseInto] for the status, headers and request id of the answer.")
 	doc = append(doc, wrap(strings.Join(notes, " "), 76)...)
 	if o.Deprecated {
 		reason := "the API deprecates this operation."
 		if o.DeprecatedReason != "" {
-			reason = "the API deprecates this operation: " + strings.TrimSuffix(o.DeprecatedReason, ".") + "."
+			reason = "the API deprecates this operation: " + strings.TrimSuffix(doctext.FromMarkdown(o.DeprecatedReason, link), ".") + "."
 		}
 		doc = append(doc, "")
 		doc = append(doc, wrap("Deprecated: "+reason, 76)...)
@@ -580,12 +620,11 @@ func iteratorOf(o operation, m sdkMethod, src *goSource) (sdkMethod, error) {
 	}
 	var paramsType string
 	var names []string
-	byValue := false
 	for _, p := range strings.Split(m.Params, ", ") {
 		n, t, _ := strings.Cut(p, " ")
 		names = append(names, n)
 		if n == "params" {
-			paramsType, byValue = strings.TrimPrefix(t, "*"), !strings.HasPrefix(t, "*")
+			paramsType = strings.TrimPrefix(t, "*")
 		}
 	}
 	paramsStruct, ok := src.types[paramsType].(*ast.StructType)
@@ -597,27 +636,23 @@ func iteratorOf(o operation, m sdkMethod, src *goSource) (sdkMethod, error) {
 		return sdkMethod{}, fmt.Errorf("%s: the cursor %q is not a string query parameter", paginationExtension, o.Pagination.Cursor)
 	}
 	item := strings.TrimPrefix(strings.TrimPrefix(itemsType, "*"), "[]")
+	// The first page is asked with the caller's params (a copy; nil
+	// stays nil, which the method refuses when a parameter is required),
+	// the next ones with a copy carrying the cursor.
 	var b strings.Builder
-	if byValue {
-		b.WriteString("p := params\n\t")
-	} else {
-		b.WriteString("var p " + paramsType + "\n\tif params != nil {\n\t\tp = *params\n\t}\n\t")
-	}
-	fmt.Fprintf(&b, "return paginate(ctx, func(ctx context.Context, cursor string) ([]%s, string, error) {\n\t\tq := p\n\t\tif cursor != \"\" {\n\t\t\t", item)
+	b.WriteString("var base *" + paramsType + "\n\tif params != nil {\n\t\tv := *params\n\t\tbase = &v\n\t}\n\t")
+	fmt.Fprintf(&b, "return paginate(ctx, func(ctx context.Context, cursor string) ([]%s, string, error) {\n\t\tq := base\n\t\tif cursor != \"\" {\n\t\t\tvar v %s\n\t\t\tif base != nil {\n\t\t\t\tv = *base\n\t\t\t}\n\t\t\t", item, paramsType)
 	if strings.HasPrefix(cursorType, "*") {
-		fmt.Fprintf(&b, "q.%s = &cursor", cursorField)
+		fmt.Fprintf(&b, "v.%s = &cursor", cursorField)
 	} else {
-		fmt.Fprintf(&b, "q.%s = cursor", cursorField)
+		fmt.Fprintf(&b, "v.%s = cursor", cursorField)
 	}
-	b.WriteString("\n\t\t}\n\t\t")
+	b.WriteString("\n\t\t\tq = &v\n\t\t}\n\t\t")
 	args := make([]string, len(names))
 	for i, n := range names {
 		args[i] = n
 		if n == "params" {
-			args[i] = "&q"
-			if byValue {
-				args[i] = "q"
-			}
+			args[i] = "q"
 		}
 	}
 	fmt.Fprintf(&b, "page, err := c.%s(ctx, %s, opts...)\n\t\tif err != nil {\n\t\t\treturn nil, \"\", err\n\t\t}\n\t\t", m.Name, strings.Join(args, ", "))
@@ -629,7 +664,7 @@ func iteratorOf(o operation, m sdkMethod, src *goSource) (sdkMethod, error) {
 		next = "deref(" + next + ")"
 	}
 	fmt.Fprintf(&b, "return %s, %s, nil\n\t})", items, next)
-	doc := []string{fmt.Sprintf("%sAll calls %s page after page and yields every item of every page, in order: a page's %s, then the next page's, asked with the %s of the answer as %s, until it is empty.", m.Name, m.Name, o.Pagination.Items, o.Pagination.Next, o.Pagination.Cursor)}
+	doc := []string{fmt.Sprintf("%sAll calls [Client.%s] page after page and yields every item of every page, in order: a page's %s, then the next page's, asked with the %s of the answer as %s, until it is empty.", m.Name, m.Name, o.Pagination.Items, o.Pagination.Next, o.Pagination.Cursor)}
 	doc = wrap(strings.Join(doc, " ")+" It sends one request per page, as the items are asked for; it stops at the first error, which it yields with a zero item, when ctx ends, when the loop breaks, and on a cursor the API gave before (a loop). params and opts are those of "+m.Name+"; params' cursor, if set, is where it starts.", 76)
 	if o.Deprecated {
 		doc = append(doc, "", "Deprecated: the API deprecates this operation.")

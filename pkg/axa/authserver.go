@@ -251,7 +251,7 @@ func matchEnvironment(base *url.URL) (gen.Environment, map[string]string, bool) 
 
 // WithEnvironment calls the API of an environment the spec declares (see
 // [Environments]) and gets tokens from its authorization server: for
-// example [EnvironmentProduction], or [EnvironmentLocal] for `axa sandbox`
+// example [EnvironmentProduction], or [EnvironmentLocal] for the command axa sandbox
 // on its default port. [WithBaseURL] still replaces the API's base URL (a
 // gateway in front of it), keeping the environment's authorization server;
 // [WithAuthorizationServer] replaces the authorization server.

@@ -7,8 +7,8 @@ import "context"
 // numbers the attempts, the auth layer records the operation it matched and
 // the scopes it needed and sent, and errors.go reads them into an *Error.
 // Down it carries the call's RequestOptions (nil for a raw call): the
-// header layer reads the extra headers, the Idempotency-Key and the
-// timeout, the retry layer the retry count.
+// header layer reads the extra headers and the timeout, the retry layer
+// the retry count.
 type callInfo struct {
 	operation     string
 	opts          *requestOptions

@@ -188,7 +188,7 @@ func (c *Client) LogValue() slog.Value { return logValue(c.String()) }
 // call before send.
 func call[T any](ctx context.Context, op gen.OperationID, opts []RequestOption, send func(context.Context) (*http.Response, error)) (T, error) {
 	var zero T
-	ro, err := buildRequestOptions(opts)
+	ro, err := buildRequestOptions(op, opts)
 	if err != nil {
 		return zero, callError(string(op), err)
 	}

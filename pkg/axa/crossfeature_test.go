@@ -424,8 +424,8 @@ func TestPooledBodiesAreNotShared(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					want := v.CommitSha + " " + resp.Header.Get("Content-Type")
-					results <- result{want, func() string { return v.CommitSha + " " + resp.Header.Get("Content-Type") }}
+					want := v.CommitSHA + " " + resp.Header.Get("Content-Type")
+					results <- result{want, func() string { return v.CommitSHA + " " + resp.Header.Get("Content-Type") }}
 				case 2:
 					got, err := c.ListCountries(t.Context(), nil)
 					if err != nil || len(got) != 2 {

@@ -46,8 +46,8 @@ var (
 	// ErrInsecureTransport: the client refused to send a token over plain
 	// HTTP to a host that is not loopback, or to another origin.
 	ErrInsecureTransport = errors.New("axa: refusing to send a token over an insecure or foreign connection")
-	// ErrNotModified: a call that sent its own If-None-Match (WithHeader,
-	// or a method's params) got 304 Not Modified: the representation it
+	// ErrNotModified: a call that sent its own If-None-Match (in its
+	// params) got 304 Not Modified: the representation it
 	// holds is current. A client made WithCache never answers its own
 	// revalidations with it.
 	ErrNotModified = errors.New("axa: not modified")

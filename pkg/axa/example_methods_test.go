@@ -34,8 +34,8 @@ func ExampleClient_ListCountries() {
 	client := sandboxClient(api)
 	defer client.Close()
 
-	french := "fr"
-	countries, err := client.ListCountries(context.Background(), &axa.ListCountriesParams{AcceptLanguage: &french})
+	// An optional parameter is a pointer: Go 1.26's new takes its value.
+	countries, err := client.ListCountries(context.Background(), &axa.ListCountriesParams{AcceptLanguage: new("fr")})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -90,9 +90,9 @@ func ExampleClient_ListCountryAlerts() {
 		log.Fatal(err)
 	}
 	fmt.Println("country:", alerts.CountryID)
-	fmt.Println("health alerts:", len(alerts.AxaHealthAlerts))
-	fmt.Println("security alerts:", len(alerts.AxaSecurityAlerts))
-	for _, a := range alerts.AxaSecurityAlerts[:min(2, len(alerts.AxaSecurityAlerts))] {
+	fmt.Println("health alerts:", len(alerts.AXAHealthAlerts))
+	fmt.Println("security alerts:", len(alerts.AXASecurityAlerts))
+	for _, a := range alerts.AXASecurityAlerts[:min(2, len(alerts.AXASecurityAlerts))] {
 		fmt.Println(a.Level, a.Title)
 	}
 	// Output:
@@ -103,25 +103,24 @@ func ExampleClient_ListCountryAlerts() {
 }
 
 // A quote prices a trip for its travellers and plan; a policy can be
-// issued from it until it expires. WithIdempotencyKey makes a retry answer
-// the same quote.
+// issued from it until it expires. The Idempotency-Key of its params makes
+// a retry answer the same quote.
 func ExampleClient_RequestQuote() {
 	api := startSandbox()
 	defer api.Close()
 	client := sandboxClient(api)
 	defer client.Close()
 
-	start := time.Now().UTC().AddDate(0, 1, 0).Truncate(24 * time.Hour)
-	birth, _ := time.Parse(time.DateOnly, "1985-04-12")
+	start := time.Now().AddDate(0, 1, 0) // a trip in a month, for two weeks
 	quote, err := client.RequestQuote(context.Background(), axa.QuoteRequest{
 		TripType:             axa.TripTypeSingleTrip,
 		OriginCountry:        "fr",
 		DestinationCountries: []axa.CountryID{"jp", "kr"},
-		StartDate:            axa.Date{Time: start},
-		EndDate:              axa.Date{Time: start.AddDate(0, 0, 14)},
-		Travellers:           []axa.Traveller{{BirthDate: axa.Date{Time: birth}}},
+		StartDate:            axa.DateOf(start),
+		EndDate:              axa.DateOf(start.AddDate(0, 0, 14)),
+		Travellers:           []axa.Traveller{{BirthDate: axa.NewDate(1985, time.April, 12)}},
 		PlanCode:             axa.PlanCodeComfort,
-	}, nil, axa.WithIdempotencyKey("booking-2026-0042-quote"))
+	}, &axa.RequestQuoteParams{IdempotencyKey: "booking-2026-0042-quote"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -172,8 +171,8 @@ func ExampleClient_CreatePolicy() {
 	}
 	for range 2 { // the second time, e.g. after a crash
 		var resp axa.Response
-		policy, err := client.CreatePolicy(ctx, order, nil,
-			axa.WithIdempotencyKey("booking-2026-0042"), axa.WithResponseInto(&resp))
+		policy, err := client.CreatePolicy(ctx, order, &axa.CreatePolicyParams{IdempotencyKey: "booking-2026-0042"},
+			axa.WithResponseInto(&resp))
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -193,7 +192,7 @@ func ExampleClient_SearchMedicalProviders() {
 	defer client.Close()
 
 	radius, limit := int32(5000), int32(3)
-	providers, err := client.SearchMedicalProviders(context.Background(), axa.SearchMedicalProvidersParams{
+	providers, err := client.SearchMedicalProviders(context.Background(), &axa.SearchMedicalProvidersParams{
 		Lat: 48.8530, Lng: 2.3499, // Paris, Notre-Dame
 		Radius: &radius, Limit: &limit,
 	})

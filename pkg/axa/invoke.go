@@ -40,11 +40,25 @@ func (e *InvalidRequestError) Error() string {
 	return "axa: " + e.Operation + ": " + strings.Join(e.Problems, "; ")
 }
 
+// Is reports whether target is ErrValidation: like the API's 400, the
+// refusal is of the request's content, found before it was sent.
+func (e *InvalidRequestError) Is(target error) bool { return target == ErrValidation }
+
+// missingParams is the error of a typed method given nil params where its
+// operation requires parameters (names): nothing is sent.
+func missingParams(op gen.OperationID, names ...string) error {
+	problems := make([]string, len(names))
+	for i, n := range names {
+		problems[i] = "missing required parameter " + n + " (params is nil)"
+	}
+	return &InvalidRequestError{Operation: string(op), Problems: problems}
+}
+
 // Invoke calls the operation operationID (an operationId of the spec, e.g.
 // "getCountry"; see gen.Operations) and returns the JSON of its 2xx response
 // as the API sent it. It is the generic form of the typed methods, for
 // tools that take the operation from their input (the command line's
-// `axa api`) or want the response untouched: it goes through the same
+// axa api) or want the response untouched: it goes through the same
 // pipeline, so the client fetches a token of the operation's scope,
 // retries, and gives a POST an Idempotency-Key, exactly as for the typed
 // method. It knows the operations of the spec this SDK was generated from.

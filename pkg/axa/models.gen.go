@@ -6,600 +6,725 @@ import "github.com/axa-assistance-go/axa/gen"
 
 // The models of the API, generated from api/openapi.yaml into package gen and
 // re-exported here so that callers need only this package.
-type (
-	// AcceptLanguage is gen.AcceptLanguage: Example: fr-FR
-	AcceptLanguage = gen.AcceptLanguage
 
-	// Address is gen.Address: A postal address, with the listing's field names.
-	//
-	// Fields:
-	//   - Country CountryID (JSON "country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	//   - Locality string (JSON "locality"): The city, town or village.
-	//   - PostalCode string (JSON "postal_code"): The postal code.
-	//   - State *string (JSON "state", optional): The state, in countries whose addresses name one.
-	//   - StreetAddress string (JSON "street_address"): The house number and street name.
-	//   - Subdivision *string (JSON "subdivision", optional): The region, province or other subdivision of the country, when the address names one.
-	Address = gen.Address
-
-	// Airport is gen.Airport: An international airport.
-	//
-	// Fields:
-	//   - City string (JSON "city"): The city the airport serves.
-	//   - IataCode string (JSON "iata_code"): The airport's three-letter IATA code.
-	//   - Name string (JSON "name"): The airport's name.
-	Airport = gen.Airport
-
-	// AirportsSection is gen.AirportsSection: A country's international airports.
-	//
-	// Fields:
-	//   - Label string (JSON "label"): The section's display title.
-	//   - List []Airport (JSON "list"): The country's international airports.
-	AirportsSection = gen.AirportsSection
-
-	// AlertLevel is gen.AlertLevel: The level of an alert, from lowest to highest.
-	AlertLevel = gen.AlertLevel
-
-	// AlertLevelFilter is gen.AlertLevelFilter: The level of an alert, from lowest to highest.
-	AlertLevelFilter = gen.AlertLevelFilter
-
-	// AxaAlert is gen.AxaAlert: An AXA Assistance health or security alert.
-	//
-	// Fields:
-	//   - AlertDate time.Time (JSON "alert_date"): When the alert starts.
-	//   - Content *string (JSON "content", optional): The full text of the alert.
-	//   - CountryIds []CountryID (JSON "country_ids"): The countries the alert concerns (our design).
-	//   - EndDate *time.Time (JSON "end_date", optional): When the alert is expected to end, if known.
-	//   - ID openapi_types.UUID (JSON "id"): The alert's id.
-	//   - Level AlertLevel (JSON "level"): The level of an alert, from lowest to highest.
-	//   - ShortDescription string (JSON "short_description"): A one-line summary of the alert.
-	//   - Title string (JSON "title"): The alert's headline.
-	AxaAlert = gen.AxaAlert
-
-	// CancelPolicyParams is gen.CancelPolicyParams: defines parameters for CancelPolicy.
-	//
-	// Fields:
-	//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).
-	CancelPolicyParams = gen.CancelPolicyParams
-
-	// Country is gen.Country: A country in the list of countries.
-	//
-	// Fields:
-	//   - ID CountryID (JSON "id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	//   - Label string (JSON "label"): The country's name in the language asked for.
-	Country = gen.Country
-
-	// CountryAlerts is gen.CountryAlerts: The latest alerts for one country.
-	//
-	// Fields:
-	//   - AxaHealthAlerts []AxaAlert (JSON "axa_health_alerts"): AXA Assistance health alerts that concern the country, newest first.
-	//   - AxaSecurityAlerts []AxaAlert (JSON "axa_security_alerts"): AXA Assistance security alerts that concern the country, newest first.
-	//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	CountryAlerts = gen.CountryAlerts
-
-	// CountryDetail is gen.CountryDetail: Everything a traveller should know about one country, in labelled sections.
-	//
-	// Fields:
-	//   - Airports *AirportsSection (JSON "airports", optional): A country's international airports.
-	//   - CurrencyConverter *CurrencySection (JSON "currency_converter", optional): A country's currency.
-	//   - DailyLife *DailyLifeSection (JSON "daily_life", optional): Practical facts about daily life.
-	//   - EmergencyNumbers *EmergencyNumbers (JSON "emergency_numbers", optional): A country's emergency telephone numbers.
-	//   - FirstAidKit *TextSection (JSON "first_aid_kit", optional): A section of a country's information made of a title and a text.
-	//   - ForeignEmbassies *EmbassiesSection (JSON "foreign_embassies", optional): A list of diplomatic missions.
-	//   - GeneralInfo TextSection (JSON "general_info"): A section of a country's information made of a title and a text.
-	//   - HealthRisks *TextSection (JSON "health_risks", optional): A section of a country's information made of a title and a text.
-	//   - ID CountryID (JSON "id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	//   - Label string (JSON "label"): The country's name in the language asked for.
-	//   - NationalEmbassies *EmbassiesSection (JSON "national_embassies", optional): A list of diplomatic missions.
-	//   - PassportAndVisa *TextSection (JSON "passport_and_visa", optional): A section of a country's information made of a title and a text.
-	//   - PublicHolidays *PublicHolidaysSection (JSON "public_holidays", optional): A country's public holidays for the coming twelve months.
-	//   - RisksRatings *RiskRatingsSection (JSON "risks_ratings", optional): Risk ratings by theme.
-	//   - Vaccinations *TextSection (JSON "vaccinations", optional): A section of a country's information made of a title and a text.
-	CountryDetail = gen.CountryDetail
-
-	// CountryHealth is gen.CountryHealth: A country's health information (the listing's "health cards").
-	//
-	// Fields:
-	//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	//   - EmergencyNumbers *EmergencyNumbers (JSON "emergency_numbers", optional): A country's emergency telephone numbers.
-	//   - FirstAidKit *TextSection (JSON "first_aid_kit", optional): A section of a country's information made of a title and a text.
-	//   - HealthRisks *TextSection (JSON "health_risks", optional): A section of a country's information made of a title and a text.
-	//   - UpdatedAt time.Time (JSON "updated_at"): When the health information was last updated.
-	//   - Vaccinations *TextSection (JSON "vaccinations", optional): A section of a country's information made of a title and a text.
-	CountryHealth = gen.CountryHealth
-
-	// CountryID is gen.CountryID: A country, as a lower-case ISO 3166-1 alpha-2 code.
-	CountryID = gen.CountryID
-
-	// CountryIDPath is gen.CountryIDPath: A country, as a lower-case ISO 3166-1 alpha-2 code.
-	CountryIDPath = gen.CountryIDPath
-
-	// CountryList is gen.CountryList: Countries, sorted by `id`.
-	CountryList = gen.CountryList
-
-	// CountrySecurity is gen.CountrySecurity: A country's security information (the listing's "security cards").
-	//
-	// Fields:
-	//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	//   - EmergencyNumbers *EmergencyNumbers (JSON "emergency_numbers", optional): A country's emergency telephone numbers.
-	//   - Level RiskLevel (JSON "level"): A level of risk or of alert, from lowest to highest.
-	//   - RisksRatings *RiskRatingsSection (JSON "risks_ratings", optional): Risk ratings by theme.
-	//   - Summary *string (JSON "summary", optional): A summary of the security situation and of the advice to travellers.
-	//   - UpdatedAt time.Time (JSON "updated_at"): When the security information was last updated.
-	CountrySecurity = gen.CountrySecurity
-
-	// CreatePolicyJSONRequestBody is gen.CreatePolicyJSONRequestBody: defines body for CreatePolicy for application/json ContentType.
-	CreatePolicyJSONRequestBody = gen.CreatePolicyJSONRequestBody
-
-	// CreatePolicyParams is gen.CreatePolicyParams: defines parameters for CreatePolicy.
-	//
-	// Fields:
-	//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).
-	CreatePolicyParams = gen.CreatePolicyParams
-
-	// CurrencySection is gen.CurrencySection: A country's currency.
-	//
-	// Fields:
-	//   - CurrencyCode string (JSON "currency_code"): ISO 4217 code.
-	//   - CurrencyName string (JSON "currency_name"): The currency's name.
-	//   - Desc *string (JSON "desc", optional): Practical advice on paying and changing money.
-	//   - Label string (JSON "label"): The section's display title.
-	CurrencySection = gen.CurrencySection
-
-	// DailyLifeSection is gen.DailyLifeSection: Practical facts about daily life.
-	//
-	// Fields:
-	//   - BankingHours *string (JSON "banking_hours", optional): Usual bank opening hours.
-	//   - Electricity *string (JSON "electricity", optional): The mains voltage and frequency, and the plug types in use.
-	//   - Label string (JSON "label"): The section's display title.
-	//   - OfficeHours *string (JSON "office_hours", optional): Usual office hours.
-	//   - ShoppingHours *string (JSON "shopping_hours", optional): Usual shop opening hours.
-	//   - TippingInformation *string (JSON "tipping_information", optional): Tipping customs.
-	DailyLifeSection = gen.DailyLifeSection
-
-	// EmbassiesSection is gen.EmbassiesSection: A list of diplomatic missions.
-	//
-	// Fields:
-	//   - Label string (JSON "label"): The section's display title.
-	//   - List []Embassy (JSON "list"): The diplomatic missions.
-	EmbassiesSection = gen.EmbassiesSection
-
-	// Embassy is gen.Embassy: A diplomatic mission.
-	//
-	// Fields:
-	//   - Address *string (JSON "address", optional): The mission's postal address.
-	//   - Country CountryID (JSON "country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	//   - Email *openapi_types.Email (JSON "email", optional): The mission's email address.
-	//   - Label string (JSON "label"): The mission's name.
-	//   - PhoneNumber *string (JSON "phone_number", optional): The mission's telephone number, in international format.
-	//   - Type EmbassyType (JSON "type"): The kind of diplomatic mission.
-	//   - Website *string (JSON "website", optional): The mission's website.
-	Embassy = gen.Embassy
-
-	// EmbassyType is gen.EmbassyType: The kind of diplomatic mission.
-	EmbassyType = gen.EmbassyType
-
-	// EmergencyNumbers is gen.EmergencyNumbers: A country's emergency telephone numbers.
-	//
-	// Fields:
-	//   - Ambulance string (JSON "ambulance"): The number to call for an ambulance.
-	//   - Fire string (JSON "fire"): The number to call the fire brigade.
-	//   - Label string (JSON "label"): The section's display title.
-	//   - Police string (JSON "police"): The number to call the police.
-	EmergencyNumbers = gen.EmergencyNumbers
-
-	// ErrorBody is gen.Error: An error, with the API's own field names (as listed publicly in 2018).
-	//
-	// Fields:
-	//   - Error string (JSON "error"): A machine-readable error code (`invalid_token`, `insufficient_scope`, `not_found`, `quote_expired`, ...).
-	//   - ErrorDescription *string (JSON "error_description", optional): A human-readable explanation.
-	//   - Problems *[]Problem (JSON "problems", optional): Every problem found in the request, at once, when it failed validation (`400` and `422`; our design).
-	//   - StatusCode int32 (JSON "status_code"): The HTTP status code, repeated in the body.
-	ErrorBody = gen.Error
-
-	// Gender is gen.Gender: A person's gender.
-	Gender = gen.Gender
-
-	// GetCountryHealthParams is gen.GetCountryHealthParams: defines parameters for GetCountryHealth.
-	//
-	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
-	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
-	GetCountryHealthParams = gen.GetCountryHealthParams
-
-	// GetCountryParams is gen.GetCountryParams: defines parameters for GetCountry.
-	//
-	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
-	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
-	GetCountryParams = gen.GetCountryParams
-
-	// GetCountrySecurityParams is gen.GetCountrySecurityParams: defines parameters for GetCountrySecurity.
-	//
-	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
-	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
-	GetCountrySecurityParams = gen.GetCountrySecurityParams
-
-	// IdempotencyKey is gen.IdempotencyKey: Example: 5b0e9f3c-8a7d-4c2b-9e1f-3a4b5c6d7e8f
-	IdempotencyKey = gen.IdempotencyKey
-
-	// IfNoneMatch is gen.IfNoneMatch: Example: "3q2-7u8BEjRWeJq83vcSNA"
-	IfNoneMatch = gen.IfNoneMatch
-
-	// ListAlertsParams is gen.ListAlertsParams: defines parameters for ListAlerts.
-	//
-	// Fields:
-	//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
-	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
-	ListAlertsParams = gen.ListAlertsParams
-
-	// ListCountriesParams is gen.ListCountriesParams: defines parameters for ListCountries.
-	//
-	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
-	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
-	ListCountriesParams = gen.ListCountriesParams
-
-	// ListCountryAlertsParams is gen.ListCountryAlertsParams: defines parameters for ListCountryAlerts.
-	//
-	// Fields:
-	//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above (our design).
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
-	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
-	ListCountryAlertsParams = gen.ListCountryAlertsParams
-
-	// ListPoliciesParams is gen.ListPoliciesParams: defines parameters for ListPolicies.
-	//
-	// Fields:
-	//   - Cursor *string (JSON "cursor", optional): The `next_cursor` of the previous page; absent for the first page (our design).
-	//   - Limit *int32 (JSON "limit", optional): How many policies a page holds at most, 20 unless given, 100 at most (our design).
-	ListPoliciesParams = gen.ListPoliciesParams
-
-	// ListProviderKindsParams is gen.ListProviderKindsParams: defines parameters for ListProviderKinds.
-	//
-	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
-	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
-	ListProviderKindsParams = gen.ListProviderKindsParams
-
-	// ListProviderSpecialitiesParams is gen.ListProviderSpecialitiesParams: defines parameters for ListProviderSpecialities.
-	//
-	// Fields:
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
-	//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more `ETag` values from earlier answers, separated by commas, or `*`. When one matches the current representation (weak comparison: `W/"x"` matches `"x"`), the answer is `304 Not Modified`, without a body; otherwise the usual `200`.
-	ListProviderSpecialitiesParams = gen.ListProviderSpecialitiesParams
-
-	// MedicalProvider is gen.MedicalProvider: A medical provider, with the listing's field names.
-	//
-	// Fields:
-	//   - AXAPreferred bool (JSON "AXA_preferred"): Whether AXA Assistance works directly with this provider.
-	//   - Address ProviderAddress (JSON "address"): A provider's address, with the listing's field names.
-	//   - Email *openapi_types.Email (JSON "email", optional): The provider's email address.
-	//   - ID openapi_types.UUID (JSON "id"): The provider's id.
-	//   - InternationalFaxNumber *string (JSON "international_fax_number", optional): The provider's fax number, in international format.
-	//   - InternationalPhoneNumber *string (JSON "international_phone_number", optional): The provider's telephone number, in international format.
-	//   - Kind ProviderKindID (JSON "kind"): A kind of medical provider.
-	//   - Name string (JSON "name"): The provider's name.
-	//   - PhoneAdmission *string (JSON "phone_admission", optional): The telephone number for admissions, when the provider has one.
-	//   - Position ProviderPosition (JSON "position"): Where a provider is, and how far from the point searched.
-	//   - Speciality *SpecialityID (JSON "speciality", optional): A medical speciality, as an `id` from `listProviderSpecialities`.
-	//   - Website *string (JSON "website", optional): The provider's website.
-	MedicalProvider = gen.MedicalProvider
-
-	// MedicalProviderList is gen.MedicalProviderList: Medical providers, nearest first.
-	MedicalProviderList = gen.MedicalProviderList
-
-	// Money is gen.Money: An amount of money.
-	//
-	// Fields:
-	//   - Amount float64 (JSON "amount"): The amount in the currency's main unit (euros, not cents, for EUR).
-	//   - Currency string (JSON "currency"): ISO 4217 code.
-	Money = gen.Money
-
-	// Person is gen.Person: A person, with the listing's field names.
-	//
-	// Fields:
-	//   - BirthDate openapi_types.Date (JSON "birth_date"): The person's date of birth.
-	//   - FirstName string (JSON "first_name"): The person's given name.
-	//   - Gender *Gender (JSON "gender", optional): A person's gender.
-	//   - LastName string (JSON "last_name"): The person's family name.
-	//   - Nationalities *[]CountryID (JSON "nationalities", optional): The countries the person is a national of.
-	//   - Title *PersonTitle (JSON "title", optional): How to address a person.
-	Person = gen.Person
-
-	// PersonTitle is gen.PersonTitle: How to address a person.
-	PersonTitle = gen.PersonTitle
-
-	// Phone is gen.Phone: A telephone number, with the listing's field names.
-	//
-	// Fields:
-	//   - InternationalPrefix string (JSON "international_prefix"): The country calling code, with its `+` (`+33` for France).
-	//   - Number string (JSON "number"): The number without the country calling code, in digits and spaces.
-	//   - PhoneType PhoneType (JSON "phone_type"): The kind of telephone line.
-	Phone = gen.Phone
-
-	// PhoneType is gen.PhoneType: The kind of telephone line.
-	PhoneType = gen.PhoneType
-
-	// PlanCode is gen.PlanCode: The level of cover (our design).
-	PlanCode = gen.PlanCode
-
-	// Policy is gen.Policy: An issued travel insurance policy.
-	//
-	// Fields:
-	//   - CancelledAt *time.Time (JSON "cancelled_at", optional): When the policy was cancelled; only on a cancelled policy (our design).
-	//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries of the trip, as quoted.
-	//   - Documents []PolicyDocument (JSON "documents"): The policy's documents (its certificate, the plan's terms and conditions).
-	//   - EndDate openapi_types.Date (JSON "end_date"): The last day of the trip, as quoted.
-	//   - ID openapi_types.UUID (JSON "id"): The policy's id, as `getPolicy` takes it.
-	//   - IssuedAt time.Time (JSON "issued_at"): When the policy was issued.
-	//   - PlanCode PlanCode (JSON "plan_code"): The level of cover (our design).
-	//   - PolicyHolder PolicyHolder (JSON "policy_holder"): The person who takes out the policy and is contacted about it.
-	//   - PolicyNumber string (JSON "policy_number"): The policy number (`AXA-TRV-` and ten digits; our design).
-	//   - Premium Money (JSON "premium"): An amount of money.
-	//   - QuoteID openapi_types.UUID (JSON "quote_id"): The `id` of the quote the policy was issued from.
-	//   - Refund *Money (JSON "refund", optional): An amount of money.
-	//   - StartDate openapi_types.Date (JSON "start_date"): The first day of the trip, as quoted.
-	//   - Status PolicyStatus (JSON "status"): Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started; our design).
-	//   - Travellers []Person (JSON "travellers"): The travellers the policy covers.
-	//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
-	Policy = gen.Policy
-
-	// PolicyDocument is gen.PolicyDocument: A document of a policy.
-	//
-	// Fields:
-	//   - Kind PolicyDocumentKind (JSON "kind"): What a policy document is.
-	//   - URL string (JSON "url"): Where to download the document.
-	PolicyDocument = gen.PolicyDocument
-
-	// PolicyDocumentKind is gen.PolicyDocumentKind: What a policy document is.
-	PolicyDocumentKind = gen.PolicyDocumentKind
-
-	// PolicyHolder is gen.PolicyHolder: The person who takes out the policy and is contacted about it.
-	//
-	// Fields:
-	//   - Address Address (JSON "address"): A postal address, with the listing's field names.
-	//   - Email openapi_types.Email (JSON "email"): The email address the policy holder is contacted at.
-	//   - Person Person (JSON "person"): A person, with the listing's field names.
-	//   - Phone *Phone (JSON "phone", optional): A telephone number, with the listing's field names.
-	PolicyHolder = gen.PolicyHolder
-
-	// PolicyIDPath is gen.PolicyIDPath: Example: 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f
-	PolicyIDPath = gen.PolicyIDPath
-
-	// PolicyPage is gen.PolicyPage: A page of policies, newest first, and the cursor of the next page (our design).
-	//
-	// Fields:
-	//   - Items []Policy (JSON "items"): The page's policies, newest first; empty when the caller has none.
-	//   - NextCursor *string (JSON "next_cursor", optional): The `cursor` that gives the next page; absent on the last page.
-	PolicyPage = gen.PolicyPage
-
-	// PolicyRequest is gen.PolicyRequest: What is needed to issue a policy from a quote.
-	//
-	// Fields:
-	//   - PolicyHolder PolicyHolder (JSON "policy_holder"): The person who takes out the policy and is contacted about it.
-	//   - QuoteID openapi_types.UUID (JSON "quote_id"): The `id` of the quote to issue the policy from; the quote must not have expired.
-	//   - Travellers []Person (JSON "travellers"): The travellers to cover, as many as the quote's and with the same birth dates.
-	PolicyRequest = gen.PolicyRequest
-
-	// PolicyStatus is gen.PolicyStatus: Where the policy stands: `issued` (in force), `cancelled` (by `cancelPolicy`, before its trip started; our design).
-	PolicyStatus = gen.PolicyStatus
-
-	// Problem is gen.Problem: One problem of a request that failed validation (our design).
-	//
-	// Fields:
-	//   - Location string (JSON "location"): Where the problem is. In the body it is a JSON pointer (RFC 6901) prefixed with `body`, such as `body/travellers/0/birth_date`; for a parameter it is `query`, `path` or `header` and the parameter's name, such as `query/radius`.
-	//   - Message string (JSON "message"): What is wrong, such as `required` or `must be at most 9 items`.
-	Problem = gen.Problem
-
-	// ProviderAddress is gen.ProviderAddress: A provider's address, with the listing's field names.
-	//
-	// Fields:
-	//   - Area *string (JSON "area", optional): The region, state or province.
-	//   - City string (JSON "city"): The city.
-	//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	//   - Street string (JSON "street"): The house number and street name.
-	//   - Zipcode *string (JSON "zipcode", optional): The postal code.
-	ProviderAddress = gen.ProviderAddress
-
-	// ProviderKind is gen.ProviderKind: A kind of medical provider with its display label.
-	//
-	// Fields:
-	//   - ID ProviderKindID (JSON "id"): A kind of medical provider.
-	//   - Label string (JSON "label"): The kind's display name, in the language asked for.
-	ProviderKind = gen.ProviderKind
-
-	// ProviderKindID is gen.ProviderKindID: A kind of medical provider.
-	ProviderKindID = gen.ProviderKindID
-
-	// ProviderKindList is gen.ProviderKindList: Provider kinds.
-	ProviderKindList = gen.ProviderKindList
-
-	// ProviderPosition is gen.ProviderPosition: Where a provider is, and how far from the point searched.
-	//
-	// Fields:
-	//   - DistanceInMeters float64 (JSON "distance_in_meters"): The distance from the point searched, in metres.
-	//   - Lat float64 (JSON "lat"): Latitude, in decimal degrees (WGS 84).
-	//   - Lng float64 (JSON "lng"): Longitude, in decimal degrees (WGS 84).
-	ProviderPosition = gen.ProviderPosition
-
-	// ProviderSpeciality is gen.ProviderSpeciality: A medical speciality with its display label.
-	//
-	// Fields:
-	//   - ID SpecialityID (JSON "id"): A medical speciality, as an `id` from `listProviderSpecialities`.
-	//   - Label string (JSON "label"): The speciality's display name, in the language asked for.
-	ProviderSpeciality = gen.ProviderSpeciality
-
-	// ProviderSpecialityList is gen.ProviderSpecialityList: Medical specialities.
-	ProviderSpecialityList = gen.ProviderSpecialityList
-
-	// PublicHoliday is gen.PublicHoliday: A public holiday.
-	//
-	// Fields:
-	//   - Date openapi_types.Date (JSON "date"): The day of the holiday.
-	//   - Name string (JSON "name"): The holiday's name.
-	PublicHoliday = gen.PublicHoliday
-
-	// PublicHolidaysSection is gen.PublicHolidaysSection: A country's public holidays for the coming twelve months.
-	//
-	// Fields:
-	//   - Label string (JSON "label"): The section's display title.
-	//   - List []PublicHoliday (JSON "list"): The holidays, in date order.
-	PublicHolidaysSection = gen.PublicHolidaysSection
-
-	// Quote is gen.Quote: A priced trip, from which a policy can be issued until `valid_until`.
-	//
-	// Fields:
-	//   - CreatedAt time.Time (JSON "created_at"): When the quote was made.
-	//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries to be visited, as requested.
-	//   - EndDate openapi_types.Date (JSON "end_date"): The last day of the trip.
-	//   - ID openapi_types.UUID (JSON "id"): The quote's id, to send as `quote_id` to issue a policy.
-	//   - OriginCountry CountryID (JSON "origin_country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	//   - PlanCode PlanCode (JSON "plan_code"): The level of cover (our design).
-	//   - Premium Money (JSON "premium"): An amount of money.
-	//   - StartDate openapi_types.Date (JSON "start_date"): The first day of the trip.
-	//   - TravellersCount int32 (JSON "travellers_count"): How many travellers the quote covers.
-	//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
-	//   - ValidUntil time.Time (JSON "valid_until"): Until when a policy can be issued from the quote (our design).
-	Quote = gen.Quote
-
-	// QuoteRequest is gen.QuoteRequest: A trip to price.
-	//
-	// Fields:
-	//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries to be visited, each named once (1 to 20).
-	//   - EndDate openapi_types.Date (JSON "end_date"): The last day of the trip; not before `start_date`.
-	//   - OriginCountry CountryID (JSON "origin_country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
-	//   - PlanCode PlanCode (JSON "plan_code"): The level of cover (our design).
-	//   - PromoCode *string (JSON "promo_code", optional): A promotional code, if the customer has one (our design).
-	//   - StartDate openapi_types.Date (JSON "start_date"): The first day of the trip.
-	//   - Travellers []Traveller (JSON "travellers"): The travellers, one entry each (1 to 9).
-	//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
-	QuoteRequest = gen.QuoteRequest
-
-	// RequestQuoteJSONRequestBody is gen.RequestQuoteJSONRequestBody: defines body for RequestQuote for application/json ContentType.
-	RequestQuoteJSONRequestBody = gen.RequestQuoteJSONRequestBody
-
-	// RequestQuoteParams is gen.RequestQuoteParams: defines parameters for RequestQuote.
-	//
-	// Fields:
-	//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers `422`; while the first request is still being processed it answers `409` (our design).
-	RequestQuoteParams = gen.RequestQuoteParams
-
-	// RiskLevel is gen.RiskLevel: A level of risk or of alert, from lowest to highest.
-	RiskLevel = gen.RiskLevel
-
-	// RiskRating is gen.RiskRating: The rating of one kind of risk.
-	//
-	// Fields:
-	//   - Rating RiskLevel (JSON "rating"): A level of risk or of alert, from lowest to highest.
-	//   - Risk string (JSON "risk"): The kind of risk (crime, terrorism, natural disasters, ...).
-	RiskRating = gen.RiskRating
-
-	// RiskRatingsSection is gen.RiskRatingsSection: Risk ratings by theme.
-	//
-	// Fields:
-	//   - Label string (JSON "label"): The section's display title.
-	//   - List []RiskRating (JSON "list"): The ratings, one per kind of risk.
-	RiskRatingsSection = gen.RiskRatingsSection
-
-	// SearchMedicalProvidersParams is gen.SearchMedicalProvidersParams: defines parameters for SearchMedicalProviders.
-	//
-	// Fields:
-	//   - Lat float64 (JSON "lat"): Latitude of the point, in decimal degrees (WGS 84).
-	//   - Lng float64 (JSON "lng"): Longitude of the point, in decimal degrees (WGS 84).
-	//   - Radius *int32 (JSON "radius", optional): Search radius in metres (our design; the listing named no radius unit).
-	//   - Kind *ProviderKindID (JSON "kind", optional): Only providers of this kind.
-	//   - Speciality *SpecialityID (JSON "speciality", optional): Only providers with this speciality (an `id` from `listProviderSpecialities`).
-	//   - Limit *int32 (JSON "limit", optional): Most providers to answer.
-	//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English (our design).
-	SearchMedicalProvidersParams = gen.SearchMedicalProvidersParams
-
-	// SpecialityID is gen.SpecialityID: A medical speciality, as an `id` from `listProviderSpecialities`.
-	SpecialityID = gen.SpecialityID
-
-	// TextSection is gen.TextSection: A section of a country's information made of a title and a text.
-	//
-	// Fields:
-	//   - Desc string (JSON "desc"): The section's text.
-	//   - Label string (JSON "label"): The section's display title.
-	TextSection = gen.TextSection
-
-	// Traveller is gen.Traveller: A traveller to be quoted for; the age on the start date sets the price.
-	//
-	// Fields:
-	//   - BirthDate openapi_types.Date (JSON "birth_date"): The traveller's date of birth.
-	Traveller = gen.Traveller
-
-	// TripType is gen.TripType: A single trip, or an annual cover for any number of trips.
-	TripType = gen.TripType
-
-	// Version is gen.Version: The build of the deployed API (the fields the Quickstart shows, plus the 2018 listing's `package`).
-	//
-	// Fields:
-	//   - BuiltAt time.Time (JSON "built-at"): When the deployed build was made.
-	//   - CommitSha string (JSON "commit-sha"): The source commit of the deployed build.
-	//   - Package *string (JSON "package", optional): The name of the deployed package, when the API tells it.
-	Version = gen.Version
-
-	// WhoBulletin is gen.WhoBulletin: A World Health Organization disease outbreak bulletin.
-	//
-	// Fields:
-	//   - AlertDate time.Time (JSON "alert_date"): The date of the bulletin.
-	//   - ID openapi_types.UUID (JSON "id"): The bulletin's id.
-	//   - Level AlertLevel (JSON "level"): The level of an alert, from lowest to highest.
-	//   - ShortDescription string (JSON "short_description"): A one-line summary of the bulletin.
-	//   - Title string (JSON "title"): The bulletin's title.
-	WhoBulletin = gen.WhoBulletin
-
-	// WorldwideAlerts is gen.WorldwideAlerts: The latest alerts for all countries.
-	//
-	// Fields:
-	//   - AxaHealthAlerts []AxaAlert (JSON "axa_health_alerts"): AXA Assistance health alerts, newest first.
-	//   - AxaSecurityAlerts []AxaAlert (JSON "axa_security_alerts"): AXA Assistance security alerts, newest first.
-	//   - WorldHealthOrganizationBulletins []WhoBulletin (JSON "world_health_organization_bulletins"): World Health Organization disease outbreak bulletins, newest first.
-	WorldwideAlerts = gen.WorldwideAlerts
-)
-
-// The values of the API's enumerations.
+// AXAAlert is gen.AXAAlert: An AXA Assistance health or security alert.
+//
+// Fields:
+//   - AlertDate time.Time (JSON "alert_date"): When the alert starts.
+//   - Content *string (JSON "content", optional): The full text of the alert.
+//   - CountryIDs []CountryID (JSON "country_ids"): The countries the alert concerns.
+//   - EndDate *time.Time (JSON "end_date", optional): When the alert is expected to end, if known.
+//   - ID UUID (JSON "id"): The alert's id.
+//   - Level AlertLevel (JSON "level"): The level of an alert, from lowest to highest.
+//   - ShortDescription string (JSON "short_description"): A one-line summary of the alert.
+//   - Title string (JSON "title"): The alert's headline.
+type AXAAlert = gen.AXAAlert
+
+// AcceptLanguage is gen.AcceptLanguage (string): the type of the parameter
+// Accept-Language.
+type AcceptLanguage = gen.AcceptLanguage
+
+// Address is gen.Address: A postal address.
+//
+// Fields:
+//   - Country CountryID (JSON "country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+//   - Locality string (JSON "locality"): The city, town or village.
+//   - PostalCode string (JSON "postal_code"): The postal code.
+//   - State *string (JSON "state", optional): The state, in countries whose addresses name one.
+//   - StreetAddress string (JSON "street_address"): The house number and street name.
+//   - Subdivision *string (JSON "subdivision", optional): The region, province or other subdivision of the country, when the address names one.
+type Address = gen.Address
+
+// Airport is gen.Airport: An international airport.
+//
+// Fields:
+//   - City string (JSON "city"): The city the airport serves.
+//   - IATACode string (JSON "iata_code"): The airport's three-letter IATA code.
+//   - Name string (JSON "name"): The airport's name.
+type Airport = gen.Airport
+
+// AirportsSection is gen.AirportsSection: A country's international airports.
+//
+// Fields:
+//   - Label string (JSON "label"): The section's display title.
+//   - List []Airport (JSON "list"): The country's international airports.
+type AirportsSection = gen.AirportsSection
+
+// AlertLevel is gen.AlertLevel: The level of an alert, from lowest to
+// highest.
+//
+// Its values, the constants below: [AlertLevelCritical] ("critical"),
+// [AlertLevelHigh] ("high"), [AlertLevelLow] ("low") and [AlertLevelModerate]
+// ("moderate"). A value a newer API sends decodes as well: its Valid method
+// reports whether a value is one of these.
+type AlertLevel = gen.AlertLevel
+
+// The values of [AlertLevel].
 const (
-	AlertLevelCritical                   = gen.AlertLevelCritical
-	AlertLevelHigh                       = gen.AlertLevelHigh
-	AlertLevelLow                        = gen.AlertLevelLow
-	AlertLevelModerate                   = gen.AlertLevelModerate
-	EmbassyTypeConsulate                 = gen.EmbassyTypeConsulate
-	EmbassyTypeEmbassy                   = gen.EmbassyTypeEmbassy
-	EmbassyTypeHonoraryConsulate         = gen.EmbassyTypeHonoraryConsulate
-	GenderFemale                         = gen.GenderFemale
-	GenderMale                           = gen.GenderMale
-	GenderOther                          = gen.GenderOther
-	GenderUndisclosed                    = gen.GenderUndisclosed
-	PersonTitleDr                        = gen.PersonTitleDr
-	PersonTitleMr                        = gen.PersonTitleMr
-	PersonTitleMrs                       = gen.PersonTitleMrs
-	PersonTitleMs                        = gen.PersonTitleMs
-	PersonTitleMx                        = gen.PersonTitleMx
-	PhoneTypeHome                        = gen.PhoneTypeHome
-	PhoneTypeMobile                      = gen.PhoneTypeMobile
-	PhoneTypeWork                        = gen.PhoneTypeWork
-	PlanCodeComfort                      = gen.PlanCodeComfort
-	PlanCodeEssential                    = gen.PlanCodeEssential
-	PlanCodePremium                      = gen.PlanCodePremium
-	PolicyDocumentKindCertificate        = gen.PolicyDocumentKindCertificate
-	PolicyDocumentKindTermsAndConditions = gen.PolicyDocumentKindTermsAndConditions
-	PolicyStatusCancelled                = gen.PolicyStatusCancelled
-	PolicyStatusIssued                   = gen.PolicyStatusIssued
-	ProviderKindIDClinic                 = gen.ProviderKindIDClinic
-	ProviderKindIDDentist                = gen.ProviderKindIDDentist
-	ProviderKindIDGeneralPractitioner    = gen.ProviderKindIDGeneralPractitioner
-	ProviderKindIDHospital               = gen.ProviderKindIDHospital
-	ProviderKindIDLaboratory             = gen.ProviderKindIDLaboratory
-	ProviderKindIDPharmacy               = gen.ProviderKindIDPharmacy
-	ProviderKindIDSpecialist             = gen.ProviderKindIDSpecialist
-	RiskLevelCritical                    = gen.RiskLevelCritical
-	RiskLevelHigh                        = gen.RiskLevelHigh
-	RiskLevelLow                         = gen.RiskLevelLow
-	RiskLevelModerate                    = gen.RiskLevelModerate
-	TripTypeAnnualMultiTrip              = gen.TripTypeAnnualMultiTrip
-	TripTypeSingleTrip                   = gen.TripTypeSingleTrip
+	AlertLevelCritical AlertLevel = gen.AlertLevelCritical
+	AlertLevelHigh     AlertLevel = gen.AlertLevelHigh
+	AlertLevelLow      AlertLevel = gen.AlertLevelLow
+	AlertLevelModerate AlertLevel = gen.AlertLevelModerate
 )
+
+// AlertLevelFilter is gen.AlertLevelFilter, the same type as [AlertLevel]:
+// The level of an alert, from lowest to highest.
+type AlertLevelFilter = gen.AlertLevelFilter
+
+// CancelPolicyParams is gen.CancelPolicyParams: The parameters of
+// [Client.CancelPolicy].
+//
+// Fields:
+//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers 422; while the first request is still being processed it answers 409.
+type CancelPolicyParams = gen.CancelPolicyParams
+
+// Country is gen.Country: A country in the list of countries.
+//
+// Fields:
+//   - ID CountryID (JSON "id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+//   - Label string (JSON "label"): The country's name in the language asked for.
+type Country = gen.Country
+
+// CountryAlerts is gen.CountryAlerts: The latest alerts for one country.
+//
+// Fields:
+//   - AXAHealthAlerts []AXAAlert (JSON "axa_health_alerts"): AXA Assistance health alerts that concern the country, newest first.
+//   - AXASecurityAlerts []AXAAlert (JSON "axa_security_alerts"): AXA Assistance security alerts that concern the country, newest first.
+//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+type CountryAlerts = gen.CountryAlerts
+
+// CountryDetail is gen.CountryDetail: Everything a traveller should know
+// about one country, in labelled sections.
+//
+// Fields:
+//   - Airports *AirportsSection (JSON "airports", optional): A country's international airports.
+//   - CurrencyConverter *CurrencySection (JSON "currency_converter", optional): A country's currency.
+//   - DailyLife *DailyLifeSection (JSON "daily_life", optional): Practical facts about daily life.
+//   - EmergencyNumbers *EmergencyNumbers (JSON "emergency_numbers", optional): A country's emergency telephone numbers.
+//   - FirstAidKit *TextSection (JSON "first_aid_kit", optional): A section of a country's information made of a title and a text.
+//   - ForeignEmbassies *EmbassiesSection (JSON "foreign_embassies", optional): A list of diplomatic missions.
+//   - GeneralInfo TextSection (JSON "general_info"): A section of a country's information made of a title and a text.
+//   - HealthRisks *TextSection (JSON "health_risks", optional): A section of a country's information made of a title and a text.
+//   - ID CountryID (JSON "id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+//   - Label string (JSON "label"): The country's name in the language asked for.
+//   - NationalEmbassies *EmbassiesSection (JSON "national_embassies", optional): A list of diplomatic missions.
+//   - PassportAndVisa *TextSection (JSON "passport_and_visa", optional): A section of a country's information made of a title and a text.
+//   - PublicHolidays *PublicHolidaysSection (JSON "public_holidays", optional): A country's public holidays for the coming twelve months.
+//   - RisksRatings *RiskRatingsSection (JSON "risks_ratings", optional): Risk ratings by theme.
+//   - Vaccinations *TextSection (JSON "vaccinations", optional): A section of a country's information made of a title and a text.
+type CountryDetail = gen.CountryDetail
+
+// CountryHealth is gen.CountryHealth: A country's health information.
+//
+// Fields:
+//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+//   - EmergencyNumbers *EmergencyNumbers (JSON "emergency_numbers", optional): A country's emergency telephone numbers.
+//   - FirstAidKit *TextSection (JSON "first_aid_kit", optional): A section of a country's information made of a title and a text.
+//   - HealthRisks *TextSection (JSON "health_risks", optional): A section of a country's information made of a title and a text.
+//   - UpdatedAt time.Time (JSON "updated_at"): When the health information was last updated.
+//   - Vaccinations *TextSection (JSON "vaccinations", optional): A section of a country's information made of a title and a text.
+type CountryHealth = gen.CountryHealth
+
+// CountryID is gen.CountryID (string): A country, as a lower-case ISO 3166-1
+// alpha-2 code.
+type CountryID = gen.CountryID
+
+// CountryList is gen.CountryList ([]Country): Countries, sorted by id.
+type CountryList = gen.CountryList
+
+// CountrySecurity is gen.CountrySecurity: A country's security information.
+//
+// Fields:
+//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+//   - EmergencyNumbers *EmergencyNumbers (JSON "emergency_numbers", optional): A country's emergency telephone numbers.
+//   - Level RiskLevel (JSON "level"): A level of risk or of alert, from lowest to highest.
+//   - RisksRatings *RiskRatingsSection (JSON "risks_ratings", optional): Risk ratings by theme.
+//   - Summary *string (JSON "summary", optional): A summary of the security situation and of the advice to travellers.
+//   - UpdatedAt time.Time (JSON "updated_at"): When the security information was last updated.
+type CountrySecurity = gen.CountrySecurity
+
+// CreatePolicyParams is gen.CreatePolicyParams: The parameters of
+// [Client.CreatePolicy].
+//
+// Fields:
+//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers 422; while the first request is still being processed it answers 409.
+type CreatePolicyParams = gen.CreatePolicyParams
+
+// CurrencySection is gen.CurrencySection: A country's currency.
+//
+// Fields:
+//   - CurrencyCode string (JSON "currency_code"): ISO 4217 code.
+//   - CurrencyName string (JSON "currency_name"): The currency's name.
+//   - Desc *string (JSON "desc", optional): Practical advice on paying and changing money.
+//   - Label string (JSON "label"): The section's display title.
+type CurrencySection = gen.CurrencySection
+
+// DailyLifeSection is gen.DailyLifeSection: Practical facts about daily life.
+//
+// Fields:
+//   - BankingHours *string (JSON "banking_hours", optional): Usual bank opening hours.
+//   - Electricity *string (JSON "electricity", optional): The mains voltage and frequency, and the plug types in use.
+//   - Label string (JSON "label"): The section's display title.
+//   - OfficeHours *string (JSON "office_hours", optional): Usual office hours.
+//   - ShoppingHours *string (JSON "shopping_hours", optional): Usual shop opening hours.
+//   - TippingInformation *string (JSON "tipping_information", optional): Tipping customs.
+type DailyLifeSection = gen.DailyLifeSection
+
+// EmbassiesSection is gen.EmbassiesSection: A list of diplomatic missions.
+//
+// Fields:
+//   - Label string (JSON "label"): The section's display title.
+//   - List []Embassy (JSON "list"): The diplomatic missions.
+type EmbassiesSection = gen.EmbassiesSection
+
+// Embassy is gen.Embassy: A diplomatic mission.
+//
+// Fields:
+//   - Address *string (JSON "address", optional): The mission's postal address.
+//   - Country CountryID (JSON "country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+//   - Email *Email (JSON "email", optional): The mission's email address.
+//   - Label string (JSON "label"): The mission's name.
+//   - PhoneNumber *string (JSON "phone_number", optional): The mission's telephone number, in international format.
+//   - Type EmbassyType (JSON "type"): The kind of diplomatic mission.
+//   - Website *string (JSON "website", optional): The mission's website.
+type Embassy = gen.Embassy
+
+// EmbassyType is gen.EmbassyType: The kind of diplomatic mission.
+//
+// Its values, the constants below: [EmbassyTypeConsulate] ("consulate"),
+// [EmbassyTypeEmbassy] ("embassy") and [EmbassyTypeHonoraryConsulate]
+// ("honorary_consulate"). A value a newer API sends decodes as well: its
+// Valid method reports whether a value is one of these.
+type EmbassyType = gen.EmbassyType
+
+// The values of [EmbassyType].
+const (
+	EmbassyTypeConsulate         EmbassyType = gen.EmbassyTypeConsulate
+	EmbassyTypeEmbassy           EmbassyType = gen.EmbassyTypeEmbassy
+	EmbassyTypeHonoraryConsulate EmbassyType = gen.EmbassyTypeHonoraryConsulate
+)
+
+// EmergencyNumbers is gen.EmergencyNumbers: A country's emergency telephone
+// numbers.
+//
+// Fields:
+//   - Ambulance string (JSON "ambulance"): The number to call for an ambulance.
+//   - Fire string (JSON "fire"): The number to call the fire brigade.
+//   - Label string (JSON "label"): The section's display title.
+//   - Police string (JSON "police"): The number to call the police.
+type EmergencyNumbers = gen.EmergencyNumbers
+
+// ErrorBody is gen.Error: An error of the API.
+//
+// Fields:
+//   - Error string (JSON "error"): A machine-readable error code (invalid_token, insufficient_scope, not_found, quote_expired, ...).
+//   - ErrorDescription *string (JSON "error_description", optional): A human-readable explanation.
+//   - Problems *[]Problem (JSON "problems", optional): Every problem found in the request, at once, when it failed validation (400 and 422).
+//   - StatusCode int32 (JSON "status_code"): The HTTP status code, repeated in the body.
+type ErrorBody = gen.Error
+
+// Gender is gen.Gender: A person's gender.
+//
+// Its values, the constants below: [GenderFemale] ("female"), [GenderMale]
+// ("male"), [GenderOther] ("other") and [GenderUndisclosed] ("undisclosed").
+// A value a newer API sends decodes as well: its Valid method reports whether
+// a value is one of these.
+type Gender = gen.Gender
+
+// The values of [Gender].
+const (
+	GenderFemale      Gender = gen.GenderFemale
+	GenderMale        Gender = gen.GenderMale
+	GenderOther       Gender = gen.GenderOther
+	GenderUndisclosed Gender = gen.GenderUndisclosed
+)
+
+// GetCountryHealthParams is gen.GetCountryHealthParams: The parameters of
+// [Client.GetCountryHealth].
+//
+// Fields:
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
+//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
+type GetCountryHealthParams = gen.GetCountryHealthParams
+
+// GetCountryParams is gen.GetCountryParams: The parameters of
+// [Client.GetCountry].
+//
+// Fields:
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
+//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
+type GetCountryParams = gen.GetCountryParams
+
+// GetCountrySecurityParams is gen.GetCountrySecurityParams: The parameters of
+// [Client.GetCountrySecurity].
+//
+// Fields:
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
+//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
+type GetCountrySecurityParams = gen.GetCountrySecurityParams
+
+// IdempotencyKey is gen.IdempotencyKey (string): the type of the parameter
+// Idempotency-Key.
+type IdempotencyKey = gen.IdempotencyKey
+
+// IfNoneMatch is gen.IfNoneMatch (string): the type of the parameter
+// If-None-Match.
+type IfNoneMatch = gen.IfNoneMatch
+
+// ListAlertsParams is gen.ListAlertsParams: The parameters of
+// [Client.ListAlerts].
+//
+// Fields:
+//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above.
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
+//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
+type ListAlertsParams = gen.ListAlertsParams
+
+// ListCountriesParams is gen.ListCountriesParams: The parameters of
+// [Client.ListCountries].
+//
+// Fields:
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
+//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
+type ListCountriesParams = gen.ListCountriesParams
+
+// ListCountryAlertsParams is gen.ListCountryAlertsParams: The parameters of
+// [Client.ListCountryAlerts].
+//
+// Fields:
+//   - MinLevel *AlertLevelFilter (JSON "min_level", optional): Only alerts at this level or above.
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
+//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
+type ListCountryAlertsParams = gen.ListCountryAlertsParams
+
+// ListPoliciesParams is gen.ListPoliciesParams: The parameters of
+// [Client.ListPolicies].
+//
+// Fields:
+//   - Cursor *string (JSON "cursor", optional): The next_cursor of the previous page; absent for the first page.
+//   - Limit *int32 (JSON "limit", optional): How many policies a page holds at most, 20 unless given, 100 at most.
+type ListPoliciesParams = gen.ListPoliciesParams
+
+// ListProviderKindsParams is gen.ListProviderKindsParams: The parameters of
+// [Client.ListProviderKinds].
+//
+// Fields:
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
+//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
+type ListProviderKindsParams = gen.ListProviderKindsParams
+
+// ListProviderSpecialitiesParams is gen.ListProviderSpecialitiesParams: The
+// parameters of [Client.ListProviderSpecialities].
+//
+// Fields:
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
+//   - IfNoneMatch *IfNoneMatch (JSON "If-None-Match", optional): The entity tags of the representations the client already holds (RFC 9110 section 13.1.2): one or more ETag values from earlier answers, separated by commas, or *. When one matches the current representation (weak comparison: W/"x" matches "x"), the answer is 304 Not Modified, without a body; otherwise the usual 200.
+type ListProviderSpecialitiesParams = gen.ListProviderSpecialitiesParams
+
+// MedicalProvider is gen.MedicalProvider: A medical provider.
+//
+// Fields:
+//   - AXAPreferred bool (JSON "AXA_preferred"): Whether AXA Assistance works directly with this provider.
+//   - Address ProviderAddress (JSON "address"): A provider's address.
+//   - Email *Email (JSON "email", optional): The provider's email address.
+//   - ID UUID (JSON "id"): The provider's id.
+//   - InternationalFaxNumber *string (JSON "international_fax_number", optional): The provider's fax number, in international format.
+//   - InternationalPhoneNumber *string (JSON "international_phone_number", optional): The provider's telephone number, in international format.
+//   - Kind ProviderKindID (JSON "kind"): A kind of medical provider.
+//   - Name string (JSON "name"): The provider's name.
+//   - PhoneAdmission *string (JSON "phone_admission", optional): The telephone number for admissions, when the provider has one.
+//   - Position ProviderPosition (JSON "position"): Where a provider is, and how far from the point searched.
+//   - Speciality *SpecialityID (JSON "speciality", optional): A medical speciality, as an id from [Client.ListProviderSpecialities].
+//   - Website *string (JSON "website", optional): The provider's website.
+type MedicalProvider = gen.MedicalProvider
+
+// MedicalProviderList is gen.MedicalProviderList ([]MedicalProvider): Medical
+// providers, nearest first.
+type MedicalProviderList = gen.MedicalProviderList
+
+// Money is gen.Money: An amount of money.
+//
+// Fields:
+//   - Amount json.Number (JSON "amount"): The amount in the currency's main unit (euros, not cents, for EUR), with no more decimals than the currency has (two for EUR). In Go, a json.Number: the decimal exactly as the API sent it; String gives its text, Float64 a float.
+//   - Currency string (JSON "currency"): ISO 4217 code.
+type Money = gen.Money
+
+// Person is gen.Person: A person.
+//
+// Fields:
+//   - BirthDate Date (JSON "birth_date"): The person's date of birth.
+//   - FirstName string (JSON "first_name"): The person's given name.
+//   - Gender *Gender (JSON "gender", optional): A person's gender.
+//   - LastName string (JSON "last_name"): The person's family name.
+//   - Nationalities *[]CountryID (JSON "nationalities", optional): The countries the person is a national of.
+//   - Title *PersonTitle (JSON "title", optional): How to address a person.
+type Person = gen.Person
+
+// PersonTitle is gen.PersonTitle: How to address a person.
+//
+// Its values, the constants below: [PersonTitleDr] ("dr"), [PersonTitleMr]
+// ("mr"), [PersonTitleMrs] ("mrs"), [PersonTitleMs] ("ms") and
+// [PersonTitleMx] ("mx"). A value a newer API sends decodes as well: its
+// Valid method reports whether a value is one of these.
+type PersonTitle = gen.PersonTitle
+
+// The values of [PersonTitle].
+const (
+	PersonTitleDr  PersonTitle = gen.PersonTitleDr
+	PersonTitleMr  PersonTitle = gen.PersonTitleMr
+	PersonTitleMrs PersonTitle = gen.PersonTitleMrs
+	PersonTitleMs  PersonTitle = gen.PersonTitleMs
+	PersonTitleMx  PersonTitle = gen.PersonTitleMx
+)
+
+// Phone is gen.Phone: A telephone number.
+//
+// Fields:
+//   - InternationalPrefix string (JSON "international_prefix"): The country calling code, with its + (+33 for France).
+//   - Number string (JSON "number"): The number without the country calling code, in digits and spaces.
+//   - PhoneType PhoneType (JSON "phone_type"): The kind of telephone line.
+type Phone = gen.Phone
+
+// PhoneType is gen.PhoneType: The kind of telephone line.
+//
+// Its values, the constants below: [PhoneTypeHome] ("home"),
+// [PhoneTypeMobile] ("mobile") and [PhoneTypeWork] ("work"). A value a newer
+// API sends decodes as well: its Valid method reports whether a value is one
+// of these.
+type PhoneType = gen.PhoneType
+
+// The values of [PhoneType].
+const (
+	PhoneTypeHome   PhoneType = gen.PhoneTypeHome
+	PhoneTypeMobile PhoneType = gen.PhoneTypeMobile
+	PhoneTypeWork   PhoneType = gen.PhoneTypeWork
+)
+
+// PlanCode is gen.PlanCode: The level of cover.
+//
+// Its values, the constants below: [PlanCodeComfort] ("comfort"),
+// [PlanCodeEssential] ("essential") and [PlanCodePremium] ("premium"). A
+// value a newer API sends decodes as well: its Valid method reports whether a
+// value is one of these.
+type PlanCode = gen.PlanCode
+
+// The values of [PlanCode].
+const (
+	PlanCodeComfort   PlanCode = gen.PlanCodeComfort
+	PlanCodeEssential PlanCode = gen.PlanCodeEssential
+	PlanCodePremium   PlanCode = gen.PlanCodePremium
+)
+
+// Policy is gen.Policy: An issued travel insurance policy. A cancelled one
+// also says when it was cancelled (cancelled_at) and what was paid back
+// (refund, a [Money]).
+//
+// Fields:
+//   - CancelledAt *time.Time (JSON "cancelled_at", optional): When the policy was cancelled; only on a cancelled policy.
+//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries of the trip, as quoted.
+//   - Documents []PolicyDocument (JSON "documents"): The policy's documents (its certificate, the plan's terms and conditions).
+//   - EndDate Date (JSON "end_date"): The last day of the trip, as quoted.
+//   - ID UUID (JSON "id"): The policy's id, as [Client.GetPolicy] takes it.
+//   - IssuedAt time.Time (JSON "issued_at"): When the policy was issued.
+//   - PlanCode PlanCode (JSON "plan_code"): The level of cover.
+//   - PolicyHolder PolicyHolder (JSON "policy_holder"): The person who takes out the policy and is contacted about it.
+//   - PolicyNumber string (JSON "policy_number"): The policy number (AXA-TRV- and ten digits).
+//   - Premium Money (JSON "premium"): An amount of money.
+//   - QuoteID UUID (JSON "quote_id"): The id of the quote the policy was issued from.
+//   - Refund *Money (JSON "refund", optional): An amount of money.
+//   - StartDate Date (JSON "start_date"): The first day of the trip, as quoted.
+//   - Status PolicyStatus (JSON "status"): Where the policy stands: issued (in force), cancelled (by [Client.CancelPolicy], before its trip started).
+//   - Travellers []Person (JSON "travellers"): The travellers the policy covers.
+//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
+type Policy = gen.Policy
+
+// PolicyDocument is gen.PolicyDocument: A document of a policy.
+//
+// Fields:
+//   - Kind PolicyDocumentKind (JSON "kind"): What a policy document is.
+//   - URL string (JSON "url"): Where to download the document.
+type PolicyDocument = gen.PolicyDocument
+
+// PolicyDocumentKind is gen.PolicyDocumentKind: What a policy document is.
+//
+// Its values, the constants below: [PolicyDocumentKindCertificate]
+// ("certificate") and [PolicyDocumentKindTermsAndConditions]
+// ("terms_and_conditions"). A value a newer API sends decodes as well: its
+// Valid method reports whether a value is one of these.
+type PolicyDocumentKind = gen.PolicyDocumentKind
+
+// The values of [PolicyDocumentKind].
+const (
+	PolicyDocumentKindCertificate        PolicyDocumentKind = gen.PolicyDocumentKindCertificate
+	PolicyDocumentKindTermsAndConditions PolicyDocumentKind = gen.PolicyDocumentKindTermsAndConditions
+)
+
+// PolicyHolder is gen.PolicyHolder: The person who takes out the policy and
+// is contacted about it.
+//
+// Fields:
+//   - Address Address (JSON "address"): A postal address.
+//   - Email Email (JSON "email"): The email address the policy holder is contacted at.
+//   - Person Person (JSON "person"): A person.
+//   - Phone *Phone (JSON "phone", optional): A telephone number.
+type PolicyHolder = gen.PolicyHolder
+
+// PolicyPage is gen.PolicyPage: A page of policies, newest first, and the
+// cursor of the next page.
+//
+// Fields:
+//   - Items []Policy (JSON "items"): The page's policies, newest first; empty when the caller has none.
+//   - NextCursor *string (JSON "next_cursor", optional): The cursor that gives the next page; absent on the last page.
+type PolicyPage = gen.PolicyPage
+
+// PolicyRequest is gen.PolicyRequest: What is needed to issue a policy from a
+// quote. The travellers must match the quote's in number and birth dates.
+//
+// Fields:
+//   - PolicyHolder PolicyHolder (JSON "policy_holder"): The person who takes out the policy and is contacted about it.
+//   - QuoteID UUID (JSON "quote_id"): The id of the quote to issue the policy from; the quote must not have expired.
+//   - Travellers []Person (JSON "travellers"): The travellers to cover, as many as the quote's and with the same birth dates.
+type PolicyRequest = gen.PolicyRequest
+
+// PolicyStatus is gen.PolicyStatus: Where the policy stands: issued (in
+// force), cancelled (by [Client.CancelPolicy], before its trip started).
+//
+// Its values, the constants below: [PolicyStatusCancelled] ("cancelled") and
+// [PolicyStatusIssued] ("issued"). A value a newer API sends decodes as well:
+// its Valid method reports whether a value is one of these.
+type PolicyStatus = gen.PolicyStatus
+
+// The values of [PolicyStatus].
+const (
+	PolicyStatusCancelled PolicyStatus = gen.PolicyStatusCancelled
+	PolicyStatusIssued    PolicyStatus = gen.PolicyStatusIssued
+)
+
+// Problem is gen.Problem: One problem of a request that failed validation.
+//
+// Fields:
+//   - Location string (JSON "location"): Where the problem is. In the body it is a JSON pointer (RFC 6901) prefixed with body, such as body/travellers/0/birth_date; for a parameter it is query, path or header and the parameter's name, such as query/radius.
+//   - Message string (JSON "message"): What is wrong, such as required or must be at most 9 items.
+type Problem = gen.Problem
+
+// ProviderAddress is gen.ProviderAddress: A provider's address.
+//
+// Fields:
+//   - Area *string (JSON "area", optional): The region, state or province.
+//   - City string (JSON "city"): The city.
+//   - CountryID CountryID (JSON "country_id"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+//   - Street string (JSON "street"): The house number and street name.
+//   - Zipcode *string (JSON "zipcode", optional): The postal code.
+type ProviderAddress = gen.ProviderAddress
+
+// ProviderKind is gen.ProviderKind: A kind of medical provider with its
+// display label.
+//
+// Fields:
+//   - ID ProviderKindID (JSON "id"): A kind of medical provider.
+//   - Label string (JSON "label"): The kind's display name, in the language asked for.
+type ProviderKind = gen.ProviderKind
+
+// ProviderKindID is gen.ProviderKindID: A kind of medical provider.
+//
+// Its values, the constants below: [ProviderKindIDClinic] ("clinic"),
+// [ProviderKindIDDentist] ("dentist"), [ProviderKindIDGeneralPractitioner]
+// ("general_practitioner"), [ProviderKindIDHospital] ("hospital"),
+// [ProviderKindIDLaboratory] ("laboratory"), [ProviderKindIDPharmacy]
+// ("pharmacy") and [ProviderKindIDSpecialist] ("specialist"). A value a newer
+// API sends decodes as well: its Valid method reports whether a value is one
+// of these.
+type ProviderKindID = gen.ProviderKindID
+
+// The values of [ProviderKindID].
+const (
+	ProviderKindIDClinic              ProviderKindID = gen.ProviderKindIDClinic
+	ProviderKindIDDentist             ProviderKindID = gen.ProviderKindIDDentist
+	ProviderKindIDGeneralPractitioner ProviderKindID = gen.ProviderKindIDGeneralPractitioner
+	ProviderKindIDHospital            ProviderKindID = gen.ProviderKindIDHospital
+	ProviderKindIDLaboratory          ProviderKindID = gen.ProviderKindIDLaboratory
+	ProviderKindIDPharmacy            ProviderKindID = gen.ProviderKindIDPharmacy
+	ProviderKindIDSpecialist          ProviderKindID = gen.ProviderKindIDSpecialist
+)
+
+// ProviderKindList is gen.ProviderKindList ([]ProviderKind): Provider kinds.
+type ProviderKindList = gen.ProviderKindList
+
+// ProviderPosition is gen.ProviderPosition: Where a provider is, and how far
+// from the point searched.
+//
+// Fields:
+//   - DistanceInMeters float64 (JSON "distance_in_meters"): The distance from the point searched, in metres.
+//   - Lat float64 (JSON "lat"): Latitude, in decimal degrees (WGS 84).
+//   - Lng float64 (JSON "lng"): Longitude, in decimal degrees (WGS 84).
+type ProviderPosition = gen.ProviderPosition
+
+// ProviderSpeciality is gen.ProviderSpeciality: A medical speciality with its
+// display label.
+//
+// Fields:
+//   - ID SpecialityID (JSON "id"): A medical speciality, as an id from [Client.ListProviderSpecialities].
+//   - Label string (JSON "label"): The speciality's display name, in the language asked for.
+type ProviderSpeciality = gen.ProviderSpeciality
+
+// ProviderSpecialityList is gen.ProviderSpecialityList
+// ([]ProviderSpeciality): Medical specialities.
+type ProviderSpecialityList = gen.ProviderSpecialityList
+
+// PublicHoliday is gen.PublicHoliday: A public holiday.
+//
+// Fields:
+//   - Date Date (JSON "date"): The day of the holiday.
+//   - Name string (JSON "name"): The holiday's name.
+type PublicHoliday = gen.PublicHoliday
+
+// PublicHolidaysSection is gen.PublicHolidaysSection: A country's public
+// holidays for the coming twelve months.
+//
+// Fields:
+//   - Label string (JSON "label"): The section's display title.
+//   - List []PublicHoliday (JSON "list"): The holidays, in date order.
+type PublicHolidaysSection = gen.PublicHolidaysSection
+
+// Quote is gen.Quote: A priced trip, from which a policy can be issued until
+// valid_until.
+//
+// Fields:
+//   - CreatedAt time.Time (JSON "created_at"): When the quote was made.
+//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries to be visited, as requested.
+//   - EndDate Date (JSON "end_date"): The last day of the trip.
+//   - ID UUID (JSON "id"): The quote's id, to send as quote_id to issue a policy.
+//   - OriginCountry CountryID (JSON "origin_country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+//   - PlanCode PlanCode (JSON "plan_code"): The level of cover.
+//   - Premium Money (JSON "premium"): An amount of money.
+//   - StartDate Date (JSON "start_date"): The first day of the trip.
+//   - TravellersCount int32 (JSON "travellers_count"): How many travellers the quote covers.
+//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
+//   - ValidUntil time.Time (JSON "valid_until"): Until when a policy can be issued from the quote.
+type Quote = gen.Quote
+
+// QuoteRequest is gen.QuoteRequest: A trip to price.
+//
+// Fields:
+//   - DestinationCountries []CountryID (JSON "destination_countries"): The countries to be visited, each named once (1 to 20).
+//   - EndDate Date (JSON "end_date"): The last day of the trip; not before start_date.
+//   - OriginCountry CountryID (JSON "origin_country"): A country, as a lower-case ISO 3166-1 alpha-2 code.
+//   - PlanCode PlanCode (JSON "plan_code"): The level of cover.
+//   - PromoCode *string (JSON "promo_code", optional): A promotional code, if the customer has one.
+//   - StartDate Date (JSON "start_date"): The first day of the trip.
+//   - Travellers []Traveller (JSON "travellers"): The travellers, one entry each (1 to 9).
+//   - TripType TripType (JSON "trip_type"): A single trip, or an annual cover for any number of trips.
+type QuoteRequest = gen.QuoteRequest
+
+// RequestQuoteParams is gen.RequestQuoteParams: The parameters of
+// [Client.RequestQuote].
+//
+// Fields:
+//   - IdempotencyKey IdempotencyKey (JSON "Idempotency-Key"): A key the client makes once per logical request (a UUID, or one derived from the client's own booking id) and sends on every attempt. The same key with the same body answers the stored result; with a different body it answers 422; while the first request is still being processed it answers 409.
+type RequestQuoteParams = gen.RequestQuoteParams
+
+// RiskLevel is gen.RiskLevel: A level of risk or of alert, from lowest to
+// highest.
+//
+// Its values, the constants below: [RiskLevelCritical] ("critical"),
+// [RiskLevelHigh] ("high"), [RiskLevelLow] ("low") and [RiskLevelModerate]
+// ("moderate"). A value a newer API sends decodes as well: its Valid method
+// reports whether a value is one of these.
+type RiskLevel = gen.RiskLevel
+
+// The values of [RiskLevel].
+const (
+	RiskLevelCritical RiskLevel = gen.RiskLevelCritical
+	RiskLevelHigh     RiskLevel = gen.RiskLevelHigh
+	RiskLevelLow      RiskLevel = gen.RiskLevelLow
+	RiskLevelModerate RiskLevel = gen.RiskLevelModerate
+)
+
+// RiskRating is gen.RiskRating: The rating of one kind of risk.
+//
+// Fields:
+//   - Rating RiskLevel (JSON "rating"): A level of risk or of alert, from lowest to highest.
+//   - Risk string (JSON "risk"): The kind of risk (crime, terrorism, natural disasters, ...).
+type RiskRating = gen.RiskRating
+
+// RiskRatingsSection is gen.RiskRatingsSection: Risk ratings by theme.
+//
+// Fields:
+//   - Label string (JSON "label"): The section's display title.
+//   - List []RiskRating (JSON "list"): The ratings, one per kind of risk.
+type RiskRatingsSection = gen.RiskRatingsSection
+
+// SearchMedicalProvidersParams is gen.SearchMedicalProvidersParams: The
+// parameters of [Client.SearchMedicalProviders].
+//
+// Fields:
+//   - Lat float64 (JSON "lat"): Latitude of the point, in decimal degrees (WGS 84).
+//   - Lng float64 (JSON "lng"): Longitude of the point, in decimal degrees (WGS 84).
+//   - Radius *int32 (JSON "radius", optional): Search radius in metres.
+//   - Kind *ProviderKindID (JSON "kind", optional): Only providers of this kind.
+//   - Speciality *SpecialityID (JSON "speciality", optional): Only providers with this speciality (an id from [Client.ListProviderSpecialities]).
+//   - Limit *int32 (JSON "limit", optional): Most providers to answer.
+//   - AcceptLanguage *AcceptLanguage (JSON "Accept-Language", optional): The language wanted for labels (section labels, country names, provider kinds and specialities), as an IANA language tag; English when absent or unknown. Only labels are translated; free texts (descriptions, advice, alert bodies) are in English.
+type SearchMedicalProvidersParams = gen.SearchMedicalProvidersParams
+
+// SpecialityID is gen.SpecialityID (string): A medical speciality, as an id
+// from [Client.ListProviderSpecialities].
+type SpecialityID = gen.SpecialityID
+
+// TextSection is gen.TextSection: A section of a country's information made
+// of a title and a text.
+//
+// Fields:
+//   - Desc string (JSON "desc"): The section's text.
+//   - Label string (JSON "label"): The section's display title.
+type TextSection = gen.TextSection
+
+// Traveller is gen.Traveller: A traveller to be quoted for; the age on the
+// start date sets the price.
+//
+// Fields:
+//   - BirthDate Date (JSON "birth_date"): The traveller's date of birth.
+type Traveller = gen.Traveller
+
+// TripType is gen.TripType: A single trip, or an annual cover for any number
+// of trips.
+//
+// Its values, the constants below: [TripTypeAnnualMultiTrip]
+// ("annual_multi_trip") and [TripTypeSingleTrip] ("single_trip"). A value a
+// newer API sends decodes as well: its Valid method reports whether a value
+// is one of these.
+type TripType = gen.TripType
+
+// The values of [TripType].
+const (
+	TripTypeAnnualMultiTrip TripType = gen.TripTypeAnnualMultiTrip
+	TripTypeSingleTrip      TripType = gen.TripTypeSingleTrip
+)
+
+// Version is gen.Version: The build of the deployed API.
+//
+// Fields:
+//   - BuiltAt time.Time (JSON "built-at"): When the deployed build was made.
+//   - CommitSHA string (JSON "commit-sha"): The source commit of the deployed build.
+//   - Package *string (JSON "package", optional): The name of the deployed package, when the API tells it.
+type Version = gen.Version
+
+// WHOBulletin is gen.WHOBulletin: A World Health Organization disease
+// outbreak bulletin.
+//
+// Fields:
+//   - AlertDate time.Time (JSON "alert_date"): The date of the bulletin.
+//   - ID UUID (JSON "id"): The bulletin's id.
+//   - Level AlertLevel (JSON "level"): The level of an alert, from lowest to highest.
+//   - ShortDescription string (JSON "short_description"): A one-line summary of the bulletin.
+//   - Title string (JSON "title"): The bulletin's title.
+type WHOBulletin = gen.WHOBulletin
+
+// WorldwideAlerts is gen.WorldwideAlerts: The latest alerts for all
+// countries.
+//
+// Fields:
+//   - AXAHealthAlerts []AXAAlert (JSON "axa_health_alerts"): AXA Assistance health alerts, newest first.
+//   - AXASecurityAlerts []AXAAlert (JSON "axa_security_alerts"): AXA Assistance security alerts, newest first.
+//   - WorldHealthOrganizationBulletins []WHOBulletin (JSON "world_health_organization_bulletins"): World Health Organization disease outbreak bulletins, newest first.
+type WorldwideAlerts = gen.WorldwideAlerts

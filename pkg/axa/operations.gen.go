@@ -17,8 +17,7 @@ const (
 	// credentials issued by AXA Assistance.
 	EnvironmentProduction Environment = "production"
 	// EnvironmentSandbox is the environment "sandbox": AXA Assistance's hosted
-	// sandbox (the host of the 2018 listing). Needs credentials issued by AXA
-	// Assistance.
+	// sandbox. Needs credentials issued by AXA Assistance.
 	EnvironmentSandbox Environment = "sandbox"
 	// EnvironmentLocal is the environment "local": The local sandbox of the
 	// axa command (axa sandbox), no account needed; its authorization server
@@ -28,26 +27,23 @@ const (
 
 // CancelPolicy calls cancelPolicy (POST /travel/v1/policies/{policy_id}/cancel): Cancel a policy before its trip starts.
 //
-// Cancels an issued policy whose trip has not started (its `start_date` is
-// after today, in UTC), and answers it cancelled: `status: cancelled`,
-// `cancelled_at` and the `refund`, the whole premium (our design). From the
-// start date on, or once the policy is cancelled, it answers `409`
-// (`trip_started`, `policy_already_cancelled`). Send the same
-// `Idempotency-Key` on every attempt: a repeated request answers the cancelled
-// policy again (with `Idempotent-Replayed: true`), not a `409`. Another
-// owner's policy is not found (`404`), as for `getPolicy`. The 2018 listing of
-// the API had `POST
-// /sales/vexp/individual/travel/policies/{policy_id}/cancel`, with no schema
-// published; this model keeps the Quickstart's `/travel/v1` prefix, and its
-// answer, refund and errors are our design.
+// Cancels an issued policy whose trip has not started (its start_date is after
+// today, in UTC), and answers it cancelled: status: cancelled, cancelled_at
+// and the refund, the whole premium. From the start date on, or once the
+// policy is cancelled, it answers 409 (trip_started,
+// policy_already_cancelled). Send the same Idempotency-Key on every attempt: a
+// repeated request answers the cancelled policy again (with
+// Idempotent-Replayed: true), not a 409. Another owner's policy is not found
+// (404), as for [Client.GetPolicy].
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.policies.creation_request. params may be nil. An
-// empty IdempotencyKey gets a random one, sent unchanged on every attempt; to
-// be safe across restarts of your process, derive it from your own id for the
-// request. opts ([RequestOption]) tune this call alone: timeout, headers,
-// retries, Idempotency-Key, and WithResponseInto for the status, headers and
-// request id of the answer.
+// urn:axa.assistance.travel.policies.creation_request. params may be nil. Its
+// Idempotency-Key is params' IdempotencyKey; nil params or an empty key get a
+// random one, sent unchanged on every attempt: to be safe across restarts of
+// your process, derive the key from your own id for the request. opts
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) CancelPolicy(ctx context.Context, policyID UUID, params *CancelPolicyParams, opts ...RequestOption) (*Policy, error) {
 	return ptr(call[Policy](ctx, gen.OperationCancelPolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.CancelPolicy(ctx, policyID, params)
@@ -57,19 +53,18 @@ func (c *Client) CancelPolicy(ctx context.Context, policyID UUID, params *Cancel
 // CreatePolicy calls createPolicy (POST /travel/v1/policies): Issue a travel insurance policy from a quote.
 //
 // Issues a policy from a valid, unexpired quote, for the policy holder and the
-// travellers named. Send the same `Idempotency-Key` on every attempt: a
-// repeated request answers the policy already issued (with
-// `Idempotent-Replayed: true`) and never issues a second one. The 2018 listing
-// had `POST /sales/v1/individual/travel/policies`; this model keeps the
-// Quickstart's `/travel/v1` prefix (our design).
+// travellers named. Send the same Idempotency-Key on every attempt: a repeated
+// request answers the policy already issued (with Idempotent-Replayed: true)
+// and never issues a second one.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.policies.creation_request. params may be nil. An
-// empty IdempotencyKey gets a random one, sent unchanged on every attempt; to
-// be safe across restarts of your process, derive it from your own id for the
-// request. opts ([RequestOption]) tune this call alone: timeout, headers,
-// retries, Idempotency-Key, and WithResponseInto for the status, headers and
-// request id of the answer.
+// urn:axa.assistance.travel.policies.creation_request. params may be nil. Its
+// Idempotency-Key is params' IdempotencyKey; nil params or an empty key get a
+// random one, sent unchanged on every attempt: to be safe across restarts of
+// your process, derive the key from your own id for the request. opts
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) CreatePolicy(ctx context.Context, body PolicyRequest, params *CreatePolicyParams, opts ...RequestOption) (*Policy, error) {
 	return ptr(call[Policy](ctx, gen.OperationCreatePolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.CreatePolicy(ctx, params, body)
@@ -79,15 +74,15 @@ func (c *Client) CreatePolicy(ctx context.Context, body PolicyRequest, params *C
 // GetCountry calls getCountry (GET /travel/v1/countries/{country_id}): One country's travel information.
 //
 // Everything a traveller should know about one country, in sections that each
-// carry a display `label`: general information, passport and visa, airports,
+// carry a display label: general information, passport and visa, airports,
 // currency, vaccinations, first aid kit, emergency numbers, embassies, public
 // holidays, daily life, health risks and risk ratings.
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.read_only. params may be nil. opts
-// ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) GetCountry(ctx context.Context, countryID CountryID, params *GetCountryParams, opts ...RequestOption) (*CountryDetail, error) {
 	return ptr(call[CountryDetail](ctx, gen.OperationGetCountry, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetCountry(ctx, countryID, params)
@@ -101,9 +96,9 @@ func (c *Client) GetCountry(ctx context.Context, countryID CountryID, params *Ge
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.read_only. params may be nil. opts
-// ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) GetCountryHealth(ctx context.Context, countryID CountryID, params *GetCountryHealthParams, opts ...RequestOption) (*CountryHealth, error) {
 	return ptr(call[CountryHealth](ctx, gen.OperationGetCountryHealth, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetCountryHealth(ctx, countryID, params)
@@ -117,9 +112,9 @@ func (c *Client) GetCountryHealth(ctx context.Context, countryID CountryID, para
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.read_only. params may be nil. opts
-// ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryID, params *GetCountrySecurityParams, opts ...RequestOption) (*CountrySecurity, error) {
 	return ptr(call[CountrySecurity](ctx, gen.OperationGetCountrySecurity, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetCountrySecurity(ctx, countryID, params)
@@ -128,12 +123,13 @@ func (c *Client) GetCountrySecurity(ctx context.Context, countryID CountryID, pa
 
 // GetPolicy calls getPolicy (GET /travel/v1/policies/{policy_id}): Read a policy back.
 //
-// A policy issued by `createPolicy`, by its id.
+// A policy issued by [Client.CreatePolicy], by its id.
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.policies.creation_request. opts ([RequestOption])
-// tune this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
+// tune this call alone: timeout, retries, headers the operation does not
+// declare, and [WithResponseInto] for the status, headers and request id of
+// the answer.
 func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOption) (*Policy, error) {
 	return ptr(call[Policy](ctx, gen.OperationGetPolicy, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetPolicy(ctx, policyID)
@@ -144,22 +140,19 @@ func (c *Client) GetPolicy(ctx context.Context, policyID UUID, opts ...RequestOp
 //
 // The policy's certificate, a PDF: the policy number and status, the policy
 // holder, the travellers, the trip's dates and countries, the plan and the
-// premium. It is the document the policy's `documents` name with `kind:
-// certificate`, at this URL. A cancelled policy's certificate says it is
-// cancelled. Another owner's policy is not found (`404`), as for `getPolicy`.
-// The 2018 listing of the API had travel certificates of their own (`POST
-// .../certificates`, `GET .../certificates/{certificate_id}`), with no schema
-// published; one certificate per policy, at the URL the policy names, is our
-// design.
+// premium. It is the document the policy's documents name with kind:
+// certificate, at this URL. A cancelled policy's certificate says it is
+// cancelled. Another owner's policy is not found (404), as for
+// [Client.GetPolicy].
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.policies.creation_request. It returns the answer
 // (application/pdf) as a [Stream]: read it, then close it. It is streamed,
 // never held whole in memory; retries happen before it is returned, never
 // while it is read, whose time the call's deadline bounds. opts
-// ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) GetPolicyCertificate(ctx context.Context, policyID UUID, opts ...RequestOption) (*Stream, error) {
 	return callStream(ctx, gen.OperationGetPolicyCertificate, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetPolicyCertificate(ctx, policyID)
@@ -169,11 +162,11 @@ func (c *Client) GetPolicyCertificate(ctx context.Context, policyID UUID, opts .
 // GetVersion calls getVersion (GET /version): Version of the deployed API.
 //
 // Tells which build of the API answers, so that a bug report can name it.
-// Needs no token (as in the Quickstart).
+// Needs no token.
 //
 // It needs no token. opts ([RequestOption]) tune this call alone: timeout,
-// headers, retries, Idempotency-Key, and WithResponseInto for the status,
-// headers and request id of the answer.
+// retries, headers the operation does not declare, and [WithResponseInto] for
+// the status, headers and request id of the answer.
 func (c *Client) GetVersion(ctx context.Context, opts ...RequestOption) (*Version, error) {
 	return ptr(call[Version](ctx, gen.OperationGetVersion, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetVersion(ctx)
@@ -187,9 +180,9 @@ func (c *Client) GetVersion(ctx context.Context, opts ...RequestOption) (*Versio
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.alerts.read_only. params may be nil.
-// opts ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// opts ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) ListAlerts(ctx context.Context, params *ListAlertsParams, opts ...RequestOption) (*WorldwideAlerts, error) {
 	return ptr(call[WorldwideAlerts](ctx, gen.OperationListAlerts, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListAlerts(ctx, params)
@@ -198,15 +191,15 @@ func (c *Client) ListAlerts(ctx context.Context, params *ListAlertsParams, opts 
 
 // ListCountries calls listCountries (GET /travel/v1/countries): List countries.
 //
-// All countries AXA Assistance has travel information about, as `id`
-// (lower-case ISO 3166-1 alpha-2 code) and `label` (the name in the language
-// asked for by `Accept-Language`, English by default), sorted by `id`.
+// All countries AXA Assistance has travel information about, as id (lower-case
+// ISO 3166-1 alpha-2 code) and label (the name in the language asked for by
+// Accept-Language, English by default), sorted by id.
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.read_only. params may be nil. opts
-// ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams, opts ...RequestOption) (CountryList, error) {
 	return call[CountryList](ctx, gen.OperationListCountries, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListCountries(ctx, params)
@@ -220,9 +213,9 @@ func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams,
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.countries.alerts.read_only. params may be nil.
-// opts ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// opts ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, params *ListCountryAlertsParams, opts ...RequestOption) (*CountryAlerts, error) {
 	return ptr(call[CountryAlerts](ctx, gen.OperationListCountryAlerts, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListCountryAlerts(ctx, countryID, params)
@@ -233,45 +226,47 @@ func (c *Client) ListCountryAlerts(ctx context.Context, countryID CountryID, par
 //
 // The policies of the caller (the user of a user grant, the client of a client
 // credentials grant), newest first, a page at a time: the answer's
-// `next_cursor`, sent back as `cursor`, gives the next page; it is absent on
-// the last page. A cursor names a position in the list (after this policy),
-// not an offset, so a policy issued while the pages are read never shifts
-// them: it comes first in a new listing. A cursor is opaque: a value this API
-// did not give answers `400` (`invalid_cursor`). The 2018 listing of the API
-// has no list of policies: the operation, its paging and `x-pagination` (our
-// extension: the query parameter that takes the cursor, the answer's property
-// holding the page's items and the one holding the next cursor; the SDK makes
-// an iterator from it) are our design.
+// next_cursor, sent back as cursor, gives the next page; it is absent on the
+// last page. A cursor names a position in the list (after this policy), not an
+// offset, so a policy issued while the pages are read never shifts them: it
+// comes first in a new listing. A cursor is opaque: a value this API did not
+// give answers 400 (invalid_cursor).
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.travel.policies.creation_request. params may be nil. opts
-// ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) ListPolicies(ctx context.Context, params *ListPoliciesParams, opts ...RequestOption) (*PolicyPage, error) {
 	return ptr(call[PolicyPage](ctx, gen.OperationListPolicies, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListPolicies(ctx, params)
 	}))
 }
 
-// ListPoliciesAll calls ListPolicies page after page and yields every item of
-// every page, in order: a page's items, then the next page's, asked with the
-// next_cursor of the answer as cursor, until it is empty. It sends one request
-// per page, as the items are asked for; it stops at the first error, which it
-// yields with a zero item, when ctx ends, when the loop breaks, and on a
-// cursor the API gave before (a loop). params and opts are those of
-// ListPolicies; params' cursor, if set, is where it starts.
+// ListPoliciesAll calls [Client.ListPolicies] page after page and yields every
+// item of every page, in order: a page's items, then the next page's, asked
+// with the next_cursor of the answer as cursor, until it is empty. It sends
+// one request per page, as the items are asked for; it stops at the first
+// error, which it yields with a zero item, when ctx ends, when the loop
+// breaks, and on a cursor the API gave before (a loop). params and opts are
+// those of ListPolicies; params' cursor, if set, is where it starts.
 func (c *Client) ListPoliciesAll(ctx context.Context, params *ListPoliciesParams, opts ...RequestOption) iter.Seq2[Policy, error] {
-	var p ListPoliciesParams
+	var base *ListPoliciesParams
 	if params != nil {
-		p = *params
+		v := *params
+		base = &v
 	}
 	return paginate(ctx, func(ctx context.Context, cursor string) ([]Policy, string, error) {
-		q := p
+		q := base
 		if cursor != "" {
-			q.Cursor = &cursor
+			var v ListPoliciesParams
+			if base != nil {
+				v = *base
+			}
+			v.Cursor = &cursor
+			q = &v
 		}
-		page, err := c.ListPolicies(ctx, &q, opts...)
+		page, err := c.ListPolicies(ctx, q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -285,9 +280,9 @@ func (c *Client) ListPoliciesAll(ctx context.Context, params *ListPoliciesParams
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.health.providers.read_only. params may be nil. opts
-// ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) ListProviderKinds(ctx context.Context, params *ListProviderKindsParams, opts ...RequestOption) (ProviderKindList, error) {
 	return call[ProviderKindList](ctx, gen.OperationListProviderKinds, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListProviderKinds(ctx, params)
@@ -301,9 +296,9 @@ func (c *Client) ListProviderKinds(ctx context.Context, params *ListProviderKind
 //
 // The client sends it with a token of scope
 // urn:axa.assistance.health.providers.read_only. params may be nil. opts
-// ([RequestOption]) tune this call alone: timeout, headers, retries,
-// Idempotency-Key, and WithResponseInto for the status, headers and request id
-// of the answer.
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) ListProviderSpecialities(ctx context.Context, params *ListProviderSpecialitiesParams, opts ...RequestOption) (ProviderSpecialityList, error) {
 	return call[ProviderSpecialityList](ctx, gen.OperationListProviderSpecialities, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.ListProviderSpecialities(ctx, params)
@@ -313,18 +308,16 @@ func (c *Client) ListProviderSpecialities(ctx context.Context, params *ListProvi
 // RequestQuote calls requestQuote (POST /travel/v1/quotes): Request a travel insurance quote.
 //
 // Prices a trip for the given travellers and plan. The quote is valid until
-// `valid_until`; a policy can be issued from it until then (our design, after
-// the public partner APIs of the same trade). The 2018 listing had `POST
-// /sales/v1/individual/travel/quotes`; this model keeps the Quickstart's
-// `/travel/v1` prefix (our design).
+// valid_until; a policy can be issued from it until then.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.travel.policies.quote_request. params may be nil. An
-// empty IdempotencyKey gets a random one, sent unchanged on every attempt; to
-// be safe across restarts of your process, derive it from your own id for the
-// request. opts ([RequestOption]) tune this call alone: timeout, headers,
-// retries, Idempotency-Key, and WithResponseInto for the status, headers and
-// request id of the answer.
+// urn:axa.assistance.travel.policies.quote_request. params may be nil. Its
+// Idempotency-Key is params' IdempotencyKey; nil params or an empty key get a
+// random one, sent unchanged on every attempt: to be safe across restarts of
+// your process, derive the key from your own id for the request. opts
+// ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
 func (c *Client) RequestQuote(ctx context.Context, body QuoteRequest, params *RequestQuoteParams, opts ...RequestOption) (*Quote, error) {
 	return ptr(call[Quote](ctx, gen.OperationRequestQuote, opts, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.RequestQuote(ctx, params, body)
@@ -333,17 +326,21 @@ func (c *Client) RequestQuote(ctx context.Context, body QuoteRequest, params *Re
 
 // SearchMedicalProviders calls searchMedicalProviders (GET /health/v1/medical_providers/search): Search medical providers near a point.
 //
-// Medical providers within `radius` metres of a point, nearest first,
-// optionally of one kind and one speciality. The 2018 listing had `GET
-// /ondemand/v1/medical_providers/search`; this model files the health
-// operations under `/health/v1` (our design).
+// Medical providers within radius metres of a point, nearest first, optionally
+// of one kind and one speciality.
 //
 // The client sends it with a token of scope
-// urn:axa.assistance.health.providers.read_only. opts ([RequestOption]) tune
-// this call alone: timeout, headers, retries, Idempotency-Key, and
-// WithResponseInto for the status, headers and request id of the answer.
-func (c *Client) SearchMedicalProviders(ctx context.Context, params SearchMedicalProvidersParams, opts ...RequestOption) (MedicalProviderList, error) {
+// urn:axa.assistance.health.providers.read_only. params may not be nil: it
+// holds lat and lng, which the API requires (nil fails the call before
+// anything is sent, with an [*InvalidRequestError] matching [ErrValidation]).
+// opts ([RequestOption]) tune this call alone: timeout, retries, headers the
+// operation does not declare, and [WithResponseInto] for the status, headers
+// and request id of the answer.
+func (c *Client) SearchMedicalProviders(ctx context.Context, params *SearchMedicalProvidersParams, opts ...RequestOption) (MedicalProviderList, error) {
+	if params == nil {
+		return nil, missingParams(gen.OperationSearchMedicalProviders, "lat", "lng")
+	}
 	return call[MedicalProviderList](ctx, gen.OperationSearchMedicalProviders, opts, func(ctx context.Context) (*http.Response, error) {
-		return c.gen.SearchMedicalProviders(ctx, &params)
+		return c.gen.SearchMedicalProviders(ctx, params)
 	})
 }

@@ -15,9 +15,18 @@ import (
 // ProductionURL is the base URL of the AXA Assistance API.
 const ProductionURL = "https://apis.axa-assistance.com"
 
-// SandboxURL is where `axa sandbox` listens by default: the local sandbox
-// that needs no account.
+// SandboxURL is where the command axa sandbox listens by default: the
+// local sandbox that needs no account.
 const SandboxURL = "http://127.0.0.1:8080"
+
+// SandboxClientID and SandboxClientSecret are the client credentials every
+// local sandbox accepts (pkg/sandbox's DefaultClientID and
+// DefaultClientSecret): [WithSandbox] uses them when no credentials are
+// given. They are no secret, and work nowhere else.
+const (
+	SandboxClientID     = "sandbox-client"
+	SandboxClientSecret = "sandbox-secret"
+)
 
 // The environment variables NewClient reads unless WithoutEnvironment is
 // given. Options given to NewClient override them.
@@ -52,19 +61,22 @@ type Option func(*config) error
 
 // config is what the options build. It holds secrets: it is never printed.
 type config struct {
-	baseURL         string
-	transport       http.RoundTripper
-	logger          *slog.Logger
-	retry           RetryOptions
-	tokenOpts       TokenOptions
-	userAgentSuffix string
-	scopes          []string
-	noEnv           bool
-	clock           clock
-	cache           Cache         // WithCache; nil without
-	timeoutsSet     bool          // WithTimeouts was given
-	attemptTimeout  time.Duration // one attempt; 0 = none
-	callTimeout     time.Duration // a call without a deadline; 0 = none
+	// sandboxCredentials (WithSandbox) makes the sandbox's client the
+	// default credentials.
+	sandboxCredentials bool
+	baseURL            string
+	transport          http.RoundTripper
+	logger             *slog.Logger
+	retry              RetryOptions
+	tokenOpts          TokenOptions
+	userAgentSuffix    string
+	scopes             []string
+	noEnv              bool
+	clock              clock
+	cache              Cache         // WithCache; nil without
+	timeoutsSet        bool          // WithTimeouts was given
+	attemptTimeout     time.Duration // one attempt; 0 = none
+	callTimeout        time.Duration // a call without a deadline; 0 = none
 
 	environment    Environment          // WithEnvironment
 	envEnvironment Environment          // AXA_ENV, when WithEnvironment was not given
@@ -103,9 +115,21 @@ func WithBaseURL(u string) Option {
 	}
 }
 
-// WithSandbox points the client at a local sandbox at SandboxURL: the
-// environment EnvironmentLocal.
-func WithSandbox() Option { return WithEnvironment(EnvironmentLocal) }
+// WithSandbox points the client at a local sandbox at SandboxURL (the
+// environment EnvironmentLocal; WithBaseURL names another port) and, when
+// no other option nor the environment variables give credentials, uses the
+// sandbox's own client ([SandboxClientID], [SandboxClientSecret]):
+// NewClient(WithSandbox()) is a client of axa sandbox, ready to call.
+func WithSandbox() Option {
+	local := WithEnvironment(EnvironmentLocal)
+	return func(c *config) error {
+		if err := local(c); err != nil {
+			return err
+		}
+		c.sandboxCredentials = true
+		return nil
+	}
+}
 
 // WithClientCredentials authenticates the application itself with the
 // OAuth2 client credentials grant: the usual choice for a service.
@@ -341,6 +365,9 @@ func buildConfig(opts []Option) (*config, error) {
 	if !c.noEnv {
 		c.getenv = os.Getenv
 		c.applyEnv(os.Getenv)
+	}
+	if c.sandboxCredentials && c.grantKind == "" {
+		c.grantKind, c.clientID, c.clientSecret = "client_credentials", SandboxClientID, SandboxClientSecret
 	}
 	if c.envEnvironment != "" {
 		if _, ok := c.envEnvironment.lookup(); !ok {

@@ -20,10 +20,10 @@ const headerIdempotencyKey = "Idempotency-Key"
 // overall timeout when the caller's context has no deadline), and sets the
 // headers every request carries, once per logical call, so that the retries
 // below it resend them unchanged: User-Agent, Accept, the call's
-// WithHeader headers and its Idempotency-Key. It is the one place the SDK
+// WithHeader headers and an Idempotency-Key. It is the one place the SDK
 // makes an Idempotency-Key: a POST that carries none (a typed method given
-// an empty key, Invoke, a raw generated-client call) gets a random one
-// here, the same on every attempt.
+// nil params or an empty key, Invoke without one, a raw generated-client
+// call) gets a random one here, the same on every attempt.
 type headerTransport struct {
 	next      http.RoundTripper
 	userAgent string
@@ -67,9 +67,6 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	for name, vs := range ro.header {
 		r.Header[name] = slices.Clone(vs)
-	}
-	if ro.idempotencyKey != "" {
-		r.Header.Set(headerIdempotencyKey, ro.idempotencyKey)
 	}
 	if r.Method == http.MethodPost && r.Header.Get(headerIdempotencyKey) == "" {
 		r.Header.Set(headerIdempotencyKey, uuid.NewString())

@@ -4,32 +4,41 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // ErrInvalidRequestOption is what a call's error matches when one of its
 // RequestOptions cannot be honoured (a header the client refuses to let a
-// caller set, an empty Idempotency-Key, a negative count): the call fails
-// before anything is sent, no token is fetched.
+// caller set, a header the operation declares as a parameter, a negative
+// count): the call fails before anything is sent, no token is fetched.
 var ErrInvalidRequestOption = errors.New("axa: invalid request option")
 
 // A RequestOption tunes one call: pass it last to any method of the Client
 // (or to Invoke). The client's options (NewClient) tune every call; a
 // RequestOption wins over them for its call alone.
+//
+// What the spec declares for an operation is given one way only: its
+// parameters (Idempotency-Key, Accept-Language, If-None-Match included) in
+// the method's params (Invoke's params map), never as a RequestOption.
+// RequestOptions tune what the spec leaves to the client: time, retries,
+// headers the operation does not declare, the answer's metadata.
 type RequestOption func(*requestOptions)
 
 // requestOptions is what a call's RequestOptions build; it travels to the
 // layers in the call's callInfo.
 type requestOptions struct {
-	timeout        time.Duration // overall, this call; with hasTimeout
-	hasTimeout     bool
-	header         http.Header // extra headers, canonical names
-	idempotencyKey string
-	maxRetries     int // with hasMaxRetries
-	hasMaxRetries  bool
-	response       *Response
-	problems       []string // what was refused, one phrase each
+	timeout       time.Duration // overall, this call; with hasTimeout
+	hasTimeout    bool
+	header        http.Header // extra headers, canonical names
+	maxRetries    int         // with hasMaxRetries
+	hasMaxRetries bool
+	response      *Response
+	problems      []string // what was refused, one phrase each
 }
 
 // Response is what the API answered to a call, for a caller who wants more
@@ -68,16 +77,19 @@ func WithRequestTimeout(d time.Duration) RequestOption {
 	}
 }
 
-// WithHeader adds a header to every attempt of this call, replacing one of
-// the same name the method or the client would send (Accept-Language,
-// User-Agent); given twice for one name, it sends both values. The client
-// refuses, as an error of the call before anything is sent, the headers it
-// owns: Authorization and Proxy-Authorization (the client sends the token),
-// Cookie, Host and Content-Length, and the hop-by-hop headers of RFC 9110
-// section 7.6.1 (Connection, Keep-Alive, Proxy-Connection, TE, Trailer,
-// Transfer-Encoding, Upgrade); a name that is not an HTTP token, or a value
-// holding a line break or another control character, is refused too.
-// Header values are never logged.
+// WithHeader adds a header the operation does not declare to every attempt
+// of this call (a tracing header, a Prefer), replacing one of the same name
+// the client would send (User-Agent); given twice for one name, it sends
+// both values. A header the spec declares as a parameter of the operation
+// (Idempotency-Key, Accept-Language, If-None-Match) goes in the method's
+// params, its one way: WithHeader refuses it, as an error of the call before
+// anything is sent. So are the headers the client owns: Authorization and
+// Proxy-Authorization (the client sends the token), Cookie, Host and
+// Content-Length, and the hop-by-hop headers of RFC 9110 section 7.6.1
+// (Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding,
+// Upgrade); a name that is not an HTTP token, or a value holding a line
+// break or another control character, is refused too. Header values are
+// never logged.
 func WithHeader(name, value string) RequestOption {
 	return func(o *requestOptions) {
 		canon := http.CanonicalHeaderKey(name)
@@ -136,7 +148,7 @@ func validHeaderName(name string) bool {
 // WithMaxRetries bounds the retries of this call (0 = send it once),
 // instead of RetryOptions.MaxAttempts-1. It cannot make a request
 // retryable that is not: a POST is retried only with an Idempotency-Key,
-// which every POST of the client has.
+// which every POST of the client has (its params' key, else a random one).
 func WithMaxRetries(n int) RequestOption {
 	return func(o *requestOptions) {
 		if n < 0 {
@@ -144,21 +156,6 @@ func WithMaxRetries(n int) RequestOption {
 			return
 		}
 		o.maxRetries, o.hasMaxRetries = n, true
-	}
-}
-
-// WithIdempotencyKey sends key as this call's Idempotency-Key, on every
-// attempt, replacing the one of the method's params or the random one the
-// client makes otherwise. Derive it from your own id for the request (a
-// booking id) so that a retry after a restart of your process answers the
-// first result instead of doing the work twice. An empty key is refused.
-func WithIdempotencyKey(key string) RequestOption {
-	return func(o *requestOptions) {
-		if key == "" || !validHeaderValue(key) {
-			o.problems = append(o.problems, "WithIdempotencyKey: the key is empty or holds a control character")
-			return
-		}
-		o.idempotencyKey = key
 	}
 }
 
@@ -171,14 +168,24 @@ func WithResponseInto(r *Response) RequestOption {
 	return func(o *requestOptions) { o.response = r }
 }
 
-// buildRequestOptions applies opts; its error, matching
-// ErrInvalidRequestOption, names every option refused.
-func buildRequestOptions(opts []RequestOption) (*requestOptions, error) {
+// buildRequestOptions applies the opts of a call of operation op; its
+// error, matching ErrInvalidRequestOption, names every option refused.
+func buildRequestOptions(op gen.OperationID, opts []RequestOption) (*requestOptions, error) {
 	o := &requestOptions{}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(o)
 		}
+	}
+	declared := headerParameters()[op]
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for name := range o.header {
+			if declared[name] && !yield(name) {
+				return
+			}
+		}
+	}) {
+		o.problems = append(o.problems, fmt.Sprintf("WithHeader: %s is a parameter of %s: give it in the method's params", name, op))
 	}
 	if o.response != nil {
 		*o.response = Response{}
@@ -201,3 +208,26 @@ func (o *requestOptions) fill(resp *http.Response) {
 		IdempotentReplayed: strings.EqualFold(strings.TrimSpace(resp.Header.Get("Idempotent-Replayed")), "true"),
 	}
 }
+
+// headerParameters maps every operation to the header parameters the spec
+// declares for it (canonical names), which WithHeader refuses: made once,
+// never changed.
+var headerParameters = sync.OnceValue(func() map[gen.OperationID]map[string]bool {
+	out := map[gen.OperationID]map[string]bool{}
+	for _, op := range gen.Operations() {
+		doc, ok := gen.LookupOperationDoc(op.ID)
+		if !ok {
+			continue
+		}
+		for _, p := range doc.Parameters {
+			if p.In != "header" {
+				continue
+			}
+			if out[op.ID] == nil {
+				out[op.ID] = map[string]bool{}
+			}
+			out[op.ID][http.CanonicalHeaderKey(p.Name)] = true
+		}
+	}
+	return out
+})

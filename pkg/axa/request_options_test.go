@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/axa-assistance-go/axa/gen"
 )
 
 // seenHeaders records a header of every API request the fake API answers.
@@ -52,7 +54,7 @@ func TestWithHeaderOnEveryAttempt(t *testing.T) {
 	c := newTestClient(t, f, newFakeClock())
 	fr := "fr"
 	_, err := c.ListCountries(t.Context(), &ListCountriesParams{AcceptLanguage: &fr},
-		WithHeader("x-trace", "abc"), WithHeader("Accept-Language", "de"))
+		WithHeader("x-trace", "abc"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,8 +66,8 @@ func TestWithHeaderOnEveryAttempt(t *testing.T) {
 		if len(vs) != 1 || vs[0] != "abc" {
 			t.Errorf("attempt %d: X-Trace = %q, want [abc]", i+1, vs)
 		}
-		if l := lang.all()[i]; len(l) != 1 || l[0] != "de" {
-			t.Errorf("attempt %d: Accept-Language = %q, want [de] (the option replaces the param)", i+1, l)
+		if l := lang.all()[i]; len(l) != 1 || l[0] != "fr" {
+			t.Errorf("attempt %d: Accept-Language = %q, want [fr] (the params')", i+1, l)
 		}
 	}
 }
@@ -112,8 +114,8 @@ func TestWithHeaderRefused(t *testing.T) {
 	t.Run("every refusal named at once", func(t *testing.T) {
 		f := newFakeAPI(t)
 		c := newTestClient(t, f, newFakeClock())
-		_, err := c.ListCountries(t.Context(), nil, WithHeader("Cookie", "x"), WithMaxRetries(-1), WithIdempotencyKey(""))
-		for _, want := range []string{"Cookie", "WithMaxRetries", "WithIdempotencyKey"} {
+		_, err := c.ListCountries(t.Context(), nil, WithHeader("Cookie", "x"), WithMaxRetries(-1), WithHeader("accept-language", "fr"))
+		for _, want := range []string{"Cookie", "WithMaxRetries", "Accept-Language is a parameter of listCountries"} {
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("err = %v, want it to name %s", err, want)
 			}
@@ -150,9 +152,9 @@ func TestWithMaxRetries(t *testing.T) {
 	}
 }
 
-// WithIdempotencyKey is the key of every attempt, over the params' key;
+// The params' Idempotency-Key is the key of every attempt;
 // WithResponseInto tells the status, the request id and the replay.
-func TestWithIdempotencyKeyAndResponseInto(t *testing.T) {
+func TestIdempotencyKeyOfParamsAndResponseInto(t *testing.T) {
 	f := newFakeAPI(t)
 	f.set(func(f *fakeAPI) {
 		f.apiFn = func(w http.ResponseWriter, _ *http.Request, n int) bool {
@@ -168,8 +170,8 @@ func TestWithIdempotencyKeyAndResponseInto(t *testing.T) {
 	})
 	c := newTestClient(t, f, newFakeClock())
 	var resp Response
-	p, err := c.CreatePolicy(t.Context(), testPolicyRequest(), &CreatePolicyParams{IdempotencyKey: "from-params"},
-		WithIdempotencyKey("booking-42"), WithResponseInto(&resp))
+	p, err := c.CreatePolicy(t.Context(), testPolicyRequest(), &CreatePolicyParams{IdempotencyKey: "booking-42"},
+		WithResponseInto(&resp))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +378,7 @@ func TestWithHeaderValuesNeverLogged(t *testing.T) {
 		}
 	})
 	c := newTestClient(t, f, newFakeClock(), WithLogger(logger))
-	if _, err := c.ListCountries(t.Context(), nil, WithHeader("X-Trace", "CANARY-trace"), WithIdempotencyKey("CANARY-key")); err != nil {
+	if _, err := c.ListCountries(t.Context(), nil, WithHeader("X-Trace", "CANARY-trace"), WithHeader("X-Other", "CANARY-other")); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -394,3 +396,37 @@ type writerFunc func([]byte) (int, error)
 
 // Write implements io.Writer.
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// One way per concern (issue 21): a header the spec declares as a parameter
+// of the operation is given in its params; WithHeader refuses it before
+// anything is sent, naming the parameter and the operation, for every
+// header parameter of every operation of the spec. A header the operation
+// does not declare is sent.
+func TestWithHeaderRefusesTheOperationsOwnParameters(t *testing.T) {
+	ops := headerParameters()
+	if len(ops) == 0 {
+		t.Fatal("no operation declares a header parameter")
+	}
+	for _, op := range gen.Operations() {
+		doc, _ := gen.LookupOperationDoc(op.ID)
+		for _, p := range doc.Parameters {
+			if p.In != "header" {
+				continue
+			}
+			_, err := buildRequestOptions(op.ID, []RequestOption{WithHeader(strings.ToLower(p.Name), "x")})
+			want := http.CanonicalHeaderKey(p.Name) + " is a parameter of " + string(op.ID)
+			if !errors.Is(err, ErrInvalidRequestOption) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: WithHeader(%s) = %v, want a refusal saying %q", op.ID, p.Name, err, want)
+			}
+		}
+	}
+	if _, err := buildRequestOptions(gen.OperationCreatePolicy, []RequestOption{WithHeader("Accept-Language", "fr")}); err != nil {
+		t.Errorf("createPolicy declares no Accept-Language, yet WithHeader refused it: %v", err)
+	}
+	f := newFakeAPI(t)
+	c := newTestClient(t, f, newFakeClock())
+	_, err := c.ListCountries(t.Context(), nil, WithHeader("Accept-Language", "fr"))
+	if !errors.Is(err, ErrInvalidRequestOption) || len(f.APIRequests()) != 0 {
+		t.Fatalf("err = %v after %d requests, want ErrInvalidRequestOption before any", err, len(f.APIRequests()))
+	}
+}

@@ -23,7 +23,7 @@ var ErrNoScopesSupported = errors.New("axa: the authorization server publishes n
 // not registered for this client. A scope the spec declares that the server
 // does not list is one it does not know (yet); a login that asks for it is
 // refused with invalid_scope. So a tool that asks for every scope it can
-// asks for the API's scopes this list holds (that is what `axa login` does).
+// asks for the API's scopes this list holds (that is what axa login does).
 //
 // Errors: ErrClosed after Close; an error matching ErrNoScopesSupported
 // when there is no list to read (no issuer, no metadata, no

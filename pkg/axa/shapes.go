@@ -36,7 +36,7 @@ type Stream struct {
 // callNoContent runs an operation whose success has no content: any 2xx
 // answer is success, and its body, if any, is discarded.
 func callNoContent(ctx context.Context, op gen.OperationID, opts []RequestOption, send func(context.Context) (*http.Response, error)) error {
-	ro, err := buildRequestOptions(opts)
+	ro, err := buildRequestOptions(op, opts)
 	if err != nil {
 		return callError(string(op), err)
 	}
@@ -80,7 +80,7 @@ func callOrEmpty[T any](ctx context.Context, op gen.OperationID, empty []int, op
 // its body over as a Stream; an error answer is read and returned as
 // callNoContent's.
 func callStream(ctx context.Context, op gen.OperationID, opts []RequestOption, send func(context.Context) (*http.Response, error)) (*Stream, error) {
-	ro, err := buildRequestOptions(opts)
+	ro, err := buildRequestOptions(op, opts)
 	if err != nil {
 		return nil, callError(string(op), err)
 	}

@@ -214,7 +214,7 @@ func TestReaderBodyIsResentOnlyWhenItCanBeRewound(t *testing.T) {
 	_, _ = seeker.Seek(int64(len("skipped|")), io.SeekStart)
 	rd, edit := readerBody(seeker)
 	send := sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, "image/jpeg") //nolint:bodyclose // the call helpers close it
-	key := []RequestOption{WithIdempotencyKey("photo-1")}
+	var key []RequestOption                                                         // the header layer gives the POST its Idempotency-Key
 	err := callNoContent(t.Context(), gen.OperationRequestQuote, key, send)
 	got := s.all()
 	if err != nil || len(got) != 2 || got[0].body != "the photo" || got[1].body != "the photo" {
@@ -302,7 +302,7 @@ func TestMultipartBodies(t *testing.T) {
 		t.Fatal(err)
 	}
 	send := sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct) //nolint:bodyclose // the call helpers close it
-	if err := callNoContent(t.Context(), gen.OperationRequestQuote, []RequestOption{WithIdempotencyKey("upload-1")}, send); err != nil {
+	if err := callNoContent(t.Context(), gen.OperationRequestQuote, nil, send); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 {
@@ -324,7 +324,7 @@ func TestMultipartBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = callNoContent(t.Context(), gen.OperationRequestQuote, []RequestOption{WithIdempotencyKey("upload-2")}, sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct)) //nolint:bodyclose // the call helpers close it
+	err = callNoContent(t.Context(), gen.OperationRequestQuote, nil, sendTo(c, http.MethodPost, "/travel/v1/quotes", rd, edit, ct)) //nolint:bodyclose // the call helpers close it
 	if len(got) != 1 || err == nil {
 		t.Errorf("%d requests (%v), want 1 and the 503", len(got), err)
 	}
@@ -490,7 +490,7 @@ func TestCallOrEmpty(t *testing.T) {
 		t.Errorf("204: %+v, %v, want nil", v, err)
 	}
 	v, err = callOrEmpty[Version](t.Context(), gen.OperationGetVersion, []int{http.StatusNoContent}, nil, send)
-	if err != nil || v == nil || v.CommitSha != "abc" {
+	if err != nil || v == nil || v.CommitSHA != "abc" {
 		t.Errorf("200: %+v, %v", v, err)
 	}
 	if deref[string](nil) != "" {

@@ -17,8 +17,8 @@ import (
 //  1. headers (policy_headers.go): refuses a closed client's calls; bounds
 //     the call (WithRequestTimeout, else the overall timeout of WithTimeouts
 //     when the context has no deadline); sets User-Agent, the call's
-//     WithHeader headers, and its Idempotency-Key (WithIdempotencyKey, or a
-//     random one on a POST that has none), once per logical call, so every
+//     WithHeader headers, and an Idempotency-Key on a POST that has none
+//     (its params' key is sent as it is), once per logical call, so every
 //     attempt carries the same key.
 //  2. cache (policy_cache.go), with WithCache only: below the headers, so
 //     that its key holds the call's Accept-Language; above retry and auth,

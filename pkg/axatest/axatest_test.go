@@ -50,7 +50,7 @@ func TestCheckResponse(t *testing.T) {
 func TestNewGivesAWorkingClient(t *testing.T) {
 	env := axatest.New(t)
 	v, err := env.Client.GetVersion(t.Context())
-	if err != nil || v.CommitSha == "" {
+	if err != nil || v.CommitSHA == "" {
 		t.Fatalf("GetVersion: %v, %v", v, err)
 	}
 	if _, err := env.Client.ListCountries(t.Context(), nil); err != nil {

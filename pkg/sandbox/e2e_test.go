@@ -105,7 +105,7 @@ func TestEveryOperationThroughTheSDK(t *testing.T) {
 
 	v, err := c.GetVersion(ctx)
 	must(gen.OperationGetVersion, v, err)
-	if err == nil && v.CommitSha == "" {
+	if err == nil && v.CommitSHA == "" {
 		t.Error("version without commit")
 	}
 
@@ -157,12 +157,12 @@ func TestEveryOperationThroughTheSDK(t *testing.T) {
 	}
 
 	radius := int32(20000)
-	providers, err := c.SearchMedicalProviders(ctx, axa.SearchMedicalProvidersParams{Lat: 48.8566, Lng: 2.3522, Radius: &radius})
+	providers, err := c.SearchMedicalProviders(ctx, &axa.SearchMedicalProvidersParams{Lat: 48.8566, Lng: 2.3522, Radius: &radius})
 	must(gen.OperationSearchMedicalProviders, providers, err)
 	if len(providers) == 0 {
 		t.Error("no medical provider within 20 km of Paris")
 	}
-	_, err = c.SearchMedicalProviders(ctx, axa.SearchMedicalProvidersParams{Lat: 123, Lng: 2})
+	_, err = c.SearchMedicalProviders(ctx, &axa.SearchMedicalProvidersParams{Lat: 123, Lng: 2})
 	mustFail(gen.OperationSearchMedicalProviders, err, axa.ErrValidation)
 	kinds, err := c.ListProviderKinds(ctx, nil)
 	must(gen.OperationListProviderKinds, kinds, err)

@@ -174,8 +174,8 @@ type alertTemplate struct {
 // alertTemplates is data/alerts.json.
 type alertTemplates struct {
 	WhoBulletins      []alertTemplate `json:"who_bulletins"`
-	AxaHealthAlerts   []alertTemplate `json:"axa_health_alerts"`
-	AxaSecurityAlerts []alertTemplate `json:"axa_security_alerts"`
+	AXAHealthAlerts   []alertTemplate `json:"axa_health_alerts"`
+	AXASecurityAlerts []alertTemplate `json:"axa_security_alerts"`
 }
 
 // embassyHost is a capital of data/embassies.json where the sandbox lists
@@ -330,7 +330,7 @@ func decodeAlerts() (*alertTemplates, error) {
 	if err := decodeDataFile("alerts.json", t); err != nil {
 		return nil, err
 	}
-	for _, list := range [][]alertTemplate{t.WhoBulletins, t.AxaHealthAlerts, t.AxaSecurityAlerts} {
+	for _, list := range [][]alertTemplate{t.WhoBulletins, t.AXAHealthAlerts, t.AXASecurityAlerts} {
 		for i := range list {
 			a := &list[i]
 			if LevelRank(a.MinLevel) > LevelRank(a.MaxLevel) || !a.MinLevel.Valid() || !a.MaxLevel.Valid() || len(a.Countries) == 0 {

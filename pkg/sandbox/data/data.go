@@ -526,7 +526,7 @@ func describeCountry(region *regionRecord, c *Country, rng *rand.Rand) {
 		c.Airports = f.Airports
 	case !uninhabited:
 		city := cmp.Or(rec.EmbassyCity, c.capital)
-		c.Airports = []gen.Airport{{Name: city + " International", IataCode: iataOf(city), City: city}}
+		c.Airports = []gen.Airport{{Name: city + " International", IATACode: iataOf(city), City: city}}
 	}
 
 	// Currency.
@@ -782,8 +782,8 @@ func (d *Dataset) buildAlerts(rng *rand.Rand) *alertSet {
 		}
 		return out
 	}
-	set.health = fill(templates.AxaHealthAlerts, 14)
-	set.security = fill(templates.AxaSecurityAlerts, 18)
+	set.health = fill(templates.AXAHealthAlerts, 14)
+	set.security = fill(templates.AXASecurityAlerts, 18)
 	for _, list := range [][]Alert{set.bulletins, set.health, set.security} {
 		slices.SortStableFunc(list, func(a, b Alert) int { return cmp.Compare(a.Age, b.Age) })
 	}

@@ -69,7 +69,7 @@ func TestDataEveryCountryAnswers(t *testing.T) {
 		}
 		if d.Airports != nil {
 			for _, a := range d.Airports.List {
-				if len(a.IataCode) != 3 || strings.ToUpper(a.IataCode) != a.IataCode {
+				if len(a.IATACode) != 3 || strings.ToUpper(a.IATACode) != a.IATACode {
 					t.Errorf("%s: airport %+v", row.ID, a)
 				}
 			}

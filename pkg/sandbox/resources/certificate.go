@@ -99,7 +99,7 @@ func personName(p gen.Person) string {
 
 // money formats an amount and its currency: 97.80 EUR.
 func money(m gen.Money) string {
-	return fmt.Sprintf("%.2f %s", m.Amount, m.Currency)
+	return m.Amount.String() + " " + m.Currency
 }
 
 // capRunes cuts s to maxCertificateValue runes, ending it with "…" when

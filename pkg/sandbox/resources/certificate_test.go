@@ -23,7 +23,7 @@ func certificatePolicy() gen.Policy {
 		TripType:     gen.TripTypeSingleTrip, PlanCode: gen.PlanCodeComfort,
 		DestinationCountries: []gen.CountryID{"jp", "kr"},
 		StartDate:            birth("2026-12-20"), EndDate: birth("2027-01-05"),
-		Premium: gen.Money{Amount: 97.8, Currency: "EUR"},
+		Premium: gen.Money{Amount: "97.80", Currency: "EUR"},
 		PolicyHolder: gen.PolicyHolder{Person: camille, Email: "camille.martin@example.com",
 			Address: gen.Address{StreetAddress: "6 rue André Gide", PostalCode: "92320", Locality: "Châtillon", Country: "fr"}},
 		Travellers: []gen.Person{camille, leo},
@@ -56,7 +56,7 @@ func TestCertificateIsAPDFNamingThePolicy(t *testing.T) {
 	}
 
 	at := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
-	p.Status, p.CancelledAt, p.Refund = gen.PolicyStatusCancelled, &at, &gen.Money{Amount: 97.8, Currency: "EUR"}
+	p.Status, p.CancelledAt, p.Refund = gen.PolicyStatusCancelled, &at, &gen.Money{Amount: "97.80", Currency: "EUR"}
 	text = strings.Join(strings.Fields(testutil.ReadPDF(t, CertificatePDF(p)).Text), " ")
 	if !strings.Contains(text, "Cancelled on 2026-11-28 09:30 UTC; refund 97.80 EUR") || strings.Contains(text, "in force") {
 		t.Errorf("a cancelled policy's certificate:\n%s", text)

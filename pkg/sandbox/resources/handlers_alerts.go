@@ -29,13 +29,13 @@ func (r *Resources) ListAlerts(_ context.Context, req server.ListAlertsRequestOb
 func (r *Resources) worldwideAlerts(minLevel *gen.AlertLevel, base time.Time) gen.WorldwideAlerts {
 	minRank := minLevelRank(minLevel)
 	w := gen.WorldwideAlerts{
-		WorldHealthOrganizationBulletins: []gen.WhoBulletin{},
-		AxaHealthAlerts:                  axaAlerts(r.data.Health(), base, minRank, ""),
-		AxaSecurityAlerts:                axaAlerts(r.data.Security(), base, minRank, ""),
+		WorldHealthOrganizationBulletins: []gen.WHOBulletin{},
+		AXAHealthAlerts:                  axaAlerts(r.data.Health(), base, minRank, ""),
+		AXASecurityAlerts:                axaAlerts(r.data.Security(), base, minRank, ""),
 	}
 	for _, a := range r.data.Bulletins() {
 		if data.LevelRank(a.Level) >= minRank {
-			w.WorldHealthOrganizationBulletins = append(w.WorldHealthOrganizationBulletins, gen.WhoBulletin{
+			w.WorldHealthOrganizationBulletins = append(w.WorldHealthOrganizationBulletins, gen.WHOBulletin{
 				ID: a.ID, Title: a.Title, ShortDescription: a.Short, Level: a.Level, AlertDate: base.Add(-a.Age),
 			})
 		}
@@ -55,8 +55,8 @@ func (r *Resources) ListCountryAlerts(_ context.Context, req server.ListCountryA
 		base, minRank := alertBase(now), minLevelRank(req.Params.MinLevel)
 		return gen.CountryAlerts{
 			CountryID:         c.ID,
-			AxaHealthAlerts:   axaAlerts(r.data.Health(), base, minRank, c.ID),
-			AxaSecurityAlerts: axaAlerts(r.data.Security(), base, minRank, c.ID),
+			AXAHealthAlerts:   axaAlerts(r.data.Health(), base, minRank, c.ID),
+			AXASecurityAlerts: axaAlerts(r.data.Security(), base, minRank, c.ID),
 		}, alertsLanguage
 	})
 }
@@ -85,15 +85,15 @@ func minLevelRank(l *gen.AlertLevel) int {
 
 // axaAlerts dates the alerts at minRank or above that concern country (all
 // when ""), keeping their order (newest first).
-func axaAlerts(list []data.Alert, base time.Time, minRank int, country string) []gen.AxaAlert {
-	out := []gen.AxaAlert{}
+func axaAlerts(list []data.Alert, base time.Time, minRank int, country string) []gen.AXAAlert {
+	out := []gen.AXAAlert{}
 	for _, a := range list {
 		if data.LevelRank(a.Level) < minRank || country != "" && !slices.Contains(a.Countries, country) {
 			continue
 		}
-		x := gen.AxaAlert{
+		x := gen.AXAAlert{
 			ID: a.ID, Title: a.Title, ShortDescription: a.Short, Level: a.Level,
-			AlertDate: base.Add(-a.Age), CountryIds: slices.Clone(a.Countries),
+			AlertDate: base.Add(-a.Age), CountryIDs: slices.Clone(a.Countries),
 		}
 		if a.Content != "" {
 			x.Content = data.PointerTo(a.Content)

@@ -75,5 +75,5 @@ const versionPackage = "github.com/axa-assistance-go/axa/pkg/sandbox"
 // (WithBuildInfo, or the Go build information).
 func (r *Resources) GetVersion(_ context.Context, _ server.GetVersionRequestObject) (server.GetVersionResponseObject, error) {
 	pkg := versionPackage
-	return server.GetVersion200JSONResponse{BuiltAt: r.cfg.BuiltAt.UTC(), CommitSha: r.cfg.Commit, Package: &pkg}, nil
+	return server.GetVersion200JSONResponse{BuiltAt: r.cfg.BuiltAt.UTC(), CommitSHA: r.cfg.Commit, Package: &pkg}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -288,7 +289,7 @@ func (r *Resources) priceQuote(req *gen.QuoteRequest, now time.Time) (gen.Quote,
 		EndDate:              openapi_types.Date{Time: end},
 		TravellersCount:      int32(len(req.Travellers)), //nolint:gosec // at most 9 travellers (spec)
 		PlanCode:             req.PlanCode,
-		Premium:              gen.Money{Amount: math.Round(total*100) / 100, Currency: premiumCurrency},
+		Premium:              gen.Money{Amount: cents(total), Currency: premiumCurrency},
 		CreatedAt:            created,
 		ValidUntil:           ceilSecond(now.UTC().Add(r.cfg.QuoteLifetime)),
 	}, births, nil
@@ -572,5 +573,11 @@ func (r *Resources) GetPolicyCertificate(ctx context.Context, req server.GetPoli
 		return nil, apierr.Errorf(http.StatusNotFound, "not_found", "No policy with id %q.", req.PolicyID.String())
 	}
 	b := CertificatePDF(p)
-	return server.GetPolicyCertificate200ApplicationPdfResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
+	return server.GetPolicyCertificate200ApplicationPDFResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
+}
+
+// cents writes an amount of euros rounded to the cent, with both decimals
+// ("97.80"), as the API's Money amounts are.
+func cents(euros float64) json.Number {
+	return json.Number(strconv.FormatFloat(math.Round(euros*100)/100, 'f', 2, 64))
 }

@@ -114,7 +114,17 @@ func (r *resTest) quote(t *testing.T, client, key string, req *gen.QuoteRequest)
 // premium prices a trip.
 func (r *resTest) premium(t *testing.T, req *gen.QuoteRequest) float64 {
 	t.Helper()
-	return r.quote(t, "c1", uuid.NewString(), req).Premium.Amount
+	return amount(t, r.quote(t, "c1", uuid.NewString(), req).Premium)
+}
+
+// amount is m's amount as a float, for comparisons.
+func amount(t *testing.T, m gen.Money) float64 {
+	t.Helper()
+	f, err := m.Amount.Float64()
+	if err != nil {
+		t.Fatalf("amount %q: %v", m.Amount, err)
+	}
+	return f
 }
 
 // holderAndTravellers is a policy request for a quote of trip(...,
@@ -160,7 +170,7 @@ func TestHandlerGetVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := got.(server.GetVersion200JSONResponse)
-	if !v.BuiltAt.Equal(built) || v.CommitSha != r.cfg.Commit {
+	if !v.BuiltAt.Equal(built) || v.CommitSHA != r.cfg.Commit {
 		t.Errorf("version = %+v", v)
 	}
 }
@@ -218,7 +228,7 @@ func TestHandlerGetCountry(t *testing.T) {
 	if fr.Label != "France" || fr.EmergencyNumbers == nil || *fr.EmergencyNumbers != (gen.EmergencyNumbers{Label: "Emergency numbers", Ambulance: "15", Police: "17", Fire: "18"}) {
 		t.Errorf("France: %+v %+v", fr.Label, fr.EmergencyNumbers)
 	}
-	if fr.CurrencyConverter == nil || fr.CurrencyConverter.CurrencyCode != "EUR" || fr.Airports == nil || fr.Airports.List[0].IataCode != "CDG" {
+	if fr.CurrencyConverter == nil || fr.CurrencyConverter.CurrencyCode != "EUR" || fr.Airports == nil || fr.Airports.List[0].IATACode != "CDG" {
 		t.Errorf("France: %+v %+v", fr.CurrencyConverter, fr.Airports)
 	}
 	for name, s := range map[string]any{
@@ -290,28 +300,28 @@ func TestHandlerAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := answerOf[gen.WorldwideAlerts](t, got).Body
-	if len(all.WorldHealthOrganizationBulletins) == 0 || len(all.AxaHealthAlerts) == 0 || len(all.AxaSecurityAlerts) == 0 {
+	if len(all.WorldHealthOrganizationBulletins) == 0 || len(all.AXAHealthAlerts) == 0 || len(all.AXASecurityAlerts) == 0 {
 		t.Fatalf("alerts: %+v", all)
 	}
-	newestFirst := func(a, b gen.AxaAlert) int { return b.AlertDate.Compare(a.AlertDate) }
-	if !slices.IsSortedFunc(all.AxaSecurityAlerts, newestFirst) || !slices.IsSortedFunc(all.AxaHealthAlerts, newestFirst) {
+	newestFirst := func(a, b gen.AXAAlert) int { return b.AlertDate.Compare(a.AlertDate) }
+	if !slices.IsSortedFunc(all.AXASecurityAlerts, newestFirst) || !slices.IsSortedFunc(all.AXAHealthAlerts, newestFirst) {
 		t.Error("alerts are not newest first")
 	}
-	for _, a := range append(all.AxaHealthAlerts, all.AxaSecurityAlerts...) {
-		if a.AlertDate.After(testNow) || a.EndDate != nil && !a.EndDate.After(testNow) || len(a.CountryIds) == 0 {
-			t.Errorf("alert %s: %s to %v, countries %v", a.Title, a.AlertDate, a.EndDate, a.CountryIds)
+	for _, a := range append(all.AXAHealthAlerts, all.AXASecurityAlerts...) {
+		if a.AlertDate.After(testNow) || a.EndDate != nil && !a.EndDate.After(testNow) || len(a.CountryIDs) == 0 {
+			t.Errorf("alert %s: %s to %v, countries %v", a.Title, a.AlertDate, a.EndDate, a.CountryIDs)
 		}
-		in, err := r.ListCountryAlerts(ctx, server.ListCountryAlertsRequestObject{CountryID: a.CountryIds[0]})
+		in, err := r.ListCountryAlerts(ctx, server.ListCountryAlertsRequestObject{CountryID: a.CountryIDs[0]})
 		if err != nil {
 			t.Fatal(err)
 		}
 		body := answerOf[gen.CountryAlerts](t, in).Body
-		if !slices.ContainsFunc(append(body.AxaHealthAlerts, body.AxaSecurityAlerts...), func(b gen.AxaAlert) bool { return b.ID == a.ID }) {
-			t.Errorf("alert %s is not among %s's", a.ID, a.CountryIds[0])
+		if !slices.ContainsFunc(append(body.AXAHealthAlerts, body.AXASecurityAlerts...), func(b gen.AXAAlert) bool { return b.ID == a.ID }) {
+			t.Errorf("alert %s is not among %s's", a.ID, a.CountryIDs[0])
 		}
-		for _, b := range append(body.AxaHealthAlerts, body.AxaSecurityAlerts...) {
-			if !slices.Contains(b.CountryIds, a.CountryIds[0]) {
-				t.Errorf("%s's alerts hold %v", a.CountryIds[0], b.CountryIds)
+		for _, b := range append(body.AXAHealthAlerts, body.AXASecurityAlerts...) {
+			if !slices.Contains(b.CountryIDs, a.CountryIDs[0]) {
+				t.Errorf("%s's alerts hold %v", a.CountryIDs[0], b.CountryIDs)
 			}
 		}
 	}
@@ -319,11 +329,11 @@ func TestHandlerAlerts(t *testing.T) {
 	high := gen.AlertLevelHigh
 	got, _ = r.ListAlerts(ctx, server.ListAlertsRequestObject{Params: gen.ListAlertsParams{MinLevel: &high}})
 	some := answerOf[gen.WorldwideAlerts](t, got).Body
-	n := len(some.AxaSecurityAlerts) + len(some.AxaHealthAlerts) + len(some.WorldHealthOrganizationBulletins)
-	if n == 0 || n >= len(all.AxaSecurityAlerts)+len(all.AxaHealthAlerts)+len(all.WorldHealthOrganizationBulletins) {
+	n := len(some.AXASecurityAlerts) + len(some.AXAHealthAlerts) + len(some.WorldHealthOrganizationBulletins)
+	if n == 0 || n >= len(all.AXASecurityAlerts)+len(all.AXAHealthAlerts)+len(all.WorldHealthOrganizationBulletins) {
 		t.Errorf("min_level=high kept %d alerts", n)
 	}
-	for _, a := range append(some.AxaHealthAlerts, some.AxaSecurityAlerts...) {
+	for _, a := range append(some.AXAHealthAlerts, some.AXASecurityAlerts...) {
 		if a.Level != gen.AlertLevelHigh && a.Level != gen.AlertLevelCritical {
 			t.Errorf("min_level=high answered a %s alert", a.Level)
 		}
@@ -338,7 +348,7 @@ func TestHandlerAlerts(t *testing.T) {
 	r.advance(48 * time.Hour)
 	got, _ = r.ListAlerts(ctx, server.ListAlertsRequestObject{})
 	later := answerOf[gen.WorldwideAlerts](t, got).Body
-	if d := later.AxaSecurityAlerts[0].AlertDate.Sub(all.AxaSecurityAlerts[0].AlertDate); d != 48*time.Hour {
+	if d := later.AXASecurityAlerts[0].AlertDate.Sub(all.AXASecurityAlerts[0].AlertDate); d != 48*time.Hour {
 		t.Errorf("two days later, the alert moved by %s", d)
 	}
 }
@@ -485,13 +495,13 @@ func TestQuotePricing(t *testing.T) {
 	r := newResTest(t, 1, testNow)
 	base := trip(14, gen.PlanCodeComfort, "jp", "1990-06-01")
 	q := r.quote(t, "c1", "k1", base)
-	if q.Premium.Currency != "EUR" || q.Premium.Amount <= 0 || math.Round(q.Premium.Amount*100)/100 != q.Premium.Amount {
+	if q.Premium.Currency != "EUR" || amount(t, q.Premium) <= 0 || !regexp.MustCompile(`^[0-9]+\.[0-9]{2}$`).MatchString(q.Premium.Amount.String()) {
 		t.Errorf("premium %+v", q.Premium)
 	}
 	if !q.CreatedAt.Equal(testNow) || !q.ValidUntil.Equal(testNow.Add(r.cfg.QuoteLifetime)) || q.TravellersCount != 1 || q.TripType != gen.TripTypeSingleTrip {
 		t.Errorf("quote %+v", q)
 	}
-	p := q.Premium.Amount
+	p := amount(t, q.Premium)
 	for name, c := range map[string]struct {
 		cheaper, dearer *gen.QuoteRequest
 	}{
