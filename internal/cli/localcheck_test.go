@@ -1,11 +1,34 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/axa-assistance-go/axa/api"
 )
+
+// specEnum returns the values of the spec's schema name, an enum, as the
+// local checks list them: so that a value the spec gains changes no test
+// (internal/specchange adds some).
+func specEnum(t *testing.T, name string) string {
+	t.Helper()
+	doc, err := api.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas[name]
+	if s == nil || s.Value == nil || len(s.Value.Enum) == 0 {
+		t.Fatalf("the spec has no enum %s", name)
+	}
+	values := make([]string, len(s.Value.Enum))
+	for i, v := range s.Value.Enum {
+		values[i] = fmt.Sprint(v)
+	}
+	return strings.Join(values, ", ")
+}
 
 // Every value the spec refuses is said before anything starts (no
 // sandbox, no request: stderr is the error line alone), exit 2, naming
@@ -29,6 +52,7 @@ func TestLocalChecksSayWhatIsWrongBeforeAnyRequest(t *testing.T) {
 	quote := write("quote.json", `{"trip_type": "x"}`)
 	const quoteID = "0c6f2a3b-1d4e-4f5a-8b9c-7d6e5f4a3b2c"
 	country := "want a two-letter country code such as fr (see `axa countries`)"
+	tripTypes, plans, kinds := specEnum(t, "TripType"), specEnum(t, "PlanCode"), specEnum(t, "ProviderKindId")
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -40,9 +64,9 @@ func TestLocalChecksSayWhatIsWrongBeforeAnyRequest(t *testing.T) {
 		{[]string{"countries", "fr", "--lang", strings.Repeat("a", 257)}, "axa: --lang: too long: want at most 256 characters"},
 		{[]string{"quote", "--from", "fr"}, "axa: quote needs --to, --start, --end and --traveller (or --file with the whole request) (see --help)"},
 		{[]string{"quote", "--from", "japan", "--to", "jp,xxx", "--start", "2027-03-01", "--end", "2027-03-15", "--traveller", "1985-04-12", "--plan", "gold"},
-			`axa: --from "japan": ` + country + `; --plan "gold": want one of essential, comfort, premium; --to "xxx": ` + country},
+			`axa: --from "japan": ` + country + `; --plan "gold": want one of ` + plans + `; --to "xxx": ` + country},
 		{[]string{"quote", "--file", quote}, "axa: --file " + quote + ": 7 problems: destination_countries: missing; end_date: missing; origin_country: missing; " +
-			`plan_code: missing; start_date: missing; travellers: missing; trip_type "x": want one of single_trip, annual_multi_trip`},
+			`plan_code: missing; start_date: missing; travellers: missing; trip_type "x": want one of ` + tripTypes},
 		{[]string{"policy", "create", "--quote", quoteID, "--file", holder}, "axa: --file " + holder + `: 4 problems: policy_holder.address.country "france": ` + country +
 			"; policy_holder.email: missing; policy_holder.person.birth_date: missing; travellers: want at least 1"},
 		{[]string{"policy", "create", "--quote", quoteID, "--file", badEmail}, "axa: --file " + badEmail +
@@ -52,12 +76,12 @@ func TestLocalChecksSayWhatIsWrongBeforeAnyRequest(t *testing.T) {
 		{[]string{"policy", "list", "--cursor", strings.Repeat("c", 513)}, "axa: --cursor: too long: want at most 512 characters"},
 		{[]string{"providers", "search", "--lng", "3"}, "axa: providers search needs --lat: the point to search near, in decimal degrees (see --help)"},
 		{[]string{"providers", "search", "--lat", "91", "--lng", "2", "--radius", "10", "--kind", "spa", "--speciality", "Cardio"},
-			`axa: --kind "spa": want one of hospital, clinic, pharmacy, general_practitioner, specialist, dentist, laboratory (see ` + "`axa providers kinds`" + `); ` +
+			`axa: --kind "spa": want one of ` + kinds + ` (see ` + "`axa providers kinds`" + `); ` +
 				`--lat 91: want a number from -90 to 90; --radius 10: want a whole number from 100 to 50000; ` +
 				`--speciality "Cardio": want a speciality id such as cardiology (see ` + "`axa providers specialities`)"},
 		{[]string{"api", "getCountry", "--country-id", "japan"}, `axa: --country-id "japan": ` + country},
 		{[]string{"api", "requestQuote", "--file", quote}, "axa: --file " + quote + ": 7 problems: destination_countries: missing; end_date: missing; origin_country: missing; " +
-			`plan_code: missing; start_date: missing; travellers: missing; trip_type "x": want one of single_trip, annual_multi_trip`},
+			`plan_code: missing; start_date: missing; travellers: missing; trip_type "x": want one of ` + tripTypes},
 	} {
 		r := run(t, nil, tc.args...)
 		if r.code != ExitUsage || r.err != tc.want+"\n" {
