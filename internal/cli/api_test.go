@@ -439,6 +439,12 @@ func TestMistypedNamesGetASuggestion(t *testing.T) {
 		{[]string{"alerts", "--min_level", "high"}, "axa: unknown flag: --min_level; did you mean --min-level? (see --help)\n"},
 		{[]string{"countrie"}, "axa: unknown command \"countrie\" for \"axa\"; did you mean countries? (see --help)\n"},
 		{[]string{"sandbox", "stopp"}, "axa: unknown command \"stopp\" for \"axa sandbox\"; did you mean stop? (see --help)\n"},
+		// Mistyped with the flags of what was meant: the name is what is
+		// wrong, not the flags.
+		{[]string{"api", "getcountyr", "--country-id", "fr"}, "axa: unknown operation \"getcountyr\" for \"axa api\"; did you mean getCountry? (see --help)\n"},
+		{[]string{"alertz", "--country", "jp"}, "axa: unknown command \"alertz\" for \"axa\"; did you mean alerts? (see --help)\n"},
+		{[]string{"providers", "serch", "--lat", "48.85", "--lng=2.35"}, "axa: unknown command \"serch\" for \"axa providers\"; did you mean search? (see --help)\n"},
+		{[]string{"api", "--country-id", "fr"}, "axa: unknown flag: --country-id (see --help)\n"},
 		{[]string{"api", "getCountry"}, "axa: getCountry needs --country-id (the country, as a lower-case ISO 3166-1 alpha-2 code) (see --help)\n"},
 		{[]string{"api", "requestQuote"}, "axa: requestQuote needs --file (the QuoteRequest, a JSON file) (see --help)\n"},
 	} {

@@ -113,9 +113,18 @@ func unknownCommand(cmd *cobra.Command, name string) error {
 }
 
 // flagError is every command's answer to a flag it cannot parse: a usage
-// error, which for an unknown flag names the flags it may have meant.
+// error, which for an unknown flag names the flags it may have meant. An
+// unknown flag after an argument that names none of cmd's subcommands
+// (axa api getcountyr --country-id fr) is that subcommand's flag: the
+// name is what is wrong, and the error is unknownCommand's.
 func flagError(cmd *cobra.Command, err error) error {
-	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	msg := err.Error()
+	if strings.HasPrefix(msg, "unknown flag: ") || strings.HasPrefix(msg, "unknown shorthand flag: ") {
+		if args := cmd.Flags().Args(); len(args) > 0 && cmd.HasAvailableSubCommands() {
+			return unknownCommand(cmd, args[0])
+		}
+	}
+	name, ok := strings.CutPrefix(msg, "unknown flag: --")
 	if !ok {
 		return &usageError{err: err}
 	}
