@@ -445,6 +445,9 @@ func TestMistypedNamesGetASuggestion(t *testing.T) {
 		{[]string{"alertz", "--country", "jp"}, "axa: unknown command \"alertz\" for \"axa\"; did you mean alerts? (see --help)\n"},
 		{[]string{"providers", "serch", "--lat", "48.85", "--lng=2.35"}, "axa: unknown command \"serch\" for \"axa providers\"; did you mean search? (see --help)\n"},
 		{[]string{"api", "--country-id", "fr"}, "axa: unknown flag: --country-id (see --help)\n"},
+		// A part of a command's name.
+		{[]string{"health", "br"}, "axa: unknown command \"health\" for \"axa\"; did you mean country-health? (see --help)\n"},
+		{[]string{"security", "jp"}, "axa: unknown command \"security\" for \"axa\"; did you mean country-security? (see --help)\n"},
 		{[]string{"api", "getCountry"}, "axa: getCountry needs --country-id (the country, as a lower-case ISO 3166-1 alpha-2 code) (see --help)\n"},
 		{[]string{"api", "requestQuote"}, "axa: requestQuote needs --file (the QuoteRequest, a JSON file) (see --help)\n"},
 	} {

@@ -17,14 +17,15 @@ import (
 // suggest returns the names among candidates that word may stand for,
 // best first: the same but for case, '-' and '_' (getcountry, --min_level);
 // else those that start with it (--country for --country-id); else those
-// within an edit distance of a third of its length, at least 2.
+// of which it is a whole '-' separated part (health for country-health);
+// else those within an edit distance of a third of its length, at least 2.
 func suggest(word string, candidates []string) []string {
 	key := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "-")) }
 	w := key(word)
 	if w == "" {
 		return nil
 	}
-	var same, prefix []string
+	var same, prefix, part []string
 	type near struct {
 		name string
 		d    int
@@ -38,6 +39,8 @@ func suggest(word string, candidates []string) []string {
 			same = append(same, c)
 		case strings.HasPrefix(k, w):
 			prefix = append(prefix, c)
+		case slices.Contains(strings.Split(k, "-"), w):
+			part = append(part, c)
 		case d <= limit:
 			close = append(close, near{c, d})
 		}
@@ -47,6 +50,9 @@ func suggest(word string, candidates []string) []string {
 	}
 	if len(prefix) > 0 {
 		return prefix
+	}
+	if len(part) > 0 {
+		return part
 	}
 	slices.SortStableFunc(close, func(a, b near) int { return a.d - b.d })
 	out := make([]string, 0, len(close))
