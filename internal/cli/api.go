@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/termtext"
@@ -29,12 +30,13 @@ func NewCmdAPI(f *Factory) *cobra.Command {
 		Use:   "api [OPERATION_ID]",
 		Short: "Call any operation of the API by its operationId; alone, list them",
 		Long: `api calls one operation of the API by its operationId, with a flag per parameter
-of the spec (named as in the spec, lower case: --country_id, --accept-language)
+of the spec (its name in kebab case, as every flag: --country-id, --accept-language;
+the spec's own spelling, --country_id, works too)
 and the request body, if it takes one, from --file (a JSON file, or - for
 standard input). It prints the API's JSON answer. Alone, it lists the
 operations. "axa api OPERATION_ID --help" tells the operation's parameters,
 their types, allowed values and defaults.`,
-		Example: "  axa api\n  axa api getCountry --country_id fr\n  axa api listAlerts --min_level high\n" +
+		Example: "  axa api\n  axa api getCountry --country-id fr\n  axa api listAlerts --min-level high\n" +
 			"  axa api requestQuote --file quote.json\n  axa api getCountry --help",
 		Args: args(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
@@ -63,7 +65,59 @@ their types, allowed values and defaults.`,
 		doc, _ := gen.LookupOperationDoc(op.ID)
 		cmd.AddCommand(newCmdOperation(f, op, doc))
 	}
+	helpWithout(cmd, "lang") // the list is not translated
 	return cmd
+}
+
+// canonicalOperation returns args with the operation of `axa api OP`
+// spelled as the spec spells it when args give it in another case
+// (getcountry, GETCOUNTRY for getCountry): an operationId is matched
+// case-insensitively. It walks args as cobra does: flags, and the values
+// of those that take one, are skipped.
+func canonicalOperation(root *cobra.Command, args []string) []string {
+	api, _, err := root.Find([]string{"api"})
+	if err != nil || api == root {
+		return args
+	}
+	takesValue := func(arg string) bool {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if hasValue || !strings.HasPrefix(arg, "--") {
+			return false // -h, or --flag=value
+		}
+		fl := api.Flags().Lookup(name)
+		if fl == nil {
+			fl = root.PersistentFlags().Lookup(name)
+		}
+		return fl != nil && fl.NoOptDefVal == ""
+	}
+	positional := 0
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return args
+		case strings.HasPrefix(a, "-") && a != "-":
+			if takesValue(a) {
+				i++
+			}
+			continue
+		}
+		positional++
+		if positional == 1 && a != "api" {
+			return args
+		}
+		if positional == 2 {
+			for _, c := range api.Commands() {
+				if c.Name() != a && strings.EqualFold(c.Name(), a) {
+					out := slices.Clone(args)
+					out[i] = c.Name()
+					return out
+				}
+			}
+			return args
+		}
+	}
+	return args
 }
 
 // apiOperations returns the API's operations, without the authorization
@@ -76,7 +130,7 @@ func apiOperations() []gen.Operation {
 // reservedFlags are the flag names a parameter cannot take: the root's
 // persistent flags, --help, and the body's --file. A test checks the list
 // against the root command.
-var reservedFlags = []string{"base-url", "client-id", "client-secret", "json", "lang", "timeout", "help", "file", "form", "content-type", "output", "env", "issuer", "token-url", "audience"}
+var reservedFlags = []string{"base-url", "client-id", "client-secret", "json", "verbose", "lang", "timeout", "help", "file", "form", "content-type", "output", "env", "issuer", "token-url", "audience"}
 
 // binding ties a parameter of the spec to its flag.
 type binding struct {
@@ -101,7 +155,7 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 		// this one, run just before it, is.
 		PreRunE: func(cmd *cobra.Command, _ []string) error {
 			if err := cmd.ValidateRequiredFlags(); err != nil {
-				return &usageError{err}
+				return missingFlags(cmd, id, bindings, doc.Body)
 			}
 			return nil
 		},
@@ -115,15 +169,28 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 					params[b.param.Name] = []string{f.lang} // --lang, as for every command
 				}
 			}
-			body, closeBody, err := requestBody(cmd.InOrStdin(), doc.Body, file, contentType, form)
+			body, raw, closeBody, err := requestBody(cmd.InOrStdin(), doc.Body, file, contentType, form)
 			if err != nil {
 				return err
 			}
 			defer closeBody()
+			// What the spec says of the values (patterns, formats,
+			// lengths, bounds, the body's fields), before anything starts.
+			var decoded any
+			if raw != nil {
+				_ = json.Unmarshal(raw, &decoded) // JSON: read so
+			}
+			flags := map[string]string{}
+			for _, b := range bindings {
+				flags[b.param.In+"/"+b.param.Name] = "--" + b.flag
+			}
+			if err := f.checkLocal(id, params, decoded, "--file "+file+": ", namesOf(flags)); err != nil {
+				return err
+			}
 			// Everything the SDK would refuse is said before anything
 			// starts (a sandbox, a token request).
 			if err := axa.ValidateInvokeStream(id, params, body); err != nil {
-				return &usageError{err}
+				return &usageError{err: err}
 			}
 			if err := checkOutput(output); err != nil {
 				return err
@@ -138,7 +205,7 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 				answer, err := c.InvokeStream(ctx, id, params, body)
 				var ie *axa.InvalidRequestError
 				if errors.As(err, &ie) || errors.Is(err, axa.ErrUnknownOperation) {
-					return &usageError{err}
+					return &usageError{err: err}
 				}
 				if err != nil {
 					return err
@@ -179,6 +246,7 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 		bindings = append(bindings, binding{param: p, flag: name, value: v})
 	}
 
+	fl.SetNormalizeFunc(snakeAlias)
 	bodyHelp := bodyFlags(cmd, doc.Body, &file, &contentType, &form)
 	fl.StringVar(&output, "output", "", "write the answer's body to this file (replaced whole, mode 0600) instead of printing it")
 	_ = cmd.MarkFlagFilename("output") // the flag exists: no error
@@ -202,7 +270,53 @@ func newCmdOperation(f *Factory, op gen.Operation, doc gen.OperationDoc) *cobra.
 	}
 	cmd.Long = long
 	cmd.Example = operationExample(id, bindings, doc)
+	// It prints the API's JSON whatever --json says, and the parameter's
+	// own flag (--accept-language) is the language: neither global flag
+	// is shown (both still work, --lang as the default language).
+	helpWithout(cmd, "json", "lang")
 	return cmd
+}
+
+// missingFlags is the usage error of an operation called without its
+// required flags: which ones, and what each is.
+func missingFlags(cmd *cobra.Command, id string, bindings []binding, body *gen.RequestBody) error {
+	bodyWhat := "the request body"
+	if body != nil && body.Schema != "" {
+		bodyWhat = "the " + body.Schema
+	}
+	if body != nil && body.Kind == gen.KindJSON {
+		bodyWhat += ", a JSON file"
+	}
+	var missing []string
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if _, required := fl.Annotations[cobra.BashCompOneRequiredFlag]; !required || fl.Changed {
+			return
+		}
+		what := bodyWhat
+		for _, b := range bindings {
+			if b.flag == fl.Name {
+				what = strings.TrimSuffix(firstSentence(b.param.Description), ".")
+				if what == "" {
+					what = "the " + b.param.In + " parameter " + b.param.Name
+				}
+			}
+		}
+		missing = append(missing, "--"+fl.Name+" ("+what+")")
+	})
+	return usagef("%s needs %s", id, strings.Join(missing, " and "))
+}
+
+// firstSentence is the first sentence of s, lower-cased at its start
+// unless it starts with an acronym.
+func firstSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
+	}
+	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && (s[1] < 'A' || s[1] > 'Z') {
+		s = strings.ToLower(s[:1]) + s[1:]
+	}
+	return s
 }
 
 // isAutoKey reports whether p is the Idempotency-Key header of a POST: the
@@ -211,19 +325,33 @@ func isAutoKey(op gen.Operation, p gen.Parameter) bool {
 	return op.Method == http.MethodPost && p.In == "header" && strings.EqualFold(p.Name, "Idempotency-Key")
 }
 
-// flagName is the flag of parameter p: its name in lower case, or, when
-// that is taken (a global flag, --file, another parameter), prefixed with
-// where the parameter goes ("query-timeout"), numbered if even that is.
+// flagName is the flag of parameter p: its name in lower kebab case, as
+// every flag of the CLI (country_id is --country-id, Accept-Language
+// --accept-language), or, when that is taken (a global flag, --file,
+// another parameter), prefixed with where the parameter goes
+// ("query-timeout"), numbered if even that is. The spec's snake_case
+// spelling (--country_id) is taken too, hidden: see snakeAlias.
 func flagName(p gen.Parameter, taken map[string]bool) string {
-	name := strings.ToLower(p.Name)
+	name := kebab(p.Name)
 	if taken[name] {
 		name = p.In + "-" + name
 	}
 	for i := 2; taken[name]; i++ {
-		name = fmt.Sprintf("%s-%s-%d", p.In, strings.ToLower(p.Name), i)
+		name = fmt.Sprintf("%s-%s-%d", p.In, kebab(p.Name), i)
 	}
 	taken[name] = true
 	return name
+}
+
+// kebab is name in lower case with '-' for '_': a flag's spelling.
+func kebab(name string) string { return strings.ReplaceAll(strings.ToLower(name), "_", "-") }
+
+// snakeAlias makes an operation's flags answer to their snake_case
+// spelling too (--country_id for --country-id), as the spec names the
+// parameters and as `axa api` spelled them before: scripts use it. The
+// help shows the kebab-case flag alone.
+func snakeAlias(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+	return pflag.NormalizedName(strings.ReplaceAll(name, "_", "-"))
 }
 
 // paramUsage is the help of a parameter's flag: the spec's description and

@@ -86,43 +86,45 @@ func bodyFlags(cmd *cobra.Command, body *gen.RequestBody, file, contentType *str
 }
 
 // requestBody makes the body the flags give, nil for none, and a function
-// that closes the files it opened.
-func requestBody(stdin io.Reader, body *gen.RequestBody, file, contentType string, form []string) (*axa.RequestBody, func(), error) {
+// that closes the files it opened; a JSON body (the JSON kinds, and a
+// form's) is returned as read too, for the local check.
+func requestBody(stdin io.Reader, body *gen.RequestBody, file, contentType string, form []string) (*axa.RequestBody, []byte, func(), error) {
 	none := func() {}
 	if body == nil {
-		return nil, none, nil
+		return nil, nil, none, nil
 	}
 	switch body.Kind {
 	case gen.KindMultipart:
 		if len(form) == 0 {
-			return nil, none, nil
+			return nil, nil, none, nil
 		}
-		return multipartFlags(form)
+		rb, closeAll, err := multipartFlags(form)
+		return rb, nil, closeAll, err
 	case gen.KindJSON, gen.KindForm:
 		if file == "" {
-			return nil, none, nil
+			return nil, nil, none, nil
 		}
 		raw, err := readBody(stdin, file)
 		if err != nil {
-			return nil, none, err
+			return nil, nil, none, err
 		}
-		return &axa.RequestBody{ContentType: body.ContentType, Content: bytes.NewReader(raw)}, none, nil
+		return &axa.RequestBody{ContentType: body.ContentType, Content: bytes.NewReader(raw)}, raw, none, nil
 	}
 	switch file {
 	case "":
-		return nil, none, nil
+		return nil, nil, none, nil
 	case "-":
-		return &axa.RequestBody{ContentType: contentType, Content: stdin}, none, nil
+		return &axa.RequestBody{ContentType: contentType, Content: stdin}, nil, none, nil
 	}
 	fh, err := os.Open(file)
 	if err != nil {
-		return nil, none, usagef("--file: %w", err)
+		return nil, nil, none, usagef("--file: %w", err)
 	}
 	if fi, err := fh.Stat(); err != nil || !fi.Mode().IsRegular() {
 		_ = fh.Close()
-		return nil, none, usagef("--file %s: not a regular file", file)
+		return nil, nil, none, usagef("--file %s: not a regular file", file)
 	}
-	return &axa.RequestBody{ContentType: contentType, Content: fh}, func() { _ = fh.Close() }, nil
+	return &axa.RequestBody{ContentType: contentType, Content: fh}, nil, func() { _ = fh.Close() }, nil
 }
 
 // multipartFlags makes the multipart body of --form flags: NAME=VALUE

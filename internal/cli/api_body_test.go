@@ -62,7 +62,7 @@ func TestRequestBodyFromFlags(t *testing.T) {
 	if err := os.WriteFile(doc, []byte("%PDF-scan"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	b, done, err := requestBody(nil, &gen.RequestBody{Kind: gen.KindMultipart, ContentType: "multipart/form-data"}, "", "", []string{"kind=receipt", "file=@" + doc, "kind=report"})
+	b, _, done, err := requestBody(nil, &gen.RequestBody{Kind: gen.KindMultipart, ContentType: "multipart/form-data"}, "", "", []string{"kind=receipt", "file=@" + doc, "kind=report"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,11 +86,11 @@ func TestRequestBodyFromFlags(t *testing.T) {
 		t.Errorf("parts %q, want %s", got, want)
 	}
 	for _, bad := range [][]string{{"novalue"}, {"=x"}, {"file=@" + filepath.Join(dir, "missing")}, {"file=@" + dir}} {
-		if _, _, err := requestBody(nil, &gen.RequestBody{Kind: gen.KindMultipart}, "", "", bad); ExitCode(err) != ExitUsage {
+		if _, _, _, err := requestBody(nil, &gen.RequestBody{Kind: gen.KindMultipart}, "", "", bad); ExitCode(err) != ExitUsage {
 			t.Errorf("--form %q: %v", bad, err)
 		}
 	}
-	raw, done2, err := requestBody(nil, &gen.RequestBody{Kind: gen.KindBinary, ContentType: "application/octet-stream"}, doc, "", nil)
+	raw, _, done2, err := requestBody(nil, &gen.RequestBody{Kind: gen.KindBinary, ContentType: "application/octet-stream"}, doc, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -178,7 +178,7 @@ func TestAPIUsageErrorsExitTwo(t *testing.T) {
 		args []string
 		want []string // in the error line
 	}{
-		{[]string{"api", "getCountry"}, []string{"country_id"}},
+		{[]string{"api", "getCountry"}, []string{"getCountry needs --country-id (the country, as a lower-case ISO 3166-1 alpha-2 code)"}},
 		{[]string{"api", "listAlerts", "--min_level", "severe"}, []string{"severe", "low, moderate, high, critical"}},
 		{[]string{"api", "searchMedicalProviders", "--lat", "north", "--lng", "2"}, []string{"north", "number"}},
 		{[]string{"api", "searchMedicalProviders", "--lat", "1", "--lng", "2", "--radius", "1.5"}, []string{"radius", "integer"}},
@@ -186,7 +186,7 @@ func TestAPIUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"api", "requestQuote"}, []string{"file"}},
 		{[]string{"api", "requestQuote", "--file", big}, []string{"larger than 1 MiB"}},
 		{[]string{"api", "requestQuote", "--file", notJSON}, []string{"not valid JSON"}},
-		{[]string{"api", "getCountry", "--country_id", ""}, []string{"country_id", "empty"}},
+		{[]string{"api", "getCountry", "--country_id", ""}, []string{"country-id", "empty"}},
 		{[]string{"api", "listCountries", "--file", "x.json"}, []string{"file"}},
 		{[]string{"api", "listCountries", "extra"}, []string{"extra"}},
 		{[]string{"api", "listPlanets"}, []string{"listPlanets"}},
@@ -266,7 +266,7 @@ func TestAPIHasNoAuthorizationServerCommand(t *testing.T) {
 		if !op.AuthorizationServer {
 			continue
 		}
-		if r := run(t, nil, "api", string(op.ID)); r.code != ExitUsage || !strings.Contains(r.err, "unknown command") {
+		if r := run(t, nil, "api", string(op.ID)); r.code != ExitUsage || !strings.Contains(r.err, "unknown operation") || !strings.Contains(r.err, "authorization server") {
 			t.Errorf("axa api %s: exit %d, err %q; want an unknown command (exit %d)", op.ID, r.code, r.err, ExitUsage)
 		}
 	}
@@ -391,5 +391,87 @@ func TestAPIReservedFlagsHoldTheGlobalFlags(t *testing.T) {
 		if !slices.Contains(reservedFlags, m[1]) {
 			t.Errorf("global flag --%s is not in reservedFlags", m[1])
 		}
+	}
+}
+
+// The operations' flags are kebab-case, as every other command's; the
+// spec's snake_case spelling still works, hidden; an operationId is
+// matched whatever its case.
+func TestAPIFlagsAreKebabCaseWithTheSnakeCaseHidden(t *testing.T) {
+	var outs []string
+	for _, args := range [][]string{
+		{"api", "getCountry", "--country-id", "fr"},
+		{"api", "getCountry", "--country_id", "fr"},
+		{"api", "getcountry", "--country-id", "fr"},
+		{"--timeout", "20s", "api", "GETCOUNTRY", "--country-id=fr"},
+	} {
+		r := run(t, nil, args...)
+		if r.code != ExitOK || !strings.Contains(r.out, `"id": "fr"`) {
+			t.Errorf("axa %s: exit %d, out %.100q, err %q", strings.Join(args, " "), r.code, r.out, r.err)
+		}
+		outs = append(outs, r.out)
+	}
+	for i, out := range outs[1:] {
+		if out != outs[0] {
+			t.Errorf("spelling %d answers otherwise than the first:\n%s\nwant:\n%s", i+2, out, outs[0])
+		}
+	}
+	r := run(t, nil, "api", "getCountry", "--help")
+	if !strings.Contains(r.out, "--country-id string") || strings.Contains(r.out, "country_id string") {
+		t.Errorf("help of getCountry does not show --country-id alone:\n%s", r.out)
+	}
+	r = run(t, nil, "api", "listAlerts", "--min_level", "high")
+	if r.code != ExitOK {
+		t.Errorf("--min_level: exit %d, err %q", r.code, r.err)
+	}
+}
+
+// A mistyped operation, command or flag is answered with what it may
+// have meant.
+func TestMistypedNamesGetASuggestion(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"api", "getcountyr"}, "axa: unknown operation \"getcountyr\" for \"axa api\"; did you mean getCountry? (see --help)\n"},
+		{[]string{"api", "getCountry", "--country", "fr"}, "axa: unknown flag: --country; did you mean --country-id? (see --help)\n"},
+		{[]string{"api", "listAlerts", "--min-levle", "high"}, "axa: unknown flag: --min-levle; did you mean --min-level? (see --help)\n"}, //nolint:misspell // the typo is the test's
+		{[]string{"alerts", "--min_level", "high"}, "axa: unknown flag: --min_level; did you mean --min-level? (see --help)\n"},
+		{[]string{"countrie"}, "axa: unknown command \"countrie\" for \"axa\"; did you mean countries? (see --help)\n"},
+		{[]string{"sandbox", "stopp"}, "axa: unknown command \"stopp\" for \"axa sandbox\"; did you mean stop? (see --help)\n"},
+		// Mistyped with the flags of what was meant: the name is what is
+		// wrong, not the flags.
+		{[]string{"api", "getcountyr", "--country-id", "fr"}, "axa: unknown operation \"getcountyr\" for \"axa api\"; did you mean getCountry? (see --help)\n"},
+		{[]string{"alertz", "--country", "jp"}, "axa: unknown command \"alertz\" for \"axa\"; did you mean alerts? (see --help)\n"},
+		{[]string{"providers", "serch", "--lat", "48.85", "--lng=2.35"}, "axa: unknown command \"serch\" for \"axa providers\"; did you mean search? (see --help)\n"},
+		{[]string{"api", "--country-id", "fr"}, "axa: unknown flag: --country-id (see --help)\n"},
+		// A part of a command's name.
+		{[]string{"health", "br"}, "axa: unknown command \"health\" for \"axa\"; did you mean country-health? (see --help)\n"},
+		{[]string{"security", "jp"}, "axa: unknown command \"security\" for \"axa\"; did you mean country-security? (see --help)\n"},
+		{[]string{"api", "getCountry"}, "axa: getCountry needs --country-id (the country, as a lower-case ISO 3166-1 alpha-2 code) (see --help)\n"},
+		{[]string{"api", "requestQuote"}, "axa: requestQuote needs --file (the QuoteRequest, a JSON file) (see --help)\n"},
+	} {
+		r := run(t, nil, tc.args...)
+		if r.code != ExitUsage || r.err != tc.want {
+			t.Errorf("axa %s: exit %d, err\n  %q\nwant exit 2 and\n  %q", strings.Join(tc.args, " "), r.code, r.err, tc.want)
+		}
+	}
+}
+
+// axa api's help shows no flag that does nothing there: an operation
+// prints the API's JSON (no --json), and its own --accept-language is the
+// language (no --lang); the list of operations is not translated.
+func TestAPIHelpShowsNoIdleFlag(t *testing.T) {
+	r := run(t, nil, "api", "getCountry", "--help")
+	if strings.Contains(r.out, "--json") || strings.Contains(r.out, "--lang ") || !strings.Contains(r.out, "--accept-language") {
+		t.Errorf("axa api getCountry --help shows --json or --lang, or not --accept-language:\n%s", r.out)
+	}
+	r = run(t, nil, "api", "--help")
+	if strings.Contains(r.out, "--lang ") || !strings.Contains(r.out, "--json") {
+		t.Errorf("axa api --help shows --lang, or not --json (which lists as JSON):\n%s", r.out)
+	}
+	// Both still work, as before.
+	if r := run(t, nil, "api", "getCountry", "--country-id", "de", "--lang", "fr", "--json"); r.code != ExitOK || !strings.Contains(r.out, `"Allemagne"`) {
+		t.Errorf("--lang fr --json: exit %d, out %.100q, err %q", r.code, r.out, r.err)
 	}
 }

@@ -124,7 +124,7 @@ func (f *Factory) apiBase() string {
 func (f *Factory) resolveAuthServer(base string) (axa.AuthorizationServer, error) {
 	c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(base)}, f.authOptions()...)...)
 	if err != nil {
-		return axa.AuthorizationServer{}, &usageError{err}
+		return axa.AuthorizationServer{}, &usageError{err: err}
 	}
 	defer c.Close()
 	return c.AuthorizationServer(), nil

@@ -89,9 +89,12 @@ bounds the whole run: 5m unless given.`,
 					return usagef("--junit %s: a directory; want the file to write", junit)
 				}
 			}
-			id, secret, base, _, err := f.credentials()
+			id, secret, base, sandboxed, err := f.credentials()
 			if err != nil {
 				return err
+			}
+			if f.verbose {
+				fmt.Fprintln(f.Err, whoLine(base, id, sandboxed, false, ""))
 			}
 			// The SDK's rules for a base URL and an authorization server
 			// (https, or http to loopback only; no credentials in them),
@@ -99,7 +102,7 @@ bounds the whole run: 5m unless given.`,
 			// and the SDK decides where the tokens come from.
 			c, err := axa.NewClient(append([]axa.Option{axa.WithoutEnvironment(), axa.WithBaseURL(base), axa.WithClientCredentials(id, secret)}, f.authOptions()...)...)
 			if err != nil {
-				return &usageError{err}
+				return &usageError{err: err}
 			}
 			as, params := c.AuthorizationServer(), c.TokenParameters()
 			_ = c.Close()

@@ -19,6 +19,11 @@ func NewCmdCountries(f *Factory) *cobra.Command {
 		Example: "  axa countries\n  axa countries jp\n  axa countries fr --lang fr --json",
 		Args:    args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if len(a) == 1 {
+				if err := f.checkCountryArg("getCountry", a[0]); err != nil {
+					return err
+				}
+			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				if len(a) == 0 {
 					list, err := c.ListCountries(ctx, &axa.ListCountriesParams{AcceptLanguage: f.langParam()})
@@ -70,6 +75,14 @@ func section(w *table, label, text string) {
 // countryID accepts "FR" as well as "fr".
 func countryID(s string) axa.CountryID { return strings.ToLower(strings.TrimSpace(s)) }
 
+// checkCountryArg checks the country argument of a command calling op
+// (and --lang) against the spec: "country \"japan\": want a two-letter
+// country code such as fr; see `axa countries`".
+func (f *Factory) checkCountryArg(op, arg string) error {
+	return f.checkLocal(op, map[string][]string{"country_id": {countryID(arg)}}, nil, "",
+		namesOf(map[string]string{"path/country_id": "country"}))
+}
+
 // NewCmdCountryHealth builds `axa country-health ID`.
 func NewCmdCountryHealth(f *Factory) *cobra.Command {
 	return &cobra.Command{
@@ -78,6 +91,9 @@ func NewCmdCountryHealth(f *Factory) *cobra.Command {
 		Example: "  axa country-health br",
 		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := f.checkCountryArg("getCountryHealth", a[0]); err != nil {
+				return err
+			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				h, err := c.GetCountryHealth(ctx, countryID(a[0]), &axa.GetCountryHealthParams{AcceptLanguage: f.langParam()})
 				if err != nil {
@@ -104,6 +120,9 @@ func NewCmdCountrySecurity(f *Factory) *cobra.Command {
 		Example: "  axa country-security jp",
 		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := f.checkCountryArg("getCountrySecurity", a[0]); err != nil {
+				return err
+			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				s, err := c.GetCountrySecurity(ctx, countryID(a[0]), &axa.GetCountrySecurityParams{AcceptLanguage: f.langParam()})
 				if err != nil {
@@ -141,6 +160,12 @@ func NewCmdAlerts(f *Factory) *cobra.Command {
 					return usagef("--min-level %q: want low, moderate, high or critical", minLevel)
 				}
 				level = &l
+			}
+			if country != "" {
+				if err := f.checkLocal("listCountryAlerts", map[string][]string{"country_id": {countryID(country)}}, nil, "",
+					namesOf(map[string]string{"path/country_id": "--country"})); err != nil {
+					return err
+				}
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				type row struct{ kind, level, date, countries, title string }

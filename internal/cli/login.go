@@ -284,7 +284,7 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 		axa.WithTokenHook(f.sessionHook(path, newSession(base, id, redirect, as))))
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
-		return nil, &usageError{err} // the options are the user's: a base URL, credentials
+		return nil, &usageError{err: err} // the options are the user's: a base URL, credentials
 	}
 	f.closers = append(f.closers, func() { _ = c.Close() })
 	return c, nil

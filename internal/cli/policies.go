@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"strings"
 	"time"
@@ -75,13 +77,34 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var req axa.QuoteRequest
+			var body any
+			prefix := ""
+			names := map[string]string{"header/Idempotency-Key": "--idempotency-key"}
 			if file != "" {
-				if err := readJSON(file, &req); err != nil {
+				var raw json.RawMessage
+				if err := readJSON(file, &raw); err != nil {
 					return err
 				}
+				_ = json.Unmarshal(raw, &body) // JSON: read above
+				prefix = "--file " + file + ": "
+				if err := f.checkQuote(key, body, prefix, names); err != nil {
+					return err
+				}
+				if err := json.Unmarshal(raw, &req); err != nil {
+					return usagef("--file %s: not valid JSON for a quote request: %w", file, err)
+				}
 			} else {
-				if from == "" || len(to) == 0 || start == "" || end == "" || len(births) == 0 {
-					return usagef("give --from, --to, --start, --end and --traveller, or --file")
+				var missing []string
+				for _, m := range []struct {
+					flag  string
+					given bool
+				}{{"--from", from != ""}, {"--to", len(to) > 0}, {"--start", start != ""}, {"--end", end != ""}, {"--traveller", len(births) > 0}} {
+					if !m.given {
+						missing = append(missing, m.flag)
+					}
+				}
+				if len(missing) > 0 {
+					return usagef("quote needs %s (or --file with the whole request)", joinAnd(missing))
 				}
 				req = axa.QuoteRequest{
 					TripType: axa.TripType(tripType), OriginCountry: countryID(from),
@@ -104,12 +127,16 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 					}
 					req.Travellers = append(req.Travellers, axa.Traveller{BirthDate: d})
 				}
-			}
-			if !req.TripType.Valid() {
-				return usagef("trip type %q: want single_trip or annual_multi_trip", req.TripType)
-			}
-			if !req.PlanCode.Valid() {
-				return usagef("plan %q: want essential, comfort or premium", req.PlanCode)
+				if body, err = jsonValue(req); err != nil {
+					return usagef("the quote request cannot be sent: %w", err)
+				}
+				maps.Copy(names, map[string]string{
+					"body/trip_type": "--trip-type", "body/origin_country": "--from", "body/destination_countries": "--to",
+					"body/start_date": "--start", "body/end_date": "--end", "body/travellers": "--traveller", "body/plan_code": "--plan",
+				})
+				if err := f.checkQuote(key, body, prefix, names); err != nil {
+					return err
+				}
 			}
 			if err := encodable(req, "the quote request"); err != nil {
 				return err
@@ -141,6 +168,24 @@ func NewCmdQuote(f *Factory) *cobra.Command {
 	fl.StringVar(&plan, "plan", "comfort", "essential, comfort or premium")
 	fl.StringVar(&key, "idempotency-key", "", "Idempotency-Key to send (default: a new one)")
 	return cmd
+}
+
+// checkQuote checks a quote request (body, decoded JSON) and its
+// Idempotency-Key against the spec.
+func (f *Factory) checkQuote(key string, body any, prefix string, names map[string]string) error {
+	params := map[string][]string{}
+	if key != "" {
+		params["Idempotency-Key"] = []string{key}
+	}
+	return f.checkLocal("requestQuote", params, body, prefix, namesOf(names))
+}
+
+// joinAnd joins words as "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 // NewCmdPolicy builds `axa policy create|get|list|cancel|certificate`.
@@ -179,22 +224,50 @@ answers the same policy instead of issuing a second one.`,
 			if file == "" && !ask {
 				return usagef("--file is required: the policy holder and travellers, as JSON (axa policy create --template > holder.json writes one to fill in)")
 			}
+			if quoteID == "" {
+				return usagef("policy create needs --quote: the id of the quote to issue the policy from (axa quote prints it)")
+			}
+			names := namesOf(map[string]string{"body/quote_id": "--quote", "header/Idempotency-Key": "--idempotency-key"})
+			params := map[string][]string{}
+			if key != "" {
+				params["Idempotency-Key"] = []string{key}
+			}
+			// The quote id and the key, before any question is asked.
+			if err := f.checkLocalOnly("createPolicy", params, map[string]any{"quote_id": quoteID}, "", names, true); err != nil {
+				return err
+			}
+			var req axa.PolicyRequest
+			var raw json.RawMessage
+			var body any
+			prefix := "--file " + file + ": "
+			if ask {
+				prefix = "the policy request you entered: "
+				r, err := promptPolicy(cmd.Context(), cmd.InOrStdin(), f.Err)
+				if err != nil {
+					return err
+				}
+				if raw, err = json.Marshal(r); err != nil {
+					return usagef("the policy request you entered cannot be sent: %w", err)
+				}
+			} else if err := readJSON(file, &raw); err != nil {
+				return err
+			}
+			_ = json.Unmarshal(raw, &body) // JSON: read or made above
+			if obj, ok := body.(map[string]any); ok {
+				obj["quote_id"] = quoteID
+			}
+			if err := f.checkLocal("createPolicy", params, body, prefix, names); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(raw, &req); err != nil {
+				return usagef("%snot valid JSON for a policy request: %w", prefix, err)
+			}
 			id, err := uuid.Parse(quoteID)
 			if err != nil {
 				return usagef("--quote %q: want a quote id (a UUID)", quoteID)
 			}
-			var req axa.PolicyRequest
-			what := "the policy request in --file " + file
-			if ask {
-				what = "the policy request you entered"
-				if req, err = promptPolicy(cmd.Context(), cmd.InOrStdin(), f.Err); err != nil {
-					return err
-				}
-			} else if err := readJSON(file, &req); err != nil {
-				return err
-			}
 			req.QuoteID = id
-			if err := encodable(req, what); err != nil {
+			if err := encodable(req, strings.TrimSuffix(prefix, ": ")); err != nil {
 				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
@@ -212,19 +285,23 @@ answers the same policy instead of issuing a second one.`,
 	create.Flags().BoolVar(&template, "template", false, "print a --file to fill in (the holder and one traveller) and exit")
 
 	get := &cobra.Command{
-		Use:     "get ID",
-		Short:   "Read a policy back",
-		Example: "  axa policy get 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f",
+		Use:     "get POLICY",
+		Short:   "Read a policy back, by its id or its number",
+		Example: "  axa policy get 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f\n  axa policy get AXA-TRV-0000004217",
 		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			id, err := policyID(a[0])
+			ref, err := f.parsePolicyRef(a[0])
 			if err != nil {
 				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
-				p, err := c.GetPolicy(ctx, id)
+				id, err := ref.resolve(ctx, f, c)
 				if err != nil {
 					return err
+				}
+				p, err := c.GetPolicy(ctx, id)
+				if err != nil {
+					return f.policyNotFound(err)
 				}
 				return printPolicy(f, p)
 			})
@@ -234,13 +311,75 @@ answers the same policy instead of issuing a second one.`,
 	return cmd
 }
 
-// policyID parses the policy id argument.
-func policyID(arg string) (axa.UUID, error) {
-	id, err := uuid.Parse(arg)
-	if err != nil {
-		return axa.UUID{}, usagef("%q is not a policy id (a UUID)", arg)
+// policyRef is a policy argument: its id, or its number (AXA-TRV-...),
+// found among the caller's policies (policyRef.resolve).
+type policyRef struct {
+	arg    string
+	id     axa.UUID
+	number string // set when the argument is a policy number
+}
+
+// parsePolicyRef reads a policy argument: a policy id (a UUID) or a policy
+// number (the spec's pattern of Policy.policy_number), in any case;
+// anything else is a usage error saying what to give.
+func (f *Factory) parsePolicyRef(arg string) (policyRef, error) {
+	if id, err := uuid.Parse(arg); err == nil {
+		return policyRef{arg: arg, id: id}, nil
 	}
-	return id, nil
+	s, err := f.localSpec()
+	if err != nil {
+		return policyRef{}, err
+	}
+	if n := strings.ToUpper(arg); s.policyNumber != nil && s.policyNumber.MatchString(n) {
+		return policyRef{arg: arg, number: n}, nil
+	}
+	return policyRef{}, usagef("%q is neither a policy id (a UUID such as 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f) nor a policy number (AXA-TRV- and ten digits); axa policy list shows both", arg)
+}
+
+// resolve returns the policy's id: the argument's, or the id of the
+// caller's policy with the argument's number, found by listing the
+// caller's policies (the API looks a policy up by id only).
+func (r policyRef) resolve(ctx context.Context, f *Factory, c *axa.Client) (axa.UUID, error) {
+	if r.number == "" {
+		return r.id, nil
+	}
+	n := int32(maxListLimit)
+	for p, err := range c.ListPoliciesAll(ctx, &axa.ListPoliciesParams{Limit: &n}) {
+		if err != nil {
+			return axa.UUID{}, fmt.Errorf("looking for policy %s among yours: %w", r.number, err)
+		}
+		if strings.EqualFold(p.PolicyNumber, r.number) {
+			return p.ID, nil
+		}
+	}
+	return axa.UUID{}, fmt.Errorf("no policy %s among yours (%s)", r.number, f.ownerHint())
+}
+
+// ownerHint says whose policies a command sees, for a policy it did not
+// find: a policy belongs to the client or the user that issued it, and
+// the command acts as one of them.
+func (f *Factory) ownerHint() string {
+	switch {
+	case f.actingAs.session && f.actingAs.user != "":
+		return "a policy belongs to whoever issued it: this command acts as " + termtext.Line(f.actingAs.user) +
+			", logged in with axa login, and a policy issued before the login is the client's (axa logout to act as the client)"
+	case f.actingAs.session:
+		return "a policy belongs to whoever issued it: this command acts as the user logged in with axa login, " +
+			"and a policy issued before the login is the client's (axa logout to act as the client)"
+	case f.actingAs.client != "":
+		return "a policy belongs to whoever issued it: this command acts as client " + termtext.Line(f.actingAs.client) +
+			", and a policy issued by a user logged in with axa login is that user's"
+	}
+	return "a policy belongs to the client or user that issued it"
+}
+
+// policyNotFound adds to a 404 of a policy command whose policies the
+// command sees (ownerHint); other errors are returned as they are.
+func (f *Factory) policyNotFound(err error) error {
+	if errors.Is(err, axa.ErrNotFound) {
+		return fmt.Errorf("%w: %s; axa policy list shows yours", err, f.ownerHint())
+	}
+	return err
 }
 
 // cancelKey is the Idempotency-Key of `axa policy cancel` without
@@ -253,13 +392,14 @@ func cancelKey(id axa.UUID) string { return "cancel-" + id.String() }
 func newCmdPolicyCancel(f *Factory) *cobra.Command {
 	var key string
 	cmd := &cobra.Command{
-		Use:   "cancel POLICY_ID",
+		Use:   "cancel POLICY",
 		Short: "Cancel a policy before its trip starts",
 		Long: `Cancel a policy whose trip has not started, and print it cancelled, with its refund.
 Once the trip has started, or for a policy already cancelled, the API refuses (409)
 and the command exits 1.
 
-The Idempotency-Key is made from the policy id (cancel-POLICY_ID) unless
+POLICY is the policy's id or its number (AXA-TRV-...). The Idempotency-Key is made
+from the policy id (cancel-POLICY_ID, also when a number is given) unless
 --idempotency-key gives one: running the same command again, after a timeout or a
 lost answer, answers the same cancellation (marked as a replay by the API) and never
 acts twice. Past the API's retention of the key (24 hours in the sandbox), or with
@@ -269,18 +409,28 @@ cancelled twice either way.`,
 			"  axa policy cancel 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f --idempotency-key ticket-881 --json",
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			id, err := policyID(a[0])
+			ref, err := f.parsePolicyRef(a[0])
 			if err != nil {
 				return err
 			}
-			k := key
-			if k == "" {
-				k = cancelKey(id)
+			if key != "" {
+				if err := f.checkLocalOnly("cancelPolicy", map[string][]string{"Idempotency-Key": {key}}, nil, "",
+					namesOf(map[string]string{"header/Idempotency-Key": "--idempotency-key"}), true); err != nil {
+					return err
+				}
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
-				p, err := c.CancelPolicy(ctx, id, &axa.CancelPolicyParams{IdempotencyKey: k})
+				id, err := ref.resolve(ctx, f, c)
 				if err != nil {
 					return err
+				}
+				k := key
+				if k == "" {
+					k = cancelKey(id)
+				}
+				p, err := c.CancelPolicy(ctx, id, &axa.CancelPolicyParams{IdempotencyKey: k})
+				if err != nil {
+					return f.policyNotFound(err)
 				}
 				return printPolicy(f, p)
 			})
@@ -328,6 +478,12 @@ the end, --limit policies a request. --json prints {"items": [...], "next_cursor
 			}
 			if all && cursor != "" {
 				return usagef("--all starts from the newest policy: give --all or --cursor, not both")
+			}
+			if cursor != "" {
+				if err := f.checkLocal("listPolicies", map[string][]string{"cursor": {cursor}}, nil, "",
+					namesOf(map[string]string{"query/cursor": "--cursor"})); err != nil {
+					return err
+				}
 			}
 			n := int32(limit)
 			params := &axa.ListPoliciesParams{Limit: &n}
@@ -386,7 +542,7 @@ the end, --limit policies a request. --json prints {"items": [...], "next_cursor
 func newCmdPolicyCertificate(f *Factory) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   "certificate POLICY_ID",
+		Use:   "certificate POLICY",
 		Short: "Download a policy's insurance certificate (a PDF)",
 		Long: `Download the insurance certificate of a policy, a PDF, to --output FILE: written
 whole or not at all (through a temporary file renamed over FILE), mode 0600 (it
@@ -397,7 +553,7 @@ it, or give --output.`,
 			"  axa policy certificate 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f > certificate.pdf",
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			id, err := policyID(a[0])
+			ref, err := f.parsePolicyRef(a[0])
 			if err != nil {
 				return err
 			}
@@ -411,9 +567,13 @@ it, or give --output.`,
 				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
-				s, err := c.GetPolicyCertificate(ctx, id)
+				id, err := ref.resolve(ctx, f, c)
 				if err != nil {
 					return err
+				}
+				s, err := c.GetPolicyCertificate(ctx, id)
+				if err != nil {
+					return f.policyNotFound(err)
 				}
 				defer s.Close()
 				return f.writeAnswer(s, output)

@@ -314,3 +314,50 @@ func TestPolicyLifeUsageErrorsExitTwo(t *testing.T) {
 		}
 	}
 }
+
+// A policy number (AXA-TRV-..., as axa policy list shows it first) is
+// taken where a policy id is, found among the caller's policies; what is
+// neither is said so.
+func TestPolicyNumberIsTakenWhereAnIDIs(t *testing.T) {
+	e := newPolicyEnv(t)
+	id, number := e.issue(sandbox.DefaultClientID, sandbox.DefaultClientSecret, "booking-number")
+	for _, arg := range []string{number, strings.ToLower(number)} {
+		r := e.run("policy", "get", arg, "--json")
+		if r.code != ExitOK || !strings.Contains(r.out, `"id": "`+id+`"`) {
+			t.Errorf("policy get %s: exit %d, out %.200q, err %q", arg, r.code, r.out, r.err)
+		}
+	}
+	pdf := filepath.Join(e.dir, "certificate.pdf")
+	if r := e.run("policy", "certificate", number, "--output", pdf); r.code != ExitOK {
+		t.Errorf("policy certificate %s: exit %d, err %q", number, r.code, r.err)
+	}
+	r := e.run("policy", "get", "AXA-TRV-9999999999")
+	want := "axa: no policy AXA-TRV-9999999999 among yours (a policy belongs to whoever issued it: this command acts as client sandbox-client, " +
+		"and a policy issued by a user logged in with axa login is that user's)\n"
+	if r.code != ExitError || r.err != want {
+		t.Errorf("an unknown number: exit %d, err\n  %q\nwant exit 1 and\n  %q", r.code, r.err, want)
+	}
+	r = e.run("policy", "cancel", "AXA-9")
+	want = `axa: "AXA-9" is neither a policy id (a UUID such as 9d5b2c1e-4f3a-4b6d-8e7f-0a1b2c3d4e5f) nor a policy number (AXA-TRV- and ten digits); axa policy list shows both (see --help)` + "\n"
+	if r.code != ExitUsage || r.err != want {
+		t.Errorf("neither: exit %d, err\n  %q\nwant exit 2 and\n  %q", r.code, r.err, want)
+	}
+}
+
+// A policy is seen only by whoever issued it: a 404 says so, and as whom
+// the command acts.
+func TestPolicyOfAnotherOwnerSaysWhoseItIs(t *testing.T) {
+	e := newPolicyEnv(t)
+	id, _ := e.issue(sandbox.DefaultClientID, sandbox.DefaultClientSecret, "booking-owner")
+	r := run(t, e.factory(otherClient, otherSecret), "policy", "get", id)
+	want := ": a policy belongs to whoever issued it: this command acts as client other-client, and a policy issued by a user logged in with axa login is that user's; axa policy list shows yours"
+	if l := lastLine(r.err); r.code != ExitError || !strings.Contains(l, "404 Not Found") || !strings.HasSuffix(l, want) {
+		t.Errorf("exit %d, err %q; want exit 1, the 404 and %q", r.code, r.err, want)
+	}
+	f := &Factory{}
+	f.actingAs.client, f.actingAs.user, f.actingAs.session = "sandbox-client", "sandbox-user", true
+	if got, want := f.ownerHint(), "a policy belongs to whoever issued it: this command acts as sandbox-user, logged in with axa login, "+
+		"and a policy issued before the login is the client's (axa logout to act as the client)"; got != want {
+		t.Errorf("ownerHint with a session:\n  %q\nwant\n  %q", got, want)
+	}
+}

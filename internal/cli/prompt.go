@@ -114,7 +114,7 @@ func (p *prompter) line() (string, error) {
 	select {
 	case r := <-p.got:
 		if errors.Is(r.err, io.EOF) {
-			return "", &usageError{errInputEnded}
+			return "", &usageError{err: errInputEnded}
 		}
 		if r.err != nil {
 			if ExitCode(r.err) == ExitUsage {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -30,25 +31,40 @@ func NewCmdProviders(f *Factory) *cobra.Command {
 		Example: "  axa providers search --lat 48.8566 --lng 2.3522 --radius 3000 --kind hospital",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !cmd.Flags().Changed("lat") || !cmd.Flags().Changed("lng") {
-				return usagef("--lat and --lng are required")
+			fl := cmd.Flags()
+			var missing []string
+			for _, name := range []string{"--lat", "--lng"} {
+				if !fl.Changed(name[2:]) {
+					missing = append(missing, name)
+				}
+			}
+			if len(missing) > 0 {
+				return usagef("providers search needs %s: the point to search near, in decimal degrees", joinAnd(missing))
 			}
 			p := axa.SearchMedicalProvidersParams{Lat: lat, Lng: lng, AcceptLanguage: f.langParam()}
-			if cmd.Flags().Changed("radius") {
+			params := map[string][]string{"lat": {fl.Lookup("lat").Value.String()}, "lng": {fl.Lookup("lng").Value.String()}}
+			if fl.Changed("radius") {
 				p.Radius = &radius
+				params["radius"] = []string{fl.Lookup("radius").Value.String()}
 			}
-			if cmd.Flags().Changed("limit") {
+			if fl.Changed("limit") {
 				p.Limit = &limit
+				params["limit"] = []string{fl.Lookup("limit").Value.String()}
 			}
 			if kind != "" {
 				k := axa.ProviderKindID(kind)
-				if !k.Valid() {
-					return usagef("--kind %q is not a provider kind (see axa providers kinds)", kind)
-				}
 				p.Kind = &k
+				params["kind"] = []string{kind}
 			}
 			if speciality != "" {
 				p.Speciality = &speciality
+				params["speciality"] = []string{speciality}
+			}
+			if err := f.checkLocal("searchMedicalProviders", params, nil, "", func(loc string) (string, bool) {
+				name, ok := strings.CutPrefix(loc, "query/")
+				return "--" + name, ok
+			}); err != nil {
+				return err
 			}
 			return f.withClient(cmd, func(ctx context.Context, c *axa.Client) error {
 				list, err := c.SearchMedicalProviders(ctx, &p)

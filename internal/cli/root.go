@@ -58,6 +58,12 @@ type Factory struct {
 	// refuses to write binary data (a PDF); nil means whether Out is an
 	// *os.File that is a terminal (see isTerminal). Tests set it.
 	OutIsTerminal func() bool
+	// TermWidth returns the width, in columns, of the terminal Out is,
+	// to which tables wrap their long cells; 0 when Out is not a terminal
+	// (a pipe, a file), where each row stays one line. nil means
+	// tableWidth's answer: $COLUMNS, else the terminal's own width. Tests
+	// set it.
+	TermWidth func() int
 	// SpawnSandbox, when set, makes the commands without credentials share
 	// one sandbox, started in the background on first use (see shared.go);
 	// Main sets it to re-execute this program. When nil, each command
@@ -71,11 +77,19 @@ type Factory struct {
 	envName, issuer, tokenURL       string // see authserver.go
 	audience                        string
 	jsonOut                         bool
+	verbose                         bool
 	lang                            string
 	timeout                         time.Duration
 
 	client  *axa.Client
 	closers []func()
+	spec    *localSpec // the spec of the local checks, loaded on first use
+	// actingAs is whom the client acts as, once made: a client, or the
+	// user of a login session (for messages: see ownerHint).
+	actingAs struct {
+		client, user string
+		session      bool
+	}
 
 	secretsMu sync.Mutex
 	secrets   []string // what the error line must not print (see addSecret)
@@ -120,14 +134,19 @@ func (f *Factory) redact(msg string) string {
 	return msg
 }
 
-// usageError is a wrong command line: exit code 2.
-type usageError struct{ err error }
+// usageError is a wrong command line: exit code 2. said tells that the
+// error says what to give (the local checks' "want ..."): the error line
+// then does not send the user to --help.
+type usageError struct {
+	err  error
+	said bool
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+	return &usageError{err: fmt.Errorf(format, args...)}
 }
 
 // ExitCode chooses the exit code of an error, in one place: a usage error
@@ -159,7 +178,7 @@ func Main(args []string) int {
 func (f *Factory) Run(ctx context.Context, args []string) int {
 	defer f.close()
 	root := NewCmdRoot(f)
-	root.SetArgs(args)
+	root.SetArgs(canonicalOperation(root, args))
 	root.SetOut(f.Out)
 	root.SetErr(f.Err)
 	if f.In != nil {
@@ -186,7 +205,7 @@ func oneLine(err error, redact func(string) string) string {
 		msg = string(r[:maxErrorLine-1]) + "…"
 	}
 	var ue *usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) && !ue.said {
 		msg += " (see --help)"
 	}
 	if !strings.HasPrefix(msg, "axa: ") {
@@ -237,10 +256,11 @@ the user cache directory).`,
 	p.StringVar(&f.clientID, "client-id", "", "OAuth2 client id (default $AXA_CLIENT_ID)")
 	p.StringVar(&f.clientSecret, "client-secret", "", "OAuth2 client secret (default $AXA_CLIENT_SECRET; prefer the variable: flags show in process lists)")
 	p.BoolVar(&f.jsonOut, "json", false, "print JSON instead of a table")
+	p.BoolVarP(&f.verbose, "verbose", "v", false, "say which API or sandbox the command calls, and as whom (a client, or the user of axa login)")
 	p.StringVar(&f.lang, "lang", "", "language of labels (Accept-Language), e.g. fr; free texts stay in English")
 	p.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
 	f.authFlags(root)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(flagError)
 
 	root.AddCommand(
 		NewCmdCountries(f), NewCmdCountryHealth(f), NewCmdCountrySecurity(f), NewCmdAlerts(f),
@@ -301,7 +321,10 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, a []string) error {
 		if err := check(cmd, a); err != nil {
-			return &usageError{err}
+			if cmd.HasAvailableSubCommands() && len(a) > 0 {
+				return unknownCommand(cmd, a[0])
+			}
+			return &usageError{err: err}
 		}
 		for i, v := range a {
 			if strings.TrimSpace(v) == "" {
@@ -335,14 +358,14 @@ func (f *Factory) Client() (*axa.Client, error) {
 		return f.client, nil
 	}
 	opts := []axa.Option{axa.WithoutEnvironment(), axa.WithUserAgent("axa-cli")}
-	id, secret, base, _, err := f.credentials()
+	id, secret, base, sandboxed, err := f.credentials()
 	if err != nil {
 		return nil, err
 	}
 	opts = append(opts, axa.WithBaseURL(base))
 	opts = append(opts, f.authOptions()...)
 	// A login session for this client and API: act as that user.
-	sess, err := f.sessionOptions(id, secret, base)
+	sess, user, err := f.sessionOptions(id, secret, base)
 	if err != nil {
 		return nil, err
 	}
@@ -351,15 +374,42 @@ func (f *Factory) Client() (*axa.Client, error) {
 	} else {
 		opts = append(opts, axa.WithClientCredentials(id, secret))
 	}
+	f.actingAs.client, f.actingAs.user, f.actingAs.session = id, user, sess != nil
+	if f.verbose {
+		fmt.Fprintln(f.Err, whoLine(base, id, sandboxed, sess != nil, user))
+	}
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
-		return nil, &usageError{err} // the options are the user's: a base URL, credentials
+		return nil, &usageError{err: err} // the options are the user's: a base URL, credentials
 	}
 	f.client = c
 	f.closers = append(f.closers, func() { _ = c.Close() })
 	return c, nil
 }
 
+// whoLine says what a command calls and as whom (-v): the embedded
+// sandbox or the API at base, as the client id or as the user logged in
+// (user, when the session recorded it).
+func whoLine(base, id string, sandboxed, session bool, user string) string {
+	where := "calling the API at " + base
+	if sandboxed {
+		where = "using the embedded sandbox at " + base
+	}
+	switch {
+	case session && user != "":
+		return fmt.Sprintf("axa: %s as %s, logged in with axa login (client %s)", where, termtext.Line(user), id)
+	case session:
+		return fmt.Sprintf("axa: %s as the user logged in with axa login (client %s; axa auth status says who)", where, id)
+	case sandboxed:
+		return fmt.Sprintf("axa: %s as its client %s (no credentials set, nobody logged in)", where, id)
+	}
+	return fmt.Sprintf("axa: %s as client %s", where, id)
+}
+
+// startSandbox returns the URL of the embedded sandbox: the shared one,
+// started if none runs, which is said then, once (a command that uses it
+// says so with -v only); or, without SpawnSandbox, one of the command's
+// own, said each time.
 func (f *Factory) startSandbox() (string, error) {
 	if f.SpawnSandbox != nil {
 		// Bounded by --timeout: a slow sandbox is waited for that long.
@@ -373,8 +423,6 @@ func (f *Factory) startSandbox() (string, error) {
 			idle, _ := f.idleTimeout() // checked before the start
 			fmt.Fprintf(f.Err, "axa: no credentials set: started the embedded sandbox at %s, shared by the next commands until `axa sandbox stop` or %s without a request (set %s and %s to call the real API)\n",
 				st.URL, idle, axa.EnvClientID, axa.EnvClientSecret)
-		} else {
-			fmt.Fprintf(f.Err, "axa: no credentials set: using the embedded sandbox at %s\n", st.URL)
 		}
 		return st.URL, nil
 	}
@@ -416,7 +464,8 @@ func (f *Factory) langParam() *string {
 	return &f.lang
 }
 
-// print writes v as JSON with --json, else calls rows to lay out a table.
+// print writes v as JSON with --json, else calls rows to lay out a table,
+// its long cells wrapped to the terminal's width (tableWidth).
 // Both hold what the server sent, so neither lets a character through that
 // a terminal would act on (see internal/termtext).
 func (f *Factory) print(v any, rows func(w *table)) error {
@@ -430,11 +479,7 @@ func (f *Factory) print(v any, rows func(w *table)) error {
 	}
 	t := newTable()
 	rows(t)
-	text, err := t.text()
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(f.Out, text)
+	_, err := io.WriteString(f.Out, t.text(f.tableWidth()))
 	return err
 }
 

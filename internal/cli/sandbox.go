@@ -110,7 +110,7 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 			}
 			sb, err := sandbox.New(opts...)
 			if err != nil {
-				return &usageError{err}
+				return &usageError{err: err}
 			}
 			serverGC()
 			srv, err := sb.Start(addr)

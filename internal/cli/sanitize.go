@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
-	"text/tabwriter"
+	"strings"
 
 	"github.com/axa-assistance-go/axa/internal/termtext"
 )
@@ -14,38 +13,33 @@ import (
 // goes through the module's one sanitizer, internal/termtext, before it is
 // printed; the table below applies it to every cell.
 
-// table is what a command's table output is written to: a tabwriter whose
-// string arguments are sanitized, so that a tab or a line break in the
-// server's text cannot break the table, nor an escape sequence reach the
-// terminal.
+// table is what a command's table output is written to: rows of cells
+// separated by \t, each ending in \n, whose string arguments are
+// sanitized, so that a tab or a line break in the server's text cannot
+// break the table, nor an escape sequence reach the terminal. text lays
+// it out (see layout).
 type table struct {
-	w   *tabwriter.Writer
-	buf bytes.Buffer
+	buf strings.Builder
 }
 
-func newTable() *table {
-	t := &table{}
-	t.w = tabwriter.NewWriter(&t.buf, 0, 4, 2, ' ', 0)
-	return t
-}
+func newTable() *table { return &table{} }
 
 // Printf writes a row: format is the command's, with \t between cells; each
 // argument of a string type is sanitized first.
 func (t *table) Printf(format string, a ...any) {
-	fmt.Fprintf(t.w, format, sanitizeArgs(a)...)
+	fmt.Fprintf(&t.buf, format, sanitizeArgs(a)...)
 }
 
 // Header writes the command's own line of column titles, separated by \t.
 func (t *table) Header(line string) {
-	fmt.Fprintln(t.w, line)
+	t.buf.WriteString(line)
+	t.buf.WriteByte('\n')
 }
 
-// text returns the table laid out, sanitized once more as a whole.
-func (t *table) text() (string, error) {
-	if err := t.w.Flush(); err != nil {
-		return "", fmt.Errorf("laying out the table: %w", err)
-	}
-	return termtext.Lines(t.buf.String()), nil
+// text returns the table laid out for a terminal width columns wide (0:
+// not a terminal, no wrapping), sanitized once more as a whole.
+func (t *table) text(width int) string {
+	return termtext.Lines(layout(t.buf.String(), width))
 }
 
 func sanitizeArgs(a []any) []any {

@@ -38,6 +38,10 @@ type session struct {
 	ClientID     string `json:"client_id"`
 	RedirectURL  string `json:"redirect_url"`
 	RefreshToken string `json:"refresh_token"`
+	// User is the user logged in (the sub of an access token of the
+	// session, decoded, not verified), for messages; empty when no token
+	// said it.
+	User string `json:"user,omitempty"`
 	// The authorization server that issued it, where it is refreshed and
 	// revoked (empty in a session of an older axa: the base URL's).
 	Issuer           string `json:"issuer,omitempty"`
@@ -231,42 +235,46 @@ func (f *Factory) sessionHook(path string, s session) func(context.Context, axa.
 			return nil
 		}
 		s.RefreshToken = t.RefreshToken()
+		if sub, _ := jwtClaims(t.AccessToken())["sub"].(string); sub != "" {
+			s.User = sub
+		}
 		return saveSession(path, s)
 	}
 }
 
 // sessionOptions returns the options that make a client act as the logged
-// in user, when the session is for this client and base URL; nil if not.
-func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, error) {
+// in user, and that user as the session recorded it, when the session is
+// for this client and base URL; nil if not.
+func (f *Factory) sessionOptions(id, secret, base string) ([]axa.Option, string, error) {
 	s, _, err := f.loadSession()
 	if err != nil || s == nil {
-		return nil, err
+		return nil, "", err
 	}
 	as, err := f.resolveAuthServer(base)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	ours := func(s *session) bool {
 		return s.ClientID == id && strings.TrimSuffix(s.BaseURL, "/") == strings.TrimSuffix(base, "/") &&
 			(s.authServer() == (axa.AuthorizationServer{}) || s.authServer() == as)
 	}
 	if !ours(s) {
-		return nil, nil
+		return nil, "", nil
 	}
 	// Read again under the lock: another command may have rotated it, or
 	// an axa login replaced it with one for another client or API.
 	if err := f.lockSession(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	s, path, err := f.loadSession()
 	if err != nil || s == nil || !ours(s) {
-		return nil, err
+		return nil, "", err
 	}
 	return []axa.Option{
 		axa.WithAuthorizationCode(id, secret, s.RedirectURL),
 		axa.WithRefreshToken(s.RefreshToken),
 		axa.WithTokenHook(f.sessionHook(path, *s)),
-	}, nil
+	}, s.User, nil
 }
 
 // credentials returns the client the commands use and the base URL it
@@ -318,7 +326,7 @@ func (f *Factory) revokeSession(ctx context.Context, s *session, id, secret stri
 	opts = append(opts, axa.WithAuthorizationCode(id, secret, s.RedirectURL), axa.WithRefreshToken(s.RefreshToken))
 	c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 	if err != nil {
-		return &usageError{fmt.Errorf("revoking the session: %w", err)}
+		return &usageError{err: fmt.Errorf("revoking the session: %w", err)}
 	}
 	defer c.Close()
 	if err := c.Revoke(ctx); err != nil {
@@ -488,7 +496,7 @@ not verified), the client, the API and the scopes. No token is printed.`,
 				axa.WithTokenHook(f.sessionHook(path, *s)))
 			c, err := axa.NewClient(append(opts, f.ClientOptions...)...)
 			if err != nil {
-				return &usageError{err}
+				return &usageError{err: err}
 			}
 			defer c.Close()
 			ctx, cancel := f.context(cmd)

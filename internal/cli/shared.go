@@ -450,7 +450,7 @@ func serveBackground(ctx context.Context, bg background) error {
 	}, opts...)...)
 	if err != nil {
 		_ = ln.Close()
-		return &usageError{err}
+		return &usageError{err: err}
 	}
 	// The commands find the sandbox through the state file written below:
 	// it is ready to answer them by then.
@@ -540,62 +540,92 @@ wait:
 }
 
 // stopShared stops the session's shared sandbox, if one answers, waits
-// until it no longer does, and removes its state file. It tells whether
-// one was running.
-func stopShared(ctx context.Context, path string) (bool, error) {
+// until it no longer does and has released its start lock, and removes
+// its state file, its start lock file and its log when empty
+// (cleanUpStateDir). It tells whether one was running, and the path of
+// the log it kept, if any.
+func stopShared(ctx context.Context, path string) (was bool, keptLog string, err error) {
 	dir, err := openStateFS(path, false)
 	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
+		return false, "", nil
 	}
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	defer dir.Close() //nolint:errcheck // a directory
 	st, err := readState(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
+		return false, cleanUpStateDir(dir), nil
 	}
 	if err != nil || !sandboxRuns(dir) { // not a sandbox's, or its lock free: it ended
 		_ = dir.remove(sandboxStateFile)
-		return false, nil
+		return false, cleanUpStateDir(dir), nil
 	}
 	// Ended: another server may have its port. Where the lock says that
 	// it runs, it is waited for (ctx), and not forgotten if it is slow.
 	if err := checkRecorded(ctx, st, runningWait()); err != nil {
 		if lifelongLock && !errors.Is(err, errNotRecorded) {
-			return false, fmt.Errorf("the background sandbox at %s (pid %d) runs but did not answer within --timeout: retry with a longer one, or kill %d", st.URL, st.PID, st.PID)
+			return false, "", fmt.Errorf("the background sandbox at %s (pid %d) runs but did not answer within --timeout: retry with a longer one, or kill %d", st.URL, st.PID, st.PID)
 		}
 		_ = dir.remove(sandboxStateFile)
-		return false, nil
+		return false, "", nil
 	}
 	defer dir.remove(sandboxStateFile) //nolint:errcheck // best effort; the sandbox removes it too
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, st.URL+stopPath, nil)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	req.Header.Set(stopHeader, st.StopKey)
 	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
 	if err != nil {
-		return false, fmt.Errorf("stopping the sandbox at %s: %w", st.URL, err)
+		return false, "", fmt.Errorf("stopping the sandbox at %s: %w", st.URL, err)
 	}
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusNoContent {
-		return false, fmt.Errorf("stopping the sandbox at %s: %s", st.URL, resp.Status)
+		return false, "", fmt.Errorf("stopping the sandbox at %s: %s", st.URL, resp.Status)
 	}
 	deadline := time.Now().Add(startWait)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	for answers(ctx, st.URL) {
+	// It ends: it stops answering, then removes its state file and
+	// releases its start lock, which is when its files may go.
+	for answers(ctx, st.URL) || sandboxRuns(dir) {
 		if time.Now().After(deadline) {
-			return true, fmt.Errorf("the sandbox at %s still answers after %s", st.URL, startWait)
+			return true, "", fmt.Errorf("the sandbox at %s (pid %d) still runs %s after it was asked to stop", st.URL, st.PID, startWait)
 		}
 		select {
 		case <-ctx.Done():
-			return true, ctx.Err()
+			return true, "", ctx.Err()
 		case <-tick.C:
 		}
 	}
-	return true, nil
+	return true, cleanUpStateDir(dir), nil
+}
+
+// cleanUpStateDir removes what a shared sandbox that ended leaves in its
+// state directory: its start lock file, and its log when empty (the
+// sandbox logs warnings only); it returns the path of a log that holds
+// something, which it keeps. It does so holding the start lock, so that
+// no sandbox runs or starts meanwhile (a command that locked the file
+// removed takes the lock again on a new one: see startLock); when another
+// holds it, a sandbox starts, and nothing is removed.
+func cleanUpStateDir(d *stateFS) (keptLog string) {
+	held, release, ok, err := startLock(d)
+	if err != nil || !ok {
+		return ""
+	}
+	if fi, err := d.root.Lstat(sandboxLogFile); err == nil && fi.Mode().IsRegular() {
+		if fi.Size() == 0 {
+			_ = d.remove(sandboxLogFile)
+		} else {
+			keptLog = d.pathOf(sandboxLogFile)
+		}
+	}
+	if held != nil {
+		_ = d.remove(startingFile) // under the lock; release removes it where there is no flock
+	}
+	release()
+	return keptLog
 }
 
 // newCmdSandboxStop builds `axa sandbox stop`.
@@ -605,7 +635,8 @@ func newCmdSandboxStop(f *Factory) *cobra.Command {
 		Short: "Stop the background sandbox the commands share",
 		Long: `Stop the sandbox that the commands without credentials start in the background
 on first use and share (it also stops by itself after $AXA_SANDBOX_IDLE, 30m by
-default, without a request), and remove its state file.`,
+default, without a request), and remove its files: its state file, its start
+lock and its log (unless the log holds something, which is kept and named).`,
 		Example: "  axa sandbox stop",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -615,15 +646,20 @@ default, without a request), and remove its state file.`,
 			}
 			ctx, cancel := f.context(cmd)
 			defer cancel()
-			was, err := stopShared(ctx, dir)
+			was, keptLog, err := stopShared(ctx, dir)
 			if err != nil {
 				return err
 			}
-			msg := "axa: no background sandbox was running\n"
+			msg := "axa: no background sandbox was running"
 			if was {
-				msg = "axa: stopped the background sandbox\n"
+				msg = "axa: stopped the background sandbox"
 			}
-			return f.print(map[string]any{"stopped": was}, func(w *table) { w.Printf("%s", msg) })
+			out := map[string]any{"stopped": was}
+			if keptLog != "" {
+				msg += "; its log is kept: " + keptLog
+				out["log"] = keptLog
+			}
+			return f.print(out, func(w *table) { w.Printf("%s\n", msg) })
 		},
 	}
 	helpWithout(cmd, "base-url", "client-id", "client-secret", "json", "lang") // --timeout applies

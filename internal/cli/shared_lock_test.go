@@ -114,7 +114,7 @@ func TestSlowSharedSandboxIsNotReplaced(t *testing.T) {
 		<-slow.arrived
 		time.AfterFunc(1500*time.Millisecond, func() { close(slow.open) })
 	}()
-	r = run(t, newF(nil), "countries", "fr")
+	r = run(t, newF(nil), "-v", "countries", "fr")
 	if r.code != ExitOK || !strings.Contains(r.err, "using the embedded sandbox at "+slow.srv.URL) {
 		t.Errorf("exit %d, err %q; want the slow sandbox used", r.code, r.err)
 	}

@@ -154,8 +154,8 @@ func TestCommandsShareOneSandbox(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.out, "Camille Martin") {
 		t.Fatalf("policy create from the first command's quote: exit %d, out %q, err %q", r.code, r.out, r.err)
 	}
-	if !strings.Contains(r.err, "using the embedded sandbox") {
-		t.Errorf("stderr does not say the running sandbox is used: %q", r.err)
+	if r.err != "" {
+		t.Errorf("stderr of a command that uses the running sandbox: %q, want nothing (-v says it)", r.err)
 	}
 	if n := sp.started.Load(); n != 1 {
 		t.Errorf("%d sandboxes started, want 1", n)
@@ -295,4 +295,110 @@ func TestStateNamingAnotherHostIsIgnored(t *testing.T) {
 	if n := sp.started.Load(); n != 1 {
 		t.Errorf("%d sandboxes started, want 1", n)
 	}
+}
+
+// axa sandbox stop says so in a line of its own, and leaves nothing of
+// the sandbox in the state directory: its state file, start lock and
+// (empty) log go; a log that holds something is kept, and named.
+func TestSandboxStopEndsTheLineAndCleansUp(t *testing.T) {
+	newF, sp, dir := sharedEnv(t)
+	if r := run(t, newF(nil), "countries", "fr"); r.code != ExitOK {
+		t.Fatalf("countries: exit %d: %s", r.code, r.err)
+	}
+	ended := sp.lastEnded()
+	r := run(t, newF(nil), "sandbox", "stop")
+	if r.code != ExitOK || r.out != "axa: stopped the background sandbox\n" {
+		t.Fatalf("sandbox stop: exit %d, out %q, err %q; want exit 0 and %q", r.code, r.out, r.err, "axa: stopped the background sandbox\n")
+	}
+	<-ended
+	if left := dirNames(t, dir); len(left) != 0 {
+		t.Errorf("sandbox stop left %q in the state directory", left)
+	}
+	r = run(t, newF(nil), "sandbox", "stop")
+	if r.code != ExitOK || r.out != "axa: no background sandbox was running\n" {
+		t.Errorf("second sandbox stop: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+
+	// A sandbox that ended by itself (idle) left its files: stop removes
+	// them, but a log with something in it is kept.
+	if r := run(t, newF(nil), "countries", "fr"); r.code != ExitOK {
+		t.Fatalf("countries: exit %d: %s", r.code, r.err)
+	}
+	sp.stopLast()
+	if err := os.WriteFile(filepath.Join(dir, sandboxLogFile), []byte("level=WARN msg=x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, newF(nil), "sandbox", "stop")
+	want := "axa: no background sandbox was running; its log is kept: " + filepath.Join(dir, sandboxLogFile) + "\n"
+	if r.code != ExitOK || r.out != want {
+		t.Errorf("sandbox stop after an idle end: exit %d, out %q, want %q", r.code, r.out, want)
+	}
+	if left := dirNames(t, dir); len(left) != 1 || left[0] != sandboxLogFile {
+		t.Errorf("sandbox stop left %q, want the log alone", left)
+	}
+}
+
+// dirNames lists the names in the directory dir.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// The sandbox's notice is said once, by the command that starts it, and
+// never before a usage error; -v says on every command what is called and
+// as whom: the sandbox's client, or after axa login the user.
+func TestSandboxNoticeOncePerStartAndWhose(t *testing.T) {
+	newF, sp, _ := sharedEnv(t)
+	sp.opts = []sandbox.Option{sandbox.WithAutoApprove()}
+	if r := run(t, newF(nil), "countries", "fr", "jp"); r.code != ExitUsage || r.err != "axa: accepts at most 1 arg(s), received 2 (see --help)\n" {
+		t.Errorf("a usage error: exit %d, err %q; want the error line alone", r.code, r.err)
+	}
+	r := run(t, newF(nil), "countries", "fr")
+	st, err := stateAt(sharedDir(t, newF))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "axa: no credentials set: started the embedded sandbox at " + st.URL + ", shared by the next commands until `axa sandbox stop` or 30m0s without a request (set AXA_CLIENT_ID and AXA_CLIENT_SECRET to call the real API)\n"
+	if r.code != ExitOK || r.err != want {
+		t.Errorf("the command that starts the sandbox: exit %d, err\n  %q\nwant\n  %q", r.code, r.err, want)
+	}
+	for _, args := range [][]string{{"countries", "fr"}, {"alerts", "--min-level", "severe"}} {
+		if r := run(t, newF(nil), args...); r.err != "" && !strings.HasPrefix(r.err, "axa: --min-level") {
+			t.Errorf("axa %s: err %q; want no word of the sandbox", strings.Join(args, " "), r.err)
+		}
+	}
+	r = run(t, newF(nil), "-v", "countries", "fr")
+	if want := "axa: using the embedded sandbox at " + st.URL + " as its client sandbox-client (no credentials set, nobody logged in)\n"; r.err != want {
+		t.Errorf("-v: err\n  %q\nwant\n  %q", r.err, want)
+	}
+
+	f := newF(nil)
+	f.OpenBrowser = browser
+	if r := run(t, f, "login", "--wait", "20s"); r.code != ExitOK {
+		t.Fatalf("login: exit %d: %s", r.code, r.err)
+	}
+	if r := run(t, newF(nil), "countries", "fr"); r.err != "" {
+		t.Errorf("after login: err %q; want nothing (no \"no credentials\")", r.err)
+	}
+	r = run(t, newF(nil), "-v", "countries", "fr")
+	if want := "axa: using the embedded sandbox at " + st.URL + " as " + sandbox.DefaultUsername + ", logged in with axa login (client sandbox-client)\n"; r.err != want {
+		t.Errorf("-v after login: err\n  %q\nwant\n  %q", r.err, want)
+	}
+	if n := sp.started.Load(); n != 1 {
+		t.Errorf("%d sandboxes started, want 1", n)
+	}
+}
+
+// sharedDir is the state directory of the factories newF makes.
+func sharedDir(t *testing.T, newF func(*Factory) *Factory) string {
+	t.Helper()
+	return newF(nil).Getenv(EnvStateDir)
 }

@@ -94,18 +94,25 @@ type Error struct {
 	Body string
 }
 
-// Error implements error.
+// Error implements error. It says each problem of a request that failed
+// validation once: a description that already lists them (as the
+// sandbox's "2 problems: body/a: required; ...") is left out for the list
+// of Problems, which holds them all; one that says something else is kept
+// before it.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "axa: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Code != "" {
 		fmt.Fprintf(&b, ": %s", e.Code)
 	}
-	if e.Description != "" {
+	if e.Description != "" && !e.describesProblems() {
 		fmt.Fprintf(&b, ": %s", e.Description)
 	}
 	if n := len(e.Problems); n > 0 {
-		fmt.Fprintf(&b, " (%d %s: ", n, plural(n, "problem", "problems"))
+		b.WriteString(": ")
+		if n > 1 {
+			fmt.Fprintf(&b, "%d problems: ", n)
+		}
 		for i, p := range e.Problems {
 			if i == maxProblemsShown {
 				fmt.Fprintf(&b, "; and %d more", n-i)
@@ -116,7 +123,6 @@ func (e *Error) Error() string {
 			}
 			fmt.Fprintf(&b, "%s: %s", p.Location, p.Message)
 		}
-		b.WriteString(")")
 	}
 	if len(e.RequiredScopes) > 0 {
 		fmt.Fprintf(&b, " (needs scope %s; token has %s)", strings.Join(e.RequiredScopes, " "), orNone(e.GrantedScopes))
@@ -127,17 +133,20 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// describesProblems reports whether the description lists the problems
+// already: it names the location of one of them, as "body/a: ".
+func (e *Error) describesProblems() bool {
+	for _, p := range e.Problems {
+		if p.Location != "" && strings.Contains(e.Description, p.Location+": ") {
+			return true
+		}
+	}
+	return false
+}
+
 // maxProblemsShown bounds the problems Error's message lists; Problems
 // holds them all.
 const maxProblemsShown = 10
-
-// plural returns one for n == 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
 
 func orNone(s []string) string {
 	if len(s) == 0 {

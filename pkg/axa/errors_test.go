@@ -255,21 +255,74 @@ func TestValidationErrorListsEveryProblem(t *testing.T) {
 	}
 }
 
-// An error body without problems gives none; one problem is "1 problem";
-// the message lists at most maxProblemsShown of them.
+// An error body without problems gives none; the message says each
+// problem once: a description that lists them (the sandbox's summary) is
+// left out for the list, one that says something else is kept before it;
+// at most maxProblemsShown of them are listed.
 func TestErrorProblemsMessage(t *testing.T) {
 	e := &Error{Method: "POST", Path: "/travel/v1/quotes", StatusCode: 422, Code: "invalid_request"}
 	if strings.Contains(e.Error(), "problem") {
 		t.Errorf("Error() = %q mentions problems without any", e.Error())
 	}
-	e.Problems = []Problem{{Location: "query/radius", Message: "must be at most 50000"}}
-	if !strings.Contains(e.Error(), "(1 problem: query/radius: must be at most 50000)") {
-		t.Errorf("Error() = %q", e.Error())
+	for _, tc := range []struct {
+		desc     string
+		problems []Problem
+		want     string
+	}{
+		{
+			desc:     "path/country_id: must match the pattern ^[a-z]{2}$",
+			problems: []Problem{{Location: "path/country_id", Message: "must match the pattern ^[a-z]{2}$"}},
+			want:     "axa: POST /travel/v1/quotes: 422 Unprocessable Entity: invalid_request: path/country_id: must match the pattern ^[a-z]{2}$ [request id req-1]",
+		},
+		{
+			desc: "2 problems: body/travellers/0/birth_date: required; body/plan_code: must be one of essential, comfort, premium",
+			problems: []Problem{
+				{Location: "body/travellers/0/birth_date", Message: "required"},
+				{Location: "body/plan_code", Message: "must be one of essential, comfort, premium"},
+			},
+			want: "axa: POST /travel/v1/quotes: 422 Unprocessable Entity: invalid_request: 2 problems: body/travellers/0/birth_date: required; " +
+				"body/plan_code: must be one of essential, comfort, premium [request id req-1]",
+		},
+		{
+			desc:     "the request failed validation",
+			problems: []Problem{{Location: "query/radius", Message: "must be at most 50000"}},
+			want:     "axa: POST /travel/v1/quotes: 422 Unprocessable Entity: invalid_request: the request failed validation: query/radius: must be at most 50000 [request id req-1]",
+		},
+	} {
+		e := &Error{Method: "POST", Path: "/travel/v1/quotes", StatusCode: 422, Code: "invalid_request", Description: tc.desc, Problems: tc.problems, RequestID: "req-1"}
+		if got := e.Error(); got != tc.want {
+			t.Errorf("Error() =\n  %q\nwant\n  %q", got, tc.want)
+		}
 	}
+	e.Problems = []Problem{{Location: "query/radius", Message: "must be at most 50000"}}
 	for range 12 {
 		e.Problems = append(e.Problems, Problem{Location: "body/x", Message: "required"})
 	}
-	if msg := e.Error(); !strings.Contains(msg, "13 problems") || !strings.Contains(msg, "and 3 more") {
+	if msg := e.Error(); !strings.Contains(msg, "13 problems") || !strings.HasSuffix(msg, "; and 3 more") || strings.Count(msg, "body/x: required") != 9 {
 		t.Errorf("Error() = %q, want 13 problems, 10 shown and 3 more", msg)
+	}
+}
+
+// Seven problems from the sandbox, whose description sums them up: the
+// message names each once.
+func TestErrorSaysEachProblemOnce(t *testing.T) {
+	problems := []Problem{
+		{Location: "body/destination_countries/0", Message: "must match the pattern ^[a-z]{2}$"},
+		{Location: "body/end_date", Message: "must be a date like 2026-12-20"},
+		{Location: "body/origin_country", Message: "required"},
+		{Location: "body/plan_code", Message: "must be one of essential, comfort, premium"},
+		{Location: "body/start_date", Message: "required"},
+		{Location: "body/travellers/0/birth_date", Message: "required"},
+		{Location: "body/trip_type", Message: "must be one of single_trip, annual_multi_trip"},
+	}
+	var summary []string
+	for _, p := range problems {
+		summary = append(summary, p.Location+": "+p.Message)
+	}
+	e := &Error{Method: "POST", Path: "/travel/v1/quotes", StatusCode: 400, Code: "invalid_request",
+		Description: "7 problems: " + strings.Join(summary, "; "), Problems: problems}
+	want := "axa: POST /travel/v1/quotes: 400 Bad Request: invalid_request: 7 problems: " + strings.Join(summary, "; ")
+	if got := e.Error(); got != want {
+		t.Errorf("Error() =\n  %q\nwant\n  %q", got, want)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -321,7 +323,9 @@ func (r *Resources) CreatePolicy(ctx context.Context, req server.CreatePolicyReq
 		now := r.cfg.Now().UTC()
 		p, err := r.store.issuePolicy(o, body.QuoteID, now,
 			func(q *quoteRecord) error { return r.checkPolicyRequest(body, q, now) },
-			func(q *quoteRecord, number string) gen.Policy { return r.newPolicy(id, number, q, body, now) })
+			func(q *quoteRecord, number string) gen.Policy {
+				return r.newPolicy(r.apiBase(ctx), id, number, q, body, now)
+			})
 		if err != nil {
 			return nil, err
 		}
@@ -397,9 +401,27 @@ func certificatePath(id uuid.UUID) string {
 	return strings.Replace(op.Path, "{policy_id}", id.String(), 1)
 }
 
-// newPolicy makes the policy issued from a quote.
-func (r *Resources) newPolicy(id uuid.UUID, number string, q *quoteRecord, req *gen.PolicyRequest, now time.Time) gen.Policy {
-	base := strings.TrimSuffix(r.cfg.Audience, "/")
+// apiBase is the base URL of the API as the request of ctx reached it:
+// the origin of the listener it came in on (the connection's local
+// address; https when the request came over TLS, else http), so that the
+// documents of a sandbox's policy name the sandbox, not the production
+// API. Served without a listener (a handler called in process), it is
+// Config.Audience.
+func (r *Resources) apiBase(ctx context.Context) string {
+	addr, ok := ctx.Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok || addr == nil || addr.String() == "" {
+		return strings.TrimSuffix(r.cfg.Audience, "/")
+	}
+	scheme := "http"
+	if reqctx.TLS(ctx) {
+		scheme = "https"
+	}
+	return (&url.URL{Scheme: scheme, Host: addr.String()}).String()
+}
+
+// newPolicy makes the policy issued from a quote, its documents under
+// base, the API's base URL (apiBase).
+func (r *Resources) newPolicy(base string, id uuid.UUID, number string, q *quoteRecord, req *gen.PolicyRequest, now time.Time) gen.Policy {
 	return gen.Policy{
 		ID:                   id,
 		PolicyNumber:         number,

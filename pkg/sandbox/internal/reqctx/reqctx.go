@@ -78,6 +78,8 @@ type State struct {
 	// the example answers honour its code preference (Prefer: code=202)
 	// by answering that documented success.
 	Prefer []string
+	// TLS reports whether the request came over TLS (https).
+	TLS bool
 }
 
 // key is the one context key of the package.
@@ -86,7 +88,7 @@ type key struct{}
 // Begin resolves the request's operation and gives the request a State
 // with id, in its context. It is called once, by the outermost handler.
 func Begin(r *http.Request, id string) (*http.Request, *State) {
-	st := &State{ID: id, Prefer: r.Header.Values("Prefer")}
+	st := &State{ID: id, Prefer: r.Header.Values("Prefer"), TLS: r.TLS != nil}
 	st.Operation, st.PathValues, _ = gen.MatchOperation(r.Method, r.URL.EscapedPath())
 	return r.WithContext(context.WithValue(r.Context(), key{}, st)), st
 }
@@ -130,6 +132,15 @@ func Prefer(ctx context.Context) []string {
 		return st.Prefer
 	}
 	return nil
+}
+
+// TLS reports whether the request came over TLS, false when no Begin
+// made a State.
+func TLS(ctx context.Context) bool {
+	if st := From(ctx); st != nil {
+		return st.TLS
+	}
+	return false
 }
 
 // ClaimsOf returns the claims of the request's verified token, nil when

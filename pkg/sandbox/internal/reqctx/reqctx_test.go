@@ -69,3 +69,18 @@ func TestBeginKeepsPrefer(t *testing.T) {
 		t.Error("a request without Begin has preferences")
 	}
 }
+
+// Begin records whether the request came over TLS; a context without a
+// State did not.
+func TestBeginRecordsTLS(t *testing.T) {
+	r, st := Begin(httptest.NewRequest(http.MethodGet, "https://127.0.0.1:8443/travel/v1/countries", nil), "")
+	if !st.TLS || !TLS(r.Context()) {
+		t.Error("a request over TLS is not recorded as such")
+	}
+	if r, st := Begin(httptest.NewRequest(http.MethodGet, "/travel/v1/countries", nil), ""); st.TLS || TLS(r.Context()) {
+		t.Error("a plain request is recorded as over TLS")
+	}
+	if TLS(t.Context()) {
+		t.Error("a context without a State is over TLS")
+	}
+}
