@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/axa-assistance-go/axa/api"
+	"github.com/axa-assistance-go/axa/internal/schemaerr"
 )
 
 // The local check of a request against the spec: every command checks
@@ -227,8 +228,7 @@ func (s *localSpec) schemaProblems(schema *openapi3.Schema, value any, where []s
 	if err == nil {
 		return nil
 	}
-	var errs []*openapi3.SchemaError
-	collectSchemaErrors(err, &errs)
+	errs := schemaerr.Collect(err)
 	var out []localProblem
 	for _, se := range errs {
 		path := se.JSONPointer()
@@ -242,25 +242,6 @@ func (s *localSpec) schemaProblems(schema *openapi3.Schema, value any, where []s
 		out = append(out, p)
 	}
 	return out
-}
-
-// collectSchemaErrors appends the SchemaErrors of err, through the
-// MultiErrors kin-openapi nests them in.
-func collectSchemaErrors(err error, out *[]*openapi3.SchemaError) {
-	switch e := err.(type) { //nolint:errorlint // the MultiErrors themselves, not what their As answers
-	case nil:
-	case openapi3.MultiError:
-		for _, err := range e {
-			collectSchemaErrors(err, out)
-		}
-	case *openapi3.SchemaError:
-		*out = append(*out, e)
-	default:
-		var se *openapi3.SchemaError
-		if errors.As(err, &se) {
-			*out = append(*out, se)
-		}
-	}
 }
 
 // message says what a value that fails its schema should be, in the

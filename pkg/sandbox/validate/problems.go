@@ -15,6 +15,7 @@ import (
 
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/gen/server"
+	"github.com/axa-assistance-go/axa/internal/schemaerr"
 	"github.com/axa-assistance-go/axa/internal/specmedia"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
@@ -68,8 +69,7 @@ func requestProblems(re *openapi3filter.RequestError) []gen.Problem {
 		slices.Sort(types)
 		return []gen.Problem{{Location: "header/Content-Type", Message: "must be " + strings.Join(types, " or ")}}
 	}
-	var schemaErrs []*openapi3.SchemaError
-	collectSchemaErrors(re.Err, &schemaErrs)
+	schemaErrs := schemaerr.Collect(re.Err)
 	if len(schemaErrs) > 0 {
 		out := make([]gen.Problem, 0, len(schemaErrs))
 		for _, se := range schemaErrs {
@@ -88,27 +88,6 @@ func requestProblems(re *openapi3filter.RequestError) []gen.Problem {
 		}
 	}
 	return []gen.Problem{{Location: pointer(where), Message: requestMessage(re)}}
-}
-
-// collectSchemaErrors appends the SchemaErrors of err, through the
-// MultiErrors kin-openapi nests them in; a SchemaError about a oneOf or
-// anyOf is one, not the failures of each of its alternatives.
-func collectSchemaErrors(err error, out *[]*openapi3.SchemaError) {
-	switch e := err.(type) { //nolint:errorlint // the MultiErrors themselves, not what their As answers
-
-	case nil:
-	case openapi3.MultiError:
-		for _, err := range e {
-			collectSchemaErrors(err, out)
-		}
-	case *openapi3.SchemaError:
-		*out = append(*out, e)
-	default:
-		var se *openapi3.SchemaError
-		if errors.As(err, &se) {
-			*out = append(*out, se)
-		}
-	}
 }
 
 // requestMessage says why a parameter or body failed, when no schema
