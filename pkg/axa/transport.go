@@ -53,7 +53,7 @@ func buildPipeline(closing context.Context, c *config, tokens *tokenCache, origi
 	if c.cache != nil {
 		rt = &cacheTransport{next: rt, cache: c.cache, clock: c.clock, log: c.logger, partition: c.cacheIdentity(), vouch: auth.vouch}
 	}
-	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed, overall: c.callTimeout}
+	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed, overall: c.callTimeout, observer: c.observer, clock: c.clock}
 	return rt
 }
 
