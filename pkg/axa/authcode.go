@@ -117,7 +117,7 @@ func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code str
 	if err != nil {
 		return nil, &TokenError{Grant: "authorization_code", Err: err}
 	}
-	watch, header := observeTokenFetch(c.cfg.observer, ctx, "authorization_code", req.Scopes, false)
+	watch, header := observeTokenFetch(ctx, c.cfg.observer, "authorization_code", req.Scopes, false)
 	tok, lifetime, err := c.exchange(ctx, req, code, tokenURL, header)
 	watch.end(tok, lifetime, err)
 	if err != nil {

@@ -366,7 +366,7 @@ func bothStart[I any](f, g func(context.Context, I) context.Context) func(contex
 		return f
 	}
 	return func(ctx context.Context, info I) context.Context {
-		return startHook(g, startHook(f, ctx, info), info)
+		return startHook(startHook(ctx, f, info), g, info)
 	}
 }
 
@@ -386,7 +386,7 @@ func both[I any](f, g func(context.Context, I)) func(context.Context, I) {
 
 // startHook calls a Start hook, if any: the context it returns, ctx when
 // it is nil or returns nil.
-func startHook[I any](f func(context.Context, I) context.Context, ctx context.Context, info I) context.Context {
+func startHook[I any](ctx context.Context, f func(context.Context, I) context.Context, info I) context.Context {
 	if f == nil {
 		return ctx
 	}
@@ -397,7 +397,7 @@ func startHook[I any](f func(context.Context, I) context.Context, ctx context.Co
 }
 
 // endHook calls an End hook, if any.
-func endHook[I any](f func(context.Context, I), ctx context.Context, info I) {
+func endHook[I any](ctx context.Context, f func(context.Context, I), info I) {
 	if f != nil {
 		f(ctx, info)
 	}
@@ -442,7 +442,7 @@ func watchCall(ctx context.Context, client *Observer, info *callInfo, method str
 		start.Route = a.op.Path
 		start.Scopes = slices.Clone(a.scopes)
 	}
-	w.ctx = startHook(obs.CallStart, ctx, start)
+	w.ctx = startHook(ctx, obs.CallStart, start)
 	w.callCtx = w.ctx
 	info.watch = w
 }
@@ -495,7 +495,7 @@ func (w *observation) attemptStart(out *http.Request, info *callInfo) *attempt {
 			URL: hideUserinfo(out.URL.String()), Route: w.route,
 			header: out.Header, refused: headerParameters()[gen.OperationID(info.operation)], open: true,
 		}
-		a.ctx = startHook(w.obs.AttemptStart, w.ctx, si)
+		a.ctx = startHook(w.ctx, w.obs.AttemptStart, si)
 		// The auth layer sets Authorization on this header next: an
 		// observer that kept si reaches neither.
 		si.open, si.header, si.refused = false, nil, nil
@@ -528,7 +528,7 @@ func (w *observation) retry(info *callInfo, resp *http.Response, err error) func
 			r.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), w.clock.Now())
 		}
 		w.reason = r.Reason
-		endHook(w.obs.Retry, w.ctx, r)
+		endHook(w.ctx, w.obs.Retry, r)
 	}
 }
 
@@ -546,7 +546,7 @@ func retryReason(resp *http.Response, err error) string {
 // cacheHit tells CacheHit the call is answered from the cache.
 func (w *observation) cacheHit(info *callInfo, age time.Duration, shared bool) {
 	w.fromCache = true
-	endHook(w.obs.CacheHit, w.ctx, CacheHitInfo{Operation: info.operation, Age: age, Shared: shared})
+	endHook(w.ctx, w.obs.CacheHit, CacheHitInfo{Operation: info.operation, Age: age, Shared: shared})
 }
 
 // revalidateStart tells CacheRevalidateStart, and returns what tells its
@@ -554,7 +554,7 @@ func (w *observation) cacheHit(info *callInfo, age time.Duration, shared bool) {
 // until then.
 func (w *observation) revalidateStart(info *callInfo, age time.Duration) func(resp *http.Response, notModified bool, err error) {
 	outer := w.ctx
-	ctx := startHook(w.obs.CacheRevalidateStart, outer, CacheRevalidateStartInfo{Operation: info.operation, Age: age})
+	ctx := startHook(outer, w.obs.CacheRevalidateStart, CacheRevalidateStartInfo{Operation: info.operation, Age: age})
 	w.ctx = ctx
 	return func(resp *http.Response, notModified bool, err error) {
 		w.ctx = outer
@@ -562,7 +562,7 @@ func (w *observation) revalidateStart(info *callInfo, age time.Duration) func(re
 		if resp != nil {
 			end.StatusCode = resp.StatusCode
 		}
-		endHook(w.obs.CacheRevalidateEnd, ctx, end)
+		endHook(ctx, w.obs.CacheRevalidateEnd, end)
 	}
 }
 
@@ -576,7 +576,7 @@ type tokenFetch struct {
 // observeTokenFetch tells obs's TokenFetchStart (nothing without obs)
 // that a fetch begins, in parent; header holds what the observers set for
 // the token requests, nil for nothing.
-func observeTokenFetch(obs *Observer, parent context.Context, grant string, scopes []string, background bool) (f *tokenFetch, header http.Header) {
+func observeTokenFetch(parent context.Context, obs *Observer, grant string, scopes []string, background bool) (f *tokenFetch, header http.Header) {
 	if obs == nil {
 		return nil, nil
 	}
@@ -584,7 +584,7 @@ func observeTokenFetch(obs *Observer, parent context.Context, grant string, scop
 	if obs.TokenFetchStart != nil {
 		si := f.start
 		si.open = true
-		f.ctx = startHook(obs.TokenFetchStart, parent, &si)
+		f.ctx = startHook(parent, obs.TokenFetchStart, &si)
 		header = si.header
 		si.open, si.header = false, nil
 	}

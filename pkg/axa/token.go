@@ -283,7 +283,7 @@ func (c *tokenCache) start(caller context.Context, e *cacheEntry, background boo
 	go func() {
 		defer c.wg.Done()
 		// The observers are told on this goroutine: never under c.mu.
-		watch, header := observeTokenFetch(obs, parent, c.grant, c.asked(scopes), background)
+		watch, header := observeTokenFetch(parent, obs, c.grant, c.asked(scopes), background)
 		ctx, cancel := context.WithTimeout(c.base, c.opts.FetchTimeout)
 		if header != nil {
 			ctx = context.WithValue(ctx, tokenHeaderKey{}, header)
