@@ -10,14 +10,14 @@ GOLANGCI_LINT         := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-
 
 FUZZTIME              ?= 10s
 
-.PHONY: all check generate test test-short vet fmt-check tidy-check lint breaking fuzz bench bench-smoke bench-peers examples-otel tools clean
+.PHONY: all check generate test test-short vet fmt-check tidy-check lint breaking fuzz bench bench-smoke bench-peers axaotel examples-otel tools clean
 
 all: check
 
 ## check: everything CI runs (format, vet, go.mod tidiness, lint, the breaking-change gate,
 ## all tests with -race, a short run of every fuzz target, one iteration of every benchmark,
-## the otel example's module)
-check: fmt-check vet tidy-check lint breaking test fuzz bench-smoke examples-otel
+## the OpenTelemetry module and the otel example's module)
+check: fmt-check vet tidy-check lint breaking test fuzz bench-smoke axaotel examples-otel
 
 ## generate: regenerate gen/ from api/openapi.yaml (commit the result)
 generate:
@@ -68,6 +68,12 @@ bench-peers:
 	echo "load: $$(cat /proc/loadavg 2>/dev/null || uptime)"; \
 	$(GO) run ./internal/benchpeers -axa "$(PEERS_DIR)/axa" -prism "$(PEERS_DIR)/node_modules/.bin/prism" $(PEERS_FLAGS); \
 	echo "load: $$(cat /proc/loadavg 2>/dev/null || uptime)"
+
+## axaotel: the OpenTelemetry module on the SDK's Observer, its own module (pkg/axaotel) so
+## that pkg/axa's importers compile no OpenTelemetry; ./... above does not reach it: its
+## go.mod tidiness, vet, lint and tests with -race
+axaotel: $(GOLANGCI_LINT)
+	cd pkg/axaotel && $(GO) mod tidy -diff && $(GO) vet ./... && $(GOLANGCI_LINT) run ./... && $(GO) test -race ./...
 
 ## examples-otel: the OpenTelemetry example, its own module (examples/otel) so that
 ## neither the SDK nor its importers compile otel; ./... above does not reach it

@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/axa-assistance-go/axa v0.0.0
-	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.72.0
+	github.com/axa-assistance-go/axa/pkg/axaotel v0.0.0
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/exporters/stdout/stdouttrace v1.47.0
 	go.opentelemetry.io/otel/sdk v1.47.0
@@ -14,7 +14,6 @@ require (
 require (
 	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	github.com/felixge/httpsnoop v1.1.0 // indirect
 	github.com/getkin/kin-openapi v0.153.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -34,4 +33,7 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 )
 
-replace github.com/axa-assistance-go/axa => ../..
+replace (
+	github.com/axa-assistance-go/axa => ../..
+	github.com/axa-assistance-go/axa/pkg/axaotel => ../../pkg/axaotel
+)

@@ -1,7 +1,10 @@
-// Command otel traces the SDK's HTTP requests with OpenTelemetry: the
-// client's transport is an otelhttp transport, so every request (the
-// API's and the token endpoint's) becomes a client span with its method,
-// URL and status. Headers are not recorded: no token reaches a span.
+// Command otel traces the SDK's calls with OpenTelemetry through
+// pkg/axaotel: each call is a span named by its operationId, with a child
+// per attempt (an HTTP client span), per token fetch and per cache
+// revalidation, and the W3C traceparent carries the trace to the API.
+// Offline, the local sandbox traces its side too (axaotel.ServerMiddleware),
+// so that one trace holds both ends of each call. No token, credential or
+// body reaches a span.
 //
 // It lives in its own module so that neither the SDK nor its importers
 // compile OpenTelemetry. Without AXA_BASE_URL it starts a local sandbox and
@@ -17,16 +20,16 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
+	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/axa-assistance-go/axa/pkg/axa"
+	"github.com/axa-assistance-go/axa/pkg/axaotel"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
@@ -54,12 +57,16 @@ func traced(ctx context.Context) (err error) {
 	return run(ctx, os.Stdout, os.Getenv, tp)
 }
 
-// run lists the countries on w with a client whose requests tp traces;
+// run lists the countries on w with a client whose calls tp traces;
 // getenv reads the AXA_* variables.
 func run(ctx context.Context, w io.Writer, getenv func(string) string, tp trace.TracerProvider) error {
+	// Without these options, axaotel uses the global provider and
+	// propagators (otel.SetTracerProvider, otel.SetTextMapPropagator).
+	tracing := []axaotel.Option{axaotel.WithTracerProvider(tp), axaotel.WithPropagators(propagation.TraceContext{})}
+
 	baseURL, clientID, secret := getenv(axa.EnvBaseURL), getenv(axa.EnvClientID), getenv(axa.EnvClientSecret)
 	if baseURL == "" {
-		sb, err := sandbox.New()
+		sb, err := sandbox.New(sandbox.WithMiddleware(axaotel.ServerMiddleware(tracing...)))
 		if err != nil {
 			return err
 		}
@@ -74,10 +81,8 @@ func run(ctx context.Context, w io.Writer, getenv func(string) string, tp trace.
 	client, err := axa.NewClient(
 		axa.WithBaseURL(baseURL),
 		axa.WithClientCredentials(clientID, secret),
-		// The one line that matters: without WithTracerProvider, otelhttp
-		// uses the global provider (otel.SetTracerProvider).
-		axa.WithTransport(otelhttp.NewTransport(http.DefaultTransport, otelhttp.WithTracerProvider(tp))),
-		axa.WithoutEnvironment(), // this program has read the environment itself
+		axaotel.WithTracing(tracing...), // the one line that matters
+		axa.WithoutEnvironment(),        // this program has read the environment itself
 	)
 	if err != nil {
 		return err

@@ -7,16 +7,20 @@ import (
 	"sync"
 	"testing"
 
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/axa-assistance-go/axa/pkg/axa"
+	"github.com/axa-assistance-go/axa/pkg/axaotel"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
+// Offline, run prints the count and traces the call: a span named by the
+// operationId, its token fetch, and its attempt, the parent of the
+// sandbox's server span.
 func TestRunOffline(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
@@ -30,18 +34,35 @@ func TestRunOffline(t *testing.T) {
 		t.Errorf("output: %q", out.String())
 	}
 	spans := rec.Ended()
-	if findSpan(spans, http.MethodPost, "/auth/v1/token", http.StatusOK) == nil {
-		t.Errorf("no client span of the token request among %d spans", len(spans))
+	call := find(spans, "listCountries", trace.SpanKindInternal)
+	token := find(spans, axaotel.TokenFetchSpan, trace.SpanKindInternal)
+	attempt := find(spans, "GET /travel/v1/countries", trace.SpanKindClient)
+	server := find(spans, "GET /travel/v1/countries", trace.SpanKindServer)
+	if call == nil || token == nil || attempt == nil || server == nil {
+		t.Fatalf("among %d spans, the call's %v, token fetch's %v, attempt's %v, server's %v", len(spans), call != nil, token != nil, attempt != nil, server != nil)
 	}
-	if findSpan(spans, http.MethodGet, "/travel/v1/countries", http.StatusOK) == nil {
-		t.Errorf("no client span of the countries request among %d spans", len(spans))
+	for _, pair := range [][2]sdktrace.ReadOnlySpan{{token, call}, {attempt, call}, {server, attempt}} {
+		if pair[0].Parent().SpanID() != pair[1].SpanContext().SpanID() {
+			t.Errorf("span %q is not a child of %q", pair[0].Name(), pair[1].Name())
+		}
+	}
+	if !has(attempt.Attributes(), "http.response.status_code", attribute.IntValue(http.StatusOK)) ||
+		!slices.ContainsFunc(attempt.Attributes(), func(a attribute.KeyValue) bool {
+			return a.Key == "url.full" && strings.HasSuffix(a.Value.AsString(), "/travel/v1/countries")
+		}) {
+		t.Errorf("the attempt span's attributes %v lack its status or URL", attempt.Attributes())
 	}
 }
 
-// The otelhttp transport records a client span per request, with its
-// method and status, and no Authorization header in any attribute.
+// No span holds the Authorization headers the requests carried: the
+// bearer token and the Basic credentials of the token request.
 func TestListCountriesIsTracedWithoutSecrets(t *testing.T) {
-	sb, err := sandbox.New()
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	t.Cleanup(func() { _ = tp.Shutdown(t.Context()) })
+	tracing := []axaotel.Option{axaotel.WithTracerProvider(tp), axaotel.WithPropagators(propagation.TraceContext{})}
+
+	sb, err := sandbox.New(sandbox.WithMiddleware(axaotel.ServerMiddleware(tracing...)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,15 +71,12 @@ func TestListCountriesIsTracedWithoutSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	t.Cleanup(func() { _ = tp.Shutdown(t.Context()) })
 	sent := &authRecorder{next: http.DefaultTransport}
 	client, err := axa.NewClient(
 		axa.WithBaseURL(srv.URL()),
 		axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret),
-		axa.WithTransport(otelhttp.NewTransport(sent, otelhttp.WithTracerProvider(tp))),
+		axa.WithTransport(sent),
+		axaotel.WithTracing(tracing...),
 		axa.WithoutEnvironment(),
 	)
 	if err != nil {
@@ -69,14 +87,13 @@ func TestListCountriesIsTracedWithoutSecrets(t *testing.T) {
 	if _, err := client.ListCountries(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}
-
-	spans := rec.Ended()
-	if findSpan(spans, http.MethodGet, "/travel/v1/countries", http.StatusOK) == nil {
-		t.Fatalf("no client span for GET /travel/v1/countries with status 200 among %d spans", len(spans))
-	}
 	values := sent.values()
 	if len(values) < 2 { // Basic for the token, Bearer for the call
 		t.Fatalf("the requests carried %d Authorization headers, want the token request's and the call's", len(values))
+	}
+	spans := rec.Ended()
+	if len(spans) < 5 {
+		t.Fatalf("%d spans, want the call's, its token fetch's, its attempt's and the server's", len(spans))
 	}
 	for _, s := range spans {
 		for _, a := range s.Attributes() {
@@ -89,17 +106,10 @@ func TestListCountriesIsTracedWithoutSecrets(t *testing.T) {
 	}
 }
 
-// findSpan returns the client span of the request method path that
-// answered status, or nil.
-func findSpan(spans []sdktrace.ReadOnlySpan, method, path string, status int) sdktrace.ReadOnlySpan {
+// find returns the span named name of kind kind, or nil.
+func find(spans []sdktrace.ReadOnlySpan, name string, kind trace.SpanKind) sdktrace.ReadOnlySpan {
 	for _, s := range spans {
-		attrs := s.Attributes()
-		if s.SpanKind() == trace.SpanKindClient &&
-			has(attrs, "http.request.method", attribute.StringValue(method)) &&
-			has(attrs, "http.response.status_code", attribute.IntValue(status)) &&
-			slices.ContainsFunc(attrs, func(a attribute.KeyValue) bool {
-				return a.Key == "url.full" && strings.HasSuffix(a.Value.AsString(), path)
-			}) {
+		if s.Name() == name && s.SpanKind() == kind {
 			return s
 		}
 	}

@@ -229,14 +229,15 @@ func receiverType(e ast.Expr) string {
 // declared, so that a rename or a removal (WithIdempotencyKey) cannot
 // leave the README teaching what no longer compiles. It checks a name
 // qualified by a package the module declares (axa.WithSandbox,
-// sandbox.WithFault, gen.MatchOperation), a method or field of the
+// sandbox.WithFault, gen.MatchOperation; axaotel.WithTracing, of the
+// module's OpenTelemetry module), a method or field of the
 // variables the README uses for a client, an axatest.Env, a sandbox and
 // its server (client.ListPoliciesAll, env.NewClient, sb.Start,
 // srv.URL), a member of a type the module declares (TokenOptions.
 // MaxRetryAfter, Money.Amount), and every bare With..., Err... and
 // Default... name, which must be declared by one of those packages.
 func TestReadmeNamesOnlyWhatExists(t *testing.T) {
-	d := readDecls(t, "pkg/axa", "gen", "pkg/sandbox", "pkg/sandbox/resources", "pkg/axatest", "pkg/conformance")
+	d := readDecls(t, "pkg/axa", "gen", "pkg/sandbox", "pkg/sandbox/resources", "pkg/axatest", "pkg/conformance", "pkg/axaotel")
 	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -249,7 +250,7 @@ func TestReadmeNamesOnlyWhatExists(t *testing.T) {
 			t.Errorf("README.md names %s %s, which is not declared", what, name)
 		}
 	}
-	for _, m := range regexp.MustCompile(`\b(axa|gen|sandbox|resources|axatest|conformance)\.([A-Z]\w*)`).FindAllStringSubmatch(text, -1) {
+	for _, m := range regexp.MustCompile(`\b(axa|gen|sandbox|resources|axatest|conformance|axaotel)\.([A-Z]\w*)`).FindAllStringSubmatch(text, -1) {
 		report("the package member", m[0], d.pkg[m[1]][m[2]])
 	}
 	vars := map[string]string{"client": "Client", "env": "Env", "sb": "Sandbox", "srv": "Server"}

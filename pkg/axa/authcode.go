@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/http"
 	"slices"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -115,30 +117,45 @@ func (c *Client) Exchange(ctx context.Context, req *AuthRequest, state, code str
 	if err != nil {
 		return nil, &TokenError{Grant: "authorization_code", Err: err}
 	}
-	f := c.tokenFetcher(c.refresh)
-	cfg := c.oauth2Config(req.Scopes, "", tokenURL)
-	start := f.clock.Now()
-	seen := &tokenResponse{}
-	xctx := context.WithValue(context.WithValue(ctx, oauth2.HTTPClient, f.hc), tokenResponseKey{}, seen)
-	raw, err := cfg.Exchange(xctx, code, oauth2.VerifierOption(req.Verifier))
+	watch, header := observeTokenFetch(ctx, c.cfg.observer, "authorization_code", req.Scopes, false)
+	tok, lifetime, err := c.exchange(ctx, req, code, tokenURL, header)
+	watch.end(tok, lifetime, err)
 	if err != nil {
-		te, _ := tokenError(ctx, "authorization_code", seen, err, f.clock.Now())
-		te.Retryable = false // a code is single-use
-		return nil, te.redact(append(basicCredentials(c.cfg.clientID, c.cfg.clientSecret), c.cfg.clientSecret, code, req.Verifier)...)
-	}
-	tok, lifetime, err := f.accept(raw, nil, start)
-	if err != nil {
-		return nil, err
-	}
-	if len(tok.scopes) == 0 {
-		tok.scopes = slices.Clone(req.Scopes) // no scope in the response: as asked (RFC 6749 section 5.1)
-	}
-	if err := c.refresh.rotated(ctx, tok); err != nil {
 		return nil, err
 	}
 	c.tokens.Put(tok, lifetime)
 	out := *tok
 	return &out, nil
+}
+
+// exchange is Exchange's token request, at tokenURL, with header (the
+// client's observers', nil for none) added to it.
+func (c *Client) exchange(ctx context.Context, req *AuthRequest, code, tokenURL string, header http.Header) (*Token, time.Duration, error) {
+	f := c.tokenFetcher(c.refresh)
+	cfg := c.oauth2Config(req.Scopes, "", tokenURL)
+	start := f.clock.Now()
+	seen := &tokenResponse{}
+	xctx := context.WithValue(context.WithValue(ctx, oauth2.HTTPClient, f.hc), tokenResponseKey{}, seen)
+	if header != nil {
+		xctx = context.WithValue(xctx, tokenHeaderKey{}, header)
+	}
+	raw, err := cfg.Exchange(xctx, code, oauth2.VerifierOption(req.Verifier))
+	if err != nil {
+		te, _ := tokenError(ctx, "authorization_code", seen, err, f.clock.Now())
+		te.Retryable = false // a code is single-use
+		return nil, 0, te.redact(append(basicCredentials(c.cfg.clientID, c.cfg.clientSecret), c.cfg.clientSecret, code, req.Verifier)...)
+	}
+	tok, lifetime, err := f.accept(raw, nil, start)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(tok.scopes) == 0 {
+		tok.scopes = slices.Clone(req.Scopes) // no scope in the response: as asked (RFC 6749 section 5.1)
+	}
+	if err := c.refresh.rotated(ctx, tok); err != nil {
+		return nil, 0, err
+	}
+	return tok, lifetime, nil
 }
 
 // authStyle is HTTP Basic for a confidential client; a public client (no

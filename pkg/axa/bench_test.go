@@ -56,15 +56,15 @@ func benchTransport(b *testing.B, conns int) *http.Transport {
 }
 
 // benchClient is an SDK client of the sandbox at base with the default
-// client credentials, sending through tr.
-func benchClient(b *testing.B, base string, tr http.RoundTripper) *axa.Client {
+// client credentials, sending through tr, with opts.
+func benchClient(b *testing.B, base string, tr http.RoundTripper, opts ...axa.Option) *axa.Client {
 	b.Helper()
-	c, err := axa.NewClient(
+	c, err := axa.NewClient(append([]axa.Option{
 		axa.WithoutEnvironment(),
 		axa.WithBaseURL(base),
 		axa.WithClientCredentials(sandbox.DefaultClientID, sandbox.DefaultClientSecret),
 		axa.WithTransport(tr),
-	)
+	}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,6 +19,9 @@ type callInfo struct {
 	// cache layer leaves it alone, and the per-attempt timeout bounds the
 	// wait for its headers, not its reading.
 	stream bool
+	// watch tells the call's observers what happens (observer.go); nil
+	// when it has none, and every layer then skips them.
+	watch *observation
 }
 
 type callInfoKey struct{}

@@ -91,6 +91,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	if g != nil {
 		c.tokens = newTokenCache(c.tokenFetcher(g).fetch, cfg.tokenOpts, cfg.clock, cfg.logger, g.userBound())
+		c.tokens.observer, c.tokens.grant = cfg.observer, g.name()
 	}
 
 	c.closing, c.endCalls = context.WithCancel(context.Background())
@@ -195,10 +196,21 @@ func call[T any](ctx context.Context, op gen.OperationID, opts []RequestOption, 
 	info := &callInfo{operation: string(op), opts: ro}
 	resp, err := send(withCallInfo(ctx, info))
 	if err != nil {
-		return zero, callError(string(op), err)
+		err = callError(string(op), err)
+		info.end(nil, err)
+		return zero, err
 	}
 	defer resp.Body.Close()
 	ro.fill(resp)
+	v, err := decode[T](op, resp, info)
+	info.end(resp, err)
+	return v, err
+}
+
+// decode reads resp, the answer to a call of op: a 2xx response is decoded
+// into T, anything else becomes an error (errors.go).
+func decode[T any](op gen.OperationID, resp *http.Response, info *callInfo) (T, error) {
+	var zero T
 	buf := readBody(resp)
 	defer releaseBody(buf)
 	if buf.err != nil {

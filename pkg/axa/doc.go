@@ -29,6 +29,13 @@
 //     without an API request, stale ones revalidated with If-None-Match, a
 //     304 turned into the stored 200, concurrent misses of one answer
 //     sharing one request;
+//   - an [Observer] of each call as an operation ([WithObserver] for every
+//     call, [WithRequestObserver] for one): its attempts and their outcome,
+//     retries with their reason and Retry-After, token fetches, cache hits
+//     and revalidations, request ids, idempotent replays; the hook of
+//     tracing (pkg/axaotel, a module of its own, makes OpenTelemetry spans
+//     and metrics of it) and of metrics of one's own, through which no
+//     secret, token or body is reachable;
 //   - secrets (client secret, password, tokens) that never appear in logs,
 //     errors or fmt output, and tokens that are never sent over plain HTTP
 //     (except to loopback) or to another host.

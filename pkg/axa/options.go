@@ -74,6 +74,7 @@ type config struct {
 	noEnv              bool
 	clock              clock
 	cache              Cache         // WithCache; nil without
+	observer           *Observer     // WithObserver's, joined; nil without
 	timeoutsSet        bool          // WithTimeouts was given
 	attemptTimeout     time.Duration // one attempt; 0 = none
 	callTimeout        time.Duration // a call without a deadline; 0 = none

@@ -29,7 +29,8 @@ import (
 // (/travel/v1/countries, ListCountries). The token endpoint answers once,
 // before the clock starts (the SDK caches the token). "paired" runs both,
 // call after call, and reports the ratio of their median times
-// (pairedLoop): the figure to read on a shared machine.
+// (pairedLoop): the figure to read on a shared machine. "paired-observed"
+// is paired with an Observer (WithObserver) told of each call and attempt.
 func BenchmarkOverhead(b *testing.B) {
 	canned, tokenHits := cannedServer(b)
 	ctx := b.Context()
@@ -51,6 +52,28 @@ func BenchmarkOverhead(b *testing.B) {
 		pairedLoop(b, tokenHits,
 			func() error { _, err := getByHand[axa.CountryList](ctx, hc, endpoint, bearer); return err },
 			func() error { _, err := client.ListCountries(ctx, nil); return err })
+	})
+	b.Run("GetCountry/paired-observed", func(b *testing.B) {
+		// paired, with an Observer told every hook of each call (one that
+		// counts them): what the hook costs when used. Without one, the
+		// paired cases above measure it unused.
+		hc := &http.Client{Transport: benchTransport(b, 1)}
+		bearer := "Bearer " + benchToken(b, hc, canned, string(gen.ScopeTravelCountriesReadOnly))
+		endpoint := canned + "/travel/v1/countries/fr"
+		var told atomic.Int64
+		count := func(ctx context.Context) context.Context { told.Add(1); return ctx }
+		client := benchClient(b, canned, benchTransport(b, 1), axa.WithObserver(axa.Observer{
+			CallStart:    func(ctx context.Context, _ axa.CallStartInfo) context.Context { return count(ctx) },
+			CallEnd:      func(ctx context.Context, _ axa.CallEndInfo) { count(ctx) },
+			AttemptStart: func(ctx context.Context, _ *axa.AttemptStartInfo) context.Context { return count(ctx) },
+			AttemptEnd:   func(ctx context.Context, _ axa.AttemptEndInfo) { count(ctx) },
+		}))
+		pairedLoop(b, tokenHits,
+			func() error { _, err := getByHand[axa.CountryDetail](ctx, hc, endpoint, bearer); return err },
+			func() error { _, err := client.GetCountry(ctx, "fr", nil); return err })
+		if told.Load() == 0 {
+			b.Error("the observer was told nothing")
+		}
 	})
 	b.Run("GetCountry/raw", func(b *testing.B) {
 		hc := &http.Client{Transport: benchTransport(b, 1)}

@@ -43,6 +43,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return fail(err)
 	}
 	if !needsToken {
+		if info.watch != nil {
+			return t.send(req, nil) // an attempt to tell the observers of
+		}
 		return t.next.RoundTrip(req)
 	}
 	if !sameOrigin(req.URL, t.origin) {
@@ -72,6 +75,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	info.attempt++
+	if info.watch != nil {
+		info.watch.reason = "invalid_token"
+	}
 	return t.send(r, tok)
 }
 
@@ -128,13 +134,16 @@ func (t *authTransport) vouch(req *http.Request) error {
 	return err
 }
 
-// send hands on a copy of r that carries tok's Authorization header, and
-// returns the answer pointing at r (Response.Request), which never holds
-// it: the request a caller can reach from a response (Raw's, a
-// ...WithResponse's HTTPResponse, the Request.Response chain of a redirect)
-// never shows the bearer token to a log or httputil.DumpRequest. The layer
-// never changes the request it is given; the copy shares r's body and
-// header values, which nothing below changes.
+// send hands on a copy of r that carries tok's Authorization header (none
+// for a nil tok), and returns the answer pointing at r (Response.Request),
+// which never holds it: the request a caller can reach from a response
+// (Raw's, a ...WithResponse's HTTPResponse, the Request.Response chain of
+// a redirect) never shows the bearer token to a log or
+// httputil.DumpRequest. The layer never changes the request it is given;
+// the copy shares r's body and header values, which nothing below
+// changes. A call's observers are told the attempt (AttemptStart) before
+// the copy gets its Authorization header: the headers they add are the
+// copy's alone.
 func (t *authTransport) send(r *http.Request, tok *Token) (*http.Response, error) {
 	out := new(http.Request)
 	*out = *r
@@ -142,9 +151,19 @@ func (t *authTransport) send(r *http.Request, tok *Token) (*http.Response, error
 	for name, vs := range r.Header {
 		out.Header[name] = vs
 	}
-	out.Header["Authorization"] = []string{tok.authorization()}
-	infoFrom(r.Context()).grantedScopes = tok.scopes // shared: errors.go copies what it shows
+	info := infoFrom(r.Context())
+	var a *attempt
+	if info.watch != nil {
+		a = info.watch.attemptStart(out, info)
+	}
+	if tok != nil {
+		out.Header["Authorization"] = []string{tok.authorization()}
+		info.grantedScopes = tok.scopes // shared: errors.go copies what it shows
+	}
 	resp, err := t.next.RoundTrip(out)
+	if a != nil {
+		a.end(resp, err)
+	}
 	if resp != nil {
 		resp.Request = r
 	}

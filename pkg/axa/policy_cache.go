@@ -84,7 +84,8 @@ func hasHeader(h http.Header, names string) bool {
 // RoundTrip implements http.RoundTripper.
 func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	reqCC := cacheDirectives(req.Header.Values("Cache-Control"))
-	if req.Method != http.MethodGet || reqCC.noStore || hasHeader(req.Header, preconditionHeaders) || infoFrom(req.Context()).stream {
+	info := infoFrom(req.Context())
+	if req.Method != http.MethodGet || reqCC.noStore || hasHeader(req.Header, preconditionHeaders) || info.stream {
 		// A stream is the caller's to read: never held whole to be stored.
 		return t.next.RoundTrip(req)
 	}
@@ -108,6 +109,9 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				}
 			}
 			t.log.LogAttrs(ctx, slog.LevelDebug, "axa: answered from the cache", slog.String("method", req.Method), slog.String("path", req.URL.Path))
+			if info.watch != nil {
+				info.watch.cacheHit(info, t.age(stored), false)
+			}
 			return t.serve(req, stored, ""), nil
 		}
 		if alone {
@@ -134,6 +138,9 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if fl.answer != nil {
 			closeBody(req)
 			t.log.LogAttrs(ctx, slog.LevelDebug, "axa: answered by the same request in flight", slog.String("method", req.Method), slog.String("path", req.URL.Path))
+			if info.watch != nil {
+				info.watch.cacheHit(info, t.age(fl.answer), true)
+			}
 			return t.serve(req, fl.answer, fl.requestID), nil
 		}
 		// Nothing to share: an error, an answer that may not be stored,
@@ -177,16 +184,25 @@ func (t *cacheTransport) lead(req *http.Request, key string, stored *CachedRespo
 // when nothing was stored.
 func (t *cacheTransport) ask(req *http.Request, key string, stored *CachedResponse) (resp *http.Response, shared *CachedResponse, err error) {
 	out := req
+	var revalidated func(resp *http.Response, notModified bool, err error)
 	if stored != nil && stored.ETag != "" {
 		out = req.Clone(req.Context())
 		out.Header.Set("If-None-Match", stored.ETag)
+		if info := infoFrom(req.Context()); info.watch != nil {
+			revalidated = info.watch.revalidateStart(info, t.age(stored))
+		}
 	}
 	resp, err = t.next.RoundTrip(out)
+	notModified := err == nil && resp.StatusCode == http.StatusNotModified && out != req &&
+		(resp.Header.Get("ETag") == "" || weakETag(resp.Header.Get("ETag")) == weakETag(stored.ETag))
+	if revalidated != nil {
+		revalidated(resp, notModified, err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	if resp.StatusCode == http.StatusNotModified && out != req {
-		if etag := resp.Header.Get("ETag"); etag == "" || weakETag(etag) == weakETag(stored.ETag) {
+		if notModified {
 			drain(resp)
 			updated := t.revalidated(stored, resp.Header)
 			if !storable(updated.Header) {
@@ -328,13 +344,18 @@ func (t *cacheTransport) set(req *http.Request, key string, r *CachedResponse) {
 	}
 }
 
+// age is how old stored is now.
+func (t *cacheTransport) age(stored *CachedResponse) time.Duration {
+	return max(0, t.clock.Now().Sub(stored.ReceivedAt))
+}
+
 // serve answers req with stored, as a 200 with an Age header (RFC 9111
 // section 5.1); with requestID as its X-Request-Id when not empty (the
 // 304's after a revalidation, the shared request's for a call that joined
 // it).
 func (t *cacheTransport) serve(req *http.Request, stored *CachedResponse, requestID string) *http.Response {
 	h := stored.Header.Clone()
-	age := max(0, t.clock.Now().Sub(stored.ReceivedAt))
+	age := t.age(stored)
 	h.Set("Age", strconv.FormatInt(int64(age/time.Second), 10))
 	if requestID != "" {
 		h.Set("X-Request-Id", requestID)

@@ -29,6 +29,8 @@ type headerTransport struct {
 	userAgent string
 	closed    *atomic.Bool
 	overall   time.Duration // the client's overall timeout, 0 for none
+	observer  *Observer     // the client's (WithObserver), nil without
+	clock     clock         // the observers' Retry-After dates
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -38,13 +40,18 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, ErrClosed
 	}
 	ctx := req.Context()
-	if !hasCallInfo(ctx) {
+	raw := !hasCallInfo(ctx)
+	if raw {
 		// A call of the raw generated client: the layers below record
 		// what they learn here. The method it called names its
 		// operation, which its resolved URL may no longer say.
 		ctx = withCallInfo(ctx, &callInfo{operation: rawOperation()})
 	}
-	ro := infoFrom(ctx).opts
+	info := infoFrom(ctx)
+	if t.observer != nil || info.opts != nil && info.opts.observer != nil {
+		watchCall(ctx, t.observer, info, req.Method, t.clock)
+	}
+	ro := info.opts
 	if ro == nil {
 		ro = &requestOptions{}
 	}
@@ -72,6 +79,10 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Header.Set(headerIdempotencyKey, uuid.NewString())
 	}
 	resp, err := t.next.RoundTrip(r)
+	if raw {
+		// No call helper above to end the raw client's call.
+		info.end(resp, err)
+	}
 	return cancelOnClose(resp, err, cancel)
 }
 

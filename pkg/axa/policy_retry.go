@@ -79,6 +79,9 @@ type outcome struct {
 	// Built only when retry is set.
 	who []slog.Attr
 	why slog.Attr
+	// wait, when set (a call with observers), is told the delay before
+	// the next attempt, once it is decided.
+	wait func(delay time.Duration)
 }
 
 // do calls try with attempt 1, 2, ... until an attempt's outcome stands:
@@ -104,6 +107,9 @@ func (r *retrier) do(ctx context.Context, try func(attempt int) outcome) error {
 		if r.log.Enabled(ctx, slog.LevelInfo) {
 			attrs := append(o.who, slog.Int("attempt", attempt), slog.Duration("delay", delay), o.why)
 			r.log.LogAttrs(ctx, slog.LevelInfo, r.msg, attrs...)
+		}
+		if o.wait != nil {
+			o.wait(delay)
 		}
 		drain(o.discard)
 		if err := r.sleep(ctx, delay); err != nil {
@@ -274,6 +280,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			o.why = slog.String("error", err.Error())
 		} else {
 			o.why = slog.Int("status", resp.StatusCode)
+		}
+		if info.watch != nil {
+			o.wait = info.watch.retry(info, resp, err)
 		}
 		return o
 	})

@@ -38,7 +38,8 @@ type requestOptions struct {
 	maxRetries    int         // with hasMaxRetries
 	hasMaxRetries bool
 	response      *Response
-	problems      []string // what was refused, one phrase each
+	observer      *Observer // WithRequestObserver's, joined
+	problems      []string  // what was refused, one phrase each
 }
 
 // Response is what the API answered to a call, for a caller who wants more

@@ -43,34 +43,49 @@ func callNoContent(ctx context.Context, op gen.OperationID, opts []RequestOption
 	info := &callInfo{operation: string(op), opts: ro}
 	resp, err := send(withCallInfo(ctx, info))
 	if err != nil {
-		return callError(string(op), err)
+		err = callError(string(op), err)
+		info.end(nil, err)
+		return err
 	}
 	defer drain(resp)
 	ro.fill(resp)
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		info.end(resp, nil)
 		return nil
 	}
 	buf := readBody(resp)
 	defer releaseBody(buf)
-	return newError(resp, buf.Bytes(), info)
+	err = newError(resp, buf.Bytes(), info)
+	info.end(resp, err)
+	return err
 }
 
 // callOrEmpty is call for an operation whose successes include answers
 // without content (the statuses of empty): it returns nil for those, and
 // no error; the decoded value for the others.
 func callOrEmpty[T any](ctx context.Context, op gen.OperationID, empty []int, opts []RequestOption, send func(context.Context) (*http.Response, error)) (*T, error) {
-	var emptied bool
-	v, err := call[T](ctx, op, opts, func(ctx context.Context) (*http.Response, error) {
-		resp, err := send(ctx)
-		emptied = err == nil && slices.Contains(empty, resp.StatusCode)
-		return resp, err
-	})
-	switch {
-	case emptied:
-		// call refused the empty body as a value; it is the success the
-		// spec documents without content.
+	ro, err := buildRequestOptions(op, opts)
+	if err != nil {
+		return nil, callError(string(op), err)
+	}
+	info := &callInfo{operation: string(op), opts: ro}
+	resp, err := send(withCallInfo(ctx, info))
+	if err != nil {
+		err = callError(string(op), err)
+		info.end(nil, err)
+		return nil, err
+	}
+	defer resp.Body.Close()
+	ro.fill(resp)
+	if slices.Contains(empty, resp.StatusCode) {
+		// The success the spec documents without content.
+		drain(resp)
+		info.end(resp, nil)
 		return nil, nil
-	case err != nil:
+	}
+	v, err := decode[T](op, resp, info)
+	info.end(resp, err)
+	if err != nil {
 		return nil, err
 	}
 	return &v, nil
@@ -87,15 +102,20 @@ func callStream(ctx context.Context, op gen.OperationID, opts []RequestOption, s
 	info := &callInfo{operation: string(op), opts: ro, stream: true}
 	resp, err := send(withCallInfo(ctx, info))
 	if err != nil {
-		return nil, callError(string(op), err)
+		err = callError(string(op), err)
+		info.end(nil, err)
+		return nil, err
 	}
 	ro.fill(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer drain(resp)
 		buf := readBody(resp)
 		defer releaseBody(buf)
-		return nil, newError(resp, buf.Bytes(), info)
+		err := newError(resp, buf.Bytes(), info)
+		info.end(resp, err)
+		return nil, err
 	}
+	info.end(resp, nil)
 	return &Stream{ReadCloser: resp.Body, ContentType: resp.Header.Get("Content-Type"), ContentLength: resp.ContentLength}, nil
 }
 

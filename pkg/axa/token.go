@@ -162,6 +162,10 @@ type tokenCache struct {
 	// userBound makes every scope set share one entry: the grant is bound
 	// to a user's consent, whose scopes no request can change.
 	userBound bool
+	// observer is the client's (WithObserver), told of the fetches no
+	// call with observers starts; grant names the grant to it.
+	observer *Observer
+	grant    string
 }
 
 type cacheEntry struct {
@@ -242,7 +246,7 @@ func (c *tokenCache) Get(ctx context.Context, scopes []string) (*Token, error) {
 		// Due for refresh but still valid: refresh in the background and
 		// keep serving this one.
 		if e.inflight == nil && !now.Before(e.coolUntil) {
-			c.start(e)
+			c.start(ctx, e, true)
 		}
 		tok := e.tok
 		c.mu.Unlock()
@@ -254,7 +258,7 @@ func (c *tokenCache) Get(ctx context.Context, scopes []string) (*Token, error) {
 		return nil, fmt.Errorf("%w (not retried for %s after the last failure)", err, c.opts.FailureCooldown)
 	}
 	if e.inflight == nil {
-		c.start(e)
+		c.start(ctx, e, false)
 	}
 	call := e.inflight
 	c.mu.Unlock()
@@ -267,15 +271,23 @@ func (c *tokenCache) Get(ctx context.Context, scopes []string) (*Token, error) {
 	}
 }
 
-// start launches a fetch for e; c.mu must be held.
-func (c *tokenCache) start(e *cacheEntry) {
+// start launches a fetch for e, for a Get in caller (whose observers, or
+// else the client's, are told of it: background for a refresh ahead of
+// expiry); c.mu must be held.
+func (c *tokenCache) start(caller context.Context, e *cacheEntry, background bool) {
 	call := &fetchCall{done: make(chan struct{})}
 	e.inflight = call
 	scopes := slices.Clone(e.scopes)
+	obs, parent := observerOf(caller, c.observer)
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
+		// The observers are told on this goroutine: never under c.mu.
+		watch, header := observeTokenFetch(parent, obs, c.grant, c.asked(scopes), background)
 		ctx, cancel := context.WithTimeout(c.base, c.opts.FetchTimeout)
+		if header != nil {
+			ctx = context.WithValue(ctx, tokenHeaderKey{}, header)
+		}
 		tok, lifetime, err := c.fetch(ctx, scopes)
 		cancel()
 		if err != nil && c.base.Err() != nil {
@@ -296,6 +308,7 @@ func (c *tokenCache) start(e *cacheEntry) {
 		}
 		call.tok, call.err = tok, err
 		c.mu.Unlock()
+		watch.end(tok, lifetime, err)
 		close(call.done)
 		if err != nil {
 			c.log.LogAttrs(ctx, slog.LevelWarn, "axa: token fetch failed", slog.String("scopes", strings.Join(scopes, " ")), slog.String("error", err.Error()))
@@ -303,6 +316,15 @@ func (c *tokenCache) start(e *cacheEntry) {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "axa: token fetched", slog.String("scopes", strings.Join(tok.scopes, " ")), slog.Duration("lifetime", lifetime))
 		}
 	}()
+}
+
+// asked returns the scopes a fetch for scopes asks for: none for a
+// user-bound grant, whose consent decides.
+func (c *tokenCache) asked(scopes []string) []string {
+	if c.userBound {
+		return nil
+	}
+	return scopes
 }
 
 // Invalidate drops tok from the cache if it is still there, so that the next

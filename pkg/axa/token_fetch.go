@@ -215,6 +215,15 @@ func (t *tokenTransport) addParams(r *http.Request) error {
 func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("User-Agent", t.userAgent)
+	if h, ok := req.Context().Value(tokenHeaderKey{}).(http.Header); ok {
+		// What the fetch's observers set (a trace context): never a
+		// header the request has.
+		for name, vs := range h {
+			if len(r.Header[name]) == 0 {
+				r.Header[name] = vs
+			}
+		}
+	}
 	if len(t.params) > 0 && req.Body != nil {
 		if err := t.addParams(r); err != nil {
 			return nil, err

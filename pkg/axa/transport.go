@@ -42,6 +42,13 @@ import (
 // The token endpoint is called with a separate client (token_fetch.go): the
 // caller's transport, no redirects, none of these layers.
 //
+// A call's observers (observer.go; WithObserver, WithRequestObserver) are
+// told by the layers that know: the header layer starts the call (the
+// call helpers, or the header layer for the raw client, end it), the cache
+// layer its hits and revalidations, the retry layer its retries, the auth
+// layer each attempt (on the copy it sends, before Authorization is set),
+// the token cache its fetches. Without observers each costs a nil check.
+//
 // closing ends when the client is closed: the retry layer stops waiting.
 func buildPipeline(closing context.Context, c *config, tokens *tokenCache, origin *url.URL, closed *atomic.Bool) http.RoundTripper {
 	var rt = c.baseTransport()
@@ -53,7 +60,7 @@ func buildPipeline(closing context.Context, c *config, tokens *tokenCache, origi
 	if c.cache != nil {
 		rt = &cacheTransport{next: rt, cache: c.cache, clock: c.clock, log: c.logger, partition: c.cacheIdentity(), vouch: auth.vouch}
 	}
-	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed, overall: c.callTimeout}
+	rt = &headerTransport{next: rt, userAgent: userAgent(c.userAgentSuffix), closed: closed, overall: c.callTimeout, observer: c.observer, clock: c.clock}
 	return rt
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/middleware"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/oauth"
 )
@@ -45,6 +47,7 @@ type config struct {
 	audienceReq   bool          // WithAudienceRequired
 	bodyTimeout   time.Duration // WithBodyTimeout
 	idleConn      time.Duration // WithIdleConnTimeout
+	middleware    []func(http.Handler) http.Handler
 }
 
 // Client is an OAuth2 client registered with the sandbox: its ID and
@@ -118,6 +121,37 @@ func defaultConfig() *config {
 		builtAt:     builtAt,
 		commit:      commit,
 	}
+}
+
+// WithMiddleware wraps the handling of every request, the API's and the
+// authorization server's, in mw: inside the access log, so that mw sees
+// the request with its X-Request-Id already set on the answer's headers
+// and its operation resolved ([OperationOf]), and a panic in mw is
+// answered 500; outside the injected faults (WithFault), the rate limit
+// and routing, so that mw sees every answer the client gets. It is the
+// way to trace the sandbox's side of a call (pkg/axaotel's
+// ServerMiddleware) or to count its requests, without the sandbox
+// importing a tracer. Given more than once, the first given is
+// outermost.
+func WithMiddleware(mw func(http.Handler) http.Handler) Option {
+	return func(c *config) error {
+		if mw == nil {
+			return errors.New("sandbox: WithMiddleware(nil)")
+		}
+		c.middleware = append(c.middleware, mw)
+		return nil
+	}
+}
+
+// OperationOf returns the operationId of the spec that r, a request the
+// sandbox is serving, was resolved to ("getCountry", "requestToken"), ""
+// when it is no operation's (or not the sandbox's request): for a
+// WithMiddleware middleware.
+func OperationOf(r *http.Request) string {
+	if st := reqctx.From(r.Context()); st != nil {
+		return string(st.Operation)
+	}
+	return ""
 }
 
 // WithSeed makes the generated data (alerts, providers, ids) a function of

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/axa-assistance-go/axa/gen"
@@ -39,14 +40,18 @@ func (o origin) serves(id gen.OperationID) bool {
 
 // chain is the handler chain of an origin, outermost first: the access log
 // (which resolves the operation, answers panics 500), the origin's
-// operations only (ownOperations), the faults of its operations, the rate
-// limit, then routing. Each chain has its own rate limits and fault
-// counts, as two hosts would; an operation is served by one of them.
+// operations only (ownOperations), the caller's middleware
+// (WithMiddleware), the faults of its operations, the rate limit, then
+// routing. Each chain has its own rate limits and fault counts, as two
+// hosts would; an operation is served by one of them.
 func (s *Sandbox) chain(o origin, routes http.Handler) http.Handler {
 	cfg := s.cfg
-	return middleware.AccessLog(cfg.log, ownOperations(o,
-		middleware.Faults(faultsOf(o, cfg.faults), cfg.seed,
-			middleware.RateLimit(middleware.RateLimitConfig{PerSecond: cfg.rate, Burst: cfg.burst, Now: cfg.now, Auth: s.auth}, routes))))
+	inner := middleware.Faults(faultsOf(o, cfg.faults), cfg.seed,
+		middleware.RateLimit(middleware.RateLimitConfig{PerSecond: cfg.rate, Burst: cfg.burst, Now: cfg.now, Auth: s.auth}, routes))
+	for _, mw := range slices.Backward(cfg.middleware) {
+		inner = mw(inner)
+	}
+	return middleware.AccessLog(cfg.log, ownOperations(o, inner))
 }
 
 // ownOperations makes a request to an operation the origin does not serve
