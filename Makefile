@@ -73,7 +73,7 @@ bench-peers:
 ## that pkg/axa's importers compile no OpenTelemetry; ./... above does not reach it: its
 ## go.mod tidiness, vet, lint and tests with -race
 axaotel: $(GOLANGCI_LINT)
-	cd pkg/axaotel && $(GO) mod tidy -diff && $(GO) vet ./... && $(GOLANGCI_LINT) run ./... && $(GO) test -race ./...
+	cd pkg/axaotel && $(GO) mod tidy -diff && $(GO) vet ./... && $(GOLANGCI_LINT) run --allow-parallel-runners ./... && $(GO) test -race ./...
 
 ## examples-otel: the OpenTelemetry example, its own module (examples/otel) so that
 ## neither the SDK nor its importers compile otel; ./... above does not reach it
@@ -100,9 +100,9 @@ fmt-check:
 tidy-check:
 	$(GO) mod tidy -diff
 
-## lint: golangci-lint with .golangci.yml
+## lint: golangci-lint with .golangci.yml (parallel runners allowed: another checkout may lint at the same time)
 lint: $(GOLANGCI_LINT)
-	$(GOLANGCI_LINT) run ./...
+	$(GOLANGCI_LINT) run --allow-parallel-runners ./...
 
 $(GOLANGCI_LINT):
 	GOBIN=$(dir $(GOLANGCI_LINT)) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
