@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/axa-assistance-go/axa/pkg/axatest"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
@@ -37,19 +37,17 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 // and outside the injected faults (the 503 a retry absorbs is seen), the
 // first given outermost.
 func TestWithMiddlewareSeesEveryRequestWithItsOperation(t *testing.T) {
-	var (
-		mu   sync.Mutex
-		seen []string
-	)
+	// A middleware records a request after the answer is written, which
+	// the client may read first: the records come through a channel, and
+	// only each request's own order (inner, then outer) is fixed.
+	records := make(chan string, 64)
 	named := func(name string) func(http.Handler) http.Handler {
 		return func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				id := w.Header().Get("X-Request-Id")
 				sw := &statusWriter{ResponseWriter: w}
 				next.ServeHTTP(sw, r)
-				mu.Lock()
-				seen = append(seen, fmt.Sprintf("%s %s %d id=%t", name, sandbox.OperationOf(r), sw.status, strings.HasPrefix(id, "req_")))
-				mu.Unlock()
+				records <- fmt.Sprintf("%s %s %d id=%t", name, sandbox.OperationOf(r), sw.status, strings.HasPrefix(id, "req_"))
 			})
 		}
 	}
@@ -67,10 +65,23 @@ func TestWithMiddlewareSeesEveryRequestWithItsOperation(t *testing.T) {
 		"inner requestToken 200 id=true", "outer requestToken 200 id=true",
 		"inner listCountries 200 id=true", "outer listCountries 200 id=true",
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if !slices.Equal(seen, want) {
-		t.Errorf("the middleware saw:\n\t%s\nwant:\n\t%s", strings.Join(seen, "\n\t"), strings.Join(want, "\n\t"))
+	var seen []string
+	wait := time.NewTimer(30 * time.Second) // a guard only: the records come as soon as the answers are written
+	defer wait.Stop()
+	for range want {
+		select {
+		case r := <-records:
+			seen = append(seen, r)
+		case <-wait.C:
+			t.Fatalf("the middleware saw only:\n\t%s", strings.Join(seen, "\n\t"))
+		}
+	}
+	inOrder := true
+	for i := 0; i < len(want); i += 2 { // each request: inner before outer
+		inOrder = inOrder && slices.Index(seen, want[i]) < slices.Index(seen, want[i+1])
+	}
+	if got := slices.Sorted(slices.Values(seen)); !slices.Equal(got, slices.Sorted(slices.Values(want))) || !inOrder {
+		t.Errorf("the middleware saw:\n\t%s\nwant (inner before outer for each request):\n\t%s", strings.Join(seen, "\n\t"), strings.Join(want, "\n\t"))
 	}
 }
 
