@@ -692,7 +692,7 @@ func TestJSONSchemaConvertsOpenAPI30(t *testing.T) {
 		Max: &two, Example: 1.5, Enum: []any{1.5, 2.0},
 		Discriminator: &openapi3.Discriminator{PropertyName: "x"},
 	}
-	got, err := json.Marshal(jsonSchema(s))
+	got, err := json.Marshal(jsonSchema(s, true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -700,10 +700,13 @@ func TestJSONSchemaConvertsOpenAPI30(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("jsonSchema = %s, want %s", got, want)
 	}
+	if got, err := json.Marshal(jsonSchema(s, false)); err != nil || strings.Contains(string(got), "examples") {
+		t.Errorf("jsonSchema without examples = %s, %v", got, err)
+	}
 	// A schema that refers to itself is cut where it recurs.
 	node := &openapi3.Schema{Type: &openapi3.Types{"object"}}
 	node.Properties = openapi3.Schemas{"next": &openapi3.SchemaRef{Value: node}}
-	if got, err := json.Marshal(jsonSchema(node)); err != nil || string(got) != `{"properties":{"next":{}},"type":"object"}` {
+	if got, err := json.Marshal(jsonSchema(node, true)); err != nil || string(got) != `{"properties":{"next":{}},"type":"object"}` {
 		t.Errorf("a recursive schema: %s %v", got, err)
 	}
 }
@@ -725,5 +728,30 @@ func TestDerivedKey(t *testing.T) {
 	key := doc.Components.Parameters["IdempotencyKey"].Value.Schema.Value
 	if err := key.VisitJSON(a); err != nil {
 		t.Errorf("the derived key %q does not fit the spec's Idempotency-Key: %v", a, err)
+	}
+}
+
+// Calls in flight together (an agent's client may send several) each get
+// their own answer: the server shares one client, the spec and its router.
+func TestMCPConcurrentCalls(t *testing.T) {
+	s := serveMCP(t, nil)
+	countries := []string{"fr", "jp", "de", "br", "it", "es", "us", "ca"}
+	var wg sync.WaitGroup
+	results := make([]*mcp.CallToolResult, len(countries))
+	errs := make([]error, len(countries))
+	for i, id := range countries {
+		wg.Go(func() {
+			results[i], errs[i] = s.session.CallTool(t.Context(), &mcp.CallToolParams{Name: "getCountry", Arguments: map[string]any{"country_id": id}})
+		})
+	}
+	wg.Wait()
+	for i, id := range countries {
+		if errs[i] != nil || results[i].IsError {
+			t.Errorf("getCountry %s: %v %+v", id, errs[i], results[i])
+			continue
+		}
+		if got := structured(t, results[i])["answer"].(map[string]any)["id"]; got != id {
+			t.Errorf("getCountry %s answered %v", id, got)
+		}
 	}
 }

@@ -15,11 +15,14 @@ import (
 // bound itself, example becomes examples; discriminator and xml, which
 // JSON Schema has not, are left out. A schema that refers to itself, which
 // the spec does not have, is cut where it recurs (any value there).
-func jsonSchema(s *openapi3.Schema) map[string]any {
-	return convertSchema(s, map[*openapi3.Schema]bool{})
+// Without examples, the examples are left out: an answer's schema is for
+// checking, and its examples would only lengthen the tool list an agent
+// reads.
+func jsonSchema(s *openapi3.Schema, examples bool) map[string]any {
+	return convertSchema(s, map[*openapi3.Schema]bool{}, examples)
 }
 
-func convertSchema(s *openapi3.Schema, seen map[*openapi3.Schema]bool) map[string]any {
+func convertSchema(s *openapi3.Schema, seen map[*openapi3.Schema]bool, examples bool) map[string]any {
 	out := map[string]any{}
 	if s == nil || seen[s] {
 		return out
@@ -36,7 +39,7 @@ func convertSchema(s *openapi3.Schema, seen map[*openapi3.Schema]bool) map[strin
 		if ref == nil {
 			return map[string]any{}
 		}
-		return convertSchema(ref.Value, seen)
+		return convertSchema(ref.Value, seen, examples)
 	}
 	subs := func(refs openapi3.SchemaRefs) []any {
 		list := make([]any, 0, len(refs))
@@ -80,6 +83,7 @@ func convertSchema(s *openapi3.Schema, seen map[*openapi3.Schema]bool) map[strin
 		out["default"] = s.Default
 	}
 	switch {
+	case !examples:
 	case len(s.Examples) > 0:
 		out["examples"] = slices.Clone(s.Examples)
 	case s.Example != nil:

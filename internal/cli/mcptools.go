@@ -152,7 +152,7 @@ func newMCPTool(op gen.Operation, doc gen.OperationDoc, lo localOp, scopes []str
 		var schema map[string]any
 		for _, ref := range lo.params {
 			if ref.Value.Name == p.Name && ref.Value.In == p.In && ref.Value.Schema != nil {
-				schema = jsonSchema(ref.Value.Schema.Value)
+				schema = jsonSchema(ref.Value.Schema.Value, true)
 			}
 		}
 		if schema == nil {
@@ -185,7 +185,7 @@ func newMCPTool(op gen.Operation, doc gen.OperationDoc, lo localOp, scopes []str
 		var schema map[string]any
 		if rb := lo.op.RequestBody; rb != nil && rb.Value != nil {
 			if mt := rb.Value.Content.Get(doc.Body.ContentType); mt != nil && mt.Schema != nil {
-				schema = jsonSchema(mt.Schema.Value)
+				schema = jsonSchema(mt.Schema.Value, true)
 			}
 		}
 		if schema == nil {
@@ -301,7 +301,7 @@ func outputSchema(t *mcpTool, op *openapi3.Operation) map[string]any {
 			}
 			if ref := op.Responses.Status(s.Status); ref != nil && ref.Value != nil {
 				if mt := ref.Value.Content.Get(s.ContentType); mt != nil && mt.Schema != nil {
-					answers = append(answers, jsonSchema(mt.Schema.Value))
+					answers = append(answers, jsonSchema(mt.Schema.Value, false))
 					continue
 				}
 			}
