@@ -19,7 +19,7 @@ func TestSDKFacingPackagesStayLean(t *testing.T) {
 	// Module path fragments that must never reach them: the spec tooling,
 	// YAML, JWT and CLI libraries belong to the sandbox, the CLI and the
 	// tests; OpenTelemetry to pkg/axaotel, a module of its own on the SDK's
-	// Observer.
+	// Observer; the Model Context Protocol SDK to the CLI's axa mcp.
 	forbiddenInSDK := []string{
 		"github.com/getkin/kin-openapi",
 		"yaml",
@@ -28,6 +28,7 @@ func TestSDKFacingPackagesStayLean(t *testing.T) {
 		"github.com/spf13/cobra",
 		"github.com/oapi-codegen/oapi-codegen",
 		"go.opentelemetry.io",
+		"github.com/modelcontextprotocol",
 	}
 	root, err := gencheck.ModuleRoot()
 	if err != nil {

@@ -39,6 +39,10 @@ import (
 //     --addr replaced or added), so that it never needs a given port; the
 //     test waits for the AXA_BASE_URL it prints, asks it for /version,
 //     then interrupts it and wants exit 0.
+//   - axa mcp, a server for an agent's client: the test is that client
+//     (readmeMCP), over standard input and output, or with --addr on
+//     127.0.0.1:0 over streamable HTTP at the URL it prints; it lists the
+//     tools, calls getVersion, then ends it and wants exit 0.
 //   - axa login: the test plays the browser, approving the login on the
 //     sandbox's page as its demo user.
 //   - a command with a --base-url of a host that is not this machine
@@ -238,6 +242,8 @@ func TestReadmeCommandsRun(t *testing.T) {
 			readmeLogin(t, c, bin, work, env, args)
 		case args[0] == "sandbox" && !slices.Contains(args[1:], "stop"):
 			readmeServe(t, c, bin, work, env, args)
+		case args[0] == "mcp":
+			readmeMCP(t, c, bin, work, env, args)
 		default:
 			out, err := axa(c, args...)
 			if err != nil {

@@ -29,6 +29,9 @@ import (
 
 // localSpec is the spec, loaded for the local checks.
 type localSpec struct {
+	// doc is the spec itself (axa mcp reads its schemas and routes its
+	// answers with it).
+	doc *openapi3.T
 	ops map[string]localOp
 	// hints say, for a component schema (CountryId), where its values
 	// are listed (`axa countries`).
@@ -40,6 +43,7 @@ type localSpec struct {
 
 // localOp is what the spec says of one operation's request.
 type localOp struct {
+	op     *openapi3.Operation
 	params openapi3.Parameters
 	body   *openapi3.Schema // the JSON body's, nil for none
 }
@@ -63,7 +67,7 @@ func loadLocalSpec() (*localSpec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the embedded spec: %w", err)
 	}
-	s := &localSpec{ops: map[string]localOp{}, hints: map[*openapi3.Schema]string{}}
+	s := &localSpec{doc: doc, ops: map[string]localOp{}, hints: map[*openapi3.Schema]string{}}
 	for name, hint := range componentHints() {
 		if ref := doc.Components.Schemas[name]; ref != nil && ref.Value != nil {
 			s.hints[ref.Value] = hint
@@ -80,7 +84,7 @@ func loadLocalSpec() (*localSpec, error) {
 	}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
-			lo := localOp{}
+			lo := localOp{op: op}
 			for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 				for _, p := range list {
 					if p.Value != nil {

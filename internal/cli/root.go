@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
 	"github.com/axa-assistance-go/axa/internal/termtext"
@@ -72,6 +73,10 @@ type Factory struct {
 	// Conform runs the checks of `axa conform`; nil means
 	// conformance.Check. Tests set it to return canned reports.
 	Conform ConformFunc
+	// MCPTransport is the transport `axa mcp` serves on without --addr;
+	// nil means the standard input and output (In and Out). Tests set an
+	// in-memory one.
+	MCPTransport mcp.Transport
 
 	baseURL, clientID, clientSecret string
 	envName, issuer, tokenURL       string // see authserver.go
@@ -266,7 +271,7 @@ the user cache directory).`,
 		NewCmdCountries(f), NewCmdCountryHealth(f), NewCmdCountrySecurity(f), NewCmdAlerts(f),
 		NewCmdQuote(f), NewCmdPolicy(f), NewCmdProviders(f),
 		NewCmdVersion(f), NewCmdToken(f), NewCmdLogin(f), NewCmdLogout(f), NewCmdAuth(f), NewCmdSandbox(f),
-		NewCmdAPI(f), NewCmdConform(f),
+		NewCmdAPI(f), NewCmdConform(f), NewCmdMCP(f),
 	)
 	return root
 }

@@ -60,6 +60,12 @@ const (
 	// holding the next page's cursor}. The SDK's generator makes an
 	// iterator from it.
 	PaginationExtension = "x-pagination"
+	// DestructiveExtension marks, with true, a write that destroys or
+	// undoes something where its method does not say so (a cancellation
+	// is a POST; a DELETE is destructive without it): axa mcp annotates
+	// its tool as destructive, for an agent's client to ask before it
+	// calls.
+	DestructiveExtension = "x-destructive"
 )
 
 // localizedTags are the tags of the information and health operations, which
@@ -466,6 +472,7 @@ func (c *checker) checkOperations() {
 
 		c.checkResponses(w, op)
 		c.checkPagination(w, item, op)
+		c.checkDestructive(w, o.method, op)
 	}
 	for _, s := range c.scopes {
 		if !used[s] {
@@ -687,6 +694,22 @@ func (c *checker) checkExampleFields(where string, schema *openapi3.Schema, exam
 		for i, item := range v {
 			c.checkExampleFields(fmt.Sprintf("%s[%d]", where, i), schema.Items.Value, item)
 		}
+	}
+}
+
+// checkDestructive checks an operation's x-destructive (rule
+// "destructive"): the boolean true, on a write (neither GET nor HEAD).
+func (c *checker) checkDestructive(w, method string, op *openapi3.Operation) {
+	const rule = "destructive"
+	raw, ok := op.Extensions[DestructiveExtension]
+	if !ok {
+		return
+	}
+	if raw != true {
+		c.add(rule, w, "%s is %v: want true, or leave it out", DestructiveExtension, raw)
+	}
+	if method == http.MethodGet || method == http.MethodHead {
+		c.add(rule, w, "%s on a %s, which only reads", DestructiveExtension, method)
 	}
 }
 

@@ -281,6 +281,16 @@ func TestEachRuleCatchesItsViolation(t *testing.T) {
 			o := op(t, doc, "GET", countries)
 			o.Responses.Set("5XX", o.Responses.Value("500"))
 		}},
+		{"x-destructive not true", "destructive", "want true", func(t *testing.T, doc *openapi3.T) {
+			op(t, doc, "POST", "/travel/v1/policies/{policy_id}/cancel").Extensions[contract.DestructiveExtension] = "yes"
+		}},
+		{"x-destructive on a read", "destructive", "only reads", func(t *testing.T, doc *openapi3.T) {
+			o := op(t, doc, "GET", countries)
+			if o.Extensions == nil {
+				o.Extensions = map[string]any{}
+			}
+			o.Extensions[contract.DestructiveExtension] = true
+		}},
 		{"pagination naming no query parameter", "pagination", `"page_token", which is not a query parameter`, func(t *testing.T, doc *openapi3.T) {
 			pagination(t, doc)["cursor"] = "page_token"
 		}},

@@ -313,6 +313,9 @@ func TestANewOperationNeedsOnlyTheSpec(t *testing.T) {
 	}
 
 	checkShapesOutsideTheSDK(t, dst, axa, run)
+	// The operations added to the spec alone are tools of the copy's
+	// axa mcp, over standard input and output (mcp_test.go).
+	checkMCPTools(t, dst, axaBin, stateDir)
 
 	// Additions are not breaking changes: the copy's breaking-change gate
 	// (internal/breaking, oasdiff with its severity levels) compares the

@@ -1,0 +1,137 @@
+//go:build unix
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// mcpURL finds the URL axa mcp --addr says it serves at.
+var mcpURL = regexp.MustCompile(`tools at (http://\S+/) `)
+
+// readmeMCP runs a README's axa mcp line as an agent's client would: it
+// starts the built binary, lists its tools over standard input and
+// output, or with --addr (replaced by 127.0.0.1:0) over streamable HTTP at
+// the URL it prints, calls getVersion, then closes standard input (or
+// interrupts it) and wants exit 0. Standard output must hold the protocol
+// alone: the sandbox's notice goes to standard error.
+func readmeMCP(t *testing.T, c readmeCommand, bin, work string, env, args []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // a failure guard, not a timing
+	defer cancel()
+	args = slices.Clone(args)
+	i := slices.Index(args, "--addr")
+	if i >= 0 && i+1 < len(args) {
+		args[i+1] = "127.0.0.1:0"
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir, cmd.Env = work, env
+	var errOut syncBuffer
+	client := mcp.NewClient(&mcp.Implementation{Name: "readme", Version: "v0"}, nil)
+
+	var transport mcp.Transport
+	var done chan error
+	if i < 0 {
+		cmd.Stderr = &errOut
+		transport = &mcp.CommandTransport{Command: cmd}
+	} else {
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done = make(chan error, 1)
+		urls := make(chan string, 1)
+		go func() {
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				_, _ = errOut.Write([]byte(sc.Text() + "\n"))
+				if m := mcpURL.FindStringSubmatch(sc.Text()); m != nil {
+					select {
+					case urls <- m[1]:
+					default:
+					}
+				}
+			}
+			_, _ = io.Copy(io.Discard, stderr)
+			done <- cmd.Wait()
+		}()
+		t.Cleanup(func() { // ended and waited for, whatever happens
+			_ = cmd.Process.Kill()
+			done <- <-done
+		})
+		select {
+		case u := <-urls:
+			transport = &mcp.StreamableClientTransport{Endpoint: u}
+		case err := <-done:
+			done <- err
+			t.Fatalf("%s ended before saying where it serves: %v\n%s", c.line, err, errOut.String())
+		case <-ctx.Done():
+			t.Fatalf("%s did not say where it serves\n%s", c.line, errOut.String())
+		}
+	}
+	session, err := client.Connect(ctx, transport, nil)
+	if err != nil {
+		t.Fatalf("%s: connecting: %v\n%s", c.line, err, errOut.String())
+	}
+	tools, err := session.ListTools(ctx, nil)
+	if err != nil || len(tools.Tools) == 0 {
+		t.Fatalf("%s: tools %v, %v", c.line, tools, err)
+	}
+	res, err := session.CallTool(ctx, &mcp.CallToolParams{Name: "getVersion"})
+	if err != nil || res.IsError {
+		t.Errorf("%s: getVersion: %+v %v\n%s", c.line, res, err, errOut.String())
+	}
+	if err := session.Close(); err != nil {
+		t.Errorf("%s: closing: %v\n%s", c.line, err, errOut.String())
+	}
+	if done == nil {
+		return // CommandTransport's Close waited for the process
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		done <- err
+		if err != nil {
+			t.Fatalf("%s, interrupted: %v\n%s", c.line, err, errOut.String())
+		}
+	case <-ctx.Done():
+		t.Fatalf("%s did not end when interrupted", c.line)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader in two
+// goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return strings.Clone(b.buf.String())
+}
