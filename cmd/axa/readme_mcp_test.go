@@ -3,10 +3,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"os/exec"
 	"regexp"
@@ -52,38 +50,14 @@ func readmeMCP(t *testing.T, c readmeCommand, bin, work string, env, args []stri
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done = make(chan error, 1)
-		urls := make(chan string, 1)
-		go func() {
-			sc := bufio.NewScanner(stderr)
-			for sc.Scan() {
-				_, _ = errOut.Write([]byte(sc.Text() + "\n"))
-				if m := mcpURL.FindStringSubmatch(sc.Text()); m != nil {
-					select {
-					case urls <- m[1]:
-					default:
-					}
-				}
+		var u string
+		u, done = startUntil(t, c.line+" (where it serves)", cmd, stderr, &errOut, func(line string) (string, bool) {
+			if m := mcpURL.FindStringSubmatch(line); m != nil {
+				return m[1], true
 			}
-			_, _ = io.Copy(io.Discard, stderr)
-			done <- cmd.Wait()
-		}()
-		t.Cleanup(func() { // ended and waited for, whatever happens
-			_ = cmd.Process.Kill()
-			done <- <-done
+			return "", false
 		})
-		select {
-		case u := <-urls:
-			transport = &mcp.StreamableClientTransport{Endpoint: u}
-		case err := <-done:
-			done <- err
-			t.Fatalf("%s ended before saying where it serves: %v\n%s", c.line, err, errOut.String())
-		case <-ctx.Done():
-			t.Fatalf("%s did not say where it serves\n%s", c.line, errOut.String())
-		}
+		transport = &mcp.StreamableClientTransport{Endpoint: u}
 	}
 	session, err := client.Connect(ctx, transport, nil)
 	if err != nil {

@@ -306,42 +306,16 @@ func readmeLogin(t *testing.T, c readmeCommand, bin, work string, env, args []st
 	}
 	var out bytes.Buffer
 	cmd.Stdout = &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	urls := make(chan string, 1)
-	var errOut bytes.Buffer
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			errOut.WriteString(sc.Text() + "\n")
-			if u := strings.TrimSpace(sc.Text()); strings.HasPrefix(u, "http://") && strings.Contains(u, "/auth/v1/authorize?") {
-				select {
-				case urls <- u:
-				default:
-				}
-			}
-		}
-		done <- cmd.Wait()
-	}()
-	t.Cleanup(func() { // ended and waited for, whatever happens
-		_ = cmd.Process.Kill()
-		done <- <-done
+	var errOut syncBuffer
+	u, done := startUntil(t, c.line+" (its authorization URL)", cmd, stderr, &errOut, func(line string) (string, bool) {
+		u := strings.TrimSpace(line)
+		return u, strings.HasPrefix(u, "http://") && strings.Contains(u, "/auth/v1/authorize?")
 	})
+	if err := approve(t, u); err != nil {
+		t.Fatalf("%s: approving: %v", c.line, err)
+	}
 	guard := time.NewTimer(time.Minute) // a failure guard, not a timing
 	defer guard.Stop()
-	select {
-	case u := <-urls:
-		if err := approve(t, u); err != nil {
-			t.Fatalf("%s: approving: %v", c.line, err)
-		}
-	case err := <-done:
-		done <- err
-		t.Fatalf("%s ended before printing its URL: %v\n%s", c.line, err, errOut.String())
-	case <-guard.C:
-		t.Fatalf("%s printed no URL", c.line)
-	}
 	select {
 	case err := <-done:
 		done <- err
@@ -370,52 +344,26 @@ func readmeServe(t *testing.T, c readmeCommand, bin, work string, env, args []st
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errOut bytes.Buffer
+	var errOut syncBuffer
 	cmd.Stderr = &errOut
-	if err := cmd.Start(); err != nil {
+	var out syncBuffer
+	u, done := startUntil(t, c.line+" (its AXA_BASE_URL)", cmd, stdout, &out, func(line string) (string, bool) {
+		return strings.CutPrefix(strings.TrimSpace(line), "export AXA_BASE_URL=")
+	})
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u+"/version", nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "export AXA_BASE_URL="); ok {
-				select {
-				case urls <- u:
-				default:
-				}
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-		done <- cmd.Wait()
-	}()
-	t.Cleanup(func() { // ended and waited for, whatever happens
-		_ = cmd.Process.Kill()
-		done <- <-done
-	})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s: GET /version: %v", c.line, err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("%s: GET /version: %s", c.line, resp.Status)
+	}
 	guard := time.NewTimer(time.Minute) // a failure guard, not a timing
 	defer guard.Stop()
-	select {
-	case u := <-urls:
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u+"/version", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatalf("%s: GET /version: %v", c.line, err)
-		}
-		_ = resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("%s: GET /version: %s", c.line, resp.Status)
-		}
-	case err := <-done:
-		done <- err
-		t.Fatalf("%s ended before printing its AXA_BASE_URL: %v\n%s", c.line, err, errOut.String())
-	case <-guard.C:
-		t.Fatalf("%s printed no AXA_BASE_URL", c.line)
-	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -428,4 +376,49 @@ func readmeServe(t *testing.T, c readmeCommand, bin, work string, env, args []st
 	case <-guard.C:
 		t.Fatalf("%s did not end when interrupted", c.line)
 	}
+}
+
+// startUntil starts cmd and reads r, one of its pipes, line by line into
+// log, until match finds in a line the value the caller waits for (a URL
+// the command prints), which it returns; done receives cmd.Wait's result
+// once r is drained. The command is killed and waited for at cleanup,
+// whatever happens. It fails the test, naming what, if cmd ends or a
+// minute passes before a line matches.
+func startUntil(t *testing.T, what string, cmd *exec.Cmd, r io.Reader, log *syncBuffer, match func(line string) (string, bool)) (string, chan error) {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			_, _ = log.Write([]byte(sc.Text() + "\n"))
+			if v, ok := match(sc.Text()); ok {
+				select {
+				case found <- v:
+				default:
+				}
+			}
+		}
+		_, _ = io.Copy(io.Discard, r)
+		done <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		done <- <-done
+	})
+	guard := time.NewTimer(time.Minute) // a failure guard, not a timing
+	defer guard.Stop()
+	select {
+	case v := <-found:
+		return v, done
+	case err := <-done:
+		done <- err
+		t.Fatalf("%s: ended first: %v\n%s", what, err, log.String())
+	case <-guard.C:
+		t.Fatalf("%s: none within a minute\n%s", what, log.String())
+	}
+	return "", nil
 }
