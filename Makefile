@@ -48,25 +48,28 @@ bench-smoke:
 bench:
 	for i in 1 2 3 4 5 6; do $(GO) test -run '^$$' -bench . -benchmem -count 1 ./pkg/axa/ ./pkg/sandbox/... ./internal/cli/; done | tee bench.txt
 
-## bench-peers: the sandbox against Prism (prism mock on api/openapi.yaml), back to back with one
-## load generator (internal/benchpeers; BENCHMARKS.md). Prism is installed with npm into PEERS_DIR,
-## outside the module; not part of check. Without npm or node it says so and does nothing.
-## PEERS_FLAGS passes flags (-duration 5s -rounds 3 -conns 1,64).
+## bench-peers: the sandbox against the floor (a bare net/http server replaying the sandbox's
+## captured answers byte for byte) and Prism (prism mock on api/openapi.yaml), in the same rounds
+## with one load generator (internal/benchpeers; BENCHMARKS.md). Prism is installed with npm into
+## PEERS_DIR, outside the module; without npm or node it is left out, and says so. Not part of check.
+## PEERS_FLAGS passes flags (-duration 5s -rounds 3 -conns 1,64 -soak 5m).
 PEERS_DIR   ?= $(or $(TMPDIR),/tmp)/axa-bench-peers
 PRISM_VERSION := 5.16.x
 PEERS_FLAGS ?=
 bench-peers:
-	@if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then \
-		echo "bench-peers: skipped: npm and node are needed to install and run Prism (@stoplight/prism-cli@$(PRISM_VERSION))"; \
-		exit 0; \
-	fi; \
-	set -e; mkdir -p "$(PEERS_DIR)"; \
-	if ! "$(PEERS_DIR)/node_modules/.bin/prism" --version 2>/dev/null | grep -q '^5\.16\.'; then \
-		npm install --prefix "$(PEERS_DIR)" --no-audit --no-fund --no-save @stoplight/prism-cli@$(PRISM_VERSION); \
+	@set -e; mkdir -p "$(PEERS_DIR)"; prism=""; \
+	if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then \
+		if ! "$(PEERS_DIR)/node_modules/.bin/prism" --version 2>/dev/null | grep -q '^5\.16\.'; then \
+			npm install --prefix "$(PEERS_DIR)" --no-audit --no-fund --no-save @stoplight/prism-cli@$(PRISM_VERSION); \
+		fi; \
+		prism="$(PEERS_DIR)/node_modules/.bin/prism"; \
+	else \
+		echo "bench-peers: Prism left out: npm and node are needed to install and run it (@stoplight/prism-cli@$(PRISM_VERSION))"; \
 	fi; \
 	$(GO) build -o "$(PEERS_DIR)/axa" ./cmd/axa; \
-	echo "load: $$(cat /proc/loadavg 2>/dev/null || uptime)"; \
-	$(GO) run ./internal/benchpeers -axa "$(PEERS_DIR)/axa" -prism "$(PEERS_DIR)/node_modules/.bin/prism" $(PEERS_FLAGS); \
+	$(GO) build -o "$(PEERS_DIR)/benchpeers" ./internal/benchpeers; \
+	echo "commit: $$(git rev-parse --short HEAD 2>/dev/null)$$(git diff --quiet 2>/dev/null || echo ' (with changes)'); nproc: $$(nproc); load: $$(cat /proc/loadavg 2>/dev/null || uptime)"; \
+	"$(PEERS_DIR)/benchpeers" -axa "$(PEERS_DIR)/axa" -prism "$$prism" $(PEERS_FLAGS); \
 	echo "load: $$(cat /proc/loadavg 2>/dev/null || uptime)"
 
 ## axaotel: the OpenTelemetry module on the SDK's Observer, its own module (pkg/axaotel) so
