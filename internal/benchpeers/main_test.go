@@ -91,3 +91,24 @@ func TestQuoteExample(t *testing.T) {
 		t.Errorf("quote example: %s", body)
 	}
 }
+
+// The soak's report compares the memory at the end with the memory after
+// the first minute, not with the first sample.
+func TestSoakReport(t *testing.T) {
+	r := &soakResult{conns: 64, duration: 2 * time.Minute, result: result(1200, 0, 2*time.Minute, time.Millisecond), samples: []rssSample{
+		{at: 30 * time.Second, rss: 10 << 20},
+		{at: 60 * time.Second, rss: 20 << 20},
+		{at: 90 * time.Second, rss: 21 << 20},
+		{at: 120 * time.Second, rss: 22 << 20},
+	}}
+	got := r.String()
+	for _, want := range []string{
+		"Soak: 2m0s of POST /travel/v1/quotes at 64 connections: 1200 requests, 10 req/s, non-2xx 0.",
+		"RSS: 30s 10.0 MiB, 1m0s 20.0 MiB, 1m30s 21.0 MiB, 2m0s 22.0 MiB.",
+		"RSS at the end / RSS after 1m0s: 22.0 MiB / 20.0 MiB = 1.10×",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the report lacks %q:\n%s", want, got)
+		}
+	}
+}
