@@ -182,7 +182,7 @@ func Main(args []string) int {
 // Run executes args and returns the exit code; errors are one line on Err.
 func (f *Factory) Run(ctx context.Context, args []string) int {
 	defer f.close()
-	root := NewCmdRoot(f)
+	root := newCmdRootFor(f, args)
 	root.SetArgs(canonicalOperation(root, args))
 	root.SetOut(f.Out)
 	root.SetErr(f.Err)
@@ -221,6 +221,35 @@ func oneLine(err error, redact func(string) string) string {
 
 // NewCmdRoot builds the axa command.
 func NewCmdRoot(f *Factory) *cobra.Command {
+	root := newCmdRoot(f)
+	addOperations(f, apiCommand(root))
+	return root
+}
+
+// newCmdRootFor builds the axa command to run the command line args: the
+// api command's operations, a command each, only if args may reach them
+// (needsOperations): `axa countries` and `axa --help` do without.
+func newCmdRootFor(f *Factory, args []string) *cobra.Command {
+	root := newCmdRoot(f)
+	if needsOperations(root, args) {
+		addOperations(f, apiCommand(root))
+	}
+	return root
+}
+
+// apiCommand returns root's api command, nil if none.
+func apiCommand(root *cobra.Command) *cobra.Command {
+	for _, c := range root.Commands() {
+		if c.Name() == "api" {
+			return c
+		}
+	}
+	return nil
+}
+
+// newCmdRoot builds the axa command, its api command without its
+// operations (addOperations).
+func newCmdRoot(f *Factory) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "axa",
 		Short: "The AXA Assistance API from the command line",
