@@ -24,10 +24,12 @@ func main() { fmt.Println("hello") }
 
 // benchBuild builds the axa command, the same command built with the
 // axa_inprocess tag (its commands start the embedded sandbox in process
-// instead of sharing a background one) and the hello-world baseline into a
-// temporary directory and returns their paths. It skips the benchmark when
-// the go command is not installed.
-func benchBuild(b *testing.B) (axaBin, inProcessBin, helloBin, thinBin string) {
+// instead of sharing a background one), the thin client, and the
+// hello-world baseline into a temporary directory and returns their paths,
+// with that of the axa command built with the axa_thin tag (thin.go), the
+// full one next to it as axa-full. It skips the benchmark when the go
+// command is not installed.
+func benchBuild(b *testing.B) (axaBin, inProcessBin, helloBin, thinBin, splitBin string) {
 	b.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -50,7 +52,11 @@ func benchBuild(b *testing.B) (axaBin, inProcessBin, helloBin, thinBin string) {
 	build(filepath.Join("..", ".."), inProcessBin, "./cmd/axa", "-tags", "axa_inprocess")
 	build(dir, helloBin, "hello.go")
 	build(filepath.Join("..", ".."), thinBin, "./internal/cli/testdata/thinclient")
-	return axaBin, inProcessBin, helloBin, thinBin
+	split := filepath.Join(dir, "split")
+	splitBin = filepath.Join(split, "axa")
+	build(filepath.Join("..", ".."), splitBin, "./cmd/axa", "-tags", "axa_thin")
+	build(filepath.Join("..", ".."), filepath.Join(split, fullName), "./cmd/axa")
+	return axaBin, inProcessBin, helloBin, thinBin, splitBin
 }
 
 // benchEnviron is the environment of the child processes: this one without
@@ -74,11 +80,15 @@ func benchEnviron() []string {
 // a token and one API call over loopback), and "countries-inprocess" is
 // the same command built with the axa_inprocess tag, which starts the
 // embedded sandbox in its own process (sandbox.New, listening, a token and
-// one call, shutdown), and "countries-thinclient" is the same call made by
+// one call, shutdown), "help-split" and "countries-split" are the same
+// commands of the axa built with the axa_thin tag (thin.go: it links
+// neither the sandbox nor kin-openapi, the conformance run or the MCP
+// server, and hands the commands that need them to the full axa next to
+// it), and "countries-thinclient" is the same call made by
 // a binary that links the SDK and cobra but not the sandbox
 // (testdata/thinclient), against the same shared sandbox: what `axa
 // countries` would cost if the sandbox and the conformance run lived in
-// another binary. Besides the wall time (ns/op) each reports cpu-ms/op,
+// another binary; "help-thinclient" is that binary's --help. Besides the wall time (ns/op) each reports cpu-ms/op,
 // the user and system CPU time of the process (not of the background
 // sandbox it calls), which moves less than the wall time when other
 // programs share the machine.
@@ -91,7 +101,7 @@ func benchEnviron() []string {
 // the other (the reference's run is not in ns/op), so that a change in the
 // machine's load hits both. They are measures: no test asserts them.
 func BenchmarkColdStart(b *testing.B) {
-	axaBin, inProcessBin, helloBin, thinBin := benchBuild(b)
+	axaBin, inProcessBin, helloBin, thinBin, splitBin := benchBuild(b)
 	// The commands share a background sandbox, in a state directory of
 	// the benchmark's own, stopped at the end: "countries" measures a
 	// command that finds it running (started by its first, unmeasured run).
@@ -113,8 +123,13 @@ func BenchmarkColdStart(b *testing.B) {
 		// Its first, unmeasured, run starts the shared sandbox.
 		{benchCommand{name: "countries", bin: axaBin, args: []string{"countries"}, want: "ID"}, &thin},
 		{benchCommand{name: "countries-inprocess", bin: inProcessBin, args: []string{"countries"}, want: "ID"}, nil},
+		// The axa_thin build, against the same shared sandbox.
+		{benchCommand{name: "help-split", bin: splitBin, args: []string{"--help"}, want: "Usage:"}, &hello},
+		{benchCommand{name: "countries-split", bin: splitBin, args: []string{"countries"}, want: "ID"}, &thin},
 		// After "countries", which left the shared sandbox running.
 		{thin, nil},
+		// The floor of a command of the SDK and cobra: its help.
+		{benchCommand{name: "help-thinclient", bin: thinBin, args: []string{"--help"}, want: "Usage:"}, &hello},
 	}
 	for _, c := range cases {
 		name := c.cmd.name

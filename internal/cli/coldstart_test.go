@@ -1,6 +1,10 @@
 package cli
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/axa-assistance-go/axa/pkg/sandbox"
+)
 
 // The command lines that never reach the api command's operations do not
 // build them (a command per operation, issue 24's cold start); those that
@@ -32,5 +36,14 @@ func TestOperationsAreBuiltOnlyWhenTheCommandLineMayNeedThem(t *testing.T) {
 	}
 	if !apiCommand(NewCmdRoot(&Factory{})).HasSubCommands() {
 		t.Error("NewCmdRoot: no operations")
+	}
+}
+
+// The sandbox's client as the CLI spells it without linking the sandbox
+// is the sandbox's.
+func TestSandboxClientIsTheSandboxs(t *testing.T) {
+	if sandboxClientID != sandbox.DefaultClientID || sandboxClientSecret != sandbox.DefaultClientSecret {
+		t.Errorf("sandboxClientID, sandboxClientSecret = %q, %q; the sandbox's are %q, %q",
+			sandboxClientID, sandboxClientSecret, sandbox.DefaultClientID, sandbox.DefaultClientSecret)
 	}
 }
