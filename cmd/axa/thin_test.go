@@ -48,7 +48,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// The thin axa runs `axa countries` itself against the shared sandbox,
+// The thin axa lists the same commands as the full one (axa --help), runs
+// `axa countries` itself against the shared sandbox,
 // which it starts as the full axa next to it (axa-full); it hands that
 // binary a command that checks its input against the spec (axa countries
 // japan: the same usage error, exit 2) and the commands it does not link
@@ -81,6 +82,18 @@ func TestThinAxaHandsTheRestToTheFullOne(t *testing.T) {
 		return out.String(), errOut.String(), cmd.ProcessState.ExitCode()
 	}
 	t.Cleanup(func() { axa("sandbox", "stop") })
+
+	// The same commands, said the same way (the thin one's stubs repeat
+	// the full one's short lines).
+	full := exec.Command(filepath.Join(tmp, "axa-full"), "--help")
+	full.Env = env
+	fullHelp, err := full.Output()
+	if err != nil {
+		t.Fatalf("axa-full --help: %v", err)
+	}
+	if out, _, code := axa("--help"); code != 0 || out != strings.ReplaceAll(string(fullHelp), "axa-full", "axa") {
+		t.Errorf("axa --help: exit %d, and it differs from the full axa's:\n%s\nfull:\n%s", code, out, fullHelp)
+	}
 
 	out, errOut, code := axa("countries")
 	if code != 0 || !strings.Contains(out, "fr ") || !strings.Contains(errOut, "started the embedded sandbox") {
