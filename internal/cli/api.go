@@ -24,7 +24,9 @@ import (
 // NewCmdAPI builds `axa api [OPERATION_ID]`: one subcommand per operation
 // of the spec, made at run time from gen, so that an operation added to
 // api/openapi.yaml is callable from the shell after `go generate` with no
-// hand edit. Alone, it lists the operations.
+// hand edit. Alone, it lists the operations. The operations' subcommands
+// are added by addOperations (NewCmdRoot, or newCmdRootFor when the command
+// line may need them).
 func NewCmdAPI(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "api [OPERATION_ID]",
@@ -61,12 +63,51 @@ their types, allowed values and defaults.`,
 			})
 		},
 	}
-	for _, op := range apiOperations() {
-		doc, _ := gen.LookupOperationDoc(op.ID)
-		cmd.AddCommand(newCmdOperation(f, op, doc))
-	}
 	helpWithout(cmd, "lang") // the list is not translated
 	return cmd
+}
+
+// addOperations adds to the api command one subcommand per operation
+// (none when api is nil).
+func addOperations(f *Factory, api *cobra.Command) {
+	if api == nil {
+		return
+	}
+	for _, op := range apiOperations() {
+		doc, _ := gen.LookupOperationDoc(op.ID)
+		api.AddCommand(newCmdOperation(f, op, doc))
+	}
+}
+
+// needsOperations tells whether the command line args of root may reach
+// the api command's operations: it names the api command (or one of its
+// operations), the help command (axa help api getCountry) or the shell
+// completion's, or cobra cannot tell which command it names. Any other
+// command (axa countries, axa --help, a mistyped command) never looks at
+// them, so that a command line that names another does not pay for
+// building a command per operation (see newCmdRootFor).
+func needsOperations(root *cobra.Command, args []string) bool {
+	c, rest, err := root.Find(args)
+	if err != nil || c == nil {
+		return true
+	}
+	if c == root {
+		// cobra adds its help and completion commands as it executes:
+		// Find does not know them yet.
+		return slices.ContainsFunc(rest, func(a string) bool {
+			switch a {
+			case "help", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+				return true
+			}
+			return false
+		})
+	}
+	for p := c; p != nil; p = p.Parent() {
+		if p.Name() == "api" && p.Parent() == root {
+			return true
+		}
+	}
+	return false
 }
 
 // canonicalOperation returns args with the operation of `axa api OP`

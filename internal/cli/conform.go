@@ -1,3 +1,5 @@
+//go:build !axa_thin
+
 package cli
 
 import (
@@ -6,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/atomicfile"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/conformance"
 )
@@ -179,4 +183,13 @@ func knownOperations(ids []string) error {
 		}
 	}
 	return nil
+}
+
+// writeFile0600 writes data to path atomically (atomicfile), with mode
+// 0600, creating its directory with mode 0700.
+func writeFile0600(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, data, 0o600)
 }

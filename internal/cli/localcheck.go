@@ -1,3 +1,5 @@
+//go:build !axa_thin
+
 package cli
 
 import (
@@ -366,12 +368,6 @@ func article(noun string) string {
 	return "a"
 }
 
-// localNamer names a problem's location as the user gave it: a flag
-// (--from), an argument, or a field of a file (policy_holder.email);
-// false for a location the command does not name, which is said as a
-// field of the request.
-type localNamer func(loc string) (string, bool)
-
 // localError is the usage error of the problems of a request (nil for
 // none): each named by name, "--from \"japan\": want ...", those it does
 // not name (the fields of a --file) said as fields after prefix (what
@@ -456,20 +452,6 @@ func quoteValue(v any) string {
 	return ""
 }
 
-// jsonValue is v as decoded JSON (maps, slices, float64...), as the local
-// check takes a body: v marshalled and read back.
-func jsonValue(v any) (any, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out any
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // checkLocal checks a request of operation op that a command is about to
 // send: params by the spec's names, body as decoded JSON (nil for none).
 // --lang is checked as the Accept-Language of an operation that takes
@@ -508,24 +490,4 @@ func (f *Factory) checkLocalOnly(op string, params map[string][]string, body any
 		problems = slices.DeleteFunc(problems, func(p localProblem) bool { _, ok := namer(p.loc); return !ok })
 	}
 	return localError(prefix, problems, namer)
-}
-
-// namesOf returns the namer of a command's locations: names maps a spec
-// location (path/country_id, body/travellers) to the flag or argument
-// that gave it; an item of an array, or a field within, is named as the
-// array.
-func namesOf(names map[string]string) localNamer {
-	return func(loc string) (string, bool) {
-		for l := loc; l != ""; {
-			if n, ok := names[l]; ok {
-				return n, true
-			}
-			i := strings.LastIndexByte(l, '/')
-			if i < 0 {
-				break
-			}
-			l = l[:i]
-		}
-		return "", false
-	}
 }

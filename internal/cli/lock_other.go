@@ -40,6 +40,3 @@ func startLock(d *stateFS) (held *os.File, release func(), ok bool, err error) {
 
 // sandboxRuns reports true: no lock tells it here; a probe does.
 func sandboxRuns(*stateFS) bool { return true }
-
-// holdLock has nothing to hold here.
-func holdLock(*stateFS, *os.File) error { return nil }

@@ -20,7 +20,6 @@ import (
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
-	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
 // NewCmdLogin builds `axa login`.
@@ -252,7 +251,7 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		id, secret, base = sandbox.DefaultClientID, sandbox.DefaultClientSecret, url
+		id, secret, base = sandboxClientID, sandboxClientSecret, url
 	}
 	base = cmp.Or(base, f.apiBase())
 	as, err := f.resolveAuthServer(base)
@@ -269,7 +268,7 @@ func (f *Factory) userClient(redirect string) (*axa.Client, error) {
 	}
 	if old != nil && (old.ClientID != id || strings.TrimSuffix(old.BaseURL, "/") != strings.TrimSuffix(base, "/") ||
 		old.authServer() != (axa.AuthorizationServer{}) && old.authServer() != as) &&
-		(old.ClientID != sandbox.DefaultClientID || f.sandboxOfSession(context.Background(), old)) {
+		(old.ClientID != sandboxClientID || f.sandboxOfSession(context.Background(), old)) {
 		return nil, usagef("already logged in to %s as client %s: axa logout first (with that API and client configured), or axa logout --forget",
 			termtext.Line(old.BaseURL), termtext.Line(old.ClientID))
 	}

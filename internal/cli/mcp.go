@@ -1,3 +1,5 @@
+//go:build !axa_thin
+
 package cli
 
 import (

@@ -23,12 +23,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
 	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
-	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
 // Exit codes.
@@ -44,7 +42,7 @@ type Factory struct {
 	Out, Err io.Writer
 	Getenv   func(string) string
 	// SandboxOptions configure the embedded sandbox (tests use them).
-	SandboxOptions []sandbox.Option
+	SandboxOptions []sandboxOption
 	// ClientOptions are added to every client (tests use them).
 	ClientOptions []axa.Option
 	// OpenBrowser, when set, is given the login URL to open.
@@ -76,7 +74,7 @@ type Factory struct {
 	// MCPTransport is the transport `axa mcp` serves on without --addr;
 	// nil means the standard input and output (In and Out). Tests set an
 	// in-memory one.
-	MCPTransport mcp.Transport
+	MCPTransport mcpTransport
 
 	baseURL, clientID, clientSecret string
 	envName, issuer, tokenURL       string // see authserver.go
@@ -182,7 +180,7 @@ func Main(args []string) int {
 // Run executes args and returns the exit code; errors are one line on Err.
 func (f *Factory) Run(ctx context.Context, args []string) int {
 	defer f.close()
-	root := NewCmdRoot(f)
+	root := newCmdRootFor(f, args)
 	root.SetArgs(canonicalOperation(root, args))
 	root.SetOut(f.Out)
 	root.SetErr(f.Err)
@@ -190,6 +188,9 @@ func (f *Factory) Run(ctx context.Context, args []string) int {
 		root.SetIn(f.In)
 	}
 	err := root.ExecuteContext(ctx)
+	if code, ok := f.delegate(err, args); ok {
+		return code
+	}
 	if err != nil {
 		fmt.Fprintln(f.Err, oneLine(err, f.redact))
 	}
@@ -221,6 +222,35 @@ func oneLine(err error, redact func(string) string) string {
 
 // NewCmdRoot builds the axa command.
 func NewCmdRoot(f *Factory) *cobra.Command {
+	root := newCmdRoot(f)
+	addOperations(f, apiCommand(root))
+	return root
+}
+
+// newCmdRootFor builds the axa command to run the command line args: the
+// api command's operations, a command each, only if args may reach them
+// (needsOperations): `axa countries` and `axa --help` do without.
+func newCmdRootFor(f *Factory, args []string) *cobra.Command {
+	root := newCmdRoot(f)
+	if needsOperations(root, args) {
+		addOperations(f, apiCommand(root))
+	}
+	return root
+}
+
+// apiCommand returns root's api command, nil if none.
+func apiCommand(root *cobra.Command) *cobra.Command {
+	for _, c := range root.Commands() {
+		if c.Name() == "api" {
+			return c
+		}
+	}
+	return nil
+}
+
+// newCmdRoot builds the axa command, its api command without its
+// operations (addOperations).
+func newCmdRoot(f *Factory) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "axa",
 		Short: "The AXA Assistance API from the command line",
@@ -431,22 +461,7 @@ func (f *Factory) startSandbox() (string, error) {
 		}
 		return st.URL, nil
 	}
-	sb, err := sandbox.New(f.SandboxOptions...)
-	if err != nil {
-		return "", err
-	}
-	srv, err := sb.Start("127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	f.closers = append(f.closers, func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	fmt.Fprintf(f.Err, "axa: no credentials set: using the embedded sandbox at %s (set %s and %s to call the real API)\n",
-		srv.URL(), axa.EnvClientID, axa.EnvClientSecret)
-	return srv.URL(), nil
+	return f.startInProcess()
 }
 
 func (f *Factory) close() {
@@ -498,4 +513,30 @@ func (f *Factory) withClient(cmd *cobra.Command, fn func(ctx context.Context, c 
 	ctx, cancel := f.context(cmd)
 	defer cancel()
 	return fn(ctx, c)
+}
+
+// helpWithout makes the help of cmd itself leave out the inherited flags
+// named, which do not apply to it (the client's --base-url, --client-id,
+// --json... to a server). Its subcommands' help is unchanged.
+func helpWithout(cmd *cobra.Command, names ...string) {
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, a []string) {
+		if c != cmd {
+			help(c, a)
+			return
+		}
+		var hidden []string
+		for _, name := range names {
+			if fl := c.InheritedFlags().Lookup(name); fl != nil && !fl.Hidden {
+				fl.Hidden = true
+				hidden = append(hidden, name)
+			}
+		}
+		defer func() {
+			for _, name := range hidden {
+				c.InheritedFlags().Lookup(name).Hidden = false
+			}
+		}()
+		help(c, a)
+	})
 }

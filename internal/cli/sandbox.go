@@ -1,3 +1,5 @@
+//go:build !axa_thin
+
 package cli
 
 import (
@@ -174,32 +176,6 @@ func serverGC() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(serverGCPercent)
 	}
-}
-
-// helpWithout makes the help of cmd itself leave out the inherited flags
-// named, which do not apply to it (the client's --base-url, --client-id,
-// --json... to a server). Its subcommands' help is unchanged.
-func helpWithout(cmd *cobra.Command, names ...string) {
-	help := cmd.HelpFunc()
-	cmd.SetHelpFunc(func(c *cobra.Command, a []string) {
-		if c != cmd {
-			help(c, a)
-			return
-		}
-		var hidden []string
-		for _, name := range names {
-			if fl := c.InheritedFlags().Lookup(name); fl != nil && !fl.Hidden {
-				fl.Hidden = true
-				hidden = append(hidden, name)
-			}
-		}
-		defer func() {
-			for _, name := range hidden {
-				c.InheritedFlags().Lookup(name).Hidden = false
-			}
-		}()
-		help(c, a)
-	})
 }
 
 // clientFlags are the global flags of the commands that call the API.

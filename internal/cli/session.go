@@ -18,7 +18,6 @@ import (
 	"github.com/axa-assistance-go/axa/gen"
 	"github.com/axa-assistance-go/axa/internal/termtext"
 	"github.com/axa-assistance-go/axa/pkg/axa"
-	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
 // The login session: `axa login` records the user's refresh token in
@@ -290,7 +289,7 @@ func (f *Factory) credentials() (id, secret, base string, sandboxed bool, err er
 	if err != nil {
 		return "", "", "", false, err
 	}
-	return sandbox.DefaultClientID, sandbox.DefaultClientSecret, url, true, nil
+	return sandboxClientID, sandboxClientSecret, url, true, nil
 }
 
 // errNoCredentials says that no credentials are set: the commands use the
@@ -385,8 +384,8 @@ file. With --forget, delete it without revoking (when the server cannot be reach
 // environment's for its client, or the sandbox's.
 func (f *Factory) sessionClient(s *session) (id, secret string, base string, sandboxed bool, err error) {
 	id, secret = f.env(axa.EnvClientID, f.clientID), f.env(axa.EnvClientSecret, f.clientSecret)
-	if id == "" && s.ClientID == sandbox.DefaultClientID {
-		return sandbox.DefaultClientID, sandbox.DefaultClientSecret, s.BaseURL, true, nil
+	if id == "" && s.ClientID == sandboxClientID {
+		return sandboxClientID, sandboxClientSecret, s.BaseURL, true, nil
 	}
 	if id != s.ClientID {
 		return "", "", "", false, usagef("the session is for client %s: set %s and %s to it", termtext.Line(s.ClientID), axa.EnvClientID, axa.EnvClientSecret)

@@ -5,15 +5,12 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -25,9 +22,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/axa-assistance-go/axa/internal/atomicfile"
 	"github.com/axa-assistance-go/axa/internal/loopback"
-	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
 
 // The shared sandbox: without credentials, the commands of a shell session
@@ -59,7 +54,18 @@ const (
 	startWait = 15 * time.Second
 	// probeWait bounds the check that a recorded sandbox still answers.
 	probeWait = time.Second
+
+	// sandboxClientID and sandboxClientSecret are the embedded sandbox's
+	// well-known client (sandbox.DefaultClientID and DefaultClientSecret,
+	// which a test checks), here so that a command that only calls the
+	// sandbox does not link it (see thin.go).
+	sandboxClientID     = "sandbox-client"
+	sandboxClientSecret = "sandbox-secret"
 )
+
+// fullName is the file name of the full axa next to a thin one (an axa
+// built with the axa_thin tag, see thin.go).
+const fullName = "axa-full"
 
 // sandboxState is the content of the state file: where the shared sandbox
 // listens, the client to use with it, and the key that stops it. The file
@@ -95,15 +101,6 @@ func (f *Factory) idleTimeout() (time.Duration, error) {
 		return 0, usagef("%s=%q: want a positive duration, e.g. 30m", EnvSandboxIdle, s)
 	}
 	return d, nil
-}
-
-// writeFile0600 writes data to path atomically (atomicfile), with mode
-// 0600, creating its directory with mode 0700.
-func writeFile0600(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, data, 0o600)
 }
 
 // readState reads the state file of d: an error when there is none, when
@@ -251,7 +248,8 @@ type SpawnFunc func(a SpawnArgs) error
 // starts: the first of its ExtraFiles.
 const lockFD = 3
 
-// spawnSelf starts this executable as `axa sandbox serve-background`,
+// spawnSelf starts this executable (sandboxExecutable: the full axa, in a
+// thin build) as `axa sandbox serve-background`,
 // detached from the command: its own session, no terminal, its errors in
 // sandbox.log in the state directory, the start lock inherited.
 func spawnSelf(a SpawnArgs) error {
@@ -259,12 +257,12 @@ func spawnSelf(a SpawnArgs) error {
 	if a.Lock != nil {
 		defer a.Lock.Close() //nolint:errcheck // the child has its own copy, and so the lock
 	}
-	exe, err := os.Executable()
+	exe, err := sandboxExecutable()
 	if err != nil {
 		return fmt.Errorf("starting the background sandbox: %w", err)
 	}
 	args := []string{"sandbox", "serve-background", "--state-dir", a.Dir, "--idle", a.Idle.String()}
-	cmd := exec.Command(exe, args...) //nolint:gosec // this very program
+	cmd := exec.Command(exe, args...) //nolint:gosec // this very program, or the full one next to it
 	if a.Lock != nil {
 		cmd.ExtraFiles = []*os.File{a.Lock}
 		cmd.Args = append(cmd.Args, "--lock-fd", strconv.Itoa(lockFD))
@@ -387,156 +385,6 @@ func (f *Factory) startShared(ctx context.Context, dir *stateFS, idle time.Durat
 		case <-tick.C:
 		}
 	}
-}
-
-// background is the shared sandbox, as serveBackground runs it.
-type background struct {
-	dir  string        // the state directory, where it records itself
-	idle time.Duration // it ends after this long without a request
-	// lock is the start lock handed over by the command that started it
-	// (SpawnArgs.Lock), held until it ends; nil: taken here, where
-	// lifelongLock, or refused if another holds it.
-	lock *os.File
-	opts []sandbox.Option
-	log  io.Writer
-}
-
-// serveBackground serves the shared sandbox until ctx ends, it is idle
-// for bg.idle, or it is asked to stop; it holds the start lock for its
-// whole life, records itself in its state directory once listening, and
-// removes its record when it ends, before it releases the lock.
-func serveBackground(ctx context.Context, bg background) error {
-	dir, err := openStateFS(bg.dir, true)
-	if err != nil {
-		if bg.lock != nil {
-			_ = bg.lock.Close()
-		}
-		return err
-	}
-	defer dir.Close() //nolint:errcheck // a directory
-	lock := bg.lock
-	switch {
-	case lock != nil:
-		if err := holdLock(dir, lock); err != nil {
-			_ = lock.Close()
-			return err
-		}
-	case lifelongLock:
-		held, _, ok, err := startLock(dir)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("another shared sandbox runs, or starts, in %s (it holds %s)", dir.path, dir.pathOf(startingFile))
-		}
-		if err := holdLock(dir, held); err != nil {
-			_ = held.Close()
-			return err
-		}
-		lock = held
-	}
-	if lock != nil {
-		defer lock.Close() //nolint:errcheck // unlocks, once the record is removed (deferred below)
-	}
-	idle, opts, log := bg.idle, bg.opts, bg.log
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	url := "http://" + ln.Addr().String()
-	sb, err := sandbox.New(append([]sandbox.Option{
-		sandbox.WithIssuer(url),
-		sandbox.WithLogger(slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn}))),
-	}, opts...)...)
-	if err != nil {
-		_ = ln.Close()
-		return &usageError{err: err}
-	}
-	// The commands find the sandbox through the state file written below:
-	// it is ready to answer them by then.
-	if err := sb.Ready(); err != nil {
-		_ = ln.Close()
-		return err
-	}
-	key := make([]byte, 16)
-	_, _ = rand.Read(key)
-	st := sandboxState{
-		URL: url, ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret,
-		StopKey: hex.EncodeToString(key), PID: os.Getpid(),
-	}
-	// The sandbox is idle when it has worked on no request for idle: a
-	// slow request is no idle time, a request that waits for its client
-	// (a body that never comes) is (activity).
-	act := newActivity(time.Now)
-	stop := make(chan struct{}, 1)
-	srv := &http.Server{ //nolint:gosec // sb.ConfigureServer, below, bounds the headers' wait
-		Handler: act.handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == proofPath {
-				nonce := r.URL.Query().Get("nonce")
-				if r.Method != http.MethodGet || len(nonce) < 16 || len(nonce) > 128 {
-					http.NotFound(w, r)
-					return
-				}
-				w.Header().Set(proofHeader, proof(st.StopKey, nonce))
-				w.WriteHeader(http.StatusNoContent)
-				return
-			}
-			if r.URL.Path == stopPath {
-				if r.Method != http.MethodPost || subtle.ConstantTimeCompare([]byte(r.Header.Get(stopHeader)), []byte(st.StopKey)) != 1 {
-					http.NotFound(w, r)
-					return
-				}
-				w.WriteHeader(http.StatusNoContent)
-				select {
-				case stop <- struct{}{}:
-				default:
-				}
-				return
-			}
-			sb.ServeHTTP(w, r)
-		})),
-	}
-	sb.ConfigureServer(srv) // bounds on headers and idle connections; the sandbox bounds bodies
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	data, _ := json.Marshal(st) //nolint:gosec // the sandbox's well-known client, in a 0600 file
-	if err := dir.writeFile(sandboxStateFile, data); err != nil {
-		_ = srv.Close()
-		return fmt.Errorf("state file: %w", err)
-	}
-	defer func() {
-		// Remove the record only if it is still this sandbox's.
-		if cur, err := readState(dir); err == nil && cur.StopKey == st.StopKey {
-			_ = dir.remove(sandboxStateFile)
-		}
-	}()
-	idleTimer := time.NewTimer(idle)
-	defer idleTimer.Stop()
-wait:
-	for {
-		select {
-		case <-ctx.Done():
-			break wait
-		case <-stop:
-			break wait
-		case err := <-served:
-			return err
-		case <-idleTimer.C:
-			since := act.idleFor()
-			if since >= idle {
-				// What is in flight waits for its clients: cut off.
-				_ = srv.Close()
-				return nil
-			}
-			idleTimer.Reset(max(idle-since, idle/10))
-		}
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		_ = srv.Close()
-	}
-	return nil
 }
 
 // stopShared stops the session's shared sandbox, if one answers, waits
@@ -663,34 +511,5 @@ lock and its log (unless the log holds something, which is kept and named).`,
 		},
 	}
 	helpWithout(cmd, "base-url", "client-id", "client-secret", "json", "lang") // --timeout applies
-	return cmd
-}
-
-// newCmdSandboxServeBackground builds the hidden `axa sandbox
-// serve-background`, the process the shared sandbox runs in.
-func newCmdSandboxServeBackground(f *Factory) *cobra.Command {
-	var dir string
-	var idle time.Duration
-	var inherited int
-	cmd := &cobra.Command{
-		Use:    "serve-background",
-		Short:  "Serve the shared sandbox (started by the other commands)",
-		Hidden: true,
-		Args:   args(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if dir == "" || idle <= 0 {
-				return usagef("--state-dir and a positive --idle are required")
-			}
-			serverGC()
-			bg := background{dir: dir, idle: idle, opts: f.SandboxOptions, log: f.Err}
-			if inherited > 0 {
-				bg.lock = os.NewFile(uintptr(inherited), startingFile)
-			}
-			return serveBackground(cmd.Context(), bg)
-		},
-	}
-	cmd.Flags().StringVar(&dir, "state-dir", "", "where to record the sandbox")
-	cmd.Flags().DurationVar(&idle, "idle", defaultIdle, "stop after this long without a request")
-	cmd.Flags().IntVar(&inherited, "lock-fd", 0, "the descriptor of the start lock, inherited from the command that started it")
 	return cmd
 }
