@@ -28,7 +28,29 @@ func Line(s string) string { return clean(s, false) }
 // Lines is Line for text of several lines: it keeps '\n'.
 func Lines(s string) string { return clean(s, true) }
 
+// clean is Line, or Lines with keepNewlines. Text that is printable ASCII
+// (and line feeds, when kept), as most of the API's answers are, is
+// returned as it is, without a copy.
 func clean(s string, keepNewlines bool) string {
+	if plain(s, keepNewlines) {
+		return s
+	}
+	return cleanRunes(s, keepNewlines)
+}
+
+// plain reports whether s holds only printable ASCII characters, and line
+// feeds when keepNewlines: the text cleanRunes returns unchanged.
+func plain(s string, keepNewlines bool) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 || c > 0x7e) && (c != '\n' || !keepNewlines) {
+			return false
+		}
+	}
+	return true
+}
+
+// cleanRunes is clean's walk over the runes of s.
+func cleanRunes(s string, keepNewlines bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
