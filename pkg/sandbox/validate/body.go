@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -73,6 +74,44 @@ type bodyNode struct {
 	pattern *regexp.Regexp
 	enum    []string
 	format  openapi3.StringFormatValidator
+	// passed are strings that matched pattern and format: both are
+	// functions of the string alone, and a client sends the same dates
+	// and codes again and again.
+	passed *verdicts
+}
+
+// verdicts are the short strings a string schema's pattern and format
+// accepted, at most maxVerdicts of them.
+type verdicts struct {
+	mu sync.RWMutex
+	ok map[string]struct{}
+}
+
+// maxVerdicts bounds the strings a verdicts keeps, and maxVerdictLen
+// their length.
+const (
+	maxVerdicts   = 1024
+	maxVerdictLen = 64
+)
+
+// known reports whether s was accepted before.
+func (v *verdicts) known(s []byte) bool {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	_, ok := v.ok[string(s)]
+	return ok
+}
+
+// add records that s was accepted, if there is room.
+func (v *verdicts) add(s []byte) {
+	if len(s) > maxVerdictLen {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.ok) < maxVerdicts {
+		v.ok[string(s)] = struct{}{}
+	}
 }
 
 // bodyProp is a declared property.
@@ -195,6 +234,7 @@ func compileSchema(s *openapi3.Schema, depth int) *bodyNode {
 // into n; false when it has one the fast path does not read.
 func compileString(n *bodyNode, s *openapi3.Schema) bool {
 	n.minLen, n.maxLen = s.MinLength, s.MaxLength
+	n.passed = &verdicts{ok: map[string]struct{}{}}
 	if s.Format != "" {
 		// The validator kin-openapi's table has for it: the spec's
 		// formats are registered by api.Load, before the validator is
@@ -296,13 +336,14 @@ func (fb fastBodies) nodeFor(op *openapi3.Operation, contentType string) *bodyNo
 }
 
 // readBody reads a request's body whole, and gives the request a body of
-// the bytes read for whoever reads it next. On an error the request's body
-// answers the same error, so that the general path reports it as before.
+// the bytes read for whoever reads it next. On an error it returns what
+// was read before it, and the request's body answers the same error, so
+// that the general path reports it as before.
 func readBody(r *http.Request) ([]byte, error) {
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
 		r.Body = errBody{err: err}
-		return nil, err
+		return data, err
 	}
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	return data, nil
@@ -615,10 +656,20 @@ func (n *bodyNode) stringValid(s []byte) bool {
 			return false
 		}
 	}
+	if n.pattern == nil && n.format == nil {
+		return true
+	}
+	if n.passed.known(s) {
+		return true
+	}
 	if n.pattern != nil && !n.pattern.Match(s) {
 		return false
 	}
-	return n.format == nil || n.format.Validate(string(s)) == nil
+	if n.format != nil && n.format.Validate(string(s)) != nil {
+		return false
+	}
+	n.passed.add(s)
+	return true
 }
 
 // asciiName reports whether a member name is printable ASCII, whose case
@@ -668,13 +719,19 @@ func compileRoutes(doc *openapi3.T, routes map[gen.OperationID]route) map[gen.Op
 	return out
 }
 
-// fastBody checks the body of a request to op on the fast path, when it
-// has one the fast path reads: true when it is valid, the request's body
-// then being its bytes, for the handler, and st.Body too. An error is a
-// body too large, answered 413 as the general path would; any other
-// failure to read it is left to the general path, which reports it.
-func (v *validator) fastBody(r *http.Request, st *reqctx.State, op *openapi3.Operation) (bool, error) {
-	node := v.fast[st.Operation].nodeFor(op, r.Header.Get("Content-Type"))
+// fastNode returns the compiled schema of the body of a request to op
+// with contentType, nil when the fast path does not read it.
+func (v *validator) fastNode(id gen.OperationID, op *openapi3.Operation, contentType string) *bodyNode {
+	return v.fast[id].nodeFor(op, contentType)
+}
+
+// fastBody checks the body of a request on the fast path, against node
+// (nil: none, false): true when it is valid, the request's body then being
+// its bytes, for the handler, and st.Body too. Otherwise the bytes read
+// are in raw, as the general path's tee would have kept them, and the
+// request's body reads them again (or fails again) for the general path.
+// An error is a body too large, answered 413 as the general path would.
+func fastBody(r *http.Request, st *reqctx.State, node *bodyNode, raw *bytes.Buffer) (bool, error) {
 	if node == nil {
 		return false, nil
 	}
@@ -683,9 +740,10 @@ func (v *validator) fastBody(r *http.Request, st *reqctx.State, op *openapi3.Ope
 	if errors.As(err, &mbe) {
 		return false, err
 	}
-	if err != nil || !fastValid(data, node) {
-		return false, nil
+	if err == nil && fastValid(data, node) {
+		st.Body = data
+		return true, nil
 	}
-	st.Body = data
-	return true, nil
+	raw.Write(data)
+	return false, nil
 }

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -204,5 +205,37 @@ func TestFastPathAcceptsSomeSeeds(t *testing.T) {
 	}
 	if accepted < 4 {
 		t.Errorf("the fast path accepts %d of the seeds; the fuzz target compares its verdicts on too few", accepted)
+	}
+}
+
+// A string schema's pattern and format are checked once per distinct short
+// string: a string they refused is refused every time, and what is kept
+// stays bounded whatever a client sends.
+func TestStringVerdictsKeepOnlyWhatPassed(t *testing.T) {
+	n := compileBody(openapi3.NewStringSchema().WithFormat("date").WithPattern("^2"))
+	if n == nil {
+		t.Fatal("a date string with a pattern: not compiled")
+	}
+	for range 2 {
+		if !n.stringValid([]byte("2030-01-31")) {
+			t.Error("a valid date refused")
+		}
+		for _, bad := range []string{"2030-02-30", "1999-01-01", "2030-1-01"} {
+			if n.stringValid([]byte(bad)) {
+				t.Errorf("%q accepted", bad)
+			}
+		}
+	}
+	for d := range 3 * maxVerdicts {
+		day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format(time.DateOnly)
+		if !n.stringValid([]byte(day)) {
+			t.Fatalf("%s refused", day)
+		}
+	}
+	if got := len(n.passed.ok); got > maxVerdicts {
+		t.Errorf("%d strings kept, more than %d", got, maxVerdicts)
+	}
+	if n.stringValid([]byte("2030-02-30")) {
+		t.Error("an invalid date accepted once the verdicts are full")
 	}
 }

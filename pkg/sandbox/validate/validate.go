@@ -222,7 +222,9 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// the check of its names once it is valid; the bytes of another media
 	// type are not checked, nor kept twice.
 	var raw bytes.Buffer
-	if op.RequestBody != nil && specmedia.IsJSON(r.Header.Get("Content-Type")) {
+	// A body of the fast path (body.go) is read by it, which keeps it.
+	fast := v.fastNode(st.Operation, op, r.Header.Get("Content-Type"))
+	if fast == nil && op.RequestBody != nil && specmedia.IsJSON(r.Header.Get("Content-Type")) {
 		r.Body = teeBody{Reader: io.TeeReader(r.Body, &raw), Closer: r.Body}
 	}
 	// The token and its scopes first, alone: a request that may not be
@@ -246,13 +248,10 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// A JSON body the fast path reads is checked whole there (body.go);
 	// one it is not sure of goes on to kin-openapi and checkNames.
-	fastChecked, err := v.fastBody(r, st, op)
+	fastChecked, err := fastBody(r, st, fast, &raw)
 	if err != nil {
 		v.reject(w, r, err)
 		return
-	}
-	if fastChecked {
-		raw.Reset()
 	}
 	// Then every parameter and the body, each problem collected; the
 	// token was checked above. A list field on several lines is one.
