@@ -141,11 +141,35 @@ func fastKey(k string) bool {
 // compileBody compiles schema for the fast path; nil when it uses anything
 // the fast path does not read.
 func compileBody(schema *openapi3.Schema) *bodyNode {
-	return compileSchema(schema, 0)
+	c := &compiler{done: map[*openapi3.Schema]*bodyNode{}, open: map[*openapi3.Schema]bool{}}
+	return c.compile(schema, 0)
 }
 
-func compileSchema(s *openapi3.Schema, depth int) *bodyNode {
-	if s == nil || depth > maxFastDepth || !onlyFastKeys(s) {
+// compiler compiles the schemas of one body: each once, however many
+// places use it; a schema that contains itself is not compiled (nor what
+// contains it), and its bodies go the general path.
+type compiler struct {
+	done map[*openapi3.Schema]*bodyNode // compiled, or nil when refused
+	open map[*openapi3.Schema]bool      // being compiled, up the path
+}
+
+// compile compiles s, at depth in its body.
+func (c *compiler) compile(s *openapi3.Schema, depth int) *bodyNode {
+	if s == nil || depth > maxFastDepth || c.open[s] {
+		return nil
+	}
+	if n, ok := c.done[s]; ok {
+		return n
+	}
+	c.open[s] = true
+	n := c.compileSchema(s, depth)
+	delete(c.open, s)
+	c.done[s] = n
+	return n
+}
+
+func (c *compiler) compileSchema(s *openapi3.Schema, depth int) *bodyNode {
+	if !onlyFastKeys(s) {
 		return nil
 	}
 	types := s.Type.Slice()
@@ -168,7 +192,7 @@ func compileSchema(s *openapi3.Schema, depth int) *bodyNode {
 			if ref == nil || !asciiName([]byte(name)) {
 				return nil
 			}
-			sub := compileSchema(ref.Value, depth+1)
+			sub := c.compile(ref.Value, depth+1)
 			if sub == nil {
 				return nil
 			}
@@ -186,7 +210,7 @@ func compileSchema(s *openapi3.Schema, depth int) *bodyNode {
 		case ap.Schema != nil && ap.Has != nil:
 			return nil // both: the general path's
 		case ap.Schema != nil:
-			if n.additional = compileSchema(ap.Schema.Value, depth+1); n.additional == nil {
+			if n.additional = c.compile(ap.Schema.Value, depth+1); n.additional == nil {
 				return nil
 			}
 		case ap.Has != nil && !*ap.Has:
@@ -196,7 +220,7 @@ func compileSchema(s *openapi3.Schema, depth int) *bodyNode {
 		n.kind = kindArray
 		if s.Items == nil {
 			n.items = &bodyNode{kind: kindAny}
-		} else if n.items = compileSchema(s.Items.Value, depth+1); n.items == nil {
+		} else if n.items = c.compile(s.Items.Value, depth+1); n.items == nil {
 			return nil
 		}
 		n.minItems, n.maxItems = s.MinItems, s.MaxItems
@@ -267,10 +291,18 @@ func compileString(n *bodyNode, s *openapi3.Schema) bool {
 	return true
 }
 
-// onlyFastKeys reports whether every keyword s sets is a fastKey
-// as kin-openapi writes it out.
+// onlyFastKeys reports whether every keyword s sets is a fastKey, as
+// kin-openapi writes it out. The schemas under s are left out of what is
+// written (the compiler reads each in turn), so that a schema that
+// contains itself is not written for ever.
 func onlyFastKeys(s *openapi3.Schema) bool {
-	b, err := json.Marshal(s)
+	if len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0 || s.Not != nil {
+		return false
+	}
+	shallow := *s
+	shallow.Properties, shallow.Items = nil, nil
+	shallow.AdditionalProperties = openapi3.AdditionalProperties{Has: s.AdditionalProperties.Has}
+	b, err := json.Marshal(&shallow)
 	if err != nil {
 		return false
 	}
@@ -345,9 +377,16 @@ func readBody(r *http.Request) ([]byte, error) {
 		r.Body = errBody{err: err}
 		return data, err
 	}
-	r.Body = io.NopCloser(bytes.NewReader(data))
+	b := &bytesBody{}
+	b.Reset(data)
+	r.Body = b
 	return data, nil
 }
+
+// bytesBody is a request body read already: its bytes.
+type bytesBody struct{ bytes.Reader }
+
+func (*bytesBody) Close() error { return nil }
 
 // errBody is a body whose reading failed: it fails again.
 type errBody struct{ err error }

@@ -239,3 +239,40 @@ func TestStringVerdictsKeepOnlyWhatPassed(t *testing.T) {
 		t.Error("an invalid date accepted once the verdicts are full")
 	}
 }
+
+// A schema that contains itself (a tree of nodes) is left to the general
+// path, and compiling it ends at once, however many places it recurs
+// from; a schema used in many places is compiled once and read the same.
+func TestRecursiveSchemaIsLeftToTheGeneralPath(t *testing.T) {
+	node := openapi3.NewObjectSchema()
+	for _, name := range []string{"a", "b", "c", "d", "e", "f"} {
+		node.WithPropertyRef(name, &openapi3.SchemaRef{Value: node})
+	}
+	if compileBody(node) != nil {
+		t.Error("a schema that contains itself: compiled")
+	}
+	leaf := &openapi3.SchemaRef{Value: openapi3.NewStringSchema().WithMaxLength(1)}
+	shared := openapi3.NewObjectSchema()
+	for _, name := range []string{"a", "b", "c", "d", "e", "f"} {
+		shared.WithPropertyRef(name, leaf)
+	}
+	level := shared
+	for range maxFastDepth - 1 {
+		up := openapi3.NewObjectSchema()
+		for _, name := range []string{"a", "b", "c", "d", "e", "f"} {
+			up.WithPropertyRef(name, &openapi3.SchemaRef{Value: level})
+		}
+		level = up
+	}
+	n := compileBody(level)
+	if n == nil {
+		t.Fatal("a deep schema of shared parts: not compiled")
+	}
+	body := []byte(strings.Repeat(`{"a":`, maxFastDepth-1) + `{"f":"x"}` + strings.Repeat("}", maxFastDepth-1))
+	if !fastValid(body, n) {
+		t.Error("a valid body of the deep schema refused")
+	}
+	if fastValid([]byte(strings.Replace(string(body), `"x"`, `"xy"`, 1)), n) {
+		t.Error("a string too long at the bottom accepted")
+	}
+}
