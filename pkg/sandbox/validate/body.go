@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -81,10 +82,13 @@ type bodyNode struct {
 }
 
 // verdicts are the short strings a string schema's pattern and format
-// accepted, at most maxVerdicts of them.
+// accepted, at most maxVerdicts of them. They are read on every request,
+// by every connection at once, and change only while a client sends
+// strings not seen before: a map never changed once published, read
+// without a lock, and replaced by a copy with one more string.
 type verdicts struct {
-	mu sync.RWMutex
-	ok map[string]struct{}
+	mu sync.Mutex // held to add a string
+	ok atomic.Pointer[map[string]struct{}]
 }
 
 // maxVerdicts bounds the strings a verdicts keeps, and maxVerdictLen
@@ -96,10 +100,20 @@ const (
 
 // known reports whether s was accepted before.
 func (v *verdicts) known(s []byte) bool {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	_, ok := v.ok[string(s)]
+	m := v.ok.Load()
+	if m == nil {
+		return false
+	}
+	_, ok := (*m)[string(s)]
 	return ok
+}
+
+// len returns how many strings are kept.
+func (v *verdicts) len() int {
+	if m := v.ok.Load(); m != nil {
+		return len(*m)
+	}
+	return 0
 }
 
 // add records that s was accepted, if there is room.
@@ -109,9 +123,18 @@ func (v *verdicts) add(s []byte) {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if len(v.ok) < maxVerdicts {
-		v.ok[string(s)] = struct{}{}
+	old := v.ok.Load()
+	m := make(map[string]struct{}, v.len()+1)
+	if old != nil {
+		if _, dup := (*old)[string(s)]; dup || len(*old) >= maxVerdicts {
+			return
+		}
+		for k := range *old {
+			m[k] = struct{}{}
+		}
 	}
+	m[string(s)] = struct{}{}
+	v.ok.Store(&m)
 }
 
 // bodyProp is a declared property.
@@ -258,7 +281,7 @@ func (c *compiler) compileSchema(s *openapi3.Schema, depth int) *bodyNode {
 // into n; false when it has one the fast path does not read.
 func compileString(n *bodyNode, s *openapi3.Schema) bool {
 	n.minLen, n.maxLen = s.MinLength, s.MaxLength
-	n.passed = &verdicts{ok: map[string]struct{}{}}
+	n.passed = &verdicts{}
 	if s.Format != "" {
 		// The validator kin-openapi's table has for it: the spec's
 		// formats are registered by api.Load, before the validator is

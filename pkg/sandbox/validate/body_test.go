@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -220,19 +221,29 @@ func TestStringVerdictsKeepOnlyWhatPassed(t *testing.T) {
 		if !n.stringValid([]byte("2030-01-31")) {
 			t.Error("a valid date refused")
 		}
+		if got := n.passed.len(); got != 1 {
+			t.Errorf("%d strings kept after one valid date, want 1", got)
+		}
 		for _, bad := range []string{"2030-02-30", "1999-01-01", "2030-1-01"} {
 			if n.stringValid([]byte(bad)) {
 				t.Errorf("%q accepted", bad)
 			}
 		}
 	}
-	for d := range 3 * maxVerdicts {
-		day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format(time.DateOnly)
-		if !n.stringValid([]byte(day)) {
-			t.Fatalf("%s refused", day)
-		}
+	// Read and added to by several requests at once (run with -race).
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for d := w; d < 3*maxVerdicts; d += 4 {
+				day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format(time.DateOnly)
+				if !n.stringValid([]byte(day)) {
+					t.Errorf("%s refused", day)
+				}
+			}
+		})
 	}
-	if got := len(n.passed.ok); got > maxVerdicts {
+	wg.Wait()
+	if got := n.passed.len(); got > maxVerdicts {
 		t.Errorf("%d strings kept, more than %d", got, maxVerdicts)
 	}
 	if n.stringValid([]byte("2030-02-30")) {
