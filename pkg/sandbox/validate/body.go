@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -208,7 +209,7 @@ func (c *compiler) compileSchema(s *openapi3.Schema, depth int) *bodyNode {
 				return nil // required but not declared: the general path
 			}
 		}
-		for _, name := range sortedKeys(s.Properties) {
+		for _, name := range slices.Sorted(maps.Keys(s.Properties)) { // an order that does not depend on the map's
 			ref := s.Properties[name]
 			// A name outside ASCII folds as Unicode does (foldName):
 			// the general path's.
@@ -339,21 +340,6 @@ func onlyFastKeys(s *openapi3.Schema) bool {
 		}
 	}
 	return true
-}
-
-// sortedKeys returns the keys of m in order, for a compilation that does
-// not depend on map order.
-func sortedKeys(m openapi3.Schemas) []string {
-	keys := make([]string, 0, len(m))
-	for k := range maps.Keys(m) {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }
 
 // fastBodies are the compiled schemas of an operation's request body, by
