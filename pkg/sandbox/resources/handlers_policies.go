@@ -136,11 +136,19 @@ func unprocessable(code, format string, args ...any) error {
 // one with another body a 422. A failed act stores nothing, so that it can
 // be retried with the same key.
 func (r *Resources) idempotently(o owner, operation, key string, body any, act func() (any, error)) (any, idemState, error) {
-	hash, err := requestHash(operation, body)
+	return r.idempotentlyFrom(o, operation, key, body, nil, act)
+}
+
+// idempotentlyFrom is idempotently for a body decoded from raw, the
+// request's body as the validator accepted it (reqctx.Body), when body is
+// that and nothing else: the same bytes are the same request, told
+// without encoding body again (fingerprint). A nil raw is idempotently.
+func (r *Resources) idempotentlyFrom(o owner, operation, key string, body any, raw []byte, act func() (any, error)) (any, idemState, error) {
+	fp, err := newFingerprint(operation, body, raw)
 	if err != nil {
 		return nil, idemNew, err
 	}
-	switch state, answer := r.store.beginIdempotent(o, key, hash, r.cfg.Now()); state {
+	switch state, answer := r.store.beginFingerprint(o, key, fp, r.cfg.Now()); state {
 	case idemReplay, idemInFlight:
 		return answer, state, nil
 	case idemMismatch:
@@ -185,7 +193,7 @@ func (r *Resources) RequestQuote(ctx context.Context, req server.RequestQuoteReq
 	if err != nil {
 		return nil, err
 	}
-	answer, state, err := r.idempotently(o, "requestQuote", req.Params.IdempotencyKey, req.Body, func() (any, error) {
+	answer, state, err := r.idempotentlyFrom(o, "requestQuote", req.Params.IdempotencyKey, req.Body, reqctx.Body(ctx), func() (any, error) {
 		q, births, err := r.priceQuote(req.Body, r.cfg.Now())
 		if err != nil {
 			return nil, err
@@ -315,7 +323,7 @@ func (r *Resources) CreatePolicy(ctx context.Context, req server.CreatePolicyReq
 		return nil, err
 	}
 	body := req.Body
-	answer, state, err := r.idempotently(o, "createPolicy", req.Params.IdempotencyKey, body, func() (any, error) {
+	answer, state, err := r.idempotentlyFrom(o, "createPolicy", req.Params.IdempotencyKey, body, reqctx.Body(ctx), func() (any, error) {
 		id, err := uuid.NewRandom()
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: policy id: %w", err)

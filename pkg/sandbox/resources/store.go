@@ -100,7 +100,7 @@ type idemKey struct {
 
 // idemRecord is the fate of the first request with an Idempotency-Key.
 type idemRecord struct {
-	hash    [sha256.Size]byte
+	fp      *fingerprint
 	done    bool
 	answer  any
 	created time.Time
@@ -139,6 +139,73 @@ func orderOf[T any](m map[owner]*fifo[T], o owner) *fifo[T] {
 		m[o] = q
 	}
 	return q
+}
+
+// fingerprint is what an Idempotency-Key's record remembers of its
+// request, to tell whether another request with the key is the same: two
+// requests are when their operations and decoded bodies are, whatever
+// their JSON's spacing or order of members. The digest of the body's bytes
+// says so without decoding anything in the common case, the same bytes
+// sent again; other bytes are compared by the digest of their decoded
+// body's canonical JSON (requestHash), worked out then, once.
+type fingerprint struct {
+	operation string
+	body      any
+	// raw is the digest of the operation and the bytes body was decoded
+	// from, nil when they are not known.
+	raw *[sha256.Size]byte
+	// canonical is requestHash of operation and body, nil until needed.
+	canonical *[sha256.Size]byte
+}
+
+// newFingerprint is the fingerprint of a request to operation whose body
+// decodes to body: from raw, the bytes it was decoded from, when they are
+// known (nil otherwise: the canonical digest is then worked out at once,
+// and an error is the body's that cannot be encoded).
+func newFingerprint(operation string, body any, raw []byte) (*fingerprint, error) {
+	fp := &fingerprint{operation: operation, body: body}
+	if raw != nil {
+		h := sha256.New()
+		h.Write([]byte(operation))
+		h.Write([]byte{0})
+		h.Write(raw)
+		var sum [sha256.Size]byte
+		h.Sum(sum[:0])
+		fp.raw = &sum
+		return fp, nil
+	}
+	if _, err := fp.digest(); err != nil {
+		return nil, err
+	}
+	return fp, nil
+}
+
+// hashFingerprint is a fingerprint known only by a digest: equal to
+// another only if it has the same digest.
+func hashFingerprint(hash [sha256.Size]byte) *fingerprint {
+	return &fingerprint{canonical: &hash}
+}
+
+// digest returns the canonical digest, working it out once.
+func (f *fingerprint) digest() ([sha256.Size]byte, error) {
+	if f.canonical == nil {
+		h, err := requestHash(f.operation, f.body)
+		if err != nil {
+			return h, err
+		}
+		f.canonical = &h
+	}
+	return *f.canonical, nil
+}
+
+// same reports whether f and g are the fingerprints of the same request.
+func (f *fingerprint) same(g *fingerprint) bool {
+	if f.raw != nil && g.raw != nil && *f.raw == *g.raw {
+		return true
+	}
+	a, errA := f.digest()
+	b, errB := g.digest()
+	return errA == nil && errB == nil && a == b
 }
 
 // requestHash fingerprints a request: its operation and the canonical JSON
@@ -182,6 +249,13 @@ func (r *idemRecord) expired(now time.Time) bool {
 // after it). An answer past its retention is never replayed: the key acts
 // afresh.
 func (s *store) beginIdempotent(o owner, key string, hash [sha256.Size]byte, now time.Time) (idemState, any) {
+	return s.beginFingerprint(o, key, hashFingerprint(hash), now)
+}
+
+// beginFingerprint is beginIdempotent for a request's fingerprint: a
+// record's is compared with it under the store's lock, which may encode
+// both bodies (requestHash) when their bytes differ.
+func (s *store) beginFingerprint(o owner, key string, fp *fingerprint, now time.Time) (idemState, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q, ok := s.idemOrder[o]
@@ -222,12 +296,12 @@ func (s *store) beginIdempotent(o owner, key string, hash [sha256.Size]byte, now
 			}
 			q.pop()
 		}
-		r = &idemRecord{hash: hash, created: now}
+		r = &idemRecord{fp: fp, created: now}
 		s.idem[k] = r
 		q.push(idemEntry{key: key, rec: r})
 		q.live++
 		return idemNew, nil
-	case r.hash != hash:
+	case !r.fp.same(fp):
 		return idemMismatch, nil
 	case !r.done:
 		return idemInFlight, nil

@@ -91,3 +91,45 @@ func TestStoreExpiredKeyBehindAnInFlightOne(t *testing.T) {
 		t.Errorf("the key in flight: state %d, want in flight", st)
 	}
 }
+
+// Two requests under one key are the same when their operations and
+// decoded bodies are: the same bytes, or other bytes of the same body, or a
+// body whose bytes are not known (a handler called in process) equal to
+// one whose are. Another body, or the same body of another operation, is
+// another request.
+func TestFingerprintsCompareBodies(t *testing.T) {
+	type body struct{ A, B string }
+	fp := func(op string, b body, raw string) *fingerprint {
+		t.Helper()
+		var bytes []byte
+		if raw != "" {
+			bytes = []byte(raw)
+		}
+		f, err := newFingerprint(op, &b, bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	ab := body{A: "a", B: "b"}
+	for _, c := range []struct {
+		name string
+		f, g *fingerprint
+		same bool
+	}{
+		{"the same bytes", fp("op", ab, `{"A":"a","B":"b"}`), fp("op", ab, `{"A":"a","B":"b"}`), true},
+		{"other bytes, the same body", fp("op", ab, `{"A":"a","B":"b"}`), fp("op", ab, `{ "B":"b", "A":"a" }`), true},
+		{"bytes unknown, the same body", fp("op", ab, `{"A":"a","B":"b"}`), fp("op", ab, ""), true},
+		{"another body", fp("op", ab, `{"A":"a","B":"b"}`), fp("op", body{A: "a"}, `{"A":"a"}`), false},
+		{"another body, bytes unknown", fp("op", ab, ""), fp("op", body{B: "b"}, ""), false},
+		{"the same bytes, another operation", fp("op", ab, `{"A":"a","B":"b"}`), fp("other", ab, `{"A":"a","B":"b"}`), false},
+		{"a digest alone, another body", hashFingerprint(idemBody), fp("op", ab, `{"A":"a","B":"b"}`), false},
+	} {
+		if got := c.f.same(c.g); got != c.same {
+			t.Errorf("%s: same %v, want %v", c.name, got, c.same)
+		}
+		if got := c.g.same(c.f); got != c.same {
+			t.Errorf("%s, the other way: same %v, want %v", c.name, got, c.same)
+		}
+	}
+}

@@ -61,7 +61,10 @@ type validator struct {
 	cfg    Config
 	routes map[gen.OperationID]route
 	names  *nameCache // the names of the spec's schemas, for checkNames
-	next   http.Handler
+	// fast are the request bodies the fast path reads (body.go), by
+	// operation.
+	fast map[gen.OperationID]fastBodies
+	next http.Handler
 }
 
 // route is an operation's kin-openapi route, the security requirements
@@ -103,7 +106,8 @@ func New(cfg Config, next http.Handler) (http.Handler, error) {
 // newValidator is New for the operations ops of doc.
 func newValidator(cfg Config, doc *openapi3.T, ops []gen.Operation, next http.Handler) *validator {
 	specmedia.RegisterDocDecoders(doc)
-	return &validator{cfg: cfg, routes: routesOf(doc, ops), names: &nameCache{}, next: next}
+	routes := routesOf(doc, ops)
+	return &validator{cfg: cfg, routes: routes, names: &nameCache{}, fast: compileRoutes(doc, routes), next: next}
 }
 
 // Handler is the generated router in front of strict, the resources:
@@ -218,7 +222,9 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// the check of its names once it is valid; the bytes of another media
 	// type are not checked, nor kept twice.
 	var raw bytes.Buffer
-	if op.RequestBody != nil && specmedia.IsJSON(r.Header.Get("Content-Type")) {
+	// A body of the fast path (body.go) is read by it, which keeps it.
+	fast := v.fastNode(st.Operation, op, r.Header.Get("Content-Type"))
+	if fast == nil && op.RequestBody != nil && specmedia.IsJSON(r.Header.Get("Content-Type")) {
 		r.Body = teeBody{Reader: io.TeeReader(r.Body, &raw), Closer: r.Body}
 	}
 	// The token and its scopes first, alone: a request that may not be
@@ -240,6 +246,13 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// A JSON body the fast path reads is checked whole there (body.go);
+	// one it is not sure of goes on to kin-openapi and checkNames.
+	fastChecked, err := fastBody(r, st, fast, &raw)
+	if err != nil {
+		v.reject(w, r, err)
+		return
+	}
 	// Then every parameter and the body, each problem collected; the
 	// token was checked above. A list field on several lines is one.
 	joinListLines(r.Header)
@@ -255,9 +268,10 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// The generated handler binds this value, the one validated,
 			// with exact names, instead of decoding the body again.
 			KeepValidatedValue: true,
+			ExcludeRequestBody: fastChecked,
 		},
 	}
-	err := openapi3filter.ValidateRequest(r.Context(), in)
+	err = openapi3filter.ValidateRequest(r.Context(), in)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		apierr.Write(w, r, http.StatusRequestEntityTooLarge, "request_too_large", fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit))
@@ -280,6 +294,9 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		apierr.WriteProblems(w, r, http.StatusBadRequest, "invalid_request", sortProblems(problems))
 		return
+	}
+	if raw.Len() > 0 {
+		st.Body = raw.Bytes()
 	}
 	v.next.ServeHTTP(w, r)
 }

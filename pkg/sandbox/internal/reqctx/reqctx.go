@@ -80,6 +80,10 @@ type State struct {
 	Prefer []string
 	// TLS reports whether the request came over TLS (https).
 	TLS bool
+	// Body is the JSON request body as the validator read and accepted
+	// it, the bytes the handler's value was decoded from; nil for a
+	// request without one, or not validated. Readers must not change it.
+	Body []byte
 }
 
 // key is the one context key of the package.
@@ -141,6 +145,15 @@ func TLS(ctx context.Context) bool {
 		return st.TLS
 	}
 	return false
+}
+
+// Body returns the request's JSON body as the validator accepted it, nil
+// when it has none or none was validated (State.Body).
+func Body(ctx context.Context) []byte {
+	if st := From(ctx); st != nil {
+		return st.Body
+	}
+	return nil
 }
 
 // ClaimsOf returns the claims of the request's verified token, nil when
