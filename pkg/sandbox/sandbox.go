@@ -199,6 +199,15 @@ func (s *Sandbox) Ready() error {
 	return err
 }
 
+// FlushLog writes out at once the lines of the log that WithLogOutput
+// buffers; without that option it does nothing. Server.Shutdown and Close
+// call it once nothing serves.
+func (s *Sandbox) FlushLog() {
+	if s.cfg.logOut != nil {
+		s.cfg.logOut.Flush()
+	}
+}
+
 // ServeHTTP serves the sandbox's API and its authorization server; with
 // WithAuthorizationServerAddr, the API alone, whose origin answers the
 // authorization server's paths 404 (AuthorizationServerHandler serves
@@ -226,6 +235,7 @@ type Server struct {
 	cancel  context.CancelFunc // ends the requests' contexts, and so injected waits
 	done    atomic.Bool        // Shutdown or Close was called
 	serving sync.WaitGroup     // the servers' Serve loops
+	flush   func()             // writes out the buffered log (FlushLog)
 }
 
 // URL returns the base URL of the running sandbox's API, e.g.
@@ -257,6 +267,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	wg.Wait()
 	s.serving.Wait()
+	s.flush()
 	return cmp.Or(errs...)
 }
 
@@ -270,6 +281,7 @@ func (s *Server) Close() error {
 		errs[i] = srv.Close()
 	}
 	s.serving.Wait()
+	s.flush()
 	return cmp.Or(errs...)
 }
 
@@ -306,7 +318,7 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	server := &Server{url: "http://" + ln.Addr().String()}
+	server := &Server{url: "http://" + ln.Addr().String(), flush: s.FlushLog}
 	server.authURL = server.url
 	listeners, handlers := []net.Listener{ln}, []http.Handler{s}
 	if s.cfg.authAddr != "" {
