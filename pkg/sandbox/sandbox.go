@@ -174,7 +174,7 @@ func New(opts ...Option) (*Sandbox, error) {
 	mux := http.NewServeMux()
 	auth.Routes(mux)
 	mux.Handle("/", api)
-	s.handler = boundBodies(cfg.bodyTimeout, s.chain(bothOrigins, cleanPathsOnly(mux, api)))
+	s.handler = boundBodies(cfg.bodyTimeout, s.chain(bothOrigins, apiFirst(api, cleanPathsOnly(mux, api))))
 	return s, nil
 }
 
