@@ -40,14 +40,17 @@ func isCleanPath(p string) bool {
 // operation of the API with api at once, and any other with next: next's
 // ServeMux would route the former to api too (its "/" pattern: the
 // authorization server's patterns are the paths of its own operations), after
-// matching the request against every pattern.
+// matching the request against every pattern. The API's operations are
+// listed once, here: gen.LookupOperation builds its answer on every call.
 func apiFirst(api, next http.Handler) http.Handler {
+	apiOps := map[gen.OperationID]bool{}
+	for _, op := range gen.Operations() {
+		apiOps[op.ID] = !op.AuthorizationServer
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if st := reqctx.From(r.Context()); st != nil && st.Operation != "" {
-			if op, ok := gen.LookupOperation(st.Operation); ok && !op.AuthorizationServer {
-				api.ServeHTTP(w, r)
-				return
-			}
+		if st := reqctx.From(r.Context()); st != nil && apiOps[st.Operation] {
+			api.ServeHTTP(w, r)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
