@@ -50,13 +50,13 @@ type fastValue struct {
 }
 
 // newFastParams returns the fast check of an operation's parameters (the
-// path item's and the operation's, as kin-openapi merges them), nil when
-// the operation has a body or a parameter whose schema the fast path does
-// not fully understand: that operation is always validated by kin-openapi.
+// path item's and the operation's, as kin-openapi merges them), nil when a
+// parameter's schema is one the fast path does not fully understand: that
+// operation is always validated by kin-openapi. The validator uses it for
+// the operations without a body only: kin-openapi checks the parameters of
+// the others with their body (a check of the body alone could leave the
+// parameters to it).
 func newFastParams(item *openapi3.PathItem, op *openapi3.Operation) *fastParams {
-	if op.RequestBody != nil {
-		return nil
-	}
 	var all []*openapi3.Parameter
 	for _, ref := range item.Parameters {
 		if p := ref.Value; p != nil && op.Parameters.GetByInAndName(p.In, p.Name) == nil {

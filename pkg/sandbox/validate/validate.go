@@ -79,8 +79,8 @@ type route struct {
 	// again, and sorts its scheme names, on every request.
 	checked *routers.Route
 	names   []string
-	// fast checks the parameters of an operation without a body without
-	// kin-openapi (params_fast.go); nil when it does not cover them.
+	// fast checks the parameters without kin-openapi (params_fast.go),
+	// for an operation without a body; nil when it does not cover them.
 	fast *fastParams
 }
 
@@ -249,7 +249,7 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Then every parameter and the body, each problem collected; the
 	// token was checked above. A list field on several lines is one.
 	joinListLines(r.Header)
-	if rt.fast != nil && rt.fast.valid(r, params) {
+	if op.RequestBody == nil && rt.fast != nil && rt.fast.valid(r, params) {
 		v.next.ServeHTTP(w, r) // no body, every parameter plainly valid: kin-openapi would pass it
 		return
 	}
