@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -34,6 +35,7 @@ type config struct {
 	refreshReuse  time.Duration
 	now           func() time.Time
 	log           *slog.Logger
+	logOut        *middleware.BufferedWriter // WithLogOutput's, flushed by Server.Shutdown and Close
 	autoApprove   bool
 	clients       map[string]Client
 	users         map[string]User
@@ -213,7 +215,26 @@ func WithQuoteLifetime(d time.Duration) Option {
 // WithLogger receives the access log and the sandbox's own messages. Tokens
 // and secrets are never logged.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error { c.log = l; return nil }
+	return func(c *config) error { c.log, c.logOut = l, nil; return nil }
+}
+
+// LogFlushDelay is how long a line of WithLogOutput's log waits at most
+// before it is written out.
+const LogFlushDelay = 100 * time.Millisecond
+
+// WithLogOutput writes the access log and the sandbox's own messages to w
+// as text (slog's TextHandler, at level Info), buffered: a busy sandbox
+// writes many lines at once instead of one system call per request. A line
+// is written out within LogFlushDelay, idle or not, and every line is by
+// the time Server.Shutdown or Close returns (or on FlushLog); lines are
+// never interleaved or dropped. It replaces WithLogger's logger, as
+// WithLogger replaces it. Tokens and secrets are never logged.
+func WithLogOutput(w io.Writer) Option {
+	return func(c *config) error {
+		c.logOut = middleware.NewBufferedWriter(w, LogFlushDelay)
+		c.log = slog.New(slog.NewTextHandler(c.logOut, nil))
+		return nil
+	}
 }
 
 // WithIssuer sets the issuer of the tokens and of the RFC 8414 metadata,

@@ -3,6 +3,9 @@ package sandbox
 import (
 	"net/http"
 	"path"
+
+	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
 
 // cleanPathsOnly serves mux, except a path with an empty or a dot segment
@@ -31,4 +34,24 @@ func isCleanPath(p string) bool {
 		clean += "/"
 	}
 	return clean == p
+}
+
+// apiFirst serves a request that the outermost handler resolved to an
+// operation of the API with api at once, and any other with next: next's
+// ServeMux would route the former to api too (its "/" pattern: the
+// authorization server's patterns are the paths of its own operations), after
+// matching the request against every pattern. The API's operations are
+// listed once, here: gen.LookupOperation builds its answer on every call.
+func apiFirst(api, next http.Handler) http.Handler {
+	apiOps := map[gen.OperationID]bool{}
+	for _, op := range gen.Operations() {
+		apiOps[op.ID] = !op.AuthorizationServer
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if st := reqctx.From(r.Context()); st != nil && apiOps[st.Operation] {
+			api.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -174,7 +174,7 @@ func New(opts ...Option) (*Sandbox, error) {
 	mux := http.NewServeMux()
 	auth.Routes(mux)
 	mux.Handle("/", api)
-	s.handler = boundBodies(cfg.bodyTimeout, s.chain(bothOrigins, cleanPathsOnly(mux, api)))
+	s.handler = boundBodies(cfg.bodyTimeout, s.chain(bothOrigins, apiFirst(api, cleanPathsOnly(mux, api))))
 	return s, nil
 }
 
@@ -197,6 +197,15 @@ func strictServer(res server.StrictServerInterface, log *slog.Logger) server.Ser
 func (s *Sandbox) Ready() error {
 	_, err := s.api.get()
 	return err
+}
+
+// FlushLog writes out at once the lines of the log that WithLogOutput
+// buffers; without that option it does nothing. Server.Shutdown and Close
+// call it once nothing serves.
+func (s *Sandbox) FlushLog() {
+	if s.cfg.logOut != nil {
+		s.cfg.logOut.Flush()
+	}
 }
 
 // ServeHTTP serves the sandbox's API and its authorization server; with
@@ -226,6 +235,7 @@ type Server struct {
 	cancel  context.CancelFunc // ends the requests' contexts, and so injected waits
 	done    atomic.Bool        // Shutdown or Close was called
 	serving sync.WaitGroup     // the servers' Serve loops
+	flush   func()             // writes out the buffered log (FlushLog)
 }
 
 // URL returns the base URL of the running sandbox's API, e.g.
@@ -257,6 +267,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	wg.Wait()
 	s.serving.Wait()
+	s.flush()
 	return cmp.Or(errs...)
 }
 
@@ -270,6 +281,7 @@ func (s *Server) Close() error {
 		errs[i] = srv.Close()
 	}
 	s.serving.Wait()
+	s.flush()
 	return cmp.Or(errs...)
 }
 
@@ -306,7 +318,7 @@ func (s *Sandbox) Start(addr string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	server := &Server{url: "http://" + ln.Addr().String()}
+	server := &Server{url: "http://" + ln.Addr().String(), flush: s.FlushLog}
 	server.authURL = server.url
 	listeners, handlers := []net.Listener{ln}, []http.Handler{s}
 	if s.cfg.authAddr != "" {

@@ -41,10 +41,11 @@ type answerKey struct {
 
 // encodedAnswer is one reference answer, encoded.
 type encodedAnswer struct {
-	epoch time.Time // the date or hour it is valid for; zero when timeless
-	body  []byte    // as the generated strict server would write it
-	etag  string    // strong, quoted
-	lang  string    // Content-Language
+	epoch  time.Time // the date or hour it is valid for; zero when timeless
+	body   []byte    // as the generated strict server would write it
+	length string    // len(body), for Content-Length
+	etag   string    // strong, quoted
+	lang   string    // Content-Language
 }
 
 // answerCache holds the encoded answers of one Resources (one seed). Its
@@ -107,7 +108,7 @@ func (r *Resources) answer(key answerKey, v validity, ifNoneMatch *string, build
 		if err := json.NewEncoder(&buf).Encode(body); err != nil {
 			return refAnswer{}, err
 		}
-		a = &encodedAnswer{epoch: epoch, body: buf.Bytes(), etag: strongETag(lang, buf.Bytes()), lang: lang}
+		a = &encodedAnswer{epoch: epoch, body: buf.Bytes(), length: strconv.Itoa(buf.Len()), etag: strongETag(lang, buf.Bytes()), lang: lang}
 		r.answers.m.Store(key, a)
 	}
 	return refAnswer{
@@ -169,19 +170,37 @@ type refAnswer struct {
 	notModified bool
 }
 
-// write writes the answer.
+// fullAgeCacheControl is cacheControl of maxAnswerAge, made once
+// (TestFullAgeCacheControl).
+const fullAgeCacheControl = "private, max-age=300"
+
+// cacheControl is the Cache-Control of an answer of maxAge seconds.
+func cacheControl(maxAge int) string { return "private, max-age=" + strconv.Itoa(maxAge) }
+
+// write writes the answer. Its header fields are set by their canonical
+// names (http.Header.Set's, without the work), their values in one
+// allocation, each slice capped so that an Add elsewhere copies it.
 func (a refAnswer) write(w http.ResponseWriter) error {
 	h := w.Header()
-	h.Set("ETag", a.etag)
-	h.Set("Cache-Control", "private, max-age="+strconv.Itoa(a.maxAge))
-	h.Set("Vary", varyAnswer)
+	values := make([]string, 0, 6)
+	set := func(canonical, v string) {
+		values = append(values, v)
+		h[canonical] = values[len(values)-1 : len(values) : len(values)]
+	}
+	cc := fullAgeCacheControl
+	if a.maxAge != int(maxAnswerAge/time.Second) {
+		cc = cacheControl(a.maxAge)
+	}
+	set("Etag", a.etag)
+	set("Cache-Control", cc)
+	set("Vary", varyAnswer)
 	if a.notModified {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Language", a.lang)
-	h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	set("Content-Type", "application/json")
+	set("Content-Language", a.lang)
+	set("Content-Length", a.length)
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(a.body)
 	return err

@@ -245,3 +245,11 @@ func TestETagListMatches(t *testing.T) {
 		}
 	}
 }
+
+// TestFullAgeCacheControl: the Cache-Control written for an answer of
+// maxAnswerAge is cacheControl's, as for any other age.
+func TestFullAgeCacheControl(t *testing.T) {
+	if got, want := fullAgeCacheControl, cacheControl(int(maxAnswerAge/time.Second)); got != want {
+		t.Fatalf("fullAgeCacheControl = %q, want %q", got, want)
+	}
+}
