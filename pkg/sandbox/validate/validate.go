@@ -262,8 +262,10 @@ func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Then every parameter and the body, each problem collected; the
 	// token was checked above. A list field on several lines is one.
 	joinListLines(r.Header)
-	if op.RequestBody == nil && rt.fast != nil && rt.fast.valid(r, params) {
-		v.next.ServeHTTP(w, r) // no body, every parameter plainly valid: kin-openapi would pass it
+	// No body, or one the fast path accepted, and every parameter plainly
+	// valid (params_fast.go): kin-openapi would pass the request.
+	if (op.RequestBody == nil || fastChecked) && rt.fast != nil && rt.fast.valid(r, params) {
+		v.next.ServeHTTP(w, r)
 		return
 	}
 	routeCopy := *rt.checked
