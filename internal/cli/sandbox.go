@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"runtime/debug"
@@ -68,7 +67,7 @@ background; ` + "`axa sandbox stop`" + ` ends it.`,
 				opts = append(opts, sandbox.WithAutoApprove())
 			}
 			if !quietLog {
-				opts = append(opts, sandbox.WithLogger(slog.New(slog.NewTextHandler(f.Err, nil))))
+				opts = append(opts, sandbox.WithLogOutput(f.Err)) // buffered: a busy sandbox writes many lines at once
 			}
 			if delay < 0 || tooMany < 0 {
 				return usagef("--latency and --too-many cannot be negative")
