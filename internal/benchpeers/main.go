@@ -83,7 +83,9 @@ func main() {
 		soak       = flag.Duration("soak", 0, "after the rounds, POST quotes to the sandbox alone for this long at the largest connection count, and report its memory (RSS) after the first minute and at the end")
 		serveFloor = flag.String("serve-floor", "", "internal: serve the floor on this address (the answers of -answers) instead of measuring")
 		answers    = flag.String("answers", "", "internal: the floor's answers, with -serve-floor")
+		sbArgs     sandboxArgs
 	)
+	flag.Var(&sbArgs, "sandbox-arg", "one more argument of axa sandbox (repeatable), e.g. -sandbox-arg=--quiet to measure it without its access log")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -107,12 +109,13 @@ func main() {
 		}
 		conns = append(conns, n)
 	}
-	cfg := runConfig{axaBin: *axaBin, prismBin: *prismBin, spec: *spec, conns: conns, rounds: *rounds, duration: *duration, warmup: *warmup, soak: *soak}
+	cfg := runConfig{sandboxArgs: sbArgs, axaBin: *axaBin, prismBin: *prismBin, spec: *spec, conns: conns, rounds: *rounds, duration: *duration, warmup: *warmup, soak: *soak}
 	cells, soaked, err := run(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchpeers:", err)
 		os.Exit(1)
 	}
+	fmt.Printf("The sandbox: axa sandbox --rate-limit 0 %s\n", strings.TrimSpace("--addr ADDR "+sbArgs.String()))
 	fmt.Print(table(cells))
 	if soaked != nil {
 		fmt.Print(soaked.String())
@@ -131,8 +134,17 @@ func serveFloorProcess(ctx context.Context, addr, file string) error {
 	return serveFloor(ctx, addr, file)
 }
 
+// sandboxArgs are -sandbox-arg's values.
+type sandboxArgs []string
+
+func (a *sandboxArgs) String() string { return strings.Join(*a, " ") }
+
+// Set implements flag.Value.
+func (a *sandboxArgs) Set(s string) error { *a = append(*a, s); return nil }
+
 // runConfig is what run measures.
 type runConfig struct {
+	sandboxArgs            []string // after axa sandbox's own
 	axaBin, prismBin, spec string
 	conns                  []int
 	rounds                 int
@@ -177,7 +189,7 @@ func run(ctx context.Context, cfg runConfig) ([]*cell, *soakResult, error) {
 	}
 	sbAddr := addrs[0]
 	// It logs each request as it does by default, into /dev/null.
-	sb := &server{name: sandboxName, url: "http://" + sbAddr, cmd: exec.CommandContext(ctx, cfg.axaBin, "sandbox", "--rate-limit", "0", "--addr", sbAddr)} //nolint:gosec // the command make bench-peers names
+	sb := &server{name: sandboxName, url: "http://" + sbAddr, cmd: exec.CommandContext(ctx, cfg.axaBin, append([]string{"sandbox", "--rate-limit", "0", "--addr", sbAddr}, cfg.sandboxArgs...)...)} //nolint:gosec // the command make bench-peers names
 	stopSandbox, err := sb.start()
 	if err != nil {
 		return nil, nil, err
