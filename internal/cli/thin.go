@@ -22,9 +22,10 @@ import (
 // (axa countries, axa --help) itself and hands the others, and any command
 // that must check its input against the spec, to the full axa, which it
 // expects next to itself as axa-full (go build -o DIR/axa-full ./cmd/axa);
-// the shared sandbox it starts is that binary's too. It exists so that
-// BenchmarkColdStart measures what such a split of the command would
-// start in (issue 24); release builds do not set the tag.
+// the shared sandbox it starts is that binary's too. README shows how to
+// build the pair (for scripts that run axa many times) and
+// BenchmarkColdStart measures it; `go install` and `go run` build the full
+// axa, without the tag.
 
 // errNeedsFull says that the command needs a part the thin axa does not
 // link: Run hands the command line to the full one (delegate).
