@@ -232,7 +232,7 @@ const LogFlushDelay = 100 * time.Millisecond
 func WithLogOutput(w io.Writer) Option {
 	return func(c *config) error {
 		c.logOut = middleware.NewBufferedWriter(w, LogFlushDelay)
-		c.log = slog.New(slog.NewTextHandler(c.logOut, nil))
+		c.log = middleware.NewTextLogger(c.logOut)
 		return nil
 	}
 }
