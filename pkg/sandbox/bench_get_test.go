@@ -3,7 +3,6 @@ package sandbox
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 )
 
@@ -17,19 +16,7 @@ func BenchmarkServedWithLog(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = f.Close() })
-	e := newBenchEnv(b, WithIssuer("http://127.0.0.1"), WithLogOutput(f))
-	srv, err := e.sb.Start("127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = srv.Close() })
-	for _, op := range benchOps {
-		for _, conns := range []int{1, 64} {
-			b.Run(op.name+"/conns="+strconv.Itoa(conns), func(b *testing.B) {
-				e.throughput(b, srv.URL(), op, conns)
-			})
-		}
-	}
+	serveThroughput(b, WithLogOutput(f))
 }
 
 // BenchmarkFullChainLogged is BenchmarkFullChain with the access log on,
