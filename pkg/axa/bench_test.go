@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/httpstatus"
 	"github.com/axa-assistance-go/axa/pkg/axa"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
@@ -182,9 +183,9 @@ func (c *tokenCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.next.ServeHTTP(w, r)
 		return
 	}
-	rec := &statusWriter{ResponseWriter: w}
+	rec := &httpstatus.Recorder{ResponseWriter: w}
 	c.next.ServeHTTP(rec, r)
-	if rec.status == http.StatusUnauthorized {
+	if rec.Status == http.StatusUnauthorized {
 		c.unauthorized.Add(1)
 	}
 }
@@ -210,26 +211,6 @@ func (c *tokenCounter) meanInterval(since time.Time) time.Duration {
 		return 0
 	}
 	return last.Sub(first) / time.Duration(n-1)
-}
-
-// statusWriter remembers the status of an answer.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(p []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(p)
 }
 
 // BenchmarkTokenCacheUnderLoad keeps 64 goroutines calling ListCountries

@@ -1,9 +1,6 @@
 package axaotel
 
 import (
-	"bufio"
-	"errors"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -14,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/axa-assistance-go/axa/gen"
+	"github.com/axa-assistance-go/axa/internal/httpstatus"
 )
 
 // ServerMiddleware traces the server's side of the API: a server span per
@@ -47,9 +45,9 @@ func ServerMiddleware(opts ...Option) func(http.Handler) http.Handler {
 				attrs = append(attrs, semconv.HTTPRoute(op.Path), OperationIDKey.String(string(id)))
 			}
 			ctx, span := tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...))
-			sw := &statusWriter{ResponseWriter: w}
+			sw := &httpstatus.Recorder{ResponseWriter: w}
 			defer func() {
-				status := sw.status
+				status := sw.Status
 				if status == 0 {
 					status = http.StatusOK
 				}
@@ -71,37 +69,4 @@ func ServerMiddleware(opts ...Option) func(http.Handler) http.Handler {
 			next.ServeHTTP(sw, r.WithContext(ctx))
 		})
 	}
-}
-
-// statusWriter remembers the status of an answer; Unwrap lets
-// http.ResponseController reach the connection (a fault's reset).
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Unwrap returns the writer it wraps.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// Hijack passes a hijack through to the connection.
-func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := w.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("axaotel: the response writer cannot be hijacked")
-	}
-	return hj.Hijack()
 }

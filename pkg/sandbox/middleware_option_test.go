@@ -8,29 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/axa-assistance-go/axa/internal/httpstatus"
 	"github.com/axa-assistance-go/axa/pkg/axatest"
 	"github.com/axa-assistance-go/axa/pkg/sandbox"
 )
-
-// statusWriter remembers the status of an answer.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
 
 // WithMiddleware wraps every request, the API's and the token endpoint's,
 // inside the access log (the request id is set, the operation resolved)
@@ -45,9 +26,9 @@ func TestWithMiddlewareSeesEveryRequestWithItsOperation(t *testing.T) {
 		return func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				id := w.Header().Get("X-Request-Id")
-				sw := &statusWriter{ResponseWriter: w}
+				sw := &httpstatus.Recorder{ResponseWriter: w}
 				next.ServeHTTP(sw, r)
-				records <- fmt.Sprintf("%s %s %d id=%t", name, sandbox.OperationOf(r), sw.status, strings.HasPrefix(id, "req_"))
+				records <- fmt.Sprintf("%s %s %d id=%t", name, sandbox.OperationOf(r), sw.Status, strings.HasPrefix(id, "req_"))
 			})
 		}
 	}

@@ -1,43 +1,14 @@
 package middleware
 
 import (
-	"bufio"
 	"crypto/rand"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
+	"github.com/axa-assistance-go/axa/internal/httpstatus"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/reqctx"
 )
-
-// statusRecorder remembers the status an answer was given.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(p []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the connection (for resets).
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// Hijack passes a hijack through to the connection.
-func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return http.NewResponseController(s.ResponseWriter).Hijack()
-}
 
 // AccessLog is the outermost handler: it gives each request an
 // X-Request-Id and its state, with the operation it resolves to
@@ -55,7 +26,7 @@ func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 		id := requestID()
 		w.Header()["X-Request-Id"] = []string{id} // canonical already: Set's work, without it
 		r, st := reqctx.Begin(r, id)
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &httpstatus.Recorder{ResponseWriter: w}
 		start := time.Now()
 		func() {
 			defer recoverAnswer(log, rec, r)
@@ -66,7 +37,7 @@ func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 		// this line. NewTextLogger's handler has the line written
 		// without a record.
 		now := time.Now()
-		line := accessLine{time: now, method: r.Method, path: r.URL.Path, operation: string(st.Operation), status: rec.status, duration: now.Sub(start), requestID: id}
+		line := accessLine{time: now, method: r.Method, path: r.URL.Path, operation: string(st.Operation), status: rec.Status, duration: now.Sub(start), requestID: id}
 		if text != nil {
 			text.write(&line)
 			return

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"runtime/debug"
 
+	"github.com/axa-assistance-go/axa/internal/httpstatus"
 	"github.com/axa-assistance-go/axa/pkg/sandbox/internal/apierr"
 )
 
@@ -16,7 +17,7 @@ import (
 // http.ErrAbortHandler (an injected reset) goes on up; so does any panic
 // once the answer has begun, as http.ErrAbortHandler, which only aborting
 // the connection can end.
-func recoverAnswer(log *slog.Logger, rec *statusRecorder, r *http.Request) {
+func recoverAnswer(log *slog.Logger, rec *httpstatus.Recorder, r *http.Request) {
 	p := recover()
 	if p == nil {
 		return
@@ -25,7 +26,7 @@ func recoverAnswer(log *slog.Logger, rec *statusRecorder, r *http.Request) {
 		panic(p)
 	}
 	log.ErrorContext(r.Context(), "sandbox: panic while serving a request", "panic", p, "stack", string(debug.Stack()))
-	if rec.status != 0 {
+	if rec.Status != 0 {
 		panic(http.ErrAbortHandler)
 	}
 	apierr.Write(rec, r, http.StatusInternalServerError, "server_error", "an unexpected error occurred")
