@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -77,18 +76,7 @@ func readmeMCP(t *testing.T, c readmeCommand, bin, work string, env, args []stri
 	if done == nil {
 		return // CommandTransport's Close waited for the process
 	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		done <- err
-		if err != nil {
-			t.Fatalf("%s, interrupted: %v\n%s", c.line, err, errOut.String())
-		}
-	case <-ctx.Done():
-		t.Fatalf("%s did not end when interrupted", c.line)
-	}
+	interruptAndWait(t, c.line, cmd, done, &errOut, ctx.Done())
 }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader in two

@@ -364,6 +364,15 @@ func readmeServe(t *testing.T, c readmeCommand, bin, work string, env, args []st
 	}
 	guard := time.NewTimer(time.Minute) // a failure guard, not a timing
 	defer guard.Stop()
+	interruptAndWait(t, c.line, cmd, done, &errOut, guard.C)
+}
+
+// interruptAndWait interrupts cmd, started by startUntil, and waits for
+// done to say it ended, well (exit 0) and before stop: a command of the
+// README that serves ends on Ctrl-C. done gets the result back, for the
+// cleanup's wait.
+func interruptAndWait[T any](t *testing.T, line string, cmd *exec.Cmd, done chan error, errOut *syncBuffer, stop <-chan T) {
+	t.Helper()
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -371,10 +380,10 @@ func readmeServe(t *testing.T, c readmeCommand, bin, work string, env, args []st
 	case err := <-done:
 		done <- err
 		if err != nil {
-			t.Fatalf("%s, interrupted: %v\n%s", c.line, err, errOut.String())
+			t.Fatalf("%s, interrupted: %v\n%s", line, err, errOut.String())
 		}
-	case <-guard.C:
-		t.Fatalf("%s did not end when interrupted", c.line)
+	case <-stop:
+		t.Fatalf("%s did not end when interrupted", line)
 	}
 }
 
